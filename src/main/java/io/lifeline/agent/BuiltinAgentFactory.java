@@ -1,0 +1,17 @@
+package io.lifeline.agent;
+
+import io.lifeline.config.ResourceSpec;
+import java.util.Set;
+
+/**
+ * Creates Lifeline's built-in Java agents (IPaddr, Proxy, HAProxy, IPVS, ...). The registry
+ * consults these first, by name, before looking for scripts.
+ */
+public interface BuiltinAgentFactory {
+
+    /** The haresources names this factory answers to, e.g. {@code IPaddr} and {@code IPaddr2}. */
+    Set<String> names();
+
+    /** Builds the agent for one haresources word; bad arguments are an {@link AgentConfigException}. */
+    ResourceAgent create(ResourceSpec spec) throws AgentConfigException;
+}

@@ -1,0 +1,40 @@
+package io.lifeline.agent;
+
+import java.time.Duration;
+
+/**
+ * One configured resource instance (a haresources word) and the actions the manager can run
+ * on it. Implementations execute; they never decide placement.
+ *
+ * <p>Contract, as in OCF: start and stop are idempotent (start on a running resource and stop
+ * on a stopped one succeed); start returns only when the resource is fully up and stop only
+ * when it is fully down; monitor returns {@link OcfStatus#SUCCESS} when running,
+ * {@link OcfStatus#NOT_RUNNING} when cleanly stopped and an error status when failed. Every
+ * action must finish within the given timeout; on timeout it returns
+ * {@link OcfStatus#ERR_GENERIC} with a message saying so, and leaves no process behind.
+ */
+public interface ResourceAgent {
+
+    /** The agent type as a user would write it: {@code IPaddr2}, {@code ocf:heartbeat:nginx}, {@code lsb:nginx}. */
+    String type();
+
+    /** The instance id: the haresources word it came from. */
+    String instance();
+
+    AgentResult start(Duration timeout);
+
+    AgentResult stop(Duration timeout);
+
+    AgentResult monitor(Duration timeout);
+
+    /** Checks the configuration without touching the running system. */
+    AgentResult validate(Duration timeout);
+
+    /** Reloads the service's configuration in place, where the agent supports it. */
+    default AgentResult reload(Duration timeout) {
+        return AgentResult.failed(OcfStatus.ERR_UNIMPLEMENTED, type() + " has no reload action");
+    }
+
+    /** OCF meta-data XML describing the agent's parameters and actions. */
+    String metaData();
+}

@@ -1,0 +1,40 @@
+package io.lifeline.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code hactl}: the single entry point. Each subcommand is its own class; this one only
+ * registers them and turns uncaught problems into a one-line message instead of a stack trace.
+ */
+@Command(name = "hactl",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Lifeline high-availability resource manager.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Hactl implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** Builds the command line with Lifeline's error handling; tests use this too. */
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new Hactl());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("hactl: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+            return 1;
+        });
+        return cl;
+    }
+}
