@@ -201,7 +201,8 @@ public final class OcfScriptAgent extends ScriptAgent {
             message = exitMessage(r);
         }
         if (status == OcfStatus.ERR_GENERIC && r.exitCode() != 1) {
-            message = "unknown OCF exit code " + r.exitCode() + (message.isEmpty() ? "" : "; " + message);
+            String detail = reason.orElse(lastLine(r.stderr()));
+            message = "unknown OCF exit code " + r.exitCode() + (detail.isEmpty() ? "" : ": " + detail);
         }
         return logged(action, new AgentResult(status, message), r);
     }
