@@ -67,7 +67,7 @@ class OcfAgentsIT {
     }
 
     @Test
-    void dummyFailureCarriesTheAgentsExitReason() throws Exception {
+    void dummyStartFailureExplainsItself() throws Exception {
         assumeTrue(Files.isExecutable(OCF_HEARTBEAT.resolve("Dummy")), "resource-agents not installed");
         // Dummy's fake=... parameter is fine; an unwritable state directory makes start fail
         Path blocker = Files.writeString(tmp.resolve("file"), "not a directory");
@@ -90,6 +90,11 @@ class OcfAgentsIT {
         try {
             assertEquals(OcfStatus.NOT_RUNNING, nginx.probe(T).status());
             assertEquals(OcfStatus.SUCCESS, nginx.validate(T).status());
+            // the agent's own ocf_exit_reason becomes the message
+            AgentResult invalid = resolve("ocf:heartbeat:nginx::configfile=" + server.config + "::status10url="
+                    + server.url("")).validate(T);
+            assertEquals(OcfStatus.ERR_ARGS, invalid.status());
+            assertEquals("Invalid STATUSURL " + server.url(""), invalid.message());
             AgentResult start = nginx.start(T);
             assertEquals(OcfStatus.SUCCESS, start.status(), start.toString());
             long master = server.masterPid().orElseThrow();
