@@ -56,6 +56,33 @@ public final class HeartbeatValues {
         }
     }
 
+    /**
+     * Parses a dotted-quad IPv4 address without ever consulting DNS (InetAddress.getByName
+     * would look up "999.1.1.1" as a host name).
+     */
+    public static Optional<java.net.Inet4Address> ipv4(String text) {
+        String[] parts = text.split("\\.", -1);
+        if (parts.length != 4) {
+            return Optional.empty();
+        }
+        byte[] bytes = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            if (!parts[i].matches("\\d{1,3}")) {
+                return Optional.empty();
+            }
+            int v = Integer.parseInt(parts[i]);
+            if (v > 255) {
+                return Optional.empty();
+            }
+            bytes[i] = (byte) v;
+        }
+        try {
+            return Optional.of((java.net.Inet4Address) java.net.InetAddress.getByAddress(bytes));
+        } catch (java.net.UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Formats a duration the way ha.cf would write it, for messages: {@code 1500ms}, {@code 30s}. */
     public static String format(Duration d) {
         long ms = d.toMillis();
