@@ -33,7 +33,8 @@ public final class OcfScriptAgent extends ScriptAgent {
     private final String instanceId;
     private final int checkLevel;
     private volatile String metaDataXml;
-    private volatile OcfMetaData metaData;
+    /** Null until meta-data was first asked for; then the parsed result, empty if unusable. */
+    private volatile Optional<OcfMetaData> metaData;
 
     /**
      * @param instance   the whole haresources word
@@ -119,23 +120,25 @@ public final class OcfScriptAgent extends ScriptAgent {
         return r.stdout();
     }
 
-    /** Parsed meta-data, if the agent gives well-formed meta-data. */
+    /**
+     * Parsed meta-data, if the agent gives well-formed meta-data. Asked once: an agent without
+     * usable meta-data is not asked again on every monitor (it is logged once).
+     */
     public Optional<OcfMetaData> parsedMetaData() {
-        OcfMetaData parsed = metaData;
+        Optional<OcfMetaData> parsed = metaData;
         if (parsed == null) {
             String xml = metaData();
-            if (xml.isEmpty()) {
-                return Optional.empty();
-            }
-            try {
-                parsed = OcfMetaData.parse(xml);
-            } catch (IllegalArgumentException e) {
-                log.warn("{}: {}", instance, e.getMessage());
-                return Optional.empty();
+            parsed = Optional.empty();
+            if (!xml.isEmpty()) {
+                try {
+                    parsed = Optional.of(OcfMetaData.parse(xml));
+                } catch (IllegalArgumentException e) {
+                    log.warn("{}: {}", instance, e.getMessage());
+                }
             }
             metaData = parsed;
         }
-        return Optional.of(parsed);
+        return parsed;
     }
 
     @Override

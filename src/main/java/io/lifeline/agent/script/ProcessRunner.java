@@ -126,7 +126,8 @@ public final class ProcessRunner {
         }
         Duration elapsed = elapsed(started);
 
-        boolean complete = awaitEnd(stdout) & awaitEnd(stderr);
+        long graceEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OUTPUT_GRACE_MILLIS);
+        boolean complete = awaitEnd(stdout, graceEnd) & awaitEnd(stderr, graceEnd);
         if (!complete) {
             LOG.debug("{}: a background process still holds the output pipe; returning the output read so far",
                     label);
@@ -177,9 +178,9 @@ public final class ProcessRunner {
         return groupKilled ? "killed process group " + process.pid() : "killed process " + process.pid();
     }
 
-    private static boolean awaitEnd(BoundedOutput output) {
+    private static boolean awaitEnd(BoundedOutput output, long deadlineNanos) {
         try {
-            return output.awaitEnd(OUTPUT_GRACE_MILLIS);
+            return output.awaitEnd(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

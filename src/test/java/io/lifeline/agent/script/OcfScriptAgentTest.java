@@ -124,4 +124,20 @@ class OcfScriptAgentTest {
                 "ocf:test:Fake needs parameter 'state'"), agent.parameterProblems());
         assertTrue(agent.metaData().contains("<resource-agent name=\"Fake\">"));
     }
+
+    @Test
+    void brokenMetaDataIsAskedForOnceAndMonitorsUseTheDefaultInterval() throws Exception {
+        Path calls = root.resolve("broken-calls");
+        TestScripts.write(root.resolve("resource.d/test/Broken"), """
+                echo "$1 $OCF_RESKEY_CRM_meta_interval" >> %s
+                [ "$1" = meta-data ] && echo "usage: Broken start|stop"
+                exit 0
+                """.formatted(calls));
+        OcfScriptAgent broken = new OcfScriptAgent("ocf:test:Broken", root, "test", "Broken",
+                OcfParameters.parse(List.of()), runner);
+        assertEquals(OcfStatus.SUCCESS, broken.monitor(T).status());
+        assertEquals(OcfStatus.SUCCESS, broken.monitor(T).status());
+        assertEquals(Optional.empty(), broken.hints().monitorInterval());
+        assertEquals(List.of("meta-data 0", "monitor 10000", "monitor 10000"), Files.readAllLines(calls));
+    }
 }
