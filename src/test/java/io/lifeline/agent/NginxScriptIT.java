@@ -133,4 +133,24 @@ class NginxScriptIT {
             server.killAll();
         }
     }
+
+    @Test
+    void aRunningNginxWhoseConfigWasBrokenByAnEditStillLooksRunning() throws Exception {
+        assumeTrue(Files.isExecutable(NginxTestServer.NGINX), "nginx not installed");
+        NginxTestServer server = new NginxTestServer(tmp);
+        // no PIDFILE argument: the script finds it in the config's pid directive
+        HeartbeatScriptAgent nginx = resolve("nginx::" + server.config + "::errorlog=" + tmp.resolve("early.log"));
+        try {
+            assertEquals(OcfStatus.SUCCESS, nginx.start(T).status());
+            server.masterPid().orElseThrow();
+            Files.writeString(server.config, Files.readString(server.config) + "\nhalf-typed directive\n");
+            AgentResult status = nginx.monitor(T);
+            assertEquals(OcfStatus.SUCCESS, status.status(), status.toString());
+            assertEquals(OcfStatus.SUCCESS, nginx.stop(T).status());
+            assertEquals(-1, server.get("/"));
+        } finally {
+            nginx.stop(T);
+            server.killAll();
+        }
+    }
 }
