@@ -194,10 +194,13 @@ public final class VipCommand implements Runnable {
                 rest = word.substring(a.length() + 2);
             }
         }
-        if (name == null) {
-            name = rest.split("/", 2)[0].contains(":") ? "IPv6addr" : "IPaddr"; // not eth0:0
-        }
         List<String> args = new ArrayList<>(Arrays.asList(rest.split("::", -1)));
+        if (name == null) {
+            // the address is what precedes the first '/' once the key=value options are set aside;
+            // a colon there (not in eth0:0 or an option) means IPv6
+            String address = String.join("::", args.stream().filter(x -> !x.contains("=")).toList());
+            name = address.split("/", 2)[0].contains(":") ? "IPv6addr" : "IPaddr";
+        }
         args.addAll(extraOptions);
         String fullWord = name + "::" + rest + (extraOptions.isEmpty() ? "" : "::" + String.join("::", extraOptions));
         return new ResourceSpec(name, args, fullWord, 0);

@@ -27,6 +27,8 @@ class VipCommandTest {
         assertEquals(List.of("198.51.100.10/24/eth0:0", "arp_mode=reply"), v4.args());
         assertEquals("IPaddr::198.51.100.10/24/eth0:0::arp_mode=reply", v4.word());
         assertEquals("IPv6addr", VipCommand.toResourceSpec("2001:db8::10/64", List.of()).name());
+        assertEquals("IPv6addr", VipCommand.toResourceSpec("2001:db8::10::arp_count=2", List.of()).name());
+        assertEquals("IPaddr", VipCommand.toResourceSpec("198.51.100.10::iflabel=vip", List.of()).name());
     }
 
     @Test

@@ -33,19 +33,30 @@ final class Announcements {
         }
     }
 
+    /** Sends one announcement round; {@link NeighbourAnnouncer#announceOnce} in production. */
+    interface RoundSender {
+        void send(Target target, ArpMode mode) throws NetException;
+    }
+
     /** Answers whether the address is still held, checked before each refresh round. */
     interface Holding {
         boolean stillHeld();
     }
 
     private final ScheduledExecutorService scheduler;
+    private final RoundSender sender;
     private int generation;
     private ScheduledFuture<?> pendingRound;
     private ScheduledFuture<?> refresh;
     private CompletableFuture<Void> burstDone = CompletableFuture.completedFuture(null);
 
     Announcements(ScheduledExecutorService scheduler) {
+        this(scheduler, (t, mode) -> NeighbourAnnouncer.announceOnce(t.ifindex(), t.mac(), t.address(), mode));
+    }
+
+    Announcements(ScheduledExecutorService scheduler, RoundSender sender) {
         this.scheduler = scheduler;
+        this.sender = sender;
     }
 
     /**
@@ -57,7 +68,7 @@ final class Announcements {
         if (count <= 0) {
             return;
         }
-        NeighbourAnnouncer.announceOnce(target.ifindex(), target.mac(), target.address(), mode);
+        sender.send(target, mode);
         log.debug("announced {} (round 1/{})", target, count);
         if (count > 1) {
             burstDone = new CompletableFuture<>();
@@ -77,7 +88,7 @@ final class Announcements {
                 return; // cancelled or replaced meanwhile
             }
             try {
-                NeighbourAnnouncer.announceOnce(target.ifindex(), target.mac(), target.address(), mode);
+                sender.send(target, mode);
                 log.debug("announced {} (round {}/{})", target, round, count);
             } catch (NetException e) {
                 log.warn("announcement round {}/{} for {} failed: {}", round, count, target, e.getMessage());
@@ -99,7 +110,7 @@ final class Announcements {
         refresh = scheduler.scheduleWithFixedDelay(() -> {
             try {
                 if (holding.stillHeld()) {
-                    NeighbourAnnouncer.announceOnce(target.ifindex(), target.mac(), target.address(), mode);
+                    sender.send(target, mode);
                     log.debug("refreshed {}", target);
                 }
             } catch (NetException | RuntimeException e) {
