@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeline.agent.AgentConfigException;
 import io.lifeline.agent.BuiltinAgentFactory;
+import io.lifeline.config.Diagnostics;
+import io.lifeline.config.HaresourcesParser;
 import io.lifeline.config.ResourceSpec;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -45,6 +50,26 @@ class IpAddrAgentFactoryTest {
                 new ResourceSpec("IPaddr", List.of("198.51.100.300"), "IPaddr::198.51.100.300", 4)));
         assertTrue(e.getMessage().startsWith("IPaddr::198.51.100.300: \"198.51.100.300\" is not an IPv4 address"),
                 e.getMessage());
+    }
+
+    /** A word as the real haresources parser hands it over. */
+    private static IpAddrAgent fromHaresources(String word) throws AgentConfigException {
+        Diagnostics diag = new Diagnostics();
+        ResourceSpec spec = HaresourcesParser.resource(word, 1, Path.of("haresources"), diag).orElseThrow();
+        return new IpAddrAgentFactory().create(spec);
+    }
+
+    @Test
+    void wordsFromTheHaresourcesParser() throws Exception {
+        IpAddrAgent bare = fromHaresources("198.51.100.10/24/eth0/198.51.100.255");
+        assertEquals("IPaddr", bare.type());
+        assertEquals(InetAddress.getByName("198.51.100.255"), bare.spec().broadcast().address());
+        IpAddrAgent v6 = fromHaresources("IPv6addr::2001:db8::10/64/eth0::arp_count=2");
+        assertEquals(InetAddress.getByName("2001:db8::10"), v6.spec().address());
+        assertEquals(Optional.of("eth0"), v6.spec().nic());
+        assertEquals(2, v6.spec().options().arpCount());
+        IpAddrAgent label = fromHaresources("IPaddr::198.51.100.10/24/eth0:0::arp_mode=request");
+        assertEquals(Optional.of("eth0:0"), label.spec().label());
     }
 
     @Test
