@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 CheckConfigCommand.class,
                 KeygenCommand.class,
+                VipCommand.class,
         })
 public final class Hactl implements Runnable {
 
