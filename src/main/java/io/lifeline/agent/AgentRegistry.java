@@ -75,6 +75,17 @@ public final class AgentRegistry {
         this.runner = runner;
     }
 
+    /**
+     * The registry the daemon and {@code hactl check-config} use: every built-in agent found
+     * through {@link java.util.ServiceLoader} (each built-in package registers its factory in
+     * {@code META-INF/services}), the detected search path and the standard process runner.
+     */
+    public static AgentRegistry standard() {
+        List<BuiltinAgentFactory> factories = new ArrayList<>();
+        java.util.ServiceLoader.load(BuiltinAgentFactory.class).forEach(factories::add);
+        return new AgentRegistry(factories, AgentSearchPath.detect(), new ProcessRunner());
+    }
+
     public AgentSearchPath searchPath() {
         return path;
     }

@@ -1,5 +1,6 @@
 package io.lifeline.cli;
 
+import io.lifeline.agent.AgentRegistry;
 import io.lifeline.config.ClusterConfig;
 import io.lifeline.config.ConfigLoader;
 import io.lifeline.config.ConfigProblem;
@@ -31,7 +32,14 @@ public final class CheckConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ConfigLoader.Result result = ConfigLoader.check(configDir, true);
+        ConfigLoader.Result loaded = ConfigLoader.check(configDir, true);
+        ConfigLoader.Result result = loaded;
+        // Resource words are checked here rather than in ConfigLoader: resolving them needs the
+        // agent registry (and runs OCF meta-data), which the config package must not depend on.
+        loaded.config().ifPresent(c -> AgentRegistry.standard().check(c.haresources(), loaded.diagnostics()));
+        if (result.diagnostics().hasErrors()) {
+            result = new ConfigLoader.Result(result.diagnostics(), java.util.Optional.empty());
+        }
         for (ConfigProblem p : result.diagnostics().problems()) {
             if (p.isError() || !quiet) {
                 out.println(p);

@@ -23,6 +23,9 @@ public final class HaresourcesParser {
     /** ResourceManager's isip test, minus its glob sloppiness: four numbers, then optional /args. */
     private static final Pattern BARE_IP = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}(/.*)?");
 
+    /** Agents whose arguments may be IPv6 addresses. */
+    private static final java.util.Set<String> ADDRESS_AGENTS = java.util.Set.of("IPaddr", "IPaddr2", "IPv6addr");
+
     private HaresourcesParser() {
     }
 
@@ -87,8 +90,12 @@ public final class HaresourcesParser {
             return Optional.empty();
         }
         List<String> args = parts.subList(1, parts.size());
+        // IPv6 text contains "::" itself (2001:db8::10), so the address agents get the split
+        // pieces, empty ones included, and join them back; for everything else an empty piece
+        // is a typo.
+        boolean addressAgent = ADDRESS_AGENTS.contains(name);
         for (String a : args) {
-            if (a.isEmpty()) {
+            if (a.isEmpty() && !addressAgent) {
                 diag.error(file, line, "resource '" + word + "' has an empty argument (two '::' in a row,"
                         + " or '::' at the end)");
                 return Optional.empty();

@@ -59,7 +59,7 @@ class HaresourcesParserTest {
 
     @Test
     void malformedWordsAreErrorsWithLines() {
-        assertTrue(parse("node1\nnode2 IPaddr::::x\nnode3 ::x\n").isEmpty());
+        assertTrue(parse("node1\nnode2 Filesystem::::x\nnode3 ::x\n").isEmpty());
         assertTrue(diag.errors().stream().anyMatch(p -> p.line() == 1 && p.message().contains("has no resources")));
         assertTrue(diag.errors().stream().anyMatch(p -> p.line() == 2 && p.message().contains("empty argument")));
         assertTrue(diag.errors().stream().anyMatch(p -> p.line() == 3 && p.message().contains("no name")));
@@ -69,5 +69,13 @@ class HaresourcesParserTest {
     void continuationAtEndOfFileIsHarmless() {
         Haresources r = parse("node1 nginx \\").orElseThrow();
         assertEquals(1, r.groups().size());
+    }
+
+    @Test
+    void ipv6AddressesWithDoubleColonsReachTheAddressAgentsIntact() {
+        ResourceSpec s = parse("node1 IPv6addr::2001:db8:1::/64/eth0\n").orElseThrow()
+                .groups().get(0).resources().get(0);
+        assertEquals("IPv6addr", s.name());
+        assertEquals("2001:db8:1::/64/eth0", String.join("::", s.args()));
     }
 }
