@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         description = "Lifeline high-availability resource manager.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                CheckConfigCommand.class,
+                KeygenCommand.class,
         })
 public final class Hactl implements Runnable {
 
