@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +35,8 @@ public final class Cluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
     private static final long STATUS_TIMEOUT_MS = 2_000;
     private static final long CLOSE_TIMEOUT_MS = 5_000;
+    /** How long a leaving node waits for peers to confirm its shutdown notice. */
+    private static final long GOODBYE_ACK_TIMEOUT_MS = 1_000;
 
     private final ClusterConfig config;
     private final HaCf haCf;
@@ -156,7 +159,7 @@ public final class Cluster implements AutoCloseable {
             LOG.warn("{}: the ucast lines only name this node's own address {}; no peer can be reached on it",
                     where, choice.address().getHostAddress());
         }
-        String clusterName = LinkPlanner.clusterName(haCf.nodes(), spec);
+        String clusterName = LinkPlanner.clusterName(haCf.clusterName(), haCf.nodes(), spec);
         Link link = new Link(spec, clusterName, choice.address(), broadcast, localNode, names, sink, clock);
         try {
             link.start(config.authkeys(), haCf.allowCrc(), haCf.clockSkew(), timers);
@@ -312,8 +315,20 @@ public final class Cluster implements AutoCloseable {
             return;
         }
         LOG.info("leaving the cluster");
+        List<CountDownLatch> acks = new ArrayList<>();
         for (Link l : links) {
-            l.announceLeave();
+            acks.add(l.announceLeave());
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GOODBYE_ACK_TIMEOUT_MS);
+        try {
+            for (CountDownLatch a : acks) {
+                if (!a.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    LOG.info("not every peer acknowledged the shutdown notice; they may report a failure instead");
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         closed = true;
         if (watchdog != null) {

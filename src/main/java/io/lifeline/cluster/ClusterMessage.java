@@ -9,7 +9,9 @@ import java.util.Optional;
  */
 enum ClusterMessage {
     /** "I am shutting down cleanly": peers then report a leave, not a failure. */
-    GOODBYE((byte) 1);
+    GOODBYE((byte) 1),
+    /** Reply to GOODBYE, so the leaving node knows its notice arrived before it leaves the group. */
+    GOODBYE_ACK((byte) 2);
 
     private static final byte[] MAGIC = {'L', 'L', 'C', '1'};
     private final byte code;

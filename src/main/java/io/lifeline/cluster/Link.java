@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
@@ -53,6 +54,7 @@ final class Link implements Receiver {
     private final Clock clock;
     private volatile JChannel channel;
     private volatile View lastView;
+    private volatile CountDownLatch pendingGoodbyeAcks;
 
     Link(LinkSpec spec, String clusterName, InetAddress bindAddress, InetAddress broadcastAddress, String localNode,
          NodeNames names, Sink sink, Clock clock) {
@@ -110,6 +112,13 @@ final class Link implements Receiver {
                 if (node != null) {
                     sink.goodbye(this, node);
                 }
+                sendQuietly(new BytesMessage(msg.getSrc(), ClusterMessage.GOODBYE_ACK.encode())
+                        .setFlag(Message.Flag.OOB, Message.Flag.DONT_BUNDLE));
+            } else if (m == ClusterMessage.GOODBYE_ACK) {
+                CountDownLatch acks = pendingGoodbyeAcks;
+                if (acks != null) {
+                    acks.countDown();
+                }
             }
         }, () -> LOG.debug("link {}: ignored unknown message from {}", spec.name(), msg.getSrc()));
     }
@@ -140,16 +149,32 @@ final class Link implements Receiver {
         }
     }
 
-    /** Tells the peers on this link that we are leaving on purpose. Best effort, never blocks long. */
-    void announceLeave() {
+    /**
+     * Tells the peers on this link that we are leaving on purpose. Returns a latch that opens
+     * when every current peer acknowledged; the caller waits on it (bounded) before leaving the
+     * group, because JGroups may otherwise deliver the view without us before the notice.
+     */
+    CountDownLatch announceLeave() {
         JChannel ch = channel;
-        if (ch == null || !ch.isConnected()) {
+        View v = lastView;
+        if (ch == null || !ch.isConnected() || v == null) {
+            return new CountDownLatch(0);
+        }
+        CountDownLatch acks = new CountDownLatch(Math.max(0, v.size() - 1));
+        pendingGoodbyeAcks = acks;
+        sendQuietly(new BytesMessage(null, ClusterMessage.GOODBYE.encode()).setFlag(Message.Flag.DONT_BUNDLE));
+        return acks;
+    }
+
+    private void sendQuietly(Message m) {
+        JChannel ch = channel;
+        if (ch == null) {
             return;
         }
         try {
-            ch.send(new BytesMessage(null, ClusterMessage.GOODBYE.encode()));
+            ch.send(m);
         } catch (Exception e) {
-            LOG.debug("link {}: could not announce leave: {}", spec.name(), e.toString());
+            LOG.debug("link {}: could not send {}: {}", spec.name(), m, e.toString());
         }
     }
 

@@ -57,15 +57,16 @@ public final class LinkPlanner {
     }
 
     /**
-     * The JGroups cluster name of a link: derived from the configured node names and the link's
-     * network parameters, so two Lifeline clusters sharing a LAN (or one cluster's two links)
-     * never form one group; the device name is left out because it may differ between nodes.
+     * The JGroups cluster name of a link: derived from ha.cf's {@code cluster} name, the
+     * configured node names and the link's network parameters, so two Lifeline clusters sharing a
+     * LAN (or one cluster's two links) never form one group; the device name is left out because
+     * it may differ between nodes.
      */
-    public static String clusterName(List<String> nodes, LinkSpec link) {
+    public static String clusterName(String haCluster, List<String> nodes, LinkSpec link) {
         List<String> sorted = new ArrayList<>();
         nodes.forEach(n -> sorted.add(n.toLowerCase(Locale.ROOT)));
         sorted.sort(null);
-        String basis = String.join(",", sorted) + "|" + link.networkId();
+        String basis = haCluster + "|" + String.join(",", sorted) + "|" + link.networkId();
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(basis.getBytes(StandardCharsets.UTF_8));
             return "lifeline-" + HexFormat.of().formatHex(h, 0, 6);

@@ -38,13 +38,15 @@ class LinkPlanningTest {
     }
 
     @Test
-    void clusterNameDependsOnNodesAndNetworkButNotOnDeviceOrNameCase() throws Exception {
+    void clusterNameDependsOnClusterNodesAndNetworkButNotOnDeviceOrNameCase() throws Exception {
         LinkSpec eth0 = new LinkSpec.Bcast("eth0", 694, 1);
         LinkSpec ens3 = new LinkSpec.Bcast("ens3", 694, 1);
-        String name = LinkPlanner.clusterName(List.of("alpha", "beta"), eth0);
-        assertEquals(name, LinkPlanner.clusterName(List.of("BETA", "alpha"), ens3));
-        assertNotEquals(name, LinkPlanner.clusterName(List.of("alpha", "gamma"), eth0));
-        assertNotEquals(name, LinkPlanner.clusterName(List.of("alpha", "beta"), new LinkSpec.Bcast("eth0", 695, 1)));
+        String name = LinkPlanner.clusterName("linux-ha", List.of("alpha", "beta"), eth0);
+        assertEquals(name, LinkPlanner.clusterName("linux-ha", List.of("BETA", "alpha"), ens3));
+        assertNotEquals(name, LinkPlanner.clusterName("linux-ha", List.of("alpha", "gamma"), eth0));
+        assertNotEquals(name, LinkPlanner.clusterName("linux-ha", List.of("alpha", "beta"),
+                new LinkSpec.Bcast("eth0", 695, 1)));
+        assertNotEquals(name, LinkPlanner.clusterName("web", List.of("alpha", "beta"), eth0));
         assertTrue(name.startsWith("lifeline-"));
     }
 
