@@ -314,7 +314,9 @@ public final class Cluster implements AutoCloseable {
         if (closed) {
             return;
         }
-        LOG.info("leaving the cluster");
+        if (!links.isEmpty()) {
+            LOG.info("leaving the cluster");
+        }
         List<CountDownLatch> acks = new ArrayList<>();
         for (Link l : links) {
             acks.add(l.announceLeave());
