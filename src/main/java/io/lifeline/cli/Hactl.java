@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 CheckConfigCommand.class,
                 KeygenCommand.class,
+                DaemonCommand.class,
+                StatusCommand.class,
                 VipCommand.class,
         })
 public final class Hactl implements Runnable {
