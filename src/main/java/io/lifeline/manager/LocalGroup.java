@@ -71,9 +71,12 @@ final class LocalGroup {
         return blockedReason != null;
     }
 
-    /** Some resource may be up here (or is being started). */
+    /**
+     * This node occupies the group: it means to run it (even while every resource is down during
+     * an in-place restart), or some resource may be up here.
+     */
     boolean holds() {
-        if (inFlight != null && inFlight.kind() == OpKind.START) {
+        if (goal == Goal.RUN || inFlight != null && inFlight.kind() == OpKind.START) {
             return true;
         }
         for (ResourceState s : states) {
