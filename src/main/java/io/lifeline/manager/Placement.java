@@ -39,6 +39,14 @@ final class Placement {
      * @param alive reports of the alive nodes in ha.cf order (this node's own state included)
      */
     static Decision place(ManagerConfig cfg, ResourceGroup group, List<StateReport> alive, ClusterRegisters registers) {
+        return place(cfg, group, alive, registers, java.util.Set.of());
+    }
+
+    /**
+     * @param setAside alive nodes not to consider (an operator's failover away from them)
+     */
+    static Decision place(ManagerConfig cfg, ResourceGroup group, List<StateReport> alive, ClusterRegisters registers,
+                          java.util.Set<String> setAside) {
         String name = group.name();
         for (StateReport r : alive) {
             if (r.phase(name) == GroupPhase.BLOCKED) {
@@ -48,7 +56,9 @@ final class Placement {
         List<String> excluded = new ArrayList<>();
         List<StateReport> candidates = new ArrayList<>();
         for (StateReport r : alive) {
-            if (!r.ready()) {
+            if (setAside.contains(r.node())) {
+                excluded.add(r.node() + " is where it runs now");
+            } else if (!r.ready()) {
                 excluded.add(r.node() + " is still probing");
             } else if (r.standby().covers(group, r.node())) {
                 excluded.add(r.node() + " is in standby");

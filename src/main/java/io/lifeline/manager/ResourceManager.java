@@ -596,8 +596,7 @@ public final class ResourceManager {
             if (owners.isEmpty()) {
                 throw new IllegalArgumentException(g.name() + " is not running anywhere; use --to NODE");
             }
-            List<StateReport> others = view.stream().filter(r -> !owners.contains(r.node())).toList();
-            Placement.Decision d = Placement.place(cfg, g, others, ClusterRegisters.EMPTY);
+            Placement.Decision d = Placement.place(cfg, g, view, ClusterRegisters.EMPTY, Set.copyOf(owners));
             if (d.node() == null) {
                 throw new IllegalArgumentException("no other node can take " + g.name() + ": " + d.reason());
             }
