@@ -282,7 +282,10 @@ public final class ResourceManager {
                 event(Level.INFO, EventKind.PLACEMENT, g, from + " released " + g);
             }
             for (LocalGroup lg : groups.values()) {
-                if (lg.phase().isActive() && r.phase(lg.name()).isActive() && !lg.splitBrainSeen) {
+                // the peer's first report after a heal may already say STOPPING, or even released
+                GroupPhase theirs = r.phase(lg.name());
+                boolean theyHadIt = theirs.isActive() || theirs == GroupPhase.STOPPING || r.released().contains(lg.name());
+                if (lg.phase().isActive() && theyHadIt && !lg.splitBrainSeen) {
                     lg.splitBrainSeen = true;
                     event(Level.WARN, EventKind.SPLIT_BRAIN, lg.name(), lg.name() + " runs on both " + me
                             + " and " + from + "; placement over the merged membership picks one");
