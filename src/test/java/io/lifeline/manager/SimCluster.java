@@ -196,16 +196,16 @@ final class SimCluster {
     }
 
     /** Splits the network into the given sides (nodes not listed keep their component). */
-    @SafeVarargs
-    final void partition(List<String>... sides) {
-        for (int i = 0; i < sides.length; i++) {
-            for (String n : sides[i]) {
+    void partition(List<String> sideA, List<String> sideB) {
+        List<List<String>> sides = List.of(sideA, sideB);
+        for (int i = 0; i < sides.size(); i++) {
+            for (String n : sides.get(i)) {
                 if (component.containsKey(n)) {
                     component.put(n, 100 + i);
                 }
             }
         }
-        log.add(now + " partition " + List.of(sides));
+        log.add(now + " partition " + sides);
         at(now + DETECTION_MS, () -> installViews(false));
     }
 

@@ -128,9 +128,15 @@ public final class NotifyExecutor implements AutoCloseable {
         return finished;
     }
 
+    /** Waits for queued hooks up to the longest hook timeout plus 5 s. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         Duration longest = hooks.stream().map(NotifyHook::timeout).max(Duration::compareTo).orElse(Duration.ZERO);
-        shutdown(longest.plusSeconds(5));
+        try {
+            shutdown(longest.plusSeconds(5));
+        } catch (InterruptedException e) {
+            worker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }
