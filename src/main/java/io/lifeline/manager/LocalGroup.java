@@ -1,0 +1,189 @@
+package io.lifeline.manager;
+
+import io.lifeline.agent.OcfStatus;
+import io.lifeline.config.ResourceGroup;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One haresources group as this node runs it: the state of each resource here, the single agent
+ * action in flight, and the goal (run it here or not). It decides the next agent action from
+ * those alone, which is what enforces the ordering rules: start left to right, stop right to
+ * left, and to recover a failed resource stop everything after it (right to left), then the
+ * failed one, then start from the failed one onward.
+ */
+final class LocalGroup {
+
+    /** RUN: bring it fully up here; STOP: take it fully down; HOLD: change nothing (no decision yet). */
+    enum Goal { RUN, STOP, HOLD }
+
+    enum OpKind { PROBE, START, STOP, MONITOR }
+
+    record Op(long id, OpKind kind, int index, long issuedAtMs, long timeoutMs) {
+    }
+
+    record Step(OpKind kind, int index) {
+    }
+
+    final ResourceGroup spec;
+    final List<ResourcePolicy> policies;
+    final ResourceState[] states;
+    final long[] nextMonitorAtMs;
+    final OcfStatus[] lastMonitorStatus;
+    final String[] lastMonitorMessage;
+    final long[] lastMonitorAtMs;
+
+    Op inFlight;
+    Goal goal = Goal.HOLD;
+    /** Seq of the report that first carried this node's claim; 0 when not claiming. */
+    long claimSeq;
+    /** When the group last became fully started here, or -1. */
+    long runningSinceMs = -1;
+    String blockedReason;
+    Stamp blockedStamp = Stamp.ZERO;
+    /** Another node was seen running this group at the same time (split brain). */
+    boolean splitBrainSeen;
+    GroupPhase lastPhase = GroupPhase.PROBING;
+    String lastReason = "";
+
+    LocalGroup(ResourceGroup spec, List<ResourcePolicy> policies) {
+        this.spec = spec;
+        this.policies = List.copyOf(policies);
+        int n = spec.resources().size();
+        states = new ResourceState[n];
+        Arrays.fill(states, ResourceState.UNKNOWN);
+        nextMonitorAtMs = new long[n];
+        lastMonitorStatus = new OcfStatus[n];
+        lastMonitorMessage = new String[n];
+        lastMonitorAtMs = new long[n];
+        Arrays.fill(lastMonitorAtMs, -1);
+    }
+
+    String name() {
+        return spec.name();
+    }
+
+    String word(int index) {
+        return spec.resources().get(index).word();
+    }
+
+    boolean blocked() {
+        return blockedReason != null;
+    }
+
+    /**
+     * This node occupies the group: it means to run it (even while every resource is down during
+     * an in-place restart), or some resource may be up here.
+     */
+    boolean holds() {
+        if (goal == Goal.RUN || inFlight != null && inFlight.kind() == OpKind.START) {
+            return true;
+        }
+        for (ResourceState s : states) {
+            if (s == ResourceState.STARTED || s == ResourceState.FAILED || s == ResourceState.STOP_FAILED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean hasUnknown() {
+        for (ResourceState s : states) {
+            if (s == ResourceState.UNKNOWN) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean allStarted() {
+        for (ResourceState s : states) {
+            if (s != ResourceState.STARTED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    GroupPhase phase() {
+        if (blocked()) {
+            return GroupPhase.BLOCKED;
+        }
+        if (hasUnknown()) {
+            return GroupPhase.PROBING;
+        }
+        if (!holds()) {
+            return claimSeq > 0 ? GroupPhase.CLAIMING : GroupPhase.STOPPED;
+        }
+        if (goal == Goal.STOP) {
+            return GroupPhase.STOPPING;
+        }
+        if (allStarted()) {
+            return GroupPhase.RUNNING;
+        }
+        return runningSinceMs >= 0 ? GroupPhase.RECOVERING : GroupPhase.STARTING;
+    }
+
+    /** The first resource not yet probed, or -1. */
+    int nextUnknown() {
+        for (int i = 0; i < states.length; i++) {
+            if (states[i] == ResourceState.UNKNOWN) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The next start or stop the goal needs, or null when the goal is reached (or blocked). */
+    Step nextLifecycleStep() {
+        if (blocked() || hasUnknown() || goal == Goal.HOLD) {
+            return null;
+        }
+        if (goal == Goal.STOP) {
+            for (int i = states.length - 1; i >= 0; i--) {
+                if (states[i] != ResourceState.STOPPED) {
+                    return new Step(OpKind.STOP, i);
+                }
+            }
+            return null;
+        }
+        int firstNotStarted = -1;
+        for (int i = 0; i < states.length; i++) {
+            if (states[i] != ResourceState.STARTED) {
+                firstNotStarted = i;
+                break;
+            }
+        }
+        if (firstNotStarted < 0) {
+            return null;
+        }
+        // Anything up at or after the first gap must come down first, right to left.
+        for (int i = states.length - 1; i >= firstNotStarted; i--) {
+            if (states[i] != ResourceState.STOPPED) {
+                return new Step(OpKind.STOP, i);
+            }
+        }
+        return new Step(OpKind.START, firstNotStarted);
+    }
+
+    /** The monitored resource whose monitor is most overdue, or -1. */
+    int dueMonitor(long nowMs) {
+        int due = -1;
+        for (int i = 0; i < states.length; i++) {
+            if (policies.get(i).monitored() && states[i] == ResourceState.STARTED && nextMonitorAtMs[i] <= nowMs
+                    && (due < 0 || nextMonitorAtMs[i] < nextMonitorAtMs[due])) {
+                due = i;
+            }
+        }
+        return due;
+    }
+
+    void scheduleMonitor(int index, long nowMs) {
+        nextMonitorAtMs[index] = nowMs + policies.get(index).monitorInterval().toMillis();
+    }
+
+    /** Forget what is known about the resources so that they are probed again. */
+    void forgetStates() {
+        Arrays.fill(states, ResourceState.UNKNOWN);
+    }
+}

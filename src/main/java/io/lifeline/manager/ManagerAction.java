@@ -1,0 +1,93 @@
+package io.lifeline.manager;
+
+import io.lifeline.config.ResourceSpec;
+import io.lifeline.manager.notify.Notification;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the manager wants done, in order. Agent actions carry an {@code opId}; their outcome
+ * must come back as {@link ManagerInput.ActionCompleted} with the same id. The manager never
+ * has two agent actions in flight for one group.
+ */
+public sealed interface ManagerAction {
+
+    /** A short, stable text form used in logs and scenario tests, e.g. {@code start web/nginx}. */
+    String describe();
+
+    record StartResource(long opId, String group, ResourceSpec resource, Duration timeout) implements ManagerAction {
+        @Override
+        public String describe() {
+            return "start " + group + "/" + resource.word();
+        }
+    }
+
+    record StopResource(long opId, String group, ResourceSpec resource, Duration timeout) implements ManagerAction {
+        @Override
+        public String describe() {
+            return "stop " + group + "/" + resource.word();
+        }
+    }
+
+    /** A monitor; {@code probe} marks the one-off check of whether a resource already runs here. */
+    record MonitorResource(long opId, String group, ResourceSpec resource, Duration timeout, boolean probe)
+            implements ManagerAction {
+        @Override
+        public String describe() {
+            return (probe ? "probe " : "monitor ") + group + "/" + resource.word();
+        }
+    }
+
+    /** Send this report to every peer. */
+    record BroadcastReport(StateReport report) implements ManagerAction {
+        @Override
+        public String describe() {
+            return report.released().isEmpty() ? "report" : "report released=" + report.released();
+        }
+    }
+
+    /** Tell the network again that this node serves the group (gratuitous ARP for its addresses). */
+    record Reannounce(String group, List<ResourceSpec> resources, String reason) implements ManagerAction {
+        public Reannounce {
+            resources = List.copyOf(resources);
+        }
+
+        @Override
+        public String describe() {
+            return "reannounce " + group;
+        }
+    }
+
+    /** Run the notify hooks for one transition (they run in this order, one at a time). */
+    record RunNotify(Notification notification) implements ManagerAction {
+        @Override
+        public String describe() {
+            return "notify " + notification.transition().word() + " " + notification.group();
+        }
+    }
+
+    /** A stop failed: run the fence hook so this node can be made safe (e.g. rebooted). */
+    record RunFenceHook(Path hook, String group, String resource, String reason) implements ManagerAction {
+        @Override
+        public String describe() {
+            return "fence " + group + "/" + resource;
+        }
+    }
+
+    /** Write this event to the log (it is also kept in the manager's bounded event log). */
+    record LogEvent(ManagerEvent event) implements ManagerAction {
+        @Override
+        public String describe() {
+            return "event " + event;
+        }
+    }
+
+    /** The answer to an operator command. */
+    record AnswerCommand(long requestId, boolean accepted, String message) implements ManagerAction {
+        @Override
+        public String describe() {
+            return (accepted ? "accepted: " : "rejected: ") + message;
+        }
+    }
+}

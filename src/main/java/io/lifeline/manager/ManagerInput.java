@@ -1,0 +1,50 @@
+package io.lifeline.manager;
+
+import io.lifeline.agent.OcfStatus;
+import java.util.List;
+
+/**
+ * Everything that can happen to the manager. The adapters (cluster layer, agent executor,
+ * control socket, timers) turn what they see into these and feed them, one at a time, to
+ * {@link ResourceManager#handle}.
+ */
+public sealed interface ManagerInput {
+
+    /**
+     * The cluster layer's current membership: nodes that are alive and reachable from here
+     * (including this node). {@code merge} marks a view that joins partitions (JGroups MergeView).
+     */
+    record MembershipChanged(List<String> members, boolean merge) implements ManagerInput {
+        public MembershipChanged {
+            members = List.copyOf(members);
+        }
+    }
+
+    /** A peer's state report arrived (authenticated by the cluster layer). */
+    record PeerReport(StateReport report) implements ManagerInput {
+    }
+
+    /** An agent action emitted earlier as {@code opId} finished. */
+    record ActionCompleted(long opId, OcfStatus status, String message, long durationMs) implements ManagerInput {
+    }
+
+    /** Time passed; lets timers (monitors, failcount expiry, periodic reports) fire. */
+    record Tick() implements ManagerInput {
+    }
+
+    /** The number of ping targets this node reaches changed. */
+    record ConnectivityChanged(int score) implements ManagerInput {
+    }
+
+    /** An operator command; the answer comes back as {@link ManagerAction.AnswerCommand} with the same id. */
+    record Command(long requestId, OperatorCommand command) implements ManagerInput {
+    }
+
+    /** The stall watchdog found that this process did not run for {@code frozenMs}. */
+    record StallDetected(long frozenMs) implements ManagerInput {
+    }
+
+    /** ha.cf initdead passed since start: place groups even if not every node has shown up. */
+    record InitdeadElapsed() implements ManagerInput {
+    }
+}

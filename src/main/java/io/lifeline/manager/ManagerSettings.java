@@ -1,0 +1,104 @@
+package io.lifeline.manager;
+
+import io.lifeline.manager.notify.NotifyHook;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The manager's Lifeline-only settings from ha.cf (see docs/manager.md for the syntax). Plain
+ * Heartbeat configurations get {@link #defaults()}.
+ *
+ * @param resourceDefaults  policy for every resource without its own {@code monitor} directive
+ * @param resourcePolicies  per haresources word, already merged over the defaults
+ * @param failbackDelay     how long a group must have run on its current node before automatic
+ *                          failback may move it home; operator commands ignore it
+ * @param stallThreshold    a freeze at least this long makes the node release everything;
+ *                          empty means "ha.cf deadtime"
+ * @param stallRejoinWait   after a stall, how long to wait for a new membership before the
+ *                          node trusts its old view again
+ * @param reportInterval    state reports are re-sent at least this often (anti-entropy)
+ * @param fenceHook         run when a stop fails, to fence (e.g. reboot) this node
+ */
+public record ManagerSettings(
+        ResourcePolicy resourceDefaults,
+        Map<String, ResourcePolicy> resourcePolicies,
+        NoQuorumPolicy noQuorumPolicy,
+        Duration failbackDelay,
+        Optional<Duration> stallThreshold,
+        Duration stallRejoinWait,
+        Duration reportInterval,
+        List<NotifyHook> notifyHooks,
+        Optional<Path> fenceHook,
+        int eventLogSize) {
+
+    public ManagerSettings {
+        resourcePolicies = Map.copyOf(resourcePolicies);
+        notifyHooks = List.copyOf(notifyHooks);
+        if (eventLogSize < 1) {
+            throw new IllegalArgumentException("event log size must be positive");
+        }
+    }
+
+    public static ManagerSettings defaults() {
+        return new ManagerSettings(ResourcePolicy.DEFAULT, Map.of(), NoQuorumPolicy.STOP, Duration.ZERO,
+                Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(5), List.of(),
+                Optional.empty(), 1000);
+    }
+
+    public ResourcePolicy policyFor(String resourceWord) {
+        return resourcePolicies.getOrDefault(resourceWord, resourceDefaults);
+    }
+
+    public ManagerSettings withResourceDefaults(ResourcePolicy p) {
+        return new ManagerSettings(p, resourcePolicies, noQuorumPolicy, failbackDelay, stallThreshold,
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize);
+    }
+
+    public ManagerSettings withResourcePolicies(Map<String, ResourcePolicy> p) {
+        return new ManagerSettings(resourceDefaults, p, noQuorumPolicy, failbackDelay, stallThreshold,
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize);
+    }
+
+    public ManagerSettings withNoQuorumPolicy(NoQuorumPolicy p) {
+        return new ManagerSettings(resourceDefaults, resourcePolicies, p, failbackDelay, stallThreshold,
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize);
+    }
+
+    public ManagerSettings withFailbackDelay(Duration d) {
+        return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, d, stallThreshold,
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize);
+    }
+
+    public ManagerSettings withStallThreshold(Duration d) {
+        return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
+                Optional.of(d), stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize);
+    }
+
+    public ManagerSettings withStallRejoinWait(Duration d) {
+        return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
+                stallThreshold, d, reportInterval, notifyHooks, fenceHook, eventLogSize);
+    }
+
+    public ManagerSettings withReportInterval(Duration d) {
+        return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
+                stallThreshold, stallRejoinWait, d, notifyHooks, fenceHook, eventLogSize);
+    }
+
+    public ManagerSettings withNotifyHooks(List<NotifyHook> hooks) {
+        return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
+                stallThreshold, stallRejoinWait, reportInterval, hooks, fenceHook, eventLogSize);
+    }
+
+    public ManagerSettings withFenceHook(Path hook) {
+        return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, Optional.of(hook), eventLogSize);
+    }
+
+    public ManagerSettings withEventLogSize(int size) {
+        return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, size);
+    }
+}

@@ -1,0 +1,1133 @@
+package io.lifeline.manager;
+
+import io.lifeline.agent.OcfStatus;
+import io.lifeline.config.ResourceGroup;
+import io.lifeline.config.ResourceSpec;
+import io.lifeline.manager.ManagerAction.AnswerCommand;
+import io.lifeline.manager.ManagerAction.BroadcastReport;
+import io.lifeline.manager.ManagerAction.LogEvent;
+import io.lifeline.manager.ManagerAction.MonitorResource;
+import io.lifeline.manager.ManagerAction.Reannounce;
+import io.lifeline.manager.ManagerAction.RunFenceHook;
+import io.lifeline.manager.ManagerAction.RunNotify;
+import io.lifeline.manager.ManagerAction.StartResource;
+import io.lifeline.manager.ManagerAction.StopResource;
+import io.lifeline.manager.ManagerEvent.Level;
+import io.lifeline.manager.ManagerInput.ActionCompleted;
+import io.lifeline.manager.ManagerInput.Command;
+import io.lifeline.manager.ManagerInput.ConnectivityChanged;
+import io.lifeline.manager.ManagerInput.InitdeadElapsed;
+import io.lifeline.manager.ManagerInput.MembershipChanged;
+import io.lifeline.manager.ManagerInput.PeerReport;
+import io.lifeline.manager.ManagerInput.StallDetected;
+import io.lifeline.manager.ManagerInput.Tick;
+import io.lifeline.manager.LocalGroup.Goal;
+import io.lifeline.manager.LocalGroup.Op;
+import io.lifeline.manager.LocalGroup.OpKind;
+import io.lifeline.manager.LocalGroup.Step;
+import io.lifeline.manager.notify.Notification;
+import io.lifeline.manager.notify.Transition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The decision core: a deterministic, single-threaded state machine. Feed it one
+ * {@link ManagerInput} at a time with the current time; it returns the {@link ManagerAction}s to
+ * carry out, in order. It reads no clock, does no I/O and starts no thread, so it is tested by
+ * scenarios (state in, inputs in, actions out) and by simulating whole clusters in memory.
+ *
+ * <p>Every node runs one. All of them see the same membership and exchange {@link StateReport}s,
+ * and each computes the same {@link Placement} for every group, then acts only on its own part:
+ * the chosen node claims the group; every other node stops it if it holds it; the claimant starts
+ * only when every alive peer has confirmed, in a report sent after seeing the claim, that it
+ * neither holds nor claims the group. That confirmation is what makes planned moves free of
+ * overlap (the old owner's "released") and breaks ties between concurrent claims (the claimant
+ * first in ha.cf order keeps its claim). See docs/manager.md.
+ */
+public final class ResourceManager {
+
+    /** Extra time past an action's own timeout before the manager gives up waiting for its result. */
+    static final long RESULT_GRACE_MS = 10_000;
+
+    private final ManagerConfig cfg;
+    private final String me;
+    private final String incarnation;
+    private final Map<String, LocalGroup> groups = new LinkedHashMap<>();
+    private final Failcounts failcounts = new Failcounts();
+    private final EventLog eventLog;
+
+    /** Latest report per peer; removed when the peer leaves the membership. */
+    private final Map<String, StateReport> reports = new HashMap<>();
+    /** Newest report mark per peer, kept after it leaves, so late or duplicate reports are ignored. */
+    private final Map<String, StateReport.SeenMark> lastSeen = new HashMap<>();
+    private final Set<String> warnedUnknownNodes = new HashSet<>();
+    private List<String> members = List.of();
+    private boolean membershipKnown;
+    private boolean initdeadElapsed;
+    private boolean startupComplete;
+    private boolean stalled;
+    private long stalledAtMs;
+    private String stallReason = "";
+    private int score;
+    private GroupScope standby = GroupScope.NONE;
+    private ClusterRegisters registers = ClusterRegisters.EMPTY;
+    private final Map<String, Stamp> appliedCleanups = new HashMap<>();
+    private boolean maintenance;
+    private Boolean quorate;
+    private long seq;
+    private long lamport;
+    private long nextOpId = 1;
+    private StateReport lastSent;
+    private long lastSentAtMs;
+    private final List<String> releasedSinceReport = new ArrayList<>();
+    private boolean forceReport;
+    private boolean booted;
+
+    private Now now = Now.at(0);
+    private List<ManagerAction> out = new ArrayList<>();
+
+    public ResourceManager(ManagerConfig cfg, String incarnation) {
+        this.cfg = cfg;
+        this.me = cfg.localNode();
+        this.incarnation = incarnation;
+        this.eventLog = new EventLog(cfg.settings().eventLogSize());
+        for (ResourceGroup g : cfg.groups()) {
+            List<ResourcePolicy> policies = g.resources().stream()
+                    .map(r -> cfg.settings().policyFor(r.word())).toList();
+            groups.put(g.name(), new LocalGroup(g, policies));
+        }
+        this.members = List.of(me);
+    }
+
+    public String localNode() {
+        return me;
+    }
+
+    public String incarnation() {
+        return incarnation;
+    }
+
+    /** First call: probes every resource (is it already running here?) and announces this node. */
+    public List<ManagerAction> boot(Now time) {
+        if (booted) {
+            throw new IllegalStateException("already booted");
+        }
+        booted = true;
+        begin(time);
+        event(Level.INFO, EventKind.MEMBERSHIP, null, "manager started on " + me + " (incarnation "
+                + incarnation + "); probing resources, waiting for the other nodes or initdead");
+        return finish();
+    }
+
+    /** Handles one input and returns the actions it leads to, in the order they must run. */
+    public List<ManagerAction> handle(Now time, ManagerInput input) {
+        if (!booted) {
+            throw new IllegalStateException("boot() first");
+        }
+        begin(time);
+        if (input instanceof MembershipChanged m) {
+            onMembership(m);
+        } else if (input instanceof PeerReport r) {
+            onReport(r.report());
+        } else if (input instanceof ActionCompleted c) {
+            onActionCompleted(c);
+        } else if (input instanceof Tick) {
+            checkOverdueActions();
+        } else if (input instanceof ConnectivityChanged c) {
+            onConnectivity(c.score());
+        } else if (input instanceof Command c) {
+            onCommand(c.requestId(), c.command());
+        } else if (input instanceof StallDetected s) {
+            onStall(s.frozenMs());
+        } else if (input instanceof InitdeadElapsed) {
+            initdeadElapsed = true;
+        } else {
+            throw new IllegalArgumentException("unknown input " + input);
+        }
+        return finish();
+    }
+
+    /** The newest events, oldest first (bounded; see event_log_size). */
+    public List<ManagerEvent> events() {
+        return eventLog.snapshot();
+    }
+
+    /** Monotonic time of the next timer this manager waits for, so the caller can schedule a Tick. */
+    public long nextTimerAtMs() {
+        long next = lastSentAtMs + cfg.settings().reportInterval().toMillis();
+        for (LocalGroup lg : groups.values()) {
+            if (lg.inFlight != null) {
+                next = Math.min(next, lg.inFlight.issuedAtMs() + lg.inFlight.timeoutMs() + RESULT_GRACE_MS);
+            } else if (lg.goal != Goal.STOP && lg.allStarted()) {
+                for (int i = 0; i < lg.states.length; i++) {
+                    if (lg.policies.get(i).monitored()) {
+                        next = Math.min(next, lg.nextMonitorAtMs[i]);
+                    }
+                }
+            }
+            if (lg.runningSinceMs >= 0 && !cfg.settings().failbackDelay().isZero()) {
+                long release = lg.runningSinceMs + cfg.settings().failbackDelay().toMillis();
+                if (release > now.monotonicMs()) {
+                    next = Math.min(next, release);
+                }
+            }
+        }
+        next = Math.min(next, failcounts.nextExpiry(this::policyOf));
+        if (stalled) {
+            next = Math.min(next, stalledAtMs + cfg.settings().stallRejoinWait().toMillis());
+        }
+        return next;
+    }
+
+    // ------------------------------------------------------------------ inputs
+
+    private void begin(Now time) {
+        if (time.monotonicMs() < now.monotonicMs()) {
+            throw new IllegalArgumentException("monotonic time went backwards: " + time + " < " + now);
+        }
+        now = time;
+        out = new ArrayList<>();
+    }
+
+    private List<ManagerAction> finish() {
+        expireFailures();
+        endStallIfQuiet();
+        decide();
+        announceSplitBrainWinners();
+        emitTransitions();
+        maybeBroadcast();
+        List<ManagerAction> result = List.copyOf(out);
+        out = new ArrayList<>();
+        return result;
+    }
+
+    private void onMembership(MembershipChanged m) {
+        List<String> named = m.members().stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
+        for (String n : named) {
+            if (!cfg.nodes().contains(n) && warnedUnknownNodes.add(n)) {
+                event(Level.WARN, EventKind.MEMBERSHIP, null,
+                        "membership names " + n + ", which is not a node in ha.cf: ignored");
+            }
+        }
+        List<String> next = cfg.nodes().stream().filter(n -> n.equals(me) || named.contains(n)).toList();
+        List<String> left = members.stream().filter(n -> !next.contains(n)).toList();
+        List<String> joined = next.stream().filter(n -> !members.contains(n) && !n.equals(me)).toList();
+        for (String n : left) {
+            reports.remove(n);
+            event(Level.WARN, EventKind.MEMBERSHIP, null, "node " + n + " is dead (left the membership)");
+            for (ResourceGroup g : cfg.groups()) {
+                if (registers.pinnedNode(g.name()).filter(n::equals).isPresent()) {
+                    clearPin(g.name(), n + ", where an operator had moved it, is dead");
+                }
+            }
+        }
+        for (String n : joined) {
+            event(Level.INFO, EventKind.MEMBERSHIP, null, "node " + n + " joined" + (m.merge() ? " (partition healed)" : ""));
+            if (cfg.failbackEnabled()) {
+                for (ResourceGroup g : cfg.groups()) {
+                    if (g.preferredNode().equals(n) && registers.pinnedNode(g.name()).isPresent()) {
+                        clearPin(g.name(), "its home node " + n + " is back (auto_failback on)");
+                    }
+                }
+            }
+        }
+        if (m.merge()) {
+            event(Level.INFO, EventKind.MEMBERSHIP, null, "membership merged after a partition: " + next);
+        }
+        members = next;
+        membershipKnown = true;
+        if (stalled) {
+            stalled = false;
+            event(Level.INFO, EventKind.STALL, null, "rejoined the cluster after the stall (membership " + next + ")");
+        }
+        forceReport = true;
+    }
+
+    private void onReport(StateReport r) {
+        String from = r.node().toLowerCase(Locale.ROOT);
+        if (from.equals(me)) {
+            if (!r.incarnation().equals(incarnation) && warnedUnknownNodes.add("self:" + r.incarnation())) {
+                event(Level.ERROR, EventKind.MEMBERSHIP, null, "another process reports as " + me
+                        + " (incarnation " + r.incarnation() + "): two nodes share a name?");
+            }
+            return;
+        }
+        if (!cfg.nodes().contains(from)) {
+            if (warnedUnknownNodes.add(from)) {
+                event(Level.WARN, EventKind.MEMBERSHIP, null, "report from " + from + ", which is not a node in ha.cf: ignored");
+            }
+            return;
+        }
+        StateReport.SeenMark last = lastSeen.get(from);
+        if (last != null && last.incarnation().equals(r.incarnation()) && r.seq() <= last.seq()) {
+            return;
+        }
+        if (last != null && !last.incarnation().equals(r.incarnation())) {
+            event(Level.INFO, EventKind.MEMBERSHIP, null, "node " + from + " restarted (new incarnation " + r.incarnation() + ")");
+        }
+        lastSeen.put(from, new StateReport.SeenMark(r.incarnation(), r.seq()));
+        reports.put(from, r);
+        lamport = Math.max(lamport, r.lamport());
+        if (members.contains(from)) {
+            for (String g : r.released()) {
+                event(Level.INFO, EventKind.PLACEMENT, g, from + " released " + g);
+            }
+            for (LocalGroup lg : groups.values()) {
+                // the peer's first report after a heal may already say STOPPING, or even released
+                GroupPhase theirs = r.phase(lg.name());
+                boolean theyHadIt = theirs.isActive() || theirs == GroupPhase.STOPPING || r.released().contains(lg.name());
+                if (lg.phase().isActive() && theyHadIt && !lg.splitBrainSeen) {
+                    lg.splitBrainSeen = true;
+                    event(Level.WARN, EventKind.SPLIT_BRAIN, lg.name(), lg.name() + " runs on both " + me
+                            + " and " + from + "; placement over the merged membership picks one");
+                }
+            }
+        }
+        mergeRegisters(r.registers());
+    }
+
+    private void onConnectivity(int newScore) {
+        if (newScore != score) {
+            event(Level.INFO, EventKind.PLACEMENT, null, "connectivity of " + me + " changed: "
+                    + score + " -> " + newScore + " ping targets reachable");
+            score = newScore;
+        }
+    }
+
+    private void onStall(long frozenMs) {
+        long threshold = cfg.stallThreshold().toMillis();
+        if (frozenMs < threshold) {
+            event(Level.WARN, EventKind.STALL, null, "this process was frozen for " + frozenMs
+                    + " ms (below the stall threshold of " + threshold + " ms): keeping resources");
+            return;
+        }
+        stalled = true;
+        stalledAtMs = now.monotonicMs();
+        stallReason = me + " was frozen for " + frozenMs + " ms (>= " + threshold
+                + " ms): peers may have declared it dead and taken its groups";
+        reports.clear();
+        event(Level.ERROR, EventKind.STALL, null, stallReason + "; releasing every group, then rejoining");
+        forceReport = true;
+    }
+
+    private void endStallIfQuiet() {
+        if (stalled && now.monotonicMs() - stalledAtMs >= cfg.settings().stallRejoinWait().toMillis()
+                && groups.values().stream().noneMatch(LocalGroup::holds)) {
+            stalled = false;
+            event(Level.INFO, EventKind.STALL, null, "no new membership within "
+                    + fmt(cfg.settings().stallRejoinWait()) + " after the stall: trusting membership " + members + " again");
+        }
+    }
+
+    // ------------------------------------------------------------------ agent results
+
+    private void onActionCompleted(ActionCompleted c) {
+        LocalGroup lg = groups.values().stream()
+                .filter(g -> g.inFlight != null && g.inFlight.id() == c.opId()).findFirst().orElse(null);
+        if (lg == null) {
+            return; // an abandoned monitor, or a result we already gave up waiting for
+        }
+        Op op = lg.inFlight;
+        lg.inFlight = null;
+        int i = op.index();
+        String res = lg.word(i);
+        String outcome = c.message().isEmpty() ? c.status().description() : c.status().description() + ": " + c.message();
+        switch (op.kind()) {
+            case PROBE -> onProbe(lg, i, c.status(), outcome);
+            case START -> {
+                if (c.status() == OcfStatus.SUCCESS) {
+                    lg.states[i] = ResourceState.STARTED;
+                    lg.scheduleMonitor(i, now.monotonicMs());
+                    event(Level.INFO, EventKind.RESOURCE, lg.name(), "started " + res + " on " + me + " (" + c.durationMs() + " ms)");
+                    if (lg.allStarted()) {
+                        if (lg.runningSinceMs < 0) {
+                            lg.runningSinceMs = now.monotonicMs();
+                        }
+                        event(Level.INFO, EventKind.PLACEMENT, lg.name(), lg.name() + " is running on " + me);
+                    }
+                } else {
+                    lg.states[i] = ResourceState.FAILED;
+                    ResourcePolicy p = lg.policies.get(i);
+                    recordFailure(lg, i, p.threshold());
+                    String reason = "start of " + res + " failed on " + me + " (" + outcome + "): " + me
+                            + " is not eligible for " + lg.name() + " for " + fmt(p.window()) + "; " + lg.name() + " moves";
+                    event(Level.ERROR, EventKind.FAILURE, lg.name(), reason);
+                    lg.lastReason = reason;
+                    notify(lg, Transition.FAILED, reason);
+                }
+            }
+            case STOP -> {
+                if (c.status() == OcfStatus.SUCCESS || c.status() == OcfStatus.NOT_RUNNING) {
+                    lg.states[i] = ResourceState.STOPPED;
+                    event(Level.INFO, EventKind.RESOURCE, lg.name(), "stopped " + res + " on " + me + " (" + c.durationMs() + " ms)");
+                    if (!lg.holds()) {
+                        lg.runningSinceMs = -1;
+                        if (lg.goal == Goal.STOP) {
+                            releasedSinceReport.add(lg.name());
+                            event(Level.INFO, EventKind.PLACEMENT, lg.name(), me + " released " + lg.name() + ": " + lg.lastReason);
+                        }
+                    }
+                } else {
+                    lg.states[i] = ResourceState.STOP_FAILED;
+                    block(lg, res, "stop of " + res + " failed on " + me + " (" + outcome + ")", true);
+                }
+            }
+            case MONITOR -> onMonitor(lg, i, c.status(), c.message(), outcome);
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private void onProbe(LocalGroup lg, int i, OcfStatus status, String outcome) {
+        String res = lg.word(i);
+        switch (status) {
+            case SUCCESS, DEGRADED -> {
+                lg.states[i] = ResourceState.STARTED;
+                lg.scheduleMonitor(i, now.monotonicMs());
+                event(Level.INFO, EventKind.RESOURCE, lg.name(), "probe: " + res + " is already running on " + me);
+            }
+            case NOT_RUNNING -> lg.states[i] = ResourceState.STOPPED;
+            case ERR_INSTALLED, ERR_CONFIGURED -> {
+                lg.states[i] = ResourceState.STOPPED;
+                event(Level.WARN, EventKind.RESOURCE, lg.name(), "probe of " + res + " on " + me + ": "
+                        + outcome + "; treated as not running (a start here would fail)");
+            }
+            default -> {
+                lg.states[i] = ResourceState.FAILED;
+                event(Level.WARN, EventKind.RESOURCE, lg.name(), "probe of " + res + " on " + me + " failed ("
+                        + outcome + "): it will be stopped before anything else");
+            }
+        }
+    }
+
+    private void onMonitor(LocalGroup lg, int i, OcfStatus status, String message, String outcome) {
+        lg.lastMonitorStatus[i] = status;
+        lg.lastMonitorMessage[i] = message;
+        lg.lastMonitorAtMs[i] = now.monotonicMs();
+        if (status == OcfStatus.SUCCESS || status == OcfStatus.DEGRADED) {
+            lg.scheduleMonitor(i, now.monotonicMs());
+            return;
+        }
+        lg.states[i] = ResourceState.FAILED;
+        String res = lg.word(i);
+        ResourcePolicy p = lg.policies.get(i);
+        String what = "monitor of " + res + " failed on " + me + " (" + outcome + ")";
+        switch (p.onFail()) {
+            case BLOCK -> block(lg, res, what + "; on_fail=block", false);
+            case MOVE -> {
+                recordFailure(lg, i, p.threshold());
+                String reason = what + "; on_fail=move: " + lg.name() + " leaves " + me;
+                event(Level.ERROR, EventKind.FAILURE, lg.name(), reason);
+                lg.lastReason = reason;
+                notify(lg, Transition.FAILED, reason);
+            }
+            case RESTART -> {
+                recordFailure(lg, i, 1);
+                int count = failcounts.count(new Failcounts.Key(lg.name(), res));
+                String reason;
+                if (count >= p.threshold()) {
+                    reason = "monitor of " + res + " failed " + count + " times within " + fmt(p.window()) + " on "
+                            + me + " (" + outcome + "): " + lg.name() + " leaves " + me;
+                    event(Level.ERROR, EventKind.FAILURE, lg.name(), reason);
+                } else {
+                    reason = what + ", failure " + count + " of " + p.threshold() + " within " + fmt(p.window())
+                            + ": restarting " + res + afterIt(lg, i) + " on " + me;
+                    event(Level.WARN, EventKind.FAILURE, lg.name(), reason);
+                }
+                lg.lastReason = reason;
+                notify(lg, Transition.FAILED, reason);
+            }
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private static String afterIt(LocalGroup lg, int i) {
+        int after = lg.states.length - i - 1;
+        return after == 0 ? "" : " and the " + after + " resource" + (after == 1 ? "" : "s") + " after it";
+    }
+
+    private void recordFailure(LocalGroup lg, int i, int weight) {
+        lamport++;
+        failcounts.record(new Failcounts.Key(lg.name(), lg.word(i)), now.monotonicMs(), new Stamp(lamport, me), weight);
+    }
+
+    private void block(LocalGroup lg, String resource, String what, boolean fence) {
+        lamport++;
+        lg.blockedStamp = new Stamp(lamport, me);
+        lg.blockedReason = what;
+        lg.claimSeq = 0;
+        String reason = what + ": " + lg.name() + " is blocked and will not start anywhere until `hactl cleanup "
+                + lg.name() + "`";
+        event(Level.ERROR, EventKind.FAILURE, lg.name(), reason);
+        lg.lastReason = reason;
+        if (fence) {
+            Optional<java.nio.file.Path> hook = cfg.settings().fenceHook();
+            if (hook.isPresent()) {
+                out.add(new RunFenceHook(hook.get(), lg.name(), resource, what));
+            } else {
+                event(Level.ERROR, EventKind.FAILURE, lg.name(), "no fence_hook configured: " + resource
+                        + " may still run on " + me + "; check it by hand before cleanup");
+            }
+        }
+    }
+
+    private void checkOverdueActions() {
+        for (LocalGroup lg : groups.values()) {
+            Op op = lg.inFlight;
+            if (op != null && now.monotonicMs() > op.issuedAtMs() + op.timeoutMs() + RESULT_GRACE_MS) {
+                onActionCompleted(new ActionCompleted(op.id(), OcfStatus.ERR_GENERIC,
+                        "no result within " + fmt(Duration.ofMillis(op.timeoutMs() + RESULT_GRACE_MS)),
+                        now.monotonicMs() - op.issuedAtMs()));
+            }
+        }
+    }
+
+    private void expireFailures() {
+        for (Failcounts.Key k : failcounts.expire(now.monotonicMs(), this::policyOf)) {
+            event(Level.INFO, EventKind.FAILCOUNT, k.group(), "failures of " + k.resource() + " on " + me
+                    + " expired: " + me + " is eligible for " + k.group() + " again");
+        }
+    }
+
+    private ResourcePolicy policyOf(Failcounts.Key k) {
+        return cfg.settings().policyFor(k.resource());
+    }
+
+    // ------------------------------------------------------------------ operator commands
+
+    private void onCommand(long id, OperatorCommand cmd) {
+        try {
+            String answer = execute(cmd);
+            event(Level.INFO, EventKind.OPERATOR, null, answer);
+            out.add(new AnswerCommand(id, true, answer));
+        } catch (IllegalArgumentException e) {
+            out.add(new AnswerCommand(id, false, e.getMessage()));
+        }
+    }
+
+    private String execute(OperatorCommand cmd) {
+        if (cmd instanceof OperatorCommand.Takeover t) {
+            if (t.scope() == GroupScope.NONE) {
+                throw new IllegalArgumentException("takeover needs all, local, foreign or a group name");
+            }
+            requireEligibleHere();
+            List<String> moved = new ArrayList<>();
+            for (ResourceGroup g : cfg.groups()) {
+                if (t.scope().covers(g, me)) {
+                    pin(g.name(), me);
+                    moved.add(g.name());
+                }
+            }
+            return "takeover " + t.scope().word() + ": moving " + (moved.isEmpty() ? "no groups" : moved) + " to " + me;
+        }
+        if (cmd instanceof OperatorCommand.TakeoverGroup t) {
+            ResourceGroup g = groupNamed(t.group());
+            requireEligibleHere();
+            pin(g.name(), me);
+            return "takeover: moving " + g.name() + " to " + me;
+        }
+        if (cmd instanceof OperatorCommand.Standby s) {
+            if (s.scope() == GroupScope.NONE) {
+                throw new IllegalArgumentException("standby needs all, local or foreign");
+            }
+            standby = s.scope();
+            for (ResourceGroup g : cfg.groups()) {
+                if (s.scope().covers(g, me) && registers.pinnedNode(g.name()).filter(me::equals).isPresent()) {
+                    clearPin(g.name(), me + " went into standby");
+                }
+            }
+            return me + " is in standby (" + s.scope().word() + "): it gives away and refuses "
+                    + cfg.groups().stream().filter(g -> s.scope().covers(g, me)).map(ResourceGroup::name).toList();
+        }
+        if (cmd instanceof OperatorCommand.Online) {
+            standby = GroupScope.NONE;
+            return me + " is online: it may run any group again";
+        }
+        if (cmd instanceof OperatorCommand.Failover f) {
+            return failover(groupNamed(f.group()), f.to().map(n -> n.toLowerCase(Locale.ROOT)));
+        }
+        if (cmd instanceof OperatorCommand.Cleanup c) {
+            String scope = c.resource().orElse(ClusterRegisters.ALL_RESOURCES);
+            if (c.resource().isPresent() && cfg.groups().stream().noneMatch(g -> g.name().equals(scope)
+                    || g.resources().stream().anyMatch(r -> r.word().equals(scope)))) {
+                throw new IllegalArgumentException("no group or resource named " + scope + " in haresources");
+            }
+            registers = registers.withCleanup(scope, nextStamp());
+            applyRegisters();
+            return "cleanup " + (c.resource().isPresent() ? scope : "of all resources")
+                    + ": failcounts forgotten and blocks lifted on every node";
+        }
+        if (cmd instanceof OperatorCommand.Maintenance m) {
+            registers = registers.withMaintenance(m.on(), nextStamp());
+            applyRegisters();
+            return "maintenance mode " + (m.on() ? "on: no starts, stops or monitors until it is turned off"
+                    : "off: probing resources, then managing again");
+        }
+        throw new IllegalArgumentException("unknown command " + cmd);
+    }
+
+    private String failover(ResourceGroup g, Optional<String> to) {
+        List<StateReport> view = viewOrNull();
+        if (view == null) {
+            throw new IllegalArgumentException("cannot move " + g.name() + " now: " + whyNoView());
+        }
+        List<String> owners = view.stream().filter(r -> r.phase(g.name()).isActive()).map(StateReport::node).toList();
+        String target;
+        if (to.isPresent()) {
+            target = to.get();
+            if (!cfg.nodes().contains(target)) {
+                throw new IllegalArgumentException("no node named " + target + " in ha.cf");
+            }
+            StateReport r = view.stream().filter(x -> x.node().equals(target)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(target + " is not in the membership"));
+            if (r.standby().covers(g, target)) {
+                throw new IllegalArgumentException(target + " is in standby for " + g.name());
+            }
+            if (r.bannedFor(g.name())) {
+                throw new IllegalArgumentException(target + " reached the failure threshold for " + g.name()
+                        + "; run hactl cleanup " + g.name() + " first");
+            }
+        } else {
+            if (owners.isEmpty()) {
+                throw new IllegalArgumentException(g.name() + " is not running anywhere; use --to NODE");
+            }
+            Placement.Decision d = Placement.place(cfg, g, view, ClusterRegisters.EMPTY, Set.copyOf(owners));
+            if (d.node() == null) {
+                throw new IllegalArgumentException("no other node can take " + g.name() + ": " + d.reason());
+            }
+            target = d.node();
+        }
+        pin(g.name(), target);
+        return "failover: moving " + g.name() + (owners.isEmpty() ? "" : " from " + String.join(",", owners))
+                + " to " + target;
+    }
+
+    private ResourceGroup groupNamed(String name) {
+        return cfg.group(name).orElseThrow(() -> new IllegalArgumentException("no group named " + name
+                + " in haresources (groups: " + groups.keySet() + ")"));
+    }
+
+    private void requireEligibleHere() {
+        if (standby != GroupScope.NONE) {
+            throw new IllegalArgumentException(me + " is in standby (" + standby.word() + "); run hactl online first");
+        }
+    }
+
+    private Stamp nextStamp() {
+        lamport++;
+        return new Stamp(lamport, me);
+    }
+
+    private void pin(String group, String node) {
+        registers = registers.withPin(group, node, nextStamp());
+    }
+
+    private void clearPin(String group, String why) {
+        registers = registers.withPin(group, null, nextStamp());
+        event(Level.INFO, EventKind.OPERATOR, group, "operator move of " + group + " cleared: " + why);
+    }
+
+    private void mergeRegisters(ClusterRegisters other) {
+        ClusterRegisters merged = registers.merge(other);
+        if (!merged.equals(registers)) {
+            registers = merged;
+            applyRegisters();
+        }
+    }
+
+    /** Acts on register values this node has not acted on yet: maintenance flips and cleanups. */
+    private void applyRegisters() {
+        boolean m = registers.maintenance().on();
+        if (m != maintenance) {
+            maintenance = m;
+            if (m) {
+                event(Level.WARN, EventKind.MAINTENANCE, null, "maintenance mode on: resources are left as they are,"
+                        + " monitors paused");
+                for (LocalGroup lg : groups.values()) {
+                    if (lg.inFlight != null && lg.inFlight.kind() == OpKind.MONITOR) {
+                        lg.inFlight = null;
+                    }
+                    lg.claimSeq = 0;
+                }
+            } else {
+                event(Level.INFO, EventKind.MAINTENANCE, null, "maintenance mode off: probing every resource on "
+                        + me + " before managing again");
+                for (LocalGroup lg : groups.values()) {
+                    if (!lg.blocked()) {
+                        reprobe(lg);
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, Stamp> c : registers.cleanups().entrySet()) {
+            Stamp applied = appliedCleanups.getOrDefault(c.getKey(), Stamp.ZERO);
+            if (c.getValue().isAfter(applied)) {
+                appliedCleanups.put(c.getKey(), c.getValue());
+                applyCleanup(c.getKey(), c.getValue());
+            }
+        }
+    }
+
+    private void reprobe(LocalGroup lg) {
+        for (int i = 0; i < lg.states.length; i++) {
+            if (lg.inFlight == null || lg.inFlight.index() != i) {
+                lg.states[i] = ResourceState.UNKNOWN;
+            }
+        }
+    }
+
+    private void applyCleanup(String scope, Stamp stamp) {
+        boolean all = scope.equals(ClusterRegisters.ALL_RESOURCES);
+        int cleared = failcounts.clear(k -> all || k.group().equals(scope) || k.resource().equals(scope), stamp);
+        if (cleared > 0) {
+            event(Level.INFO, EventKind.FAILCOUNT, null, "cleanup " + scope + ": forgot " + cleared + " failure"
+                    + (cleared == 1 ? "" : "s") + " on " + me);
+        }
+        for (LocalGroup lg : groups.values()) {
+            boolean matches = all || lg.name().equals(scope)
+                    || lg.spec.resources().stream().anyMatch(r -> r.word().equals(scope));
+            if (matches && lg.blocked() && stamp.isAfter(lg.blockedStamp)) {
+                lg.blockedReason = null;
+                reprobe(lg);
+                String reason = "cleanup lifted the block of " + lg.name() + " on " + me + "; probing its resources";
+                event(Level.INFO, EventKind.FAILURE, lg.name(), reason);
+                lg.lastReason = reason;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ decisions
+
+    private boolean myReady() {
+        return groups.values().stream().allMatch(lg -> lg.blocked() || !lg.hasUnknown());
+    }
+
+    private String whyNoView() {
+        if (!membershipKnown) {
+            return "no membership yet";
+        }
+        if (stalled) {
+            return "recovering from a stall";
+        }
+        if (maintenance) {
+            return "maintenance mode is on";
+        }
+        if (!startupComplete) {
+            return "waiting for all nodes or initdead";
+        }
+        if (!myReady()) {
+            return "still probing resources";
+        }
+        for (String n : members) {
+            if (!n.equals(me)) {
+                StateReport r = reports.get(n);
+                if (r == null) {
+                    return "no report from " + n + " yet";
+                }
+                if (!r.ready()) {
+                    return n + " is still probing";
+                }
+            }
+        }
+        return "";
+    }
+
+    /** The alive nodes' reports (this node's own current state included), or null while incomplete. */
+    private List<StateReport> viewOrNull() {
+        if (!whyNoView().isEmpty()) {
+            return null;
+        }
+        List<StateReport> view = new ArrayList<>();
+        for (String n : members) {
+            view.add(n.equals(me) ? buildReport(seq) : reports.get(n));
+        }
+        return view;
+    }
+
+    private void checkStartup() {
+        if (startupComplete || !membershipKnown) {
+            return;
+        }
+        boolean allReported = members.size() == cfg.nodes().size()
+                && members.stream().allMatch(n -> n.equals(me) || reports.containsKey(n));
+        if (allReported || initdeadElapsed) {
+            startupComplete = true;
+            event(Level.INFO, EventKind.MEMBERSHIP, null, allReported
+                    ? "all nodes are up: placing groups"
+                    : "initdead elapsed: placing groups on " + members
+                            + " (" + cfg.nodes().stream().filter(n -> !members.contains(n)).toList() + " not seen)");
+        }
+    }
+
+    private void decide() {
+        checkStartup();
+        boolean q = cfg.hasQuorum(members.size());
+        if (quorate == null || q != quorate) {
+            if (quorate != null || !q) {
+                event(q ? Level.INFO : Level.ERROR, EventKind.QUORUM, null, q
+                        ? "quorum: " + members.size() + " of " + cfg.nodes().size() + " nodes"
+                        : "no quorum: " + members.size() + " of " + cfg.nodes().size() + " nodes in this partition ("
+                                + "no_quorum_policy " + cfg.settings().noQuorumPolicy().name().toLowerCase() + ")");
+            }
+            quorate = q;
+        }
+        List<StateReport> view = viewOrNull();
+        if (view != null) {
+            clearPinsToIneligibleNodes(view);
+        }
+        for (LocalGroup lg : groups.values()) {
+            decideGroup(lg, view, q);
+        }
+    }
+
+    private void clearPinsToIneligibleNodes(List<StateReport> view) {
+        for (ResourceGroup g : cfg.groups()) {
+            Optional<String> pinned = registers.pinnedNode(g.name());
+            if (pinned.isEmpty()) {
+                continue;
+            }
+            view.stream().filter(r -> r.node().equals(pinned.get())).findFirst().ifPresent(r -> {
+                if (r.standby().covers(g, r.node()) || r.bannedFor(g.name())) {
+                    clearPin(g.name(), r.node() + " can no longer run it");
+                }
+            });
+        }
+    }
+
+    private void decideGroup(LocalGroup lg, List<StateReport> view, boolean quorum) {
+        if (lg.blocked() || maintenance) {
+            lg.claimSeq = 0;
+            return;
+        }
+        if (lg.hasUnknown()) {
+            if (lg.inFlight == null) {
+                issue(lg, OpKind.PROBE, lg.nextUnknown());
+            }
+            return;
+        }
+        String stop = localStopReason(lg, quorum);
+        Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec, view, registers);
+        if (lg.holds()) {
+            lg.claimSeq = 0;
+            if (stop != null) {
+                setGoal(lg, Goal.STOP, stop);
+            } else if (d != null && !me.equals(d.node())) {
+                setGoal(lg, Goal.STOP, d.node() == null ? d.reason() : "moving to " + d.node() + ": " + d.reason());
+            } else if (d != null) {
+                setGoal(lg, Goal.RUN, d.reason());
+            }
+            // else: no complete view yet; carry on with the current goal (HOLD: leave it as it is)
+        } else {
+            lg.goal = Goal.HOLD;
+            if (stop != null || d == null || !me.equals(d.node())) {
+                lg.claimSeq = 0;
+            } else {
+                if (lg.claimSeq == 0 && occupant(lg, view) == null) {
+                    // the claim goes out with the next report, which will carry seq + 1
+                    lg.claimSeq = seq + 1;
+                    lg.lastReason = d.reason();
+                }
+                if (lg.claimSeq > 0) {
+                    advanceClaim(lg, view, d);
+                }
+            }
+        }
+        drive(lg);
+    }
+
+    /** Withdraws the claim if a rival comes first in ha.cf; starts once every peer has confirmed it. */
+    private void advanceClaim(LocalGroup lg, List<StateReport> view, Placement.Decision d) {
+        String rival = betterRival(lg, view);
+        if (rival != null) {
+            lg.claimSeq = 0;
+            event(Level.INFO, EventKind.PLACEMENT, lg.name(), rival + " claims " + lg.name()
+                    + " too and comes first in ha.cf: " + me + " withdraws its claim");
+        } else if (claimConfirmed(lg, view)) {
+            lg.claimSeq = 0;
+            lg.goal = Goal.RUN;
+            lg.lastReason = d.reason();
+            event(Level.INFO, EventKind.PLACEMENT, lg.name(), "starting " + lg.name() + " on " + me + ": " + d.reason());
+        }
+    }
+
+    private String localStopReason(LocalGroup lg, boolean quorum) {
+        if (stalled) {
+            return stallReason;
+        }
+        if (!quorum) {
+            return "no quorum (" + members.size() + " of " + cfg.nodes().size() + " nodes)";
+        }
+        if (standby.covers(lg.spec, me)) {
+            return me + " is in standby (" + standby.word() + ")";
+        }
+        for (int i = 0; i < lg.states.length; i++) {
+            Failcounts.Key k = new Failcounts.Key(lg.name(), lg.word(i));
+            if (failcounts.banned(k, lg.policies.get(i))) {
+                return me + " reached the failure threshold for " + lg.word(i) + " (" + failcounts.count(k) + " of "
+                        + lg.policies.get(i).threshold() + " within " + fmt(lg.policies.get(i).window()) + ")";
+            }
+        }
+        return null;
+    }
+
+    /** Another alive node that holds, claims, probes, stops or blocks this group, or null. */
+    private String occupant(LocalGroup lg, List<StateReport> view) {
+        for (StateReport r : view) {
+            if (!r.node().equals(me) && r.phase(lg.name()) != GroupPhase.STOPPED) {
+                return r.node();
+            }
+        }
+        return null;
+    }
+
+    private String betterRival(LocalGroup lg, List<StateReport> view) {
+        for (StateReport r : view) {
+            if (!r.node().equals(me) && r.phase(lg.name()) == GroupPhase.CLAIMING
+                    && cfg.nodeIndex(r.node()) < cfg.nodeIndex(me)) {
+                return r.node();
+            }
+        }
+        return null;
+    }
+
+    /** Every alive peer has sent a report, after seeing our claim, in which it neither holds nor claims the group. */
+    private boolean claimConfirmed(LocalGroup lg, List<StateReport> view) {
+        for (StateReport r : view) {
+            if (r.node().equals(me)) {
+                continue;
+            }
+            if (!r.ready() || !r.hasSeen(me, incarnation, lg.claimSeq) || r.phase(lg.name()) != GroupPhase.STOPPED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void setGoal(LocalGroup lg, Goal goal, String reason) {
+        if (lg.goal != goal) {
+            lg.goal = goal;
+            lg.lastReason = reason;
+            if (goal == Goal.STOP) {
+                event(Level.INFO, EventKind.PLACEMENT, lg.name(), "stopping " + lg.name() + " on " + me + ": " + reason);
+            } else if (goal == Goal.RUN) {
+                event(Level.INFO, EventKind.PLACEMENT, lg.name(), lg.name() + " stays on " + me + ": " + reason);
+            }
+        }
+    }
+
+    /** Issues the next agent action of a group, if it has none in flight. */
+    private void drive(LocalGroup lg) {
+        Step step = lg.nextLifecycleStep();
+        if (lg.inFlight != null) {
+            if (step != null && lg.inFlight.kind() == OpKind.MONITOR) {
+                lg.inFlight = null; // a start or stop must not wait for a monitor; its result is ignored
+            } else {
+                return;
+            }
+        }
+        if (step != null) {
+            issue(lg, step.kind(), step.index());
+        } else if (lg.goal != Goal.STOP && lg.allStarted()) {
+            int due = lg.dueMonitor(now.monotonicMs());
+            if (due >= 0) {
+                issue(lg, OpKind.MONITOR, due);
+            }
+        }
+    }
+
+    private void issue(LocalGroup lg, OpKind kind, int index) {
+        long id = nextOpId++;
+        ResourcePolicy p = lg.policies.get(index);
+        ResourceSpec res = lg.spec.resources().get(index);
+        Duration timeout = switch (kind) {
+            case START -> p.startTimeout();
+            case STOP -> p.stopTimeout();
+            case PROBE, MONITOR -> p.monitorTimeout();
+        };
+        lg.inFlight = new Op(id, kind, index, now.monotonicMs(), timeout.toMillis());
+        out.add(switch (kind) {
+            case START -> new StartResource(id, lg.name(), res, timeout);
+            case STOP -> new StopResource(id, lg.name(), res, timeout);
+            case PROBE -> new MonitorResource(id, lg.name(), res, timeout, true);
+            case MONITOR -> new MonitorResource(id, lg.name(), res, timeout, false);
+        });
+    }
+
+    /**
+     * After a split brain, the node that keeps the group re-announces it (gratuitous ARP) once the
+     * other holders have stopped, because their announcements may have pulled clients away.
+     */
+    private void announceSplitBrainWinners() {
+        for (LocalGroup lg : groups.values()) {
+            if (!lg.splitBrainSeen) {
+                continue;
+            }
+            if (!lg.phase().isActive()) {
+                lg.splitBrainSeen = false;
+                continue;
+            }
+            boolean alone = members.stream().filter(n -> !n.equals(me))
+                    .allMatch(n -> reports.containsKey(n) && !reports.get(n).phase(lg.name()).isActive()
+                            && reports.get(n).phase(lg.name()) != GroupPhase.STOPPING);
+            if (alone && lg.allStarted()) {
+                lg.splitBrainSeen = false;
+                String reason = me + " keeps " + lg.name() + " after the split brain (" + lg.lastReason + ")";
+                event(Level.INFO, EventKind.SPLIT_BRAIN, lg.name(), reason + "; re-announcing it");
+                out.add(new Reannounce(lg.name(), lg.spec.resources(), reason));
+                notify(lg, Transition.REANNOUNCED, reason);
+            }
+        }
+    }
+
+    private void emitTransitions() {
+        for (LocalGroup lg : groups.values()) {
+            GroupPhase before = lg.lastPhase;
+            GroupPhase after = lg.phase();
+            if (before == after) {
+                continue;
+            }
+            lg.lastPhase = after;
+            Transition t = switch (after) {
+                case STARTING -> Transition.STARTING;
+                case RUNNING -> before == GroupPhase.RECOVERING ? Transition.RECOVERED : Transition.STARTED;
+                case RECOVERING -> Transition.RECOVERING;
+                case STOPPING -> Transition.STOPPING;
+                case STOPPED -> before == GroupPhase.CLAIMING || before == GroupPhase.PROBING ? null : Transition.STOPPED;
+                case BLOCKED -> Transition.BLOCKED;
+                case PROBING -> before == GroupPhase.BLOCKED ? Transition.UNBLOCKED : null;
+                case CLAIMING -> null;
+            };
+            if (t != null) {
+                notify(lg, t, lg.lastReason);
+            }
+        }
+    }
+
+    private void notify(LocalGroup lg, Transition t, String reason) {
+        if (!cfg.settings().notifyHooks().isEmpty()) {
+            out.add(new RunNotify(new Notification(now.wall(), me, lg.name(), t, reason)));
+        }
+    }
+
+    // ------------------------------------------------------------------ reports
+
+    private StateReport buildReport(long reportSeq) {
+        Map<String, StateReport.GroupReport> gr = new LinkedHashMap<>();
+        long delay = cfg.settings().failbackDelay().toMillis();
+        for (LocalGroup lg : groups.values()) {
+            GroupPhase ph = lg.phase();
+            if (ph != GroupPhase.STOPPED) {
+                boolean hold = delay > 0 && lg.runningSinceMs >= 0 && now.monotonicMs() < lg.runningSinceMs + delay;
+                gr.put(lg.name(), new StateReport.GroupReport(ph, hold, List.of(lg.states)));
+            }
+        }
+        List<StateReport.FailureReport> fr = new ArrayList<>();
+        failcounts.counts().forEach((k, count) -> {
+            ResourcePolicy p = policyOf(k);
+            fr.add(new StateReport.FailureReport(k.group(), k.resource(), count, p.threshold(), count >= p.threshold()));
+        });
+        return new StateReport(me, incarnation, reportSeq, lamport, myReady() && !stalled, score, standby, gr, fr,
+                lastSeen, registers, releasedSinceReport);
+    }
+
+    private void maybeBroadcast() {
+        StateReport candidate = buildReport(seq + 1);
+        boolean changed = !candidate.sameContentAs(lastSent);
+        boolean ackNeeded = false;
+        for (String n : members) {
+            StateReport r = reports.get(n);
+            if (r != null && r.hasClaims() && (lastSent == null || !lastSent.hasSeen(n, r.incarnation(), r.seq()))) {
+                ackNeeded = true;
+            }
+        }
+        boolean periodic = lastSent == null
+                || now.monotonicMs() - lastSentAtMs >= cfg.settings().reportInterval().toMillis();
+        if (forceReport || changed || ackNeeded || periodic) {
+            seq++;
+            lamport++;
+            StateReport report = buildReport(seq);
+            out.add(new BroadcastReport(report));
+            lastSent = report;
+            lastSentAtMs = now.monotonicMs();
+            releasedSinceReport.clear();
+            forceReport = false;
+        }
+    }
+
+    // ------------------------------------------------------------------ events and status
+
+    private void event(Level level, EventKind kind, String group, String message) {
+        ManagerEvent e = new ManagerEvent(now.wall(), now.monotonicMs(), level, kind, me, group, message);
+        eventLog.add(e);
+        out.add(new LogEvent(e));
+    }
+
+    static String fmt(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms > 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms > 0) {
+            return ms / 60_000 + "min";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+
+    /** A snapshot for {@code hactl status}, as this node sees the cluster. */
+    public ManagerStatus status(Now time) {
+        List<ManagerStatus.NodeStatus> nodes = new ArrayList<>();
+        Map<String, StateReport> known = new LinkedHashMap<>();
+        for (String n : cfg.nodes()) {
+            StateReport r = n.equals(me) ? buildReport(seq) : (members.contains(n) ? reports.get(n) : null);
+            if (r != null) {
+                known.put(n, r);
+            }
+            nodes.add(new ManagerStatus.NodeStatus(n, members.contains(n), r != null, r != null && r.ready(),
+                    r == null ? 0 : r.score(), r == null ? GroupScope.NONE : r.standby()));
+        }
+        List<StateReport> view = viewOrNull();
+        List<ManagerStatus.GroupStatus> gs = new ArrayList<>();
+        for (LocalGroup lg : groups.values()) {
+            List<String> owners = known.values().stream().filter(r -> r.phase(lg.name()).isActive())
+                    .map(StateReport::node).toList();
+            StateReport shown = owners.isEmpty() ? known.get(me) : known.get(owners.get(0));
+            StateReport.GroupReport g = shown.groups().get(lg.name());
+            Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec, view, registers);
+            String blocked = lg.blockedReason;
+            if (blocked == null) {
+                blocked = known.values().stream().filter(r -> r.phase(lg.name()) == GroupPhase.BLOCKED)
+                        .map(r -> "blocked on " + r.node()).findFirst().orElse(null);
+            }
+            List<ManagerStatus.ResourceStatus> rs = new ArrayList<>();
+            for (int i = 0; i < lg.states.length; i++) {
+                ResourceState st = g == null ? ResourceState.STOPPED : g.resources().get(i);
+                long at = lg.lastMonitorAtMs[i];
+                Instant when = at < 0 ? null : time.wall().minusMillis(time.monotonicMs() - at);
+                rs.add(new ManagerStatus.ResourceStatus(lg.word(i), st, lg.lastMonitorStatus[i],
+                        lg.lastMonitorMessage[i], when));
+            }
+            gs.add(new ManagerStatus.GroupStatus(lg.name(), lg.spec.preferredNode(), owners,
+                    g == null ? GroupPhase.STOPPED : g.phase(), d == null ? null : d.node(),
+                    d == null ? whyNoView() : d.reason(), registers.pinnedNode(lg.name()).orElse(null), blocked, rs));
+        }
+        List<ManagerStatus.FailcountStatus> fs = new ArrayList<>();
+        for (StateReport r : known.values()) {
+            for (StateReport.FailureReport f : r.failures()) {
+                fs.add(new ManagerStatus.FailcountStatus(r.node(), f.group(), f.resource(), f.count(), f.threshold(), f.banned()));
+            }
+        }
+        return new ManagerStatus(time.wall(), me, incarnation, members, Boolean.TRUE.equals(quorate), maintenance,
+                stalled, startupComplete, nodes, gs, fs);
+    }
+}

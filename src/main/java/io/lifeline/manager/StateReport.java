@@ -1,0 +1,86 @@
+package io.lifeline.manager;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one node tells all others about itself: a full snapshot, so that a lost or reordered
+ * report is repaired by the next one. Reports are the only thing nodes exchange; every node
+ * computes placement from the same set of reports, so no leader is needed.
+ *
+ * @param incarnation a fresh id per daemon start; a new one means the peer restarted
+ * @param seq         grows by one per report within an incarnation
+ * @param lamport     the sender's Lamport clock, to order operator decisions
+ * @param ready       all resources probed; a node that is not ready confirms no claims and
+ *                    cannot be chosen
+ * @param score       connectivity: ping targets reachable (higher is better)
+ * @param groups      groups in any phase other than STOPPED
+ * @param failures    resources with a non-zero failcount on this node
+ * @param seen        for each peer, the last report received from it: this is how a claim is
+ *                    confirmed ("I have seen your claim and I do not hold the group")
+ * @param registers   replicated operator decisions
+ * @param released    groups this node fully stopped since its previous report: the "released
+ *                    GROUP" confirmation a new owner waits for on planned moves
+ */
+public record StateReport(
+        String node,
+        String incarnation,
+        long seq,
+        long lamport,
+        boolean ready,
+        int score,
+        GroupScope standby,
+        Map<String, GroupReport> groups,
+        List<FailureReport> failures,
+        Map<String, SeenMark> seen,
+        ClusterRegisters registers,
+        List<String> released) {
+
+    public StateReport {
+        groups = Map.copyOf(groups);
+        failures = List.copyOf(failures);
+        seen = Map.copyOf(seen);
+        released = List.copyOf(released);
+    }
+
+    /** One group on the reporting node. */
+    public record GroupReport(GroupPhase phase, boolean holdFailback, List<ResourceState> resources) {
+        public GroupReport {
+            resources = List.copyOf(resources);
+        }
+    }
+
+    /** @param banned count reached the threshold: the node is not eligible for the group */
+    public record FailureReport(String group, String resource, int count, int threshold, boolean banned) {
+    }
+
+    public record SeenMark(String incarnation, long seq) {
+    }
+
+    public GroupPhase phase(String group) {
+        GroupReport g = groups.get(group);
+        return g == null ? GroupPhase.STOPPED : g.phase();
+    }
+
+    public boolean bannedFor(String group) {
+        return failures.stream().anyMatch(f -> f.banned() && f.group().equals(group));
+    }
+
+    public boolean hasSeen(String node, String incarnation, long seq) {
+        SeenMark m = seen.get(node);
+        return m != null && m.incarnation().equals(incarnation) && m.seq() >= seq;
+    }
+
+    public boolean hasClaims() {
+        return groups.values().stream().anyMatch(g -> g.phase() == GroupPhase.CLAIMING);
+    }
+
+    /** Equal apart from the bookkeeping that changes with every report. */
+    public boolean sameContentAs(StateReport o) {
+        return o != null && ready == o.ready && score == o.score && standby == o.standby
+                && groups.equals(o.groups) && failures.equals(o.failures)
+                && registers.equals(o.registers) && released.isEmpty()
+                && Objects.equals(node, o.node);
+    }
+}

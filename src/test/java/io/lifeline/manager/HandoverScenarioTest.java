@@ -1,0 +1,193 @@
+package io.lifeline.manager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lifeline.manager.ManagerAction.AnswerCommand;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Planned moves (failover, takeover, standby) and claim conflicts. */
+class HandoverScenarioTest {
+
+    /** Seen from node2: web (home node1) runs on node1. */
+    static Scenario node2WithWebOnNode1() {
+        Scenario s = Scenario.cluster("node1", "node2").group("node1", "web", "nginx").local("node2").start();
+        s.settle();
+        s.membership("node1", "node2");
+        s.peer("node1").runs("web").report();
+        assertEquals(List.of(), s.settle());
+        return s;
+    }
+
+    /** Seen from node1: web runs here, node2 idle. */
+    static Scenario node1WithWeb() {
+        Scenario s = Scenario.cluster("node1", "node2").group("node1", "web", "nginx").start();
+        s.settle();
+        s.membership("node1", "node2");
+        s.peer("node2").report();
+        s.peer("node2").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+        return s;
+    }
+
+    static AnswerCommand answer(Scenario s) {
+        return s.lastOf(AnswerCommand.class).get(0);
+    }
+
+    @Test
+    void plannedFailoverStartsOnNewNodeOnlyAfterReleased() {
+        Scenario s = node2WithWebOnNode1();
+        s.command(new OperatorCommand.Failover("web", Optional.of("node2")));
+        assertEquals("failover: moving web from node1 to node2", answer(s).message());
+        assertEquals(GroupPhase.STOPPED, s.phase("web"), "no claim while node1 still holds web");
+        s.peer("node1").holds("web", GroupPhase.STOPPING).report();
+        assertEquals(List.of(), s.settle());
+        s.peer("node1").releases("web").report();
+        assertEquals(GroupPhase.CLAIMING, s.phase("web"));
+        assertEquals(List.of(), s.settle(), "the claim needs node1's confirmation");
+        s.peer("node1").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+        s.assertEvent("node1 released web");
+    }
+
+    @Test
+    void oldOwnerStopsRightToLeftAndReportsReleased() {
+        Scenario s = node1WithWeb();
+        s.command(new OperatorCommand.Failover("web", Optional.empty()));
+        assertEquals("failover: moving web from node1 to node2", answer(s).message());
+        assertEquals(List.of("stop web/nginx", "stop web/web"), s.settle());
+        assertEquals(List.of("web"), s.report().released());
+        s.assertEvent("stopping web on node1: moving to node2: an operator moved web to node2");
+    }
+
+    @Test
+    void operatorMoveOverridesAutoFailbackUntilHomeNodeRejoins() {
+        Scenario s = node2WithWebOnNode1();
+        s.command(new OperatorCommand.TakeoverGroup("web"));
+        s.peer("node1").releases("web").report();
+        s.peer("node1").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+        s.advance(60_000);
+        s.peer("node1").report();
+        s.settle();
+        assertEquals(GroupPhase.RUNNING, s.phase("web"), "the pin keeps web on node2 although node1 is home");
+        // node1 reboots: Heartbeat semantics, auto_failback on: web returns home
+        s.membership("node2");
+        s.membership("node1", "node2");
+        s.peer("node1").restarted().report();
+        assertEquals(List.of("stop web/nginx", "stop web/web"), s.settle());
+        s.assertEvent("operator move of web cleared: its home node node1 is back (auto_failback on)");
+    }
+
+    @Test
+    void takeoverForeignPullsThePeersHomeGroups() {
+        Scenario s = Scenario.cluster("node1", "node2").group("node1", "web", "nginx").group("node2", "db", "pgsql")
+                .local("node2").start();
+        s.settle();
+        s.membership("node1", "node2");
+        s.peer("node1").runs("web").report();
+        s.peer("node1").runs("web").report();
+        s.settle();
+        s.command(new OperatorCommand.Takeover(GroupScope.FOREIGN));
+        assertEquals("takeover foreign: moving [web] to node2", answer(s).message());
+        s.peer("node1").releases("web").report();
+        s.peer("node1").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+    }
+
+    @Test
+    void standbyLocalGivesAwayOnlyHomeGroups() {
+        Scenario s = Scenario.cluster("node1", "node2").group("node1", "web", "nginx").group("node2", "db", "pgsql")
+                .start();
+        s.settle();
+        s.membership("node1");
+        s.initdead();
+        s.settle();
+        s.membership("node1", "node2");
+        s.peer("node2").restarted().report();
+        assertEquals(List.of("stop db/pgsql", "stop db/db"), s.settle(), "db fails back to node2");
+        s.command(new OperatorCommand.Standby(GroupScope.LOCAL));
+        assertTrue(answer(s).accepted());
+        assertEquals(List.of("stop web/nginx", "stop web/web"), s.settle());
+        assertEquals(GroupScope.LOCAL, s.report().standby());
+        s.peer("node2").runs("db").runs("web").report();
+        s.command(new OperatorCommand.Takeover(GroupScope.ALL));
+        assertFalse(answer(s).accepted(), "a node in standby cannot take over");
+        assertEquals("node1 is in standby (local); run hactl online first", answer(s).message());
+        s.command(new OperatorCommand.Online());
+        s.settle();
+        assertEquals("node1", s.rm.status(Now.at(s.nowMs)).groups().get(0).target(), "web may come home again");
+    }
+
+    @Test
+    void failoverIsRejectedWithAClearReason() {
+        Scenario s = node1WithWeb();
+        s.command(new OperatorCommand.Failover("wbe", Optional.empty()));
+        assertEquals("no group named wbe in haresources (groups: [web])", answer(s).message());
+        s.command(new OperatorCommand.Failover("web", Optional.of("node9")));
+        assertEquals("no node named node9 in ha.cf", answer(s).message());
+        s.peer("node2").standby(GroupScope.ALL).report();
+        s.command(new OperatorCommand.Failover("web", Optional.of("node2")));
+        assertEquals("node2 is in standby for web", answer(s).message());
+        s.command(new OperatorCommand.Failover("web", Optional.empty()));
+        assertEquals("no other node can take web: no eligible node; node1 is where it runs now, node2 is in standby", answer(s).message());
+        s.command(new OperatorCommand.Cleanup(Optional.of("ngnix")));
+        assertEquals("no group or resource named ngnix in haresources", answer(s).message());
+        assertEquals(List.of(), s.settle());
+    }
+
+    @Test
+    void pinIsClearedWhenTheTargetDies() {
+        Scenario s = node1WithWeb();
+        s.command(new OperatorCommand.Failover("web", Optional.of("node2")));
+        s.settle();
+        s.peer("node2").runs("web").report();
+        s.membership("node1");
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+        s.assertEvent("operator move of web cleared: node2, where an operator had moved it, is dead");
+    }
+
+    @Test
+    void concurrentClaimsFirstNodeInHaCfOrderWins() {
+        // node2 believes it is the choice and claims; node1 claimed concurrently (without having seen node2's claim)
+        Scenario s = Scenario.cluster("node1", "node2").group("node2", "web", "nginx").local("node2").start();
+        s.settle();
+        s.membership("node1", "node2");
+        s.peer("node1").report();
+        assertEquals(GroupPhase.CLAIMING, s.phase("web"));
+        s.peer("node1").withoutConfirming().claims("web").report();
+        assertEquals(GroupPhase.STOPPED, s.phase("web"), "node1 comes first in ha.cf: node2 withdraws");
+        s.assertEvent("node1 claims web too and comes first in ha.cf: node2 withdraws its claim");
+        assertEquals(List.of(), s.settle());
+    }
+
+    @Test
+    void concurrentClaimsTheLaterNodeWaitsForTheOtherToWithdraw() {
+        Scenario s = Scenario.cluster("node1", "node2").group("node1", "web", "nginx").start();
+        s.settle();
+        s.membership("node1", "node2");
+        s.peer("node2").report();
+        s.peer("node2").withoutConfirming().claims("web").report();
+        assertEquals(GroupPhase.CLAIMING, s.phase("web"), "node1 keeps its claim");
+        s.peer("node2").confirming().report();
+        assertEquals(GroupPhase.CLAIMING, s.phase("web"), "node2 has seen the claim but still claims: no start");
+        s.peer("node2").confirming().stopped("web").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+    }
+
+    @Test
+    void aNodeNotReadyConfirmsNothing() {
+        Scenario s = Scenario.cluster("node1", "node2").group("node1", "web", "nginx").start();
+        s.settle();
+        s.membership("node1", "node2");
+        s.peer("node2").notReady().report();
+        s.peer("node2").report();
+        assertEquals(List.of(), s.settle(), "node2 is still probing: no placement yet");
+        s.peer("node2").ready().report();
+        s.peer("node2").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+    }
+}

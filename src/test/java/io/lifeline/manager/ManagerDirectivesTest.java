@@ -1,0 +1,133 @@
+package io.lifeline.manager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lifeline.config.ConfigProblem;
+import io.lifeline.config.Diagnostics;
+import io.lifeline.config.HaCf;
+import io.lifeline.config.Haresources;
+import io.lifeline.config.ResourceGroup;
+import io.lifeline.config.ResourceSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ManagerDirectivesTest {
+
+    static final Path HA_CF = Path.of("/etc/ha.d/ha.cf");
+    static final Haresources HARESOURCES = new Haresources(Path.of("/etc/ha.d/haresources"), List.of(
+            new ResourceGroup("node1", List.of(
+                    new ResourceSpec("IPaddr", List.of("198.51.100.10/24/eth0"), "IPaddr::198.51.100.10/24/eth0", 1),
+                    new ResourceSpec("nginx", List.of(), "nginx", 1)), 1)));
+
+    private final Diagnostics diag = new Diagnostics();
+
+    /** Each string is one ha.cf line; line numbers count from 1. */
+    ManagerSettings parse(String... lines) {
+        List<HaCf.Directive> ds = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            String[] w = lines[i].trim().split("\\s+");
+            ds.add(new HaCf.Directive(w[0], Arrays.asList(w).subList(1, w.length), i + 1));
+        }
+        return ManagerDirectives.parse(HA_CF, ds, HARESOURCES, diag);
+    }
+
+    List<String> problems() {
+        return diag.problems().stream().map(ConfigProblem::toString).toList();
+    }
+
+    @Test
+    void plainHeartbeatConfigGetsTheDefaults() {
+        ManagerSettings s = parse("keepalive 2", "deadtime 30", "auto_failback on");
+        assertEquals(ManagerSettings.defaults(), s);
+        assertEquals(List.of(), problems(), "other subsystems' directives are not ours to judge");
+    }
+
+    @Test
+    void monitorDirectiveOverridesTheDefaultsForOneResource() {
+        ManagerSettings s = parse(
+                "monitor nginx interval=5s timeout=10s threshold=2 window=30min on_fail=move",
+                "resource_defaults interval=20 start_timeout=90s");
+        assertEquals(List.of(), problems());
+        ResourcePolicy nginx = s.policyFor("nginx");
+        assertEquals(Duration.ofSeconds(5), nginx.monitorInterval());
+        assertEquals(Duration.ofSeconds(10), nginx.monitorTimeout());
+        assertEquals(2, nginx.threshold());
+        assertEquals(Duration.ofMinutes(30), nginx.window());
+        assertEquals(OnFail.MOVE, nginx.onFail());
+        assertEquals(Duration.ofSeconds(90), nginx.startTimeout(), "inherits resource_defaults, even from a later line");
+        ResourcePolicy ip = s.policyFor("IPaddr::198.51.100.10/24/eth0");
+        assertEquals(Duration.ofSeconds(20), ip.monitorInterval(), "a bare number is seconds, as in Heartbeat");
+        assertEquals(3, ip.threshold());
+    }
+
+    @Test
+    void monitorIntervalZeroDisablesMonitoring() {
+        assertFalse(parse("monitor nginx interval=0").policyFor("nginx").monitored());
+    }
+
+    @Test
+    void clusterWideSettingsAreRead() {
+        ManagerSettings s = parse("no_quorum_policy ignore", "failback_delay 2min", "notify /bin/true timeout=5s",
+                "notify /bin/echo", "fence_hook /bin/false", "stall_threshold 1500ms", "event_log_size 500");
+        assertEquals(List.of(), problems());
+        assertEquals(NoQuorumPolicy.IGNORE, s.noQuorumPolicy());
+        assertEquals(Duration.ofMinutes(2), s.failbackDelay());
+        assertEquals(2, s.notifyHooks().size());
+        assertEquals(Path.of("/bin/true"), s.notifyHooks().get(0).script());
+        assertEquals(Duration.ofSeconds(5), s.notifyHooks().get(0).timeout());
+        assertEquals(Duration.ofSeconds(30), s.notifyHooks().get(1).timeout());
+        assertEquals(Path.of("/bin/false"), s.fenceHook().orElseThrow());
+        assertEquals(Duration.ofMillis(1500), s.stallThreshold().orElseThrow());
+        assertEquals(500, s.eventLogSize());
+    }
+
+    @Test
+    void mistakesAreReportedWithFileAndLine() {
+        parse("monitor ngnix interval=5s",
+                "monitor nginx intervall=5s",
+                "monitor nginx interval=5 parsecs",
+                "resource_defaults threshold=0 window=forever on_fail=panic",
+                "no_quorum_policy freeze",
+                "stall_threshold -3",
+                "notify relative/script.sh",
+                "notify /bin/true after=5s",
+                "monitor",
+                "event_log_size 3",
+                "failback_delay 1", "failback_delay 2");
+        assertEquals(List.of(
+                "/etc/ha.d/ha.cf:4: error: threshold must be a whole number from 1 to 1000000, not '0'",
+                "/etc/ha.d/ha.cf:4: error: window: 'forever' is not a duration (e.g. 10, 1500ms, 10s, 5min, 1h)",
+                "/etc/ha.d/ha.cf:4: error: on_fail must be restart, move or block, not 'panic'",
+                "/etc/ha.d/ha.cf:1: error: monitor: no resource 'ngnix' in /etc/ha.d/haresources (use the word exactly as written there)",
+                "/etc/ha.d/ha.cf:2: error: monitor: unknown setting 'intervall' (expected one of interval, timeout, start_timeout, stop_timeout, threshold, window, on_fail)",
+                "/etc/ha.d/ha.cf:3: error: monitor nginx given twice (first at line 2)",
+                "/etc/ha.d/ha.cf:5: error: no_quorum_policy must be stop or ignore, not 'freeze'",
+                "/etc/ha.d/ha.cf:6: error: stall_threshold: '-3' is not a duration (e.g. 10, 1500ms, 10s, 5min, 1h)",
+                "/etc/ha.d/ha.cf:7: error: notify: 'relative/script.sh' must be an absolute path",
+                "/etc/ha.d/ha.cf:8: error: notify: expected timeout=DURATION after the script, not 'after=5s'",
+                "/etc/ha.d/ha.cf:9: error: monitor needs a resource word from haresources, then settings, e.g. monitor nginx interval=10s",
+                "/etc/ha.d/ha.cf:10: error: event_log_size must be a number from 10 to 1000000, not '3'",
+                "/etc/ha.d/ha.cf:12: error: failback_delay given twice (first at line 11)"), problems());
+    }
+
+    @Test
+    void missingHookScriptIsOnlyAWarning() {
+        ManagerSettings s = parse("notify /nonexistent/lifeline-hook.sh");
+        assertEquals(List.of("/etc/ha.d/ha.cf:1: warning: notify: /nonexistent/lifeline-hook.sh does not exist or is not executable (yet)"),
+                problems());
+        assertFalse(diag.hasErrors());
+        assertEquals(1, s.notifyHooks().size());
+    }
+
+    @Test
+    void keywordsAreExposedForTheCoreParser() {
+        assertTrue(ManagerDirectives.KEYWORDS.contains("monitor"));
+        assertTrue(ManagerDirectives.KEYWORDS.contains("no_quorum_policy"));
+    }
+}

@@ -1,0 +1,233 @@
+package io.lifeline.manager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lifeline.config.AutoFailback;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Split brain, quorum, stalls, maintenance mode and connectivity. */
+class PartitionScenarioTest {
+
+    static Scenario running(Scenario.Builder b, String... peers) {
+        Scenario s = b.start();
+        s.settle();
+        String[] all = new String[peers.length + 1];
+        all[0] = s.cfg.localNode();
+        System.arraycopy(peers, 0, all, 1, peers.length);
+        s.membership(all);
+        for (String p : peers) {
+            s.peer(p).report();
+        }
+        for (String p : peers) {
+            s.peer(p).report();
+        }
+        s.settle();
+        return s;
+    }
+
+    @Test
+    void splitBrainHealKeepsExactlyOneOwner() {
+        Scenario s = running(Scenario.cluster("node1", "node2").group("node1", "web", "nginx"), "node2");
+        s.membership("node1");
+        assertEquals(List.of(), s.settle(), "partition: node1 keeps web");
+        // meanwhile node2, alone on its side, started web too; then the partition heals
+        s.merge("node1", "node2");
+        s.peer("node2").runs("web").report();
+        assertEquals(List.of(), s.settle(), "node1 keeps web: it is the placement choice over the merged membership");
+        s.assertEvent("web runs on both node1 and node2");
+        assertEquals(List.of(), s.lastOf(ManagerAction.Reannounce.class), "not before the other copy is gone");
+        s.peer("node2").holds("web", GroupPhase.STOPPING).report();
+        assertEquals(List.of(), s.lastOf(ManagerAction.Reannounce.class));
+        s.peer("node2").releases("web").report();
+        assertEquals(List.of("reannounce web"), s.lastActions(), "clients may have followed node2's ARP: announce again");
+    }
+
+    @Test
+    void splitBrainLoserStopsItsCopy() {
+        Scenario s = Scenario.cluster("node1", "node2").group("node1", "web", "nginx").local("node2").start();
+        s.settle();
+        s.membership("node2");
+        s.initdead();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+        s.merge("node1", "node2");
+        s.peer("node1").runs("web").report();
+        assertEquals(List.of("stop web/nginx", "stop web/web"), s.settle());
+        s.assertEvent("stopping web on node2: moving to node1");
+        assertEquals(List.of(), s.allOf(ManagerAction.Reannounce.class));
+    }
+
+    @Test
+    void splitBrainWithAutoFailbackOffStillPicksOneDeterministically() {
+        // web's home is node2; both run it after the heal; auto_failback off: the home node among the holders keeps it
+        Scenario s = Scenario.cluster("node1", "node2").group("node2", "web", "nginx")
+                .autoFailback(AutoFailback.OFF).start();
+        s.settle();
+        s.membership("node1");
+        s.initdead();
+        s.settle();
+        s.merge("node1", "node2");
+        s.peer("node2").runs("web").report();
+        assertEquals(List.of("stop web/nginx", "stop web/web"), s.settle());
+        s.assertEvent("web runs on [node1, node2]; node2 keeps it (home node)");
+    }
+
+    @Test
+    void noQuorumPartitionStopsGroups() {
+        Scenario s = running(Scenario.cluster("node1", "node2", "node3").group("node1", "web", "nginx"), "node2", "node3");
+        s.assertRunningHere("web/web", "web/nginx");
+        s.membership("node1");
+        assertEquals(List.of("stop web/nginx", "stop web/web"), s.settle());
+        s.assertEvent("no quorum: 1 of 3 nodes in this partition (no_quorum_policy stop)");
+        s.membership("node1", "node3");
+        s.peer("node3").report();
+        s.peer("node3").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle(), "2 of 3 is a majority");
+    }
+
+    @Test
+    void majorityPartitionTakesOverFromTheMinority() {
+        Scenario s = running(Scenario.cluster("node1", "node2", "node3").group("node3", "web", "nginx"), "node2", "node3");
+        s.peer("node3").runs("web").report();
+        s.membership("node1", "node2");
+        s.peer("node2").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+    }
+
+    @Test
+    void noQuorumPolicyIgnoreKeepsRunning() {
+        Scenario s = running(Scenario.cluster("node1", "node2", "node3").group("node1", "web", "nginx")
+                .settings(x -> x.withNoQuorumPolicy(NoQuorumPolicy.IGNORE)), "node2", "node3");
+        s.membership("node1");
+        assertEquals(List.of(), s.settle());
+        s.assertRunningHere("web/web", "web/nginx");
+    }
+
+    @Test
+    void twoNodeClustersHaveNoQuorumRule() {
+        Scenario s = running(Scenario.cluster("node1", "node2").group("node1", "web", "nginx"), "node2");
+        s.membership("node1");
+        assertEquals(List.of(), s.settle());
+        s.assertRunningHere("web/web", "web/nginx");
+    }
+
+    @Test
+    void frozenNodeReleasesGroupsFirst() {
+        Scenario s = running(Scenario.cluster("node1", "node2").group("node1", "web", "nginx")
+                .group("node1", "mail", "postfix"), "node2");
+        s.advance(10_000);
+        assertEquals(List.of("monitor web/web", "monitor mail/mail"), s.lastActions());
+        s.stall(12_000); // deadtime is 10 s in the scenarios
+        assertEquals(List.of("stop web/nginx", "stop mail/postfix"), s.lastActions(),
+                "stops come first and do not wait for the monitors in flight");
+        assertEquals(List.of("monitor web/web", "monitor mail/mail", "stop web/nginx", "stop mail/postfix",
+                "stop web/web", "stop mail/mail"), s.settle());
+        s.assertEvent("node1 was frozen for 12000 ms (>= 10000 ms)");
+        assertEquals(false, s.report().ready(), "a frozen node is not a candidate until it rejoined");
+        // node2 took over meanwhile; node1 waits for the new membership before deciding anything
+        s.peer("node2").runs("web").runs("mail").report();
+        assertEquals(List.of(), s.settle());
+        s.merge("node1", "node2");
+        s.peer("node2").runs("web").runs("mail").report();
+        assertEquals("node1", s.rm.status(Now.at(s.nowMs)).groups().get(0).target(), "home again (auto_failback on)");
+        assertEquals(GroupPhase.STOPPED, s.phase("web"), "but only after node2 released it");
+    }
+
+    @Test
+    void shortStallKeepsResources() {
+        Scenario s = running(Scenario.cluster("node1", "node2").group("node1", "web", "nginx"), "node2");
+        s.stall(3_000);
+        assertEquals(List.of(), s.settle());
+        s.assertEvent("frozen for 3000 ms (below the stall threshold of 10000 ms)");
+    }
+
+    @Test
+    void afterAStallWithoutNewMembershipTheNodeTrustsItsViewAgain() {
+        Scenario s = running(Scenario.cluster("node1", "node2").group("node1", "web", "nginx"), "node2");
+        s.stall(11_000);
+        s.settle();
+        s.advance(Duration.ofSeconds(10).toMillis());
+        s.assertEvent("no new membership within 10s after the stall");
+        s.peer("node2").report();
+        s.peer("node2").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+    }
+
+    @Test
+    void maintenanceModeStopsManaging() {
+        Scenario s = running(Scenario.cluster("node1", "node2").group("node1", "web", "nginx")
+                .group("node2", "db", "pgsql"), "node2");
+        s.command(new OperatorCommand.Maintenance(true));
+        s.peer("node2").runs("db").report();
+        s.advance(60_000);
+        assertEquals(List.of(), s.settle(), "no monitors");
+        s.membership("node1");
+        assertEquals(List.of(), s.settle(), "no takeover of db");
+        s.command(new OperatorCommand.Failover("web", Optional.of("node1")));
+        assertEquals("cannot move web now: maintenance mode is on", s.lastOf(ManagerAction.AnswerCommand.class).get(0).message());
+        s.host.remove("web/nginx"); // the admin stopped nginx by hand during maintenance
+        s.command(new OperatorCommand.Maintenance(false));
+        assertEquals(List.of("accepted: maintenance mode off: probing resources, then managing again",
+                "probe web/web", "probe db/db"), s.lastActions(), "probe everything first");
+        assertEquals(List.of("probe web/web", "start web/nginx", "start db/db", "start db/pgsql"), s.settle(),
+                "then manage: restart nginx (found stopped), take over db (node2 is gone)");
+    }
+
+    @Test
+    void maintenanceModeSetOnAPeerAppliesHere() {
+        Scenario s = running(Scenario.cluster("node1", "node2").group("node1", "web", "nginx"), "node2");
+        ClusterRegisters fromPeer = ClusterRegisters.EMPTY.withMaintenance(true, new Stamp(100, "node2"));
+        s.peer("node2").registers(fromPeer).report();
+        s.assertEvent("maintenance mode on");
+        s.advance(60_000);
+        assertEquals(List.of(), s.settle());
+        assertTrue(s.report().registers().maintenance().on(), "gossiped on in this node's reports");
+    }
+
+    @Test
+    void cleanupOnAPeerClearsFailuresHere() {
+        Scenario s = running(Scenario.cluster("node1", "node2").group("node1", "web", "nginx"), "node2");
+        s.willReturn("monitor web/nginx", io.lifeline.agent.OcfStatus.NOT_RUNNING);
+        s.advance(10_000);
+        s.settle();
+        assertEquals(1, s.report().failures().size());
+        ClusterRegisters fromPeer = ClusterRegisters.EMPTY.withCleanup("nginx", new Stamp(s.report().lamport() + 5, "node2"));
+        s.peer("node2").registers(fromPeer).report();
+        s.settle();
+        assertEquals(List.of(), s.report().failures());
+        s.assertEvent("cleanup nginx: forgot 1 failure on node1");
+    }
+
+    @Test
+    void lowerConnectivityHandsGroupsToBetterConnectedPeer() {
+        Scenario s = Scenario.cluster("node1", "node2").group("node1", "web", "nginx").start();
+        s.connectivity(2);
+        s.settle();
+        s.membership("node1", "node2");
+        s.peer("node2").score(2).report();
+        s.peer("node2").report();
+        s.settle();
+        s.assertRunningHere("web/web", "web/nginx");
+        s.connectivity(1);
+        assertEquals(List.of("stop web/nginx", "stop web/web"), s.settle());
+        s.assertEvent("stopping web on node1: moving to node2: node2 is the first eligible node in ha.cf order;"
+                + " node1 reaches fewer ping targets (1 < 2)");
+    }
+
+    @Test
+    void betterConnectivityDoesNotTakeOverFromAnEquallyConnectedPeer() {
+        Scenario s = Scenario.cluster("node1", "node2").group("node2", "web", "nginx").start();
+        s.connectivity(2);
+        s.settle();
+        s.membership("node1", "node2");
+        s.peer("node2").score(2).runs("web").report();
+        assertEquals(List.of(), s.settle());
+        s.peer("node2").score(1).report();
+        assertEquals(GroupPhase.STOPPED, s.phase("web"), "node2 still holds web: wait for its release");
+        s.peer("node2").releases("web").report();
+        assertEquals(GroupPhase.CLAIMING, s.phase("web"));
+    }
+}

@@ -1,0 +1,412 @@
+package io.lifeline.manager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.lifeline.agent.OcfStatus;
+import io.lifeline.config.AutoFailback;
+import io.lifeline.config.ResourceGroup;
+import io.lifeline.config.ResourceSpec;
+import io.lifeline.manager.ManagerAction.BroadcastReport;
+import io.lifeline.manager.ManagerAction.LogEvent;
+import io.lifeline.manager.ManagerAction.MonitorResource;
+import io.lifeline.manager.ManagerAction.StartResource;
+import io.lifeline.manager.ManagerAction.StopResource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/**
+ * A readable scenario harness in the spirit of Pacemaker's scheduler regression files: one
+ * manager (the local node) with a fake host that executes its agent actions, peers whose state
+ * reports the test writes by hand, and assertions on the actions that come out.
+ *
+ * <pre>
+ * Scenario s = Scenario.cluster("node1", "node2")
+ *         .group("node1", "198.51.100.10", "nginx")     // group "198.51.100.10", home node1
+ *         .local("node1").start();
+ * s.membership("node1", "node2");
+ * s.peer("node2").report();
+ * assertEquals(List.of("start web/...", ...), s.settle());
+ * </pre>
+ */
+final class Scenario {
+
+    static final class Builder {
+        private final List<String> nodes;
+        private final List<ResourceGroup> groups = new ArrayList<>();
+        private AutoFailback autoFailback = AutoFailback.ON;
+        private ManagerSettings settings = ManagerSettings.defaults();
+        private String local;
+
+        private Builder(List<String> nodes) {
+            this.nodes = nodes;
+            this.local = nodes.get(0);
+        }
+
+        /** A haresources line: home node, then resource words; the group is named after the first word. */
+        Builder group(String home, String... words) {
+            List<ResourceSpec> res = new ArrayList<>();
+            for (String w : words) {
+                String[] parts = w.split("::");
+                res.add(new ResourceSpec(parts[0], Arrays.asList(parts).subList(1, parts.length), w, groups.size() + 1));
+            }
+            groups.add(new ResourceGroup(home, res, groups.size() + 1));
+            return this;
+        }
+
+        Builder autoFailback(AutoFailback a) {
+            autoFailback = a;
+            return this;
+        }
+
+        Builder settings(UnaryOperator<ManagerSettings> change) {
+            settings = change.apply(settings);
+            return this;
+        }
+
+        Builder local(String node) {
+            local = node;
+            return this;
+        }
+
+        ManagerConfig config() {
+            return new ManagerConfig(local, nodes, groups, autoFailback, java.time.Duration.ofSeconds(10), settings);
+        }
+
+        Scenario start() {
+            return new Scenario(config());
+        }
+    }
+
+    static Builder cluster(String... nodes) {
+        return new Builder(List.of(nodes));
+    }
+
+    final ManagerConfig cfg;
+    final ResourceManager rm;
+    long nowMs;
+    /** Resources up on the local fake host, as "group/word". */
+    final Set<String> host = new HashSet<>();
+    /** Outcomes to return instead of the normal ones, by action description (used once each). */
+    private final Map<String, List<OcfStatus>> scripted = new HashMap<>();
+    private final Map<Long, ManagerAction> pending = new LinkedHashMap<>();
+    private List<ManagerAction> last = List.of();
+    private final List<ManagerAction> all = new ArrayList<>();
+    private long requestIds;
+    private final Map<String, Peer> peers = new HashMap<>();
+
+    private Scenario(ManagerConfig cfg) {
+        this.cfg = cfg;
+        this.rm = new ResourceManager(cfg, cfg.localNode() + "-inc1");
+        record(rm.boot(Now.at(0)));
+    }
+
+    // ------------------------------------------------------------- inputs
+
+    Scenario input(ManagerInput in) {
+        record(rm.handle(Now.at(nowMs), in));
+        return this;
+    }
+
+    Scenario membership(String... nodes) {
+        return input(new ManagerInput.MembershipChanged(List.of(nodes), false));
+    }
+
+    Scenario merge(String... nodes) {
+        return input(new ManagerInput.MembershipChanged(List.of(nodes), true));
+    }
+
+    Scenario initdead() {
+        return input(new ManagerInput.InitdeadElapsed());
+    }
+
+    Scenario stall(long frozenMs) {
+        return input(new ManagerInput.StallDetected(frozenMs));
+    }
+
+    Scenario connectivity(int score) {
+        return input(new ManagerInput.ConnectivityChanged(score));
+    }
+
+    Scenario command(OperatorCommand c) {
+        return input(new ManagerInput.Command(++requestIds, c));
+    }
+
+    /** Moves time forward and ticks. */
+    Scenario advance(long ms) {
+        nowMs += ms;
+        return input(new ManagerInput.Tick());
+    }
+
+    /** Makes the next action with this description return {@code status} instead of succeeding. */
+    Scenario willReturn(String description, OcfStatus... statuses) {
+        scripted.computeIfAbsent(description, k -> new ArrayList<>()).addAll(List.of(statuses));
+        return this;
+    }
+
+    Peer peer(String node) {
+        return peers.computeIfAbsent(node, Peer::new);
+    }
+
+    /**
+     * Completes agent actions on the fake host, one at a time in issue order, until none is
+     * pending; returns what ran (probes of stopped resources omitted for brevity).
+     */
+    List<String> settle() {
+        List<String> ran = new ArrayList<>();
+        int guard = 0;
+        while (!pending.isEmpty()) {
+            if (++guard > 1000) {
+                fail("actions never settle: " + pending.values());
+            }
+            Map.Entry<Long, ManagerAction> e = pending.entrySet().iterator().next();
+            pending.remove(e.getKey());
+            ManagerAction a = e.getValue();
+            OcfStatus st = execute(a);
+            if (!(a instanceof MonitorResource m && m.probe() && st == OcfStatus.NOT_RUNNING)) {
+                ran.add(a.describe() + (st == OcfStatus.SUCCESS ? "" : " -> " + st.name().toLowerCase()));
+            }
+            input(new ManagerInput.ActionCompleted(e.getKey(), st, st == OcfStatus.SUCCESS ? "" : "scripted", 5));
+        }
+        return ran;
+    }
+
+    /** Completes only the oldest pending action. */
+    String step() {
+        Map.Entry<Long, ManagerAction> e = pending.entrySet().iterator().next();
+        pending.remove(e.getKey());
+        OcfStatus st = execute(e.getValue());
+        input(new ManagerInput.ActionCompleted(e.getKey(), st, "", 5));
+        return e.getValue().describe() + (st == OcfStatus.SUCCESS ? "" : " -> " + st.name().toLowerCase());
+    }
+
+    private OcfStatus execute(ManagerAction a) {
+        String d = a.describe();
+        List<OcfStatus> script = scripted.get(d);
+        if (script != null && !script.isEmpty()) {
+            OcfStatus st = script.remove(0);
+            if (a instanceof StartResource s && st == OcfStatus.SUCCESS) {
+                host.add(key(s.group(), s.resource()));
+            }
+            if (a instanceof StopResource s && (st == OcfStatus.SUCCESS || st == OcfStatus.NOT_RUNNING)) {
+                host.remove(key(s.group(), s.resource()));
+            }
+            return st;
+        }
+        if (a instanceof StartResource s) {
+            host.add(key(s.group(), s.resource()));
+            return OcfStatus.SUCCESS;
+        }
+        if (a instanceof StopResource s) {
+            host.remove(key(s.group(), s.resource()));
+            return OcfStatus.SUCCESS;
+        }
+        if (a instanceof MonitorResource m) {
+            return host.contains(key(m.group(), m.resource())) ? OcfStatus.SUCCESS : OcfStatus.NOT_RUNNING;
+        }
+        throw new IllegalStateException("not an agent action: " + a);
+    }
+
+    private static String key(String group, ResourceSpec r) {
+        return group + "/" + r.word();
+    }
+
+    private void record(List<ManagerAction> actions) {
+        last = actions;
+        all.addAll(actions);
+        for (ManagerAction a : actions) {
+            if (a instanceof StartResource s) {
+                pending.put(s.opId(), a);
+            } else if (a instanceof StopResource s) {
+                pending.put(s.opId(), a);
+            } else if (a instanceof MonitorResource m) {
+                pending.put(m.opId(), a);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------- outputs
+
+    /** Actions of the last input, except reports and log events. */
+    List<String> lastActions() {
+        return last.stream().filter(a -> !(a instanceof BroadcastReport) && !(a instanceof LogEvent))
+                .map(ManagerAction::describe).toList();
+    }
+
+    /** Actions of the last input of the given type. */
+    <T extends ManagerAction> List<T> lastOf(Class<T> type) {
+        return last.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    List<String> pendingActions() {
+        return pending.values().stream().map(ManagerAction::describe).toList();
+    }
+
+    /** The last report this node broadcast. */
+    StateReport report() {
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (all.get(i) instanceof BroadcastReport b) {
+                return b.report();
+            }
+        }
+        throw new AssertionError("no report sent");
+    }
+
+    GroupPhase phase(String group) {
+        return report().phase(group);
+    }
+
+    List<String> allOf(Class<? extends ManagerAction> type) {
+        return all.stream().filter(type::isInstance).map(ManagerAction::describe).toList();
+    }
+
+    void clearHistory() {
+        all.clear();
+    }
+
+    String events() {
+        return rm.events().stream().map(ManagerEvent::toString).collect(Collectors.joining("\n"));
+    }
+
+    void assertEvent(String fragment) {
+        assertTrue(events().contains(fragment), "no event containing '" + fragment + "' in:\n" + events());
+    }
+
+    void assertRunningHere(String... resources) {
+        assertEquals(Set.of(resources), host, "resources up on " + cfg.localNode());
+    }
+
+    // ------------------------------------------------------------- peers
+
+    /** A peer whose reports the test writes; by default ready, score 0, holding nothing, confirming every claim. */
+    final class Peer {
+        final String node;
+        String incarnation;
+        long seq;
+        int score;
+        GroupScope standby = GroupScope.NONE;
+        boolean ready = true;
+        final Map<String, StateReport.GroupReport> groups = new LinkedHashMap<>();
+        final List<StateReport.FailureReport> failures = new ArrayList<>();
+        final List<String> released = new ArrayList<>();
+        ClusterRegisters registers = ClusterRegisters.EMPTY;
+        long lamport;
+        boolean confirms = true;
+
+        Peer(String node) {
+            this.node = node;
+            this.incarnation = node + "-inc1";
+        }
+
+        Peer holds(String group, GroupPhase phase) {
+            ResourceGroup g = cfg.group(group).orElseThrow();
+            ResourceState st = phase == GroupPhase.STOPPING || phase == GroupPhase.BLOCKED
+                    ? ResourceState.STARTED : phase.isActive() ? ResourceState.STARTED : ResourceState.STOPPED;
+            groups.put(group, new StateReport.GroupReport(phase, false,
+                    g.resources().stream().map(r -> st).toList()));
+            return this;
+        }
+
+        Peer runs(String group) {
+            return holds(group, GroupPhase.RUNNING);
+        }
+
+        Peer runsHoldingFailback(String group) {
+            ResourceGroup g = cfg.group(group).orElseThrow();
+            groups.put(group, new StateReport.GroupReport(GroupPhase.RUNNING, true,
+                    g.resources().stream().map(r -> ResourceState.STARTED).toList()));
+            return this;
+        }
+
+        Peer claims(String group) {
+            return holds(group, GroupPhase.CLAIMING);
+        }
+
+        Peer releases(String group) {
+            groups.remove(group);
+            released.add(group);
+            return this;
+        }
+
+        Peer stopped(String group) {
+            groups.remove(group);
+            return this;
+        }
+
+        Peer score(int s) {
+            score = s;
+            return this;
+        }
+
+        Peer standby(GroupScope s) {
+            standby = s;
+            return this;
+        }
+
+        Peer banned(String group, String resource) {
+            failures.add(new StateReport.FailureReport(group, resource, 3, 3, true));
+            return this;
+        }
+
+        Peer notReady() {
+            ready = false;
+            return this;
+        }
+
+        Peer ready() {
+            ready = true;
+            return this;
+        }
+
+        /** Reports without having seen the local node's latest report (so it confirms nothing new). */
+        Peer withoutConfirming() {
+            confirms = false;
+            return this;
+        }
+
+        Peer confirming() {
+            confirms = true;
+            return this;
+        }
+
+        Peer restarted() {
+            incarnation = node + "-inc" + (Integer.parseInt(incarnation.substring(incarnation.lastIndexOf("inc") + 3)) + 1);
+            seq = 0;
+            groups.clear();
+            failures.clear();
+            return this;
+        }
+
+        Peer registers(ClusterRegisters r) {
+            registers = r;
+            return this;
+        }
+
+        StateReport build() {
+            Map<String, StateReport.SeenMark> seen = new HashMap<>();
+            StateReport mine = Scenario.this.report();
+            if (confirms) {
+                seen.put(cfg.localNode(), new StateReport.SeenMark(mine.incarnation(), mine.seq()));
+            }
+            lamport = Math.max(lamport, mine.lamport()) + 1;
+            StateReport r = new StateReport(node, incarnation, ++seq, lamport, ready, score, standby, groups,
+                    failures, seen, registers, released);
+            released.clear();
+            return r;
+        }
+
+        /** Sends this peer's report to the local manager. */
+        Scenario report() {
+            return input(new ManagerInput.PeerReport(build()));
+        }
+    }
+}
