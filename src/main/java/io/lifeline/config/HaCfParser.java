@@ -33,12 +33,13 @@ public final class HaCfParser {
     static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
 
     /**
-     * Lifeline-only directives owned by other subsystems (the resource manager); kept in
-     * {@link HaCf#extensions()} for them to validate.
+     * Lifeline-only directives owned by the resource manager (io.lifeline.manager.ManagerDirectives
+     * validates them); kept in {@link HaCf#extensions()}. Listed here, once, so this parser knows
+     * not to call them unknown.
      */
-    public static final Set<String> EXTENSION_KEYWORDS = Set.of(
-            "monitor", "resource_defaults", "no_quorum_policy", "failback_delay", "notify",
-            "stop_failure", "fence_hook", "move_hold_time");
+    public static final Set<String> EXTENSION_KEYWORDS = Set.of("monitor", "resource_defaults",
+            "no_quorum_policy", "failback_delay", "notify", "fence_hook", "stall_threshold",
+            "stall_rejoin_wait", "report_interval", "event_log_size");
 
     /** Heartbeat directives Lifeline accepts but does not need, with the reason given to the admin. */
     private static final Map<String, String> IGNORED = Map.ofEntries(

@@ -12,7 +12,8 @@ public final class HeartbeatValues {
 
     /**
      * Parses a Heartbeat time: a bare number is seconds ({@code 2}, {@code 1.5}); suffixes
-     * {@code s}, {@code ms} and {@code us} are accepted. Empty when malformed or negative.
+     * {@code s}, {@code ms} and {@code us} are Heartbeat's; {@code m}/{@code min} and {@code h}
+     * are Lifeline's, for its longer settings (failure windows). Empty when malformed or negative.
      */
     public static Optional<Duration> duration(String text) {
         String s = text.trim().toLowerCase(Locale.ROOT);
@@ -23,6 +24,15 @@ public final class HeartbeatValues {
         } else if (s.endsWith("us")) {
             nanosPerUnit = 1_000L;
             s = s.substring(0, s.length() - 2);
+        } else if (s.endsWith("min")) {
+            nanosPerUnit = 60_000_000_000L;
+            s = s.substring(0, s.length() - 3);
+        } else if (s.endsWith("m")) {
+            nanosPerUnit = 60_000_000_000L;
+            s = s.substring(0, s.length() - 1);
+        } else if (s.endsWith("h")) {
+            nanosPerUnit = 3_600_000_000_000L;
+            s = s.substring(0, s.length() - 1);
         } else if (s.endsWith("s")) {
             nanosPerUnit = 1_000_000_000L;
             s = s.substring(0, s.length() - 1);

@@ -2,6 +2,8 @@ package io.lifeline.manager;
 
 import io.lifeline.config.Diagnostics;
 import io.lifeline.config.HaCf;
+import io.lifeline.config.HaCfParser;
+import io.lifeline.config.HeartbeatValues;
 import io.lifeline.config.Haresources;
 import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
@@ -17,8 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads the manager's Lifeline-only ha.cf directives (which Heartbeat itself would reject, so
@@ -39,13 +39,10 @@ import java.util.regex.Pattern;
 public final class ManagerDirectives {
 
     /** The ha.cf keywords this class owns. */
-    public static final Set<String> KEYWORDS = Set.of("monitor", "resource_defaults", "no_quorum_policy",
-            "failback_delay", "notify", "fence_hook", "stall_threshold", "stall_rejoin_wait", "report_interval",
-            "event_log_size");
+    public static final Set<String> KEYWORDS = HaCfParser.EXTENSION_KEYWORDS;
 
     private static final List<String> POLICY_KEYS = List.of("interval", "timeout", "start_timeout", "stop_timeout",
             "threshold", "window", "on_fail");
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|min|h)?");
 
     private final Path file;
     private final Diagnostics diag;
@@ -275,24 +272,16 @@ public final class ManagerDirectives {
     }
 
     /**
-     * Heartbeat's duration forms: a bare number is seconds ({@code 2}), or with a unit
-     * ({@code 1500ms}, {@code 10s}, {@code 5m} / {@code 5min}, {@code 1h}).
+     * Heartbeat's duration forms ({@link HeartbeatValues#duration}): a bare number is seconds
+     * ({@code 2}), or with a unit ({@code 1500ms}, {@code 10s}, {@code 5min}, {@code 1h}).
      */
     Optional<Duration> duration(int line, String what, String v, boolean zeroAllowed) {
-        Matcher m = DURATION.matcher(v.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
+        Optional<Duration> parsed = HeartbeatValues.duration(v);
+        if (parsed.isEmpty()) {
             diag.error(file, line, what + ": '" + v + "' is not a duration (e.g. 10, 1500ms, 10s, 5min, 1h)");
             return Optional.empty();
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        Duration d = switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m", "min" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> throw new IllegalStateException(unit);
-        };
+        Duration d = parsed.get();
         if (d.isZero() && !zeroAllowed) {
             diag.error(file, line, what + " must be more than zero");
             return Optional.empty();

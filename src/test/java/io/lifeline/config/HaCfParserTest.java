@@ -188,4 +188,15 @@ class HaCfParserTest {
         assertTrue(parse(new String(junk, java.nio.charset.StandardCharsets.ISO_8859_1)).isEmpty());
         assertTrue(diag.hasErrors());
     }
+
+    @Test
+    void lifelineDurationsAcceptMinutesAndHours() {
+        assertEquals(Optional.of(Duration.ofMinutes(10)), HeartbeatValues.duration("10min"));
+        assertEquals(Optional.of(Duration.ofMinutes(5)), HeartbeatValues.duration("5m"));
+        assertEquals(Optional.of(Duration.ofHours(1)), HeartbeatValues.duration("1h"));
+        assertEquals(Optional.of(Duration.ofMillis(1500)), HeartbeatValues.duration("1.5"));
+        assertEquals(Optional.of(Duration.ofNanos(250_000)), HeartbeatValues.duration("250us"));
+        assertTrue(HeartbeatValues.duration("-1").isEmpty());
+        assertTrue(HeartbeatValues.duration("5 min").isEmpty());
+    }
 }
