@@ -91,7 +91,7 @@ public final class VipCommand implements Runnable {
         abstract AgentResult act(IpAddrAgent agent, Duration timeout);
     }
 
-    @Command(name = "add", description = "Probe for another owner, add the address, announce it (agent start).")
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Probe for another owner, add the address, announce it (agent start).")
     static final class Add extends Action {
         @Override
         AgentResult act(IpAddrAgent agent, Duration timeout) {
@@ -99,7 +99,7 @@ public final class VipCommand implements Runnable {
         }
     }
 
-    @Command(name = "del", description = "Delete the address (agent stop).")
+    @Command(name = "del", mixinStandardHelpOptions = true, description = "Delete the address (agent stop).")
     static final class Del extends Action {
         @Override
         AgentResult act(IpAddrAgent agent, Duration timeout) {
@@ -107,7 +107,7 @@ public final class VipCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", description = "Check that the address is present and its link up (agent monitor).")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Check that the address is present and its link up (agent monitor).")
     static final class Status extends Action {
         @Override
         AgentResult act(IpAddrAgent agent, Duration timeout) {
@@ -115,7 +115,7 @@ public final class VipCommand implements Runnable {
         }
     }
 
-    @Command(name = "announce", description = "Send the gratuitous ARP / neighbour advertisement burst again.")
+    @Command(name = "announce", mixinStandardHelpOptions = true, description = "Send the gratuitous ARP / neighbour advertisement burst again.")
     static final class Announce extends Action {
         @Override
         AgentResult act(IpAddrAgent agent, Duration timeout) {
