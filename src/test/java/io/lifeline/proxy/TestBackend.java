@@ -64,8 +64,8 @@ final class TestBackend implements AutoCloseable {
                 return;
             }
             requests.incrementAndGet();
-            String xff = ex.getRequestHeaders().getFirst("X-Forwarded-For");
-            forwardedFor.add(xff == null ? "" : xff);
+            var xff = ex.getRequestHeaders().get("X-Forwarded-For");
+            forwardedFor.add(xff == null ? "" : String.join(", ", xff));
             String cookie = ex.getRequestHeaders().getFirst("Cookie");
             cookies.add(cookie == null ? "" : cookie);
             String conn = ex.getRequestHeaders().getFirst("Connection");

@@ -15,17 +15,10 @@ public final class RoundRobin<S extends Candidate> implements Balancer<S> {
 
     @Override
     public synchronized void setServers(List<S> servers) {
-        List<S> old = this.servers;
-        long[] oldCredit = credit;
+        // credits restart from zero: carried-over credit of a removed server would skew the
+        // shares of the others for a whole cycle
         this.servers = List.copyOf(servers);
         this.credit = new long[servers.size()];
-        // keep the credit of servers that stay, so a change does not restart the cycle
-        for (int i = 0; i < this.servers.size(); i++) {
-            int j = old.indexOf(this.servers.get(i));
-            if (j >= 0) {
-                credit[i] = oldCredit[j];
-            }
-        }
     }
 
     @Override
