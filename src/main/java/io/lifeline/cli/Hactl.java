@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Lifeline high-availability resource manager.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                io.lifeline.proxy.ProxyCommand.class,
         })
 public final class Hactl implements Runnable {
 

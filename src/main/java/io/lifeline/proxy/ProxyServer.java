@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A reload builds a new model and swaps it in: listeners on unchanged addresses are kept
  * (no connection is refused meanwhile), new connections use the new model, requests in flight
- * finish on the old one, and keep-alive connections of the old model close after their current
- * response so that clients reconnect to the new configuration.
+ * finish on the old one, and keep-alive connections of the old model close after their next
+ * response so that clients reconnect to the new configuration; none is cut.
  */
 public final class ProxyServer implements AutoCloseable {
 
@@ -189,20 +189,15 @@ public final class ProxyServer implements AutoCloseable {
             model = next;
             old.checks.forEach(HealthCheck::stop);
             next.checks.forEach(HealthCheck::start);
+            // connections of the old model stay open: each serves at most one more request
+            // (with the old routing) and closes after its response, so clients reconnect
+            old.frontends.values().forEach(f -> f.retired = true);
             for (EventLoop l : loops) {
                 runOn(l, () -> {
                     gone.forEach(li -> li.detach(l));
-                    // keep-alive connections of the old model: close the idle ones now, the
-                    // busy ones after their current response (they see their frontend retired)
-                    l.forEachSession(s -> {
-                        if (s.isIdle()) {
-                            s.close();
-                        }
-                    });
                     return null;
                 });
             }
-            old.frontends.values().forEach(f -> f.retired = true);
             gone.forEach(Listener::close);
             log.info("proxy reloaded from {}", config.source());
         }

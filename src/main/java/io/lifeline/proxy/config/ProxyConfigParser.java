@@ -301,7 +301,8 @@ public final class ProxyConfigParser {
                         diagnostics.error(file, s.line, what + ": address " + b + " is bound twice");
                     }
                 }
-                checkBackendRef(s, st.defaultBackend, s.line, "default_backend", backendNames);
+                checkBackendRef(s, st.defaultBackend, st.defaultBackendLine > 0 ? st.defaultBackendLine : s.line,
+                        "default_backend", backendNames);
                 Set<String> aclNames = new HashSet<>();
                 st.acls.forEach(a -> aclNames.add(a.name()));
                 for (UseBackendRule r : st.useBackends) {

@@ -157,6 +157,7 @@ public final class ProxyKeywords {
                     (c, a) -> {
                         if (exactly(c, "default_backend", a, 1)) {
                             c.settings.defaultBackend = a.get(0);
+                            c.settings.defaultBackendLine = c.line;
                         }
                     }),
             kw("use_backend", FL, "use_backend NAME [if|unless CONDITION]",
@@ -279,6 +280,22 @@ public final class ProxyKeywords {
             "filter", "server-template", "dynamic-cookie-key", "grace", "backlog", "maxqueue",
             "contimeout", "clitimeout", "srvtimeout", "option independent-streams", "option socket-stats",
             "option accept-invalid-http-request", "option accept-invalid-http-response", "option nolinger");
+
+    /**
+     * The keyword reference in Markdown, as included in docs/proxy.md (a test checks that the
+     * file contains exactly this text; {@code hactl proxy --keywords} prints it).
+     */
+    public static String markdownReference() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| keyword | sections | syntax | meaning |\n| --- | --- | --- | --- |\n");
+        for (Keyword k : ALL.values()) {
+            sb.append("| `").append(k.name()).append("` | ")
+                    .append(String.join(", ", k.scopes().stream().map(Scope::keyword).toList())).append(" | `")
+                    .append(k.syntax().replace("|", "\\|")).append("` | ")
+                    .append(k.description().replace("|", "\\|")).append(" |\n");
+        }
+        return sb.toString();
+    }
 
     private static Map<String, Keyword> table(Keyword... keywords) {
         Map<String, Keyword> m = new LinkedHashMap<>();

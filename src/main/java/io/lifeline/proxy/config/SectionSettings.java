@@ -30,6 +30,7 @@ final class SectionSettings {
     long statsRefresh;
     String statsRealm = StatsConfig.DISABLED.realm();
     String defaultBackend;
+    int defaultBackendLine;
     int maxconn;
 
     // never inherited from defaults
@@ -61,6 +62,7 @@ final class SectionSettings {
         s.statsRefresh = statsRefresh;
         s.statsRealm = statsRealm;
         s.defaultBackend = defaultBackend;
+        s.defaultBackendLine = defaultBackendLine;
         s.maxconn = maxconn;
         return s;
     }
