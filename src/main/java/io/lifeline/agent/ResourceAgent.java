@@ -27,6 +27,17 @@ public interface ResourceAgent {
 
     AgentResult monitor(Duration timeout);
 
+    /**
+     * A one-off monitor that finds out whether the resource is already running here, e.g. when
+     * the daemon starts or before a takeover, rather than a recurring health check. Agents
+     * that distinguish the two (OCF agents see {@code OCF_RESKEY_CRM_meta_interval=0}) answer
+     * {@link OcfStatus#NOT_RUNNING} rather than an error when, say, their software is not
+     * installed on this node. The default is a plain {@link #monitor}.
+     */
+    default AgentResult probe(Duration timeout) {
+        return monitor(timeout);
+    }
+
     /** Checks the configuration without touching the running system. */
     AgentResult validate(Duration timeout);
 
@@ -37,4 +48,12 @@ public interface ResourceAgent {
 
     /** OCF meta-data XML describing the agent's parameters and actions. */
     String metaData();
+
+    /**
+     * The agent's own recommendations for action timeouts and the monitor interval (from OCF
+     * meta-data), which the manager uses where the admin configured nothing. Empty by default.
+     */
+    default AgentHints hints() {
+        return AgentHints.NONE;
+    }
 }

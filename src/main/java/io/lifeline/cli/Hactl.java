@@ -13,6 +13,11 @@ import picocli.CommandLine.Command;
         description = "Lifeline high-availability resource manager.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                CheckConfigCommand.class,
+                KeygenCommand.class,
+                DaemonCommand.class,
+                StatusCommand.class,
+                VipCommand.class,
                 io.lifeline.proxy.ProxyCommand.class,
         })
 public final class Hactl implements Runnable {

@@ -9,9 +9,12 @@ import java.util.Optional;
  * Parsed ha.cf. Timing fields are already defaulted and cross-checked the way Heartbeat
  * does it (see {@link HaCfParser}).
  *
+ * @param clusterName  Heartbeat's {@code cluster} directive (default {@code linux-ha}); keeps
+ *                     two clusters on one LAN apart
  * @param nodes        cluster members in ha.cf order (this order is also the deterministic
  *                     tie-break order used elsewhere)
  * @param media        heartbeat media; each is one link
+ * @param rtprio       {@code rtprio}: requested realtime priority, 0 for Lifeline's default
  * @param allowCrc     Lifeline directive {@code allow_crc on}: accept an authkeys {@code crc}
  *                     signing method, which authenticates nothing
  * @param clockSkew    Lifeline directive {@code max_clock_skew}: how far a first message's
@@ -20,6 +23,7 @@ import java.util.Optional;
  */
 public record HaCf(
         Path file,
+        String clusterName,
         List<String> nodes,
         Duration keepalive,
         Duration deadtime,
@@ -36,6 +40,7 @@ public record HaCf(
         int debug,
         List<Respawn> respawns,
         boolean realtime,
+        int rtprio,
         boolean allowCrc,
         Duration clockSkew,
         List<Directive> extensions) {

@@ -22,6 +22,8 @@ public final class Counters {
     /** Retries (wretr) and redispatches (wredis). */
     public final LongAdder wretr = new LongAdder();
     public final LongAdder wredis = new LongAdder();
+    /** HTTP requests received, for frontends (req_tot). */
+    public final LongAdder reqTot = new LongAdder();
     /** Times chosen by the load balancer (lbtot). */
     public final LongAdder lbtot = new LongAdder();
     /** HTTP responses by class: 1xx..5xx and other (hrsp_1xx..hrsp_other). */

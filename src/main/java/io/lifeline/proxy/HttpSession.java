@@ -342,7 +342,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         in.position(end);
         headScan = end;
         String problem = h.parseRequest();
-        fe.counters.lbtot.increment(); // frontend request counter (req_tot)
+        fe.counters.reqTot.increment();
         if (problem != null) {
             log.debug("{}: bad request from {}: {}", fe.name(), clientAddress(), problem);
             fe.counters.ereq.increment();

@@ -128,7 +128,7 @@ final class StatsService {
                 Map<String, Object> r = base(fe.name(), "FRONTEND", fe.counters, 0, iid, 0);
                 r.put("slim", fe.config.maxconn() > 0 ? fe.config.maxconn() : m.maxconn());
                 r.put("status", proxy.isStopping() ? "STOP" : "OPEN");
-                r.put("req_tot", fe.counters.lbtot.sum());
+                r.put("req_tot", fe.counters.reqTot.sum());
                 r.put("lbtot", "");
                 rows.add(r);
             } else if (px instanceof BackendRuntime be) {

@@ -1,0 +1,81 @@
+package io.lifeline.cluster;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts packets refused by the authentication layer per peer address and reason, and logs them
+ * rate-limited (at most one line per peer and reason every {@link #LOG_INTERVAL_MS}) so a flood
+ * of forged packets cannot flood the log. Thread-safe; never throws.
+ */
+public final class AuthDrops {
+
+    static final long LOG_INTERVAL_MS = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(AuthDrops.class);
+
+    /** One counter line as shown in status. */
+    public record Entry(String peer, AuthDropReason reason, long count, long lastDropMillis) {
+    }
+
+    private record Key(String peer, AuthDropReason reason) {
+    }
+
+    private static final class Counter {
+        final AtomicLong count = new AtomicLong();
+        volatile long lastDrop;
+        long lastLogged = Long.MIN_VALUE;
+        long loggedCount;
+    }
+
+    private final String link;
+    private final Clock clock;
+    private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+
+    public AuthDrops(String link, Clock clock) {
+        this.link = link;
+        this.clock = clock;
+    }
+
+    /** Records one refused packet from {@code peer} (an IP address, or a JGroups address when the IP is unknown). */
+    public void drop(String peer, AuthDropReason reason, String detail) {
+        Counter c = counters.computeIfAbsent(new Key(peer, reason), k -> new Counter());
+        long total = c.count.incrementAndGet();
+        long now = clock.millis();
+        c.lastDrop = now;
+        long since;
+        synchronized (c) {
+            if (c.lastLogged != Long.MIN_VALUE && now - c.lastLogged < LOG_INTERVAL_MS) {
+                return;
+            }
+            since = total - c.loggedCount;
+            c.lastLogged = now;
+            c.loggedCount = total;
+        }
+        LOG.warn("link {}: dropped {} packet(s) from {}: {}{} ({} in total; further drops logged at most every {} s)",
+                link, since, peer, reason.label(), detail == null ? "" : " (" + detail + ")", total,
+                LOG_INTERVAL_MS / 1000);
+    }
+
+    public long total() {
+        return counters.values().stream().mapToLong(c -> c.count.get()).sum();
+    }
+
+    public long count(String peer, AuthDropReason reason) {
+        Counter c = counters.get(new Key(peer, reason));
+        return c == null ? 0 : c.count.get();
+    }
+
+    public List<Entry> entries() {
+        List<Entry> out = new ArrayList<>();
+        counters.forEach((k, c) -> out.add(new Entry(k.peer(), k.reason(), c.count.get(), c.lastDrop)));
+        out.sort(Comparator.comparing(Entry::peer).thenComparing(Entry::reason));
+        return out;
+    }
+}

@@ -1,0 +1,365 @@
+package io.lifeline.cluster;
+
+import io.lifeline.config.ClusterConfig;
+import io.lifeline.config.HaCf;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster layer of one node: one {@link Link} per ha.cf medium, their views combined by a
+ * {@link MembershipTracker} into node and link states, and events for the resource manager.
+ *
+ * <p>Threads: JGroups threads only enqueue onto the single membership thread, which owns the
+ * tracker, checks late heartbeats and initdead, logs state changes and hands events to the
+ * single dispatcher thread that calls the {@link ClusterListener}s. So listeners see events in
+ * order, on one thread, and can never stall heartbeat processing.
+ */
+public final class Cluster implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
+    private static final long STATUS_TIMEOUT_MS = 2_000;
+    private static final long CLOSE_TIMEOUT_MS = 5_000;
+    /** How long a leaving node waits for peers to confirm its shutdown notice. */
+    private static final long GOODBYE_ACK_TIMEOUT_MS = 1_000;
+
+    private final ClusterConfig config;
+    private final HaCf haCf;
+    private final String localNode;
+    private final NodeNames names;
+    private final Clock clock;
+    private final TimerSettings timers;
+    private final List<LinkSpec> specs;
+    private final List<Link> links = new CopyOnWriteArrayList<>();
+    private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService membershipThread = Executors.newSingleThreadScheduledExecutor(
+            r -> daemonThread(r, "lifeline-membership"));
+    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
+            r -> daemonThread(r, "lifeline-cluster-events"));
+    private final long startedAt;
+    private MembershipTracker tracker;
+    private StallWatchdog watchdog;
+    private long lastStall;
+    private long lastStallAt;
+    private volatile boolean closed;
+
+    /**
+     * @param localNode this node's name; must be an ha.cf node (any case)
+     * @throws IllegalArgumentException when {@code localNode} is not in ha.cf
+     */
+    public Cluster(ClusterConfig config, String localNode, Clock clock) {
+        this.config = config;
+        this.haCf = config.haCf();
+        this.names = new NodeNames(haCf.nodes());
+        String canonical = names.canonical(localNode);
+        if (canonical == null) {
+            throw new IllegalArgumentException("this node's name '" + localNode + "' is not a node in " + haCf.file()
+                    + " (nodes: " + String.join(", ", names.all()) + ")");
+        }
+        this.localNode = canonical;
+        this.clock = clock;
+        this.timers = TimerSettings.from(haCf);
+        this.specs = LinkPlanner.plan(haCf.media());
+        this.startedAt = clock.millis();
+    }
+
+    public void addListener(ClusterListener listener) {
+        listeners.add(listener);
+    }
+
+    public String localNode() {
+        return localNode;
+    }
+
+    public TimerSettings timers() {
+        return timers;
+    }
+
+    /** Opens every link; on failure closes what was opened and explains which ha.cf line failed. */
+    public void start() throws ClusterStartException {
+        if (specs.isEmpty()) {
+            throw new ClusterStartException(haCf.file() + ": no heartbeat media (bcast, mcast or ucast) configured",
+                    null);
+        }
+        timers.warnings().forEach(w -> LOG.warn("{}: {}", haCf.file(), w));
+        LOG.info("timers: keepalive {} ms, deadtime {} ms, warntime {} ms, initdead {} ms -> FD_ALL3 {}/{} ms,"
+                        + " VERIFY_SUSPECT2 {} ms (expected detection ~{} ms)",
+                timers.keepalive().toMillis(), timers.deadtime().toMillis(), timers.warntime().toMillis(),
+                timers.initdead().toMillis(), timers.fdIntervalMs(), timers.fdTimeoutMs(),
+                timers.verifySuspectMs(), timers.expectedDetectionMs());
+        List<String> linkNames = specs.stream().map(LinkSpec::name).toList();
+        tracker = new MembershipTracker(localNode, names.all(), linkNames, startedAt,
+                timers.initdead().toMillis(), timers.warntime().toMillis());
+        Set<InetAddress> vips = VipAddresses.of(config.haresources());
+        Link.Sink sink = new Link.Sink() {
+            @Override
+            public void view(Link link, Set<String> members, List<Set<String>> subgroups) {
+                submit(() -> apply(tracker.viewChanged(link.name(), members, subgroups, clock.millis())));
+            }
+
+            @Override
+            public void goodbye(Link link, String node) {
+                submit(() -> {
+                    LOG.info("node {}: announced a clean shutdown (on link {})", node, link.name());
+                    tracker.leaveAnnounced(node);
+                });
+            }
+        };
+        try {
+            for (LinkSpec spec : specs) {
+                links.add(openLink(spec, vips, sink));
+            }
+        } catch (ClusterStartException e) {
+            closeLinks();
+            throw e;
+        }
+        long period = Math.max(50, Math.min(timers.keepalive().toMillis() / 2, 500));
+        membershipThread.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+        watchdog = new StallWatchdog(250, timers.deadtime().toMillis() / 2,
+                gap -> submit(() -> {
+                    lastStall = gap;
+                    lastStallAt = clock.millis();
+                    publish(List.of(new ClusterEvent.LocalStall(gap, lastStallAt)));
+                })).start();
+    }
+
+    private Link openLink(LinkSpec spec, Set<InetAddress> vips, Link.Sink sink) throws ClusterStartException {
+        String where = haCf.file() + ":" + spec.line() + ": link " + spec.name();
+        Collection<InetAddress> ucastPeers = spec instanceof LinkSpec.Ucast u ? u.peers() : List.of();
+        BindAddressRule.Choice choice;
+        try {
+            choice = BindAddressRule.choose(spec.device(), vips, ucastPeers);
+        } catch (BindAddressRule.NoAddressException e) {
+            throw new ClusterStartException(where + ": " + e.getMessage(), e);
+        }
+        InetAddress broadcast = null;
+        if (spec instanceof LinkSpec.Bcast) {
+            broadcast = choice.broadcast().orElseGet(() -> {
+                LOG.warn("{}: {} has no subnet broadcast address, using 255.255.255.255", where,
+                        choice.address().getHostAddress());
+                return limitedBroadcast();
+            });
+        }
+        if (spec instanceof LinkSpec.Ucast u && u.peers().stream().allMatch(p -> p.equals(choice.address()))) {
+            LOG.warn("{}: the ucast lines only name this node's own address {}; no peer can be reached on it",
+                    where, choice.address().getHostAddress());
+        }
+        String clusterName = LinkPlanner.clusterName(haCf.clusterName(), haCf.nodes(), spec);
+        Link link = new Link(spec, clusterName, choice.address(), broadcast, localNode, names, sink, clock);
+        try {
+            link.start(config.authkeys(), haCf.allowCrc(), haCf.clockSkew(), timers);
+        } catch (Exception e) {
+            throw new ClusterStartException(where + ": cannot open on " + choice.address().getHostAddress() + ": "
+                    + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
+        }
+        return link;
+    }
+
+    private static InetAddress limitedBroadcast() {
+        try {
+            return InetAddress.getByAddress(new byte[] {-1, -1, -1, -1});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void tick() {
+        long now = clock.millis();
+        List<ClusterEvent> events = new ArrayList<>(tracker.tick(now));
+        for (Link link : links) {
+            Map<String, Long> heard = link.lastHeardByNode();
+            for (String peer : tracker.peers()) {
+                events.addAll(tracker.heartbeatAge(peer, link.name(), heard.getOrDefault(peer, -1L), now));
+            }
+        }
+        apply(events);
+    }
+
+    private void apply(List<ClusterEvent> events) {
+        for (ClusterEvent e : events) {
+            log(e);
+        }
+        publish(events);
+    }
+
+    private void publish(List<ClusterEvent> events) {
+        if (events.isEmpty() || closed) {
+            return;
+        }
+        dispatcher.execute(() -> {
+            for (ClusterEvent e : events) {
+                for (ClusterListener l : listeners) {
+                    try {
+                        l.onEvent(e);
+                    } catch (RuntimeException ex) {
+                        LOG.error("cluster listener failed on {}: {}", e, ex.toString(), ex);
+                    }
+                }
+            }
+        });
+    }
+
+    private static void log(ClusterEvent e) {
+        if (e instanceof ClusterEvent.NodeUp u) {
+            LOG.info("node {}: is up (via link {})", u.node(), u.viaLink());
+        } else if (e instanceof ClusterEvent.NodeDead d) {
+            switch (d.cause()) {
+                case LEFT -> LOG.info("node {}: left the cluster (clean shutdown)", d.node());
+                case NEVER_SEEN -> LOG.warn("node {}: is dead (not heard from within initdead)", d.node());
+                default -> LOG.warn("node {}: is dead (silent on every link)", d.node());
+            }
+        } else if (e instanceof ClusterEvent.LinkUp u) {
+            LOG.info("link {} to {}: up", u.link(), u.node());
+        } else if (e instanceof ClusterEvent.LinkDead d) {
+            LOG.warn("link {} to {}: dead", d.link(), d.node());
+        } else if (e instanceof ClusterEvent.PartitionMerged m) {
+            LOG.warn("link {}: partition healed, merged subgroups {}", m.link(), m.subgroups());
+        } else if (e instanceof ClusterEvent.LateHeartbeat l) {
+            LOG.warn("late heartbeat from {} on link {}: silent for {} ms (warntime exceeded)",
+                    l.node(), l.link(), l.silentMillis());
+        }
+    }
+
+    private void submit(Runnable r) {
+        if (closed) {
+            return;
+        }
+        try {
+            membershipThread.execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.error("membership update failed: {}", e.toString(), e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    /** A consistent snapshot, taken on the membership thread. */
+    public ClusterStatus status() throws TimeoutException {
+        try {
+            return membershipThread.submit(this::snapshot).get(STATUS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TimeoutException("interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot take a status snapshot: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private ClusterStatus snapshot() {
+        long now = clock.millis();
+        List<Map<String, Long>> heard = links.stream().map(Link::lastHeardByNode).toList();
+        List<ClusterStatus.Node> nodes = new ArrayList<>();
+        for (String n : names.all()) {
+            if (n.equals(localNode)) {
+                nodes.add(new ClusterStatus.Node(n, true, MembershipTracker.NodeState.UP, null, startedAt, List.of()));
+                continue;
+            }
+            List<ClusterStatus.PeerLink> pl = new ArrayList<>();
+            for (int i = 0; i < links.size(); i++) {
+                Link l = links.get(i);
+                pl.add(new ClusterStatus.PeerLink(l.name(), tracker.linkState(n, l.name()),
+                        heard.get(i).getOrDefault(n, -1L)));
+            }
+            nodes.add(new ClusterStatus.Node(n, false, tracker.nodeState(n), tracker.deathCause(n),
+                    tracker.nodeSince(n), pl));
+        }
+        List<ClusterStatus.LinkInfo> infos = new ArrayList<>();
+        for (Link l : links) {
+            infos.add(new ClusterStatus.LinkInfo(l.name(), kind(l.spec()), l.spec().device(),
+                    l.bindAddress().getHostAddress(), l.spec().port(), l.clusterName(), linkSummary(l.name()),
+                    l.currentMembers(), l.drops().entries(), l.rejectedMembers()));
+        }
+        return new ClusterStatus(localNode, startedAt, now, timers, nodes, infos, lastStall, lastStallAt);
+    }
+
+    /** up: at least one peer reachable on it; init: nothing known yet; dead: no peer reachable. */
+    private String linkSummary(String link) {
+        boolean anyInit = false;
+        for (String p : tracker.peers()) {
+            MembershipTracker.LinkState s = tracker.linkState(p, link);
+            if (s == MembershipTracker.LinkState.UP) {
+                return "up";
+            }
+            anyInit |= s == MembershipTracker.LinkState.INIT;
+        }
+        return anyInit ? "init" : tracker.peers().isEmpty() ? "up" : "dead";
+    }
+
+    private static String kind(LinkSpec s) {
+        return s instanceof LinkSpec.Bcast ? "bcast" : s instanceof LinkSpec.Mcast ? "mcast" : "ucast";
+    }
+
+    /** Announces a clean shutdown on every link, then leaves every JGroups cluster. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (!links.isEmpty()) {
+            LOG.info("leaving the cluster");
+        }
+        List<CountDownLatch> acks = new ArrayList<>();
+        for (Link l : links) {
+            acks.add(l.announceLeave());
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GOODBYE_ACK_TIMEOUT_MS);
+        try {
+            for (CountDownLatch a : acks) {
+                if (!a.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    LOG.info("not every peer acknowledged the shutdown notice; they may report a failure instead");
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closed = true;
+        if (watchdog != null) {
+            watchdog.close();
+        }
+        closeLinks();
+        membershipThread.shutdownNow();
+        dispatcher.shutdown();
+        try {
+            dispatcher.awaitTermination(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeLinks() {
+        for (Link l : links) {
+            try {
+                l.close();
+            } catch (RuntimeException e) {
+                LOG.warn("link {}: error while closing: {}", l.name(), e.toString());
+            }
+        }
+        links.clear();
+    }
+
+    private static Thread daemonThread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,63 @@
+package io.lifeline.cluster;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the cluster layer tells the rest of Lifeline (the resource manager) about peers and links.
+ * Heartbeat semantics: a node is up while it is heard on at least one link and dead when it is
+ * silent on all of them; a link to a node can die while the node stays up.
+ */
+public sealed interface ClusterEvent {
+
+    /** Wall-clock time of the event in ms. */
+    long timeMillis();
+
+    /** Why a node is no longer a member. */
+    enum DeathCause {
+        /** Silent on every link for about deadtime (crash, hang, power loss, or partition). */
+        FAILED,
+        /** It announced a clean shutdown before leaving (e.g. SIGTERM): not a failure. */
+        LEFT,
+        /** Never heard from within initdead after this node started. */
+        NEVER_SEEN
+    }
+
+    /** A node became alive (first link to it came up). */
+    record NodeUp(String node, String viaLink, long timeMillis) implements ClusterEvent {
+    }
+
+    /** A node is gone from every link. */
+    record NodeDead(String node, DeathCause cause, long timeMillis) implements ClusterEvent {
+    }
+
+    /** A peer became reachable on a link. */
+    record LinkUp(String node, String link, long timeMillis) implements ClusterEvent {
+    }
+
+    /** A peer is no longer reachable on a link (the node may still be up on another). */
+    record LinkDead(String node, String link, long timeMillis) implements ClusterEvent {
+    }
+
+    /**
+     * A partition healed on a link: JGroups merged the listed subgroups (node names as each side
+     * saw its membership). Both sides may have acted as if the other was dead; the manager must
+     * reconcile (e.g. a VIP held on both sides).
+     */
+    record PartitionMerged(String link, List<Set<String>> subgroups, long timeMillis) implements ClusterEvent {
+        public PartitionMerged {
+            subgroups = subgroups.stream().map(Set::copyOf).toList();
+        }
+    }
+
+    /** Nothing heard from a live peer on a link for longer than warntime (Heartbeat's "late heartbeat"). */
+    record LateHeartbeat(String node, String link, long silentMillis, long timeMillis) implements ClusterEvent {
+    }
+
+    /**
+     * This JVM did not run for {@code gapMillis} (GC pause, VM freeze, suspend). If the gap came
+     * near deadtime, peers may have declared this node dead meanwhile.
+     */
+    record LocalStall(long gapMillis, long timeMillis) implements ClusterEvent {
+    }
+}

@@ -1,0 +1,46 @@
+package io.lifeline.cluster;
+
+import java.util.List;
+
+/**
+ * A consistent snapshot of the cluster layer for {@code hactl status}. Times are wall-clock ms;
+ * ages are computed by the caller from {@link #takenAtMillis()}.
+ */
+public record ClusterStatus(
+        String localNode,
+        long startedAtMillis,
+        long takenAtMillis,
+        TimerSettings timers,
+        List<Node> nodes,
+        List<LinkInfo> links,
+        long lastStallMillis,
+        long lastStallAtMillis) {
+
+    public ClusterStatus {
+        nodes = List.copyOf(nodes);
+        links = List.copyOf(links);
+    }
+
+    /** One ha.cf node as this node sees it. {@code deathCause} is null unless state is DEAD. */
+    public record Node(String name, boolean local, MembershipTracker.NodeState state,
+                       ClusterEvent.DeathCause deathCause, long sinceMillis, List<PeerLink> links) {
+        public Node {
+            links = List.copyOf(links);
+        }
+    }
+
+    /** A peer's state on one link; {@code lastHeardMillis} is -1 if never heard. */
+    public record PeerLink(String link, MembershipTracker.LinkState state, long lastHeardMillis) {
+    }
+
+    /** One local link (channel). */
+    public record LinkInfo(String name, String kind, String device, String bindAddress, int port,
+                           String jgroupsCluster, String state, List<String> viewMembers,
+                           List<AuthDrops.Entry> authDrops, java.util.Map<String, Long> rejectedMembers) {
+        public LinkInfo {
+            viewMembers = List.copyOf(viewMembers);
+            authDrops = List.copyOf(authDrops);
+            rejectedMembers = java.util.Map.copyOf(rejectedMembers);
+        }
+    }
+}

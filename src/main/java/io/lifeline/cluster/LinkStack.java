@@ -1,0 +1,112 @@
+package io.lifeline.cluster;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jgroups.protocols.BARRIER;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.FRAG2;
+import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.PING;
+import org.jgroups.protocols.TCPPING;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.stack.Protocol;
+
+/**
+ * The JGroups protocol stack of one link, built in code: an XML-configured channel would open
+ * JGroups' unauthenticated diagnostics socket.
+ *
+ * <pre>
+ *   GMS, STABLE, UNICAST3, NAKACK2, BARRIER   membership, reliable delivery
+ *   VERIFY_SUSPECT2, FD_ALL3                  failure detection (see {@link TimerSettings})
+ *   MERGE3                                    partition healing, every 1..3 s
+ *   PING | TCPPING                            discovery (TCPPING lists the ucast peers)
+ *   HmacAuth                                  authkeys: everything above is authenticated
+ *   LinkUdp | BroadcastUdp                    transport, bound to the node's fixed address
+ * </pre>
+ * FD_SOCK2 is deliberately absent: it detects a crashed process within milliseconds but over
+ * its own TCP connections, which bypass the authentication layer; Lifeline only talks to peers
+ * over authenticated messages, so a crash is detected like a silent node (after ~deadtime),
+ * and a clean shutdown is announced explicitly.
+ */
+public final class LinkStack {
+
+    /** Heartbeat traffic is tiny; small socket buffers avoid the kernel-limit warnings of JGroups' 5 MB defaults. */
+    private static final int SOCKET_BUFFER = 512 * 1024;
+    /** Unicast ports tried for bcast/mcast links, starting at udpport+1 (the group uses udpport). */
+    private static final int UNICAST_PORT_RANGE = 10;
+
+    private LinkStack() {
+    }
+
+    public static List<Protocol> build(LinkSpec spec, InetAddress bindAddress, InetAddress broadcastAddress,
+                                       TimerSettings timers, HmacAuth auth, AuthDrops drops, PeerSources sources) {
+        LinkUdp transport;
+        Protocol discovery;
+        boolean multicastRetransmission = true;
+        if (spec instanceof LinkSpec.Bcast b) {
+            transport = new BroadcastUdp().setBroadcastAddress(broadcastAddress);
+            transport.setMulticastPort(b.port());
+            transport.setBindPort(b.port() + 1);
+            transport.setPortRange(UNICAST_PORT_RANGE);
+            discovery = new PING();
+        } else if (spec instanceof LinkSpec.Mcast m) {
+            transport = new LinkUdp();
+            transport.setMulticastAddress(m.group());
+            transport.setMulticastPort(m.port());
+            transport.setIpTTL(m.ttl());
+            // Heartbeat's "loop 0": do not loop our multicasts back to other sockets of this host
+            transport.disableLoopback(!m.loop());
+            transport.setBindPort(m.port() + 1);
+            transport.setPortRange(UNICAST_PORT_RANGE);
+            discovery = new PING();
+        } else {
+            LinkSpec.Ucast u = (LinkSpec.Ucast) spec;
+            transport = new LinkUdp();
+            transport.setMulticasting(false); // group messages become one unicast per member
+            transport.setBindPort(u.port());
+            transport.setPortRange(0); // peers are configured with exactly this port
+            Set<InetAddress> members = new LinkedHashSet<>(u.peers());
+            members.add(bindAddress);
+            List<InetSocketAddress> hosts = new ArrayList<>();
+            members.forEach(a -> hosts.add(new InetSocketAddress(a, u.port())));
+            discovery = new TCPPING().setInitialHosts(hosts).setPortRange(0);
+            multicastRetransmission = false;
+        }
+        transport.setBindAddr(bindAddress);
+        transport.setUcastRecvBufSize(SOCKET_BUFFER).setUcastSendBufSize(SOCKET_BUFFER)
+                .setMcastRecvBufSize(SOCKET_BUFFER).setMcastSendBufSize(SOCKET_BUFFER);
+        transport.attach(drops, sources);
+
+        MERGE3 merge = new MERGE3();
+        merge.setMinInterval(timers.mergeMinMs()); // min before max: setMinInterval checks against the current max
+        merge.setMaxInterval(timers.mergeMaxMs());
+        FD_ALL3 fd = new FD_ALL3();
+        fd.setInterval(timers.fdIntervalMs());
+        fd.setTimeout(timers.fdTimeoutMs());
+        NAKACK2 nakack = new NAKACK2().useMcastXmit(multicastRetransmission);
+        GMS gms = new GMS().setJoinTimeout(timers.joinTimeoutMs());
+        gms.printLocalAddress(false); // JGroups would print a banner to stdout
+
+        return new ArrayList<>(List.of(
+                transport,
+                auth,
+                discovery,
+                merge,
+                fd,
+                new VERIFY_SUSPECT2().setTimeout(timers.verifySuspectMs()),
+                new BARRIER(),
+                nakack,
+                new UNICAST3(),
+                new STABLE(),
+                gms,
+                new FRAG2()));
+    }
+}

@@ -1,0 +1,70 @@
+package io.lifeline.cluster;
+
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Detects that this JVM was frozen (GC pause, VM or host stall, SIGSTOP): a thread sleeps
+ * {@link #PERIOD_MS} and measures how long it really slept. Peers may declare a frozen node
+ * dead, and the frozen node does not learn it until the next merge, so the manager must know.
+ */
+public final class StallWatchdog implements AutoCloseable {
+
+    static final long PERIOD_MS = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(StallWatchdog.class);
+
+    private final long reportAboveMs;
+    private final long warnAboveMs;
+    private final LongConsumer onStall;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /**
+     * @param reportAboveMs gaps beyond the normal period longer than this are reported
+     * @param warnAboveMs   gaps this long are logged as warnings (e.g. half of deadtime)
+     * @param onStall       receives the gap in ms; must not block
+     */
+    public StallWatchdog(long reportAboveMs, long warnAboveMs, LongConsumer onStall) {
+        this.reportAboveMs = reportAboveMs;
+        this.warnAboveMs = warnAboveMs;
+        this.onStall = onStall;
+        this.thread = new Thread(this::run, "lifeline-stall-watchdog");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MAX_PRIORITY);
+    }
+
+    public StallWatchdog start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        long last = System.nanoTime();
+        while (running) {
+            try {
+                Thread.sleep(PERIOD_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            long gap = (now - last) / 1_000_000 - PERIOD_MS;
+            last = now;
+            if (gap > reportAboveMs) {
+                if (gap >= warnAboveMs) {
+                    LOG.warn("this node was frozen for {} ms (peers declare a node dead after about deadtime;"
+                            + " they may have taken over its resources)", gap);
+                } else {
+                    LOG.info("this node was frozen for {} ms", gap);
+                }
+                onStall.accept(gap);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}

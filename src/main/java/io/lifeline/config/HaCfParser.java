@@ -1,0 +1,535 @@
+package io.lifeline.config;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * Reads ha.cf with Heartbeat's rules: line order matters ({@code udpport} must precede the
+ * media that use it), bare numbers are seconds, booleans are {@code on/yes/true/y/1}. Every
+ * Heartbeat directive is either used, or accepted with a warning saying why Lifeline ignores
+ * it; unknown words are warnings, malformed values errors, all with file:line.
+ *
+ * <p>Defaults and checks follow Heartbeat 3's config.c: keepalive 1s, deadtime 30s, warntime
+ * deadtime/2, initdead derived from deadtime, udpport from /etc/services {@code ha-cluster} or
+ * 694; deadtime must exceed 2 x keepalive and initdead must not be below deadtime.
+ */
+public final class HaCfParser {
+
+    static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(1);
+    static final Duration DEFAULT_DEADTIME = Duration.ofSeconds(30);
+    static final int DEFAULT_UDPPORT = 694;
+    static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
+
+    /**
+     * Lifeline-only directives owned by other subsystems (the resource manager); kept in
+     * {@link HaCf#extensions()} for them to validate.
+     */
+    public static final Set<String> EXTENSION_KEYWORDS = Set.of(
+            "monitor", "resource_defaults", "no_quorum_policy", "failback_delay", "notify",
+            "stop_failure", "fence_hook", "move_hold_time");
+
+    /** Heartbeat directives Lifeline accepts but does not need, with the reason given to the admin. */
+    private static final Map<String, String> IGNORED = Map.ofEntries(
+            Map.entry("apiauth", "the control socket is protected by file permissions instead"),
+            Map.entry("hopfudge", "serial media are not supported"),
+            Map.entry("baud", "serial media are not supported"),
+            Map.entry("coredumps", "the JVM handles its own crash dumps"),
+            Map.entry("coreroot", "the JVM handles its own crash dumps"),
+            Map.entry("hbgenmethod", "replay protection uses time-based sequence numbers"),
+            Map.entry("uuidfrom", "nodes are identified by name"),
+            Map.entry("msgfmt", "Lifeline has its own signed wire format"),
+            Map.entry("compression", "heartbeat messages are small and never compressed"),
+            Map.entry("compression_threshold", "heartbeat messages are small and never compressed"),
+            Map.entry("traditional_compression", "heartbeat messages are small and never compressed"),
+            Map.entry("max_rexmit_delay", "retransmission is handled by the transport"),
+            Map.entry("memreserve", "the JVM heap is sized by the launcher"),
+            Map.entry("use_logd", "logging goes through Logback to logfile/debugfile/logfacility"),
+            Map.entry("conn_logd_time", "logging goes through Logback to logfile/debugfile/logfacility"),
+            Map.entry("normalpoll", "not applicable"),
+            Map.entry("log_badpack", "dropped packets are always counted and shown in hactl status"),
+            Map.entry("syslogmsgfmt", "not applicable"),
+            Map.entry("record_config_changes", "not applicable to haresources mode"),
+            Map.entry("record_pengine_inputs", "not applicable to haresources mode"),
+            Map.entry("enable_config_writes", "not applicable to haresources mode"),
+            Map.entry("use_apphbd", "not applicable"),
+            Map.entry("env", "respawned children are not supported"),
+            Map.entry("quorum_server", "quorumd is not supported; see no_quorum_policy"),
+            Map.entry("crm_daemon_dir", "Pacemaker mode is not supported"),
+            Map.entry("crmd_spawns_pengine", "Pacemaker mode is not supported"));
+
+    private final Path file;
+    private final Diagnostics diag;
+    private final Map<String, Integer> seenOnce = new HashMap<>();
+
+    private String clusterName = "linux-ha";
+    private final List<String> nodes = new ArrayList<>();
+    private Duration keepalive;
+    private Duration deadtime;
+    private Duration warntime;
+    private Duration initdead;
+    private Duration deadping;
+    private int keepaliveLine;
+    private int deadtimeLine;
+    private int warntimeLine;
+    private int initdeadLine;
+    private int deadpingLine;
+    private Integer udpport;
+    private int udpportLine;
+    private int firstPortMediumLine;
+    private final List<Medium> media = new ArrayList<>();
+    private AutoFailback autoFailback;
+    private final List<PingTarget> pingTargets = new ArrayList<>();
+    private Path logfile;
+    private Path debugfile;
+    private String logfacility;
+    private int debug;
+    private final List<HaCf.Respawn> respawns = new ArrayList<>();
+    private boolean realtime = true;
+    private int rtprio;
+    private boolean allowCrc;
+    private Duration clockSkew = DEFAULT_CLOCK_SKEW;
+    private final List<HaCf.Directive> extensions = new ArrayList<>();
+
+    private HaCfParser(Path file, Diagnostics diag) {
+        this.file = file;
+        this.diag = diag;
+    }
+
+    /** Parses ha.cf; problems go to {@code diag}. Empty when the file cannot be used at all. */
+    public static Optional<HaCf> parse(Path file, Diagnostics diag) {
+        List<String> raw;
+        try {
+            raw = ConfigLines.readRaw(file);
+        } catch (IOException e) {
+            diag.error(file, 0, "cannot read: " + describe(e));
+            return Optional.empty();
+        }
+        return new HaCfParser(file, diag).run(raw);
+    }
+
+    static String describe(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    private Optional<HaCf> run(List<String> raw) {
+        int errorsBefore = diag.errors().size();
+        for (ConfigLines.Line line : ConfigLines.parse(raw, false)) {
+            directive(line);
+        }
+        finish();
+        if (diag.errors().size() > errorsBefore) {
+            return Optional.empty();
+        }
+        return Optional.of(new HaCf(file, clusterName, nodes, keepalive, deadtime, warntime, initdead,
+                udpport != null ? udpport : DEFAULT_UDPPORT, media,
+                autoFailback != null ? autoFailback : AutoFailback.LEGACY, pingTargets, deadping,
+                Optional.ofNullable(logfile), Optional.ofNullable(debugfile), Optional.ofNullable(logfacility),
+                debug, respawns, realtime, rtprio, allowCrc, clockSkew, extensions));
+    }
+
+    private void directive(ConfigLines.Line line) {
+        String keyword = line.keyword().toLowerCase(Locale.ROOT);
+        List<String> args = line.args();
+        int n = line.number();
+        switch (keyword) {
+            case "node" -> {
+                if (requireArgs(line, 1, "node NAME...")) {
+                    for (String name : args) {
+                        if (nodes.stream().anyMatch(x -> x.equalsIgnoreCase(name))) {
+                            diag.warning(file, n, "node '" + name + "' is listed twice");
+                        } else {
+                            nodes.add(name);
+                        }
+                    }
+                }
+            }
+            case "keepalive" -> time(line, (d, l) -> { keepalive = d; keepaliveLine = l; });
+            case "deadtime" -> time(line, (d, l) -> { deadtime = d; deadtimeLine = l; });
+            case "warntime" -> time(line, (d, l) -> { warntime = d; warntimeLine = l; });
+            case "initdead" -> time(line, (d, l) -> { initdead = d; initdeadLine = l; });
+            case "deadping" -> time(line, (d, l) -> { deadping = d; deadpingLine = l; });
+            case "udpport" -> {
+                if (exactArgs(line, 1, "udpport PORT")) {
+                    port(args.get(0), n, "udpport").ifPresent(p -> {
+                        if (firstPortMediumLine > 0) {
+                            diag.error(file, n, "udpport must come before the bcast/ucast lines that use it"
+                                    + " (first one at line " + firstPortMediumLine + "); move it up");
+                        }
+                        udpport = p;
+                        udpportLine = n;
+                    });
+                }
+            }
+            case "bcast" -> {
+                if (requireArgs(line, 1, "bcast DEVICE...")) {
+                    markPortMedium(n);
+                    for (String dev : args) {
+                        media.add(new Medium.Bcast(dev, currentUdpPort(), n));
+                    }
+                }
+            }
+            case "mcast" -> mcast(line);
+            case "ucast" -> {
+                if (exactArgs(line, 2, "ucast DEVICE PEER-ADDRESS")) {
+                    markPortMedium(n);
+                    ipv4(args.get(1), n, "ucast peer").ifPresent(a ->
+                            media.add(new Medium.Ucast(args.get(0), a, currentUdpPort(), n)));
+                }
+            }
+            case "mcast6", "ucast6" -> diag.warning(file, n, keyword
+                    + " (IPv6 heartbeat media) is not supported yet; this medium is ignored");
+            case "serial" -> diag.warning(file, n, "serial media are not supported; this medium is ignored");
+            case "auto_failback" -> {
+                if (exactArgs(line, 1, "auto_failback on|off|legacy")) {
+                    String v = args.get(0).toLowerCase(Locale.ROOT);
+                    if (v.equals("legacy")) {
+                        autoFailback = AutoFailback.LEGACY;
+                        diag.warning(file, n, "auto_failback legacy is treated as 'on'");
+                    } else {
+                        Optional<Boolean> b = HeartbeatValues.bool(v);
+                        if (b.isPresent()) {
+                            autoFailback = b.get() ? AutoFailback.ON : AutoFailback.OFF;
+                        } else {
+                            diag.error(file, n, "auto_failback must be on, off or legacy, not '" + args.get(0) + "'");
+                        }
+                    }
+                }
+            }
+            case "nice_failback" -> {
+                if (exactArgs(line, 1, "nice_failback on|off")) {
+                    bool(args.get(0), n, keyword).ifPresent(b -> {
+                        autoFailback = b ? AutoFailback.OFF : AutoFailback.LEGACY;
+                        diag.warning(file, n, "nice_failback is obsolete; it means auto_failback "
+                                + (b ? "off" : "legacy") + " (use auto_failback)");
+                    });
+                }
+            }
+            case "ping" -> {
+                if (requireArgs(line, 1, "ping ADDRESS...")) {
+                    for (String a : args) {
+                        ipv4(a, n, "ping node").ifPresent(addr ->
+                                pingTargets.add(new PingTarget(a, List.of(addr), n)));
+                    }
+                }
+            }
+            case "ping_group" -> {
+                if (requireArgs(line, 2, "ping_group NAME ADDRESS...")) {
+                    List<InetAddress> addrs = new ArrayList<>();
+                    boolean ok = true;
+                    for (String a : args.subList(1, args.size())) {
+                        Optional<InetAddress> addr = ipv4(a, n, "ping_group member");
+                        addr.ifPresent(addrs::add);
+                        ok &= addr.isPresent();
+                    }
+                    if (ok) {
+                        pingTargets.add(new PingTarget(args.get(0), addrs, n));
+                    }
+                }
+            }
+            case "hbaping" -> diag.warning(file, n, "hbaping (fibre-channel ping) is not supported; ignored");
+            case "logfile" -> {
+                if (exactArgs(line, 1, "logfile PATH")) {
+                    logfile = Path.of(args.get(0));
+                }
+            }
+            case "debugfile" -> {
+                if (exactArgs(line, 1, "debugfile PATH")) {
+                    debugfile = Path.of(args.get(0));
+                }
+            }
+            case "logfacility" -> {
+                if (exactArgs(line, 1, "logfacility FACILITY|none")) {
+                    logfacility(args.get(0), n);
+                }
+            }
+            case "debug" -> {
+                if (exactArgs(line, 1, "debug LEVEL")) {
+                    integer(args.get(0), n, "debug", 0, 255).ifPresent(v -> debug = v);
+                }
+            }
+            case "respawn" -> {
+                if (requireArgs(line, 2, "respawn USER /path/to/program [ARGS...]")) {
+                    respawn(args, n);
+                }
+            }
+            case "failfast" -> diag.warning(file, n, "failfast is not supported; ignored");
+            case "realtime" -> {
+                if (exactArgs(line, 1, "realtime on|off")) {
+                    bool(args.get(0), n, keyword).ifPresent(b -> realtime = b);
+                }
+            }
+            case "rtprio" -> {
+                if (exactArgs(line, 1, "rtprio PRIORITY")) {
+                    integer(args.get(0), n, "rtprio", 1, 99).ifPresent(v -> rtprio = v);
+                }
+            }
+            case "cluster" -> {
+                if (exactArgs(line, 1, "cluster NAME")) {
+                    if (args.get(0).matches("[A-Za-z0-9._-]{1,64}")) {
+                        clusterName = args.get(0);
+                    } else {
+                        diag.error(file, n, "cluster name may use letters, digits, '.', '_' and '-' (1-64 chars)");
+                    }
+                }
+            }
+            case "autojoin" -> {
+                if (exactArgs(line, 1, "autojoin none|other|any")) {
+                    if (!args.get(0).equalsIgnoreCase("none")) {
+                        diag.warning(file, n, "autojoin " + args.get(0) + " is not supported: only nodes listed"
+                                + " with 'node' may join");
+                    }
+                }
+            }
+            case "crm", "pacemaker" -> {
+                if (exactArgs(line, 1, keyword + " on|off|respawn")) {
+                    if (!args.get(0).equalsIgnoreCase("off") && !HeartbeatValues.bool(args.get(0)).equals(Optional.of(false))) {
+                        diag.warning(file, n, keyword + " " + args.get(0) + " is not supported: Lifeline manages"
+                                + " the groups in haresources itself");
+                    }
+                }
+            }
+            case "watchdog" -> diag.warning(file, n, "watchdog devices are not supported yet; ignored");
+            case "stonith", "stonith_host" -> diag.warning(file, n, keyword
+                    + " is not supported; use the fence_hook directive to run a fencing command");
+            case "allow_crc" -> {
+                if (exactArgs(line, 1, "allow_crc on|off")) {
+                    bool(args.get(0), n, keyword).ifPresent(b -> allowCrc = b);
+                }
+            }
+            case "max_clock_skew" -> time(line, (d, l) -> clockSkew = d);
+            default -> {
+                if (EXTENSION_KEYWORDS.contains(keyword)) {
+                    extensions.add(new HaCf.Directive(keyword, args, n));
+                } else if (IGNORED.containsKey(keyword)) {
+                    diag.warning(file, n, keyword + " is accepted but ignored: " + IGNORED.get(keyword));
+                } else {
+                    diag.warning(file, n, "unknown directive '" + line.keyword() + "' ignored");
+                }
+            }
+        }
+    }
+
+    private void mcast(ConfigLines.Line line) {
+        int n = line.number();
+        if (!exactArgs(line, 5, "mcast DEVICE GROUP PORT TTL LOOP")) {
+            return;
+        }
+        List<String> a = line.args();
+        Optional<InetAddress> group = ipv4(a.get(1), n, "mcast group");
+        if (group.isPresent() && !group.get().isMulticastAddress()) {
+            diag.error(file, n, "mcast group " + a.get(1) + " is not a multicast address (224.0.0.0/4)");
+            return;
+        }
+        Optional<Integer> port = port(a.get(2), n, "mcast port");
+        Optional<Integer> ttl = integer(a.get(3), n, "mcast ttl", 1, 255);
+        Optional<Integer> loop = integer(a.get(4), n, "mcast loop", 0, 1);
+        if (group.isPresent() && port.isPresent() && ttl.isPresent() && loop.isPresent()) {
+            if (loop.get() == 1) {
+                diag.warning(file, n, "mcast loop 1: Heartbeat recommends 0 (own packets are ignored anyway)");
+            }
+            media.add(new Medium.Mcast(a.get(0), group.get(), port.get(), ttl.get(), loop.get() == 1, n));
+        }
+    }
+
+    private void respawn(List<String> args, int n) {
+        String program = args.get(1);
+        if (program.endsWith("/ipfail")) {
+            diag.warning(file, n, "ipfail is built into Lifeline (ping/ping_group connectivity); this respawn"
+                    + " line is ignored");
+            return;
+        }
+        diag.warning(file, n, "respawn is not supported yet; '" + program + "' will not be started");
+    }
+
+    private void logfacility(String value, int n) {
+        String v = value.toLowerCase(Locale.ROOT);
+        Set<String> facilities = Set.of("auth", "authpriv", "cron", "daemon", "ftp", "kern", "lpr", "mail",
+                "news", "syslog", "user", "uucp", "local0", "local1", "local2", "local3", "local4", "local5",
+                "local6", "local7");
+        if (v.equals("none")) {
+            logfacility = null;
+        } else if (facilities.contains(v)) {
+            logfacility = v;
+        } else {
+            diag.error(file, n, "unknown syslog facility '" + value + "' (daemon, local0..local7, ... or none)");
+        }
+    }
+
+    private void markPortMedium(int n) {
+        if (firstPortMediumLine == 0) {
+            firstPortMediumLine = n;
+        }
+    }
+
+    private int currentUdpPort() {
+        return udpport != null ? udpport : servicesPort().orElse(DEFAULT_UDPPORT);
+    }
+
+    /** Heartbeat takes its default port from the {@code ha-cluster} entry of /etc/services. */
+    private static Optional<Integer> servicesPort() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/etc/services"), StandardCharsets.ISO_8859_1)) {
+                List<String> w = ConfigLines.words(l.replaceAll("#.*", ""));
+                if (w.size() >= 2 && w.get(0).equals("ha-cluster") && w.get(1).endsWith("/udp")) {
+                    return Optional.of(Integer.parseInt(w.get(1).substring(0, w.get(1).indexOf('/'))));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no usable entry: fall back to the registered port
+        }
+        return Optional.empty();
+    }
+
+    private void finish() {
+        Path f = file;
+        if (nodes.isEmpty()) {
+            diag.error(f, 0, "no nodes: list the cluster members with 'node NAME' (names as 'uname -n' prints them)");
+        }
+        if (media.isEmpty()) {
+            diag.error(f, 0, "no heartbeat media: add at least one 'bcast', 'mcast' or 'ucast' line");
+        }
+        if (keepalive == null) {
+            keepalive = DEFAULT_KEEPALIVE;
+        }
+        if (deadtime == null) {
+            deadtime = DEFAULT_DEADTIME;
+        }
+        if (keepalive.isZero()) {
+            diag.error(f, keepaliveLine, "keepalive must be greater than zero");
+            return;
+        }
+        if (deadtime.compareTo(keepalive.multipliedBy(2)) <= 0) {
+            diag.error(f, deadtimeLine > 0 ? deadtimeLine : keepaliveLine, "deadtime ("
+                    + HeartbeatValues.format(deadtime) + ") must be more than twice keepalive ("
+                    + HeartbeatValues.format(keepalive) + "), or a single lost heartbeat would declare a node dead");
+        }
+        if (warntime == null) {
+            warntime = deadtime.dividedBy(2);
+        } else if (warntime.compareTo(deadtime) >= 0) {
+            diag.error(f, warntimeLine, "warntime (" + HeartbeatValues.format(warntime)
+                    + ") must be less than deadtime (" + HeartbeatValues.format(deadtime) + ")");
+        } else if (warntime.compareTo(keepalive) <= 0) {
+            diag.warning(f, warntimeLine, "warntime (" + HeartbeatValues.format(warntime)
+                    + ") is not above keepalive: every heartbeat would be reported late");
+        }
+        if (initdead == null) {
+            if (deadtime.compareTo(Duration.ofSeconds(10)) > 0) {
+                initdead = deadtime;
+            } else if (deadtime.compareTo(Duration.ofSeconds(6)) < 0) {
+                initdead = Duration.ofSeconds(12);
+            } else {
+                initdead = deadtime.multipliedBy(2);
+            }
+        } else if (initdead.compareTo(deadtime) < 0) {
+            diag.error(f, initdeadLine, "initdead (" + HeartbeatValues.format(initdead)
+                    + ") must not be less than deadtime (" + HeartbeatValues.format(deadtime) + ")");
+        }
+        if (deadping == null) {
+            deadping = deadtime;
+        } else if (deadping.compareTo(keepalive.multipliedBy(2)) <= 0) {
+            diag.error(f, deadpingLine, "deadping (" + HeartbeatValues.format(deadping)
+                    + ") must be more than twice keepalive");
+        }
+        if (udpport != null && udpportLine > 0 && media.stream().noneMatch(m -> !(m instanceof Medium.Mcast))) {
+            // mcast lines carry their own port: a udpport with only mcast media does nothing.
+            if (!media.isEmpty()) {
+                diag.warning(f, udpportLine, "udpport has no effect: mcast lines carry their own port");
+            }
+        }
+        for (String node : nodes) {
+            if (!node.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+                diag.error(f, 0, "node name '" + node + "' is not a valid host name");
+            }
+        }
+    }
+
+    // --- value helpers: each reports its own error and returns empty on failure ---
+
+    private boolean requireArgs(ConfigLines.Line line, int min, String usage) {
+        if (line.args().size() < min) {
+            diag.error(file, line.number(), "missing value: usage is '" + usage + "'");
+            return false;
+        }
+        return true;
+    }
+
+    private boolean exactArgs(ConfigLines.Line line, int count, String usage) {
+        if (line.args().size() != count) {
+            diag.error(file, line.number(), (line.args().size() < count ? "missing value" : "too many values")
+                    + ": usage is '" + usage + "'");
+            return false;
+        }
+        return true;
+    }
+
+    private void time(ConfigLines.Line line, BiConsumer<Duration, Integer> target) {
+        String keyword = line.keyword().toLowerCase(Locale.ROOT);
+        if (!exactArgs(line, 1, keyword + " TIME (e.g. 2 or 1500ms)")) {
+            return;
+        }
+        int n = line.number();
+        if (seenOnce.containsKey(keyword)) {
+            diag.warning(file, n, keyword + " is set again (first at line " + seenOnce.get(keyword)
+                    + "); the last value wins");
+        }
+        seenOnce.put(keyword, n);
+        Optional<Duration> d = HeartbeatValues.duration(line.args().get(0));
+        if (d.isEmpty()) {
+            diag.error(file, n, keyword + ": '" + line.args().get(0)
+                    + "' is not a time (seconds like 2 or 1.5, or milliseconds like 1500ms)");
+        } else {
+            target.accept(d.get(), n);
+        }
+    }
+
+    private Optional<Boolean> bool(String value, int n, String keyword) {
+        Optional<Boolean> b = HeartbeatValues.bool(value);
+        if (b.isEmpty()) {
+            diag.error(file, n, keyword + ": '" + value + "' is not a boolean (on/off, yes/no, true/false, 1/0)");
+        }
+        return b;
+    }
+
+    private Optional<Integer> integer(String value, int n, String what, int min, int max) {
+        try {
+            int v = Integer.parseInt(value);
+            if (v >= min && v <= max) {
+                return Optional.of(v);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        diag.error(file, n, what + " must be a number from " + min + " to " + max + ", not '" + value + "'");
+        return Optional.empty();
+    }
+
+    private Optional<Integer> port(String value, int n, String what) {
+        return integer(value, n, what, 1, 65535);
+    }
+
+    private Optional<InetAddress> ipv4(String value, int n, String what) {
+        Optional<InetAddress> a = HeartbeatValues.ipv4(value).map(InetAddress.class::cast);
+        if (a.isEmpty()) {
+            diag.error(file, n, what + " '" + value + "' is not an IPv4 address");
+        }
+        return a;
+    }
+}

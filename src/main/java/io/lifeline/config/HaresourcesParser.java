@@ -1,0 +1,106 @@
+package io.lifeline.config;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads haresources the way Heartbeat's ResourceManager does: one group per logical line
+ * ({@code \} continues a line, {@code #} comments), the preferred node first (compared
+ * case-insensitively, as Heartbeat lowercases it), then resource words split on {@code ::}.
+ * A word that looks like an IPv4 address, optionally followed by {@code /...}, means
+ * {@code IPaddr::WORD}. The first resource word is the group's key and must be unique.
+ */
+public final class HaresourcesParser {
+
+    /** ResourceManager's isip test, minus its glob sloppiness: four numbers, then optional /args. */
+    private static final Pattern BARE_IP = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}(/.*)?");
+
+    /** Agents whose arguments may be IPv6 addresses. */
+    private static final java.util.Set<String> ADDRESS_AGENTS = java.util.Set.of("IPaddr", "IPaddr2", "IPv6addr");
+
+    private HaresourcesParser() {
+    }
+
+    public static Optional<Haresources> parse(Path file, Diagnostics diag) {
+        List<String> raw;
+        try {
+            raw = ConfigLines.readRaw(file);
+        } catch (IOException e) {
+            diag.error(file, 0, "cannot read: " + HaCfParser.describe(e));
+            return Optional.empty();
+        }
+        int errorsBefore = diag.errors().size();
+        List<ResourceGroup> groups = new ArrayList<>();
+        Map<String, Integer> wordLines = new HashMap<>();
+        for (ConfigLines.Line line : ConfigLines.parse(raw, true)) {
+            int n = line.number();
+            String node = line.keyword().toLowerCase(Locale.ROOT);
+            if (line.args().isEmpty()) {
+                diag.error(file, n, "node '" + line.keyword() + "' has no resources: a line is"
+                        + " 'NODE RESOURCE [RESOURCE...]'");
+                continue;
+            }
+            List<ResourceSpec> specs = new ArrayList<>();
+            boolean ok = true;
+            for (String word : line.args()) {
+                Optional<ResourceSpec> spec = resource(word, n, file, diag);
+                ok &= spec.isPresent();
+                spec.ifPresent(specs::add);
+            }
+            if (!ok) {
+                continue;
+            }
+            ResourceGroup group = new ResourceGroup(node, specs, n);
+            for (int i = 0; i < specs.size(); i++) {
+                String word = specs.get(i).word();
+                Integer first = wordLines.putIfAbsent(word, n);
+                if (first != null) {
+                    if (i == 0) {
+                        diag.error(file, n, "group '" + word + "' is already defined at line " + first
+                                + ": the first resource of a line names its group and must be unique");
+                    } else {
+                        diag.warning(file, n, "resource '" + word + "' also appears at line " + first
+                                + ": it may be started by two groups on different nodes");
+                    }
+                }
+            }
+            groups.add(group);
+        }
+        if (diag.errors().size() > errorsBefore) {
+            return Optional.empty();
+        }
+        return Optional.of(new Haresources(file, groups));
+    }
+
+    /** Parses one resource word; public so tests and tools can check single words. */
+    public static Optional<ResourceSpec> resource(String word, int line, Path file, Diagnostics diag) {
+        String expanded = BARE_IP.matcher(word).matches() ? "IPaddr::" + word : word;
+        List<String> parts = Arrays.asList(expanded.split("::", -1));
+        String name = parts.get(0);
+        if (name.isEmpty()) {
+            diag.error(file, line, "resource '" + word + "' has no name before '::'");
+            return Optional.empty();
+        }
+        List<String> args = parts.subList(1, parts.size());
+        // IPv6 text contains "::" itself (2001:db8::10), so the address agents get the split
+        // pieces, empty ones included, and join them back; for everything else an empty piece
+        // is a typo.
+        boolean addressAgent = ADDRESS_AGENTS.contains(name);
+        for (String a : args) {
+            if (a.isEmpty() && !addressAgent) {
+                diag.error(file, line, "resource '" + word + "' has an empty argument (two '::' in a row,"
+                        + " or '::' at the end)");
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new ResourceSpec(name, args, word, line));
+    }
+}

@@ -1,0 +1,78 @@
+package io.lifeline.daemon;
+
+import com.sun.jna.Native;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ha.cf {@code realtime on} (the default): like Heartbeat, keep the daemon from being paged out
+ * or starved, because a node that cannot run in time is declared dead by its peers.
+ * <ul>
+ *   <li>{@code mlockall(MCL_CURRENT|MCL_FUTURE)}: no page of the daemon is swapped out
+ *       (needs CAP_IPC_LOCK or a large enough RLIMIT_MEMLOCK); the launcher keeps the heap small;</li>
+ *   <li>nice {@value #NICE} for every thread of the process (Linux applies nice per thread; threads
+ *       created later inherit it from their creator), so heartbeats win against ordinary load
+ *       (needs CAP_SYS_NICE).</li>
+ * </ul>
+ * A realtime scheduling class (SCHED_RR, Heartbeat's {@code rtprio}) is deliberately not used for
+ * a JVM: a runaway or GC thread at realtime priority can starve the whole host, including the
+ * kernel threads the network needs. Failures are warnings, never fatal.
+ */
+final class Realtime {
+
+    static final int NICE = -10;
+    private static final Logger LOG = LoggerFactory.getLogger(Realtime.class);
+
+    private Realtime() {
+    }
+
+    static void apply(int rtprio) {
+        LibC c;
+        try {
+            c = LibC.load();
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            LOG.warn("realtime: cannot load libc through JNA ({}); running without memory locking and priority", e
+                    .toString());
+            return;
+        }
+        if (c.mlockall(LibC.MCL_CURRENT | LibC.MCL_FUTURE) != 0) {
+            int errno = Native.getLastError();
+            LOG.warn("realtime: mlockall failed: {} (needs CAP_IPC_LOCK); the daemon may be swapped out",
+                    c.strerror(errno));
+        } else {
+            LOG.info("realtime: memory locked (mlockall)");
+        }
+        int failed = 0;
+        int done = 0;
+        String firstError = null;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                int tid = Integer.parseInt(task.getFileName().toString());
+                if (c.setpriority(LibC.PRIO_PROCESS, tid, NICE) != 0) {
+                    failed++;
+                    if (firstError == null) {
+                        firstError = c.strerror(Native.getLastError());
+                    }
+                } else {
+                    done++;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.warn("realtime: cannot list threads: {}", e.toString());
+        }
+        if (failed > 0) {
+            LOG.warn("realtime: cannot raise priority to nice {} for {} thread(s): {} (needs CAP_SYS_NICE)",
+                    NICE, failed, firstError);
+        } else {
+            LOG.info("realtime: priority raised to nice {} ({} threads)", NICE, done);
+        }
+        if (rtprio > 0) {
+            LOG.info("realtime: rtprio {} ignored; Lifeline uses nice {} rather than SCHED_RR for its JVM",
+                    rtprio, NICE);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.lifeline.net;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Structure;
+import com.sun.jna.ptr.IntByReference;
+
+/**
+ * The few libc socket calls this package needs. {@code ssize_t}/{@code size_t} are mapped to
+ * {@code long}, which is right on LP64 Linux (x86_64, aarch64), the only targets.
+ *
+ * <p>{@code throws LastErrorException} is declared only on calls that set errno solely on
+ * failure: JNA throws whenever errno is non-zero after the call, whatever the return value.
+ */
+interface LibC extends Library {
+
+    LibC C = Native.load("c", LibC.class);
+
+    int AF_UNSPEC = 0;
+    int AF_INET = 2;
+    int AF_NETLINK = 16;
+    int AF_PACKET = 17;
+    int AF_INET6 = 10;
+
+    int SOCK_RAW = 3;
+    int SOCK_DGRAM = 2;
+    int SOCK_CLOEXEC = 0x80000;
+
+    int SOL_SOCKET = 1;
+    int SO_RCVTIMEO = 20;
+    int SO_SNDTIMEO = 21;
+    int SOL_NETLINK = 270;
+    int NETLINK_EXT_ACK = 11;
+
+    int MSG_TRUNC = 0x20;
+
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    int bind(int fd, Structure addr, int addrlen) throws LastErrorException;
+
+    long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    long sendto(int fd, byte[] buf, long len, int flags, Structure to, int tolen) throws LastErrorException;
+
+    long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    long recvfrom(int fd, byte[] buf, long len, int flags, Structure from, IntByReference fromlen)
+            throws LastErrorException;
+
+    int setsockopt(int fd, int level, int optname, byte[] optval, int optlen) throws LastErrorException;
+
+    int close(int fd) throws LastErrorException;
+
+    /** Returns 0 when there is no such interface; errno then says why (ENODEV). */
+    int if_nametoindex(String ifname);
+}

@@ -1,0 +1,39 @@
+package io.lifeline.net;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+
+/**
+ * Tells the neighbours on a link that an address now lives at this host's MAC: gratuitous ARP
+ * for IPv4, an unsolicited neighbour advertisement for IPv6. Neighbours that already have an
+ * entry for the address update it at once instead of waiting for it to expire.
+ */
+public final class NeighbourAnnouncer {
+    private NeighbourAnnouncer() {
+    }
+
+    /**
+     * Sends one announcement round: for IPv4 one or two ARP packets per {@code mode}, for IPv6
+     * one neighbour advertisement ({@code mode} does not apply).
+     */
+    public static void announceOnce(int ifindex, MacAddress mac, InetAddress address, ArpMode mode)
+            throws NetException {
+        if (address instanceof Inet4Address) {
+            Inet4Address ip = (Inet4Address) address;
+            try (PacketSocket s = PacketSocket.open(ifindex, PacketSocket.ETH_P_ARP)) {
+                if (mode != ArpMode.REPLY) {
+                    s.send(ArpPacket.announcement(mac, ip).encode(), MacAddress.BROADCAST);
+                }
+                if (mode != ArpMode.REQUEST) {
+                    s.send(ArpPacket.gratuitousReply(mac, ip).encode(), MacAddress.BROADCAST);
+                }
+            }
+        } else {
+            try (PacketSocket s = PacketSocket.open(ifindex, PacketSocket.ETH_P_IPV6)) {
+                s.send(Ndp.unsolicitedAdvertisement(mac, (Inet6Address) address),
+                        Ndp.multicastMac(Ndp.ALL_NODES));
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.lifeline.net;
+
+import java.io.Closeable;
+
+/** The raw datagram side of a netlink socket; separate so the protocol logic can be tested without a kernel. */
+interface NetlinkTransport extends Closeable {
+
+    void send(byte[] message) throws NetException;
+
+    /**
+     * Receives one datagram into {@code buf}; returns its length. Throws a {@link NetException}
+     * with {@link Errno#EAGAIN} when nothing arrives within the socket's receive timeout.
+     */
+    int receive(byte[] buf) throws NetException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,156 @@
+package io.lifeline.agent;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.lifeline.agent.script.HeartbeatScriptAgent;
+import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.agent.script.TestScripts;
+import io.lifeline.config.ResourceSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Lifeline's own resource-agents/nginx script, resolved from the checkout, driving a real nginx. */
+class NginxScriptIT {
+
+    private static final Duration T = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+
+    private static Path checkoutAgents() {
+        return Path.of(System.getProperty("lifeline.home", System.getProperty("user.dir"))).resolve("resource-agents");
+    }
+
+    private HeartbeatScriptAgent resolve(String word) {
+        AgentRegistry registry = new AgentRegistry(List.of(),
+                AgentSearchPath.standard(List.of(checkoutAgents())), new ProcessRunner());
+        String[] parts = word.split("::", -1);
+        Resolution r = registry.resolve(new ResourceSpec(parts[0], Arrays.asList(parts).subList(1, parts.length),
+                word, 1));
+        if (r instanceof Resolution.Failed f) {
+            throw new AssertionError(f.message());
+        }
+        HeartbeatScriptAgent agent = (HeartbeatScriptAgent) ((Resolution.Found) r).agent();
+        assertEquals(checkoutAgents().resolve("nginx"), agent.script());
+        return agent;
+    }
+
+    private static void signalGroup(long master, String signal) {
+        ProcessHandle.of(master).ifPresent(h -> h.children().forEach(c -> kill(signal, c.pid())));
+        kill(signal, master);
+    }
+
+    private static void kill(String signal, long pid) {
+        try {
+            new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).start().waitFor();
+        } catch (Exception e) {
+            throw new AssertionError("kill -s " + signal + " " + pid + ": " + e);
+        }
+    }
+
+    @Test
+    void startStatusHangReloadKillStop() throws Exception {
+        assumeTrue(Files.isExecutable(NginxTestServer.NGINX), "nginx not installed");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl not installed");
+        NginxTestServer server = new NginxTestServer(tmp);
+        // no "pid" directive in the config: the script passes the pid file with -g
+        Files.writeString(server.config, Files.readString(server.config).replaceFirst("pid [^;]*;", ""));
+        HeartbeatScriptAgent nginx = resolve("nginx::" + server.config + "::" + server.pidFile
+                + "::url=" + server.url("/health") + "::timeout=2::errorlog=" + tmp.resolve("early.log"));
+        try {
+            assertEquals(OcfStatus.NOT_RUNNING, nginx.monitor(T).status());
+            AgentResult start = nginx.start(T);
+            assertEquals(OcfStatus.SUCCESS, start.status(), start.toString());
+            long master = server.masterPid().orElseThrow();
+            assertEquals(200, server.get("/"));
+            AgentResult running = nginx.monitor(T);
+            assertEquals(OcfStatus.SUCCESS, running.status());
+            assertEquals("nginx (pid " + master + ") is running", running.message());
+            assertEquals(OcfStatus.SUCCESS, nginx.start(T).status(), "start is idempotent");
+
+            // hung: processes exist but do not answer; the health check turns that into "not running"
+            signalGroup(master, "STOP");
+            AgentResult hung = nginx.monitor(T);
+            signalGroup(master, "CONT");
+            assertEquals(OcfStatus.NOT_RUNNING, hung.status(), hung.toString());
+            assertTrue(hung.message().contains("health check " + server.url("/health") + " failed"), hung.message());
+            await().atMost(Duration.ofSeconds(30)).until(() -> nginx.monitor(T).isSuccess());
+
+            // reload: a new config is served by the same master; a broken one is refused
+            Files.writeString(server.config, Files.readString(server.config)
+                    .replace("location / {", "location = /added { return 204; }\n        location / {"));
+            assertEquals(OcfStatus.SUCCESS, nginx.reload(T).status());
+            await().atMost(Duration.ofSeconds(30)).until(() -> server.get("/added") == 204);
+            Files.writeString(server.config, Files.readString(server.config) + "\nthis is not nginx syntax\n");
+            AgentResult badReload = nginx.reload(T);
+            assertEquals(OcfStatus.ERR_GENERIC, badReload.status());
+            assertTrue(badReload.message().contains("exit code 6: nginx: configuration test failed"),
+                    badReload.message());
+            assertEquals(204, server.get("/added"), "the running configuration is kept");
+            assertEquals(master, server.masterPid().orElseThrow());
+
+            // dead: the master is killed; its orphaned workers must not fool status, and stop ends them
+            List<Long> workers = ProcessHandle.of(master).orElseThrow().children().map(ProcessHandle::pid).toList();
+            assertTrue(!workers.isEmpty(), "nginx has workers");
+            kill("KILL", master);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !nginx.monitor(T).isSuccess());
+            AgentResult dead = nginx.monitor(T);
+            assertEquals(OcfStatus.NOT_RUNNING, dead.status());
+            assertTrue(dead.message().contains("stale pid file"), dead.message());
+            assertEquals(OcfStatus.SUCCESS, nginx.stop(T).status());
+            await().atMost(Duration.ofSeconds(30)).until(() -> server.get("/") == -1);
+            assertEquals(OcfStatus.NOT_RUNNING, nginx.monitor(T).status());
+            assertEquals(OcfStatus.SUCCESS, nginx.stop(T).status(), "stop is idempotent");
+            assertTrue(workers.stream().noneMatch(TestScripts::isRunning), "orphaned workers ended: " + workers);
+        } finally {
+            nginx.stop(T);
+            server.killAll();
+        }
+    }
+
+    @Test
+    void startRefusesABrokenConfigAndStopOfAStoppedNginxSucceeds() throws Exception {
+        assumeTrue(Files.isExecutable(NginxTestServer.NGINX), "nginx not installed");
+        NginxTestServer server = new NginxTestServer(tmp);
+        Files.writeString(server.config, Files.readString(server.config) + "\nbroken {\n");
+        HeartbeatScriptAgent nginx = resolve("nginx::" + server.config + "::errorlog=" + tmp.resolve("early.log"));
+        try {
+            AgentResult start = nginx.start(T);
+            assertEquals(OcfStatus.ERR_GENERIC, start.status());
+            assertTrue(start.message().startsWith("start: exit code 6: nginx: configuration test failed"),
+                    start.message());
+            assertEquals(-1, server.get("/"));
+            assertEquals(OcfStatus.SUCCESS, nginx.stop(T).status());
+        } finally {
+            server.killAll();
+        }
+    }
+
+    @Test
+    void aRunningNginxWhoseConfigWasBrokenByAnEditStillLooksRunning() throws Exception {
+        assumeTrue(Files.isExecutable(NginxTestServer.NGINX), "nginx not installed");
+        NginxTestServer server = new NginxTestServer(tmp);
+        // no PIDFILE argument: the script finds it in the config's pid directive
+        HeartbeatScriptAgent nginx = resolve("nginx::" + server.config + "::errorlog=" + tmp.resolve("early.log"));
+        try {
+            assertEquals(OcfStatus.SUCCESS, nginx.start(T).status());
+            server.masterPid().orElseThrow();
+            Files.writeString(server.config, Files.readString(server.config) + "\nhalf-typed directive\n");
+            AgentResult status = nginx.monitor(T);
+            assertEquals(OcfStatus.SUCCESS, status.status(), status.toString());
+            assertEquals(OcfStatus.SUCCESS, nginx.stop(T).status());
+            assertEquals(-1, server.get("/"));
+        } finally {
+            nginx.stop(T);
+            server.killAll();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.lifeline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeline.cluster.AuthDropReason;
+import io.lifeline.cluster.AuthDrops;
+import io.lifeline.cluster.ClusterEvent;
+import io.lifeline.cluster.ClusterStatus;
+import io.lifeline.cluster.MembershipTracker.LinkState;
+import io.lifeline.cluster.MembershipTracker.NodeState;
+import io.lifeline.cluster.TimerSettings;
+import io.lifeline.control.StatusReport;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatusOutputTest {
+
+    private static final long T = 1_800_000_000_000L;
+
+    private static JsonNode sample() {
+        TimerSettings timers = TimerSettings.from(Duration.ofMillis(200), Duration.ofSeconds(1),
+                Duration.ofMillis(600), Duration.ofSeconds(3));
+        ClusterStatus s = new ClusterStatus("n1", T - 65_000, T, timers,
+                List.of(new ClusterStatus.Node("n1", true, NodeState.UP, null, T - 65_000, List.of()),
+                        new ClusterStatus.Node("n2", false, NodeState.UP, null, T - 60_000, List.of(
+                                new ClusterStatus.PeerLink("bcast:eth0", LinkState.UP, T - 150),
+                                new ClusterStatus.PeerLink("bcast:eth1", LinkState.DEAD, T - 4_200))),
+                        new ClusterStatus.Node("n3", false, NodeState.DEAD, ClusterEvent.DeathCause.NEVER_SEEN,
+                                T - 62_000, List.of(
+                                new ClusterStatus.PeerLink("bcast:eth0", LinkState.DEAD, -1),
+                                new ClusterStatus.PeerLink("bcast:eth1", LinkState.DEAD, -1)))),
+                List.of(new ClusterStatus.LinkInfo("bcast:eth0", "bcast", "eth0", "198.51.100.11", 694, "lifeline-x",
+                                "up", List.of("n1", "n2"),
+                                List.of(new AuthDrops.Entry("198.51.100.13", AuthDropReason.BAD_SIGNATURE, 39, T - 800)),
+                                Map.of("intruder", 2L)),
+                        new ClusterStatus.LinkInfo("bcast:eth1", "bcast", "eth1", "198.51.100.141", 694, "lifeline-x",
+                                "dead", List.of("n1"), List.of(), Map.of())),
+                0, 0);
+        return StatusReport.build(s, new StatusReport.DaemonInfo("1.2.3", 4242, "clean"));
+    }
+
+    @Test
+    void jsonFollowsTheDocumentedSchema() {
+        JsonNode j = sample();
+        assertEquals(1, j.path("schema_version").asInt());
+        assertEquals("n1", j.path("node").asText());
+        assertEquals(65_000, j.path("uptime_ms").asLong());
+        assertEquals("clean", j.path("previous_shutdown").asText());
+        assertEquals(1_000, j.path("timers").path("expected_detection_ms").asLong());
+        JsonNode n2 = j.path("nodes").get(1);
+        assertEquals("up", n2.path("state").asText());
+        assertTrue(n2.path("dead_cause").isNull());
+        assertEquals("dead", n2.path("links").get(1).path("state").asText());
+        assertEquals(4_200, n2.path("links").get(1).path("last_heard_ms_ago").asLong());
+        JsonNode n3 = j.path("nodes").get(2);
+        assertEquals("never_seen", n3.path("dead_cause").asText());
+        assertTrue(n3.path("links").get(0).path("last_heard_ms_ago").isNull());
+        JsonNode drop = j.path("links").get(0).path("auth_drops").get(0);
+        assertEquals("bad_signature", drop.path("reason").asText());
+        assertEquals(39, drop.path("count").asLong());
+        assertEquals(39, j.path("auth_drops_total").asLong());
+        assertEquals(2, j.path("links").get(0).path("rejected_members").get(0).path("views").asLong());
+        assertTrue(j.path("last_stall").isNull());
+    }
+
+    @Test
+    void tableShowsNodesLinksAndDrops() {
+        StringWriter w = new StringWriter();
+        StatusTable.print(sample(), new PrintWriter(w));
+        String out = w.toString();
+        assertTrue(out.startsWith("Lifeline 1.2.3 on node n1, up 1 min 5 s (pid 4242)"), out);
+        assertTrue(out.contains("n2    up                 1 min 0 s ago  bcast:eth0  up          150 ms ago"), out);
+        assertTrue(out.contains("bcast:eth1  dead        4.2 s ago"), out);
+        assertTrue(out.contains("n3    dead (never_seen)"), out);
+        assertTrue(out.contains("198.51.100.13  bad_signature  39"), out);
+        assertTrue(out.contains("intruder"), out);
+    }
+}

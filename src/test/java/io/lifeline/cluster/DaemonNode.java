@@ -1,0 +1,120 @@
+package io.lifeline.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeline.control.ControlClient;
+import io.lifeline.lab.Lab;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** One Lifeline daemon of an integration test: its own ha.d directory, socket, state dir and log. */
+final class DaemonNode {
+
+    final Lab.Host host;
+    final String name;
+    final Path dir;
+    final Path haD;
+    final Path socket;
+    final Path log;
+    private Process process;
+
+    DaemonNode(Lab.Host host, String name, Path workDir) throws IOException {
+        this.host = host;
+        this.name = name;
+        this.dir = Files.createDirectories(workDir.resolve(name));
+        this.haD = Files.createDirectories(dir.resolve("ha.d"));
+        this.socket = dir.resolve("hactl.sock");
+        this.log = dir.resolve("daemon.log");
+    }
+
+    DaemonNode configure(String haCf, String secret, String haresources) throws IOException {
+        Files.writeString(haD.resolve("ha.cf"), haCf, StandardCharsets.UTF_8);
+        Path auth = haD.resolve("authkeys");
+        Files.deleteIfExists(auth);
+        Files.createFile(auth, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(auth, "auth 1\n1 sha256 " + secret + "\n", StandardCharsets.UTF_8);
+        Files.writeString(haD.resolve("haresources"), haresources, StandardCharsets.UTF_8);
+        return this;
+    }
+
+    DaemonNode start() throws IOException {
+        String jar = System.getProperty("lifeline.jar");
+        if (jar == null || !Files.exists(Path.of(jar))) {
+            throw new IllegalStateException("system property lifeline.jar does not name the shaded jar: " + jar);
+        }
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms16m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:ReservedCodeCacheSize=32m", "-Xss512k",
+                "-jar", jar, "daemon",
+                "--config", haD.toString(), "--node", name, "--socket", socket.toString(),
+                "--state-dir", dir.resolve("state").toString()));
+        process = host.start(cmd, log);
+        return this;
+    }
+
+    /** SIGKILL: a crash, nothing announced. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM: the clean shutdown systemd does. */
+    void terminate() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    JsonNode status() throws Exception {
+        return new ControlClient(socket, 3_000).call("status", null);
+    }
+
+    /** Status, or empty while the daemon is not (yet) answering. */
+    Optional<JsonNode> tryStatus() {
+        try {
+            return Optional.of(status());
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The state of {@code node} in this daemon's status ("up", "dead", "init"), or "?" when unreachable. */
+    String stateOf(String node) {
+        return tryStatus().map(s -> nodeEntry(s, node).path("state").asText("?")).orElse("?");
+    }
+
+    static JsonNode nodeEntry(JsonNode status, String node) {
+        for (JsonNode n : status.path("nodes")) {
+            if (n.path("name").asText().equals(node)) {
+                return n;
+            }
+        }
+        throw new AssertionError("no node " + node + " in " + status);
+    }
+
+    static JsonNode peerLink(JsonNode status, String node, String link) {
+        for (JsonNode l : nodeEntry(status, node).path("links")) {
+            if (l.path("link").asText().equals(link)) {
+                return l;
+            }
+        }
+        throw new AssertionError("no link " + link + " for " + node + " in " + status);
+    }
+
+    String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.lifeline.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lifeline.cluster.ClusterEvent.DeathCause;
+import io.lifeline.cluster.ClusterEvent.LateHeartbeat;
+import io.lifeline.cluster.ClusterEvent.LinkDead;
+import io.lifeline.cluster.ClusterEvent.LinkUp;
+import io.lifeline.cluster.ClusterEvent.NodeDead;
+import io.lifeline.cluster.ClusterEvent.NodeUp;
+import io.lifeline.cluster.ClusterEvent.PartitionMerged;
+import io.lifeline.cluster.MembershipTracker.LinkState;
+import io.lifeline.cluster.MembershipTracker.NodeState;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class MembershipTrackerTest {
+
+    private static final String A = "bcast:eth0";
+    private static final String B = "bcast:eth1";
+    private static final long INITDEAD = 10_000;
+    private static final long WARNTIME = 500;
+
+    private final MembershipTracker t = new MembershipTracker("n1", List.of("n1", "n2", "n3"), List.of(A, B),
+            0, INITDEAD, WARNTIME);
+
+    @Test
+    void peerSeenOnALinkIsUpWithThatLinkUp() {
+        List<ClusterEvent> ev = t.viewChanged(A, Set.of("n1", "n2"), null, 100);
+        assertEquals(List.of(new LinkUp("n2", A, 100), new NodeUp("n2", A, 100)), ev);
+        assertEquals(NodeState.UP, t.nodeState("n2"));
+        assertEquals(LinkState.UP, t.linkState("n2", A));
+        assertEquals(LinkState.INIT, t.linkState("n2", B));
+        assertEquals(NodeState.INIT, t.nodeState("n3"));
+    }
+
+    @Test
+    void losingOneOfTwoLinksKeepsTheNodeUp() {
+        t.viewChanged(A, Set.of("n1", "n2"), null, 100);
+        t.viewChanged(B, Set.of("n1", "n2"), null, 100);
+        List<ClusterEvent> ev = t.viewChanged(A, Set.of("n1"), null, 2_000);
+        assertEquals(List.of(new LinkDead("n2", A, 2_000)), ev);
+        assertEquals(NodeState.UP, t.nodeState("n2"));
+        assertEquals(LinkState.DEAD, t.linkState("n2", A));
+        assertEquals(LinkState.UP, t.linkState("n2", B));
+    }
+
+    @Test
+    void nodeGoneFromAllLinksIsDeadAsFailure() {
+        t.viewChanged(A, Set.of("n1", "n2"), null, 100);
+        t.viewChanged(B, Set.of("n1", "n2"), null, 100);
+        t.viewChanged(A, Set.of("n1"), null, 2_000);
+        List<ClusterEvent> ev = t.viewChanged(B, Set.of("n1"), null, 3_000);
+        assertEquals(List.of(new LinkDead("n2", B, 3_000), new NodeDead("n2", DeathCause.FAILED, 3_000)), ev);
+        assertEquals(NodeState.DEAD, t.nodeState("n2"));
+        assertEquals(DeathCause.FAILED, t.deathCause("n2"));
+        assertEquals(3_000, t.nodeSince("n2"));
+    }
+
+    @Test
+    void announcedShutdownIsReportedAsLeaveNotFailure() {
+        t.viewChanged(A, Set.of("n1", "n2"), null, 100);
+        t.leaveAnnounced("n2");
+        List<ClusterEvent> ev = t.viewChanged(A, Set.of("n1"), null, 200);
+        assertEquals(new NodeDead("n2", DeathCause.LEFT, 200), ev.get(ev.size() - 1));
+        // a later incarnation that dies without notice is a failure again
+        t.viewChanged(A, Set.of("n1", "n2"), null, 300);
+        assertNull(t.deathCause("n2"));
+        ev = t.viewChanged(A, Set.of("n1"), null, 400);
+        assertEquals(new NodeDead("n2", DeathCause.FAILED, 400), ev.get(ev.size() - 1));
+    }
+
+    @Test
+    void nodesNeverSeenWithinInitdeadAreDeclaredDeadOnce() {
+        t.viewChanged(A, Set.of("n1", "n2"), null, 100);
+        assertTrue(t.tick(INITDEAD - 1).isEmpty(), "still within initdead");
+        List<ClusterEvent> ev = t.tick(INITDEAD);
+        assertTrue(ev.contains(new NodeDead("n3", DeathCause.NEVER_SEEN, INITDEAD)));
+        assertTrue(ev.contains(new LinkDead("n2", B, INITDEAD)), "n2 is up but was never heard on link B");
+        assertEquals(2, ev.size());
+        assertEquals(LinkState.DEAD, t.linkState("n3", A));
+        assertTrue(t.tick(INITDEAD + 5_000).isEmpty());
+    }
+
+    @Test
+    void mergeViewReportsSubgroupsAfterTheNodeStates() {
+        t.viewChanged(A, Set.of("n1", "n2", "n3"), null, 100);
+        t.viewChanged(A, Set.of("n1", "n2"), null, 1_000);
+        List<Set<String>> subgroups = List.of(Set.of("n1", "n2"), Set.of("n3"));
+        List<ClusterEvent> ev = t.viewChanged(A, Set.of("n1", "n2", "n3"), subgroups, 5_000);
+        assertEquals(List.of(new LinkUp("n3", A, 5_000), new NodeUp("n3", A, 5_000),
+                new PartitionMerged(A, subgroups, 5_000)), ev);
+    }
+
+    @Test
+    void lateHeartbeatIsReportedOncePerSilence() {
+        t.viewChanged(A, Set.of("n1", "n2"), null, 0);
+        assertTrue(t.heartbeatAge("n2", A, 1_000, 1_400).isEmpty());
+        assertEquals(List.of(new LateHeartbeat("n2", A, 600, 1_600)), t.heartbeatAge("n2", A, 1_000, 1_600));
+        assertTrue(t.heartbeatAge("n2", A, 1_000, 1_700).isEmpty(), "reported once");
+        assertTrue(t.heartbeatAge("n2", A, 1_650, 1_700).isEmpty(), "heard again");
+        assertEquals(1, t.heartbeatAge("n2", A, 1_650, 2_200).size(), "a new silence is reported again");
+        assertTrue(t.heartbeatAge("n2", B, 0, 5_000).isEmpty(), "no warning on a link the peer is not up on");
+    }
+
+    @Test
+    void localNodeIsNotTrackedAsPeer() {
+        assertEquals(List.of("n2", "n3"), t.peers());
+        assertTrue(t.viewChanged(A, Set.of("n1"), null, 10).isEmpty());
+    }
+}
