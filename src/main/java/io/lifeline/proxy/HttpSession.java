@@ -878,18 +878,25 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
 
     /** The server closed (or reset) the connection before sending any response byte. */
     private void serverClosedBeforeResponse() {
-        if (connReused && reqReplayable && !resStarted && reqHead != null) {
-            // a keep-alive connection the server had already closed: replay on a fresh one
-            log.debug("{}: reused connection to {} closed before responding; replaying", fe.name(), srv.qualifiedName());
-            conn.close();
-            conn = null;
+        if (reqReplayable && !resStarted && reqHead != null) {
             reqHead.position(0);
             serverEof = false;
             serverWriteBlocked = false;
             out.clear().limit(0);
             resScan = 0;
-            rq = RQ_WAIT;
-            connect(false);
+            if (connReused) {
+                // a keep-alive connection the server had already closed: replay on a fresh one
+                log.debug("{}: reused connection to {} closed before responding; replaying", fe.name(), srv.qualifiedName());
+                conn.close();
+                conn = null;
+                rq = RQ_WAIT;
+                connect(false);
+            } else {
+                // a fresh connection closed without a byte (server dying or restarting): nothing
+                // was processed that a client could see, so an idempotent request is retried
+                // like a failed connect (same retries and redispatch rules)
+                connectFailed("closed the connection without responding");
+            }
             return;
         }
         badResponse("server closed the connection without responding");

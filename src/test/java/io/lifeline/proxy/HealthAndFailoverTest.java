@@ -113,6 +113,7 @@ class HealthAndFailoverTest {
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicInteger ok = new AtomicInteger();
             AtomicInteger failed = new AtomicInteger();
+            java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
             AtomicLong killedAt = new AtomicLong();
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<Future<?>> workers = new java.util.ArrayList<>();
@@ -127,9 +128,11 @@ class HealthAndFailoverTest {
                                 ok.incrementAndGet();
                             } else {
                                 failed.incrementAndGet();
+                                failures.add(r.statusCode() + " " + r.body());
                             }
                         } catch (Exception e) {
                             failed.incrementAndGet();
+                            failures.add(e.toString());
                         }
                     }
                 }));
@@ -146,7 +149,7 @@ class HealthAndFailoverTest {
                 f.get(30, java.util.concurrent.TimeUnit.SECONDS);
             }
             pool.shutdown();
-            assertEquals(0, failed.get(), "failed requests (ok: " + ok.get() + ")");
+            assertEquals(0, failed.get(), "failed requests (ok: " + ok.get() + "): " + failures);
             // fall x inter = 600ms, plus scheduling slack on a loaded machine
             assertTrue(downAfterMillis < 5000, "DOWN after " + downAfterMillis + " ms");
             Map<String, Object> backend = p.proxy.statsRows().stream().filter(r -> r.get("svname").equals("BACKEND"))
