@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 DaemonCommand.class,
                 StatusCommand.class,
                 VipCommand.class,
+                io.lifeline.proxy.ProxyCommand.class,
         })
 public final class Hactl implements Runnable {
 

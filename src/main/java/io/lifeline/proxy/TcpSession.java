@@ -1,0 +1,396 @@
+package io.lifeline.proxy;
+
+import io.lifeline.proxy.balance.Balancer;
+import io.lifeline.proxy.balance.MapBasedHash;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection in {@code mode tcp}: a byte pipe to one server. When one side
+ * finishes sending (FIN), the proxy finishes sending to the other side once everything is
+ * delivered ({@code shutdownOutput}), so half-closed protocols work; the connection is closed
+ * when both directions are done. Connect failures are retried and redispatched like in HTTP
+ * mode, before any byte reaches the server, so the client does not notice.
+ */
+final class TcpSession extends Session implements ServerConnection.Owner, BackendRuntime.Waiter {
+
+    private static final Logger log = LoggerFactory.getLogger(TcpSession.class);
+
+    private final FrontendRuntime fe;
+    private final SocketChannel client;
+    private final SelectionKey clientKey;
+    private int clientInterest;
+    private final BackendRuntime be;
+    private final long idleTimeout;
+    private final long timeoutConnect;
+
+    private ByteBuffer up;   // client -> server, read mode
+    private ByteBuffer down; // server -> client, read mode
+    private ServerConnection conn;
+    private ServerRuntime srv;
+    private boolean slotHeld;
+    private boolean clientEof;
+    private boolean serverEof;
+    private boolean serverShut;
+    private boolean clientShut;
+    private int retries;
+    private boolean queued;
+    private long connectDeadline;
+    private long retryAt;
+    private ServerRuntime retryServer;
+    private long lastActivity;
+    private long hash = Balancer.NO_HASH;
+    private long bytesIn;
+    private long bytesOut;
+
+    TcpSession(EventLoop loop, FrontendRuntime fe, SocketChannel client) throws IOException {
+        super(loop);
+        this.fe = fe;
+        this.client = client;
+        this.be = fe.routeTcp();
+        long tc = fe.config.timeouts().client();
+        long ts = be == null ? 0 : be.config.timeouts().server();
+        // the connection expires when neither side has sent anything for the shorter timeout
+        this.idleTimeout = tc > 0 && ts > 0 ? Math.min(tc, ts) : Math.max(tc, ts);
+        this.timeoutConnect = be == null ? 0 : be.config.timeouts().connect();
+        this.up = loop.takeBuffer();
+        this.down = loop.takeBuffer();
+        this.clientInterest = SelectionKey.OP_READ;
+        this.clientKey = client.register(loop.selector, clientInterest, this);
+        this.lastActivity = loop.now;
+        loop.register(this);
+    }
+
+    /** Picks a server and connects; called once right after the session is created. */
+    void start() {
+        if (be == null) {
+            close();
+            return;
+        }
+        if (be.config.balance().algorithm() == io.lifeline.proxy.config.Balance.Algorithm.SOURCE) {
+            try {
+                byte[] ip = ((InetSocketAddress) client.getRemoteAddress()).getAddress().getAddress();
+                hash = MapBasedHash.hash(ip, 0, ip.length);
+            } catch (IOException e) {
+                close();
+                return;
+            }
+        }
+        be.counters.lbtot.increment();
+        assignServer(null, false);
+        pump();
+    }
+
+    @Override
+    public void onReady(SelectionKey key, int ops) {
+        if ((ops & SelectionKey.OP_READ) != 0) {
+            try {
+                int n = fill(client, up);
+                if (n < 0) {
+                    clientEof = true;
+                } else if (n > 0) {
+                    bytesIn += n;
+                    lastActivity = loop.now;
+                }
+            } catch (IOException e) {
+                close();
+                return;
+            }
+        }
+        pump();
+    }
+
+    @Override
+    public void onServerReady(ServerConnection c, int ops) {
+        if (c != conn) {
+            c.close();
+            return;
+        }
+        if ((ops & SelectionKey.OP_CONNECT) != 0) {
+            try {
+                c.finishConnect();
+            } catch (IOException e) {
+                connectFailed(e.getMessage() == null ? e.toString() : e.getMessage());
+                pump();
+                return;
+            }
+        }
+        if ((ops & SelectionKey.OP_READ) != 0 && c.connected) {
+            try {
+                int n = fill(c.channel, down);
+                if (n < 0) {
+                    serverEof = true;
+                } else if (n > 0) {
+                    lastActivity = loop.now;
+                }
+            } catch (IOException e) {
+                close();
+                return;
+            }
+        }
+        pump();
+    }
+
+    @Override
+    public void wake() {
+        loop.execute(() -> {
+            if (!closed && queued) {
+                queued = false;
+                assignServer(null, true);
+                pump();
+            }
+        });
+    }
+
+    private void assignServer(ServerRuntime exclude, boolean fromQueue) {
+        ServerRuntime s;
+        if (!fromQueue && be.queued.get() > 0) {
+            s = null;
+        } else {
+            s = be.pick(hash, exclude);
+            if (s == null && exclude != null && exclude.isUsable()) {
+                s = exclude;
+            }
+        }
+        if (s == null && !be.hasUsableServer()) {
+            be.counters.econ.increment();
+            close();
+            return;
+        }
+        if (s == null || !s.tryAcquire()) {
+            queued = true;
+            connectDeadline = be.config.timeouts().effectiveQueue() > 0 ? loop.now + be.config.timeouts().effectiveQueue() : 0;
+            be.enqueue(this);
+            return;
+        }
+        srv = s;
+        slotHeld = true;
+        connect();
+    }
+
+    private void connect() {
+        try {
+            conn = ServerConnection.open(loop, srv, this);
+        } catch (IOException e) {
+            connectFailed(e.getMessage() == null ? e.toString() : e.getMessage());
+            return;
+        }
+        connectDeadline = conn.connected || timeoutConnect == 0 ? 0 : loop.now + timeoutConnect;
+    }
+
+    private void connectFailed(String reason) {
+        ServerRuntime failed = srv;
+        if (conn != null) {
+            conn.close();
+            conn = null;
+        }
+        if (failed.config.check()) {
+            failed.checkFailed("L4CON", 0, reason, 0, true);
+        }
+        if (slotHeld) {
+            slotHeld = false;
+            failed.release();
+        }
+        retries++;
+        if (retries > be.config.retries()) {
+            failed.counters.econ.increment();
+            be.counters.econ.increment();
+            log.debug("{}: giving up on {}: {}", fe.name(), failed.qualifiedName(), reason);
+            close();
+            return;
+        }
+        failed.counters.wretr.increment();
+        be.counters.wretr.increment();
+        if (be.config.redispatchInterval() != 0 && (be.redispatchOnRetry(retries) || !failed.isUsable())) {
+            failed.counters.wredis.increment();
+            be.counters.wredis.increment();
+            assignServer(failed, true);
+        } else {
+            retryServer = failed;
+            retryAt = loop.now + (timeoutConnect > 0 ? Math.min(timeoutConnect, 1000) : 1000);
+        }
+    }
+
+    private void pump() {
+        if (closed) {
+            return;
+        }
+        if (conn != null && conn.connected) {
+            connectDeadline = 0;
+            try {
+                if (up.hasRemaining()) {
+                    conn.channel.write(up);
+                }
+                if (clientEof && !up.hasRemaining() && !serverShut) {
+                    conn.channel.shutdownOutput();
+                    serverShut = true;
+                }
+            } catch (IOException e) {
+                close();
+                return;
+            }
+            try {
+                if (down.hasRemaining()) {
+                    int before = down.position();
+                    client.write(down);
+                    bytesOut += down.position() - before;
+                }
+                if (serverEof && !down.hasRemaining() && !clientShut) {
+                    client.shutdownOutput();
+                    clientShut = true;
+                }
+            } catch (IOException e) {
+                close();
+                return;
+            }
+            if (serverShut && clientShut) {
+                close();
+                return;
+            }
+        } else if (clientEof && conn == null && !queued && retryServer == null) {
+            close();
+            return;
+        }
+        updateInterest();
+    }
+
+    private void updateInterest() {
+        int ci = 0;
+        if (!clientEof && hasRoom(up)) {
+            ci = SelectionKey.OP_READ;
+        }
+        if (down.hasRemaining()) {
+            ci |= SelectionKey.OP_WRITE;
+        }
+        if (ci != clientInterest) {
+            clientInterest = ci;
+            clientKey.interestOps(ci);
+        }
+        if (conn != null) {
+            int si;
+            if (!conn.connected) {
+                si = SelectionKey.OP_CONNECT;
+            } else {
+                si = !serverEof && hasRoom(down) ? SelectionKey.OP_READ : 0;
+                if (up.hasRemaining()) {
+                    si |= SelectionKey.OP_WRITE;
+                }
+            }
+            conn.interest(si);
+        }
+    }
+
+    private static boolean hasRoom(ByteBuffer b) {
+        return b.limit() < b.capacity() || b.position() > 0;
+    }
+
+    /** Reads into a read-mode buffer, compacting it first when needed. */
+    static int fill(SocketChannel ch, ByteBuffer b) throws IOException {
+        int pos = b.position();
+        if (pos == b.limit() && pos != 0) {
+            b.clear().limit(0);
+        } else if (b.limit() == b.capacity()) {
+            if (pos == 0) {
+                return 0;
+            }
+            b.compact().flip();
+        }
+        pos = b.position();
+        int lim = b.limit();
+        b.position(lim).limit(b.capacity());
+        try {
+            return ch.read(b);
+        } finally {
+            b.limit(b.position()).position(pos);
+        }
+    }
+
+    @Override
+    void checkTimeouts(long now) {
+        if (closed) {
+            return;
+        }
+        if (retryServer != null && now >= retryAt) {
+            ServerRuntime s = retryServer;
+            retryServer = null;
+            if (s.tryAcquire()) {
+                srv = s;
+                slotHeld = true;
+                connect();
+            } else {
+                queued = true;
+                be.enqueue(this);
+            }
+            pump();
+            return;
+        }
+        if (connectDeadline > 0 && now >= connectDeadline) {
+            connectDeadline = 0;
+            if (queued) {
+                if (be.dequeue(this)) {
+                    queued = false;
+                    be.counters.econ.increment();
+                    close();
+                }
+            } else if (conn != null && !conn.connected) {
+                connectFailed("connection timeout");
+                pump();
+            }
+            return;
+        }
+        if (idleTimeout > 0 && now - lastActivity >= idleTimeout) {
+            log.debug("{}: closing idle TCP connection", fe.name());
+            close();
+        }
+    }
+
+    @Override
+    boolean isIdle() {
+        return false; // a TCP stream has no safe point to cut
+    }
+
+    @Override
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (queued && be != null) {
+            be.dequeue(this);
+        }
+        if (conn != null) {
+            conn.close();
+            conn = null;
+        }
+        if (slotHeld) {
+            slotHeld = false;
+            srv.release();
+        }
+        clientKey.cancel();
+        try {
+            client.close();
+        } catch (IOException e) {
+            log.debug("closing client connection: {}", e.toString());
+        }
+        loop.unregister(this);
+        loop.giveBuffer(up);
+        loop.giveBuffer(down);
+        fe.counters.bin.add(bytesIn);
+        fe.counters.bout.add(bytesOut);
+        if (srv != null) {
+            srv.counters.bin.add(bytesIn);
+            srv.counters.bout.add(bytesOut);
+        }
+        if (be != null) {
+            be.counters.bin.add(bytesIn);
+            be.counters.bout.add(bytesOut);
+        }
+        fe.counters.sessionEnded();
+        loop.proxy.connectionClosed(loop);
+    }
+}

@@ -1,0 +1,10 @@
+package io.lifeline.proxy.config;
+
+/** The kinds of configuration section a keyword may appear in. */
+public enum Scope {
+    GLOBAL, DEFAULTS, FRONTEND, BACKEND, LISTEN;
+
+    public String keyword() {
+        return name().toLowerCase();
+    }
+}
