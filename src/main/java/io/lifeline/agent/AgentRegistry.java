@@ -147,6 +147,15 @@ public final class AgentRegistry {
         Map<String, ResourceAgent> agents = resolveAll(haresources, diagnostics);
         Map<String, Integer> lines = new HashMap<>();
         haresources.groups().forEach(g -> g.resources().forEach(s -> lines.putIfAbsent(s.word(), s.line())));
+        java.util.Set<String> checkedWords = new java.util.HashSet<>();
+        for (ResourceGroup group : haresources.groups()) {
+            for (ResourceSpec spec : group.resources()) {
+                BuiltinAgentFactory factory = builtins.get(spec.name());
+                if (factory != null && agents.containsKey(spec.word()) && checkedWords.add(spec.word())) {
+                    factory.checkReferencedFiles(spec, diagnostics);
+                }
+            }
+        }
         agents.forEach((word, agent) -> {
             if (agent instanceof OcfScriptAgent ocf) {
                 for (String problem : ocf.parameterProblems()) {

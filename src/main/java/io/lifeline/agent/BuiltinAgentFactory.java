@@ -1,5 +1,6 @@
 package io.lifeline.agent;
 
+import io.lifeline.config.Diagnostics;
 import io.lifeline.config.ResourceSpec;
 import java.util.Set;
 
@@ -14,4 +15,12 @@ public interface BuiltinAgentFactory {
 
     /** Builds the agent for one haresources word; bad arguments are an {@link AgentConfigException}. */
     ResourceAgent create(ResourceSpec spec) throws AgentConfigException;
+
+    /**
+     * Checks the files a resource refers to (a proxy configuration, say), reporting their
+     * problems with their own file and line, for {@code hactl check-config}. Called only for
+     * words {@link #create} accepted. Must not touch the running system.
+     */
+    default void checkReferencedFiles(ResourceSpec spec, Diagnostics diagnostics) {
+    }
 }

@@ -3,7 +3,9 @@ package io.lifeline.proxy;
 import io.lifeline.agent.AgentConfigException;
 import io.lifeline.agent.BuiltinAgentFactory;
 import io.lifeline.agent.ResourceAgent;
+import io.lifeline.config.Diagnostics;
 import io.lifeline.config.ResourceSpec;
+import io.lifeline.proxy.config.ProxyConfigParser;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -22,5 +24,11 @@ public final class ProxyAgentFactory implements BuiltinAgentFactory {
                     + "Proxy::/etc/ha.d/proxy.cfg (got '" + spec.word() + "')");
         }
         return new ProxyAgent(spec.word(), Path.of(spec.args().get(0)));
+    }
+
+    /** The proxy configuration is checked like haproxy -c would, each problem at its own line. */
+    @Override
+    public void checkReferencedFiles(ResourceSpec spec, Diagnostics diagnostics) {
+        ProxyConfigParser.parse(Path.of(spec.args().get(0)), diagnostics);
     }
 }

@@ -69,4 +69,16 @@ class ConfigCommandsTest {
         assertTrue(err.toString().contains("Unknown option"), err.toString());
         assertTrue(!err.toString().contains("Exception"), err.toString());
     }
+
+    @Test
+    void checkConfigCoversTheProxyConfigurationAResourceReferences() throws Exception {
+        Path proxyCfg = dir.resolve("proxy.cfg");
+        Files.writeString(proxyCfg, "frontend web\n    bind 127.0.0.1:8080\n    default_backend app\n"
+                + "backend app\n    balance roundrobin\n    server a 127.0.0.1:notaport\n");
+        Files.writeString(dir.resolve("ha.cf"), "node a b\nbcast eth0\n");
+        Files.writeString(dir.resolve("haresources"), "a Proxy::" + proxyCfg + "\n");
+        assertEquals(0, run("keygen", "--output", dir.resolve("authkeys").toString()));
+        assertEquals(1, run("check-config", "--config", dir.toString()));
+        assertTrue(out.toString().contains(proxyCfg + ":6: error:"), out.toString());
+    }
 }
