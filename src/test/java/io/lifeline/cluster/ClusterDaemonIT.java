@@ -169,6 +169,40 @@ class ClusterDaemonIT {
         assertTrue(bothDown < DEAD_BOUND_MS);
     }
 
+    /** Three nodes form over mcast alone and over ucast alone (bcast: see the first test). */
+    @Test
+    void threeNodesFormOverMcastAndOverUcast() throws Exception {
+        lab = Lab.create("c");
+        lab.addBridge("br0");
+        Path work = workDir("three");
+        List<Lab.Host> hosts = List.of(
+                lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24"),
+                lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24"),
+                lab.addHost("n3").connect("br0", "eth0", "198.51.100.13/24"));
+        for (Lab.Host h : hosts) {
+            h.sh("ip route add 239.0.0.0/8 dev eth0"); // no default route in the lab
+        }
+        String mcast = haCf("mcast eth0 239.1.2.4 694 1 0\n", false, "n1", "n2", "n3");
+        String ucast = haCf("ucast eth0 198.51.100.11\nucast eth0 198.51.100.12\nucast eth0 198.51.100.13\n",
+                false, "n1", "n2", "n3");
+        for (String cf : List.of(mcast, ucast)) {
+            String kind = cf.contains("mcast") ? "mcast" : "ucast";
+            Path dir = Files.createDirectories(work.resolve(kind));
+            DaemonNode n1 = new DaemonNode(hosts.get(0), "n1", dir).configure(cf, SECRET, "").start();
+            DaemonNode n2 = new DaemonNode(hosts.get(1), "n2", dir).configure(cf, SECRET, "").start();
+            DaemonNode n3 = new DaemonNode(hosts.get(2), "n3", dir).configure(cf, SECRET, "").start();
+            awaitUp(n1, "n2", "n3");
+            awaitUp(n2, "n1", "n3");
+            awaitUp(n3, "n1", "n2");
+            JsonNode s = n1.status();
+            assertTrue(s.path("links").get(0).path("name").asText().startsWith(kind + ":"), s::toString);
+            assertEquals(java.util.Set.of("n1", "n2", "n3"), java.util.Set.copyOf(members(s)));
+            for (DaemonNode n : List.of(n1, n2, n3)) {
+                n.terminate();
+            }
+        }
+    }
+
     @Test
     void ucastNodesFormWhileANodeWithTheWrongKeyNeverJoinsAndIsCountedAsDropped() throws Exception {
         lab = Lab.create("c");
