@@ -128,7 +128,9 @@ public final class Cluster implements AutoCloseable {
             closeLinks();
             throw e;
         }
-        long period = Math.max(50, Math.min(timers.keepalive().toMillis() / 2, 500));
+        // Late-heartbeat checks need a fraction of warntime, not of keepalive: every tick is a wake-up,
+        // and at keepalive 50 ms ticking every 25-50 ms cost a measurable share of idle CPU.
+        long period = Math.max(100, Math.min(timers.warntime().toMillis() / 4, 500));
         membershipThread.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
         watchdog = new StallWatchdog(250, timers.deadtime().toMillis() / 2,
                 gap -> submit(() -> {

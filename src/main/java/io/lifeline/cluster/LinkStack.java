@@ -84,6 +84,9 @@ public final class LinkStack {
         transport.setUcastRecvBufSize(SOCKET_BUFFER).setUcastSendBufSize(SOCKET_BUFFER)
                 .setMcastRecvBufSize(SOCKET_BUFFER).setMcastSendBufSize(SOCKET_BUFFER);
         transport.attach(drops, sources);
+        // Heartbeats are a few small datagrams per second: send them on the calling thread instead of
+        // waking a bundler thread for every one (bench/detection: idle CPU).
+        transport.setBundlerType("no-bundler");
 
         MERGE3 merge = new MERGE3();
         merge.setMinInterval(timers.mergeMinMs()); // min before max: setMinInterval checks against the current max

@@ -9,23 +9,30 @@ import java.util.List;
  * How ha.cf's Heartbeat timers become JGroups failure-detection settings.
  *
  * <p>JGroups declares a silent member dead in two steps: FD_ALL3 suspects it once nothing was
- * heard for {@code timeout} (checked every {@code interval}, so between {@code timeout-interval}
- * and {@code timeout+interval}), then VERIFY_SUSPECT2 asks it directly and confirms after
- * {@code verify..2*verify}. Measured link-failure detection is about
- * {@code timeout + 1.5 * verify} on average (research note, section 3.2). So, to make a node
- * dead "after about deadtime" as in Heartbeat:
+ * heard for {@code n} whole heartbeat intervals (it keeps one bit per interval,
+ * {@code n = ceil(timeout / interval)}, and checks every interval, so suspicion comes
+ * {@code n*interval} after the failure on average, between {@code (n-1)*interval} and
+ * {@code (n+1)*interval}), then VERIFY_SUSPECT2 asks it directly and confirms after
+ * {@code verify..2*verify}. Detection therefore takes {@code n*interval + 1.5*verify} on average
+ * (research note, section 3.2, and bench/detection). So, to make a node dead "after about
+ * deadtime" as in Heartbeat:
  * <ul>
  *   <li>FD_ALL3 interval = {@code keepalive} (heartbeat period; any packet counts as one);</li>
- *   <li>VERIFY_SUSPECT2 timeout = {@code deadtime / 10}, clamped to 50..1000 ms;</li>
- *   <li>FD_ALL3 timeout = {@code deadtime - 1.5 * verify}, but at least {@code 2 * keepalive}
- *       (FD_ALL3 needs timeout &gt; interval; a tighter deadtime would flap);</li>
+ *   <li>FD_ALL3 timeout = {@code n*keepalive} with {@code n = floor((deadtime - 1.5*v0) / keepalive)},
+ *       {@code v0 = deadtime/10} clamped to 50..1000 ms: a whole number of intervals, because FD_ALL3
+ *       rounds a partial interval up (with keepalive 50 ms / deadtime 250 ms an unrounded 175 ms
+ *       timeout became 200 ms and nodes were declared dead 275 ms after a failure on average);
+ *       at least 2 intervals (FD_ALL3 needs timeout &gt; interval; a tighter deadtime would flap);</li>
+ *   <li>VERIFY_SUSPECT2 timeout = what is left: {@code (deadtime - n*keepalive) / 1.5}, at least
+ *       {@code v0} and at most 1000 ms;</li>
  *   <li>MERGE3 1..3 s so a healed partition or link merges within a few seconds;</li>
  *   <li>GMS join timeout = {@code 2 * keepalive}, clamped to 500..2000 ms: how long a lone
  *       first node looks for an existing cluster before forming its own (it merges later).</li>
  * </ul>
- * Expected detection therefore lies between {@code deadtime - keepalive - verify/2} and
- * {@code deadtime + keepalive + verify/2}. {@code warntime} and {@code initdead} are applied by
- * Lifeline's membership itself (late-heartbeat warnings, start-up grace).
+ * Expected detection is then {@code deadtime} (less when the 1000 ms cap applies), between about
+ * {@code deadtime - keepalive - verify/2} and {@code deadtime + keepalive + verify/2}.
+ * {@code warntime} and {@code initdead} are applied by Lifeline's membership itself
+ * (late-heartbeat warnings, start-up grace).
  */
 public record TimerSettings(
         Duration keepalive,
@@ -40,6 +47,9 @@ public record TimerSettings(
         long joinTimeoutMs,
         List<String> warnings) {
 
+    private static final long MIN_VERIFY_MS = 50;
+    private static final long MAX_VERIFY_MS = 1000;
+
     public TimerSettings {
         warnings = List.copyOf(warnings);
     }
@@ -52,22 +62,27 @@ public record TimerSettings(
         List<String> warnings = new ArrayList<>();
         long ka = Math.max(10, keepalive.toMillis());
         long dead = deadtime.toMillis();
-        long verify = clamp(dead / 10, 50, 1000);
-        long timeout = dead - (verify * 3) / 2;
-        if (timeout < 2 * ka) {
-            timeout = 2 * ka;
+        long minVerify = clamp(dead / 10, MIN_VERIFY_MS, MAX_VERIFY_MS);
+        long intervals = (dead - (minVerify * 3) / 2) / ka;
+        long verify;
+        if (intervals < 2) {
+            intervals = 2;
+            verify = minVerify;
             warnings.add("deadtime " + dead + " ms is too short for keepalive " + ka
-                    + " ms; nodes will be declared dead after about " + (timeout + (verify * 3) / 2)
+                    + " ms; nodes will be declared dead after about " + (2 * ka + (verify * 3) / 2)
                     + " ms (make deadtime at least " + (2 * ka + (verify * 3) / 2) + " ms)");
+        } else {
+            verify = clamp(Math.round((dead - intervals * ka) / 1.5), minVerify, MAX_VERIFY_MS);
         }
+        long timeout = intervals * ka;
         long join = clamp(2 * ka, 500, 2000);
         return new TimerSettings(keepalive, deadtime, warntime, initdead, ka, timeout, verify, 1000, 3000, join,
                 warnings);
     }
 
-    /** The expected time from a node's failure to its removal from a link's view, in ms. */
+    /** The expected (average) time from a node's failure to its removal from a link's view, in ms. */
     public long expectedDetectionMs() {
-        return fdTimeoutMs + (verifySuspectMs * 3) / 2;
+        return fdTimeoutMs + Math.round(verifySuspectMs * 1.5);
     }
 
     private static long clamp(long v, long min, long max) {

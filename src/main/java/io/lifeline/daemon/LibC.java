@@ -12,6 +12,9 @@ interface LibC extends Library {
 
     int MCL_CURRENT = 1;
     int MCL_FUTURE = 2;
+    /** Linux 4.4+: lock pages when they are first touched instead of populating every mapping now. */
+    int MCL_ONFAULT = 4;
+    int EINVAL = 22;
     int PRIO_PROCESS = 0;
     int AF_UNIX = 1;
     int SOCK_DGRAM = 2;

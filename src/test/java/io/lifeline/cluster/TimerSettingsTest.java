@@ -16,7 +16,8 @@ class TimerSettingsTest {
 
     @Test
     void expectedDetectionEqualsDeadtime() {
-        for (long[] kd : new long[][] {{200, 1_000}, {1_000, 3_000}, {2_000, 30_000}, {500, 2_000}}) {
+        for (long[] kd : new long[][] {{50, 250}, {100, 500}, {200, 1_000}, {1_000, 3_000}, {500, 2_000},
+                {70, 1_000}, {300, 1_000}}) {
             TimerSettings t = of(kd[0], kd[1]);
             assertEquals(kd[1], t.expectedDetectionMs(), 1, "keepalive " + kd[0] + " deadtime " + kd[1]);
             assertTrue(t.warnings().isEmpty());
@@ -24,17 +25,46 @@ class TimerSettingsTest {
     }
 
     @Test
-    void heartbeatIntervalIsKeepaliveAndVerificationAboutATenthOfDeadtime() {
+    void whenTheVerificationCapAppliesDetectionStaysWithinOneKeepaliveBelowDeadtime() {
+        for (long[] kd : new long[][] {{2_000, 30_000}, {1_000, 30_000}}) {
+            TimerSettings t = of(kd[0], kd[1]);
+            assertEquals(1_000, t.verifySuspectMs());
+            assertTrue(t.expectedDetectionMs() <= kd[1] && t.expectedDetectionMs() > kd[1] - kd[0],
+                    () -> "expected " + t.expectedDetectionMs());
+        }
+        assertEquals(29_500, of(1_000, 30_000).expectedDetectionMs(), "Heartbeat's defaults");
+    }
+
+    /**
+     * FD_ALL3 keeps one bit per interval and rounds a partial interval up, so a timeout that is not
+     * a whole number of keepalives made detection up to one keepalive later than deadtime
+     * (measured: 50/250 gave FD_ALL3 timeout 175 ms, treated as 200 ms, detection ~290 ms).
+     */
+    @Test
+    void suspectTimeoutIsAWholeNumberOfHeartbeatIntervals() {
+        for (long[] kd : new long[][] {{50, 250}, {100, 500}, {200, 1_000}, {1_000, 3_000}, {300, 1_000},
+                {1_000, 30_000}, {70, 1_000}}) {
+            TimerSettings t = of(kd[0], kd[1]);
+            assertEquals(0, t.fdTimeoutMs() % t.fdIntervalMs(), () -> "keepalive " + kd[0] + " deadtime " + kd[1]);
+        }
+        TimerSettings fast = of(50, 250);
+        assertEquals(150, fast.fdTimeoutMs());
+        assertEquals(67, fast.verifySuspectMs());
+    }
+
+    @Test
+    void heartbeatIntervalIsKeepaliveAndVerificationTakesTheRestOfDeadtime() {
         TimerSettings t = of(1_000, 3_000);
         assertEquals(1_000, t.fdIntervalMs());
-        assertEquals(300, t.verifySuspectMs());
-        assertEquals(2_550, t.fdTimeoutMs());
+        assertEquals(2_000, t.fdTimeoutMs());
+        assertEquals(667, t.verifySuspectMs());
     }
 
     @Test
     void verificationTimeIsClamped() {
-        assertEquals(50, of(100, 300).verifySuspectMs());
+        assertEquals(50, of(100, 230).verifySuspectMs());
         assertEquals(1_000, of(2_000, 60_000).verifySuspectMs());
+        assertEquals(1_000, of(500, 60_000).verifySuspectMs());
     }
 
     @Test
