@@ -87,6 +87,7 @@ public final class HaCfParser {
     private int initdeadLine;
     private int deadpingLine;
     private Integer udpport;
+    private Integer defaultUdpPort;
     private int udpportLine;
     private int firstPortMediumLine;
     private final List<Medium> media = new ArrayList<>();
@@ -140,7 +141,7 @@ public final class HaCfParser {
             return Optional.empty();
         }
         return Optional.of(new HaCf(file, clusterName, nodes, keepalive, deadtime, warntime, initdead,
-                udpport != null ? udpport : DEFAULT_UDPPORT, media,
+                currentUdpPort(), media,
                 autoFailback != null ? autoFailback : AutoFailback.LEGACY, pingTargets, deadping,
                 Optional.ofNullable(logfile), Optional.ofNullable(debugfile), Optional.ofNullable(logfacility),
                 debug, respawns, realtime, rtprio, allowCrc, clockSkew, extensions));
@@ -381,7 +382,15 @@ public final class HaCfParser {
     }
 
     private int currentUdpPort() {
-        return udpport != null ? udpport : servicesPort().orElse(DEFAULT_UDPPORT);
+        return udpport != null ? udpport : defaultUdpPort();
+    }
+
+    /** Read once per file: every bcast/ucast line without udpport needs it. */
+    private int defaultUdpPort() {
+        if (defaultUdpPort == null) {
+            defaultUdpPort = servicesPort().orElse(DEFAULT_UDPPORT);
+        }
+        return defaultUdpPort;
     }
 
     /** Heartbeat takes its default port from the {@code ha-cluster} entry of /etc/services. */
@@ -449,11 +458,9 @@ public final class HaCfParser {
             diag.error(f, deadpingLine, "deadping (" + HeartbeatValues.format(deadping)
                     + ") must be more than twice keepalive");
         }
-        if (udpport != null && udpportLine > 0 && media.stream().noneMatch(m -> !(m instanceof Medium.Mcast))) {
-            // mcast lines carry their own port: a udpport with only mcast media does nothing.
-            if (!media.isEmpty()) {
-                diag.warning(f, udpportLine, "udpport has no effect: mcast lines carry their own port");
-            }
+        // mcast lines carry their own port: a udpport with only mcast media does nothing.
+        if (udpport != null && !media.isEmpty() && media.stream().allMatch(m -> m instanceof Medium.Mcast)) {
+            diag.warning(f, udpportLine, "udpport has no effect: mcast lines carry their own port");
         }
         for (String node : nodes) {
             if (!node.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
