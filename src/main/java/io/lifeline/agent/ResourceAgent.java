@@ -56,4 +56,13 @@ public interface ResourceAgent {
     default AgentHints hints() {
         return AgentHints.NONE;
     }
+
+    /**
+     * Live details for {@code hactl status}, read while the resource runs. Called from the
+     * status thread, concurrently with actions: implementations return a consistent snapshot
+     * quickly, without running commands. Empty by default.
+     */
+    default AgentDetails details() {
+        return AgentDetails.NONE;
+    }
 }
