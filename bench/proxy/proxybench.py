@@ -181,6 +181,8 @@ def wrk(url, conns, seconds, pid=None):
                        capture_output=True, text=True, timeout=seconds + 60)
     after = cpu_ticks(pid) if pid else 0
     out = r.stdout
+    if not re.search(r"(\d+) requests in", out) or not re.search(r"\s99%", out):
+        raise RuntimeError(f"wrk {url} -c{conns}: unexpected output: {out.strip()} {r.stderr.strip()}")
     res = {"requests": int(re.search(r"(\d+) requests in", out).group(1)),
            "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
            "p50_ms": to_ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
@@ -540,7 +542,10 @@ def write_report(path, args, tp_rows, final_rss, fail, meta):
                      f"{r['hap_vs_direct']:.2f} | {r['java_vs_direct']:.2f} | {r['errors']} |")
         L.append("")
         L.append("Resident memory (VmRSS) at the end of the run, MiB: " +
-                 ", ".join(f"{k} {v / 1024:.1f}" for k, v in sorted(final_rss.items())) + ".\n")
+                 ", ".join(f"{k} {v / 1024:.1f}" for k, v in sorted(final_rss.items())) + "; ratio Java / HAProxy: " +
+                 ", ".join(f"nbthread {t}: {final_rss[f'java-{t}'] / final_rss[f'haproxy-{t}']:.1f}"
+                           for t in args.threads if final_rss.get(f"haproxy-{t}")) + ".\n")
+        L.append("Load average (1, 5, 15 min) at the start of each repetition: " + "; ".join(meta["rep_loads"]) + ".\n")
     if fail:
         L.append(f"## Backend failure ({args.failure_reps} runs per configuration)\n")
         L.append(f"{args.failure_conns} keep-alive clients (`GET /small`) through a proxy with two servers "
@@ -566,10 +571,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repo", required=True)
     ap.add_argument("--jar", required=True)
-    ap.add_argument("--quick", action="store_true", help="2 repetitions, 1.5 s runs, one failure run each")
+    ap.add_argument("--quick", action="store_true", help="2 repetitions, 1 s runs, one failure run each")
     ap.add_argument("--only", choices=["throughput", "failure"], help="run one part only")
     ap.add_argument("--reps", type=int, default=8)
-    ap.add_argument("--duration", type=float, default=2.0)
+    ap.add_argument("--duration", type=int, default=2, help="seconds per wrk run (whole seconds)")
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--conns", type=int, nargs="+", default=[50, 200])
@@ -584,7 +589,7 @@ def main():
     if os.environ.get("LL_HPBENCH_NS") != NS:
         sys.exit("proxybench.py must run inside its namespace; use run.sh")
     if args.quick:
-        args.reps, args.duration, args.warmup, args.failure_reps = 2, 1.5, 2, 1
+        args.reps, args.duration, args.warmup, args.failure_reps = 2, 1, 2, 1
     here = os.path.dirname(os.path.abspath(__file__))
     work = os.path.join(here, "work")
     os.makedirs(work, exist_ok=True)
@@ -599,6 +604,7 @@ def main():
         if args.only in (None, "throughput"):
             runs, final_rss = throughput(args, work, pids_file)
             tp_rows = summarize_throughput(runs)
+            meta["rep_loads"] = [next(r["load"] for r in runs if r["rep"] == k) for k in sorted({r["rep"] for r in runs})]
         if args.only in (None, "failure"):
             fail = failure(args, work, pids_file)
     finally:
