@@ -128,4 +128,13 @@ class HaproxyAgentTest {
         new HaproxyAgentFactory().checkReferencedFiles(Path.of("haresources"), spec("HAProxy::" + good), ok);
         assertFalse(ok.hasErrors(), ok.problems().toString());
     }
+
+    @Test
+    void theShippedExampleIsValidForHaproxy() {
+        assumeTrue(Files.isExecutable(HAPROXY), "haproxy not installed");
+        Path shipped = Path.of(System.getProperty("user.dir"), "ha.d", "haproxy.cfg");
+        Diagnostics d = new Diagnostics();
+        new HaproxyAgentFactory().checkReferencedFiles(Path.of("haresources"), spec("HAProxy::" + shipped), d);
+        assertEquals(List.of(), d.problems());
+    }
 }
