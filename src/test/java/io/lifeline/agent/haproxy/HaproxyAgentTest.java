@@ -14,6 +14,8 @@ import io.lifeline.agent.ResourceAgent;
 import io.lifeline.agent.script.ProcessRunner;
 import io.lifeline.config.ConfigProblem;
 import io.lifeline.config.Diagnostics;
+import io.lifeline.config.Haresources;
+import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -111,6 +113,17 @@ class HaproxyAgentTest {
         assertEquals(haresources, p.file());
         assertEquals(7, p.line());
         assertTrue(p.message().contains(dir.resolve("gone.cfg") + " does not exist"), p.message());
+    }
+
+    @Test
+    void theRegistrysCheckPassesTheHaresourcesFile() {
+        Path haresources = Path.of("/etc/ha.d/haresources");
+        ResourceSpec word = spec("HAProxy::" + dir.resolve("gone.cfg"));
+        Diagnostics d = new Diagnostics();
+        AgentRegistry.standard().check(new Haresources(haresources,
+                List.of(new ResourceGroup("node1", List.of(word), 7))), d);
+        assertEquals(List.of(haresources + ":7: error: " + word.word() + ": configuration file "
+                + dir.resolve("gone.cfg") + " does not exist"), d.problems().stream().map(ConfigProblem::toString).toList());
     }
 
     @Test
