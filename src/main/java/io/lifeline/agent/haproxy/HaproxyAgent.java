@@ -334,6 +334,18 @@ final class HaproxyAgent implements ResourceAgent {
                     : "haproxy is not running", -1);
         }
         long master = m.getAsLong();
+        // the master must answer too: it is the one that reloads and stops, and right after
+        // start its CLI comes up a little after the worker's stats socket
+        ShowProc proc;
+        try {
+            proc = ShowProc.parse(RuntimeApi.query(masterCli(), "show proc", remaining(deadline)));
+        } catch (IOException | RuntimeException e) {
+            return new Health(OcfStatus.ERR_GENERIC, "haproxy master " + master + " runs but its master CLI "
+                    + masterCli() + " does not answer: " + e.getMessage(), master);
+        }
+        if (proc.workers().isEmpty()) {
+            return new Health(OcfStatus.ERR_GENERIC, "haproxy master " + master + " has no current worker", master);
+        }
         if (runningSocket == null) {
             runningSocket = socketOf(settings.config()); // e.g. after a daemon restart found it running
         }

@@ -209,6 +209,36 @@ class HaproxyAgentIT {
         assertEquals("", get());
     }
 
+    /**
+     * Debian's packaged haproxy.cfg style: chroot, an unprivileged user, "daemon", and a pidfile
+     * directive of its own. The agent's -p wins, and everything works as with a plain file.
+     */
+    @Test
+    void debianStyleConfigWithChrootUserDaemonAndPidfile() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/var/lib/haproxy")), "the haproxy package's chroot directory is missing");
+        Files.writeString(config, config(dir, "debian").replace("global\n", """
+                global
+                    chroot /var/lib/haproxy
+                    user haproxy
+                    group haproxy
+                    daemon
+                    pidfile %s/elsewhere.pid
+                """.formatted(dir)));
+        AgentResult start = agent.start(T);
+        assertEquals(OcfStatus.SUCCESS, start.status(), start.toString());
+        assertEquals("debian", get());
+        long master = master();
+        assertFalse(Files.exists(dir.resolve("elsewhere.pid")), "the agent's pid file is used, not the config's");
+        Files.writeString(config, Files.readString(config).replace("\"debian\"", "\"debian2\""));
+        AgentResult reload = agent.reload(T);
+        assertEquals(OcfStatus.SUCCESS, reload.status(), reload.toString());
+        assertEquals("debian2", get());
+        assertEquals(master, master());
+        assertEquals(OcfStatus.SUCCESS, agent.monitor(T).status());
+        assertEquals(OcfStatus.SUCCESS, agent.stop(T).status());
+        assertEquals(List.of(), instanceProcesses());
+    }
+
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
 
     private static void assertNoFailures(Path wrkLog) throws IOException {
