@@ -239,6 +239,21 @@ class HaproxyAgentIT {
         assertEquals(List.of(), instanceProcesses());
     }
 
+    /** Without a stats socket the monitor reaches the worker through the master CLI. */
+    @Test
+    void withoutAStatsSocketTheMonitorGoesThroughTheMasterCli() throws Exception {
+        Files.writeString(config, config(dir, "nosocket").replaceAll("(?m)^\\s*stats socket .*\n", ""));
+        assertFalse(Files.readString(config).contains("stats socket"));
+        assertEquals(OcfStatus.SUCCESS, agent.start(T).status());
+        AgentResult monitor = agent.monitor(T);
+        assertEquals(OcfStatus.SUCCESS, monitor.status(), monitor.toString());
+        assertEquals("master CLI " + dir.resolve("run/master.sock"), agent.details().json().get("source"));
+        assertTrue(agent.details().lines().stream().anyMatch(l -> l.startsWith("backend web: UP, 1/1 servers up")),
+                agent.details().lines().toString());
+        assertEquals(OcfStatus.SUCCESS, agent.stop(T).status());
+        assertEquals(List.of(), instanceProcesses());
+    }
+
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
 
     private static void assertNoFailures(Path wrkLog) throws IOException {
