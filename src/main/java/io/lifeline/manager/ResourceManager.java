@@ -1084,6 +1084,24 @@ public final class ResourceManager {
         return ms + "ms";
     }
 
+    /**
+     * Whether a daemon that is shutting down (after {@code standby all}) may leave now: no
+     * action is in flight and no group holds anything here, except groups that are blocked
+     * (their stop failed; nothing more will be tried) or everything when maintenance mode says
+     * resources are not to be touched.
+     */
+    public boolean settledForShutdown() {
+        if (maintenance) {
+            return true;
+        }
+        for (LocalGroup lg : groups.values()) {
+            if (lg.inFlight != null || lg.holds() && !lg.blocked()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A snapshot for {@code hactl status}, as this node sees the cluster. */
     public ManagerStatus status(Now time) {
         List<ManagerStatus.NodeStatus> nodes = new ArrayList<>();

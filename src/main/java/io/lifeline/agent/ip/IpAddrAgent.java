@@ -2,6 +2,7 @@ package io.lifeline.agent.ip;
 
 import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.OcfStatus;
+import io.lifeline.agent.Reannouncing;
 import io.lifeline.agent.ResourceAgent;
 import io.lifeline.net.AddressRequest;
 import io.lifeline.net.Addresses;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * partition heals the manager calls {@link #reannounce}, because the other side may have
  * redirected the neighbours meanwhile.
  */
-public final class IpAddrAgent implements ResourceAgent {
+public final class IpAddrAgent implements ResourceAgent, Reannouncing {
     private static final Logger log = LoggerFactory.getLogger(IpAddrAgent.class);
     /** Upper bound for one netlink exchange; the action's own timeout can make it shorter. */
     private static final Duration NETLINK_TIMEOUT = Duration.ofSeconds(5);
@@ -222,6 +223,7 @@ public final class IpAddrAgent implements ResourceAgent {
      * Announces the address again (a full burst) if this host holds it; the manager calls this
      * after a partition heals, since the other side's announcements may have redirected clients.
      */
+    @Override
     public AgentResult reannounce(Duration timeout) {
         try (RtNetlink nl = openNetlink(timeout)) {
             Optional<InterfaceAddress> existing = nl.findAddress(spec.address(),
