@@ -2,6 +2,7 @@ package io.lifeline.daemon;
 
 import io.lifeline.agent.AgentDetails;
 import io.lifeline.agent.AgentResult;
+import io.lifeline.agent.HandoverAware;
 import io.lifeline.agent.OcfStatus;
 import io.lifeline.agent.Reannouncing;
 import io.lifeline.agent.ResourceAgent;
@@ -85,6 +86,9 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private final Map<Long, CompletableFuture<ManagerAction.AnswerCommand>> pendingCommands = new HashMap<>();
     /** Cluster-events thread only: nodes heard on some link. */
     private final Set<String> alive = new LinkedHashSet<>();
+    /** Cluster-events thread only: nodes declared dead, and those of them that came back since. */
+    private final Set<String> declaredDead = new java.util.HashSet<>();
+    private final Set<String> rejoined = new java.util.HashSet<>();
     private final Map<String, AtomicLong> badReports = new ConcurrentHashMap<>();
     private long nextRequestId = 1;
     private boolean initdeadSent;
@@ -124,16 +128,33 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     /** Cluster events arrive here, in order, on the cluster's event thread. */
     @Override
     public void onEvent(ClusterEvent event) {
+        if (!(event instanceof ClusterEvent.NodeUp || event instanceof ClusterEvent.LinkUp
+                || event instanceof ClusterEvent.PartitionMerged)) {
+            // a merge comes in the same batch as the node-up events it explains; later ones are
+            // link-level only
+            rejoined.clear();
+        }
         if (event instanceof ClusterEvent.NodeUp u) {
-            if (alive.add(u.node().toLowerCase(Locale.ROOT))) {
+            String node = u.node().toLowerCase(Locale.ROOT);
+            if (declaredDead.remove(node)) {
+                rejoined.add(node);
+            }
+            if (alive.add(node)) {
                 submit(new ManagerInput.MembershipChanged(members(), false));
             }
         } else if (event instanceof ClusterEvent.NodeDead d) {
+            declaredDead.add(d.node().toLowerCase(Locale.ROOT));
             if (alive.remove(d.node().toLowerCase(Locale.ROOT))) {
                 submit(new ManagerInput.MembershipChanged(members(), false));
             }
-        } else if (event instanceof ClusterEvent.PartitionMerged) {
-            submit(new ManagerInput.MembershipChanged(members(), true));
+        } else if (event instanceof ClusterEvent.PartitionMerged m) {
+            // A merge on one link while the nodes still heard each other on another is no
+            // partition at node level: tell the manager only about merges that rejoin nodes.
+            boolean rejoins = m.subgroups().stream().flatMap(java.util.Set::stream)
+                    .map(n -> n.toLowerCase(Locale.ROOT)).anyMatch(rejoined::remove);
+            if (rejoins) {
+                submit(new ManagerInput.MembershipChanged(members(), true));
+            }
         } else if (event instanceof ClusterEvent.PeerPayload p) {
             try {
                 StateReport r = codec.decode(p.data(), p.node());
@@ -288,7 +309,9 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
 
     private void carryOut(ManagerAction a) {
         if (a instanceof ManagerAction.StartResource s) {
-            runAgent(s.opId(), s.group(), s.resource(), "start", s.timeout(), agent -> agent.start(s.timeout()));
+            runAgent(s.opId(), s.group(), s.resource(), "start", s.timeout(),
+                    agent -> s.handover() && agent instanceof HandoverAware h ? h.startAfterHandover(s.timeout())
+                            : agent.start(s.timeout()));
         } else if (a instanceof ManagerAction.StopResource s) {
             runAgent(s.opId(), s.group(), s.resource(), "stop", s.timeout(), agent -> agent.stop(s.timeout()));
         } else if (a instanceof ManagerAction.MonitorResource m) {
