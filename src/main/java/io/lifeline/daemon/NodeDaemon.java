@@ -140,6 +140,15 @@ public final class NodeDaemon {
             return EXIT_FAILED;
         }
         runtime.start();
+        PingMonitor pings = null;
+        if (!config.haCf().pingTargets().isEmpty()) {
+            Duration deadping = config.haCf().deadping() != null ? config.haCf().deadping() : config.haCf().deadtime();
+            pings = new PingMonitor(config.haCf().pingTargets(),
+                    PingMonitor.interval(config.haCf().keepalive(), deadping), deadping, runtime::onConnectivity,
+                    () -> System.nanoTime() / 1_000_000L);
+            pings.start();
+        }
+        PingMonitor pingMonitor = pings;
         try {
             control.start();
         } catch (IOException e) {
@@ -157,6 +166,9 @@ public final class NodeDaemon {
                         + " can, check this node's resources by hand", releaseWithin.toSeconds());
             }
             control.close();
+            if (pingMonitor != null) {
+                pingMonitor.close();
+            }
             runtime.close();
             cluster.close();
             marker.stoppedCleanly();

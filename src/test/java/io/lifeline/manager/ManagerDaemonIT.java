@@ -386,4 +386,43 @@ class ManagerDaemonIT {
         n2.call("cleanup", args());
         awaitOwner("n1", n1, n2);
     }
+
+    @Test
+    void aNodeThatLosesItsPingNodeGivesItsGroupToABetterConnectedPeer() throws Exception {
+        lab = Lab.create("m");
+        lab.addBridge("br0");
+        Path work = workDir("ping");
+        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
+        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
+        lab.addHost("gw").connect("br0", "eth0", "198.51.100.1/24"); // the router both nodes ping
+        List<DaemonNode> nodes = new ArrayList<>();
+        for (Lab.Host h : List.of(h1, h2)) {
+            DaemonNode n = new DaemonNode(h, h.name(), work);
+            n.configure(haCf("ping 198.51.100.1\ndeadping 1s\n"), SECRET, "n1 " + GROUP + "\n");
+            nodes.add(n.start());
+        }
+        DaemonNode n1 = nodes.get(0);
+        DaemonNode n2 = nodes.get(1);
+        awaitOwner("n1", n1, n2);
+        await("both reach the ping node").atMost(MOVE).pollInterval(Duration.ofMillis(200)).until(() -> {
+            JsonNode s = n2.status();
+            int sum = 0;
+            for (JsonNode n : s.path("nodes")) {
+                sum += n.path("ping_score").asInt();
+            }
+            return sum == 2;
+        });
+
+        // n1 can no longer reach the router (its echo requests are dropped); the cluster links are fine
+        h1.sh("nft add table inet llping && nft add chain inet llping out '{ type filter hook output priority 0; }'"
+                + " && nft add rule inet llping out ip daddr 198.51.100.1 drop");
+        awaitOwner("n2", n1, n2);
+        assertFalse(hasVip(h1));
+        assertTrue(n2.logText().contains("reaches fewer ping targets") || n1.logText().contains("reaches fewer ping targets"),
+                "the reason names the ping targets");
+
+        // connectivity back: auto_failback on brings the group home
+        h1.sh("nft delete table inet llping");
+        awaitOwner("n1", n1, n2);
+    }
 }
