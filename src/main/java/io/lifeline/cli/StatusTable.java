@@ -140,9 +140,9 @@ final class StatusTable {
             notes.forEach(n -> out.println("  " + n));
         }
         rows = new ArrayList<>();
-        rows.add(new String[] {"FAILCOUNT", "NODE", "GROUP", "RESOURCE", "COUNT"});
+        rows.add(new String[] {"FAILCOUNT ON", "GROUP", "RESOURCE", "COUNT"});
         for (JsonNode f : s.path("failcounts")) {
-            rows.add(new String[] {"", f.path("node").asText(), f.path("group").asText(), f.path("resource").asText(),
+            rows.add(new String[] {f.path("node").asText(), f.path("group").asText(), f.path("resource").asText(),
                     f.path("count").asInt() + "/" + f.path("threshold").asInt()
                             + (f.path("banned").asBoolean() ? " (banned until it expires or hactl cleanup)" : "")});
         }
