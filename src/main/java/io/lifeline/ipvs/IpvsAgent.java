@@ -1,9 +1,11 @@
 package io.lifeline.ipvs;
 
 import io.lifeline.agent.AgentDetails;
+import io.lifeline.agent.AgentHints;
 import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.OcfStatus;
 import io.lifeline.agent.ResourceAgent;
+import io.lifeline.agent.script.OcfMetaData;
 import io.lifeline.agent.script.ProcessRunner;
 import io.lifeline.config.Diagnostics;
 import io.lifeline.ipvs.check.CheckState;
@@ -338,6 +340,11 @@ final class IpvsAgent implements ResourceAgent {
     public AgentResult validate(Duration timeout) {
         Loaded l = load();
         return l.failure != null ? l.failure : AgentResult.ok(configFile + " is valid");
+    }
+
+    @Override
+    public AgentHints hints() {
+        return OcfMetaData.parse(metaData()).hints();
     }
 
     @Override
