@@ -32,6 +32,8 @@ final class CheckLoop {
     private final Consumer<CheckLoop> onHealthChange;
     private final CountDownLatch firstResult;
     private volatile boolean cancelled;
+    /** Only the checker thread touches it: attempts of one loop never overlap. */
+    private boolean firstRecorded;
 
     /**
      * @param owner          log prefix: the resource word and the real server
@@ -108,7 +110,10 @@ final class CheckLoop {
         } else {
             log.debug("{}: {}: {}", owner, check.describe(), result.detail());
         }
-        firstResult.countDown();
+        if (!firstRecorded) {
+            firstRecorded = true;
+            firstResult.countDown(); // once per loop: start waits for every checker's first answer
+        }
         if (step.changed()) {
             onHealthChange.accept(this);
         }

@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * MISC_CHECK: {@code misc_path} run by {@code /bin/sh -c} through the shared
  * {@link ProcessRunner} (clean environment, process-group kill on timeout). As in keepalived,
- * exit 0 is healthy, exit 1 is a failure, and 2-255 count as healthy (keepalived uses them for
- * {@code misc_dynamic} weights, which Lifeline does not support).
+ * exit 0 is healthy and any other exit a failure; with {@code misc_dynamic}, exits 2-255 are
+ * healthy too (keepalived turns them into weights, which Lifeline does not).
  */
 public final class MiscScriptCheck implements HealthCheck {
 
@@ -37,11 +37,12 @@ public final class MiscScriptCheck implements HealthCheck {
         if (!r.exited()) {
             return CheckResult.fail(r.error());
         }
-        if (r.exitCode() == 1) {
-            String why = lastLine(r.stderr().isBlank() ? r.stdout() : r.stderr());
-            return CheckResult.fail("exit 1" + (why.isEmpty() ? "" : ": " + why));
+        int code = r.exitCode();
+        if (code == 0 || (spec.dynamic() && code >= 2)) {
+            return CheckResult.pass("exit " + code);
         }
-        return CheckResult.pass("exit " + r.exitCode());
+        String why = lastLine(r.stderr().isBlank() ? r.stdout() : r.stderr());
+        return CheckResult.fail("exit " + code + (why.isEmpty() ? "" : ": " + why));
     }
 
     private static String lastLine(String text) {

@@ -39,10 +39,11 @@ public sealed interface CheckSpec {
     }
 
     /**
-     * MISC_CHECK: a command run by {@code /bin/sh -c}; exit 0 (or 2-255, as keepalived) is
-     * healthy, 1 or a timeout is a failure.
+     * MISC_CHECK: a command run by {@code /bin/sh -c}; exit 0 is healthy, any other exit or a
+     * timeout is a failure, except that with {@code misc_dynamic} exits 2-255 count as healthy
+     * too (keepalived then derives a weight from them, which Lifeline does not).
      */
-    record Misc(String command, Duration timeout, CheckTiming timing, int line) implements CheckSpec {
+    record Misc(String command, Duration timeout, boolean dynamic, CheckTiming timing, int line) implements CheckSpec {
         @Override
         public String kind() {
             return "MISC_CHECK";

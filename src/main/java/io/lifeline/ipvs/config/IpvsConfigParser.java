@@ -367,6 +367,7 @@ public final class IpvsConfigParser {
         InetAddress bindTo = null;
         String miscPath = null;
         Duration miscTimeout = null;
+        boolean dynamic = false;
         List<Statement> urls = new ArrayList<>();
         for (Statement c : s.block()) {
             if (inheritable(c, inherited)) {
@@ -387,8 +388,11 @@ public final class IpvsConfigParser {
                         }
                     }
                     case "misc_timeout" -> miscTimeout = timer(c, true).orElse(miscTimeout);
-                    case "misc_dynamic" -> warning(c, "misc_dynamic is not supported: exit codes 2-255 count as"
-                            + " healthy without changing the weight");
+                    case "misc_dynamic" -> {
+                        dynamic = true;
+                        warning(c, "misc_dynamic weights are not supported: exit codes 2-255 count as healthy"
+                                + " without changing the weight");
+                    }
                     case "user" -> warning(c, "user is not supported: the check runs as the daemon's user");
                     default -> warning(c, "unknown or unsupported keyword '" + k + "' in MISC_CHECK, ignored");
                 }
@@ -423,7 +427,7 @@ public final class IpvsConfigParser {
                 return null;
             }
             Duration timeout = miscTimeout != null ? miscTimeout : delayLoop;
-            return new CheckSpec.Misc(miscPath, timeout, new CheckTiming(timeout, retry, beforeRetry, delayLoop), s.line());
+            return new CheckSpec.Misc(miscPath, timeout, dynamic, new CheckTiming(timeout, retry, beforeRetry, delayLoop), s.line());
         }
         Endpoint target = new Endpoint(connectIp != null ? connectIp : real.address(),
                 connectPort != null ? connectPort : real.port());

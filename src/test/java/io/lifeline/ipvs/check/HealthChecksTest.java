@@ -122,17 +122,19 @@ class HealthChecksTest {
         ProcessRunner runner = new ProcessRunner();
         assertEquals(CheckResult.pass("exit 0"), misc(runner, "exit 0").run());
         assertEquals(CheckResult.fail("exit 1: backend gone"), misc(runner, "echo backend gone >&2; exit 1").run());
-        assertEquals(CheckResult.pass("exit 7"), misc(runner, "exit 7").run(), "2-255 count as healthy, as in keepalived");
-        CheckResult slow = new MiscScriptCheck(new CheckSpec.Misc("sleep 5", Duration.ofMillis(300), TIMING, 1), runner,
+        assertEquals(CheckResult.fail("exit 7"), misc(runner, "exit 7").run(), "curl's 'cannot connect' is a failure");
+        assertEquals(CheckResult.pass("exit 7"), new MiscScriptCheck(new CheckSpec.Misc("exit 7", Duration.ofSeconds(5), true,
+                TIMING, 1), runner, "test").run(), "with misc_dynamic, 2-255 count as healthy, as in keepalived");
+        CheckResult slow = new MiscScriptCheck(new CheckSpec.Misc("sleep 5", Duration.ofMillis(300), false, TIMING, 1), runner,
                 "test").run();
         assertFalse(slow.passed());
         assertTrue(slow.detail().startsWith("timed out after"), slow.detail());
         CheckResult missing = misc(runner, "/nonexistent/check-script").run();
-        assertEquals(CheckResult.pass("exit 127"), missing,
-                "keepalived treats exit 127 like any code above 1; the parser cannot know the script is missing");
+        assertFalse(missing.passed());
+        assertTrue(missing.detail().startsWith("exit 127: "), missing.detail());
     }
 
     private static MiscScriptCheck misc(ProcessRunner runner, String command) {
-        return new MiscScriptCheck(new CheckSpec.Misc(command, Duration.ofSeconds(5), TIMING, 1), runner, "test");
+        return new MiscScriptCheck(new CheckSpec.Misc(command, Duration.ofSeconds(5), false, TIMING, 1), runner, "test");
     }
 }

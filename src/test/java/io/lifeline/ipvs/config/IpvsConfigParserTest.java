@@ -308,7 +308,7 @@ class IpvsConfigParserTest {
         assertProblem(ConfigProblem.Severity.WARNING, 12, "notify_up is not supported");
         assertProblem(ConfigProblem.Severity.WARNING, 13, "SSL_GET is not supported: this real server is not checked by it");
         assertProblem(ConfigProblem.Severity.WARNING, 18, "digest is not supported");
-        assertProblem(ConfigProblem.Severity.WARNING, 23, "misc_dynamic is not supported");
+        assertProblem(ConfigProblem.Severity.WARNING, 23, "misc_dynamic weights are not supported");
         assertFalse(d.hasErrors());
         assertEquals(2, c.virtualServers().get(0).realServers().get(0).checks().size());
     }
