@@ -119,11 +119,23 @@ class IpvsVmIT {
 
     @Test
     void theAgentDrivesARealIpvsKernel() throws Exception {
+        Path work = Files.createTempDirectory("ll-iv-");
+        try {
+            runScenario(work);
+        } finally {
+            // in the VM the scenario's writes went to a throw-away overlay; natively, scenario.sh
+            // has already ended its nginx processes and namespaces
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private void runScenario(Path work) throws Exception {
         Path home = Path.of(System.getProperty("lifeline.home", System.getProperty("user.dir")));
         Path jar = Path.of(System.getProperty("lifeline.jar", ""));
         assertTrue(Files.isRegularFile(jar), "system property lifeline.jar must name the shaded jar (mvn verify): " + jar);
         Path vmDir = home.resolve("src/test/ipvs-vm");
-        Path work = Files.createTempDirectory("ll-iv-");
         Files.writeString(work.resolve("ipvs.conf"), CONFIG);
         String classpath = String.join(":", codeSource(IpvsVmScenario.class), codeSource(org.awaitility.Awaitility.class),
                 codeSource(org.hamcrest.Matcher.class));
