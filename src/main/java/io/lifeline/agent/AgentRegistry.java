@@ -165,7 +165,7 @@ public final class AgentRegistry {
             for (ResourceSpec spec : group.resources()) {
                 BuiltinAgentFactory factory = builtins.get(spec.name());
                 if (factory != null && agents.containsKey(spec.word()) && checkedWords.add(spec.word())) {
-                    factory.checkReferencedFiles(spec, diagnostics);
+                    factory.checkReferencedFiles(haresources.file(), spec, diagnostics);
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.lifeline.agent;
 
 import io.lifeline.config.Diagnostics;
 import io.lifeline.config.ResourceSpec;
+import java.nio.file.Path;
 import java.util.Set;
 
 /**
@@ -22,5 +23,15 @@ public interface BuiltinAgentFactory {
      * words {@link #create} accepted. Must not touch the running system.
      */
     default void checkReferencedFiles(ResourceSpec spec, Diagnostics diagnostics) {
+    }
+
+    /**
+     * Like {@link #checkReferencedFiles(ResourceSpec, Diagnostics)}, knowing the haresources
+     * file the word came from, so that a problem with the word itself (a referenced file that
+     * does not exist, say) can be reported at the haresources line. This is what the registry
+     * calls; by default it delegates to the two-argument form.
+     */
+    default void checkReferencedFiles(Path haresources, ResourceSpec spec, Diagnostics diagnostics) {
+        checkReferencedFiles(spec, diagnostics);
     }
 }

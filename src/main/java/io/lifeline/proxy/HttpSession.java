@@ -656,9 +656,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         }
         failed.counters.wretr.increment();
         be.counters.wretr.increment();
-        boolean redispatch = be.config.redispatchInterval() != 0
-                && (be.redispatchOnRetry(retries) || !failed.isUsable());
-        if (redispatch) {
+        if (redispatchAllowed(failed)) {
             failed.counters.wredis.increment();
             be.counters.wredis.increment();
             cookieServer = null; // redispatch breaks persistence
@@ -672,10 +670,33 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         }
     }
 
+    /**
+     * Whether a retry after a failed connection goes to another server. With {@code option
+     * redispatch}: on the retries its interval names, and whenever the server is DOWN (HAProxy's
+     * rule). Without it HAProxy keeps retrying the same server even once it is DOWN and answers
+     * 503 when the retries are spent; here a request leaves a DOWN server unless a persistence
+     * cookie binds it to that server, since nothing else ties a request to the server it was
+     * first sent to, and a new request would go elsewhere anyway.
+     */
+    private boolean redispatchAllowed(ServerRuntime failed) {
+        boolean option = be.config.redispatchInterval() != 0;
+        if (option && be.redispatchOnRetry(retries)) {
+            return true;
+        }
+        return !failed.isUsable() && (option || cookieServer != failed);
+    }
+
     private void retryNow() {
         wait = WAIT_NONE;
         ServerRuntime s = retryServer;
         retryServer = null;
+        if (!s.isUsable() && redispatchAllowed(s)) {
+            // went DOWN while this request waited to retry it
+            s.counters.wredis.increment();
+            be.counters.wredis.increment();
+            assignServer(s, true);
+            return;
+        }
         if (!s.tryAcquire()) {
             enqueue();
             return;

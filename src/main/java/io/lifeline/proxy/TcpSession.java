@@ -206,7 +206,10 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
         }
         failed.counters.wretr.increment();
         be.counters.wretr.increment();
-        if (be.config.redispatchInterval() != 0 && (be.redispatchOnRetry(retries) || !failed.isUsable())) {
+        // As in HTTP mode: another server on the retries option redispatch names, and whenever
+        // the server is DOWN, with or without the option (a TCP connection has no persistence
+        // that would be kept by retrying a DOWN server; HAProxy without the option retries it)
+        if (!failed.isUsable() || (be.config.redispatchInterval() != 0 && be.redispatchOnRetry(retries))) {
             failed.counters.wredis.increment();
             be.counters.wredis.increment();
             assignServer(failed, true);
@@ -318,6 +321,14 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
         if (retryServer != null && now >= retryAt) {
             ServerRuntime s = retryServer;
             retryServer = null;
+            if (!s.isUsable()) {
+                // went DOWN while this connection waited to retry it
+                s.counters.wredis.increment();
+                be.counters.wredis.increment();
+                assignServer(s, true);
+                pump();
+                return;
+            }
             if (s.tryAcquire()) {
                 srv = s;
                 slotHeld = true;

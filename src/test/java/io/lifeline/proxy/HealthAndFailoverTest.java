@@ -189,4 +189,69 @@ class HealthAndFailoverTest {
             assertEquals(3L, row.get("wredis"), "every other request was redispatched once");
         }
     }
+
+    /**
+     * Without option redispatch a request whose server went DOWN is still served by another one
+     * (HAProxy would retry the dead server and answer 503).
+     */
+    @Test
+    void withoutRedispatchARequestLeavesAServerThatWentDown() throws Exception {
+        TestBackend dead = new TestBackend("dead");
+        String deadAddress = dead.address();
+        dead.close();
+        try (TestBackend b = new TestBackend("b");
+             ProxyHarness p = new ProxyHarness("""
+                     defaults
+                         mode http
+                         timeout connect 1s
+                         timeout client 5s
+                         timeout server 5s
+                         retries 2
+                     frontend web
+                         bind 127.0.0.1:0
+                         default_backend app
+                     backend app
+                         server dead %s check inter 30s fall 1
+                         server b %s check inter 30s
+                     """.formatted(deadAddress, b.address()));
+             RawHttp c = new RawHttp(p.address("web"))) {
+            for (int i = 0; i < 4; i++) {
+                c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertEquals("b", c.read().text());
+            }
+            assertTrue(status(p, "dead").startsWith("DOWN"), status(p, "dead"));
+            Map<String, Object> row = p.proxy.statsRows().stream().filter(r -> r.get("svname").equals("dead"))
+                    .findFirst().orElseThrow();
+            assertEquals(1L, row.get("wredis"), "the one request sent to it before it was known DOWN moved to b");
+        }
+    }
+
+    /** A persistence cookie keeps HAProxy's rule: without redispatch, retries stay on its server, then 503. */
+    @Test
+    void withoutRedispatchACookieKeepsTheRequestOnItsServer() throws Exception {
+        TestBackend dead = new TestBackend("dead");
+        String deadAddress = dead.address();
+        dead.close();
+        try (TestBackend b = new TestBackend("b");
+             ProxyHarness p = new ProxyHarness("""
+                     defaults
+                         mode http
+                         timeout connect 1s
+                         timeout client 10s
+                         timeout server 10s
+                         retries 1
+                     frontend web
+                         bind 127.0.0.1:0
+                         default_backend app
+                     backend app
+                         cookie SRV insert indirect nocache
+                         server dead %s check inter 30s fall 3 cookie sd
+                         server b %s check inter 30s cookie sb
+                     """.formatted(deadAddress, b.address()));
+             RawHttp c = new RawHttp(p.address("web"))) {
+            c.send("GET / HTTP/1.1\r\nHost: x\r\nCookie: SRV=sd\r\n\r\n");
+            assertEquals(503, c.read().status());
+            assertEquals(0, b.requests.get());
+        }
+    }
 }

@@ -105,9 +105,11 @@ public final class ProxyKeywords {
                         }
                     }),
             kw("option redispatch", DBL, "[no] option redispatch [INTERVAL]",
-                    "Allows a retry to go to another server, breaking cookie persistence when the "
-                            + "persistent server is down. INTERVAL as in HAProxy: P>0 redispatches on every P-th "
-                            + "retry, N<0 on the N-th retry before the last; default -1 (the last retry).",
+                    "Allows a retry to go to another server while the failed one is still UP, and breaks "
+                            + "cookie persistence when the persistent server is down. INTERVAL as in HAProxy: P>0 "
+                            + "redispatches on every P-th retry, N<0 on the N-th retry before the last; default -1 "
+                            + "(the last retry). Without it, a retry still leaves a server that has gone DOWN, "
+                            + "unless a persistence cookie binds the request to it.",
                     (c, a) -> {
                         if (a.isEmpty()) {
                             c.settings.redispatchInterval = -1;
