@@ -86,6 +86,19 @@ public final class AgentRegistry {
         return new AgentRegistry(factories, AgentSearchPath.detect(), new ProcessRunner());
     }
 
+    /**
+     * {@link #standard()} for a daemon or check reading {@code configDir}: Heartbeat scripts are
+     * looked up in that directory's {@code resource.d}, as Heartbeat does under /etc/ha.d.
+     */
+    public static AgentRegistry forConfig(Path configDir) {
+        List<BuiltinAgentFactory> factories = new ArrayList<>();
+        java.util.ServiceLoader.load(BuiltinAgentFactory.class).forEach(factories::add);
+        AgentSearchPath p = AgentSearchPath.detect();
+        p = new AgentSearchPath(p.resourceAgentDirs(), configDir.resolve("resource.d"), p.ocfRoot(), p.initDir(),
+                p.systemctl());
+        return new AgentRegistry(factories, p, new ProcessRunner());
+    }
+
     public AgentSearchPath searchPath() {
         return path;
     }

@@ -1,6 +1,7 @@
 package io.lifeline.cli;
 
 import io.lifeline.agent.AgentRegistry;
+import io.lifeline.manager.ManagerDirectives;
 import io.lifeline.config.ClusterConfig;
 import io.lifeline.config.ConfigLoader;
 import io.lifeline.config.ConfigProblem;
@@ -36,7 +37,10 @@ public final class CheckConfigCommand implements Callable<Integer> {
         ConfigLoader.Result result = loaded;
         // Resource words are checked here rather than in ConfigLoader: resolving them needs the
         // agent registry (and runs OCF meta-data), which the config package must not depend on.
-        loaded.config().ifPresent(c -> AgentRegistry.standard().check(c.haresources(), loaded.diagnostics()));
+        loaded.config().ifPresent(c -> {
+            AgentRegistry.forConfig(configDir).check(c.haresources(), loaded.diagnostics());
+            ManagerDirectives.parse(c.haCf(), c.haresources(), loaded.diagnostics());
+        });
         if (result.diagnostics().hasErrors()) {
             result = new ConfigLoader.Result(result.diagnostics(), java.util.Optional.empty());
         }

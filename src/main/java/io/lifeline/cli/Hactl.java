@@ -17,6 +17,13 @@ import picocli.CommandLine.Command;
                 KeygenCommand.class,
                 DaemonCommand.class,
                 StatusCommand.class,
+                EventsCommand.class,
+                OperatorCommands.Takeover.class,
+                OperatorCommands.Standby.class,
+                OperatorCommands.Online.class,
+                OperatorCommands.Failover.class,
+                OperatorCommands.Cleanup.class,
+                OperatorCommands.Maintenance.class,
                 VipCommand.class,
                 io.lifeline.proxy.ProxyCommand.class,
         })

@@ -24,6 +24,7 @@ final class StatusTable {
                     duration(s.path("last_stall").path("ms_ago").asLong()));
         }
         out.println();
+        printGroups(s, out);
 
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NODE", "STATE", "SINCE", "LINK", "LINK STATE", "LAST HEARD"});
@@ -79,6 +80,77 @@ final class StatusTable {
             out.println("auth drops (packets refused by authkeys checks):");
             table(rows, out);
         }
+    }
+
+    /** Where every group runs and why, first: it is what the admin came to see. */
+    private static void printGroups(JsonNode s, PrintWriter out) {
+        JsonNode m = s.path("manager");
+        if (m.isMissingNode()) {
+            return;
+        }
+        if (m.path("maintenance").asBoolean()) {
+            out.println("MAINTENANCE MODE: resources are neither started, stopped nor monitored (hactl maintenance off)");
+        }
+        if (m.path("stalled").asBoolean()) {
+            out.println("STALLED: this node was frozen past the stall threshold and released its groups; rejoining");
+        }
+        if (!m.path("quorate").asBoolean(true)) {
+            out.println("NO QUORUM: this partition has no majority of the nodes");
+        }
+        if (!m.path("startup_complete").asBoolean(true)) {
+            out.println("starting up: probing resources and waiting for the other nodes or initdead");
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"GROUP", "PHASE", "RUNS ON", "TARGET", "RESOURCE", "STATE", "LAST MONITOR"});
+        List<String> notes = new ArrayList<>();
+        for (JsonNode g : s.path("groups")) {
+            List<String> owners = new ArrayList<>();
+            g.path("owners").forEach(o -> owners.add(o.asText()));
+            String target = g.path("target").isNull() ? "-" : g.path("target").asText();
+            boolean first = true;
+            for (JsonNode r : g.path("resources")) {
+                String monitor = r.path("last_monitor").isNull() ? "-" : r.path("last_monitor").asText().replace('_', ' ');
+                if (!r.path("last_monitor_message").isNull() && !r.path("last_monitor_message").asText().isEmpty()
+                        && !"success".equals(r.path("last_monitor").asText())) {
+                    monitor += ": " + r.path("last_monitor_message").asText();
+                }
+                rows.add(first
+                        ? new String[] {g.path("name").asText(), g.path("phase").asText(),
+                                owners.isEmpty() ? "-" : String.join(",", owners), target,
+                                r.path("resource").asText(), r.path("state").asText(), monitor}
+                        : new String[] {"", "", "", "", r.path("resource").asText(), r.path("state").asText(), monitor});
+                first = false;
+                for (JsonNode line : r.path("detail_lines")) {
+                    rows.add(new String[] {"", "", "", "", "  " + line.asText(), "", ""});
+                }
+            }
+            String why = g.path("reason").asText("");
+            if (!g.path("blocked_reason").isNull()) {
+                notes.add(g.path("name").asText() + ": BLOCKED: " + g.path("blocked_reason").asText()
+                        + " (fix it, then hactl cleanup " + g.path("name").asText() + ")");
+            } else if (!why.isEmpty()) {
+                notes.add(g.path("name").asText() + ": " + why
+                        + (g.path("pinned_to").isNull() ? "" : " (pinned to " + g.path("pinned_to").asText() + ")"));
+            }
+        }
+        if (rows.size() == 1) {
+            out.println("groups: none (haresources is empty)");
+        } else {
+            table(rows, out);
+            notes.forEach(n -> out.println("  " + n));
+        }
+        rows = new ArrayList<>();
+        rows.add(new String[] {"FAILCOUNT ON", "GROUP", "RESOURCE", "COUNT"});
+        for (JsonNode f : s.path("failcounts")) {
+            rows.add(new String[] {f.path("node").asText(), f.path("group").asText(), f.path("resource").asText(),
+                    f.path("count").asInt() + "/" + f.path("threshold").asInt()
+                            + (f.path("banned").asBoolean() ? " (banned until it expires or hactl cleanup)" : "")});
+        }
+        if (rows.size() > 1) {
+            out.println();
+            table(rows, out);
+        }
+        out.println();
     }
 
     private static void table(List<String[]> rows, PrintWriter out) {

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ public final class Cluster implements AutoCloseable {
     private final List<LinkSpec> specs;
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<LongConsumer> stallListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService membershipThread = Executors.newSingleThreadScheduledExecutor(
             r -> daemonThread(r, "lifeline-membership"));
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
@@ -80,6 +82,21 @@ public final class Cluster implements AutoCloseable {
 
     public void addListener(ClusterListener listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Called on the watchdog thread, at once, with the length of every stall (this JVM not
+     * running for 250 ms or more), ahead of the events queued meanwhile. Must not block.
+     */
+    public void addStallListener(LongConsumer listener) {
+        stallListeners.add(listener);
+    }
+
+    /** Sends {@code payload} to every peer on every link; peers receive it as {@link ClusterEvent.PeerPayload}. */
+    public void broadcast(byte[] payload) {
+        for (Link l : links) {
+            l.broadcast(payload);
+        }
     }
 
     public String localNode() {
@@ -119,6 +136,13 @@ public final class Cluster implements AutoCloseable {
                     tracker.leaveAnnounced(node);
                 });
             }
+
+            @Override
+            public void payload(Link link, String node, byte[] data) {
+                // through the membership thread, so a payload is never delivered before the view
+                // change that made its sender a member
+                submit(() -> publish(List.of(new ClusterEvent.PeerPayload(node, link.name(), data, clock.millis()))));
+            }
         };
         try {
             for (LinkSpec spec : specs) {
@@ -133,11 +157,18 @@ public final class Cluster implements AutoCloseable {
         long period = Math.max(100, Math.min(timers.warntime().toMillis() / 4, 500));
         membershipThread.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
         watchdog = new StallWatchdog(250, timers.deadtime().toMillis() / 2,
-                gap -> submit(() -> {
+                gap -> {
+                    // Stall listeners first and directly: the manager must learn of the stall before
+                    // anything that queued up behind it (views, reports) reaches it.
+                    for (LongConsumer l : stallListeners) {
+                        l.accept(gap);
+                    }
+                    submit(() -> {
                     lastStall = gap;
                     lastStallAt = clock.millis();
                     publish(List.of(new ClusterEvent.LocalStall(gap, lastStallAt)));
-                })).start();
+                    });
+                }).start();
     }
 
     private Link openLink(LinkSpec spec, Set<InetAddress> vips, Link.Sink sink) throws ClusterStartException {

@@ -60,4 +60,11 @@ public sealed interface ClusterEvent {
      */
     record LocalStall(long gapMillis, long timeMillis) implements ClusterEvent {
     }
+
+    /**
+     * A payload a peer sent with {@link Cluster#broadcast} (already authenticated by the link).
+     * The same payload usually arrives once per link; the receiver de-duplicates.
+     */
+    record PeerPayload(String node, String link, byte[] data, long timeMillis) implements ClusterEvent {
+    }
 }

@@ -11,13 +11,29 @@ enum ClusterMessage {
     /** "I am shutting down cleanly": peers then report a leave, not a failure. */
     GOODBYE((byte) 1),
     /** Reply to GOODBYE, so the leaving node knows its notice arrived before it leaves the group. */
-    GOODBYE_ACK((byte) 2);
+    GOODBYE_ACK((byte) 2),
+    /**
+     * An opaque payload for the layer above (the resource manager's state reports); the body
+     * follows the type byte. Sent on every link; the receiver de-duplicates.
+     */
+    PAYLOAD((byte) 3);
+
+    /** Bytes before a message's body. */
+    static final int HEADER_LENGTH = 5;
 
     private static final byte[] MAGIC = {'L', 'L', 'C', '1'};
     private final byte code;
 
     ClusterMessage(byte code) {
         this.code = code;
+    }
+
+    /** This type's header followed by {@code body}. */
+    byte[] encode(byte[] body) {
+        byte[] b = Arrays.copyOf(MAGIC, HEADER_LENGTH + body.length);
+        b[MAGIC.length] = code;
+        System.arraycopy(body, 0, b, HEADER_LENGTH, body.length);
+        return b;
     }
 
     byte[] encode() {

@@ -37,6 +37,8 @@ final class Link implements Receiver {
         void view(Link link, Set<String> members, List<Set<String>> subgroups);
 
         void goodbye(Link link, String node);
+
+        void payload(Link link, String node, byte[] data);
     }
 
     private final LinkSpec spec;
@@ -55,6 +57,8 @@ final class Link implements Receiver {
     private volatile JChannel channel;
     private volatile View lastView;
     private volatile CountDownLatch pendingGoodbyeAcks;
+    /** Peers whose GOODBYE_ACK was counted: a duplicate ack must not stand in for a missing one. */
+    private final Set<Address> goodbyeAckedBy = ConcurrentHashMap.newKeySet();
 
     Link(LinkSpec spec, String clusterName, InetAddress bindAddress, InetAddress broadcastAddress, String localNode,
          NodeNames names, Sink sink, Clock clock) {
@@ -106,6 +110,12 @@ final class Link implements Receiver {
         if (!(msg instanceof BytesMessage bm)) {
             return;
         }
+        JChannel ch = channel;
+        if (ch != null && msg.getSrc() != null && msg.getSrc().equals(ch.getAddress())) {
+            // Our own multicast, looped back: acknowledging our own GOODBYE would open the
+            // latch before any peer had seen it, and peers would then report a failure.
+            return;
+        }
         ClusterMessage.decode(bm.getArray(), bm.getOffset(), bm.getLength()).ifPresentOrElse(m -> {
             if (m == ClusterMessage.GOODBYE) {
                 String node = names.canonical(NameCache.get(msg.getSrc()));
@@ -114,9 +124,16 @@ final class Link implements Receiver {
                 }
                 sendQuietly(new BytesMessage(msg.getSrc(), ClusterMessage.GOODBYE_ACK.encode())
                         .setFlag(Message.Flag.OOB, Message.Flag.DONT_BUNDLE));
+            } else if (m == ClusterMessage.PAYLOAD) {
+                String node = names.canonical(NameCache.get(msg.getSrc()));
+                if (node != null) {
+                    int off = bm.getOffset() + ClusterMessage.HEADER_LENGTH;
+                    sink.payload(this, node, java.util.Arrays.copyOfRange(bm.getArray(), off,
+                            bm.getOffset() + bm.getLength()));
+                }
             } else if (m == ClusterMessage.GOODBYE_ACK) {
                 CountDownLatch acks = pendingGoodbyeAcks;
-                if (acks != null) {
+                if (acks != null && goodbyeAckedBy.add(msg.getSrc())) {
                     acks.countDown();
                 }
             }
@@ -161,9 +178,15 @@ final class Link implements Receiver {
             return new CountDownLatch(0);
         }
         CountDownLatch acks = new CountDownLatch(Math.max(0, v.size() - 1));
+        goodbyeAckedBy.clear();
         pendingGoodbyeAcks = acks;
         sendQuietly(new BytesMessage(null, ClusterMessage.GOODBYE.encode()).setFlag(Message.Flag.DONT_BUNDLE));
         return acks;
+    }
+
+    /** Sends a payload to every peer on this link (reliable, ordered per sender, like all JGroups multicasts). */
+    void broadcast(byte[] body) {
+        sendQuietly(new BytesMessage(null, ClusterMessage.PAYLOAD.encode(body)).setFlag(Message.Flag.DONT_BUNDLE));
     }
 
     private void sendQuietly(Message m) {

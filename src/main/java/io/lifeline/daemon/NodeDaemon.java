@@ -1,5 +1,9 @@
 package io.lifeline.daemon;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lifeline.agent.AgentRegistry;
+import io.lifeline.agent.ResourceAgent;
+import io.lifeline.agent.script.ProcessRunner;
 import io.lifeline.cli.Version;
 import io.lifeline.cluster.Cluster;
 import io.lifeline.cluster.ClusterStartException;
@@ -7,13 +11,24 @@ import io.lifeline.config.ClusterConfig;
 import io.lifeline.config.ConfigException;
 import io.lifeline.config.ConfigLoader;
 import io.lifeline.config.ConfigProblem;
+import io.lifeline.config.Diagnostics;
+import io.lifeline.config.ResourceGroup;
+import io.lifeline.config.ResourceSpec;
 import io.lifeline.control.ControlException;
 import io.lifeline.control.ControlServer;
+import io.lifeline.control.ManagerStatusJson;
 import io.lifeline.control.StatusReport;
+import io.lifeline.manager.ManagerConfig;
+import io.lifeline.manager.ManagerDirectives;
+import io.lifeline.manager.ManagerSettings;
+import io.lifeline.manager.ResourceManager;
+import io.lifeline.manager.notify.NotifyExecutor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -79,21 +94,43 @@ public final class NodeDaemon {
             err.println("hactl daemon: cannot use state directory " + options.stateDir() + ": " + e.getMessage());
             return EXIT_FAILED;
         }
+        Diagnostics diagnostics = new Diagnostics();
+        ManagerSettings settings = ManagerDirectives.parse(config.haCf(), config.haresources(), diagnostics);
+        Map<String, ResourceAgent> agents = AgentRegistry.forConfig(options.configDir()).resolveAll(config.haresources(), diagnostics);
+        diagnostics.warnings().forEach(w -> LOG.warn("{}", w));
+        if (diagnostics.hasErrors()) {
+            err.println("hactl daemon: configuration in " + options.configDir() + " is not usable:");
+            diagnostics.errors().forEach(p -> err.println("  " + p));
+            diagnostics.errors().forEach(p -> LOG.error("{}", p));
+            return EXIT_NOT_CONFIGURED;
+        }
         if (config.haCf().realtime()) {
             Realtime.apply(config.haCf().rtprio());
         }
 
         Cluster cluster = new Cluster(config, node, Clock.systemUTC());
+        ManagerConfig managerConfig = ManagerConfig.from(config.haCf(), config.haresources(), cluster.localNode(),
+                settings);
+        ResourceManager manager = new ResourceManager(managerConfig, newIncarnation());
+        ManagerRuntime runtime = new ManagerRuntime(manager, config.haCf().nodes(), agents, cluster::broadcast,
+                new NotifyExecutor(settings.notifyHooks()), new ProcessRunner(),
+                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(), config.haCf().initdead());
+        cluster.addListener(runtime);
+        cluster.addStallListener(runtime::onStall);
+
         ControlServer control = new ControlServer(options.socket());
         StatusReport.DaemonInfo info = new StatusReport.DaemonInfo(Version.current(), ProcessHandle.current().pid(),
                 marker.previousShutdown());
         control.register("status", args -> {
             try {
-                return StatusReport.build(cluster.status(), info);
+                ObjectNode status = StatusReport.build(cluster.status(), info);
+                ManagerStatusJson.addTo(status, runtime.status(), runtime.agentDetails());
+                return status;
             } catch (TimeoutException e) {
-                throw new ControlException("busy", "the cluster layer did not answer in time");
+                throw new ControlException("busy", "the daemon did not answer in time");
             }
         });
+        new OperatorHandlers(runtime).registerOn(control);
         try {
             cluster.start();
         } catch (ClusterStartException e) {
@@ -102,17 +139,37 @@ public final class NodeDaemon {
             cluster.close();
             return EXIT_FAILED;
         }
+        runtime.start();
+        PingMonitor pings = null;
+        if (!config.haCf().pingTargets().isEmpty()) {
+            Duration deadping = config.haCf().deadping() != null ? config.haCf().deadping() : config.haCf().deadtime();
+            pings = new PingMonitor(config.haCf().pingTargets(),
+                    PingMonitor.interval(config.haCf().keepalive(), deadping), deadping, runtime::onConnectivity,
+                    () -> System.nanoTime() / 1_000_000L);
+            pings.start();
+        }
+        PingMonitor pingMonitor = pings;
         try {
             control.start();
         } catch (IOException e) {
             LOG.error("cannot open the control socket {}: {}", options.socket(), e.getMessage());
             err.println("hactl daemon: cannot open the control socket " + options.socket() + ": " + e.getMessage());
+            runtime.close();
             cluster.close();
             return EXIT_FAILED;
         }
+        Duration releaseWithin = releaseTime(managerConfig);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping (signal received)");
+            LOG.info("stopping (signal received): releasing every group (at most {} s)", releaseWithin.toSeconds());
+            if (!runtime.releaseEverything(releaseWithin)) {
+                LOG.error("not every group was released within {} s; leaving anyway: peers will take over what they"
+                        + " can, check this node's resources by hand", releaseWithin.toSeconds());
+            }
             control.close();
+            if (pingMonitor != null) {
+                pingMonitor.close();
+            }
+            runtime.close();
             cluster.close();
             marker.stoppedCleanly();
             LOG.info("stopped");
@@ -125,5 +182,28 @@ public final class NodeDaemon {
             Thread.currentThread().interrupt();
         }
         return EXIT_OK;
+    }
+
+    /**
+     * How long a clean stop may take to release the groups: the slowest group's stop actions
+     * one after another (groups stop in parallel), plus a margin for reports and the peers'
+     * confirmation. systemd's TimeoutStopSec must be longer.
+     */
+    static Duration releaseTime(ManagerConfig cfg) {
+        Duration slowest = Duration.ZERO;
+        for (ResourceGroup g : cfg.groups()) {
+            Duration sum = Duration.ZERO;
+            for (ResourceSpec r : g.resources()) {
+                sum = sum.plus(cfg.settings().policyFor(r.word()).stopTimeout());
+            }
+            slowest = sum.compareTo(slowest) > 0 ? sum : slowest;
+        }
+        return slowest.plusSeconds(5);
+    }
+
+    /** A fresh id per daemon start: peers tell a restarted node from a late report of its former self. */
+    private static String newIncarnation() {
+        return Long.toString(System.currentTimeMillis(), 36) + "-"
+                + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40), 36);
     }
 }

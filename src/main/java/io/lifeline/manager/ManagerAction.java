@@ -16,7 +16,12 @@ public sealed interface ManagerAction {
     /** A short, stable text form used in logs and scenario tests, e.g. {@code start web/nginx}. */
     String describe();
 
-    record StartResource(long opId, String group, ResourceSpec resource, Duration timeout) implements ManagerAction {
+    /**
+     * @param handover the group's previous owner is alive and confirmed it stopped the group:
+     *                 checks that guard only against another live owner may be skipped
+     */
+    record StartResource(long opId, String group, ResourceSpec resource, Duration timeout, boolean handover)
+            implements ManagerAction {
         @Override
         public String describe() {
             return "start " + group + "/" + resource.word();

@@ -73,6 +73,13 @@ public final class ResourceManager {
     private List<String> members = List.of();
     private boolean membershipKnown;
     private boolean initdeadElapsed;
+    /**
+     * Per group, the peer whose latest word on it was "released" (it stopped the group and said
+     * so) while nobody has held it since: a start then follows a confirmed handover, and agents
+     * may skip checks that only guard against a live owner. A node that dies holding a group
+     * never released it, so a takeover from it is never a handover.
+     */
+    private final Map<String, String> releasedBy = new HashMap<>();
     private boolean startupComplete;
     private boolean stalled;
     private long stalledAtMs;
@@ -280,6 +287,13 @@ public final class ResourceManager {
         if (members.contains(from)) {
             for (String g : r.released()) {
                 event(Level.INFO, EventKind.PLACEMENT, g, from + " released " + g);
+                releasedBy.put(g, from);
+            }
+            for (String g : groups.keySet()) {
+                GroupPhase theirs = r.phase(g);
+                if (theirs.isActive() || theirs == GroupPhase.STOPPING || theirs == GroupPhase.BLOCKED) {
+                    releasedBy.remove(g);
+                }
             }
             for (LocalGroup lg : groups.values()) {
                 // the peer's first report after a heal may already say STOPPING, or even released
@@ -315,6 +329,7 @@ public final class ResourceManager {
         stallReason = me + " was frozen for " + frozenMs + " ms (>= " + threshold
                 + " ms): peers may have declared it dead and taken its groups";
         reports.clear();
+        releasedBy.clear();
         event(Level.ERROR, EventKind.STALL, null, stallReason + "; releasing every group, then rejoining");
         forceReport = true;
     }
@@ -954,7 +969,7 @@ public final class ResourceManager {
         };
         lg.inFlight = new Op(id, kind, index, now.monotonicMs(), timeout.toMillis());
         out.add(switch (kind) {
-            case START -> new StartResource(id, lg.name(), res, timeout);
+            case START -> new StartResource(id, lg.name(), res, timeout, releasedBy.containsKey(lg.name()));
             case STOP -> new StopResource(id, lg.name(), res, timeout);
             case PROBE -> new MonitorResource(id, lg.name(), res, timeout, true);
             case MONITOR -> new MonitorResource(id, lg.name(), res, timeout, false);
@@ -1082,6 +1097,24 @@ public final class ResourceManager {
             return ms / 1000 + "s";
         }
         return ms + "ms";
+    }
+
+    /**
+     * Whether a daemon that is shutting down (after {@code standby all}) may leave now: no
+     * action is in flight and no group holds anything here, except groups that are blocked
+     * (their stop failed; nothing more will be tried) or everything when maintenance mode says
+     * resources are not to be touched.
+     */
+    public boolean settledForShutdown() {
+        if (maintenance) {
+            return true;
+        }
+        for (LocalGroup lg : groups.values()) {
+            if (lg.inFlight != null || lg.holds() && !lg.blocked()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A snapshot for {@code hactl status}, as this node sees the cluster. */

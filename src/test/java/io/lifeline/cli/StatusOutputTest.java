@@ -81,4 +81,53 @@ class StatusOutputTest {
         assertTrue(out.contains("198.51.100.13  bad_signature  39"), out);
         assertTrue(out.contains("intruder"), out);
     }
+
+    /** The manager's part, as ManagerStatusJson writes it, for a blocked group and a running one. */
+    private static JsonNode withGroups() {
+        com.fasterxml.jackson.databind.node.ObjectNode j = (com.fasterxml.jackson.databind.node.ObjectNode) sample();
+        java.time.Instant at = java.time.Instant.ofEpochMilli(T);
+        io.lifeline.manager.ManagerStatus m = new io.lifeline.manager.ManagerStatus(at, "n1", "inc-1",
+                List.of("n1", "n2"), true, false, false, true,
+                List.of(new io.lifeline.manager.ManagerStatus.NodeStatus("n1", true, true, true, 1,
+                                io.lifeline.manager.GroupScope.NONE),
+                        new io.lifeline.manager.ManagerStatus.NodeStatus("n2", true, true, true, 0,
+                                io.lifeline.manager.GroupScope.ALL)),
+                List.of(new io.lifeline.manager.ManagerStatus.GroupStatus("web", "n1", List.of("n1"),
+                                io.lifeline.manager.GroupPhase.RUNNING, "n1", "n1 is the home node of web", null, null,
+                                List.of(new io.lifeline.manager.ManagerStatus.ResourceStatus("web",
+                                                io.lifeline.manager.ResourceState.STARTED, io.lifeline.agent.OcfStatus.SUCCESS,
+                                                "", at),
+                                        new io.lifeline.manager.ManagerStatus.ResourceStatus("nginx",
+                                                io.lifeline.manager.ResourceState.STARTED,
+                                                io.lifeline.agent.OcfStatus.NOT_RUNNING, "nginx is not running", at))),
+                        new io.lifeline.manager.ManagerStatus.GroupStatus("db", "n2", List.of(),
+                                io.lifeline.manager.GroupPhase.BLOCKED, null, "blocked", null,
+                                "stop of mysql failed on n2", List.of(new io.lifeline.manager.ManagerStatus.ResourceStatus(
+                                        "db", io.lifeline.manager.ResourceState.STOP_FAILED, null, null, null)))),
+                List.of(new io.lifeline.manager.ManagerStatus.FailcountStatus("n1", "web", "nginx", 1, 3, false)));
+        io.lifeline.control.ManagerStatusJson.addTo(j, m, Map.of("web", new io.lifeline.agent.AgentDetails(
+                List.of("detail line"), Map.of("k", 1))));
+        return j;
+    }
+
+    @Test
+    void groupsComeFirstWithOwnersReasonsBlocksAndFailcounts() {
+        JsonNode j = withGroups();
+        assertEquals("running", j.path("groups").get(0).path("phase").asText());
+        assertEquals("not_running", j.path("groups").get(0).path("resources").get(1).path("last_monitor").asText());
+        assertEquals(1, j.path("groups").get(0).path("resources").get(0).path("details").path("k").asInt());
+        assertEquals("all", j.path("nodes").get(1).path("standby").asText());
+        assertEquals(1, j.path("nodes").get(0).path("ping_score").asInt());
+        assertTrue(j.path("groups").get(1).path("target").isNull());
+        StringWriter w = new StringWriter();
+        StatusTable.print(j, new PrintWriter(w));
+        String out = w.toString();
+        assertTrue(out.indexOf("GROUP") < out.indexOf("NODE "), "groups before nodes:\n" + out);
+        assertTrue(out.matches("(?s).*\\nweb +running +n1 +n1 +web +started +success\\n.*"), out);
+        assertTrue(out.matches("(?s).*\\n +nginx +started +not running: nginx is not running\\n.*"), out);
+        assertTrue(out.matches("(?s).*\\nn1 +web +nginx +1/3\\n.*"), out);
+        assertTrue(out.contains("detail line"), out);
+        assertTrue(out.contains("db: BLOCKED: stop of mysql failed on n2 (fix it, then hactl cleanup db)"), out);
+        assertTrue(out.contains("1/3"), out);
+    }
 }

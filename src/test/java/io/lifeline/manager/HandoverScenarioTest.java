@@ -51,6 +51,28 @@ class HandoverScenarioTest {
         s.peer("node1").report();
         assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
         s.assertEvent("node1 released web");
+        assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream().allMatch(ManagerAction.StartResource::handover),
+                "node1 confirmed it released web: a handover, agents may skip their live-owner checks");
+    }
+
+    @Test
+    void aTakeoverFromADeadHolderIsNoHandover() {
+        Scenario s = node2WithWebOnNode1();
+        s.membership("node2");
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+        assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream().noneMatch(ManagerAction.StartResource::handover),
+                "node1 died holding web: it may still hold it (partition), so the VIP's duplicate-address probe runs");
+    }
+
+    @Test
+    void aReleaseFollowedByAnotherHolderIsNoLongerAHandover() {
+        Scenario s = node2WithWebOnNode1();
+        s.peer("node1").releases("web").report();
+        s.peer("node1").runs("web").report();
+        s.membership("node2");
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+        assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream().noneMatch(ManagerAction.StartResource::handover),
+                "node1 took web back after releasing it, then died");
     }
 
     @Test

@@ -247,6 +247,11 @@ final class Scenario {
         return last.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
+    /** Every action so far of the given type, oldest first. */
+    <T extends ManagerAction> List<T> allActionsOf(Class<T> type) {
+        return all.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
     List<String> pendingActions() {
         return pending.values().stream().map(ManagerAction::describe).toList();
     }

@@ -1,7 +1,9 @@
 package io.lifeline.agent.ip;
 
 import io.lifeline.agent.AgentResult;
+import io.lifeline.agent.HandoverAware;
 import io.lifeline.agent.OcfStatus;
+import io.lifeline.agent.Reannouncing;
 import io.lifeline.agent.ResourceAgent;
 import io.lifeline.net.AddressRequest;
 import io.lifeline.net.Addresses;
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * partition heals the manager calls {@link #reannounce}, because the other side may have
  * redirected the neighbours meanwhile.
  */
-public final class IpAddrAgent implements ResourceAgent {
+public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverAware {
     private static final Logger log = LoggerFactory.getLogger(IpAddrAgent.class);
     /** Upper bound for one netlink exchange; the action's own timeout can make it shorter. */
     private static final Duration NETLINK_TIMEOUT = Duration.ofSeconds(5);
@@ -75,6 +77,16 @@ public final class IpAddrAgent implements ResourceAgent {
 
     @Override
     public AgentResult start(Duration timeout) {
+        return start(timeout, true);
+    }
+
+    /** The previous owner confirmed it released the address: no duplicate-address probe needed. */
+    @Override
+    public AgentResult startAfterHandover(Duration timeout) {
+        return start(timeout, false);
+    }
+
+    private AgentResult start(Duration timeout, boolean probeForOwner) {
         long deadline = System.nanoTime() + timeout.toNanos();
         InetAddress address = spec.address();
         try (RtNetlink nl = openNetlink(timeout)) {
@@ -88,7 +100,9 @@ public final class IpAddrAgent implements ResourceAgent {
                 return AgentResult.failed(OcfStatus.ERR_GENERIC, "cannot start " + p.describe(address) + ": "
                         + link.describe());
             }
-            probe(p, deadline);
+            if (probeForOwner) {
+                probe(p, deadline);
+            }
             try {
                 nl.addAddress(new AddressRequest(link.ifindex(), address, p.prefixLength(), p.broadcast(), p.label(),
                         spec.family() == IpFamily.IPV6));
@@ -222,6 +236,7 @@ public final class IpAddrAgent implements ResourceAgent {
      * Announces the address again (a full burst) if this host holds it; the manager calls this
      * after a partition heals, since the other side's announcements may have redirected clients.
      */
+    @Override
     public AgentResult reannounce(Duration timeout) {
         try (RtNetlink nl = openNetlink(timeout)) {
             Optional<InterfaceAddress> existing = nl.findAddress(spec.address(),

@@ -20,8 +20,12 @@ import java.util.Optional;
 public record VipOptions(int arpCount, Duration arpInterval, ArpMode arpMode, Duration arpRefresh,
                          boolean dadProbe, int dadCount, Duration dadInterval, Optional<String> ifLabel) {
 
+    /**
+     * The probe defaults to 2 probes 25 ms apart (50 ms in all): a live owner on the LAN
+     * answers within a millisecond, so a longer wait only delays every takeover.
+     */
     public static final VipOptions DEFAULTS = new VipOptions(5, Duration.ofMillis(200), ArpMode.BOTH, Duration.ZERO,
-            true, 3, Duration.ofMillis(200), Optional.empty());
+            true, 2, Duration.ofMillis(25), Optional.empty());
 
     /** How long the duplicate-address probe takes when nobody answers. */
     public Duration probeTime() {

@@ -87,8 +87,11 @@ public final class NotifyExecutor implements AutoCloseable {
             Process p = pb.start();
             boolean done = p.waitFor(hook.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                // The hook itself first, then what it started (listed before, so orphans are still
+                // found): killing the children first let the script run its next command.
+                List<ProcessHandle> children = p.descendants().toList();
                 p.destroyForcibly();
+                children.forEach(ProcessHandle::destroyForcibly);
                 p.waitFor(5, TimeUnit.SECONDS);
             }
             return new HookRun(n, hook.script(), done ? p.exitValue() : -1, !done, since(t0), read(out));

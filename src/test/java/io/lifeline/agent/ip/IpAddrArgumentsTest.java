@@ -110,14 +110,14 @@ class IpAddrArgumentsTest {
     @Test
     void optionsAfterTheAddress() throws Exception {
         IpAddrSpec s = parse("IPaddr2::198.51.100.10/24/eth0::arp_count=3::arp_interval=150ms::arp_mode=reply"
-                + "::arp_refresh=30s::dad_probe=off::dad_count=2::dad_interval=50::iflabel=vip");
+                + "::arp_refresh=30s::dad_probe=off::dad_count=4::dad_interval=50::iflabel=vip");
         VipOptions o = s.options();
         assertEquals(3, o.arpCount());
         assertEquals(Duration.ofMillis(150), o.arpInterval());
         assertEquals(ArpMode.REPLY, o.arpMode());
         assertEquals(Duration.ofSeconds(30), o.arpRefresh());
         assertFalse(o.dadProbe());
-        assertEquals(2, o.dadCount());
+        assertEquals(4, o.dadCount());
         assertEquals(Duration.ofMillis(50), o.dadInterval());
         assertEquals(Optional.of("eth0:vip"), s.labelOn("eth0"));
     }

@@ -1,8 +1,8 @@
-package io.lifeline.cluster;
+package io.lifeline.lab;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeline.control.ControlClient;
-import io.lifeline.lab.Lab;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,17 +13,17 @@ import java.util.List;
 import java.util.Optional;
 
 /** One Lifeline daemon of an integration test: its own ha.d directory, socket, state dir and log. */
-final class DaemonNode {
+public final class DaemonNode {
 
-    final Lab.Host host;
-    final String name;
-    final Path dir;
-    final Path haD;
-    final Path socket;
-    final Path log;
+    public final Lab.Host host;
+    public final String name;
+    public final Path dir;
+    public final Path haD;
+    public final Path socket;
+    public final Path log;
     private Process process;
 
-    DaemonNode(Lab.Host host, String name, Path workDir) throws IOException {
+    public DaemonNode(Lab.Host host, String name, Path workDir) throws IOException {
         this.host = host;
         this.name = name;
         this.dir = Files.createDirectories(workDir.resolve(name));
@@ -32,7 +32,7 @@ final class DaemonNode {
         this.log = dir.resolve("daemon.log");
     }
 
-    DaemonNode configure(String haCf, String secret, String haresources) throws IOException {
+    public DaemonNode configure(String haCf, String secret, String haresources) throws IOException {
         Files.writeString(haD.resolve("ha.cf"), haCf, StandardCharsets.UTF_8);
         Path auth = haD.resolve("authkeys");
         Files.deleteIfExists(auth);
@@ -42,7 +42,7 @@ final class DaemonNode {
         return this;
     }
 
-    DaemonNode start() throws IOException {
+    public DaemonNode start() throws IOException {
         String jar = System.getProperty("lifeline.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("system property lifeline.jar does not name the shaded jar: " + jar);
@@ -59,27 +59,27 @@ final class DaemonNode {
     }
 
     /** SIGKILL: a crash, nothing announced. */
-    void kill9() throws InterruptedException {
+    public void kill9() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }
 
     /** SIGTERM: the clean shutdown systemd does. */
-    void terminate() throws InterruptedException {
+    public void terminate() throws InterruptedException {
         process.destroy();
         process.waitFor();
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process != null && process.isAlive();
     }
 
-    JsonNode status() throws Exception {
+    public JsonNode status() throws Exception {
         return new ControlClient(socket, 3_000).call("status", null);
     }
 
     /** Status, or empty while the daemon is not (yet) answering. */
-    Optional<JsonNode> tryStatus() {
+    public Optional<JsonNode> tryStatus() {
         try {
             return Optional.of(status());
         } catch (Exception e) {
@@ -88,11 +88,11 @@ final class DaemonNode {
     }
 
     /** The state of {@code node} in this daemon's status ("up", "dead", "init"), or "?" when unreachable. */
-    String stateOf(String node) {
+    public String stateOf(String node) {
         return tryStatus().map(s -> nodeEntry(s, node).path("state").asText("?")).orElse("?");
     }
 
-    static JsonNode nodeEntry(JsonNode status, String node) {
+    public static JsonNode nodeEntry(JsonNode status, String node) {
         for (JsonNode n : status.path("nodes")) {
             if (n.path("name").asText().equals(node)) {
                 return n;
@@ -101,7 +101,7 @@ final class DaemonNode {
         throw new AssertionError("no node " + node + " in " + status);
     }
 
-    static JsonNode peerLink(JsonNode status, String node, String link) {
+    public static JsonNode peerLink(JsonNode status, String node, String link) {
         for (JsonNode l : nodeEntry(status, node).path("links")) {
             if (l.path("link").asText().equals(link)) {
                 return l;
@@ -110,7 +110,38 @@ final class DaemonNode {
         throw new AssertionError("no link " + link + " for " + node + " in " + status);
     }
 
-    String logText() {
+    /** One control-socket request; the daemon's error comes back as a ControlException. */
+    public JsonNode call(String command, ObjectNode args) throws Exception {
+        return new ControlClient(socket, 10_000).call(command, args);
+    }
+
+    /** This daemon's entry for group {@code name} in its status, or empty while it does not answer. */
+    public Optional<JsonNode> group(String name) {
+        return tryStatus().flatMap(s -> {
+            for (JsonNode g : s.path("groups")) {
+                if (g.path("name").asText().equals(name)) {
+                    return Optional.of(g);
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** Where this daemon sees group {@code name} running ("" for nowhere, "?" when it does not answer). */
+    public String ownersOf(String name) {
+        return group(name).map(g -> {
+            List<String> owners = new ArrayList<>();
+            g.path("owners").forEach(o -> owners.add(o.asText()));
+            return String.join(",", owners);
+        }).orElse("?");
+    }
+
+    /** The phase of group {@code name} as this daemon reports it, or "?" */
+    public String phaseOf(String name) {
+        return group(name).map(g -> g.path("phase").asText()).orElse("?");
+    }
+
+    public String logText() {
         try {
             return Files.readString(log);
         } catch (IOException e) {

@@ -1,0 +1,102 @@
+package io.lifeline.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lifeline.control.ControlException;
+import io.lifeline.control.ControlProtocol;
+import io.lifeline.control.ControlServer;
+import io.lifeline.control.ManagerStatusJson;
+import io.lifeline.manager.GroupScope;
+import io.lifeline.manager.ManagerAction;
+import io.lifeline.manager.ManagerEvent;
+import io.lifeline.manager.OperatorCommand;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The control-socket commands that reach the resource manager: {@code takeover}, {@code standby},
+ * {@code online}, {@code failover}, {@code cleanup}, {@code maintenance} and {@code events}.
+ * Arguments are checked here (a bad one is a {@code bad_args} error naming it); whether the
+ * command makes sense now is the manager's call (a refusal is a {@code rejected} error with the
+ * manager's reason).
+ */
+final class OperatorHandlers {
+
+    private static final Set<String> SCOPES = Set.of("all", "local", "foreign", "failback");
+
+    private final ManagerRuntime runtime;
+
+    OperatorHandlers(ManagerRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    void registerOn(ControlServer server) {
+        server.register("takeover", args -> {
+            String what = text(args, "what").orElse("all");
+            return run(SCOPES.contains(what.toLowerCase()) ? new OperatorCommand.Takeover(GroupScope.parse(what))
+                    : new OperatorCommand.TakeoverGroup(what));
+        });
+        server.register("standby", args -> {
+            String scope = text(args, "scope").orElse("all");
+            if (!SCOPES.contains(scope.toLowerCase())) {
+                throw new ControlException("bad_args", "standby: unknown scope '" + scope
+                        + "': expected all, local or foreign");
+            }
+            return run(new OperatorCommand.Standby(GroupScope.parse(scope)));
+        });
+        server.register("online", args -> run(new OperatorCommand.Online()));
+        server.register("failover", args -> {
+            String group = text(args, "group").orElseThrow(
+                    () -> new ControlException("bad_args", "failover: which group? (args.group)"));
+            return run(new OperatorCommand.Failover(group, text(args, "to")));
+        });
+        server.register("cleanup", args -> run(new OperatorCommand.Cleanup(text(args, "resource"))));
+        server.register("maintenance", args -> {
+            JsonNode on = args.get("on");
+            if (on == null || !on.isBoolean()) {
+                throw new ControlException("bad_args", "maintenance: args.on must be true or false");
+            }
+            return run(new OperatorCommand.Maintenance(on.booleanValue()));
+        });
+        server.register("events", args -> {
+            int limit = args.path("limit").asInt(0);
+            try {
+                List<ManagerEvent> events = runtime.events();
+                if (limit > 0 && events.size() > limit) {
+                    events = events.subList(events.size() - limit, events.size());
+                }
+                return ManagerStatusJson.events(events);
+            } catch (TimeoutException e) {
+                throw new ControlException("busy", "the resource manager did not answer in time");
+            }
+        });
+    }
+
+    private Object run(OperatorCommand command) throws ControlException {
+        ManagerAction.AnswerCommand answer;
+        try {
+            answer = runtime.command(command);
+        } catch (TimeoutException e) {
+            throw new ControlException("busy", "the resource manager did not answer in time");
+        }
+        if (!answer.accepted()) {
+            throw new ControlException("rejected", answer.message());
+        }
+        ObjectNode result = ControlProtocol.json().createObjectNode();
+        result.put("message", answer.message());
+        return result;
+    }
+
+    private static Optional<String> text(JsonNode args, String field) throws ControlException {
+        JsonNode v = args.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw new ControlException("bad_args", "args." + field + " must be a non-empty string");
+        }
+        return Optional.of(v.asText().trim());
+    }
+}
