@@ -1,7 +1,7 @@
 #!/bin/sh
 # Java proxy vs HAProxy (issue 5): throughput/CPU matrix plus a backend-failure run. Needs root.
-#   sudo bench/proxy/run.sh            full run (8 repetitions; about 15-20 minutes)
-#   sudo bench/proxy/run.sh --quick    smoke check (2 repetitions, one failure run each; about 4 minutes)
+#   sudo bench/proxy/run.sh            full run (8 repetitions + failure runs; about 15 minutes)
+#   sudo bench/proxy/run.sh --quick    smoke check (2 repetitions, one failure run each; about 3 minutes)
 #   sudo bench/proxy/run.sh --only failure      one part only (throughput | failure)
 # More options: python3 bench/proxy/proxybench.py --help. Results: bench/proxy/results.md and
 # results.json (results-quick.* for --quick). Everything runs on the loopback of one network
