@@ -778,6 +778,7 @@ class Bench:
         if "declared_ms" in res:
             msg += f" (monitor declared at {res['declared_ms']} ms, served {res.get('served_after_declared_ms')} ms later)"
         log(msg + (f"  ERROR {err}" if err else ""))
+        self.measured.append(res)
         return res
 
     def log_excerpt(self, system, t_from, t_to):
@@ -806,13 +807,19 @@ class Bench:
         busy0, mono0 = cpu_busy(), time.monotonic()
         self.results["sets"].append(entry)
         for i in range(1, runs + 1):
+            self.measured = []
             try:
                 x = scenario.replace("-", "_")
                 how = getattr(self, f"{system.name}_{x}", None) or getattr(self, f"scenario_{x}")
                 entry["runs"].append(how(system, i))
             except (RuntimeError, subprocess.TimeoutExpired) as e:
-                log(f"  run {i} failed: {e}; resetting {system.name}")
-                entry["runs"].append({"run": i, "error": str(e)})
+                log(f"  run {i}: {e}; resetting {system.name}")
+                m = self.measured[0] if self.measured else None
+                if m is not None:
+                    m["heal_error"] = str(e)  # the event was measured; only the return to the start state failed
+                    entry["runs"].append(m)
+                else:
+                    entry["runs"].append({"run": i, "error": str(e)})
                 self.reset(system)
             self.write()
         entry["cpu_busy_cores"] = round((cpu_busy() - busy0) / CLK_TCK / (time.monotonic() - mono0), 2)
@@ -895,8 +902,15 @@ class Bench:
         if s.name == "lifeline":
             links("n1", True)
             # While cut off, n1's IPaddr2 monitor/start failed (its eth0 was down), which counts
-            # against n1 for the failure window: an operator clears that before the group goes home.
-            time.sleep(1.0)
+            # against n1 for the failure window: an operator clears that once the halves have
+            # merged (a cleanup before the merge lets the lone n1 try the VIP again, and its
+            # duplicate-address probe finds n2 holding it: another failure).
+            def merged():
+                st = s.status("n1")
+                peer = next((x for x in (st or {}).get("nodes", []) if x["name"] == "n2"), None)
+                return peer is not None and peer["state"] == "up"
+            self.wait(merged, 60, "n1 and n2 to merge after the cut")
+            time.sleep(0.5)
             s.call("n1", "cleanup", {})
             self.await_home(s, 60)
         else:
@@ -1086,6 +1100,7 @@ class Bench:
         started = datetime.datetime.now(datetime.timezone.utc)
         self.results["meta"] = self.meta(started)
         self.failbacks = {}
+        self.measured = []
         runs = self.runs_for()
         systems = [x for x in self.args.systems.split(",") if x]
         if self.args.only != "soak":
@@ -1225,7 +1240,8 @@ def render(r):
             out.append(f"| {x['run']} | {x.get('t0', '')[11:23]} | {x.get('event', '')}{' (' + x['after'] + ')' if x.get('after') else ''} | "
                        f"{x.get('gap_ms', '-')} | {x.get('failed_probes', '-')} {x.get('fail_reasons', '')} | "
                        f"{x.get('served_again_ms', '-')} | {x.get('declared_ms', '-')} | "
-                       f"{x.get('served_after_declared_ms', '-')} | {x.get('loadavg1', '-')} | {x.get('error', '')} |")
+                       f"{x.get('served_after_declared_ms', '-')} | {x.get('loadavg1', '-')} | {x.get('error', '')}"
+                       f"{' (heal: ' + x['heal_error'] + ')' if x.get('heal_error') else ''} |")
         logs = [x for x in s["runs"] if x.get("log")]
         if logs:
             x = logs[len(logs) // 2]
