@@ -332,9 +332,10 @@ def nginx_master(work, node):
     try:
         with open(os.path.join(work, node, "nginx", "nginx.pid")) as f:
             pid = int(f.read().strip())
-        os.kill(pid, 0)
-        return pid
-    except (OSError, ValueError):
+        with open(f"/proc/{pid}/stat") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+        return None if state in ("Z", "X") else pid  # a killed master not yet reaped is gone
+    except (OSError, ValueError, IndexError):
         return None
 
 
@@ -369,7 +370,7 @@ class Lifeline:
         for node in NODES:
             d = self.dir(node)
             os.makedirs(d, exist_ok=True)
-            conf = nginx_conf(os.path.join(self.bench.work, "lifeline"), node)
+            conf = nginx_conf(self.base, node)
             self.confs[node] = conf
             nginx_word = f"nginx::{conf}::url=http://127.0.0.1/health"
             with open(os.path.join(d, "ha.cf"), "w") as f:
@@ -663,6 +664,37 @@ exec /usr/libexec/heartbeat/heartbeat -f
         return True
 
 
+class LifelineVip(Lifeline):
+    """Lifeline moving only the VIP (haresources: IPaddr2 alone) while nginx runs on both nodes all
+    the time, as with keepalived: the same work for both, and what the VIP handover itself costs."""
+    name = "lifeline-vip"
+    scenarios = ("crash-cut", "crash-kill", "graceful-stop", "planned-failover")
+
+    def __init__(self, bench):
+        super().__init__(bench)
+        self.base = os.path.join(bench.work, "lifeline-vip")
+
+    def dir(self, node):
+        return os.path.join(self.bench.work, "lifeline-vip", node)
+
+    def configure(self):
+        super().configure()
+        for node in NODES:
+            d = self.dir(node)
+            with open(os.path.join(d, "ha.cf")) as f:
+                lines = [l for l in f.read().splitlines() if not l.startswith("monitor nginx")]
+            with open(os.path.join(d, "ha.cf"), "w") as f:
+                f.write("\n".join(lines) + "\n")
+            with open(os.path.join(d, "haresources"), "w") as f:
+                f.write(f"n1 IPaddr2::{VIP}/24/eth0\n")
+
+    def start(self, node):
+        if nginx_master(self.base, node) is None:
+            nsexec(NODES[node], ["nginx", "-c", os.path.join(self.base, node, "nginx", "nginx.conf")])
+            self.bench.registry.add_pid(nginx_master(self.base, node), f"nginx-{self.name}-{node}")
+        super().start(node)
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -899,7 +931,7 @@ class Bench:
             return t0, {"event": "n1's eth0+eth1 down (daemon and nginx keep running)", "fault_ms": round(now_ms() - t0, 1)}
         r = self.measure(s, "crash-cut", i, event, "n2")
         time.sleep(0.5)
-        if s.name == "lifeline":
+        if isinstance(s, Lifeline):
             links("n1", True)
             # While cut off, n1's IPaddr2 monitor/start failed (its eth0 was down), which counts
             # against n1 for the failure window: an operator clears that once the halves have
@@ -1105,7 +1137,8 @@ class Bench:
         systems = [x for x in self.args.systems.split(",") if x]
         if self.args.only != "soak":
             for name in systems:
-                system = globals()[name.capitalize()](self)  # Lifeline, Keepalived, Heartbeat
+                system = {"lifeline": Lifeline, "lifeline-vip": LifelineVip, "keepalived": Keepalived,
+                          "heartbeat": Heartbeat}[name](self)
                 self.systems.append(system)
                 try:
                     self.start_system(system)
@@ -1151,6 +1184,8 @@ class Bench:
 
     @property
     def out_md(self):
+        if self.args.out:
+            return os.path.join(self.here, self.args.out)
         if self.args.quick:
             return os.path.join(self.here, "results-quick.md")
         if self.args.only == "soak":
@@ -1201,7 +1236,7 @@ def render(r):
             continue
         tgt = TARGETS_MS.get(s["scenario"])
         tgt_s = "-"
-        if tgt and s["system"] == "lifeline":
+        if tgt and s["system"].startswith("lifeline"):
             val = s.get("gap_median_ms")
             if s["scenario"] == "app-failure":
                 xs = [x.get("served_after_declared_ms") for x in s["runs"] if x.get("served_after_declared_ms") is not None]
@@ -1263,9 +1298,10 @@ def parse_args(argv):
     ap.add_argument("--jar", required=True)
     ap.add_argument("--quick", action="store_true", help="2 runs per scenario, no soak")
     ap.add_argument("--runs", type=int, default=0, help="runs per scenario (default 5, quick 2)")
-    ap.add_argument("--systems", default="lifeline,keepalived,heartbeat")
+    ap.add_argument("--systems", default="lifeline,lifeline-vip,keepalived,heartbeat")
     ap.add_argument("--scenarios", default="", help="comma-separated subset (default: all of each system)")
     ap.add_argument("--only", default="", help="'soak': only the soak")
+    ap.add_argument("--out", default="", help="results file name in bench/outage (default results.md)")
     ap.add_argument("--soak", action="store_true", help="10 minutes of the fast profile under CPU load")
     ap.add_argument("--soak-minutes", type=float, default=10)
     ap.add_argument("--hogs", type=int, default=4)
