@@ -164,9 +164,9 @@ public final class Cluster implements AutoCloseable {
                         l.accept(gap);
                     }
                     submit(() -> {
-                    lastStall = gap;
-                    lastStallAt = clock.millis();
-                    publish(List.of(new ClusterEvent.LocalStall(gap, lastStallAt)));
+                        lastStall = gap;
+                        lastStallAt = clock.millis();
+                        publish(List.of(new ClusterEvent.LocalStall(gap, lastStallAt)));
                     });
                 }).start();
     }

@@ -96,7 +96,8 @@ public final class NodeDaemon {
         }
         Diagnostics diagnostics = new Diagnostics();
         ManagerSettings settings = ManagerDirectives.parse(config.haCf(), config.haresources(), diagnostics);
-        Map<String, ResourceAgent> agents = AgentRegistry.forConfig(options.configDir()).resolveAll(config.haresources(), diagnostics);
+        Map<String, ResourceAgent> agents = AgentRegistry.forConfig(options.configDir())
+                .resolveAll(config.haresources(), diagnostics);
         diagnostics.warnings().forEach(w -> LOG.warn("{}", w));
         if (diagnostics.hasErrors()) {
             err.println("hactl daemon: configuration in " + options.configDir() + " is not usable:");
