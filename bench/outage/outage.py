@@ -216,6 +216,9 @@ def analyse(rows, t0, t_end=None):
     """Outage around t0: longest gap between two successive successful answers (answer times)
     from 1 s before t0 on, failed probes started from 0.5 s before t0, and when each node answered."""
     ok = sorted(r[1] for r in rows if r[2] and r[1] >= t0 - 1000 and (t_end is None or r[1] <= t_end))
+    last = max((r[1] for r in rows if r[3] != "stopped"), default=None)  # not the probes cut off at the end
+    if ok and last is not None and last > ok[-1] and not any(r[2] for r in rows if r[1] >= last):
+        ok.append(last)  # never served again: the outage lasts at least until the probing stopped
     gaps = [(b - a, a, b) for a, b in zip(ok, ok[1:])]
     gap, ga, gb = max(gaps) if gaps else (None, None, None)
     failed = [r for r in rows if not r[2] and r[0] >= t0 - 500 and (t_end is None or r[0] <= t_end)]

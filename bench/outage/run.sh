@@ -2,7 +2,7 @@
 # Outage benchmark (issue 3): the outage a client sees when the service moves, for Lifeline and,
 # through the same lab, Heartbeat 3 and keepalived. Needs root.
 #   sudo bench/outage/run.sh            full run: 5 runs per scenario and system (about 20 minutes)
-#   sudo bench/outage/run.sh --quick    smoke check: 2 runs per scenario (about 5 minutes)
+#   sudo bench/outage/run.sh --quick    smoke check: 2 runs per scenario (about 6 minutes)
 #   sudo bench/outage/run.sh --soak     adds 10 minutes of the fast profile under CPU load
 #   sudo bench/outage/run.sh --only soak    just the soak
 # Further options: `python3 bench/outage/outage.py --help`. Results: bench/outage/results.md
