@@ -76,27 +76,28 @@ public final class AgentRegistry {
     }
 
     /**
-     * The registry the daemon and {@code hactl check-config} use: every built-in agent found
-     * through {@link java.util.ServiceLoader} (each built-in package registers its factory in
-     * {@code META-INF/services}), the detected search path and the standard process runner.
+     * Every built-in agent found through {@link java.util.ServiceLoader} (each built-in package
+     * registers its factory in {@code META-INF/services}), the detected search path with
+     * Heartbeat's /etc/ha.d/resource.d, and the standard process runner.
      */
     public static AgentRegistry standard() {
-        List<BuiltinAgentFactory> factories = new ArrayList<>();
-        java.util.ServiceLoader.load(BuiltinAgentFactory.class).forEach(factories::add);
-        return new AgentRegistry(factories, AgentSearchPath.detect(), new ProcessRunner());
+        return new AgentRegistry(builtinFactories(), AgentSearchPath.detect(), new ProcessRunner());
     }
 
     /**
-     * {@link #standard()} for a daemon or check reading {@code configDir}: Heartbeat scripts are
-     * looked up in that directory's {@code resource.d}, as Heartbeat does under /etc/ha.d.
+     * The registry the daemon and {@code hactl check-config} use for {@code configDir}: as
+     * {@link #standard()}, but Heartbeat scripts are looked up in that directory's
+     * {@code resource.d}, as Heartbeat does under /etc/ha.d.
      */
     public static AgentRegistry forConfig(Path configDir) {
+        return new AgentRegistry(builtinFactories(),
+                AgentSearchPath.detect().withHaResourceDir(configDir.resolve("resource.d")), new ProcessRunner());
+    }
+
+    private static List<BuiltinAgentFactory> builtinFactories() {
         List<BuiltinAgentFactory> factories = new ArrayList<>();
         java.util.ServiceLoader.load(BuiltinAgentFactory.class).forEach(factories::add);
-        AgentSearchPath p = AgentSearchPath.detect();
-        p = new AgentSearchPath(p.resourceAgentDirs(), configDir.resolve("resource.d"), p.ocfRoot(), p.initDir(),
-                p.systemctl());
-        return new AgentRegistry(factories, p, new ProcessRunner());
+        return factories;
     }
 
     public AgentSearchPath searchPath() {

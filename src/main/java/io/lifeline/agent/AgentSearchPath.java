@@ -33,6 +33,11 @@ public record AgentSearchPath(List<Path> resourceAgentDirs, Path haResourceDir, 
         resourceAgentDirs = List.copyOf(resourceAgentDirs);
     }
 
+    /** This search path with Heartbeat's {@code resource.d} at {@code dir}. */
+    public AgentSearchPath withHaResourceDir(Path dir) {
+        return new AgentSearchPath(resourceAgentDirs, dir, ocfRoot, initDir, systemctl);
+    }
+
     /** The system locations, with the given Lifeline resource-agents directories. */
     public static AgentSearchPath standard(List<Path> resourceAgentDirs) {
         return new AgentSearchPath(resourceAgentDirs, HA_RESOURCE_DIR, OCF_ROOT, INIT_DIR, SYSTEMCTL);

@@ -38,13 +38,7 @@ class ClusterDaemonIT {
     }
 
     private static Path workDir(String test) throws Exception {
-        Path p = Path.of("target", "it-cluster", test).toAbsolutePath();
-        if (Files.exists(p)) {
-            try (var s = Files.walk(p)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
-        return Files.createDirectories(p);
+        return DaemonNode.freshWorkDir("it-cluster", test);
     }
 
     private static String haCf(String media, boolean realtime, String... nodes) {

@@ -32,6 +32,17 @@ public final class DaemonNode {
         this.log = dir.resolve("daemon.log");
     }
 
+    /** {@code target/AREA/TEST}, emptied: each test's daemons keep their files there for a post-mortem. */
+    public static Path freshWorkDir(String area, String test) throws IOException {
+        Path p = Path.of("target", area, test).toAbsolutePath();
+        if (Files.exists(p)) {
+            try (var s = Files.walk(p)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        return Files.createDirectories(p);
+    }
+
     public DaemonNode configure(String haCf, String secret, String haresources) throws IOException {
         Files.writeString(haD.resolve("ha.cf"), haCf, StandardCharsets.UTF_8);
         Path auth = haD.resolve("authkeys");

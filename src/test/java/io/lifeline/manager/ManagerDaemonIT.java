@@ -77,13 +77,7 @@ class ManagerDaemonIT {
     }
 
     private static Path workDir(String test) throws Exception {
-        Path p = Path.of("target", "it-manager", test).toAbsolutePath();
-        if (Files.exists(p)) {
-            try (var s = Files.walk(p)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
-        return Files.createDirectories(p);
+        return DaemonNode.freshWorkDir("it-manager", test);
     }
 
     private static String haCf(String extra) {
