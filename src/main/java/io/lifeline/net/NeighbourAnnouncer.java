@@ -21,19 +21,17 @@ public final class NeighbourAnnouncer {
             throws NetException {
         if (address instanceof Inet4Address) {
             Inet4Address ip = (Inet4Address) address;
-            try (PacketSocket s = PacketSocket.open(ifindex, PacketSocket.ETH_P_ARP)) {
-                if (mode != ArpMode.REPLY) {
-                    s.send(ArpPacket.announcement(mac, ip).encode(), MacAddress.BROADCAST);
-                }
-                if (mode != ArpMode.REQUEST) {
-                    s.send(ArpPacket.gratuitousReply(mac, ip).encode(), MacAddress.BROADCAST);
-                }
+            if (mode != ArpMode.REPLY) {
+                PacketSocket.sendOnce(ArpPacket.announcement(mac, ip).encode(), ifindex, PacketSocket.ETH_P_ARP,
+                        MacAddress.BROADCAST);
+            }
+            if (mode != ArpMode.REQUEST) {
+                PacketSocket.sendOnce(ArpPacket.gratuitousReply(mac, ip).encode(), ifindex, PacketSocket.ETH_P_ARP,
+                        MacAddress.BROADCAST);
             }
         } else {
-            try (PacketSocket s = PacketSocket.open(ifindex, PacketSocket.ETH_P_IPV6)) {
-                s.send(Ndp.unsolicitedAdvertisement(mac, (Inet6Address) address),
-                        Ndp.multicastMac(Ndp.ALL_NODES));
-            }
+            PacketSocket.sendOnce(Ndp.unsolicitedAdvertisement(mac, (Inet6Address) address), ifindex,
+                    PacketSocket.ETH_P_IPV6, Ndp.multicastMac(Ndp.ALL_NODES));
         }
     }
 }

@@ -5,15 +5,33 @@ import com.sun.jna.ptr.IntByReference;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * An {@code AF_PACKET}/{@code SOCK_DGRAM} socket bound to one interface and one ethertype: the
  * kernel adds and strips the Ethernet header, we send and receive the payload (an ARP packet,
  * an IPv6 packet). Needs CAP_NET_RAW; without it {@link #open} fails with EPERM.
+ *
+ * <p>Packet sockets are slow to set up and tear down: binding a socket that already receives
+ * (one created with a protocol) and closing any packet socket each wait for an RCU grace period
+ * ({@code synchronize_net()}, 10-13 ms here), which made a VIP start 25 ms slower than its
+ * netlink work. So a receiving socket is created with protocol 0 and gets its ethertype at bind
+ * (no grace period), it is closed on a background thread ({@link #close}), and announcements go
+ * through one send-only socket per process ({@link #sendOnce}) that is never closed.
  */
 public final class PacketSocket implements AutoCloseable {
     public static final int ETH_P_ARP = 0x0806;
     public static final int ETH_P_IPV6 = 0x86DD;
+
+    /** Closes sockets off the caller's thread; see the class comment. */
+    private static final Executor CLOSER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "packet-socket-closer");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The process-wide send-only socket (protocol 0: receives nothing), opened on first use. */
+    private static volatile int sendFd = -1;
 
     private final int fd;
     private final int ifindex;
@@ -28,7 +46,8 @@ public final class PacketSocket implements AutoCloseable {
     public static PacketSocket open(int ifindex, int ethertype) throws NetException {
         int fd;
         try {
-            fd = LibC.C.socket(LibC.AF_PACKET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, ByteOrders.htons(ethertype));
+            // protocol 0: no receive hook yet, so bind() below need not wait for a grace period
+            fd = LibC.C.socket(LibC.AF_PACKET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
         } catch (LastErrorException e) {
             throw NetException.of(e.getErrorCode(), "cannot open packet socket");
         }
@@ -43,6 +62,31 @@ public final class PacketSocket implements AutoCloseable {
     }
 
     public void send(byte[] payload, MacAddress destination) throws NetException {
+        sendTo(fd, payload, ifindex, ethertype, destination);
+    }
+
+    /**
+     * Sends one frame on {@code ifindex} through the process-wide send-only socket (opened on
+     * the first call; fails with EPERM without CAP_NET_RAW, and is retried on the next call).
+     */
+    public static void sendOnce(byte[] payload, int ifindex, int ethertype, MacAddress destination)
+            throws NetException {
+        sendTo(sharedSendFd(), payload, ifindex, ethertype, destination);
+    }
+
+    private static synchronized int sharedSendFd() throws NetException {
+        if (sendFd < 0) {
+            try {
+                sendFd = LibC.C.socket(LibC.AF_PACKET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+            } catch (LastErrorException e) {
+                throw NetException.of(e.getErrorCode(), "cannot open packet socket");
+            }
+        }
+        return sendFd;
+    }
+
+    private static void sendTo(int fd, byte[] payload, int ifindex, int ethertype, MacAddress destination)
+            throws NetException {
         SockaddrLl to = SockaddrLl.of(ethertype, ifindex, destination);
         try {
             LibC.C.sendto(fd, payload, payload.length, 0, to, to.size());
@@ -81,7 +125,7 @@ public final class PacketSocket implements AutoCloseable {
             }
             from.read();
             if (from.sll_ifindex != ifindex) {
-                continue; // queued between socket() and bind(), from another interface
+                continue; // defensive: bind() filters by interface
             }
             MacAddress source = from.sll_halen == 6 ? MacAddress.of(from.sll_addr, 0) : MacAddress.ZERO;
             return Optional.of(new Frame(Arrays.copyOf(buf, (int) n), source,
@@ -89,8 +133,9 @@ public final class PacketSocket implements AutoCloseable {
         }
     }
 
+    /** Closes the socket in the background: the kernel's grace period is nobody's business here. */
     @Override
     public void close() {
-        Sockets.closeQuietly(fd);
+        CLOSER.execute(() -> Sockets.closeQuietly(fd));
     }
 }
