@@ -432,8 +432,12 @@ class Driver(LineChild):
   <root level="INFO"><appender-ref ref="FILE"/></root>
 </configuration>
 """)
+        bench.jvm_starts += 1
+        # GC pauses go to a file (wall-clock ms), so a slow run can be checked against them
+        self.gc_log = os.path.join(logs, f"{node}-gc-{bench.jvm_starts}.log")
         cmd = (["ip", "netns", "exec", NODES[node], "env", "MALLOC_ARENA_MAX=2", "java"] + bench.jvm_flags
-               + [f"-Dlogback.configurationFile={conf}", "-cp", f"{bench.jar}:{bench.classes}", "VipDriver"])
+               + [f"-Xlog:gc:file={self.gc_log}:timemillis", f"-Dlogback.configurationFile={conf}",
+                  "-cp", f"{bench.jar}:{bench.classes}", "VipDriver"])
         super().__init__(bench.registry, f"driver-{node}", cmd, os.path.join(logs, f"{node}-driver.log"))
         self.started = time.monotonic()
         line = self.readline(120)
@@ -466,6 +470,23 @@ class Driver(LineChild):
         line = self.readline(AGENT_TIMEOUT_S + 10)
         if not line.startswith(f"ok settle {name}"):
             raise RuntimeError(f"driver {self.node}: settle {name}: {line}")
+
+    def gc_pause_ms(self, from_us, to_us):
+        """Total GC pause time of this JVM overlapping [from_us, to_us] (wall clock)."""
+        total = 0.0
+        try:
+            with open(self.gc_log) as f:
+                for line in f:
+                    m = re.match(r"\[(\d+)ms\].*Pause.* ([\d.]+)ms\s*$", line)
+                    if m:
+                        end, dur = int(m.group(1)) * 1000, float(m.group(2))
+                        start = end - dur * 1000
+                        overlap = min(end, to_us) - max(start, from_us)
+                        if overlap > 0:
+                            total += overlap / 1000
+        except OSError:
+            return None
+        return round(total, 2)
 
     def cmdline(self):
         try:
@@ -569,6 +590,7 @@ class Bench:
         self.results = {"sets": [], "cold": None}
         self.deadline = time.monotonic() + args.max_minutes * 60
         self.holder = {"v4": None, "v6": None}  # (node, agent name) holding each VIP
+        self.jvm_starts = 0
 
     # ---------- setup and teardown
 
@@ -729,7 +751,9 @@ class Bench:
             self.holder[fam] = (new, agent)
         win = json.loads(self.prober.readline(max_ms / 1000 + 15))
         post_mac, post_state = client_neighbour(fam)
-        return self.analyse(fam, kind, new, old, res, stop, win, (pre_mac, pre_state), (post_mac, post_state))
+        x = self.analyse(fam, kind, new, old, res, stop, win, (pre_mac, pre_state), (post_mac, post_state))
+        x["gc_pause_ms"] = self.drivers[new].gc_pause_ms(res["before_us"], res["after_us"])
+        return x
 
     def analyse(self, fam, kind, new, old, res, stop, win, pre, post):
         t0 = res["before_us"]
@@ -759,7 +783,8 @@ class Bench:
             if announces else None,
             "announcements_seen": len(announces),
             "neigh_switch_ms": rel(min(neigh_new, default=None)),
-            "client_entry_before": " ".join(str(v) for v in pre), "client_entry_after": " ".join(str(v) for v in post),
+            "client_entry_before": " ".join(v for v in pre if v) or "none",
+            "client_entry_after": " ".join(v for v in post if v) or "none",
             "client_solicits_after_t0": len([t for t in client_solicits if t >= t0]),
             "client_solicits_before_t0": len([t for t in client_solicits if t < t0]),
             "probes_sent": win["sent"], "send_errors": win["send_errors"], "send_error": win["send_error"],
@@ -979,7 +1004,9 @@ def render(r):
             "neighbour entry for the VIP change to the new MAC (a user-space time: an upper bound). "
             "*client gap* = last answer from the old node → first from the new one (includes the old node's "
             "stop). `foreign` = CPU cores busy outside this benchmark during the set.", "",
-            f"Warm: {m['warmup_cycles']} unmeasured start/stop cycles of every agent on both nodes before the sets.",
+            f"Warm: {m['warmup_cycles']} unmeasured start/stop cycles of every agent on both nodes before the sets. "
+            "*GC pause in the action*: the driver JVM's GC log (-Xlog:gc, the only flag added to the daemon's) "
+            "overlapping the action.",
             f"Timer check on this kernel: a 25 ms SO_RCVTIMEO wait took {m['timer_check']['so_rcvtimeo_25ms']} ms, "
             f"a 25 ms poll() {m['timer_check']['poll_25ms']} ms.", "",
             "## Summary", "",
@@ -1000,8 +1027,8 @@ def render(r):
                 f"{s['loadavg_start']} → {s['loadavg_end']}.", "",
                 "| run | t0 (UTC) | move | agent | reached | probe sent | first DAD probe (n) | first announcement "
                 "| entry → new MAC | old stop | stop→start | gap | client ARP/NS for the VIP before, after t0 | "
-                "client entry before → after | error |",
-                "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                "client entry before → after | GC pause in the action | error |",
+                "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for x in s["runs"]:
             out.append(
                 f"| {x['run']} | {x['t0_utc']} | {x['from'] or '-'}→{x['node']} | {x['agent_ms']} | {x['reach_ms']} | "
@@ -1009,7 +1036,8 @@ def render(r):
                 f"({x['dad_probes']}) | {x['announce_ms']} {x['announce_kind'] or ''} | {x['neigh_switch_ms']} | "
                 f"{x.get('old_stop_ms', '-')} | {x.get('stop_to_start_ms', '-')} | {x.get('client_gap_ms', '-')} | "
                 f"{x['client_solicits_before_t0']}, {x['client_solicits_after_t0']} | "
-                f"{x['client_entry_before']} → {x['client_entry_after']} | {x['error']} |")
+                f"{x['client_entry_before']} → {x['client_entry_after']} | {x.get('gc_pause_ms', '-')} | "
+                f"{x['error']} |")
         out.append("")
     return "\n".join(out) + "\n"
 
