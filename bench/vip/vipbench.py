@@ -719,10 +719,11 @@ class Bench:
         if fam == "v6":
             ping.insert(5, "-6")
         for _ in range(3):
+            started = now_us()
             run(ping + [VIP[fam]], check=False, timeout=5)
             mac, state = client_neighbour(fam)
             if mac == MAC[node] and state == "REACHABLE":
-                return
+                return started  # the entry was set after this (by the ping's ARP / ND exchange)
         raise RuntimeError(f"client entry for {VIP[fam]} is {client_neighbour(fam)}, wanted {MAC[node]} REACHABLE")
 
     # ---------- one measured run
@@ -730,12 +731,13 @@ class Bench:
     def measure(self, fam, kind, action, agent, new, old, max_ms):
         """Fresh: NEW starts the VIP that nobody holds. Failover: OLD stops it, then NEW starts it."""
         self.check_time()
+        learned = None
         if kind == "fresh":
             self.release(fam)
             forget_neighbour(fam)
         else:
             self.place(fam, old, agent)
-            self.client_entry_for(fam, old)
+            learned = self.client_entry_for(fam, old)
         pre_mac, pre_state = client_neighbour(fam)
         self.prober.send(f"probe {fam} {VIP[fam]} {MAC[new]} {max_ms} {self.args.linger_ms}")
         line = self.prober.readline(10)
@@ -753,6 +755,9 @@ class Bench:
         post_mac, post_state = client_neighbour(fam)
         x = self.analyse(fam, kind, new, old, res, stop, win, (pre_mac, pre_state), (post_mac, post_state))
         x["gc_pause_ms"] = self.drivers[new].gc_pause_ms(res["before_us"], res["after_us"])
+        if learned is not None and x["announce_ms"] is not None:
+            # at most this long before the first announcement the client's entry was set (by the ping)
+            x["entry_age_at_announce_ms"] = round(x["announce_ms"] + (res["before_us"] - learned) / 1000, 1)
         return x
 
     def analyse(self, fam, kind, new, old, res, stop, win, pre, post):
@@ -1003,7 +1008,9 @@ def render(r):
             "interval of waiting. *client entry → new MAC* is when a netlink listener in the client saw its "
             "neighbour entry for the VIP change to the new MAC (a user-space time: an upper bound). "
             "*client gap* = last answer from the old node → first from the new one (includes the old node's "
-            "stop). `foreign` = CPU cores busy outside this benchmark during the set.", "",
+            "stop). *entry age at announcement*: at most this long before the first announcement arrived, the "
+            "client's entry had been set by the ping that made it REACHABLE (under Linux's 1 s `locktime`: the "
+            "announcement was accepted inside it). `foreign` = CPU cores busy outside this benchmark during the set.", "",
             f"Warm: {m['warmup_cycles']} unmeasured start/stop cycles of every agent on both nodes before the sets. "
             "*GC pause in the action*: the driver JVM's GC log (-Xlog:gc, the only flag added to the daemon's) "
             "overlapping the action.",
@@ -1027,8 +1034,8 @@ def render(r):
                 f"{s['loadavg_start']} → {s['loadavg_end']}.", "",
                 "| run | t0 (UTC) | move | agent | reached | probe sent | first DAD probe (n) | first announcement "
                 "| entry → new MAC | old stop | stop→start | gap | client ARP/NS for the VIP before, after t0 | "
-                "client entry before → after | GC pause in the action | error |",
-                "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                "client entry before → after | entry age at announcement | GC pause in the action | error |",
+                "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for x in s["runs"]:
             out.append(
                 f"| {x['run']} | {x['t0_utc']} | {x['from'] or '-'}→{x['node']} | {x['agent_ms']} | {x['reach_ms']} | "
@@ -1036,7 +1043,8 @@ def render(r):
                 f"({x['dad_probes']}) | {x['announce_ms']} {x['announce_kind'] or ''} | {x['neigh_switch_ms']} | "
                 f"{x.get('old_stop_ms', '-')} | {x.get('stop_to_start_ms', '-')} | {x.get('client_gap_ms', '-')} | "
                 f"{x['client_solicits_before_t0']}, {x['client_solicits_after_t0']} | "
-                f"{x['client_entry_before']} → {x['client_entry_after']} | {x.get('gc_pause_ms', '-')} | "
+                f"{x['client_entry_before']} → {x['client_entry_after']} | {x.get('entry_age_at_announce_ms', '-')} | "
+                f"{x.get('gc_pause_ms', '-')} | "
                 f"{x['error']} |")
         out.append("")
     return "\n".join(out) + "\n"
