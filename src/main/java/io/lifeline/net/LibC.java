@@ -34,6 +34,8 @@ interface LibC extends Library {
     int NETLINK_EXT_ACK = 11;
 
     int MSG_TRUNC = 0x20;
+    int MSG_DONTWAIT = 0x40;
+    short POLLIN = 0x1;
 
     int socket(int domain, int type, int protocol) throws LastErrorException;
 
@@ -51,6 +53,9 @@ interface LibC extends Library {
     int setsockopt(int fd, int level, int optname, byte[] optval, int optlen) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
+
+    /** {@code fds} holds {@code struct pollfd}s: int fd, short events, short revents (8 bytes each). */
+    int poll(byte[] fds, long nfds, int timeoutMs) throws LastErrorException;
 
     /** Returns 0 when there is no such interface; errno then says why (ENODEV). */
     int if_nametoindex(String ifname);
