@@ -152,9 +152,10 @@ public final class Cluster implements AutoCloseable {
             closeLinks();
             throw e;
         }
-        // Late-heartbeat checks need a fraction of warntime, not of keepalive: every tick is a wake-up,
-        // and at keepalive 50 ms ticking every 25-50 ms cost a measurable share of idle CPU.
-        long period = Math.max(100, Math.min(timers.warntime().toMillis() / 4, 500));
+        // Every tick is a wake-up (at keepalive 50 ms ticking every 25-50 ms cost a measurable share of
+        // idle CPU). Late heartbeats are caught as packets arrive (PeerActivity), so the tick only
+        // reports them, samples silences still going on, and ends initdead: 250-500 ms is enough.
+        long period = Math.max(250, Math.min(timers.warntime().toMillis(), 500));
         membershipThread.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
         watchdog = new StallWatchdog(250, timers.deadtime().toMillis() / 2,
                 gap -> {
@@ -216,7 +217,12 @@ public final class Cluster implements AutoCloseable {
         List<ClusterEvent> events = new ArrayList<>(tracker.tick(now));
         for (Link link : links) {
             Map<String, Long> heard = link.lastHeardByNode();
+            Map<String, Long> lateGaps = link.drainLateGapsByNode();
             for (String peer : tracker.peers()) {
+                Long gap = lateGaps.get(peer);
+                if (gap != null) {
+                    events.addAll(tracker.lateHeartbeatEnded(peer, link.name(), gap, now));
+                }
                 events.addAll(tracker.heartbeatAge(peer, link.name(), heard.getOrDefault(peer, -1L), now));
             }
         }

@@ -75,6 +75,7 @@ final class Link implements Receiver {
 
     void start(io.lifeline.config.Authkeys authkeys, boolean allowCrc, java.time.Duration clockSkew,
                TimerSettings timers) throws Exception {
+        activity.reportGapsLongerThan(timers.warntime().toMillis());
         HmacAuth auth = new HmacAuth(clusterName, authkeys, allowCrc, clockSkew, drops, sources, activity, clock);
         JChannel ch = new JChannel(LinkStack.build(spec, bindAddress, broadcastAddress, timers, auth, drops, sources));
         ch.name(localNode);
@@ -212,6 +213,18 @@ final class Link implements Receiver {
     Map<String, Long> lastHeardByNode() {
         Map<String, Long> out = new HashMap<>();
         for (Map.Entry<Address, Long> e : activity.snapshot().entrySet()) {
+            String node = names.canonical(NameCache.get(e.getKey()));
+            if (node != null) {
+                out.merge(node, e.getValue(), Math::max);
+            }
+        }
+        return out;
+    }
+
+    /** Late heartbeats that ended since the last call: the longest gap per node, in ms. */
+    Map<String, Long> drainLateGapsByNode() {
+        Map<String, Long> out = new HashMap<>();
+        for (Map.Entry<Address, Long> e : activity.drainLateGaps().entrySet()) {
             String node = names.canonical(NameCache.get(e.getKey()));
             if (node != null) {
                 out.merge(node, e.getValue(), Math::max);

@@ -13,7 +13,6 @@ import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.PING;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UNICAST3;
-import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
@@ -25,7 +24,8 @@ import org.jgroups.stack.Protocol;
  *
  * <pre>
  *   GMS, STABLE, UNICAST3, NAKACK2, BARRIER   membership, reliable delivery
- *   VERIFY_SUSPECT2, FD_ALL3                  failure detection (see {@link TimerSettings})
+ *   SuspectVerifier, HeartbeatDetector        failure detection: VERIFY_SUSPECT2 and FD_ALL3 with fewer
+ *                                             wake-ups (see {@link TimerSettings})
  *   MERGE3                                    partition healing, every 1..3 s
  *   PING | TCPPING                            discovery (TCPPING lists the ucast peers)
  *   HmacAuth                                  authkeys: everything above is authenticated
@@ -87,11 +87,15 @@ public final class LinkStack {
         // Heartbeats are a few small datagrams per second: send them on the calling thread instead of
         // waking a bundler thread for every one (bench/detection: idle CPU).
         transport.setBundlerType("no-bundler");
+        // ... and deliver them on the receiver thread instead of waking a pool thread for each (regular
+        // messages only; OOB ones such as join responses still go to the pool). Nothing above the
+        // transport blocks while handling a message: Lifeline's own listeners only queue work.
+        transport.setMessageProcessingPolicy("direct"); // PassRegularMessagesUpDirectly
 
         MERGE3 merge = new MERGE3();
         merge.setMinInterval(timers.mergeMinMs()); // min before max: setMinInterval checks against the current max
         merge.setMaxInterval(timers.mergeMaxMs());
-        FD_ALL3 fd = new FD_ALL3();
+        FD_ALL3 fd = new HeartbeatDetector();
         fd.setInterval(timers.fdIntervalMs());
         fd.setTimeout(timers.fdTimeoutMs());
         NAKACK2 nakack = new NAKACK2().useMcastXmit(multicastRetransmission);
@@ -104,7 +108,7 @@ public final class LinkStack {
                 discovery,
                 merge,
                 fd,
-                new VERIFY_SUSPECT2().setTimeout(timers.verifySuspectMs()),
+                new SuspectVerifier().setTimeout(timers.verifySuspectMs()),
                 new BARRIER(),
                 nakack,
                 new UNICAST3(),

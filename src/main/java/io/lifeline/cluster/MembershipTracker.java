@@ -156,6 +156,18 @@ public final class MembershipTracker {
      *
      * @param lastHeard when the peer was last heard on the link, or -1 if never
      */
+    /**
+     * A silence longer than warntime that ended when a packet arrived ({@link PeerActivity}); a
+     * warning unless it was already reported while it lasted. Call before {@link #heartbeatAge}.
+     */
+    public List<ClusterEvent> lateHeartbeatEnded(String node, String link, long gap, long now) {
+        if (gap <= warntimeMs || lateReported.contains(node + "\0" + link)
+                || linkState(node, link) != LinkState.UP) {
+            return List.of();
+        }
+        return List.of(new ClusterEvent.LateHeartbeat(node, link, gap, now));
+    }
+
     public List<ClusterEvent> heartbeatAge(String node, String link, long lastHeard, long now) {
         String key = node + "\0" + link;
         if (lastHeard < 0 || linkState(node, link) != LinkState.UP) {

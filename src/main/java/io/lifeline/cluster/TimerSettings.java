@@ -13,9 +13,10 @@ import java.util.List;
  * {@code n = ceil(timeout / interval)}, and checks every interval, so suspicion comes
  * {@code n*interval} after the failure on average, between {@code (n-1)*interval} and
  * {@code (n+1)*interval}), then VERIFY_SUSPECT2 asks it directly and confirms after
- * {@code verify..2*verify}. Detection therefore takes {@code n*interval + 1.5*verify} on average
- * (research note, section 3.2, and bench/detection). So, to make a node dead "after about
- * deadtime" as in Heartbeat:
+ * {@code verify} if no answer came ({@link SuspectVerifier} checks exactly then; JGroups' own
+ * periodic scan made it {@code verify..2*verify}). Detection therefore takes
+ * {@code n*interval + verify} on average (research note, section 3.2, and bench/detection). So,
+ * to make a node dead "after about deadtime" as in Heartbeat:
  * <ul>
  *   <li>FD_ALL3 interval = {@code keepalive} (heartbeat period; any packet counts as one);</li>
  *   <li>FD_ALL3 timeout = {@code n*keepalive} with {@code n = floor((deadtime - 1.5*v0) / keepalive)},
@@ -23,14 +24,16 @@ import java.util.List;
  *       rounds a partial interval up (with keepalive 50 ms / deadtime 250 ms an unrounded 175 ms
  *       timeout became 200 ms and nodes were declared dead 275 ms after a failure on average);
  *       at least 2 intervals (FD_ALL3 needs timeout &gt; interval; a tighter deadtime would flap);</li>
- *   <li>VERIFY_SUSPECT2 timeout = what is left: {@code (deadtime - n*keepalive) / 1.5}, at least
- *       {@code v0} and at most 1000 ms;</li>
+ *   <li>VERIFY_SUSPECT2 timeout = what is left: {@code deadtime - n*keepalive}, at least
+ *       {@code v0} and at most 1000 ms (so the suspect has 1.5..2.5 times {@code v0} to answer
+ *       the "are you dead?" question; 100 ms at 50 ms / 250 ms);</li>
  *   <li>MERGE3 1..3 s so a healed partition or link merges within a few seconds;</li>
  *   <li>GMS join timeout = {@code 2 * keepalive}, clamped to 500..2000 ms: how long a lone
  *       first node looks for an existing cluster before forming its own (it merges later).</li>
  * </ul>
- * Expected detection is then {@code deadtime} (less when the 1000 ms cap applies), between about
- * {@code deadtime - keepalive - verify/2} and {@code deadtime + keepalive + verify/2}.
+ * Expected detection is then {@code deadtime} (up to one keepalive less when the 1000 ms cap
+ * applies: FD_ALL3 then gets the rest, in whole intervals), between about
+ * {@code deadtime - keepalive} and {@code deadtime + keepalive}.
  * {@code warntime} and {@code initdead} are applied by Lifeline's membership itself
  * (late-heartbeat warnings, start-up grace).
  */
@@ -69,10 +72,13 @@ public record TimerSettings(
             intervals = 2;
             verify = minVerify;
             warnings.add("deadtime " + dead + " ms is too short for keepalive " + ka
-                    + " ms; nodes will be declared dead after about " + (2 * ka + (verify * 3) / 2)
+                    + " ms; nodes will be declared dead after about " + (2 * ka + verify)
                     + " ms (make deadtime at least " + (2 * ka + (verify * 3) / 2) + " ms)");
         } else {
-            verify = clamp(Math.round((dead - intervals * ka) / 1.5), minVerify, MAX_VERIFY_MS);
+            verify = clamp(dead - intervals * ka, minVerify, MAX_VERIFY_MS);
+            if (verify == MAX_VERIFY_MS) {
+                intervals = Math.max(intervals, (dead - MAX_VERIFY_MS) / ka); // give FD_ALL3 the rest
+            }
         }
         long timeout = intervals * ka;
         long join = clamp(2 * ka, 500, 2000);
@@ -82,7 +88,7 @@ public record TimerSettings(
 
     /** The expected (average) time from a node's failure to its removal from a link's view, in ms. */
     public long expectedDetectionMs() {
-        return fdTimeoutMs + Math.round(verifySuspectMs * 1.5);
+        return fdTimeoutMs + verifySuspectMs;
     }
 
     private static long clamp(long v, long min, long max) {

@@ -107,6 +107,19 @@ class MembershipTrackerTest {
     }
 
     @Test
+    void aLateHeartbeatThatEndedBetweenTicksIsReportedWithItsGapUnlessAlreadyReported() {
+        t.viewChanged(A, Set.of("n1", "n2"), null, 0);
+        assertEquals(List.of(new LateHeartbeat("n2", A, 700, 1_900)), t.lateHeartbeatEnded("n2", A, 700, 1_900),
+                "a silence the tick never sampled");
+        assertTrue(t.lateHeartbeatEnded("n2", A, WARNTIME, 1_900).isEmpty(), "not longer than warntime");
+        assertEquals(1, t.heartbeatAge("n2", A, 2_000, 2_600).size(), "the tick sees a silence going on");
+        assertTrue(t.lateHeartbeatEnded("n2", A, 650, 2_650).isEmpty(), "already reported while it lasted");
+        assertTrue(t.heartbeatAge("n2", A, 2_650, 2_700).isEmpty());
+        assertEquals(1, t.lateHeartbeatEnded("n2", A, 800, 3_500).size(), "the next one is reported again");
+        assertTrue(t.lateHeartbeatEnded("n2", B, 800, 3_500).isEmpty(), "not on a link the peer is not up on");
+    }
+
+    @Test
     void localNodeIsNotTrackedAsPeer() {
         assertEquals(List.of("n2", "n3"), t.peers());
         assertTrue(t.viewChanged(A, Set.of("n1"), null, 10).isEmpty());

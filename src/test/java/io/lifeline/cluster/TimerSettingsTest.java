@@ -32,7 +32,7 @@ class TimerSettingsTest {
             assertTrue(t.expectedDetectionMs() <= kd[1] && t.expectedDetectionMs() > kd[1] - kd[0],
                     () -> "expected " + t.expectedDetectionMs());
         }
-        assertEquals(29_500, of(1_000, 30_000).expectedDetectionMs(), "Heartbeat's defaults");
+        assertEquals(30_000, of(1_000, 30_000).expectedDetectionMs(), "Heartbeat's defaults");
     }
 
     /**
@@ -49,7 +49,7 @@ class TimerSettingsTest {
         }
         TimerSettings fast = of(50, 250);
         assertEquals(150, fast.fdTimeoutMs());
-        assertEquals(67, fast.verifySuspectMs());
+        assertEquals(100, fast.verifySuspectMs(), "SuspectVerifier confirms after exactly its timeout");
     }
 
     @Test
@@ -57,7 +57,7 @@ class TimerSettingsTest {
         TimerSettings t = of(1_000, 3_000);
         assertEquals(1_000, t.fdIntervalMs());
         assertEquals(2_000, t.fdTimeoutMs());
-        assertEquals(667, t.verifySuspectMs());
+        assertEquals(1_000, t.verifySuspectMs());
     }
 
     @Test
