@@ -15,6 +15,8 @@ final class RunMarker {
 
     /** What the previous run left behind: {@code clean}, {@code unclean} or {@code first_start}. */
     private final String previousShutdown;
+    /** The previous run's marker line ("pid N started T"), or "" when there was none. */
+    private final String previousRun;
     private final Path file;
 
     RunMarker(Path stateDir) throws IOException {
@@ -22,10 +24,13 @@ final class RunMarker {
         file = stateDir.resolve("daemon.running");
         if (Files.exists(file)) {
             previousShutdown = "unclean";
+            previousRun = Files.readString(file, StandardCharsets.UTF_8).trim();
         } else if (Files.exists(stateDir.resolve("daemon.stopped"))) {
             previousShutdown = "clean";
+            previousRun = "";
         } else {
             previousShutdown = "first_start";
+            previousRun = "";
         }
         Files.deleteIfExists(stateDir.resolve("daemon.stopped"));
         Files.writeString(file, "pid " + ProcessHandle.current().pid() + " started " + Instant.now() + "\n",
@@ -36,8 +41,9 @@ final class RunMarker {
         return previousShutdown;
     }
 
-    String previousRun() throws IOException {
-        return Files.exists(file) ? Files.readString(file).trim() : "";
+    /** Read before this run overwrote the marker (reading it later named the current run). */
+    String previousRun() {
+        return previousRun;
     }
 
     void stoppedCleanly() {
