@@ -211,20 +211,18 @@ final class Link implements Receiver {
 
     /** Last time each ha.cf node was heard on this link (latest over its incarnations). */
     Map<String, Long> lastHeardByNode() {
-        Map<String, Long> out = new HashMap<>();
-        for (Map.Entry<Address, Long> e : activity.snapshot().entrySet()) {
-            String node = names.canonical(NameCache.get(e.getKey()));
-            if (node != null) {
-                out.merge(node, e.getValue(), Math::max);
-            }
-        }
-        return out;
+        return maxByNode(activity.snapshot());
     }
 
     /** Late heartbeats that ended since the last call: the longest gap per node, in ms. */
     Map<String, Long> drainLateGapsByNode() {
+        return maxByNode(activity.drainLateGaps());
+    }
+
+    /** Per-member values keyed by ha.cf node name instead; the largest where a node has several members. */
+    private Map<String, Long> maxByNode(Map<Address, Long> byMember) {
         Map<String, Long> out = new HashMap<>();
-        for (Map.Entry<Address, Long> e : activity.drainLateGaps().entrySet()) {
+        for (Map.Entry<Address, Long> e : byMember.entrySet()) {
             String node = names.canonical(NameCache.get(e.getKey()));
             if (node != null) {
                 out.merge(node, e.getValue(), Math::max);
