@@ -18,14 +18,15 @@ import org.jgroups.protocols.VERIFY_SUSPECT2;
  */
 public final class SuspectVerifier extends VERIFY_SUSPECT2 {
 
-    /** Same protocol id as {@link VERIFY_SUSPECT2}: the same headers on the wire, and no id of our own to register. */
-    public SuspectVerifier() {
-        setId(ClassConfigurator.getProtocolId(VERIFY_SUSPECT2.class));
-    }
     /** Scheduling slack: the parent compares wall-clock milliseconds, the timer runs on nanoTime. */
     private static final long SLACK_MS = 1;
 
     private Future<?> pendingCheck; // guarded by this
+
+    /** Same protocol id as {@link VERIFY_SUSPECT2}: the same headers on the wire, and no id of our own to register. */
+    public SuspectVerifier() {
+        setId(ClassConfigurator.getProtocolId(VERIFY_SUSPECT2.class));
+    }
 
     @Override
     public synchronized void start() {
