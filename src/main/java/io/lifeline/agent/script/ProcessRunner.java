@@ -28,7 +28,8 @@ import org.slf4j.event.Level;
  *       marker; they are drained to the end regardless, so a chatty script never blocks.</li>
  *   <li>When the command exits but a background child still holds its stdout or stderr, the
  *       result is returned after a short grace period with what was read so far; the drain
- *       thread keeps reading (and discarding) until that child closes the pipe.</li>
+ *       thread keeps reading (and discarding) until that child closes the pipe ({@link OutputPipe}:
+ *       with the JDK's own pipes the child could die of SIGPIPE).</li>
  *   <li>Output lines are logged with the request's label as prefix.</li>
  * </ul>
  *
@@ -101,16 +102,35 @@ public final class ProcessRunner {
                 Durations.format(request.timeout()), request.environment().keySet().stream().sorted().toList());
         long started = System.nanoTime();
         Process process;
+        BoundedOutput stdout;
+        BoundedOutput stderr;
+        OutputPipe outPipe = null;
+        OutputPipe errPipe = null;
         try {
+            outPipe = OutputPipe.open();
+            errPipe = OutputPipe.open();
+            builder.redirectOutput(ProcessBuilder.Redirect.to(outPipe.writeEnd()))
+                    .redirectError(ProcessBuilder.Redirect.to(errPipe.writeEnd()));
             process = builder.start();
         } catch (IOException e) {
+            closeQuietly(outPipe);
+            closeQuietly(errPipe);
             String error = "cannot run " + request.command().get(0) + ": " + e.getMessage();
             LOG.debug("{}: {}", label, error);
             return new ProcessResult(Outcome.START_FAILED, -1, "", "", elapsed(started), error);
         }
-
-        BoundedOutput stdout = drain(process.getInputStream(), label, "stdout");
-        BoundedOutput stderr = drain(process.getErrorStream(), label, "stderr");
+        try {
+            stdout = drain(outPipe.reader(), label, "stdout");
+            stderr = drain(errPipe.reader(), label, "stderr");
+        } catch (IOException e) {
+            String error = "cannot read the output of " + request.command().get(0) + ": " + e.getMessage() + "; "
+                    + killAll(process);
+            LOG.debug("{}: {}", label, error);
+            return new ProcessResult(Outcome.START_FAILED, -1, "", "", elapsed(started), error);
+        } finally {
+            outPipe.close(); // our write ends: the child has its own, and EOF must come when it is done
+            errPipe.close();
+        }
 
         Outcome outcome = Outcome.EXITED;
         String error = "";
@@ -152,6 +172,12 @@ public final class ProcessRunner {
             LOG.debug("{}: {}", label, error);
         }
         return new ProcessResult(outcome, exitCode, out, err, elapsed, error);
+    }
+
+    private static void closeQuietly(OutputPipe pipe) {
+        if (pipe != null) {
+            pipe.close();
+        }
     }
 
     private BoundedOutput drain(java.io.InputStream in, String label, String name) {

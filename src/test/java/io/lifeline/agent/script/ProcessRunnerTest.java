@@ -119,6 +119,25 @@ class ProcessRunnerTest {
         assertTrue(TestScripts.isRunning(TestScripts.readPid(childPid).orElseThrow()));
     }
 
+    /**
+     * With the JDK's own pipes, the process reaper closed stdout's read end when the script exited,
+     * and a daemon writing to the inherited stdout afterwards died of SIGPIPE.
+     */
+    @Test
+    void aBackgroundChildThatWritesAfterTheScriptExitedIsNotKilledBySigpipe() throws Exception {
+        Path childPid = dir.resolve("writer.pid");
+        Path s = TestScripts.write(dir.resolve("w"),
+                "sh -c 'i=0; while [ $i -lt 40 ]; do echo tick $i; i=$((i+1)); sleep 0.05; done; sleep 120' &\n"
+                        + "echo $! > " + childPid + "\nexit 0");
+        ProcessResult r = run(s, Duration.ofSeconds(60));
+        long pid = TestScripts.readPid(childPid).orElseThrow();
+        started.add(pid);
+        assertEquals(Outcome.EXITED, r.outcome());
+        // it writes every 50 ms for 2 s after the script is gone; it must still be alive afterwards
+        await().pollDelay(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(10))
+                .until(() -> TestScripts.isRunning(pid));
+    }
+
     @Test
     void missingProgramIsAStartFailureNotAnExitCode() {
         ProcessResult r = run(dir.resolve("no-such-script"), Duration.ofSeconds(30));

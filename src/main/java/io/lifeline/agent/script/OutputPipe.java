@@ -1,0 +1,96 @@
+package io.lifeline.agent.script;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A pipe for a child's stdout or stderr that Lifeline owns, instead of the JDK's.
+ *
+ * <p>When a child started with {@code Redirect.PIPE} exits, the JDK's process reaper closes the
+ * read end of its output pipes (it drains what is buffered and closes the descriptor) unless a
+ * reader is blocked in {@code read} at that moment. A daemon that a start script left behind
+ * still holding the script's stdout then dies of SIGPIPE on its next write (ScriptStylesIT
+ * caught it about one run in five). With our own pipe the reader keeps draining until every
+ * writer is gone, so such a daemon can write as long as it likes (the output is discarded once
+ * the command's result is in).
+ *
+ * <p>The child gets the write end through {@code Redirect.to(/proc/self/fd/N)}: opening that
+ * path opens the same pipe, and ProcessBuilder closes its copy after the fork.
+ */
+final class OutputPipe implements AutoCloseable {
+    private interface C extends Library {
+        C LIB = Native.load("c", C.class);
+
+        int pipe2(int[] fds, int flags) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
+    }
+
+    private static final int O_CLOEXEC = 0x80000;
+
+    private int readFd;
+    private int writeFd;
+
+    private OutputPipe(int readFd, int writeFd) {
+        this.readFd = readFd;
+        this.writeFd = writeFd;
+    }
+
+    static OutputPipe open() throws IOException {
+        int[] fds = new int[2];
+        try {
+            C.LIB.pipe2(fds, O_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw new IOException("cannot create a pipe (errno " + e.getErrorCode() + ")");
+        }
+        return new OutputPipe(fds[0], fds[1]);
+    }
+
+    /** Where ProcessBuilder should send the child's output. */
+    File writeEnd() {
+        return new File("/proc/self/fd/" + writeFd);
+    }
+
+    /**
+     * The reading side as a stream the caller owns (our descriptor is closed); it reaches EOF
+     * when every writer has closed the pipe. Call while the write end is still open here: opening
+     * a pipe by path waits for a writer.
+     */
+    InputStream reader() throws IOException {
+        FileInputStream in = new FileInputStream("/proc/self/fd/" + readFd);
+        closeQuietly(readFd);
+        readFd = -1;
+        return in;
+    }
+
+    /** Closes our write end once the child has its own (after start), so EOF can come. */
+    void closeWriteEnd() {
+        if (writeFd >= 0) {
+            closeQuietly(writeFd);
+            writeFd = -1;
+        }
+    }
+
+    /** Closes whatever is still ours (after a failed start). */
+    @Override
+    public void close() {
+        closeWriteEnd();
+        if (readFd >= 0) {
+            closeQuietly(readFd);
+            readFd = -1;
+        }
+    }
+
+    private static void closeQuietly(int fd) {
+        try {
+            C.LIB.close(fd);
+        } catch (LastErrorException ignored) {
+            // already closed
+        }
+    }
+}
