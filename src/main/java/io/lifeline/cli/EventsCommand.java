@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeline.control.ControlClient;
 import io.lifeline.control.ControlException;
 import io.lifeline.control.ControlProtocol;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -44,9 +43,6 @@ public final class EventsCommand implements Callable<Integer> {
             return 1;
         } catch (ControlException e) {
             err.println("hactl events: " + e.getMessage() + " (" + e.code() + ")");
-            return 1;
-        } catch (IOException e) {
-            err.println("hactl: cannot talk to the lifeline daemon on " + socket + ": " + e.getMessage());
             return 1;
         } finally {
             err.flush();

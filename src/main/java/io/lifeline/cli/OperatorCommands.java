@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeline.control.ControlClient;
 import io.lifeline.control.ControlException;
 import io.lifeline.control.ControlProtocol;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -58,9 +57,6 @@ final class OperatorCommands {
             } catch (ControlException e) {
                 err.println("hactl " + command() + ": " + e.getMessage());
                 return e.code().equals("rejected") || e.code().equals("bad_args") ? EXIT_REFUSED : 1;
-            } catch (IOException e) {
-                err.println("hactl: cannot talk to the lifeline daemon on " + socket + ": " + e.getMessage());
-                return 1;
             } finally {
                 err.flush();
             }

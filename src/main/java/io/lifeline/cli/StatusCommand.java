@@ -44,9 +44,6 @@ public final class StatusCommand implements Callable<Integer> {
         } catch (ControlException e) {
             err.println("hactl: the daemon refused 'status': " + e.getMessage() + " (" + e.code() + ")");
             return 1;
-        } catch (IOException e) {
-            err.println("hactl: cannot talk to the lifeline daemon on " + socket + ": " + e.getMessage());
-            return 1;
         }
         if (json) {
             try {

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 /** Sends one request to the daemon's control socket and returns its {@code result}. */
 public final class ControlClient {
 
-    /** The daemon could not be reached; the message says why in admin terms. */
+    /** The daemon could not be reached, or the conversation with it broke; the message says why in admin terms. */
     public static final class NotReachable extends IOException {
         public NotReachable(String message) {
             super(message);
@@ -34,10 +34,21 @@ public final class ControlClient {
     }
 
     /**
-     * @throws NotReachable     no daemon at the socket (or it did not answer in time)
+     * @throws NotReachable     no daemon at the socket, it did not answer in time, or the exchange
+     *                          failed (every caller reports these the same way)
      * @throws ControlException the daemon answered with an error
      */
-    public JsonNode call(String command, ObjectNode args) throws IOException, ControlException {
+    public JsonNode call(String command, ObjectNode args) throws NotReachable, ControlException {
+        try {
+            return exchange(command, args);
+        } catch (NotReachable e) {
+            throw e;
+        } catch (IOException e) {
+            throw new NotReachable("cannot talk to the lifeline daemon on " + socket + ": " + e.getMessage());
+        }
+    }
+
+    private JsonNode exchange(String command, ObjectNode args) throws IOException, ControlException {
         if (!Files.exists(socket)) {
             throw new NotReachable("lifeline daemon is not running (no socket at " + socket + ")");
         }
