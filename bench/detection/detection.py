@@ -25,6 +25,9 @@ import statistics
 import subprocess
 import sys
 import time
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import log, run, nsexec, loadavg, cpu_busy_jiffies, proc_cpu_jiffies, med_range, Registry  # noqa: E402  (bench/benchlib.py)
+
 
 HUB, N1, N2 = "ll-bhub", "ll-bn1", "ll-bn2"
 NAMESPACES = {"n1": N1, "n2": N2}
@@ -54,46 +57,6 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 def now_ms():
     return time.time_ns() / 1e6
-
-
-def log(msg):
-    print(f"[{datetime.datetime.now().strftime('%H:%M:%S')}] {msg}", flush=True)
-
-
-def run(cmd, check=True, timeout=20, input_text=None):
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, input=input_text)
-    if check and p.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()}")
-    return p
-
-
-def nsexec(ns, cmd, **kw):
-    return run(["ip", "netns", "exec", ns] + cmd, **kw)
-
-
-def loadavg():
-    with open("/proc/loadavg") as f:
-        return [float(x) for x in f.read().split()[:3]]
-
-
-def cpu_busy_jiffies():
-    with open("/proc/stat") as f:
-        fields = [int(x) for x in f.readline().split()[1:]]
-    idle = fields[3] + fields[4]
-    return sum(fields[:8]) - idle
-
-
-def proc_cpu_jiffies(pid, with_children=False):
-    """utime+stime (+cutime+cstime) of a live process, None if it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            rest = f.read().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    total = int(rest[11]) + int(rest[12])
-    if with_children:
-        total += int(rest[13]) + int(rest[14])
-    return total
 
 
 def thread_cpu(pid):
@@ -126,40 +89,6 @@ def kib(v):
 
 def iso_ms(s):
     return datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp() * 1000
-
-
-def med_range(xs):
-    if not xs:
-        return "-"
-    return f"{statistics.median(xs):.0f} ({min(xs):.0f}-{max(xs):.0f})"
-
-
-class Registry:
-    """Every process this benchmark started, so cleanup can end exactly those (by PID)."""
-
-    def __init__(self, pidfile):
-        self.pidfile = pidfile
-        self.procs = []
-
-    def add(self, p, what):
-        self.procs.append((p, what))
-        with open(self.pidfile, "a") as f:
-            f.write(f"{p.pid} {what}\n")
-        return p
-
-    def kill_all(self):
-        for p, _ in self.procs:
-            if p.poll() is None:
-                try:
-                    p.send_signal(signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-        for p, _ in self.procs:
-            try:
-                p.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
-        self.procs.clear()
 
 
 class Lab:

@@ -24,6 +24,12 @@ import statistics
 import subprocess
 import sys
 import time
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import log, run, nsexec, loadavg, med_range, Registry  # noqa: E402  (bench/benchlib.py)
+import benchlib  # noqa: E402
+
+benchlib.RUN_TIMEOUT_S = 30  # nginx, heartbeat and keepalived commands are slower
+
 
 HUB, CLIENT = "ll-ohub", "ll-ocl"
 NODES = {"n1": "ll-on1", "n2": "ll-on2"}
@@ -48,34 +54,6 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 def now_ms():
     return time.time_ns() / 1e6
-
-
-def log(msg):
-    print(f"[{datetime.datetime.now().strftime('%H:%M:%S')}] {msg}", flush=True)
-
-
-def run(cmd, check=True, timeout=30, input_text=None):
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, input=input_text)
-    if check and p.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()}")
-    return p
-
-
-def nsexec(ns, cmd, **kw):
-    return run(["ip", "netns", "exec", ns] + cmd, **kw)
-
-
-def loadavg():
-    with open("/proc/loadavg") as f:
-        return [float(x) for x in f.read().split()[:3]]
-
-
-def med_range(xs, digits=0):
-    xs = [x for x in xs if x is not None]
-    if not xs:
-        return "-"
-    f = f"{{:.{digits}f}}"
-    return f"{f.format(statistics.median(xs))} ({f.format(min(xs))}-{f.format(max(xs))})"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,45 +129,6 @@ def probe_main(args):
         for t0, t1, ok, body in sorted(results):
             f.write(f"{t0:.1f} {t1:.1f} {1 if ok else 0} {body.replace(' ', '_')}\n")
     return 0
-
-
-class Registry:
-    """Every process this benchmark started, so cleanup can end exactly those (by PID)."""
-
-    def __init__(self, pidfile):
-        self.pidfile = pidfile
-        self.procs = []
-        self.extra = []  # PIDs of processes our children daemonized (nginx, heartbeat children)
-
-    def add(self, p, what):
-        self.procs.append((p, what))
-        with open(self.pidfile, "a") as f:
-            f.write(f"{p.pid} {what}\n")
-        return p
-
-    def add_pid(self, pid, what):
-        self.extra.append(pid)
-        with open(self.pidfile, "a") as f:
-            f.write(f"{pid} {what}\n")
-
-    def kill_all(self):
-        for p, what in self.procs:
-            if what.split("-")[0] in ("lifeline", "keepalived", "heartbeat"):
-                try:  # started in their own session: the group holds their helper processes too
-                    os.killpg(p.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-            if p.poll() is None:
-                try:
-                    p.send_signal(signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-        for p, _ in self.procs:
-            try:
-                p.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
-        self.procs.clear()
 
 
 class Prober:
@@ -728,7 +667,7 @@ class Bench:
             if entry != ".lock":
                 path = os.path.join(self.work, entry)
                 shutil.rmtree(path) if os.path.isdir(path) else os.unlink(path)
-        self.registry = Registry(os.path.join(self.work, "pids"))
+        self.registry = Registry(os.path.join(self.work, "pids"), group_kinds=("lifeline", "keepalived", "heartbeat"))
         self.lab.setup()
 
     def cleanup(self):

@@ -28,11 +28,13 @@ import select
 import shutil
 import signal
 import socket
-import statistics
 import struct
 import subprocess
 import sys
 import time
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import log, run, nsexec, loadavg, cpu_busy_jiffies, proc_cpu_jiffies, med_range, Registry  # noqa: E402  (bench/benchlib.py)
+
 
 HUB, CLIENT = "ll-vbhub", "ll-vbcl"
 NODES = {"n1": "ll-vbn1", "n2": "ll-vbn2"}
@@ -79,49 +81,6 @@ NUD = {0x01: "INCOMPLETE", 0x02: "REACHABLE", 0x04: "STALE", 0x08: "DELAY", 0x10
 
 def now_us():
     return time.time_ns() // 1000
-
-
-def log(msg):
-    print(f"[{datetime.datetime.now().strftime('%H:%M:%S')}] {msg}", flush=True)
-
-
-def run(cmd, check=True, timeout=20, input_text=None):
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, input=input_text)
-    if check and p.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}): {(p.stderr or p.stdout).strip()}")
-    return p
-
-
-def nsexec(ns, cmd, **kw):
-    return run(["ip", "netns", "exec", ns] + cmd, **kw)
-
-
-def loadavg():
-    with open("/proc/loadavg") as f:
-        return [float(x) for x in f.read().split()[:3]]
-
-
-def cpu_busy_jiffies():
-    with open("/proc/stat") as f:
-        fields = [int(x) for x in f.readline().split()[1:]]
-    return sum(fields[:8]) - fields[3] - fields[4]
-
-
-def proc_cpu_jiffies(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            rest = f.read().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    return sum(int(x) for x in rest[11:15])
-
-
-def med_range(xs, digits=1):
-    xs = [x for x in xs if x is not None]
-    if not xs:
-        return "-"
-    f = f"{{:.{digits}f}}"
-    return f"{f.format(statistics.median(xs))} ({f.format(min(xs))}-{f.format(max(xs))})"
 
 
 def mac_str(b):
@@ -345,34 +304,6 @@ def probe_main(args):
 
 # ---------------------------------------------------------------------------------------------
 # Process bookkeeping and line-oriented children
-
-class Registry:
-    """Every process this benchmark started, so cleanup can end exactly those (by PID)."""
-
-    def __init__(self, pidfile):
-        self.pidfile = pidfile
-        self.procs = []
-
-    def add(self, p, what):
-        self.procs.append((p, what))
-        with open(self.pidfile, "a") as f:
-            f.write(f"{p.pid} {what}\n")
-        return p
-
-    def kill_all(self):
-        for p, _ in self.procs:
-            if p.poll() is None:
-                try:
-                    p.send_signal(signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-        for p, _ in self.procs:
-            try:
-                p.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
-        self.procs.clear()
-
 
 class LineChild:
     """A child speaking one line per answer on stdout; every read has a deadline."""
@@ -660,7 +591,7 @@ class Bench:
         live = {}
         for p, _ in self.registry.procs:
             if p.poll() is None:
-                j = proc_cpu_jiffies(p.pid)
+                j = proc_cpu_jiffies(p.pid, with_children=True)
                 if j is not None:
                     live[p.pid] = j
         return own, live
@@ -986,7 +917,7 @@ COLUMNS = [("agent_ms", "agent action"), ("reach_ms", "**client reached the VIP*
 def set_row(s):
     rs = s["runs"]
     ok = [x for x in rs if not x["error"]]
-    cells = [med_range([x.get(k) for x in ok]) if any(x.get(k) is not None for x in ok) else "-" for k, _ in COLUMNS]
+    cells = [med_range([x.get(k) for x in ok], digits=1) if any(x.get(k) is not None for x in ok) else "-" for k, _ in COLUMNS]
     return (f"| {s['set']} | `{s['action']}`{' ' + s['options'] if s['options'] else ''} | {len(rs)} | "
             + " | ".join(cells) + f" | {len(rs) - len(ok)} | {' '.join(str(v) for v in s['loadavg_start'])} | "
             f"{s['foreign_cores']}{' (noisy)' if s['noisy'] else ''} |")
