@@ -1,20 +1,45 @@
 package io.lifeline.cluster;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jgroups.Address;
 import org.jgroups.EmptyMessage;
 import org.jgroups.Message;
 import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.protocols.FD_ALL3;
 
 /**
- * JGroups' FD_ALL3 with the heartbeat sender and the timeout checker in one timer task.
+ * JGroups' FD_ALL3 with the heartbeat sender and the timeout checker in one timer task, and a
+ * peer suspected exactly {@code timeout} after it was last heard.
  *
- * <p>FD_ALL3 schedules two tasks at the same interval, so at keepalive 50 ms the node woke up 40
- * times a second for them; a wake-up costs 50-120 us of CPU on a small VM, which was most of the
- * daemon's idle CPU (bench/detection). Sending and then checking in one task halves that without
- * changing what is sent or when a peer is suspected. The first heartbeat goes out one interval
- * after a view change instead of at once.
+ * <p>One task: FD_ALL3 schedules two tasks at the same interval, so at keepalive 50 ms the node
+ * woke up 40 times a second for them; a wake-up costs 50-120 us of CPU on a small VM, which was
+ * most of the daemon's idle CPU (bench/detection). Sending and then checking in one task halves
+ * that without changing what is sent. The first heartbeat goes out one interval after a view
+ * change instead of at once.
+ *
+ * <p>Exact timeout: FD_ALL3 keeps one bit per interval and suspects a peer after a whole number
+ * of empty intervals, counted on its own check rhythm, so a peer killed just after a check was
+ * suspected up to one interval late: at 50 ms / 250 ms the survivor declared it dead 209-276 ms
+ * after the kill (median 264 in bench/detection) where Heartbeat's rule, "silent for deadtime",
+ * means 200-250. Here each peer's last packet time is kept, a peer is suspected when it is
+ * {@code timeout} old, and when a peer will reach that age before the next round, a one-shot
+ * check is scheduled for that moment. A healthy peer is heard every interval, so that extra
+ * check only runs while a peer is already silent for more than {@code timeout - interval}: no
+ * wake-ups are added while all is well.
  */
 public final class HeartbeatDetector extends FD_ALL3 {
+
+    /** The one-shot check runs this much after the due time, so the peer is surely past it. */
+    private static final long SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /** {@link System#nanoTime()} of the last packet from each member (FD_ALL3's bitmaps are not used). */
+    private final Map<Address, Long> lastHeard = new ConcurrentHashMap<>();
+    private volatile Runnable check;
+    private Future<?> expiryCheck;
 
     /** Same protocol id as {@link FD_ALL3}: the same headers on the wire, and no id of our own to register. */
     public HeartbeatDetector() {
@@ -33,11 +58,71 @@ public final class HeartbeatDetector extends FD_ALL3 {
 
     @Override
     protected Runnable createTimeoutChecker() {
-        Runnable check = super.createTimeoutChecker();
+        Runnable scan = super.createTimeoutChecker();
+        check = scan;
         return () -> {
             sendHeartbeat();
-            check.run();
+            scan.run();
+            scheduleExpiryCheck();
         };
+    }
+
+    @Override
+    protected void stopTimeoutChecker() {
+        super.stopTimeoutChecker();
+        synchronized (this) {
+            if (expiryCheck != null) {
+                expiryCheck.cancel(false);
+                expiryCheck = null;
+            }
+        }
+    }
+
+    @Override
+    protected void update(Address sender, boolean logMsg, boolean skipIfExists) {
+        super.update(sender, logMsg, skipIfExists);
+        if (sender == null || sender.equals(local_addr)) {
+            return;
+        }
+        if (skipIfExists) {
+            lastHeard.putIfAbsent(sender, System.nanoTime()); // a new member gets a whole timeout
+        } else {
+            lastHeard.put(sender, System.nanoTime());
+        }
+    }
+
+    @Override
+    protected void retainKeys(List<Address> mbrs) {
+        super.retainKeys(mbrs);
+        lastHeard.keySet().retainAll(mbrs);
+    }
+
+    @Override
+    protected <T> boolean needsToBeSuspected(Address mbr, T bitmap) {
+        Long heard = lastHeard.get(mbr);
+        return heard != null && System.nanoTime() - heard >= TimeUnit.MILLISECONDS.toNanos(timeout);
+    }
+
+    /** Schedules a check for the moment the next peer reaches {@code timeout}, if before the next round. */
+    private void scheduleExpiryCheck() {
+        long now = System.nanoTime();
+        long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeout);
+        long soonest = Long.MAX_VALUE;
+        for (long heard : lastHeard.values()) {
+            long due = heard + timeoutNanos - now;
+            if (due > 0 && due < soonest) {
+                soonest = due;
+            }
+        }
+        if (soonest >= TimeUnit.MILLISECONDS.toNanos(interval)) {
+            return; // the next round comes first and sees it
+        }
+        synchronized (this) {
+            Runnable scan = check;
+            if (scan != null && (expiryCheck == null || expiryCheck.isDone()) && isTimeoutCheckerRunning()) {
+                expiryCheck = timer.schedule(scan, soonest + SLACK_NANOS, TimeUnit.NANOSECONDS);
+            }
+        }
     }
 
     /** FD_ALL3's HeartbeatSender: skipped when a multicast went out since the last round. */

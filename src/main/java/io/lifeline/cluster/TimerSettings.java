@@ -8,21 +8,18 @@ import java.util.List;
 /**
  * How ha.cf's Heartbeat timers become JGroups failure-detection settings.
  *
- * <p>JGroups declares a silent member dead in two steps: FD_ALL3 suspects it once nothing was
- * heard for {@code n} whole heartbeat intervals (it keeps one bit per interval,
- * {@code n = ceil(timeout / interval)}, and checks every interval, so suspicion comes
- * {@code n*interval} after the failure on average, between {@code (n-1)*interval} and
- * {@code (n+1)*interval}), then VERIFY_SUSPECT2 asks it directly and confirms after
- * {@code verify} if no answer came ({@link SuspectVerifier} checks exactly then; JGroups' own
- * periodic scan made it {@code verify..2*verify}). Detection therefore takes
- * {@code n*interval + verify} on average (research note, section 3.2, and bench/detection). So,
- * to make a node dead "after about deadtime" as in Heartbeat:
+ * <p>JGroups declares a silent member dead in two steps: the failure detector suspects it once
+ * nothing was heard from it for {@code timeout} ({@link HeartbeatDetector} measures that from the
+ * last packet; JGroups' FD_ALL3 counted whole empty intervals on its own check rhythm and was up
+ * to one interval late), then VERIFY_SUSPECT2 asks it directly and confirms after {@code verify}
+ * if no answer came ({@link SuspectVerifier} checks exactly then; JGroups' own periodic scan made
+ * it {@code verify..2*verify}). A member is therefore dead {@code timeout + verify} after its last
+ * packet. So, to make a node dead "after deadtime of silence" as in Heartbeat:
  * <ul>
  *   <li>FD_ALL3 interval = {@code keepalive} (heartbeat period; any packet counts as one);</li>
  *   <li>FD_ALL3 timeout = {@code n*keepalive} with {@code n = floor((deadtime - 1.5*v0) / keepalive)},
- *       {@code v0 = deadtime/10} clamped to 50..1000 ms: a whole number of intervals, because FD_ALL3
- *       rounds a partial interval up (with keepalive 50 ms / deadtime 250 ms an unrounded 175 ms
- *       timeout became 200 ms and nodes were declared dead 275 ms after a failure on average);
+ *       {@code v0 = deadtime/10} clamped to 50..1000 ms: a whole number of intervals (a rule from
+ *       FD_ALL3's bitmaps, which rounded a partial interval up; kept so the split stays the same);
  *       at least 2 intervals (FD_ALL3 needs timeout &gt; interval; a tighter deadtime would flap);</li>
  *   <li>VERIFY_SUSPECT2 timeout = what is left: {@code deadtime - n*keepalive}, at least
  *       {@code v0} and at most 1000 ms (so the suspect has 1.5..2.5 times {@code v0} to answer
@@ -31,9 +28,10 @@ import java.util.List;
  *   <li>GMS join timeout = {@code 2 * keepalive}, clamped to 500..2000 ms: how long a lone
  *       first node looks for an existing cluster before forming its own (it merges later).</li>
  * </ul>
- * Expected detection is then {@code deadtime} (up to one keepalive less when the 1000 ms cap
- * applies: FD_ALL3 then gets the rest, in whole intervals), between about
- * {@code deadtime - keepalive} and {@code deadtime + keepalive}.
+ * A member is then dead {@code deadtime} after its last packet (up to one keepalive less when the
+ * 1000 ms cap applies: FD_ALL3 then gets the rest, in whole intervals). Measured from a crash,
+ * that is between {@code deadtime - keepalive} and {@code deadtime}, because the last heartbeat
+ * went out up to one keepalive before it.
  * {@code warntime} and {@code initdead} are applied by Lifeline's membership itself
  * (late-heartbeat warnings, start-up grace).
  */

@@ -1,0 +1,61 @@
+package io.lifeline.cluster;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.jgroups.Address;
+import org.jgroups.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class HeartbeatDetectorTest {
+
+    private static final long TIMEOUT_MS = 200;
+
+    private static HeartbeatDetector detector() {
+        HeartbeatDetector d = new HeartbeatDetector();
+        d.setInterval(50);
+        d.setTimeout(TIMEOUT_MS);
+        return d;
+    }
+
+    @Test
+    void aPeerIsSuspectedOnceItsLastPacketIsTimeoutOldAndNotBefore() {
+        HeartbeatDetector d = detector();
+        Address peer = UUID.randomUUID();
+        long heard = System.nanoTime();
+        d.update(peer, false, false);
+        assertFalse(d.needsToBeSuspected(peer, null), "just heard");
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                .until(() -> d.needsToBeSuspected(peer, null));
+        long silentMs = (System.nanoTime() - heard) / 1_000_000;
+        assertTrue(silentMs >= TIMEOUT_MS, "suspected after " + silentMs + " ms of silence");
+    }
+
+    @Test
+    void everyPacketRestartsTheTimeoutButAJoinDoesNot() {
+        HeartbeatDetector d = detector();
+        Address peer = UUID.randomUUID();
+        d.update(peer, false, true); // the view that brought the peer in
+        await().atMost(Duration.ofSeconds(5)).until(() -> d.needsToBeSuspected(peer, null));
+        d.update(peer, false, true); // a later view: the peer is not heard by that
+        assertTrue(d.needsToBeSuspected(peer, null));
+        d.update(peer, true, false); // a heartbeat
+        assertFalse(d.needsToBeSuspected(peer, null));
+    }
+
+    @Test
+    void membersThatLeftAreForgottenAndUnknownOnesNeverSuspected() {
+        HeartbeatDetector d = detector();
+        Address stays = UUID.randomUUID();
+        Address leaves = UUID.randomUUID();
+        d.update(stays, false, false);
+        d.update(leaves, false, false);
+        d.retainKeys(List.of(stays));
+        await().atMost(Duration.ofSeconds(5)).until(() -> d.needsToBeSuspected(stays, null));
+        assertFalse(d.needsToBeSuspected(leaves, null), "a member no longer in the view is not suspected");
+        assertFalse(d.needsToBeSuspected(UUID.randomUUID(), null));
+    }
+}
