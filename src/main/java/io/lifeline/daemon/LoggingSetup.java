@@ -3,12 +3,12 @@ package io.lifeline.daemon;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import io.lifeline.config.HaCf;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +22,6 @@ import org.slf4j.LoggerFactory;
  * log goes to stdout, which systemd's journal collects.
  */
 final class LoggingSetup {
-
-    private static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{0}: %msg%n";
 
     private LoggingSetup() {
     }
@@ -88,10 +86,13 @@ final class LoggingSetup {
         return a;
     }
 
-    private static PatternLayoutEncoder encoder(LoggerContext ctx) {
-        PatternLayoutEncoder e = new PatternLayoutEncoder();
+    private static LayoutWrappingEncoder<ILoggingEvent> encoder(LoggerContext ctx) {
+        LogLineLayout layout = new LogLineLayout("yyyy-MM-dd HH:mm:ss.SSS", true);
+        layout.setContext(ctx);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> e = new LayoutWrappingEncoder<>();
         e.setContext(ctx);
-        e.setPattern(PATTERN);
+        e.setLayout(layout);
         e.start();
         return e;
     }
