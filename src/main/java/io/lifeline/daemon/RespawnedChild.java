@@ -120,10 +120,7 @@ final class RespawnedChild {
                 }
                 int code = -1;
                 if (p != null) {
-                    LOG.info("{}: started '{}' as {} (pid {})", command.name(), command.respawn().commandLine(),
-                            command.account().name(), p.pid());
                     code = p.waitFor();
-                    cleanUpAfterExit();
                 }
                 Duration ran = Duration.ofNanos(System.nanoTime() - startedAt);
                 String exit = p == null ? "could not be started" : describeExit(code);
@@ -135,6 +132,8 @@ final class RespawnedChild {
                     }
                 }
                 if (code == DO_NOT_RESPAWN) {
+                    // what it left running stays (it may have handed over to a daemon of its own)
+                    // until the daemon stops, which stops the whole group
                     LOG.warn("{}: exited with status 100 after {}: will not be respawned", command.name(),
                             format(ran));
                     setState(State.EXITED);
@@ -146,15 +145,18 @@ final class RespawnedChild {
                                     + " will not be respawned until the daemon restarts", command.name(), exit,
                             format(ran), shortRuns, format(policy.shortRun()));
                     setState(State.GAVE_UP);
+                    cleanUpAfterExit();
                     return;
                 }
                 if (shortRuns == 0) {
                     LOG.warn("{}: {} after {}; respawning", command.name(), exit, format(ran));
+                    cleanUpAfterExit();
                     continue;
                 }
                 LOG.warn("{}: {} after {}; respawning in {}", command.name(), exit, format(ran),
                         format(policy.delayAfterShortRun()));
                 setState(State.WAITING);
+                cleanUpAfterExit();
                 if (stopRequested.await(policy.delayAfterShortRun().toMillis(), TimeUnit.MILLISECONDS)) {
                     return;
                 }
@@ -188,6 +190,8 @@ final class RespawnedChild {
             ProcessBuilder.Redirect out = ProcessBuilder.Redirect.to(pipe.writeEnd());
             builder.redirectOutput(out).redirectError(out);
             Process p = builder.start();
+            LOG.info("{}: started '{}' as {} (pid {})", command.name(), command.respawn().commandLine(),
+                    command.account().name(), p.pid());
             InputStream in = pipe.reader();
             ChildOutputLog.start(command.name(), in);
             return p;
@@ -202,7 +206,7 @@ final class RespawnedChild {
     }
 
     /**
-     * After the program exited: processes it left in its group (helpers it forked) are stopped
+     * After the program died: processes it left in its group (helpers it forked) are stopped
      * too, so that the respawned program does not find its predecessor's leftovers. During a
      * stop, {@link #awaitStopped} does this.
      */
@@ -226,7 +230,7 @@ final class RespawnedChild {
         ChildProcessGroup g;
         synchronized (lock) {
             stopping = true;
-            g = process != null ? group : null;
+            g = group; // also after the program is gone: what it left in its group stops with the daemon
         }
         stopRequested.countDown();
         if (g != null && g.terminate()) {
