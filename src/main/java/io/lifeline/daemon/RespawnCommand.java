@@ -16,8 +16,8 @@ import java.util.Optional;
  * How one ha.cf {@code respawn} line is run: the command line and environment, decided once at
  * start-up so that every problem is a configuration error naming ha.cf:line.
  *
- * <p>The command is {@code setsid --wait [setpriv ...] /bin/sh -c "exec COMMAND"}; every step
- * execs the next, so the program keeps the PID the daemon started:
+ * <p>The command is {@code setsid --wait setpriv [--reuid ...] --pdeathsig=TERM -- /bin/sh -c
+ * "exec COMMAND"}; every step execs the next, so the program keeps the PID the daemon started:
  * <ul>
  *   <li>{@code setsid} gives it a session and process group of its own, so that stopping it
  *       reaches whatever it forked (Heartbeat calls setpgid(0,0) in the child);</li>
@@ -26,6 +26,10 @@ import java.util.Optional;
  *       account's uid, primary gid and supplementary groups, as Heartbeat's
  *       initgroups/setgid/setuid did (runuser would fork and open a PAM session instead).
  *       A daemon that is not root can only run programs as itself;</li>
+ *   <li>{@code --pdeathsig=TERM}: if the daemon dies without stopping its children (kill -9,
+ *       a JVM crash), the program gets SIGTERM instead of living on next to the copy the
+ *       restarted daemon starts. Under systemd, KillMode=mixed also cleans up the whole cgroup;
+ *       Heartbeat's children simply survived;</li>
  *   <li>{@code /bin/sh -c} as in Heartbeat, so quoting, redirections and {@code $VARIABLES} in
  *       existing ha.cf lines keep their meaning.</li>
  * </ul>
@@ -68,23 +72,24 @@ record RespawnCommand(String name, HaCf.Respawn respawn, UserAccounts.Account ac
                     + "; it is needed to stop " + respawn.program() + " with everything it starts");
             return Optional.empty();
         }
-        List<String> argv = new ArrayList<>(List.of(setsid.get().toString(), "--wait"));
+        Optional<Path> setpriv = find(SETPRIV);
+        if (setpriv.isEmpty()) {
+            diag.error(haCf, respawn.line(), "respawn: setpriv (util-linux) not found in " + SETPRIV
+                    + "; it is needed to run " + respawn.program());
+            return Optional.empty();
+        }
         UserAccounts.Account a = account.get();
+        List<String> argv = new ArrayList<>(List.of(setsid.get().toString(), "--wait", setpriv.get().toString()));
         if (euid == 0 && a.uid() != 0) {
-            Optional<Path> setpriv = find(SETPRIV);
-            if (setpriv.isEmpty()) {
-                diag.error(haCf, respawn.line(), "respawn: setpriv (util-linux) not found in " + SETPRIV
-                        + "; it is needed to run " + respawn.program() + " as " + respawn.user());
-                return Optional.empty();
-            }
-            argv.addAll(List.of(setpriv.get().toString(), "--reuid=" + a.uid(), "--regid=" + a.gid(),
-                    "--init-groups", "--"));
+            argv.addAll(List.of("--reuid=" + a.uid(), "--regid=" + a.gid(), "--init-groups"));
         } else if (euid != 0 && a.uid() != euid) {
             diag.error(haCf, respawn.line(), "respawn: the daemon runs as uid " + euid + ", not root, so it"
                     + " cannot run " + respawn.program() + " as " + respawn.user() + " (uid " + a.uid()
                     + "); run the daemon as root");
             return Optional.empty();
         }
+        // set after the uid change (which clears it); fires when the daemon's supervising thread dies
+        argv.addAll(List.of("--pdeathsig=TERM", "--"));
         argv.addAll(List.of("/bin/sh", "-c", "exec " + respawn.commandLine()));
         return Optional.of(new RespawnCommand(name, respawn, a, argv, environment(a, envLines)));
     }

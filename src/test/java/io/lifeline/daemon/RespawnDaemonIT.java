@@ -71,8 +71,8 @@ class RespawnDaemonIT {
                 .substring(field.length() + 1).strip().split("\\s+")[0];
     }
 
-    @Test
-    void aRespawnProgramRunsAsItsUserIsRestartedAfterKill9AndStopsWithTheDaemon() throws Exception {
+    /** A one-node daemon whose ha.cf runs {@code watcher} as nobody; returns once it runs. */
+    private DaemonNode startDaemonWithWatcher(String test) throws Exception {
         lab = Lab.create("r");
         lab.addBridge("br0");
         Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
@@ -101,13 +101,18 @@ class RespawnDaemonIT {
                 env GREETING=hello
                 respawn nobody %s
                 """.formatted(program);
-        DaemonNode n1 = new DaemonNode(h1, "n1", DaemonNode.freshWorkDir("it-respawn", "kill9"))
+        DaemonNode n1 = new DaemonNode(h1, "n1", DaemonNode.freshWorkDir("it-respawn", test))
                 .configure(cf, "respawn-it-secret-0123", "").start();
-
         await("respawn program running").atMost(WAIT).until(() -> runningPid(n1) > 0 && lines("runs").size() == 1);
-        long first = runningPid(n1);
-        pids.add(first);
+        pids.add(runningPid(n1));
         lines("helpers").forEach(h -> pids.add(Long.parseLong(h)));
+        return n1;
+    }
+
+    @Test
+    void aRespawnProgramRunsAsItsUserIsRestartedAfterKill9AndStopsWithTheDaemon() throws Exception {
+        DaemonNode n1 = startDaemonWithWatcher("kill9");
+        long first = runningPid(n1);
         assertEquals(first + " hello hello", lines("runs").get(0), "PID, env GREETING and Heartbeat's HA_GREETING");
         int nobody = UserAccounts.byName("nobody").orElseThrow().uid();
         assertEquals(String.valueOf(nobody), procStatusField(first, "Uid"), "runs as nobody");
@@ -142,5 +147,16 @@ class RespawnDaemonIT {
         }
         assertTrue(n1.logText().contains("respawn programs stopped"), "clean stop logged");
         assertEquals(2, lines("runs").size(), "not started again during the stop");
+    }
+
+    @Test
+    void aDaemonKilledWithSignal9TakesItsProgramAlong() throws Exception {
+        DaemonNode n1 = startDaemonWithWatcher("daemon-kill9");
+        long program = runningPid(n1);
+        n1.kill9();
+        // setpriv --pdeathsig: the program gets SIGTERM when the thread that started it dies, so a
+        // restarted daemon does not run a second copy next to it (under systemd, KillMode=mixed
+        // also cleans up the cgroup; here there is no systemd)
+        await("program gone with the daemon").atMost(WAIT).until(() -> !RespawnedChildrenTest.alive(program));
     }
 }
