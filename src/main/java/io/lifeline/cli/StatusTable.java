@@ -80,6 +80,7 @@ final class StatusTable {
             out.println("auth drops (packets refused by authkeys checks):");
             table(rows, out);
         }
+        printRespawned(s, out);
     }
 
     /** Where every group runs and why, first: it is what the admin came to see. */
@@ -151,6 +152,21 @@ final class StatusTable {
             table(rows, out);
         }
         out.println();
+    }
+
+    /** ha.cf respawn programs, when there are any. */
+    private static void printRespawned(JsonNode s, PrintWriter out) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"RESPAWN", "USER", "STATE", "PID", "STARTS", "LAST EXIT"});
+        for (JsonNode c : s.path("respawn")) {
+            rows.add(new String[] {c.path("name").asText(), c.path("user").asText(), c.path("state").asText(),
+                    c.path("pid").isNumber() ? c.path("pid").asText() : "-", c.path("starts").asText(),
+                    c.path("last_exit").isTextual() ? c.path("last_exit").asText() : "-"});
+        }
+        if (rows.size() > 1) {
+            out.println();
+            table(rows, out);
+        }
     }
 
     private static void table(List<String[]> rows, PrintWriter out) {

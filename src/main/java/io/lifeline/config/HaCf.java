@@ -2,7 +2,10 @@ package io.lifeline.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,6 +17,10 @@ import java.util.Optional;
  * @param nodes        cluster members in ha.cf order (this order is also the deterministic
  *                     tie-break order used elsewhere)
  * @param media        heartbeat media; each is one link
+ * @param respawns     {@code respawn} lines: programs the daemon keeps running (see
+ *                     io.lifeline.daemon.RespawnedChildren)
+ * @param respawnEnvironment {@code env NAME=value} lines, in file order: the environment of
+ *                     the respawned programs
  * @param rtprio       {@code rtprio}: requested realtime priority, 0 for Lifeline's default
  * @param allowCrc     Lifeline directive {@code allow_crc on}: accept an authkeys {@code crc}
  *                     signing method, which authenticates nothing
@@ -39,6 +46,7 @@ public record HaCf(
         Optional<String> logfacility,
         int debug,
         List<Respawn> respawns,
+        Map<String, String> respawnEnvironment,
         boolean realtime,
         int rtprio,
         boolean allowCrc,
@@ -50,13 +58,34 @@ public record HaCf(
         media = List.copyOf(media);
         pingTargets = List.copyOf(pingTargets);
         respawns = List.copyOf(respawns);
+        respawnEnvironment = Collections.unmodifiableMap(new LinkedHashMap<>(respawnEnvironment));
         extensions = List.copyOf(extensions);
     }
 
-    /** {@code respawn user /path args...}: a child kept running unless it exits 100. */
-    public record Respawn(String user, List<String> command, int line) {
+    /**
+     * {@code respawn user /path args...}: a child kept running unless it exits 100.
+     *
+     * @param user        the account it runs as
+     * @param command     the program (an absolute path) and its arguments, as words
+     * @param commandLine the command as written after the user, run by {@code /bin/sh} as
+     *                    Heartbeat does, so quoting and {@code $VARIABLES} keep working
+     * @param line        its ha.cf line
+     */
+    public record Respawn(String user, List<String> command, String commandLine, int line) {
         public Respawn {
             command = List.copyOf(command);
+            if (command.isEmpty()) {
+                throw new IllegalArgumentException("respawn without a program");
+            }
+        }
+
+        public Respawn(String user, List<String> command, int line) {
+            this(user, command, String.join(" ", command), line);
+        }
+
+        /** The program: the first word of the command. */
+        public String program() {
+            return command.get(0);
         }
     }
 

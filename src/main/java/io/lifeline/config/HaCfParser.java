@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,7 +66,6 @@ public final class HaCfParser {
             Map.entry("record_pengine_inputs", "not applicable to haresources mode"),
             Map.entry("enable_config_writes", "not applicable to haresources mode"),
             Map.entry("use_apphbd", "not applicable"),
-            Map.entry("env", "respawned children are not supported"),
             Map.entry("quorum_server", "quorumd is not supported; see no_quorum_policy"),
             Map.entry("crm_daemon_dir", "Pacemaker mode is not supported"),
             Map.entry("crmd_spawns_pengine", "Pacemaker mode is not supported"));
@@ -98,6 +98,8 @@ public final class HaCfParser {
     private String logfacility;
     private int debug;
     private final List<HaCf.Respawn> respawns = new ArrayList<>();
+    private final Map<String, String> respawnEnvironment = new LinkedHashMap<>();
+    private final Map<String, Integer> respawnEnvironmentLines = new HashMap<>();
     private boolean realtime = true;
     private int rtprio;
     private boolean allowCrc;
@@ -144,7 +146,7 @@ public final class HaCfParser {
                 currentUdpPort(), media,
                 autoFailback != null ? autoFailback : AutoFailback.LEGACY, pingTargets, deadping,
                 Optional.ofNullable(logfile), Optional.ofNullable(debugfile), Optional.ofNullable(logfacility),
-                debug, respawns, realtime, rtprio, allowCrc, clockSkew, extensions));
+                debug, respawns, respawnEnvironment, realtime, rtprio, allowCrc, clockSkew, extensions));
     }
 
     private void directive(ConfigLines.Line line) {
@@ -269,7 +271,12 @@ public final class HaCfParser {
             }
             case "respawn" -> {
                 if (requireArgs(line, 2, "respawn USER /path/to/program [ARGS...]")) {
-                    respawn(args, n);
+                    respawn(line);
+                }
+            }
+            case "env" -> {
+                if (requireArgs(line, 1, "env NAME=value [NAME=value...]")) {
+                    args.forEach(pair -> env(pair, n));
                 }
             }
             case "failfast" -> diag.warning(file, n, "failfast is not supported; ignored");
@@ -351,14 +358,59 @@ public final class HaCfParser {
         }
     }
 
-    private void respawn(List<String> args, int n) {
-        String program = args.get(1);
+    /**
+     * Checked as Heartbeat's config.c does: the user must exist, the program must be an absolute
+     * path to an executable file. Heartbeat refuses to start otherwise, and so does Lifeline: a
+     * watchdog program that silently never runs is worse than a clear error at start-up.
+     */
+    private void respawn(ConfigLines.Line line) {
+        int n = line.number();
+        String user = line.args().get(0);
+        String program = line.args().get(1);
         if (program.endsWith("/ipfail")) {
             diag.warning(file, n, "ipfail is built into Lifeline (ping/ping_group connectivity); this respawn"
                     + " line is ignored");
             return;
         }
-        diag.warning(file, n, "respawn is not supported yet; '" + program + "' will not be started");
+        int errorsBefore = diag.errors().size();
+        if (UserAccounts.byName(user).isEmpty()) {
+            diag.error(file, n, "respawn: no such user '" + user + "' (the program runs as this account)");
+        }
+        if (!program.startsWith("/")) {
+            diag.error(file, n, "respawn: the program '" + program + "' must be an absolute path");
+        } else {
+            Path p = Path.of(program);
+            if (!Files.exists(p)) {
+                diag.error(file, n, "respawn: " + program + " does not exist");
+            } else if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
+                diag.error(file, n, "respawn: " + program + " is not an executable file");
+            }
+        }
+        if (diag.errors().size() == errorsBefore) {
+            // the command as written, for /bin/sh: words alone would lose quoting
+            String commandLine = line.text().replaceFirst("^\\S+\\s+\\S+\\s+", "");
+            respawns.add(new HaCf.Respawn(user, line.args().subList(1, line.args().size()), commandLine, n));
+        }
+    }
+
+    /** {@code env NAME=value}: one variable for the respawned programs (Heartbeat allows several per line). */
+    private void env(String pair, int n) {
+        int eq = pair.indexOf('=');
+        if (eq < 0) {
+            diag.error(file, n, "env: '" + pair + "' is not NAME=value");
+            return;
+        }
+        String name = pair.substring(0, eq);
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            diag.error(file, n, "env: '" + name + "' is not a valid variable name (letters, digits and '_',"
+                    + " not starting with a digit)");
+            return;
+        }
+        Integer first = respawnEnvironmentLines.putIfAbsent(name, n);
+        if (first != null) {
+            diag.warning(file, n, "env: " + name + " is set again (first at line " + first + "); the last value wins");
+        }
+        respawnEnvironment.put(name, pair.substring(eq + 1));
     }
 
     private void logfacility(String value, int n) {

@@ -98,6 +98,7 @@ public final class NodeDaemon {
         ManagerSettings settings = ManagerDirectives.parse(config.haCf(), config.haresources(), diagnostics);
         Map<String, ResourceAgent> agents = AgentRegistry.forConfig(options.configDir())
                 .resolveAll(config.haresources(), diagnostics);
+        RespawnedChildren respawned = RespawnedChildren.plan(config.haCf(), RespawnPolicy.HEARTBEAT, diagnostics);
         diagnostics.warnings().forEach(w -> LOG.warn("{}", w));
         if (diagnostics.hasErrors()) {
             err.println("hactl daemon: configuration in " + options.configDir() + " is not usable:");
@@ -126,6 +127,7 @@ public final class NodeDaemon {
             try {
                 ObjectNode status = StatusReport.build(cluster.status(), info);
                 ManagerStatusJson.addTo(status, runtime.status(), runtime.agentDetails());
+                status.set("respawn", respawned.statusJson());
                 return status;
             } catch (TimeoutException e) {
                 throw new ControlException("busy", "the daemon did not answer in time");
@@ -159,6 +161,7 @@ public final class NodeDaemon {
             cluster.close();
             return EXIT_FAILED;
         }
+        respawned.start(); // ha.cf respawn programs, once the cluster is up (Heartbeat starts them then too)
         Duration releaseWithin = releaseTime(managerConfig);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping (signal received): releasing every group (at most {} s)", releaseWithin.toSeconds());
@@ -167,6 +170,7 @@ public final class NodeDaemon {
                         + " can, check this node's resources by hand", releaseWithin.toSeconds());
             }
             control.close();
+            respawned.close();
             if (pingMonitor != null) {
                 pingMonitor.close();
             }

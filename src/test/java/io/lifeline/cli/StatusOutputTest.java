@@ -130,4 +130,25 @@ class StatusOutputTest {
         assertTrue(out.contains("db: BLOCKED: stop of mysql failed on n2 (fix it, then hactl cleanup db)"), out);
         assertTrue(out.contains("1/3"), out);
     }
+
+    @Test
+    void respawnProgramsAreListedWhenThereAreAny() {
+        com.fasterxml.jackson.databind.node.ObjectNode j = (com.fasterxml.jackson.databind.node.ObjectNode) sample();
+        StringWriter none = new StringWriter();
+        StatusTable.print(j, new PrintWriter(none));
+        assertTrue(!none.toString().contains("RESPAWN"), none.toString());
+        var array = j.putArray("respawn");
+        array.addObject().put("name", "watcher").put("line", 12).put("user", "nobody").put("command", "/x")
+                .put("state", "running").put("pid", 4711).put("starts", 2)
+                .put("last_exit", "exited with status 137 (killed by signal 9)").put("since", "2027-01-15T08:00:00Z");
+        array.addObject().put("name", "once").put("line", 13).put("user", "root").put("command", "/y")
+                .put("state", "exited").putNull("pid").put("starts", 1).put("last_exit", "exited with status 100")
+                .put("since", "2027-01-15T08:00:00Z");
+        StringWriter w = new StringWriter();
+        StatusTable.print(j, new PrintWriter(w));
+        String out = w.toString();
+        assertTrue(out.matches("(?s).*\\nRESPAWN +USER +STATE +PID +STARTS +LAST EXIT\\n.*"), out);
+        assertTrue(out.matches("(?s).*\\nwatcher +nobody +running +4711 +2 +exited with status 137 \\(killed by signal 9\\)\\n.*"), out);
+        assertTrue(out.matches("(?s).*\\nonce +root +exited +- +1 +exited with status 100\\n.*"), out);
+    }
 }

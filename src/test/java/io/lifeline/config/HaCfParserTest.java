@@ -199,4 +199,80 @@ class HaCfParserTest {
         assertTrue(HeartbeatValues.duration("-1").isEmpty());
         assertTrue(HeartbeatValues.duration("5 min").isEmpty());
     }
+
+    // --- respawn and env ---
+
+    private Path executable(String name) throws java.io.IOException {
+        Path p = java.nio.file.Files.writeString(dir.resolve(name), "#!/bin/sh\nexit 0\n");
+        java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return p;
+    }
+
+    @Test
+    void respawnKeepsUserProgramArgumentsAndTheCommandAsWritten() throws Exception {
+        Path prog = executable("watcher");
+        HaCf cf = parseOk("node a\nbcast eth0\nrespawn root   " + prog + "  --name 'two words'  -v  # comment\n");
+        assertEquals(1, cf.respawns().size());
+        HaCf.Respawn r = cf.respawns().get(0);
+        assertEquals("root", r.user());
+        assertEquals(prog.toString(), r.program());
+        assertEquals(List.of(prog.toString(), "--name", "'two", "words'", "-v"), r.command());
+        assertEquals(prog + "  --name 'two words'  -v", r.commandLine());
+        assertEquals(3, r.line());
+        assertTrue(diag.problems().isEmpty(), () -> "unexpected problems: " + diag.problems());
+    }
+
+    @Test
+    void respawnOfIpfailIsIgnoredWithAWarningEvenForAnUnknownUser() {
+        HaCf cf = parseOk("node a\nbcast eth0\nrespawn ll-no-such-user /usr/lib/heartbeat/ipfail\n");
+        assertTrue(cf.respawns().isEmpty());
+        assertWarning(3, "ipfail is built into Lifeline");
+        assertTrue(diag.errors().isEmpty());
+    }
+
+    @Test
+    void respawnNeedsAnExistingUserAndAnExecutableAbsolutePath() throws Exception {
+        Path prog = executable("ok");
+        Path plain = ConfigFiles.write(dir, "plain", "not a program\n");
+        parse("node a\nbcast eth0\n"
+                + "respawn ll-no-such-user " + prog + "\n"
+                + "respawn root bin/relative\n"
+                + "respawn root " + dir.resolve("missing") + "\n"
+                + "respawn root " + plain + "\n"
+                + "respawn root " + dir + "\n"
+                + "respawn root\n");
+        assertError(3, "no such user 'll-no-such-user'");
+        assertError(4, "'bin/relative' must be an absolute path");
+        assertError(5, dir.resolve("missing") + " does not exist");
+        assertError(6, plain + " is not an executable file");
+        assertError(7, dir + " is not an executable file");
+        assertError(8, "usage is 'respawn USER /path/to/program [ARGS...]'");
+    }
+
+    @Test
+    void respawnIsNoLongerReportedAsUnsupported() throws Exception {
+        Path prog = executable("p");
+        parseOk("node a\nbcast eth0\nrespawn root " + prog + "\nenv A=1\n");
+        assertTrue(diag.warnings().isEmpty(), () -> "unexpected warnings: " + diag.warnings());
+    }
+
+    @Test
+    void envSetsTheRespawnEnvironmentInFileOrderSeveralPerLineAsHeartbeatAllows() {
+        HaCf cf = parseOk("node a\nbcast eth0\nenv ZED=last B_2=x=y\nenv EMPTY=\nenv ZED=again\n");
+        assertEquals(List.of("ZED", "B_2", "EMPTY"), List.copyOf(cf.respawnEnvironment().keySet()));
+        assertEquals("again", cf.respawnEnvironment().get("ZED"));
+        assertEquals("x=y", cf.respawnEnvironment().get("B_2"));
+        assertEquals("", cf.respawnEnvironment().get("EMPTY"));
+        assertWarning(5, "ZED is set again (first at line 3)");
+    }
+
+    @Test
+    void badEnvLinesAreErrorsWithTheirLine() {
+        parse("node a\nbcast eth0\nenv NOVALUE\nenv 1ABC=x\nenv A-B=x\nenv =x\nenv\n");
+        assertError(3, "'NOVALUE' is not NAME=value");
+        assertError(4, "'1ABC' is not a valid variable name");
+        assertError(5, "'A-B' is not a valid variable name");
+        assertError(6, "'' is not a valid variable name");
+        assertError(7, "usage is 'env NAME=value [NAME=value...]'");
+    }
 }

@@ -21,8 +21,11 @@ import java.io.InputStream;
  *
  * <p>The child gets the write end through {@code Redirect.to(/proc/self/fd/N)}: opening that
  * path opens the same pipe, and ProcessBuilder closes its copy after the fork.
+ *
+ * <p>Public for the daemon's respawned children (io.lifeline.daemon.RespawnedChild), whose
+ * output must outlive them in the same way.
  */
-final class OutputPipe implements AutoCloseable {
+public final class OutputPipe implements AutoCloseable {
     private interface C extends Library {
         C LIB = Native.load("c", C.class);
 
@@ -41,7 +44,7 @@ final class OutputPipe implements AutoCloseable {
         this.writeFd = writeFd;
     }
 
-    static OutputPipe open() throws IOException {
+    public static OutputPipe open() throws IOException {
         int[] fds = new int[2];
         try {
             C.LIB.pipe2(fds, O_CLOEXEC);
@@ -52,7 +55,7 @@ final class OutputPipe implements AutoCloseable {
     }
 
     /** Where ProcessBuilder should send the child's output. */
-    File writeEnd() {
+    public File writeEnd() {
         return new File("/proc/self/fd/" + writeFd);
     }
 
@@ -61,7 +64,7 @@ final class OutputPipe implements AutoCloseable {
      * when every writer has closed the pipe. Call while the write end is still open here: opening
      * a pipe by path waits for a writer.
      */
-    InputStream reader() throws IOException {
+    public InputStream reader() throws IOException {
         FileInputStream in = new FileInputStream("/proc/self/fd/" + readFd);
         closeQuietly(readFd);
         readFd = -1;
