@@ -28,8 +28,6 @@ interface LibC extends Library {
 
     int setpriority(int which, int who, int prio);
 
-    int getpriority(int which, int who);
-
     int kill(int pid, int sig);
 
     int socket(int domain, int type, int protocol);

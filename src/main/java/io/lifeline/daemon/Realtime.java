@@ -85,25 +85,4 @@ final class Realtime {
                     rtprio, NICE);
         }
     }
-
-    /**
-     * Gives the calling thread back the normal priority (nice 0) if {@link #apply} raised it.
-     * A child process inherits the nice value of the thread that starts it, and a program the
-     * daemon runs (a respawned child) must not compete with the heartbeats at nice -10:
-     * Heartbeat likewise drops its realtime scheduling in every child it forks. A thread the
-     * admin started at a higher nice value keeps it. Failures are ignored: the child then runs
-     * at the daemon's priority.
-     */
-    static void normalPriorityForCurrentThread() {
-        try {
-            String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString(); // "PID/task/TID"
-            int tid = Integer.parseInt(self.substring(self.lastIndexOf('/') + 1));
-            LibC c = LibC.load();
-            if (c.getpriority(LibC.PRIO_PROCESS, tid) < 0 && c.setpriority(LibC.PRIO_PROCESS, tid, 0) != 0) {
-                LOG.debug("cannot reset thread {} to nice 0: {}", tid, c.strerror(Native.getLastError()));
-            }
-        } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
-            LOG.debug("cannot reset this thread's priority: {}", e.toString());
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.lifeline.daemon;
 
+import io.lifeline.agent.script.ChildPriority;
 import io.lifeline.agent.script.OutputPipe;
 import java.io.File;
 import java.io.IOException;
@@ -92,7 +93,6 @@ final class RespawnedChild {
     }
 
     private void supervise() {
-        Realtime.normalPriorityForCurrentThread(); // the child inherits this thread's nice value
         try {
             int shortRuns = 0;
             while (true) {
@@ -189,7 +189,7 @@ final class RespawnedChild {
             pipe = OutputPipe.open();
             ProcessBuilder.Redirect out = ProcessBuilder.Redirect.to(pipe.writeEnd());
             builder.redirectOutput(out).redirectError(out);
-            Process p = builder.start();
+            Process p = ChildPriority.start(builder); // at nice 0, not the daemon's -10
             LOG.info("{}: started '{}' as {} (pid {})", command.name(), command.respawn().commandLine(),
                     command.account().name(), p.pid());
             InputStream in = pipe.reader();

@@ -111,7 +111,7 @@ public final class ProcessRunner {
             errPipe = OutputPipe.open();
             builder.redirectOutput(ProcessBuilder.Redirect.to(outPipe.writeEnd()))
                     .redirectError(ProcessBuilder.Redirect.to(errPipe.writeEnd()));
-            process = builder.start();
+            process = ChildPriority.start(builder);
         } catch (IOException e) {
             closeQuietly(outPipe);
             closeQuietly(errPipe);

@@ -1,5 +1,6 @@
 package io.lifeline.manager.notify;
 
+import io.lifeline.agent.script.ChildPriority;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,7 +85,7 @@ public final class NotifyExecutor implements AutoCloseable {
             env.put("LIFELINE_TIME", n.at().toString());
             pb.redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(
                     Path.of("/dev/null").toFile()));
-            Process p = pb.start();
+            Process p = ChildPriority.start(pb);
             boolean done = p.waitFor(hook.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
                 // The hook itself first, then what it started (listed before, so orphans are still
