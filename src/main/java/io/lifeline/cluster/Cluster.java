@@ -50,7 +50,10 @@ public final class Cluster implements AutoCloseable {
     private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
     private final List<LongConsumer> stallListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService membershipThread = Executors.newSingleThreadScheduledExecutor(
-            r -> daemonThread(r, "lifeline-membership"));
+            r -> daemonThread(() -> {
+                HeartbeatPriority.enterCurrentThread();
+                r.run();
+            }, "lifeline-membership"));
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
             r -> daemonThread(r, "lifeline-cluster-events"));
     private final long startedAt;

@@ -61,6 +61,7 @@ public final class HeartbeatDetector extends FD_ALL3 {
         Runnable scan = super.createTimeoutChecker();
         check = scan;
         return () -> {
+            HeartbeatPriority.enterCurrentThread();
             sendHeartbeat();
             scan.run();
             scheduleExpiryCheck();

@@ -135,6 +135,7 @@ public final class HmacAuth extends Protocol {
 
     @Override
     public Object up(Message msg) {
+        HeartbeatPriority.enterCurrentThread(); // receiver threads: every heartbeat passes here
         Message inner = verify(msg, msg.getSrc(), msg.getDest());
         return inner == null ? null : up_prot.up(inner);
     }
@@ -142,6 +143,7 @@ public final class HmacAuth extends Protocol {
     @Override
     @SuppressWarnings("unchecked")
     public void up(MessageBatch batch) {
+        HeartbeatPriority.enterCurrentThread();
         FastArray<Message>.FastIterator it = (FastArray<Message>.FastIterator) batch.iterator();
         while (it.hasNext()) {
             Message outer = it.next();

@@ -40,6 +40,7 @@ public final class StallWatchdog implements AutoCloseable {
     }
 
     private void run() {
+        HeartbeatPriority.enterCurrentThread();
         long last = System.nanoTime();
         while (running) {
             try {

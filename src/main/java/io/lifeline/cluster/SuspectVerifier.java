@@ -57,6 +57,7 @@ public final class SuspectVerifier extends VERIFY_SUSPECT2 {
     }
 
     private void check() {
+        HeartbeatPriority.enterCurrentThread();
         synchronized (this) {
             pendingCheck = null;
         }

@@ -1,6 +1,7 @@
 package io.lifeline.daemon;
 
 import com.sun.jna.Native;
+import io.lifeline.cluster.HeartbeatPriority;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -19,12 +20,15 @@ import org.slf4j.LoggerFactory;
  *       daemon was resident with 243 MiB instead of 97 MiB (bench/detection). Kernels
  *       before 4.4 reject the flag; then everything is locked as before;</li>
  *   <li>nice {@value #NICE} for every thread of the process (Linux applies nice per thread; threads
- *       created later inherit it from their creator), so heartbeats win against ordinary load
- *       (needs CAP_SYS_NICE).</li>
+ *       created later inherit it from their creator), so the JVM's own threads (a garbage
+ *       collection stops every thread) win against ordinary load (needs CAP_SYS_NICE);</li>
+ *   <li>SCHED_RR at ha.cf's {@code rtprio} (default {@value HeartbeatPriority#DEFAULT_RTPRIO})
+ *       for the heartbeat threads only ({@link HeartbeatPriority}): the whole JVM at a realtime
+ *       priority, as Heartbeat ran its process, would let a JIT compiler burst starve the
+ *       services this node runs.</li>
  * </ul>
- * A realtime scheduling class (SCHED_RR, Heartbeat's {@code rtprio}) is deliberately not used for
- * a JVM: a runaway or GC thread at realtime priority can starve the whole host, including the
- * kernel threads the network needs. Failures are warnings, never fatal.
+ * Child processes do not inherit either: see {@code ChildPriority} and {@code SCHED_RESET_ON_FORK}.
+ * Failures are warnings, never fatal.
  */
 final class Realtime {
 
@@ -80,9 +84,6 @@ final class Realtime {
         } else {
             LOG.info("realtime: priority raised to nice {} ({} threads)", NICE, done);
         }
-        if (rtprio > 0) {
-            LOG.info("realtime: rtprio {} ignored; Lifeline uses nice {} rather than SCHED_RR for its JVM",
-                    rtprio, NICE);
-        }
+        HeartbeatPriority.enable(rtprio > 0 ? rtprio : HeartbeatPriority.DEFAULT_RTPRIO);
     }
 }

@@ -100,6 +100,13 @@ class ClusterDaemonIT {
         assertEquals("198.51.100.11", s1.path("links").get(0).path("bind_address").asText(), "never the VIP");
         assertEquals("bcast:eth0", s1.path("links").get(0).path("name").asText());
         assertEquals(0, s1.path("auth_drops_total").asLong());
+        // realtime on: the heartbeat threads run SCHED_RR, the JVM's and the manager's do not
+        List<String> rt = n1.realtimeThreads();
+        assertTrue(rt.stream().anyMatch(t -> t.startsWith("Timer runner")), "heartbeat timer: " + rt);
+        assertTrue(rt.contains("lifeline-member") && rt.contains("lifeline-stall-"), rt.toString());
+        assertTrue(rt.stream().noneMatch(t -> t.startsWith("C1 Compiler") || t.equals("VM Thread")
+                || t.startsWith("lifeline-manage") || t.startsWith("main")), rt.toString());
+        assertTrue(n1.logText().contains("heartbeat threads run SCHED_RR priority 10"), "logged");
 
         Instant t0 = Instant.now();
         n3.kill9();

@@ -69,6 +69,29 @@ public final class DaemonNode {
         return this;
     }
 
+    /**
+     * Names (as the kernel keeps them: 15 characters) of the daemon's threads that run with the
+     * SCHED_RR scheduling policy, read from /proc.
+     */
+    public List<String> realtimeThreads() throws IOException {
+        List<String> names = new ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+                } catch (IOException gone) {
+                    continue; // the thread ended meanwhile
+                }
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                if (Integer.parseInt(fields[41 - 3]) == 2) { // field 41: policy; 2 = SCHED_RR
+                    names.add(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+                }
+            }
+        }
+        return names;
+    }
+
     /** SIGKILL: a crash, nothing announced. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly();
