@@ -1039,6 +1039,9 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
                 conn.release();
             } else {
                 conn.close();
+                // bytes the server sent beyond its response belong to the closed connection;
+                // kept, they would be read as the next response, from whatever server
+                out.clear().limit(0);
             }
             conn = null;
         }
