@@ -24,6 +24,16 @@ final class EventLoop implements Runnable {
     static final int BUFFER_SIZE = 16 * 1024;
     /** Head buffers have room for what the proxy adds (X-Forwarded-For, Set-Cookie, ...). */
     static final int HEAD_BUFFER_SIZE = BUFFER_SIZE + 1024;
+    /**
+     * Size of the buffers a connection switches to while it streams a body larger than a
+     * normal buffer (see {@link #enlarge}). One 64 KiB write is one TCP segment on loopback,
+     * where four 16 KiB writes are four: the kernel's cost per segment (wake-ups, ACKs,
+     * skb handling) is what made 64 KiB responses dearer than in HAProxy, which gets the
+     * same effect with MSG_MORE, a flag NIO cannot pass. Reads shrink the same way.
+     */
+    static final int LARGE_BUFFER_SIZE = 64 * 1024;
+    /** At most this many large buffers are lent out per loop (16 MiB); beyond, bodies stream through normal buffers. */
+    static final int MAX_LARGE_BUFFERS = 256;
     private static final int MAX_POOLED_BUFFERS = 1024;
     private static final int MAX_IDLE_PER_SERVER = 256;
     private static final long IDLE_CONNECTION_MILLIS = 5_000; // HAProxy's pool-purge-delay
@@ -42,6 +52,8 @@ final class EventLoop implements Runnable {
 
     private final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
     private final ArrayDeque<ByteBuffer> headBuffers = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> largeBuffers = new ArrayDeque<>();
+    private int largeLent;
     private ArrayDeque<ServerConnection>[] idle;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
@@ -240,10 +252,51 @@ final class EventLoop implements Runnable {
         return b;
     }
 
+    /** Takes back a buffer from {@link #takeBuffer} or {@link #enlarge} (null is ignored). */
     void giveBuffer(ByteBuffer b) {
-        if (b != null && buffers.size() < MAX_POOLED_BUFFERS) {
+        if (b == null) {
+            return;
+        }
+        if (b.capacity() == LARGE_BUFFER_SIZE) {
+            largeLent--;
+            largeBuffers.addFirst(b); // never more than MAX_LARGE_BUFFERS exist
+        } else if (buffers.size() < MAX_POOLED_BUFFERS) {
             buffers.addFirst(b);
         }
+    }
+
+    /**
+     * For a connection about to read a bulk transfer: an empty normal buffer is swapped for a
+     * large one, so that the body moves in a quarter of the reads, writes and TCP segments.
+     * Returns b itself when it is not empty (nothing is copied) or when the loop has lent out
+     * all its large buffers. The buffer returned is empty and in read mode.
+     */
+    ByteBuffer enlarge(ByteBuffer b) {
+        if (b.capacity() != BUFFER_SIZE || b.hasRemaining() || largeLent >= MAX_LARGE_BUFFERS) {
+            return b;
+        }
+        ByteBuffer l = largeBuffers.pollFirst();
+        if (l == null) {
+            l = ByteBuffer.allocateDirect(LARGE_BUFFER_SIZE);
+        }
+        largeLent++;
+        l.clear().limit(0);
+        giveBuffer(b);
+        return l;
+    }
+
+    /** The reverse of {@link #enlarge}: an empty large buffer is swapped back for a normal one. */
+    ByteBuffer shrink(ByteBuffer b) {
+        if (b.capacity() != LARGE_BUFFER_SIZE || b.hasRemaining()) {
+            return b;
+        }
+        giveBuffer(b);
+        return takeBuffer();
+    }
+
+    /** Large buffers lent out and not given back (for tests: a leak shows here). */
+    int largeBuffersLent() {
+        return largeLent;
     }
 
     ByteBuffer takeHeadBuffer() {

@@ -74,6 +74,9 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
     private boolean serverEof;
     private boolean clientWriteBlocked;
     private boolean serverWriteBlocked;
+    // the last read from that side returned a whole normal buffer or more (a bulk transfer)
+    private boolean clientBulk;
+    private boolean serverBulk;
     private int headScan;
 
     // the current request
@@ -193,8 +196,11 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         try {
             if (rs == RS_DRAIN) {
                 in.clear().limit(0);
+            } else if (rq == RQ_BODY && (reqChunked ? clientBulk : reqRemaining > EventLoop.BUFFER_SIZE)) {
+                enlargeIn();
             }
             n = fill(client, in, true);
+            clientBulk = n >= EventLoop.BUFFER_SIZE;
         } catch (IOException e) {
             close(); // reset by the client: nothing more can be delivered
             return;
@@ -211,8 +217,12 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
     }
 
     private void readServer() {
+        if (rs == RS_BODY && !interim && (resChunked || resUntilClose ? serverBulk : resRemaining > EventLoop.BUFFER_SIZE)) {
+            enlargeOut();
+        }
         try {
             int n = fill(conn.channel, out, false);
+            serverBulk = n >= EventLoop.BUFFER_SIZE;
             if (n < 0) {
                 serverEof = true;
             } else if (n > 0) {
@@ -220,6 +230,27 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
             }
         } catch (IOException e) {
             serverEof = true; // reset: handled like a close, with what was received so far
+        }
+    }
+
+    /**
+     * A body larger than a normal buffer streams through a large one (EventLoop.enlarge): the
+     * swap happens only when the buffer is empty, so nothing is copied, and the offsets kept
+     * into it restart at 0 as after a compaction.
+     */
+    private void enlargeIn() {
+        ByteBuffer b = loop.enlarge(in);
+        if (b != in) {
+            shift(true, in.position());
+            in = b;
+        }
+    }
+
+    private void enlargeOut() {
+        ByteBuffer b = loop.enlarge(out);
+        if (b != out) {
+            shift(false, out.position());
+            out = b;
         }
     }
 
@@ -329,13 +360,18 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         int end = HttpHead.findHeadEnd(in, headScan);
         if (end < 0) {
             headScan = Math.max(in.position(), in.limit() - 2);
-            if (in.remaining() >= in.capacity()) {
+            if (in.remaining() >= EventLoop.BUFFER_SIZE) {
                 fe.counters.ereq.increment();
                 localResponse(ErrorPages.BAD_REQUEST); // head larger than a buffer, as HAProxy
             } else if (clientEof) {
                 close();
             }
             return false;
+        }
+        if (end - in.position() > EventLoop.BUFFER_SIZE) {
+            fe.counters.ereq.increment();
+            localResponse(ErrorPages.BAD_REQUEST); // only possible in a large buffer kept for a pipelined request
+            return true;
         }
         HttpHead h = loop.head;
         h.load(in, end - in.position());
@@ -800,8 +836,8 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         int end = HttpHead.findHeadEnd(out, resScan);
         if (end < 0) {
             resScan = Math.max(out.position(), out.limit() - 2);
-            if (out.remaining() >= out.capacity()) {
-                badResponse("response head larger than " + out.capacity() + " bytes");
+            if (out.remaining() >= EventLoop.BUFFER_SIZE) {
+                badResponse("response head larger than " + EventLoop.BUFFER_SIZE + " bytes");
                 return true;
             }
             if (serverEof) {
@@ -809,6 +845,10 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
                 return true;
             }
             return false;
+        }
+        if (end - out.position() > EventLoop.BUFFER_SIZE) {
+            badResponse("response head larger than " + EventLoop.BUFFER_SIZE + " bytes");
+            return true;
         }
         HttpHead h = loop.head;
         h.load(out, end - out.position());
@@ -1039,6 +1079,9 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
                 conn.release();
             } else {
                 conn.close();
+                // bytes the server sent beyond its response belong to the closed connection;
+                // kept, they would be read as the next response, from whatever server
+                out.clear().limit(0);
             }
             conn = null;
         }
@@ -1065,11 +1108,15 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         be = null;
         cookieServer = null;
         serverEof = false;
-        headScan = in.position();
         clientDeadline = deadline(timeoutClient);
         if (out != null && out.remaining() == 0) {
             out.clear().limit(0);
+            out = loop.shrink(out);
         }
+        in = loop.shrink(in); // only when empty; a large buffer holding pipelined bytes stays
+        headScan = in.position();
+        clientBulk = false;
+        serverBulk = false;
         if (in.remaining() == 0) {
             // nothing pipelined: give back what an idle keep-alive connection does not need
             loop.giveBuffer(out);

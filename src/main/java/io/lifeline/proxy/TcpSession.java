@@ -31,6 +31,10 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
 
     private ByteBuffer up;   // client -> server, read mode
     private ByteBuffer down; // server -> client, read mode
+    // The last read on that side returned a whole normal buffer or more: a bulk transfer, which
+    // moves through a large buffer once the current one is empty, until a short read ends it.
+    private boolean upBulk;
+    private boolean downBulk;
     private ServerConnection conn;
     private ServerRuntime srv;
     private boolean slotHeld;
@@ -90,7 +94,11 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
     public void onReady(SelectionKey key, int ops) {
         if ((ops & SelectionKey.OP_READ) != 0) {
             try {
+                if (upBulk) {
+                    up = loop.enlarge(up);
+                }
                 int n = fill(client, up);
+                upBulk = n >= EventLoop.BUFFER_SIZE;
                 if (n < 0) {
                     clientEof = true;
                 } else if (n > 0) {
@@ -122,7 +130,11 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
         }
         if ((ops & SelectionKey.OP_READ) != 0 && c.connected) {
             try {
+                if (downBulk) {
+                    down = loop.enlarge(down);
+                }
                 int n = fill(c.channel, down);
+                downBulk = n >= EventLoop.BUFFER_SIZE;
                 if (n < 0) {
                     serverEof = true;
                 } else if (n > 0) {
@@ -254,6 +266,12 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
             if (serverShut && clientShut) {
                 close();
                 return;
+            }
+            if (!upBulk) {
+                up = loop.shrink(up);
+            }
+            if (!downBulk) {
+                down = loop.shrink(down);
             }
         } else if (clientEof && conn == null && !queued && retryServer == null) {
             close();

@@ -116,6 +116,66 @@ class HttpProxyProtocolTest {
         }
     }
 
+    /**
+     * A server that sends more than its response announced must not answer the client's next
+     * request with those bytes: they belong to the connection the proxy then closes.
+     */
+    @Test
+    void dropsBytesAServerSendsBeyondItsResponse() throws Exception {
+        try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                while (!raw.isClosed()) {
+                    try {
+                        java.net.Socket s = raw.accept();
+                        Thread h = new Thread(() -> answerWithExtraBytes(s));
+                        h.setDaemon(true);
+                        h.start();
+                    } catch (java.io.IOException e) {
+                        // closed
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            try (ProxyHarness p = new ProxyHarness("""
+                    defaults
+                        mode http
+                        timeout connect 2s
+                        timeout client 10s
+                        timeout server 10s
+                    listen web
+                        bind 127.0.0.1:0
+                        server s1 127.0.0.1:%d
+                    """.formatted(raw.getLocalPort()));
+                 RawHttp c = new RawHttp(p.address("web"))) {
+                c.send("GET /extra HTTP/1.1\r\nHost: x\r\n\r\nGET /next HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertEquals("ok", c.read().text());
+                assertEquals("real", c.read().text());
+            }
+        }
+    }
+
+    private static void answerWithExtraBytes(java.net.Socket s) {
+        try (s) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+            var out = s.getOutputStream();
+            String requestLine;
+            while ((requestLine = in.readLine()) != null) {
+                while (!in.readLine().isEmpty()) {
+                    // headers
+                }
+                String answer = requestLine.startsWith("GET /extra ")
+                        ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                                + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nevil!" // in the same write
+                        : "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nreal";
+                out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // the proxy closed the connection
+        }
+    }
+
     @Test
     void addsXForwardedForAndManagesConnectionHeaders() throws Exception {
         try (RawHttp c = new RawHttp(proxy.address("web"))) {
