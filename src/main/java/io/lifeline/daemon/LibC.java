@@ -15,10 +15,6 @@ interface LibC extends Library {
     /** Linux 4.4+: lock pages when they are first touched instead of populating every mapping now. */
     int MCL_ONFAULT = 4;
     int EINVAL = 22;
-    int ESRCH = 3;
-    int EPERM = 1;
-    int SIGKILL = 9;
-    int SIGTERM = 15;
     int PRIO_PROCESS = 0;
     int AF_UNIX = 1;
     int SOCK_DGRAM = 2;
@@ -27,8 +23,6 @@ interface LibC extends Library {
     int mlockall(int flags);
 
     int setpriority(int which, int who, int prio);
-
-    int kill(int pid, int sig);
 
     int socket(int domain, int type, int protocol);
 

@@ -1,6 +1,7 @@
 package io.lifeline.daemon;
 
 import io.lifeline.agent.script.ChildPriority;
+import io.lifeline.agent.script.ChildProcessGroup;
 import io.lifeline.agent.script.OutputPipe;
 import java.io.File;
 import java.io.IOException;

@@ -191,7 +191,7 @@ public final class ProcessRunner {
     /** Kills the command's process group and any descendants still attached; says what it did. */
     private String killAll(Process process) {
         List<ProcessHandle> descendants = process.descendants().toList();
-        boolean groupKilled = setsid != null && ProcessGroups.killGroup(process.pid());
+        boolean groupKilled = setsid != null && new ChildProcessGroup(process.pid()).kill();
         descendants.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {

@@ -1,5 +1,6 @@
-package io.lifeline.daemon;
+package io.lifeline.agent.script;
 
+import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -8,22 +9,30 @@ import java.nio.file.Path;
 
 /**
  * A process group the daemon created for one child (with {@code setsid}, so its id is the
- * child's PID). Signals go to the whole group: the child and whatever it forked, including
- * processes it daemonized, which {@link ProcessHandle#descendants()} no longer reaches. Nothing
- * is ever looked up by name.
+ * child's PID): a script run by {@link ProcessRunner} or a respawned program. Signals go to the
+ * whole group: the child and whatever it forked, including processes it daemonized, which
+ * {@link ProcessHandle#descendants()} no longer reaches. Nothing is ever looked up by name.
  *
  * <p>PID reuse: while any member lives, the kernel does not hand out the group's id as a new
  * PID, so a group that {@link #exists()} is still ours. Once it is empty, signals fail with
  * ESRCH; the id could only come back after the PID space wrapped around, and callers stop
  * signalling a group as soon as they have seen it empty.
  */
-final class ChildProcessGroup {
+public final class ChildProcessGroup {
+
+    private static final int EPERM = 1;
+    private static final int SIGKILL = 9;
+    private static final int SIGTERM = 15;
+
+    private interface LibC extends Library {
+        int kill(int pid, int signal);
+    }
 
     private static volatile LibC libc;
 
     private final int pgid;
 
-    ChildProcessGroup(long pgid) {
+    public ChildProcessGroup(long pgid) {
         if (pgid <= 1 || pgid > Integer.MAX_VALUE) {
             // never group 0 (our own) or -1 (every process we may signal)
             throw new IllegalArgumentException("not a child's process group: " + pgid);
@@ -31,7 +40,7 @@ final class ChildProcessGroup {
         this.pgid = (int) pgid;
     }
 
-    long id() {
+    public long id() {
         return pgid;
     }
 
@@ -40,8 +49,8 @@ final class ChildProcessGroup {
      * reaped yet (zombies: orphans wait for init to reap them, which some container inits do
      * slowly) no longer count; they cannot run, nor be signalled.
      */
-    boolean exists() {
-        if (libc().kill(-pgid, 0) != 0 && Native.getLastError() != LibC.EPERM) {
+    public boolean exists() {
+        if (libc().kill(-pgid, 0) != 0 && Native.getLastError() != EPERM) {
             return false; // ESRCH: nothing left, not even a zombie
         }
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
@@ -77,23 +86,28 @@ final class ChildProcessGroup {
     }
 
     /** SIGTERM to every member; false when the group is already empty. */
-    boolean terminate() {
-        return signal(LibC.SIGTERM);
+    public boolean terminate() {
+        return signal(SIGTERM);
     }
 
     /** SIGKILL to every member; false when the group is already empty. */
-    boolean kill() {
-        return signal(LibC.SIGKILL);
+    public boolean kill() {
+        return signal(SIGKILL);
     }
 
+    /** False also when libc cannot be reached: then nothing was signalled. */
     private boolean signal(int sig) {
-        return libc().kill(-pgid, sig) == 0;
+        try {
+            return libc().kill(-pgid, sig) == 0;
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            return false;
+        }
     }
 
     private static LibC libc() {
         LibC l = libc;
         if (l == null) {
-            l = LibC.load();
+            l = Native.load("c", LibC.class);
             libc = l;
         }
         return l;
