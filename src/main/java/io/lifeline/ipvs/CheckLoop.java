@@ -110,12 +110,16 @@ final class CheckLoop {
         } else {
             log.debug("{}: {}: {}", owner, check.describe(), result.detail());
         }
-        if (!firstRecorded) {
-            firstRecorded = true;
-            firstResult.countDown(); // once per loop: start waits for every checker's first answer
-        }
         if (step.changed()) {
             onHealthChange.accept(this);
+        }
+        if (!firstRecorded) {
+            // once per loop: start waits for every checker's first answer. After the health change
+            // above: a first answer counted first let start install while this thread's change
+            // notice was still pending, and that late second reconcile could meet a later change
+            // made by hand (IpvsAgentTest saw monitor report only part of a drift it had repaired)
+            firstRecorded = true;
+            firstResult.countDown();
         }
         schedule(step.nextCheckIn());
     }
