@@ -845,8 +845,11 @@ public final class ResourceManager {
             if (stop != null || d == null || !me.equals(d.node())) {
                 lg.claimSeq = 0;
             } else {
-                if (lg.claimSeq == 0 && occupant(lg, view) == null) {
-                    // the claim goes out with the next report, which will carry seq + 1
+                if (lg.claimSeq == 0) {
+                    // The claim goes out with the next report, which will carry seq + 1. It goes
+                    // out even while the old holder is still running or stopping the group: the
+                    // holder's "released" report has then seen it and confirms it, so a planned
+                    // move costs no claim round trip after the release.
                     lg.claimSeq = seq + 1;
                     lg.lastReason = d.reason();
                 }
@@ -888,16 +891,6 @@ public final class ResourceManager {
             if (failcounts.banned(k, lg.policies.get(i))) {
                 return me + " reached the failure threshold for " + lg.word(i) + " (" + failcounts.count(k) + " of "
                         + lg.policies.get(i).threshold() + " within " + fmt(lg.policies.get(i).window()) + ")";
-            }
-        }
-        return null;
-    }
-
-    /** Another alive node that holds, claims, probes, stops or blocks this group, or null. */
-    private String occupant(LocalGroup lg, List<StateReport> view) {
-        for (StateReport r : view) {
-            if (!r.node().equals(me) && r.phase(lg.name()) != GroupPhase.STOPPED) {
-                return r.node();
             }
         }
         return null;

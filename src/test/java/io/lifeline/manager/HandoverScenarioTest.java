@@ -42,14 +42,14 @@ class HandoverScenarioTest {
         Scenario s = node2WithWebOnNode1();
         s.command(new OperatorCommand.Failover("web", Optional.of("node2")));
         assertEquals("failover: moving web from node1 to node2", answer(s).message());
-        assertEquals(GroupPhase.STOPPED, s.phase("web"), "no claim while node1 still holds web");
-        s.peer("node1").holds("web", GroupPhase.STOPPING).report();
-        assertEquals(List.of(), s.settle());
-        s.peer("node1").releases("web").report();
-        assertEquals(GroupPhase.CLAIMING, s.phase("web"));
-        assertEquals(List.of(), s.settle(), "the claim needs node1's confirmation");
+        assertEquals(GroupPhase.CLAIMING, s.phase("web"), "node2 claims at once, while node1 still holds web");
         s.peer("node1").report();
-        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+        assertEquals(List.of(), s.settle(), "node1 has seen the claim but still runs web");
+        s.peer("node1").holds("web", GroupPhase.STOPPING).report();
+        assertEquals(List.of(), s.settle(), "node1 is still stopping web");
+        s.peer("node1").releases("web").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle(),
+                "node1's release was sent after it saw the claim: it confirms it, no further round trip");
         s.assertEvent("node1 released web");
         assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream().allMatch(ManagerAction.StartResource::handover),
                 "node1 confirmed it released web: a handover, agents may skip their live-owner checks");

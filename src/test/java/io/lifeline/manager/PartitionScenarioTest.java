@@ -133,7 +133,10 @@ class PartitionScenarioTest {
         s.merge("node1", "node2");
         s.peer("node2").runs("web").runs("mail").report();
         assertEquals("node1", s.rm.status(Now.at(s.nowMs)).groups().get(0).target(), "home again (auto_failback on)");
-        assertEquals(GroupPhase.STOPPED, s.phase("web"), "but only after node2 released it");
+        assertEquals(GroupPhase.CLAIMING, s.phase("web"), "node1 claims web at once");
+        assertEquals(List.of(), s.settle(), "but starts it only after node2 released it");
+        s.peer("node2").releases("web").runs("mail").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
     }
 
     @Test
@@ -226,8 +229,9 @@ class PartitionScenarioTest {
         s.peer("node2").score(2).runs("web").report();
         assertEquals(List.of(), s.settle());
         s.peer("node2").score(1).report();
-        assertEquals(GroupPhase.STOPPED, s.phase("web"), "node2 still holds web: wait for its release");
-        s.peer("node2").releases("web").report();
-        assertEquals(GroupPhase.CLAIMING, s.phase("web"));
+        assertEquals(GroupPhase.CLAIMING, s.phase("web"), "node1 claims web");
+        assertEquals(List.of(), s.settle(), "node2 still holds web: wait for its release");
+        s.peer("node2").score(1).releases("web").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
     }
 }
