@@ -50,6 +50,17 @@ public interface ResourceAgent {
     String metaData();
 
     /**
+     * Runs the code of the start path once without changing anything, so that the first real
+     * start after the daemon came up (a failback right after it rejoined, the first takeover a
+     * standby ever does) is as fast as later ones instead of paying for class loading and
+     * first-call linking: the built-in VIP's first start took 20 ms, later ones 1-2 ms. Called
+     * once, on an agent thread, before the resource's first probe. Agents that start programs
+     * have nothing to prepare; failures are for the real start to report.
+     */
+    default void warmUp(Duration timeout) {
+    }
+
+    /**
      * The agent's own recommendations for action timeouts and the monitor interval (from OCF
      * meta-data), which the manager uses where the admin configured nothing. Empty by default.
      */

@@ -64,6 +64,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REANNOUNCE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(2);
     private static final long SHUTDOWN_POLL_MS = 20;
 
     private final ResourceManager manager;
@@ -90,6 +91,8 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private final Set<String> declaredDead = new java.util.HashSet<>();
     private final Set<String> rejoined = new java.util.HashSet<>();
     private final Map<String, AtomicLong> badReports = new ConcurrentHashMap<>();
+    /** Agent threads: the words whose agent has warmed up. */
+    private final Set<String> warmedUp = ConcurrentHashMap.newKeySet();
     private long nextRequestId = 1;
     private boolean initdeadSent;
     private volatile boolean running = true;
@@ -350,6 +353,9 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             return;
         }
         agentThreads.execute(() -> {
+            if (action.equals("probe")) {
+                warmUpOnce(spec.word(), agent);
+            }
             long t0 = System.nanoTime();
             AgentResult r;
             try {
@@ -369,6 +375,20 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             }
             submit(new ManagerInput.ActionCompleted(opId, r.status(), r.message(), ms));
         });
+    }
+
+    /** Before a resource's first probe: its agent's start path runs once without effect (ResourceAgent.warmUp). */
+    private void warmUpOnce(String word, ResourceAgent agent) {
+        if (!warmedUp.add(word)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            agent.warmUp(WARMUP_TIMEOUT);
+        } catch (RuntimeException e) {
+            LOG.debug("warm-up of {} failed: {}", word, e.toString());
+        }
+        LOG.debug("warmed up {} in {} us", word, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0));
     }
 
     private void reannounce(ManagerAction.Reannounce r) {

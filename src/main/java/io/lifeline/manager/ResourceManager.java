@@ -835,7 +835,13 @@ public final class ResourceManager {
             if (stop != null) {
                 setGoal(lg, Goal.STOP, stop);
             } else if (d != null && !me.equals(d.node())) {
-                setGoal(lg, Goal.STOP, d.node() == null ? d.reason() : "moving to " + d.node() + ": " + d.reason());
+                // A planned move: keep serving until the new owner claims the group. By then it has
+                // taken in the same view and decided (a node that just rejoined is still loading
+                // code for that), and this node's release confirms its claim, so the new owner
+                // starts the moment the release arrives (docs/manager.md).
+                if (d.node() == null || lg.goal == Goal.STOP || newOwnerClaims(lg, view, d.node())) {
+                    setGoal(lg, Goal.STOP, d.node() == null ? d.reason() : "moving to " + d.node() + ": " + d.reason());
+                }
             } else if (d != null) {
                 setGoal(lg, Goal.RUN, d.reason());
             }
@@ -894,6 +900,17 @@ public final class ResourceManager {
             }
         }
         return null;
+    }
+
+    /** The placement's new owner claims the group, or already runs it (a healed split brain), or is not in the view. */
+    private boolean newOwnerClaims(LocalGroup lg, List<StateReport> view, String target) {
+        for (StateReport r : view) {
+            if (r.node().equals(target)) {
+                GroupPhase p = r.phase(lg.name());
+                return p == GroupPhase.CLAIMING || p.isActive();
+            }
+        }
+        return true;
     }
 
     private String betterRival(LocalGroup lg, List<StateReport> view) {

@@ -14,6 +14,22 @@ public final class NeighbourAnnouncer {
     }
 
     /**
+     * Builds the frames {@link #announceOnce} would send and opens its socket, but sends
+     * nothing (a warm-up before the first real announcement).
+     */
+    public static void prepare(int ifindex, MacAddress mac, InetAddress address) throws NetException {
+        if (address instanceof Inet4Address ip) {
+            ArpPacket.announcement(mac, ip).encode();
+            ArpPacket.gratuitousReply(mac, ip).encode();
+            PacketSocket.prepareSending(ifindex, PacketSocket.ETH_P_ARP);
+        } else {
+            Ndp.unsolicitedAdvertisement(mac, (Inet6Address) address);
+            Ndp.multicastMac(Ndp.ALL_NODES);
+            PacketSocket.prepareSending(ifindex, PacketSocket.ETH_P_IPV6);
+        }
+    }
+
+    /**
      * Sends one announcement round: for IPv4 one or two ARP packets per {@code mode}, for IPv6
      * one neighbour advertisement ({@code mode} does not apply).
      */

@@ -76,6 +76,16 @@ public final class PacketSocket implements AutoCloseable {
         sendTo(sharedSendFd(), payload, ifindex, ethertype, destination);
     }
 
+    /**
+     * Opens the send-only socket and builds the address a frame to {@code ifindex} would carry,
+     * without sending anything, so that the first announcement after a takeover does not pay
+     * for opening the socket and JNA's first use of the structure.
+     */
+    public static void prepareSending(int ifindex, int ethertype) throws NetException {
+        sharedSendFd();
+        SockaddrLl.of(ethertype, ifindex, MacAddress.BROADCAST).size();
+    }
+
     private static synchronized int sharedSendFd() throws NetException {
         if (sendFd < 0) {
             try {

@@ -33,6 +33,8 @@ class EventsAndNotifyScenarioTest {
         s.settle();
         s.command(new OperatorCommand.Failover("web", Optional.of("node2")));
         s.settle();
+        s.peer("node2").claims("web").report();
+        s.settle();
         List<String> notes = s.allOf(RunNotify.class);
         assertEquals(List.of("notify starting web", "notify started web", "notify failed web", "notify recovering web",
                 "notify recovered web", "notify stopping web", "notify stopped web"), notes);

@@ -110,6 +110,7 @@ class FailureScenarioTest {
         Scenario s = webRunning(pair().settings(x -> x.withFenceHook(Path.of("/etc/ha.d/fence"))));
         s.willReturn("stop web/nginx", OcfStatus.ERR_GENERIC);
         s.command(new OperatorCommand.Failover("web", Optional.of("node2")));
+        s.peer("node2").claims("web").report();
         assertEquals(List.of("stop web/app", "stop web/nginx -> err_generic"), s.settle());
         assertEquals(GroupPhase.BLOCKED, s.phase("web"));
         assertEquals(List.of("fence web/nginx"), s.allOf(ManagerAction.RunFenceHook.class));
@@ -275,6 +276,8 @@ class FailureScenarioTest {
         s.settle();
         s.membership("node1", "node2");
         s.peer("node2").report();
+        assertEquals(List.of(), s.settle(), "it keeps running until its home node claims it");
+        s.peer("node2").claims("web").report();
         assertEquals(List.of("stop web/nginx"), s.settle());
     }
 

@@ -80,6 +80,8 @@ class HandoverScenarioTest {
         Scenario s = node1WithWeb();
         s.command(new OperatorCommand.Failover("web", Optional.empty()));
         assertEquals("failover: moving web from node1 to node2", answer(s).message());
+        assertEquals(List.of(), s.settle(), "node1 serves until node2 claims web");
+        s.peer("node2").claims("web").report();
         assertEquals(List.of("stop web/nginx", "stop web/web"), s.settle());
         assertEquals(List.of("web"), s.report().released());
         s.assertEvent("stopping web on node1: moving to node2: an operator moved web to node2");
@@ -100,6 +102,7 @@ class HandoverScenarioTest {
         s.membership("node2");
         s.membership("node1", "node2");
         s.peer("node1").restarted().report();
+        s.peer("node1").claims("web").report();
         assertEquals(List.of("stop web/nginx", "stop web/web"), s.settle());
         s.assertEvent("operator move of web cleared: its home node node1 is back (auto_failback on)");
     }
@@ -130,6 +133,7 @@ class HandoverScenarioTest {
         s.settle();
         s.membership("node1", "node2");
         s.peer("node2").restarted().report();
+        s.peer("node2").claims("db").report();
         assertEquals(List.of("stop db/pgsql", "stop db/db"), s.settle(), "db fails back to node2");
         s.command(new OperatorCommand.Standby(GroupScope.LOCAL));
         assertTrue(answer(s).accepted());
@@ -165,6 +169,7 @@ class HandoverScenarioTest {
     void pinIsClearedWhenTheTargetDies() {
         Scenario s = node1WithWeb();
         s.command(new OperatorCommand.Failover("web", Optional.of("node2")));
+        s.peer("node2").claims("web").report();
         s.settle();
         s.peer("node2").runs("web").report();
         s.membership("node1");

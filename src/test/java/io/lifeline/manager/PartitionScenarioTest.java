@@ -215,6 +215,8 @@ class PartitionScenarioTest {
         s.settle();
         s.assertRunningHere("web/web", "web/nginx");
         s.connectivity(1);
+        assertEquals(List.of(), s.settle(), "node1 serves until node2 claims web");
+        s.peer("node2").score(2).claims("web").report();
         assertEquals(List.of("stop web/nginx", "stop web/web"), s.settle());
         s.assertEvent("stopping web on node1: moving to node2: node2 is the first eligible node in ha.cf order;"
                 + " node1 reaches fewer ping targets (1 < 2)");

@@ -118,6 +118,8 @@ class PlacementScenarioTest {
         // node2 comes back (fresh incarnation), probes and reports: db goes home, but only after node1 released it
         s.membership("node1", "node2");
         s.peer("node2").restarted().report();
+        assertEquals(List.of(), s.settle(), "node1 serves db until node2 claims it");
+        s.peer("node2").claims("db").report();
         assertEquals(List.of("stop db/pgsql", "stop db/db"), s.settle());
         assertTrue(s.report().released().contains("db"), "the report after the stop says 'released db'");
         s.assertRunningHere("web/web", "web/nginx");
@@ -147,6 +149,8 @@ class PlacementScenarioTest {
         s.settle();
         s.membership("node1", "node2");
         s.peer("node2").restarted().report();
+        assertEquals(List.of(), s.settle(), "node1 serves db until node2 claims it");
+        s.peer("node2").claims("db").report();
         assertEquals(List.of("stop db/pgsql", "stop db/db"), s.settle());
     }
 

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +58,17 @@ final class Announcements {
     Announcements(ScheduledExecutorService scheduler, RoundSender sender) {
         this.scheduler = scheduler;
         this.sender = sender;
+    }
+
+    /** Starts the scheduler's thread now rather than at the first burst (the agent's warm-up). */
+    void prepare(Duration timeout) {
+        try {
+            scheduler.schedule(() -> { }, 0, TimeUnit.MILLISECONDS).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            log.debug("announcement scheduler not prepared: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import io.lifeline.net.InterfaceAddress;
 import io.lifeline.net.IpFamily;
 import io.lifeline.net.LinkState;
 import io.lifeline.net.MacAddress;
+import io.lifeline.net.NeighbourAnnouncer;
 import io.lifeline.net.NetException;
 import io.lifeline.net.Prefixes;
 import io.lifeline.net.Route;
@@ -78,6 +79,27 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
     @Override
     public AgentResult start(Duration timeout) {
         return start(timeout, true);
+    }
+
+    /**
+     * The start path without its two changes (no address added, nothing sent): resolves the
+     * interface, looks the address up, builds the announcement frames, opens the packet socket
+     * and starts the announcer thread. A cold first start took 20 ms, a warm one 1-2 ms.
+     */
+    @Override
+    public void warmUp(Duration timeout) {
+        try (RtNetlink nl = openNetlink(timeout)) {
+            Placement p = resolve(nl);
+            nl.findAddress(spec.address(), 0);
+            p.describe(spec.address());
+            if (p.link().mac() != null) {
+                NeighbourAnnouncer.prepare(p.link().ifindex(), p.link().mac(), spec.address());
+                announceDescription();
+            }
+            announcements.prepare(timeout);
+        } catch (VipFailure | NetException e) {
+            log.debug("{}: warm-up skipped: {}", instance, e.getMessage()); // the real start reports it
+        }
     }
 
     /** The previous owner confirmed it released the address: no duplicate-address probe needed. */
