@@ -27,13 +27,7 @@ public final class ClientLogging extends ContextAwareBase implements Configurato
         if (ClientLogging.class.getClassLoader().getResource("logback-test.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY; // the test classpath brings its own configuration
         }
-        LogLineLayout layout = new LogLineLayout("HH:mm:ss.SSS", false);
-        layout.setContext(ctx);
-        layout.start();
-        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-        encoder.setContext(ctx);
-        encoder.setLayout(layout);
-        encoder.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = LogLineLayout.encoder(ctx, "HH:mm:ss.SSS", false);
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(ctx);
         stderr.setName("STDERR");

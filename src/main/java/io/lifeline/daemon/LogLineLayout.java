@@ -1,10 +1,12 @@
 package io.lifeline.daemon;
 
+import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -29,6 +31,19 @@ public final class LogLineLayout extends LayoutBase<ILoggingEvent> {
     public LogLineLayout(String datePattern, boolean threadName) {
         this.time = DateTimeFormatter.ofPattern(datePattern).withZone(ZoneId.systemDefault());
         this.threadName = threadName;
+    }
+
+    /** An encoder writing lines through a started layout of this kind (the daemon's and hactl's). */
+    public static LayoutWrappingEncoder<ILoggingEvent> encoder(LoggerContext ctx, String datePattern,
+                                                               boolean threadName) {
+        LogLineLayout layout = new LogLineLayout(datePattern, threadName);
+        layout.setContext(ctx);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> e = new LayoutWrappingEncoder<>();
+        e.setContext(ctx);
+        e.setLayout(layout);
+        e.start();
+        return e;
     }
 
     @Override

@@ -87,14 +87,7 @@ final class LoggingSetup {
     }
 
     private static LayoutWrappingEncoder<ILoggingEvent> encoder(LoggerContext ctx) {
-        LogLineLayout layout = new LogLineLayout("yyyy-MM-dd HH:mm:ss.SSS", true);
-        layout.setContext(ctx);
-        layout.start();
-        LayoutWrappingEncoder<ILoggingEvent> e = new LayoutWrappingEncoder<>();
-        e.setContext(ctx);
-        e.setLayout(layout);
-        e.start();
-        return e;
+        return LogLineLayout.encoder(ctx, "yyyy-MM-dd HH:mm:ss.SSS", true);
     }
 
     private static ThresholdFilter threshold(LoggerContext ctx, Level level) {
