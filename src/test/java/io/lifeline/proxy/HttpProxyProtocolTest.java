@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -60,21 +59,10 @@ class HttpProxyProtocolTest {
 
     @Test
     void forwardsChunkedRequestBodiesIntact() throws Exception {
-        ByteArrayOutputStream whole = new ByteArrayOutputStream();
         try (RawHttp c = new RawHttp(proxy.address("web"))) {
             c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
-            Random rnd = new Random(2);
-            for (int i = 0; i < 20; i++) {
-                byte[] chunk = new byte[1 + rnd.nextInt(5000)];
-                rnd.nextBytes(chunk);
-                whole.write(chunk);
-                c.send(Integer.toHexString(chunk.length) + ";ext=1\r\n");
-                c.send(chunk);
-                c.send("\r\n");
-            }
-            c.send("0\r\n\r\n");
+            byte[] all = c.sendRandomChunks(new Random(2), 20, 5000, ";ext=1");
             RawHttp.Response r = c.read();
-            byte[] all = whole.toByteArray();
             assertEquals(all.length + " " + TestBackend.sha256(all), r.text());
             c.send("GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
             assertEquals("s1", c.read().text());

@@ -317,19 +317,8 @@ class LargeBodyTest {
     void forwardsLargeChunkedUploads() throws Exception {
         try (TestBackend t = new TestBackend("s1"); ProxyHarness p = proxy("http", t.address());
              RawHttp c = new RawHttp(p.address("web"))) {
-            java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
             c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
-            Random rnd = new Random(5);
-            for (int i = 0; i < 30; i++) {
-                byte[] chunk = new byte[1 + rnd.nextInt(150_000)];
-                rnd.nextBytes(chunk);
-                whole.write(chunk);
-                c.send(Integer.toHexString(chunk.length) + "\r\n");
-                c.send(chunk);
-                c.send("\r\n");
-            }
-            c.send("0\r\n\r\n");
-            byte[] all = whole.toByteArray();
+            byte[] all = c.sendRandomChunks(new Random(5), 30, 150_000, "");
             assertEquals(all.length + " " + TestBackend.sha256(all), c.read().text());
             c.send("GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
             assertEquals("s1", c.read().text());

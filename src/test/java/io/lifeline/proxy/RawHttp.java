@@ -46,6 +46,24 @@ final class RawHttp implements AutoCloseable {
         out.flush();
     }
 
+    /**
+     * Sends {@code chunks} chunks of 1..{@code maxChunk} random bytes, each size line followed
+     * by {@code extension}, then the last chunk; returns the body that was sent.
+     */
+    byte[] sendRandomChunks(java.util.Random rnd, int chunks, int maxChunk, String extension) throws IOException {
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        for (int i = 0; i < chunks; i++) {
+            byte[] chunk = new byte[1 + rnd.nextInt(maxChunk)];
+            rnd.nextBytes(chunk);
+            whole.write(chunk);
+            send(Integer.toHexString(chunk.length) + extension + "\r\n");
+            send(chunk);
+            send("\r\n");
+        }
+        send("0\r\n\r\n");
+        return whole.toByteArray();
+    }
+
     /** Reads one response; a HEAD request's response has no body whatever its headers say. */
     Response read(boolean head) throws IOException {
         String statusLine = line();
