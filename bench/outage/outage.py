@@ -320,7 +320,7 @@ class Lifeline:
                     "cluster outage", f"keepalive {FAST['keepalive']}", f"deadtime {FAST['deadtime']}",
                     f"warntime {FAST['warntime']}", f"initdead {FAST['initdead']}", "udpport 694",
                     "bcast eth0", "bcast eth1", "node n1 n2", "auto_failback on",
-                    f"realtime {'off' if self.bench.soaking else 'on'}",
+                    f"realtime {self.bench.args.soak_realtime if self.bench.soaking else 'on'}",
                     f"resource_defaults {FAST['defaults']}",
                     f"monitor {nginx_word} {FAST['nginx_monitor']}", ""]))
             with open(os.path.join(d, "haresources"), "w") as f:
@@ -1004,7 +1004,9 @@ class Bench:
         time.sleep(3)
         offsets = {n: os.path.getsize(s.log_path(n)) for n in NODES}
         seconds = int(minutes * 60)
-        log(f"soak: {minutes} min, Lifeline fast profile, {self.args.hogs} busy loops at nice 0; loadavg {loadavg()}")
+        os.makedirs(os.path.join(self.work, "probes"), exist_ok=True)  # --only soak makes no Prober first
+        log(f"soak: {minutes} min, Lifeline fast profile with realtime {self.args.soak_realtime}, "
+            f"{self.args.hogs} busy loops at nice 0; loadavg {loadavg()}")
         prober = self.registry.add(subprocess.Popen(
             ["ip", "netns", "exec", CLIENT, sys.executable, os.path.abspath(__file__), "probe", "--out",
              os.path.join(self.work, "probes", "soak.txt"), "--vip", VIP, "--max-seconds", str(seconds + 60)],
@@ -1052,7 +1054,7 @@ class Bench:
             events[n] = {k: len(re.findall(p, text)) for k, p in patterns.items()}
             events[n]["examples"] = [l for l in text.splitlines()
                                      if re.search(r"dead|late heartbeat|frozen|failed|WARN|ERROR", l)][:20]
-        entry = {"minutes": minutes, "hogs": self.args.hogs, "realtime": "on",
+        entry = {"minutes": minutes, "hogs": self.args.hogs, "realtime": self.args.soak_realtime,
                  "loadavg1_median_during": statistics.median(loads) if loads else None,
                  "cpu_busy_cores": round(busy, 2), "status_polls_per_node": polls,
                  "polls_group_not_on_n1": not_home, "polls_unanswered": unanswered,
@@ -1190,7 +1192,8 @@ def render(r):
                    f"{s.get('cpu_busy_cores', '-')} |")
     so = r.get("soak")
     if so:
-        out += ["", f"## Soak: {so['minutes']} minutes, Lifeline fast profile, {so['hogs']} busy loops", "",
+        out += ["", f"## Soak: {so['minutes']} minutes, Lifeline fast profile with realtime {so.get('realtime', 'on')}, "
+                f"{so['hogs']} busy loops", "",
                 f"Median 1-min load {so['loadavg1_median_during']}, CPU busy {so['cpu_busy_cores']} cores. "
                 f"{so['status_polls_per_node']} status polls per node (1/s): group not (only) on n1 in "
                 f"{so['polls_group_not_on_n1']}, unanswered {so['polls_unanswered']}. Client: {so['probes']} probes, "
@@ -1247,6 +1250,8 @@ def parse_args(argv):
     ap.add_argument("--soak", action="store_true", help="10 minutes of the fast profile under CPU load")
     ap.add_argument("--soak-minutes", type=float, default=10)
     ap.add_argument("--hogs", type=int, default=4)
+    ap.add_argument("--soak-realtime", choices=["on", "off"], default="on",
+                    help="ha.cf realtime during the soak (on: the fast profile; off: no raised priority)")
     ap.add_argument("--keepalived-advert", default="0.1", help="VRRPv3 advert_int, seconds")
     ap.add_argument("--keepalived-check-interval", default="1", help="vrrp_script interval, seconds")
     ap.add_argument("--keepalived-fall", default="2", help="vrrp_script fall")
