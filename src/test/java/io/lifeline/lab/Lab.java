@@ -162,6 +162,25 @@ public final class Lab implements AutoCloseable {
             return p;
         }
 
+        /**
+         * Cuts the host off as if unplugged, with its interfaces left up: nftables drops every
+         * packet in and out (IPv4, IPv6 and ARP) except on loopback. {@link #rejoin()} undoes it.
+         */
+        public void isolate() {
+            sh("nft add table inet llcut"
+                    + " && nft add chain inet llcut in '{ type filter hook input priority 0; policy drop; }'"
+                    + " && nft add chain inet llcut out '{ type filter hook output priority 0; policy drop; }'"
+                    + " && nft add rule inet llcut in iif lo accept && nft add rule inet llcut out oif lo accept"
+                    + " && nft add table arp llcut"
+                    + " && nft add chain arp llcut in '{ type filter hook input priority 0; policy drop; }'"
+                    + " && nft add chain arp llcut out '{ type filter hook output priority 0; policy drop; }'");
+        }
+
+        /** Ends {@link #isolate()}. */
+        public void rejoin() {
+            sh("nft delete table inet llcut && nft delete table arp llcut");
+        }
+
         public void linkDown(String ifname) {
             sh("ip link set " + ifname + " down");
         }

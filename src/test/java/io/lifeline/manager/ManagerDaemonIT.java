@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeline.lab.DaemonNode;
+import io.lifeline.lab.DaemonizedProcesses;
 import io.lifeline.lab.Lab;
+import io.lifeline.lab.NginxConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -46,34 +48,16 @@ class ManagerDaemonIT {
             + " && nft add chain inet llcut in '{ type filter hook input priority 0; }'"
             + " && nft add chain inet llcut out '{ type filter hook output priority 0; }'"
             + " && nft add rule inet llcut in meta l4proto udp drop && nft add rule inet llcut out meta l4proto udp drop";
-    private static final String CUT_ALL = "nft add table inet llcut"
-            + " && nft add chain inet llcut in '{ type filter hook input priority 0; policy drop; }'"
-            + " && nft add chain inet llcut out '{ type filter hook output priority 0; policy drop; }'"
-            + " && nft add rule inet llcut in iif lo accept && nft add rule inet llcut out oif lo accept"
-            + " && nft add table arp llcut"
-            + " && nft add chain arp llcut in '{ type filter hook input priority 0; policy drop; }'"
-            + " && nft add chain arp llcut out '{ type filter hook output priority 0; policy drop; }'";
 
     private Lab lab;
-    private final List<Path> nginxPidFiles = new ArrayList<>();
+    private final DaemonizedProcesses nginx = new DaemonizedProcesses();
 
     @AfterEach
     void cleanUp() {
         if (lab != null) {
             lab.close();
         }
-        // nginx daemonizes out of the daemon's reach: end what a test left, by pid
-        for (Path pidFile : nginxPidFiles) {
-            try {
-                long pid = Long.parseLong(Files.readString(pidFile).strip());
-                ProcessHandle.of(pid).ifPresent(h -> {
-                    h.descendants().forEach(ProcessHandle::destroyForcibly);
-                    h.destroyForcibly();
-                });
-            } catch (Exception ignored) {
-                // not running
-            }
-        }
+        nginx.killAll();
     }
 
     private static Path workDir(String test) throws Exception {
@@ -98,28 +82,15 @@ class ManagerDaemonIT {
 
     /** nginx in the node's namespace answering its own name on every address, with a health URL. */
     private Path nginxConfig(Path nodeDir, String node) throws Exception {
-        Path dir = Files.createDirectories(nodeDir.resolve("nginx"));
-        Path conf = dir.resolve("nginx.conf");
-        Files.writeString(conf, """
-                pid %1$s/nginx.pid;
-                error_log %1$s/error.log info;
-                worker_processes 1;
-                events { worker_connections 64; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/body;
-                    proxy_temp_path %1$s/proxy;
-                    fastcgi_temp_path %1$s/fastcgi;
-                    uwsgi_temp_path %1$s/uwsgi;
-                    scgi_temp_path %1$s/scgi;
-                    server {
-                        listen 80;
-                        location = /health { return 200 "ok\\n"; }
-                        location / { return 200 "%2$s\\n"; }
-                    }
+        Path dir = nodeDir.resolve("nginx");
+        Path conf = NginxConfigs.write(dir, """
+                server {
+                    listen 80;
+                    location = /health { return 200 "ok\\n"; }
+                    location / { return 200 "%s\\n"; }
                 }
-                """.formatted(dir, node));
-        nginxPidFiles.add(dir.resolve("nginx.pid"));
+                """.formatted(node));
+        nginx.register(NginxConfigs.pidFile(dir));
         return conf;
     }
 
@@ -238,7 +209,7 @@ class ManagerDaemonIT {
         }
 
         // the application dies behind a healthy node: restarted in place, counted
-        long nginxPid = Long.parseLong(Files.readString(nginxPidFiles.get(0)).strip());
+        long nginxPid = Long.parseLong(Files.readString(nginx.get(0)).strip());
         h1.sh("kill -9 " + nginxPid);
         await("nginx restarted on n1").atMost(MOVE).pollInterval(Duration.ofMillis(200)).until(() -> {
             JsonNode s = n1.status();
@@ -305,12 +276,12 @@ class ManagerDaemonIT {
 
         // 2. n1 is cut off completely (its interface stays up): n2 takes over, n1 keeps running
         //    its copy (no fencing, as in Heartbeat); after the heal exactly one node keeps it.
-        h1.sh(CUT_ALL);
+        h1.isolate();
         awaitOwner("n2", n2);
         assertEquals("n2", get(client), "the survivor serves");
         assertEquals("n1", n1.ownersOf(GROUP), "the cut-off node still runs it");
 
-        h1.sh("nft delete table inet llcut && nft delete table arp llcut");
+        h1.rejoin();
         await("one owner after the heal").atMost(MOVE).pollInterval(Duration.ofMillis(200))
                 .until(() -> n1.ownersOf(GROUP).equals("n1") && n2.ownersOf(GROUP).equals("n1")
                         && !hasVip(h2) && hasVip(h1));

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeline.lab.DaemonNode;
+import io.lifeline.lab.DaemonizedProcesses;
 import io.lifeline.lab.Lab;
+import io.lifeline.lab.NginxConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,34 +42,15 @@ class ProxyClusterIT {
     private static final String BACKENDS = "198.51.100.60";
     private static final Path NGINX = Path.of("/usr/sbin/nginx");
 
-    private static final String CUT_ALL = "nft add table inet llcut"
-            + " && nft add chain inet llcut in '{ type filter hook input priority 0; policy drop; }'"
-            + " && nft add chain inet llcut out '{ type filter hook output priority 0; policy drop; }'"
-            + " && nft add rule inet llcut in iif lo accept && nft add rule inet llcut out oif lo accept"
-            + " && nft add table arp llcut"
-            + " && nft add chain arp llcut in '{ type filter hook input priority 0; policy drop; }'"
-            + " && nft add chain arp llcut out '{ type filter hook output priority 0; policy drop; }'";
-
     private Lab lab;
-    private final List<Path> nginxPidFiles = new ArrayList<>();
+    private final DaemonizedProcesses nginx = new DaemonizedProcesses();
 
     @AfterEach
     void cleanUp() {
         if (lab != null) {
             lab.close();
         }
-        // nginx daemonizes out of the test's reach: end it by the pid it wrote
-        for (Path pidFile : nginxPidFiles) {
-            try {
-                long pid = Long.parseLong(Files.readString(pidFile).strip());
-                ProcessHandle.of(pid).ifPresent(h -> {
-                    h.descendants().forEach(ProcessHandle::destroyForcibly);
-                    h.destroyForcibly();
-                });
-            } catch (Exception ignored) {
-                // not running
-            }
-        }
+        nginx.killAll();
     }
 
     private static String haCf() {
@@ -110,29 +93,14 @@ class ProxyClusterIT {
 
     /** One nginx backend: answers "NAME FROM-ADDRESS", so the answer tells which node's proxy asked. */
     private Path startBackend(Lab.Host host, Path dir, String name, int port) throws Exception {
-        Files.createDirectories(dir);
-        Path conf = dir.resolve("nginx.conf");
-        Files.writeString(conf, """
-                pid %1$s/nginx.pid;
-                error_log %1$s/error.log info;
-                worker_processes 1;
-                events { worker_connections 64; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/body;
-                    proxy_temp_path %1$s/proxy;
-                    fastcgi_temp_path %1$s/fastcgi;
-                    uwsgi_temp_path %1$s/uwsgi;
-                    scgi_temp_path %1$s/scgi;
-                    server {
-                        listen %3$s:%4$d;
-                        location = /health { return 200 "ok\\n"; }
-                        location / { return 200 "%2$s $remote_addr\\n"; }
-                    }
+        Path conf = NginxConfigs.write(dir, """
+                server {
+                    listen %s:%d;
+                    location = /health { return 200 "ok\\n"; }
+                    location / { return 200 "%s $remote_addr\\n"; }
                 }
-                """.formatted(dir, name, BACKENDS, port));
-        Path pidFile = dir.resolve("nginx.pid");
-        nginxPidFiles.add(pidFile);
+                """.formatted(BACKENDS, port, name));
+        Path pidFile = nginx.register(NginxConfigs.pidFile(dir));
         host.sh(NGINX + " -c " + conf);
         return pidFile;
     }
@@ -222,7 +190,7 @@ class ProxyClusterIT {
         awaitOwner("n1", n1, n2);
         assertEquals(Set.of("b1 " + N1), answers(client, 2));
         n1.kill9();
-        h1.sh(CUT_ALL);
+        h1.isolate();
         awaitOwner("n2", n2);
         await("served through n2's proxy after the crash").atMost(MOVE).pollInterval(Duration.ofMillis(200))
                 .until(() -> get(client).equals("b1 " + N2));
