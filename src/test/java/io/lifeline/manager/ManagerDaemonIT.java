@@ -124,15 +124,27 @@ class ManagerDaemonIT {
 
         OverlapWatch(Lab.Host a, Lab.Host b) {
             thread = new Thread(() -> {
+                // One host is read at a time, alternately a, b, a, b... Two reads in a row can
+                // straddle a handover (the old holder read just before its release, the new one
+                // just after its start, a few ms apart), so a pair of reads proves nothing. An
+                // overlap is a host seen holding the VIP before and after a read of the other
+                // that saw it too: no planned move releases and re-takes the VIP within three
+                // reads, so both held it at the middle read.
+                Lab.Host[] hosts = {a, b};
+                boolean beforeLast = false;
+                boolean last = false;
                 long end = System.nanoTime() + Duration.ofMinutes(3).toNanos(); // bounded
-                while (running.get() && System.nanoTime() < end) {
-                    boolean inA = hasVip(a);
-                    boolean inB = hasVip(b);
+                for (int k = 0; running.get() && System.nanoTime() < end; k++) {
+                    Lab.Host h = hosts[k % 2];
+                    boolean holds = hasVip(h);
                     samples.incrementAndGet();
-                    if (inA && inB) {
+                    if (k >= 2 && beforeLast && last && holds) {
                         overlap.compareAndSet(null, "both " + a.name() + " and " + b.name() + " held " + VIP
-                                + " at sample " + samples.get());
+                                + " at read " + (k - 1) + " (" + hosts[(k - 1) % 2].name() + ", with "
+                                + h.name() + " holding it at reads " + (k - 2) + " and " + k + ")");
                     }
+                    beforeLast = last;
+                    last = holds;
                 }
             }, "overlap-watch");
             thread.setDaemon(true);
