@@ -79,10 +79,6 @@ public record HaCf(
             }
         }
 
-        public Respawn(String user, List<String> command, int line) {
-            this(user, command, String.join(" ", command), line);
-        }
-
         /** The program: the first word of the command. */
         public String program() {
             return command.get(0);
