@@ -236,11 +236,11 @@ def throughput(args, work, pids_file):
 
     log(f"warm-up ({args.warmup}s per proxy, mode and size)")
     for (kind, threads), v in proxies.items():
-        for mode in ("http", "tcp"):
+        for mode in args.modes:
             for size in args.sizes:
                 wrk(url(v[mode], size), 50, args.warmup, v["pid"])
 
-    cells = [(t, mode, size, c) for t in args.threads for mode in ("http", "tcp") for size in args.sizes
+    cells = [(t, mode, size, c) for t in args.threads for mode in args.modes for size in args.sizes
              for c in args.conns]
     runs = []
     t0 = time.time()
@@ -579,6 +579,9 @@ def main():
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--conns", type=int, nargs="+", default=[50, 200])
     ap.add_argument("--sizes", nargs="+", default=["small", "big"])
+    ap.add_argument("--modes", nargs="+", choices=["http", "tcp"], default=["http", "tcp"])
+    ap.add_argument("--out", default=None,
+                    help="results file name without extension (default results, or results-quick with --quick)")
     ap.add_argument("--failure-reps", type=int, default=3)
     ap.add_argument("--failure-conns", type=int, default=16)
     ap.add_argument("--stop-at", type=float, default=3.0)
@@ -611,11 +614,11 @@ def main():
         stop_all()
     meta["load_end"] = loadavg()
     meta["duration_min"] = (time.time() - t0) / 60
-    suffix = "-quick" if args.quick else ""
-    write_report(os.path.join(here, f"results{suffix}.md"), args, tp_rows, final_rss, fail, meta)
-    with open(os.path.join(here, f"results{suffix}.json"), "w") as f:
+    name = args.out or ("results-quick" if args.quick else "results")
+    write_report(os.path.join(here, f"{name}.md"), args, tp_rows, final_rss, fail, meta)
+    with open(os.path.join(here, f"{name}.json"), "w") as f:
         json.dump({"meta": meta, "throughput": tp_rows, "rss_kib": final_rss, "runs": runs, "failure": fail}, f, indent=1)
-    log(f"done in {meta['duration_min']:.1f} min: {os.path.join(here, 'results' + suffix + '.md')}")
+    log(f"done in {meta['duration_min']:.1f} min: {os.path.join(here, name + '.md')}")
 
 
 if __name__ == "__main__":
