@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Configures Logback for the daemon from ha.cf, replacing the client default (warnings to stderr):
  * {@code logfile} gets info and above, {@code debugfile} everything down to debug (when
- * {@code debug} is above 0), {@code logfacility} goes to the local syslog; with none of them the
- * log goes to stdout, which systemd's journal collects.
+ * {@code debug} is above 0; JGroups' own debug lines from {@code debug 2}), {@code logfacility}
+ * goes to the local syslog; with none of them the log goes to stdout, which systemd's journal
+ * collects.
  */
 final class LoggingSetup {
 
@@ -60,8 +61,17 @@ final class LoggingSetup {
         root.setLevel(Level.INFO);
         appenders.forEach(root::addAppender);
         ctx.getLogger("io.lifeline").setLevel(haCf.debug() > 0 ? Level.DEBUG : Level.INFO);
-        ctx.getLogger("org.jgroups").setLevel(Level.WARN);
+        ctx.getLogger("org.jgroups").setLevel(jgroupsLevel(haCf.debug()));
         return problems;
+    }
+
+    /**
+     * JGroups logs only warnings unless {@code debug} is 2 or more: then its membership and
+     * failure-detection decisions (views, suspicions, merges) go to the debugfile too, for the
+     * admin who has to find out why a node was declared dead when it was.
+     */
+    static Level jgroupsLevel(int debug) {
+        return debug >= 2 ? Level.DEBUG : Level.WARN;
     }
 
     private static Appender<ILoggingEvent> file(LoggerContext ctx, Path path, Level threshold) {
