@@ -147,6 +147,8 @@ class Daemon:
         lines += ["udpport 694", f"realtime {'on' if realtime else 'off'}"]
         lines += [f"bcast {dev}" for dev in links]
         lines += ["node n1", "node n2"]
+        if self.bench.args.debug > 0:
+            lines += [f"debug {self.bench.args.debug}", f"debugfile {os.path.join(self.dir, 'debug.log')}"]
         had = os.path.join(self.dir, "ha.d")
         with open(os.path.join(had, "ha.cf"), "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -376,7 +378,7 @@ class Bench:
         prepared = None
         if fault != "kill9":
             prepared = self.prepared_fault(fault, victim, links)
-        time.sleep(random.uniform(0, 1.0))  # random phase against the heartbeat timers
+        time.sleep(random.uniform(0, self.args.max_pause))  # random phase against the heartbeat timers
         load1 = loadavg()[0]
         t0 = now_ms()
         if fault == "kill9":
@@ -620,6 +622,12 @@ class Bench:
         if not q:
             for fault in ("kill9", "linkdown"):
                 plan.append(("hb-default", fault, ["eth0"], self.args.default_runs))
+        if self.args.sets:
+            wanted = self.args.sets.split(",")
+            unknown = [w for w in wanted if w not in {set_name(*p[:3]) for p in plan}]
+            if unknown:
+                raise SystemExit(f"unknown set(s) {unknown}; known: {sorted({set_name(*p[:3]) for p in plan})}")
+            plan = [p for p in plan if set_name(*p[:3]) in wanted]
         parts = self.args.only.split(",")
         self.results["meta"]["parts"] = parts
         for setting, fault, links, n in (plan if "detection" in parts else []):
@@ -654,13 +662,19 @@ class Bench:
 
     @property
     def out_md(self):
-        return os.path.join(self.here, "results-quick.md" if self.args.quick else "results.md")
+        name = self.args.out or ("results-quick" if self.args.quick else "results")
+        return os.path.join(self.here, name + ".md")
 
     def write(self):
         with open(self.out_md.replace(".md", ".json"), "w") as f:
             json.dump(self.results, f, indent=1)
         with open(self.out_md, "w") as f:
             f.write(render(self.results))
+
+
+def set_name(setting, fault, links):
+    """A set's name for --sets, e.g. 50/250:kill9:eth0+eth1."""
+    return f"{setting}:{fault}:{'+'.join(links)}"
 
 
 def render(r):
@@ -755,6 +769,13 @@ def parse_args():
     ap.add_argument("--only", default="detection,resources,soak",
                     help="comma-separated parts to run (detection, resources, soak)")
     ap.add_argument("--max-minutes", type=float, default=120, help="hard limit for the whole benchmark")
+    ap.add_argument("--sets", default="",
+                    help="comma-separated detection sets to run, e.g. 50/250:kill9:eth0+eth1 (default: all)")
+    ap.add_argument("--max-pause", type=float, default=1.0,
+                    help="the random pause before each fault is 0..this many seconds")
+    ap.add_argument("--debug", type=int, default=0,
+                    help="ha.cf debug level; above 0 the daemons also write work/nX/debug.log")
+    ap.add_argument("--out", default="", help="results file name without extension (default results)")
     return ap.parse_args()
 
 
