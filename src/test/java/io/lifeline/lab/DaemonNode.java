@@ -1,5 +1,7 @@
 package io.lifeline.lab;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeline.control.ControlClient;
@@ -8,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -173,6 +176,15 @@ public final class DaemonNode {
     /** The phase of group {@code name} as this daemon reports it, or "?" */
     public String phaseOf(String name) {
         return group(name).map(g -> g.path("phase").asText()).orElse("?");
+    }
+
+    /** Waits until every observer sees group {@code name} running on {@code owner} (and only there). */
+    public static void awaitRunningOn(String name, String owner, Duration within, DaemonNode... observers) {
+        for (DaemonNode o : observers) {
+            await(name + " running on " + owner + " as seen by " + o.name).atMost(within)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> o.ownersOf(name).equals(owner) && o.phaseOf(name).equals("running"));
+        }
     }
 
     public String logText() {

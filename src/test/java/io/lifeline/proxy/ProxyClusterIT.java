@@ -120,11 +120,7 @@ class ProxyClusterIT {
     }
 
     private static void awaitOwner(String owner, DaemonNode... observers) {
-        for (DaemonNode o : observers) {
-            await(GROUP + " running on " + owner + " as seen by " + o.name).atMost(MOVE)
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(() -> o.ownersOf(GROUP).equals(owner) && o.phaseOf(GROUP).equals("running"));
-        }
+        DaemonNode.awaitRunningOn(GROUP, owner, MOVE, observers);
     }
 
     @Test
