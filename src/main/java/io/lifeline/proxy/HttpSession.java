@@ -363,6 +363,13 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
             if (in.remaining() >= EventLoop.BUFFER_SIZE) {
                 fe.counters.ereq.increment();
                 localResponse(ErrorPages.BAD_REQUEST); // head larger than a buffer, as HAProxy
+            } else if (HttpHead.cannotStartRequest(in)) {
+                // a TLS hello or binary bytes on a plain port: say so now, not after timeout http-request
+                log.debug("{}: bad request from {}: not an HTTP request line", fe.name(), clientAddress());
+                fe.counters.reqTot.increment();
+                fe.counters.ereq.increment();
+                localResponse(ErrorPages.BAD_REQUEST);
+                return true;
             } else if (clientEof) {
                 close();
             }
@@ -386,7 +393,11 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
             return true;
         }
         reqMinor = h.minorVersion;
-        reqKeepAlive = h.isKeepAliveRequested() && !loop.proxy.isStopping() && !fe.retired;
+        // Content-Length beside chunked: the body is framed by the chunks (the length is not
+        // forwarded), and the connection closes after the response so that whatever a hop that
+        // believed the length would read next is never taken as a request (RFC 9112 6.3)
+        boolean ambiguousLength = h.chunked && h.contentLength >= 0;
+        reqKeepAlive = h.isKeepAliveRequested() && !ambiguousLength && !loop.proxy.isStopping() && !fe.retired;
         reqIsHead = h.methodIs("HEAD");
         reqChunked = h.chunked;
         reqRemaining = h.chunked ? 0 : Math.max(0, h.contentLength);
@@ -760,8 +771,14 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
                 reqScanned = reqChunks.scan(in, Math.max(reqScanned, start));
                 if (reqChunks.isError()) {
                     fe.counters.ereq.increment();
-                    abort("bad chunked request body");
-                    return false;
+                    if (resStarted) {
+                        abort("bad chunked request body");
+                        return false;
+                    }
+                    // nothing of the response has reached the client yet: tell it why, as HAProxy
+                    log.debug("{}: bad request from {}: bad chunked request body", fe.name(), clientAddress());
+                    localResponse(ErrorPages.BAD_REQUEST);
+                    return true;
                 }
             }
             bodyEnd = Math.max(start, reqScanned);
