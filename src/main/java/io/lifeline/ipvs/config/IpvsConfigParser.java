@@ -228,7 +228,7 @@ public final class IpvsConfigParser {
                     if (c.args().isEmpty()) {
                         persistence = DEFAULT_PERSISTENCE;
                     } else {
-                        persistence = integer(c, 1, MAX_PERSISTENCE).orElse(0);
+                        persistence = integer(c, 0, MAX_PERSISTENCE).orElse(0); // 0: none, as keepalived
                     }
                 }
                 case "persistence_granularity" -> {

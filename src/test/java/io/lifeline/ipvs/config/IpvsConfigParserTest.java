@@ -185,6 +185,24 @@ class IpvsConfigParserTest {
     }
 
     @Test
+    void persistenceTimeoutZeroMeansNoPersistenceAsInKeepalived() {
+        IpvsConfig c = parse("""
+                virtual_server 198.51.100.10 80 {
+                    lb_algo rr
+                    lb_kind NAT
+                    persistence_timeout 0
+                    protocol TCP
+                    real_server 198.51.100.11 80 {
+                        weight 1
+                    }
+                }
+                """);
+        assertNotNull(c, problems());
+        assertEquals(List.of(), d.problems(), problems());
+        assertEquals(0, c.virtualServers().get(0).settings().persistenceTimeout());
+    }
+
+    @Test
     void malformedValuesAreErrorsAtTheirLine() {
         IpvsConfig c = parse("""
                 virtual_server 198.51.100.10 80 {
