@@ -62,6 +62,7 @@ public final class ControlServer implements AutoCloseable {
     private Selector selector;
     private Thread loop;
     private volatile boolean closed;
+    private long lastAcceptFailureLogMs = Long.MIN_VALUE / 2;
 
     private record Answered(ControlConnection connection, byte[] line) {
     }
@@ -156,11 +157,31 @@ public final class ControlServer implements AutoCloseable {
         return next == Long.MAX_VALUE ? 0 : Math.max(1, next - nowMs());
     }
 
-    private void accept(long now) throws IOException {
-        SocketChannel ch;
-        while ((ch = server.accept()) != null) {
-            ch.configureBlocking(false);
-            ControlConnection c = new ControlConnection(ch, ch.register(selector, 0));
+    /** Takes every pending connection; a failure (no file descriptors left, say) costs that connection only. */
+    private void accept(long now) {
+        while (true) {
+            SocketChannel ch;
+            ControlConnection c;
+            try {
+                ch = server.accept();
+                if (ch == null) {
+                    return;
+                }
+            } catch (IOException e) {
+                if (now - lastAcceptFailureLogMs >= 1_000) { // the failure repeats while the cause lasts
+                    lastAcceptFailureLogMs = now;
+                    LOG.warn("control socket: cannot accept a connection: {}", e.toString());
+                }
+                return;
+            }
+            try {
+                ch.configureBlocking(false);
+                c = new ControlConnection(ch, ch.register(selector, 0));
+            } catch (IOException e) {
+                LOG.warn("control socket: cannot set up a connection: {}", e.toString());
+                closeQuietly(ch);
+                continue;
+            }
             c.awaitRequest(now, limits.requestTimeoutMs());
             if (connections.size() >= limits.maxConnections()) {
                 LOG.warn("control socket: {} connections open, refusing one more", connections.size());
@@ -200,6 +221,9 @@ public final class ControlServer implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.debug("control connection ended: {}", e.toString());
+            drop(c);
+        } catch (RuntimeException e) { // a bug here must cost one connection, not the control socket
+            LOG.error("control connection failed: {}", e.toString(), e);
             drop(c);
         }
     }
