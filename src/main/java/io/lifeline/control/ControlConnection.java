@@ -164,11 +164,29 @@ final class ControlConnection {
      */
     void refuse(byte[] line) {
         try {
+            discardPendingInput();
             channel.write(ByteBuffer.wrap(line));
         } catch (IOException ignored) {
             // the client is gone anyway
         }
         close();
+    }
+
+    /**
+     * Reads away what the client already sent: closing a Unix socket with unread input resets the
+     * connection (ECONNRESET for the client), which would swallow the error line. Bounded, and
+     * only what is already here; a client still sending gets the reset.
+     */
+    private void discardPendingInput() throws IOException {
+        ByteBuffer sink = ByteBuffer.allocate(8192);
+        for (int total = 0; total < 4 * ControlProtocol.MAX_LINE; ) {
+            sink.clear();
+            int n = channel.read(sink);
+            if (n <= 0) {
+                return;
+            }
+            total += n;
+        }
     }
 
     void close() {
