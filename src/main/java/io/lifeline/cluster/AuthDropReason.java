@@ -20,6 +20,6 @@ public enum AuthDropReason {
     CLOCK_SKEW;
 
     public String label() {
-        return name().toLowerCase();
+        return name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -790,7 +790,7 @@ public final class ResourceManager {
                 event(q ? Level.INFO : Level.ERROR, EventKind.QUORUM, null, q
                         ? "quorum: " + members.size() + " of " + cfg.nodes().size() + " nodes"
                         : "no quorum: " + members.size() + " of " + cfg.nodes().size() + " nodes in this partition ("
-                                + "no_quorum_policy " + cfg.settings().noQuorumPolicy().name().toLowerCase() + ")");
+                                + "no_quorum_policy " + cfg.settings().noQuorumPolicy().name().toLowerCase(java.util.Locale.ROOT) + ")");
             }
             quorate = q;
         }
