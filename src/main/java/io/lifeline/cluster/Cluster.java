@@ -271,6 +271,9 @@ public final class Cluster implements AutoCloseable {
             LOG.warn("link {} to {}: dead", d.link(), d.node());
         } else if (e instanceof ClusterEvent.PartitionMerged m) {
             LOG.warn("link {}: partition healed, merged subgroups {}", m.link(), m.subgroups());
+        } else if (e instanceof ClusterEvent.MembershipSnapshot m) {
+            LOG.info("membership {} (epoch {}{}{})", m.alive(), m.epoch(), m.merge() ? ", partition healed" : "",
+                    m.initdeadOver() ? "" : ", initdead not over");
         } else if (e instanceof ClusterEvent.LateHeartbeat l) {
             LOG.warn("late heartbeat from {} on link {}: silent for {} ms (warntime exceeded)",
                     l.node(), l.link(), l.silentMillis());

@@ -24,12 +24,9 @@ import io.lifeline.manager.StateReport;
 import io.lifeline.manager.notify.NotifyExecutor;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -68,14 +65,12 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private static final long SHUTDOWN_POLL_MS = 20;
 
     private final ResourceManager manager;
-    private final List<String> nodes;
     private final Map<String, ResourceAgent> agents;
     private final Consumer<byte[]> broadcaster;
     private final NotifyExecutor notifier;
     private final ProcessRunner runner;
     private final LongSupplier monotonicMs;
     private final Clock wall;
-    private final long initdeadAtMs;
     private final ReportCodec codec = new ReportCodec();
 
     private final LinkedBlockingDeque<Runnable> inbox = new LinkedBlockingDeque<>();
@@ -85,39 +80,31 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private final ExecutorService fencer = Executors.newSingleThreadExecutor(daemonThreads("lifeline-fence"));
     /** Manager thread only. */
     private final Map<Long, CompletableFuture<ManagerAction.AnswerCommand>> pendingCommands = new HashMap<>();
-    /** Cluster-events thread only: nodes heard on some link. */
-    private final Set<String> alive = new LinkedHashSet<>();
-    /** Cluster-events thread only: nodes declared dead, and those of them that came back since. */
-    private final Set<String> declaredDead = new java.util.HashSet<>();
-    private final Set<String> rejoined = new java.util.HashSet<>();
+    /** Cluster-events thread only: InitdeadElapsed was handed on (once, with the first snapshot after initdead). */
+    private boolean initdeadForwarded;
     private final Map<String, AtomicLong> badReports = new ConcurrentHashMap<>();
     /** Agent threads: the words whose agent has warmed up. */
     private final Set<String> warmedUp = ConcurrentHashMap.newKeySet();
     private long nextRequestId = 1;
-    private boolean initdeadSent;
     private volatile boolean running = true;
 
     /**
      * @param agents       the resolved agent of every haresources word
      * @param broadcaster  sends a payload to every peer on every link
      * @param monotonicMs  the clock timers run on (never jumps)
-     * @param initdead     ha.cf initdead, counted from now
      */
-    public ManagerRuntime(ResourceManager manager, List<String> nodes, Map<String, ResourceAgent> agents,
+    public ManagerRuntime(ResourceManager manager, Map<String, ResourceAgent> agents,
                           Consumer<byte[]> broadcaster, NotifyExecutor notifier, ProcessRunner runner,
-                          LongSupplier monotonicMs, Clock wall, Duration initdead) {
+                          LongSupplier monotonicMs, Clock wall) {
         this.manager = manager;
-        this.nodes = nodes.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
         this.agents = Map.copyOf(agents);
         this.broadcaster = broadcaster;
         this.notifier = notifier;
         this.runner = runner;
         this.monotonicMs = monotonicMs;
         this.wall = wall;
-        this.initdeadAtMs = monotonicMs.getAsLong() + initdead.toMillis();
         this.thread = new Thread(this::loop, "lifeline-manager");
         this.thread.setDaemon(true);
-        alive.add(manager.localNode());
     }
 
     /** Boots the manager (probes every resource) and starts feeding it. */
@@ -128,35 +115,17 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
 
     // ---- inputs -------------------------------------------------------------------------
 
-    /** Cluster events arrive here, in order, on the cluster's event thread. */
+    /**
+     * Cluster events arrive here, in order, on the cluster's event thread. Membership is the
+     * cluster layer's snapshot, forwarded as it is: this class keeps no membership of its own.
+     */
     @Override
     public void onEvent(ClusterEvent event) {
-        if (!(event instanceof ClusterEvent.NodeUp || event instanceof ClusterEvent.LinkUp
-                || event instanceof ClusterEvent.PartitionMerged)) {
-            // a merge comes in the same batch as the node-up events it explains; later ones are
-            // link-level only
-            rejoined.clear();
-        }
-        if (event instanceof ClusterEvent.NodeUp u) {
-            String node = u.node().toLowerCase(Locale.ROOT);
-            if (declaredDead.remove(node)) {
-                rejoined.add(node);
-            }
-            if (alive.add(node)) {
-                submit(new ManagerInput.MembershipChanged(members(), false));
-            }
-        } else if (event instanceof ClusterEvent.NodeDead d) {
-            declaredDead.add(d.node().toLowerCase(Locale.ROOT));
-            if (alive.remove(d.node().toLowerCase(Locale.ROOT))) {
-                submit(new ManagerInput.MembershipChanged(members(), false));
-            }
-        } else if (event instanceof ClusterEvent.PartitionMerged m) {
-            // A merge on one link while the nodes still heard each other on another is no
-            // partition at node level: tell the manager only about merges that rejoin nodes.
-            boolean rejoins = m.subgroups().stream().flatMap(java.util.Set::stream)
-                    .map(n -> n.toLowerCase(Locale.ROOT)).anyMatch(rejoined::remove);
-            if (rejoins) {
-                submit(new ManagerInput.MembershipChanged(members(), true));
+        if (event instanceof ClusterEvent.MembershipSnapshot m) {
+            submit(new ManagerInput.MembershipChanged(m.alive(), m.merge(), m.epoch()));
+            if (m.initdeadOver() && !initdeadForwarded) {
+                initdeadForwarded = true;
+                submit(new ManagerInput.InitdeadElapsed());
             }
         } else if (event instanceof ClusterEvent.PeerPayload p) {
             try {
@@ -185,10 +154,6 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     /** The number of ping targets this node reaches changed. */
     public void onConnectivity(int score) {
         submit(new ManagerInput.ConnectivityChanged(score));
-    }
-
-    private List<String> members() {
-        return nodes.stream().filter(alive::contains).toList();
     }
 
     private void submit(ManagerInput input) {
@@ -272,9 +237,6 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             try {
                 long nowMs = monotonicMs.getAsLong();
                 long due = manager.nextTimerAtMs();
-                if (!initdeadSent) {
-                    due = Math.min(due, initdeadAtMs);
-                }
                 Runnable next = inbox.pollFirst(Math.max(0, due - nowMs), TimeUnit.MILLISECONDS);
                 if (next != null) {
                     next.run();
@@ -283,10 +245,6 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
                     break;
                 }
                 nowMs = monotonicMs.getAsLong();
-                if (!initdeadSent && nowMs >= initdeadAtMs) {
-                    initdeadSent = true;
-                    carryOut(manager.handle(now(), new ManagerInput.InitdeadElapsed()));
-                }
                 if (nowMs >= manager.nextTimerAtMs()) {
                     carryOut(manager.handle(now(), new ManagerInput.Tick()));
                 }

@@ -126,9 +126,9 @@ public final class NodeDaemon {
         ManagerConfig managerConfig = ManagerConfig.from(config.haCf(), config.haresources(), cluster.localNode(),
                 settings);
         ResourceManager manager = new ResourceManager(managerConfig, newIncarnation());
-        ManagerRuntime runtime = new ManagerRuntime(manager, config.haCf().nodes(), agents, cluster::broadcast,
+        ManagerRuntime runtime = new ManagerRuntime(manager, agents, cluster::broadcast,
                 new NotifyExecutor(settings.notifyHooks()), new ProcessRunner(),
-                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(), config.haCf().initdead());
+                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC());
         cluster.addListener(runtime);
         cluster.addStallListener(runtime::onStall);
 

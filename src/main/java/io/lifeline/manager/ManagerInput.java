@@ -13,10 +13,16 @@ public sealed interface ManagerInput {
     /**
      * The cluster layer's current membership: nodes that are alive and reachable from here
      * (including this node). {@code merge} marks a view that joins partitions (JGroups MergeView).
+     * {@code epoch} numbers the cluster layer's snapshots (0: not from the cluster layer, e.g. a
+     * test); it may repeat the previous set of members, which is still news (a re-formed view).
      */
-    record MembershipChanged(List<String> members, boolean merge) implements ManagerInput {
+    record MembershipChanged(List<String> members, boolean merge, long epoch) implements ManagerInput {
         public MembershipChanged {
             members = List.copyOf(members);
+        }
+
+        public MembershipChanged(List<String> members, boolean merge) {
+            this(members, merge, 0);
         }
     }
 

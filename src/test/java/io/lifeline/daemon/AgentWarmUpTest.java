@@ -78,9 +78,9 @@ class AgentWarmUpTest {
         ManagerConfig cfg = new ManagerConfig("node1", List.of("node1", "node2"),
                 List.of(new ResourceGroup("node1", List.of(spec), 1)), AutoFailback.ON, Duration.ofSeconds(10),
                 ManagerSettings.defaults());
-        ManagerRuntime runtime = new ManagerRuntime(new ResourceManager(cfg, "node1-test"), cfg.nodes(),
+        ManagerRuntime runtime = new ManagerRuntime(new ResourceManager(cfg, "node1-test"),
                 Map.of(spec.word(), agent), payload -> { }, new NotifyExecutor(List.of()), new ProcessRunner(),
-                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(), Duration.ofHours(1));
+                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC());
         try {
             runtime.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> agent.calls.contains("monitor"));

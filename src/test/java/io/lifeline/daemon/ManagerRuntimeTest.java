@@ -1,0 +1,76 @@
+package io.lifeline.daemon;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.lifeline.agent.ResourceAgent;
+import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.cluster.ClusterEvent;
+import io.lifeline.cluster.MembershipTracker;
+import io.lifeline.config.AutoFailback;
+import io.lifeline.config.ResourceGroup;
+import io.lifeline.config.ResourceSpec;
+import io.lifeline.manager.GroupPhase;
+import io.lifeline.manager.ManagerConfig;
+import io.lifeline.manager.ManagerSettings;
+import io.lifeline.manager.ResourceManager;
+import io.lifeline.manager.notify.NotifyExecutor;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The runtime between the cluster layer, a real {@link ResourceManager} and agents. */
+class ManagerRuntimeTest {
+
+    private static final Duration WITHIN = Duration.ofSeconds(10);
+    private static final long INITDEAD_MS = 4_000;
+
+    private final ResourceSpec spec = new ResourceSpec("Recording", List.of("x"), "Recording::x", 1);
+    private ManagerRuntime runtime;
+
+    @AfterEach
+    void close() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    private ManagerRuntime start(String local, ResourceAgent agent) {
+        ManagerConfig cfg = new ManagerConfig(local, List.of("node1", "node2"),
+                List.of(new ResourceGroup("node1", List.of(spec), 1)), AutoFailback.ON, Duration.ofSeconds(10),
+                ManagerSettings.defaults());
+        runtime = new ManagerRuntime(new ResourceManager(cfg, local + "-test"), Map.of(spec.word(), agent),
+                payload -> { }, new NotifyExecutor(List.of()), new ProcessRunner(),
+                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC());
+        runtime.start();
+        return runtime;
+    }
+
+    private GroupPhase phase() throws Exception {
+        return runtime.status().groups().get(0).phase();
+    }
+
+    /**
+     * Regression (issue 14, item 1): node2 boots while node1 stays down. The cluster layer declares
+     * node1 dead at initdead without it ever having been alive; the runtime used to submit a
+     * membership only when its own alive set changed, so the manager never got one and started
+     * nothing. Now the tracker's snapshot at initdead reaches the manager as it is.
+     */
+    @Test
+    void aNodeBootingAloneStartsItsGroupsAfterInitdead() throws Exception {
+        AgentWarmUpTest.RecordingAgent agent = new AgentWarmUpTest.RecordingAgent();
+        start("node2", agent);
+        MembershipTracker tracker = new MembershipTracker("node2", List.of("node1", "node2"), List.of("bcast:eth0"),
+                0, INITDEAD_MS, 500);
+        tracker.tick(INITDEAD_MS - 1).forEach(runtime::onEvent);
+        List<ClusterEvent> atInitdead = tracker.tick(INITDEAD_MS);
+        atInitdead.forEach(runtime::onEvent);
+
+        await("the group runs on node2").atMost(WITHIN).until(() -> phase() == GroupPhase.RUNNING);
+        assertEquals(List.of("node2"), runtime.status().members());
+        assertEquals(1, agent.calls.stream().filter("start"::equals).count(), agent.calls.toString());
+    }
+}
