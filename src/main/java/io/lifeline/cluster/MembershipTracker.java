@@ -126,7 +126,10 @@ public final class MembershipTracker {
         if (subgroups != null) {
             events.add(new ClusterEvent.PartitionMerged(link, subgroups, now));
         }
-        if (nodesChanged) {
+        if (nodesChanged || subgroups != null) {
+            // A merge view is a fresh membership even when the alive set is unchanged: the peers had
+            // a view without this node (it was frozen, or cut off on this link) and re-formed one
+            // with it. A node recovering from a stall waits for exactly this (docs/manager.md).
             // A merge flags a healed partition only when it brings back nodes declared dead; a merge
             // on one link while the node was still heard on another is no partition at node level.
             events.add(snapshot(subgroups != null && rejoined, now));
@@ -227,6 +230,11 @@ public final class MembershipTracker {
 
     public String localNode() {
         return localNode;
+    }
+
+    /** The epoch of the latest snapshot emitted (0 before the first). */
+    public long epoch() {
+        return epoch;
     }
 
     public List<String> peers() {

@@ -144,10 +144,13 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     /**
      * The stall watchdog's report, put in front of everything queued meanwhile: a node frozen
      * past deadtime must release its groups before it acts on stale inputs.
+     *
+     * @param membershipEpoch the cluster layer's latest snapshot epoch when the stall was seen
      */
-    public void onStall(long frozenMs) {
+    public void onStall(long frozenMs, long membershipEpoch) {
         if (running) {
-            inbox.offerFirst(() -> carryOut(manager.handle(now(), new ManagerInput.StallDetected(frozenMs))));
+            inbox.offerFirst(() -> carryOut(manager.handle(now(),
+                    new ManagerInput.StallDetected(frozenMs, membershipEpoch))));
         }
     }
 

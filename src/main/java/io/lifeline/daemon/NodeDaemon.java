@@ -130,7 +130,7 @@ public final class NodeDaemon {
                 new NotifyExecutor(settings.notifyHooks()), new ProcessRunner(),
                 () -> System.nanoTime() / 1_000_000L, Clock.systemUTC());
         cluster.addListener(runtime);
-        cluster.addStallListener(runtime::onStall);
+        cluster.addStallListener(gap -> runtime.onStall(gap, cluster.membershipEpoch()));
 
         ControlServer control = new ControlServer(options.socket());
         StatusReport.DaemonInfo info = new StatusReport.DaemonInfo(Version.current(), ProcessHandle.current().pid(),

@@ -46,8 +46,16 @@ public sealed interface ManagerInput {
     record Command(long requestId, OperatorCommand command) implements ManagerInput {
     }
 
-    /** The stall watchdog found that this process did not run for {@code frozenMs}. */
-    record StallDetected(long frozenMs) implements ManagerInput {
+    /**
+     * The stall watchdog found that this process did not run for {@code frozenMs}.
+     * {@code membershipEpoch} is the cluster layer's latest snapshot epoch when the stall was
+     * seen: only a {@link MembershipChanged} with a later epoch is news from after the freeze
+     * (0: unknown, any membership counts).
+     */
+    record StallDetected(long frozenMs, long membershipEpoch) implements ManagerInput {
+        public StallDetected(long frozenMs) {
+            this(frozenMs, 0);
+        }
     }
 
     /** ha.cf initdead passed since start: place groups even if not every node has shown up. */

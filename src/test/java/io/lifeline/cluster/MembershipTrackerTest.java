@@ -119,6 +119,23 @@ class MembershipTrackerTest {
         assertTrue(pair.tick(INITDEAD + 1_000).isEmpty(), "once");
     }
 
+    /**
+     * Regression (issue 14, item 12): this node was frozen; its peers declared it dead and re-formed
+     * a view with it when it came back, while its own view never lost them. The merge must still be
+     * a new membership (a new epoch), which is what ends the manager's stall recovery; without one
+     * the node waited the whole stall_rejoin_wait.
+     */
+    @Test
+    void aMergeViewIsAFreshSnapshotEvenWhenTheAliveSetIsUnchanged() {
+        t.viewChanged(A, Set.of("n1", "n2", "n3"), null, 100);
+        List<ClusterEvent> ev = t.viewChanged(A, Set.of("n1", "n2", "n3"),
+                List.of(Set.of("n1", "n2", "n3"), Set.of("n2", "n3")), 5_000);
+        assertEquals(List.of(new PartitionMerged(A, List.of(Set.of("n1", "n2", "n3"), Set.of("n2", "n3")), 5_000),
+                new MembershipSnapshot(List.of("n1", "n2", "n3"), 2, false, false, 5_000)), ev);
+        assertTrue(t.viewChanged(A, Set.of("n1", "n2", "n3"), null, 6_000).isEmpty(),
+                "a plain view with the same nodes is no news");
+    }
+
     @Test
     void aMergeOnOneLinkWhileTheNodeWasHeardOnAnotherIsNoPartitionHeal() {
         t.viewChanged(A, Set.of("n1", "n2"), null, 100);

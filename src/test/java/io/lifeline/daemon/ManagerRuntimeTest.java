@@ -2,6 +2,7 @@ package io.lifeline.daemon;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeline.agent.ResourceAgent;
 import io.lifeline.agent.script.ProcessRunner;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +74,32 @@ class ManagerRuntimeTest {
         await("the group runs on node2").atMost(WITHIN).until(() -> phase() == GroupPhase.RUNNING);
         assertEquals(List.of("node2"), runtime.status().members());
         assertEquals(1, agent.calls.stream().filter("start"::equals).count(), agent.calls.toString());
+    }
+
+    /**
+     * Regression (issue 14, item 12): after a freeze the node kept waiting stall_rejoin_wait (10 s)
+     * although its links re-formed, because its own set of alive nodes never changed and the
+     * runtime only forwarded changes. The merge view's snapshot ends the wait now.
+     */
+    @Test
+    void aFreshSnapshotAfterAStallEndsTheRecoveryAtOnce() throws Exception {
+        start("node1", new AgentWarmUpTest.RecordingAgent());
+        MembershipTracker tracker = new MembershipTracker("node1", List.of("node1", "node2"), List.of("bcast:eth0"),
+                0, INITDEAD_MS, 500);
+        tracker.viewChanged("bcast:eth0", Set.of("node1", "node2"), null, 100).forEach(runtime::onEvent);
+        // past the stall threshold (deadtime, 10 s); it jumps ahead of the snapshot queued before it,
+        // which is older than the freeze and must not end the recovery
+        runtime.onStall(20_000, tracker.epoch());
+        await("the stall is handled").atMost(WITHIN).until(() -> runtime.status().stalled()
+                && runtime.status().members().equals(List.of("node1", "node2")));
+        assertTrue(runtime.status().stalled(), "a snapshot from before the stall does not end it");
+
+        // node2 had a view without node1 meanwhile; the links re-form it with a merge
+        tracker.viewChanged("bcast:eth0", Set.of("node1", "node2"),
+                List.of(Set.of("node1", "node2"), Set.of("node2")), 6_000).forEach(runtime::onEvent);
+        await("the recovery ends well before stall_rejoin_wait").atMost(Duration.ofSeconds(3))
+                .until(() -> !runtime.status().stalled());
+        assertTrue(runtime.events().stream().anyMatch(e -> e.message().startsWith("rejoined the cluster after the stall")),
+                runtime.events().toString());
     }
 }
