@@ -197,7 +197,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
                 if (d != null && !d.isEmpty()) {
                     out.put(word, d);
                 }
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 LOG.debug("details of {} unavailable: {}", word, e.toString());
             }
         });
@@ -321,10 +321,12 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             AgentResult r;
             try {
                 r = call.call(agent);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 // An agent bug is the resource's failure, reported like any other, not the daemon's.
-                LOG.error("{} {} of group {}: agent failed: {}", action, spec.word(), group, e.toString(), e);
-                r = AgentResult.failed(OcfStatus.ERR_GENERIC, "agent failed: " + e);
+                // Any Throwable: a StackOverflowError (a parser fed 20,000 nested braces), an
+                // OutOfMemoryError or a LinkageError would otherwise end this thread silently and
+                // the manager would wait for the action's whole timeout.
+                r = agentFailed(action + " " + spec.word() + " of group " + group, e);
             }
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             // The manager logs every outcome as an event; the agent's own message (which address,
@@ -338,6 +340,17 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         });
     }
 
+    /** Logs an agent's Throwable once (without a stack trace for errors the message explains) as a failed result. */
+    private static AgentResult agentFailed(String what, Throwable e) {
+        if (e instanceof RuntimeException) {
+            LOG.error("{}: agent failed: {}", what, e.toString(), e);
+        } else {
+            // a stack trace of a StackOverflowError is thousands of lines of the same frame
+            LOG.error("{}: agent failed: {}", what, e.toString());
+        }
+        return AgentResult.failed(OcfStatus.ERR_GENERIC, "agent failed: " + e);
+    }
+
     /** Before a resource's first probe: its agent's start path runs once without effect (ResourceAgent.warmUp). */
     private void warmUpOnce(String word, ResourceAgent agent) {
         if (!warmedUp.add(word)) {
@@ -346,7 +359,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         long t0 = System.nanoTime();
         try {
             agent.warmUp(WARMUP_TIMEOUT);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             LOG.debug("warm-up of {} failed: {}", word, e.toString());
         }
         LOG.debug("warmed up {} in {} us", word, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0));
@@ -356,7 +369,12 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         for (ResourceSpec spec : r.resources()) {
             if (agents.get(spec.word()) instanceof Reannouncing ra) {
                 agentThreads.execute(() -> {
-                    AgentResult res = ra.reannounce(REANNOUNCE_TIMEOUT);
+                    AgentResult res;
+                    try {
+                        res = ra.reannounce(REANNOUNCE_TIMEOUT);
+                    } catch (Throwable e) {
+                        res = agentFailed("re-announcing " + spec.word(), e);
+                    }
                     if (res.isSuccess()) {
                         LOG.info("re-announced {} ({}): {}", spec.word(), r.reason(), res.message());
                     } else {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class AgentWarmUpTest {
 
     /** Records the actions it is asked for; the resource is not running. */
-    static final class RecordingAgent implements ResourceAgent {
+    static class RecordingAgent implements ResourceAgent {
         final List<String> calls = new CopyOnWriteArrayList<>();
 
         @Override

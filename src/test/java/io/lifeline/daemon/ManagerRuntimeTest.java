@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.ResourceAgent;
 import io.lifeline.agent.script.ProcessRunner;
 import io.lifeline.cluster.ClusterEvent;
@@ -51,6 +52,14 @@ class ManagerRuntimeTest {
         return runtime;
     }
 
+    /** The cluster layer of {@code local} with no peer ever seen, fed to the runtime up to the end of initdead. */
+    private void endInitdeadAlone(String local) {
+        MembershipTracker tracker = new MembershipTracker(local, List.of("node1", "node2"), List.of("bcast:eth0"),
+                0, INITDEAD_MS, 500);
+        tracker.tick(INITDEAD_MS - 1).forEach(runtime::onEvent);
+        tracker.tick(INITDEAD_MS).forEach(runtime::onEvent);
+    }
+
     private GroupPhase phase() throws Exception {
         return runtime.status().groups().get(0).phase();
     }
@@ -65,11 +74,7 @@ class ManagerRuntimeTest {
     void aNodeBootingAloneStartsItsGroupsAfterInitdead() throws Exception {
         AgentWarmUpTest.RecordingAgent agent = new AgentWarmUpTest.RecordingAgent();
         start("node2", agent);
-        MembershipTracker tracker = new MembershipTracker("node2", List.of("node1", "node2"), List.of("bcast:eth0"),
-                0, INITDEAD_MS, 500);
-        tracker.tick(INITDEAD_MS - 1).forEach(runtime::onEvent);
-        List<ClusterEvent> atInitdead = tracker.tick(INITDEAD_MS);
-        atInitdead.forEach(runtime::onEvent);
+        endInitdeadAlone("node2");
 
         await("the group runs on node2").atMost(WITHIN).until(() -> phase() == GroupPhase.RUNNING);
         assertEquals(List.of("node2"), runtime.status().members());
@@ -101,5 +106,31 @@ class ManagerRuntimeTest {
                 .until(() -> !runtime.status().stalled());
         assertTrue(runtime.events().stream().anyMatch(e -> e.message().startsWith("rejoined the cluster after the stall")),
                 runtime.events().toString());
+    }
+
+    /** An agent whose start overflows the stack, as a parser fed 20,000 nested braces did. */
+    static final class OverflowingAgent extends AgentWarmUpTest.RecordingAgent {
+        @Override
+        public AgentResult start(Duration timeout) {
+            calls.add("start");
+            return recurse(0);
+        }
+
+        private AgentResult recurse(int depth) {
+            return depth < 0 ? AgentResult.ok() : recurse(depth + 1);
+        }
+    }
+
+    /**
+     * Regression (issue 14, item 7): an agent's StackOverflowError killed the agent thread; no
+     * result ever came back and the manager waited for the start timeout (60 s by default). It is a
+     * failed action now, reported at once with its message.
+     */
+    @Test
+    void anyThrowableFromAnAgentIsAFailedActionWithItsMessage() throws Exception {
+        start("node1", new OverflowingAgent());
+        endInitdeadAlone("node1");
+        await("the start failed with the error's name").atMost(WITHIN).until(() -> runtime.events().stream()
+                .anyMatch(e -> e.message().contains("agent failed: java.lang.StackOverflowError")));
     }
 }
