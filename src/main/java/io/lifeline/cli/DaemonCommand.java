@@ -29,8 +29,18 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "Directory for the daemon's state (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
+    @Option(names = "--input-journal-size", paramLabel = "N", defaultValue = "2000",
+            description = "How many of the resource manager's latest inputs to keep for 'hactl debug inputs' and"
+                    + " for the dump a manager failure leaves in the state directory (default: ${DEFAULT-VALUE}).")
+    int inputJournalSize;
+
     @Override
     public Integer call() {
-        return new NodeDaemon(new NodeDaemon.Options(configDir, node, socket, stateDir), System.err).run();
+        if (inputJournalSize < 1) {
+            System.err.println("hactl daemon: --input-journal-size must be at least 1");
+            return NodeDaemon.EXIT_FAILED;
+        }
+        return new NodeDaemon(new NodeDaemon.Options(configDir, node, socket, stateDir, inputJournalSize),
+                System.err).run();
     }
 }

@@ -22,7 +22,13 @@ import io.lifeline.manager.OperatorCommand;
 import io.lifeline.manager.ResourceManager;
 import io.lifeline.manager.StateReport;
 import io.lifeline.manager.notify.NotifyExecutor;
+import io.lifeline.manager.InputJournal;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -63,6 +69,8 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(2);
     private static final long SHUTDOWN_POLL_MS = 20;
+    private static final DateTimeFormatter DUMP_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss.SSS")
+            .withZone(ZoneOffset.UTC);
 
     private final ResourceManager manager;
     private final Map<String, ResourceAgent> agents;
@@ -71,6 +79,8 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private final ProcessRunner runner;
     private final LongSupplier monotonicMs;
     private final Clock wall;
+    private final InputJournal journal;
+    private final Path dumpDir;
     private final ReportCodec codec = new ReportCodec();
 
     private final LinkedBlockingDeque<Runnable> inbox = new LinkedBlockingDeque<>();
@@ -92,11 +102,15 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
      * @param agents       the resolved agent of every haresources word
      * @param broadcaster  sends a payload to every peer on every link
      * @param monotonicMs  the clock timers run on (never jumps)
+     * @param journal      keeps the manager's inputs (every one goes through it)
+     * @param dumpDir      where journal dumps are written (the daemon's state directory)
      */
     public ManagerRuntime(ResourceManager manager, Map<String, ResourceAgent> agents,
                           Consumer<byte[]> broadcaster, NotifyExecutor notifier, ProcessRunner runner,
-                          LongSupplier monotonicMs, Clock wall) {
+                          LongSupplier monotonicMs, Clock wall, InputJournal journal, Path dumpDir) {
         this.manager = manager;
+        this.journal = journal;
+        this.dumpDir = dumpDir;
         this.agents = Map.copyOf(agents);
         this.broadcaster = broadcaster;
         this.notifier = notifier;
@@ -109,7 +123,11 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
 
     /** Boots the manager (probes every resource) and starts feeding it. */
     public void start() {
-        inbox.offerFirst(() -> carryOut(manager.boot(now())));
+        inbox.offerFirst(() -> {
+            Now t = now();
+            journal.booted(t);
+            carryOut(manager.boot(t));
+        });
         thread.start();
     }
 
@@ -149,8 +167,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
      */
     public void onStall(long frozenMs, long membershipEpoch) {
         if (running) {
-            inbox.offerFirst(() -> carryOut(manager.handle(now(),
-                    new ManagerInput.StallDetected(frozenMs, membershipEpoch))));
+            inbox.offerFirst(() -> feed(new ManagerInput.StallDetected(frozenMs, membershipEpoch)));
         }
     }
 
@@ -161,8 +178,15 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
 
     private void submit(ManagerInput input) {
         if (running) {
-            inbox.offerLast(() -> carryOut(manager.handle(now(), input)));
+            inbox.offerLast(() -> feed(input));
         }
+    }
+
+    /** Manager thread: the one way an input reaches the manager, through the journal first. */
+    private void feed(ManagerInput input) {
+        Now t = now();
+        journal.record(t, input);
+        carryOut(manager.handle(t, input));
     }
 
     // ---- queries and commands (control threads) ------------------------------------------
@@ -210,7 +234,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         inbox.offerLast(() -> {
             long id = nextRequestId++;
             pendingCommands.put(id, answer);
-            carryOut(manager.handle(now(), new ManagerInput.Command(id, command)));
+            feed(new ManagerInput.Command(id, command));
             if (pendingCommands.remove(id) != null) {
                 answer.complete(new ManagerAction.AnswerCommand(id, false, "the manager gave no answer"));
             }
@@ -249,7 +273,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
                 }
                 nowMs = monotonicMs.getAsLong();
                 if (nowMs >= manager.nextTimerAtMs()) {
-                    carryOut(manager.handle(now(), new ManagerInput.Tick()));
+                    feed(new ManagerInput.Tick());
                 }
             } catch (InterruptedException e) {
                 break;
@@ -459,6 +483,22 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /**
+     * Writes the input journal to a new file in the dump directory ({@code hactl debug inputs},
+     * and a manager failure) and returns it.
+     */
+    public Path dumpInputs(String reason) throws IOException {
+        Files.createDirectories(dumpDir);
+        String stamp = DUMP_STAMP.format(wall.instant());
+        Path file = dumpDir.resolve("inputs-" + manager.localNode() + "-" + stamp + ".jsonl");
+        journal.write(file, manager.config(), manager.incarnation(), reason, wall.instant());
+        return file;
+    }
+
+    public InputJournal journal() {
+        return journal;
     }
 
     /** Dropped reports per peer, for status. */

@@ -17,9 +17,11 @@ import io.lifeline.config.Diagnostics;
 import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.control.ControlException;
+import io.lifeline.control.ControlProtocol;
 import io.lifeline.control.ControlServer;
 import io.lifeline.control.ManagerStatusJson;
 import io.lifeline.control.StatusReport;
+import io.lifeline.manager.InputJournal;
 import io.lifeline.manager.ManagerConfig;
 import io.lifeline.manager.ManagerDirectives;
 import io.lifeline.manager.ManagerSettings;
@@ -51,7 +53,8 @@ public final class NodeDaemon {
     private static final Logger LOG = LoggerFactory.getLogger(NodeDaemon.class);
 
     /** Command-line settings of the daemon. */
-    public record Options(Path configDir, String nodeName, Path socket, Path stateDir) {
+    /** @param inputJournalSize how many of the manager's latest inputs the input journal keeps */
+    public record Options(Path configDir, String nodeName, Path socket, Path stateDir, int inputJournalSize) {
     }
 
     private final Options options;
@@ -128,7 +131,8 @@ public final class NodeDaemon {
         ResourceManager manager = new ResourceManager(managerConfig, newIncarnation());
         ManagerRuntime runtime = new ManagerRuntime(manager, agents, cluster::broadcast,
                 new NotifyExecutor(settings.notifyHooks()), new ProcessRunner(),
-                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC());
+                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(),
+                new InputJournal(options.inputJournalSize()), options.stateDir());
         cluster.addListener(runtime);
         cluster.addStallListener(gap -> runtime.onStall(gap, cluster.membershipEpoch()));
 
@@ -146,6 +150,19 @@ public final class NodeDaemon {
             }
         });
         new OperatorHandlers(runtime).registerOn(control);
+        control.register("debug_inputs", args -> {
+            try {
+                Path file = runtime.dumpInputs("hactl debug inputs");
+                ObjectNode result = ControlProtocol.json().createObjectNode();
+                result.put("file", file.toString());
+                result.put("inputs", runtime.journal().entries().size());
+                result.put("dropped", runtime.journal().dropped());
+                return result;
+            } catch (IOException e) {
+                throw new ControlException("failed", "cannot write the input journal to " + options.stateDir() + ": "
+                        + e.getMessage());
+            }
+        });
         try {
             cluster.start();
         } catch (ClusterStartException e) {

@@ -125,6 +125,10 @@ public final class ResourceManager {
         return incarnation;
     }
 
+    public ManagerConfig config() {
+        return cfg;
+    }
+
     /** First call: probes every resource (is it already running here?) and announces this node. */
     public List<ManagerAction> boot(Now time) {
         if (booted) {

@@ -9,10 +9,12 @@ import io.lifeline.agent.script.ProcessRunner;
 import io.lifeline.config.AutoFailback;
 import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
+import io.lifeline.manager.InputJournal;
 import io.lifeline.manager.ManagerConfig;
 import io.lifeline.manager.ManagerSettings;
 import io.lifeline.manager.ResourceManager;
 import io.lifeline.manager.notify.NotifyExecutor;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -80,7 +82,8 @@ class AgentWarmUpTest {
                 ManagerSettings.defaults());
         ManagerRuntime runtime = new ManagerRuntime(new ResourceManager(cfg, "node1-test"),
                 Map.of(spec.word(), agent), payload -> { }, new NotifyExecutor(List.of()), new ProcessRunner(),
-                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC());
+                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(),
+                new InputJournal(100), Path.of("target", "journals"));
         try {
             runtime.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> agent.calls.contains("monitor"));

@@ -10,10 +10,13 @@ import io.lifeline.lab.DaemonNode;
 import io.lifeline.lab.Lab;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +95,8 @@ class MembershipDaemonIT {
         assertEquals("dead", DaemonNode.nodeEntry(status, "n1").path("state").asText());
         DaemonNode.awaitRunningOn(GROUP, "n2", WITHIN, n2);
         assertTrue(n2.logText().contains("membership [n2]"), "the cluster layer names the membership it hands on");
+        Path dump = Path.of(n2.call("debug_inputs", null).path("file").asText());
+        Files.copy(dump, work.resolve("n2-inputs.jsonl"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**
@@ -136,5 +141,15 @@ class MembershipDaemonIT {
         assertTrue(n1.logText().contains("rejoined the cluster after the stall"), n1.logText());
         assertFalse(n1.logText().contains("no new membership within"), "did not wait for stall_rejoin_wait");
         assertTrue(rejoinMs < 8_000, "rejoined " + rejoinMs + " ms after SIGCONT (stall_rejoin_wait is 10 s)");
+
+        // the input journal shows it: hactl debug inputs writes a dump a scenario test can replay
+        String said = n1.host.sh(Path.of(System.getProperty("java.home"), "bin", "java") + " -jar "
+                + System.getProperty("lifeline.jar") + " debug inputs --socket " + n1.socket);
+        Matcher m = Pattern.compile("(\\d+) inputs .* written to (\\S+)").matcher(said);
+        assertTrue(m.find(), said);
+        Path dump = Path.of(m.group(2));
+        String text = Files.readString(dump);
+        assertTrue(text.contains("\"type\":\"StallDetected\""), text);
+        Files.copy(dump, work.resolve("n1-inputs.jsonl"), StandardCopyOption.REPLACE_EXISTING);
     }
 }
