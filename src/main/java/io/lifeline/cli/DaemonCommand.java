@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** {@code hactl daemon}: runs this node's Lifeline daemon in the foreground (systemd's Type=simple). */
 @Command(name = "daemon", mixinStandardHelpOptions = true,
         description = {"Run the Lifeline daemon of this node in the foreground until SIGTERM.",
-                "Exit status: 1 start-up failure, 6 configuration not usable."})
+                "Exit status: 1 start-up failure, 6 configuration not usable,",
+                "70 the resource manager failed (after releasing every group; systemd restarts the daemon)."})
 public final class DaemonCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "DIR", defaultValue = "/etc/ha.d",

@@ -48,6 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +82,8 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private final Clock wall;
     private final InputJournal journal;
     private final Path dumpDir;
+    private final ManagerStep step;
+    private final IntConsumer exitProcess;
     private final ReportCodec codec = new ReportCodec();
 
     private final LinkedBlockingDeque<Runnable> inbox = new LinkedBlockingDeque<>();
@@ -97,6 +100,17 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private final Set<String> warmedUp = ConcurrentHashMap.newKeySet();
     private long nextRequestId = 1;
     private volatile boolean running = true;
+    /** Set once the manager threw: its state cannot be trusted, the daemon is releasing and exiting. */
+    private volatile boolean failed;
+
+    /** Exit status after a manager failure (sysexits EX_SOFTWARE); systemd's Restart=on-failure restarts the daemon. */
+    public static final int EXIT_MANAGER_FAILED = 70;
+
+    /** One step of the manager ({@link ResourceManager#handle}); a separate seam so tests can make it fail. */
+    @FunctionalInterface
+    interface ManagerStep {
+        List<ManagerAction> handle(Now now, ManagerInput input);
+    }
 
     /**
      * @param agents       the resolved agent of every haresources word
@@ -104,11 +118,24 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
      * @param monotonicMs  the clock timers run on (never jumps)
      * @param journal      keeps the manager's inputs (every one goes through it)
      * @param dumpDir      where journal dumps are written (the daemon's state directory)
+     * @param exitProcess  ends the process with the given status after a manager failure (called
+     *                     once the groups are released and the journal is dumped)
      */
     public ManagerRuntime(ResourceManager manager, Map<String, ResourceAgent> agents,
                           Consumer<byte[]> broadcaster, NotifyExecutor notifier, ProcessRunner runner,
-                          LongSupplier monotonicMs, Clock wall, InputJournal journal, Path dumpDir) {
+                          LongSupplier monotonicMs, Clock wall, InputJournal journal, Path dumpDir,
+                          IntConsumer exitProcess) {
+        this(manager, agents, broadcaster, notifier, runner, monotonicMs, wall, journal, dumpDir, exitProcess,
+                manager::handle);
+    }
+
+    ManagerRuntime(ResourceManager manager, Map<String, ResourceAgent> agents,
+                   Consumer<byte[]> broadcaster, NotifyExecutor notifier, ProcessRunner runner,
+                   LongSupplier monotonicMs, Clock wall, InputJournal journal, Path dumpDir,
+                   IntConsumer exitProcess, ManagerStep step) {
         this.manager = manager;
+        this.step = step;
+        this.exitProcess = exitProcess;
         this.journal = journal;
         this.dumpDir = dumpDir;
         this.agents = Map.copyOf(agents);
@@ -186,19 +213,20 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private void feed(ManagerInput input) {
         Now t = now();
         journal.record(t, input);
-        carryOut(manager.handle(t, input));
+        carryOut(step.handle(t, input));
     }
 
     // ---- queries and commands (control threads) ------------------------------------------
 
     /** Runs {@code f} on the manager thread and waits for its result. */
     public <T> T query(Function<ResourceManager, T> f) throws TimeoutException {
+        refuseIfFailed();
         CompletableFuture<T> result = new CompletableFuture<>();
         inbox.offerLast(() -> {
             try {
                 result.complete(f.apply(manager));
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
+            } catch (Throwable e) {
+                result.completeExceptionally(e); // a read: the caller gets the error, the manager is unchanged
             }
         });
         return await(result, QUERY_TIMEOUT);
@@ -230,6 +258,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
 
     /** Hands an operator command to the manager and waits for its answer. */
     public ManagerAction.AnswerCommand command(OperatorCommand command) throws TimeoutException {
+        refuseIfFailed();
         CompletableFuture<ManagerAction.AnswerCommand> answer = new CompletableFuture<>();
         inbox.offerLast(() -> {
             long id = nextRequestId++;
@@ -240,6 +269,12 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             }
         });
         return await(answer, QUERY_TIMEOUT);
+    }
+
+    private void refuseIfFailed() throws TimeoutException {
+        if (failed) {
+            throw new TimeoutException("the resource manager failed; the daemon is releasing its groups and exiting");
+        }
     }
 
     private static <T> T await(CompletableFuture<T> f, Duration timeout) throws TimeoutException {
@@ -277,12 +312,60 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 break;
-            } catch (RuntimeException e) {
-                // A bug in the manager must not silently stop management: log it loudly and go on
-                // with the next input (the manager's state is unchanged by a failed handle()).
-                LOG.error("resource manager failed on an input: {}", e.toString(), e);
+            } catch (Throwable e) {
+                // The manager mutates as it goes (issue() marks an action in flight before returning
+                // it), so after a throw its state is half-applied and nothing it says can be trusted.
+                // Fail fast: release everything without it, leave, and let systemd restart a clean
+                // daemon while the peers take over.
+                failFast(e);
+                return;
             }
         }
+    }
+
+    /** Manager thread, once: the manager threw. Dump, release, exit. */
+    private void failFast(Throwable e) {
+        failed = true;
+        running = false;
+        List<InputJournal.Entry> last = journal.entries();
+        String input = last.isEmpty() ? "boot" : "input #" + last.get(last.size() - 1).seq() + " ("
+                + last.get(last.size() - 1).input().getClass().getSimpleName() + ")";
+        String dump;
+        try {
+            dump = dumpInputs("manager failed on " + input + ": " + e).toString();
+        } catch (Throwable io) {
+            dump = "not written: " + io;
+        }
+        LOG.error("resource manager failed on {}: {} at {}; input journal {}; releasing every group without it,"
+                + " then exiting with status {} for a restart", input, e, topFrames(e), dump, EXIT_MANAGER_FAILED);
+        pendingCommands.values().forEach(f -> f.completeExceptionally(new IllegalStateException(
+                "the resource manager failed; the daemon is releasing its groups and exiting")));
+        pendingCommands.clear();
+        try {
+            List<String> notStopped = EmergencyRelease.run(manager.config(), agents);
+            if (notStopped.isEmpty()) {
+                LOG.error("every group released after the manager failure");
+            } else {
+                LOG.error("after the manager failure, still held here (check by hand): {}", notStopped);
+            }
+        } finally {
+            exitProcess.accept(EXIT_MANAGER_FAILED);
+        }
+    }
+
+    /** Where the error happened, in one line: a StackOverflowError's trace is thousands of equal frames. */
+    private static String topFrames(Throwable e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(4, trace.length); i++) {
+            sb.append(i == 0 ? "" : " < ").append(trace[i]);
+        }
+        return sb.length() == 0 ? "(no stack trace)" : sb.toString();
+    }
+
+    /** True once the manager failed: the daemon is releasing its groups itself and exiting. */
+    public boolean failed() {
+        return failed;
     }
 
     private void carryOut(List<ManagerAction> actions) {
@@ -442,6 +525,9 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
      * @return true when everything was released in time
      */
     public boolean releaseEverything(Duration max) {
+        if (failed) {
+            return false; // the failure path released what it could and said so
+        }
         long deadline = System.nanoTime() + max.toNanos();
         try {
             ManagerAction.AnswerCommand a = command(new OperatorCommand.Standby(GroupScope.ALL));

@@ -132,7 +132,10 @@ public final class NodeDaemon {
         ManagerRuntime runtime = new ManagerRuntime(manager, agents, cluster::broadcast,
                 new NotifyExecutor(settings.notifyHooks()), new ProcessRunner(),
                 () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(),
-                new InputJournal(options.inputJournalSize()), options.stateDir());
+                new InputJournal(options.inputJournalSize()), options.stateDir(),
+                // after a manager failure (groups released, journal dumped): exit for systemd to restart
+                // us; on another thread, since exit runs the shutdown hook, which stops the manager's
+                status -> new Thread(() -> System.exit(status), "lifeline-exit").start());
         cluster.addListener(runtime);
         cluster.addStallListener(gap -> runtime.onStall(gap, cluster.membershipEpoch()));
 
@@ -193,10 +196,15 @@ public final class NodeDaemon {
         respawned.start(); // ha.cf respawn programs, once the cluster is up (Heartbeat starts them then too)
         Duration releaseWithin = releaseTime(managerConfig);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping (signal received): releasing every group (at most {} s)", releaseWithin.toSeconds());
-            if (!runtime.releaseEverything(releaseWithin)) {
-                LOG.error("not every group was released within {} s; leaving anyway: peers will take over what they"
-                        + " can, check this node's resources by hand", releaseWithin.toSeconds());
+            boolean managerFailed = runtime.failed();
+            if (managerFailed) {
+                LOG.info("stopping after the resource manager failure: leaving the cluster");
+            } else {
+                LOG.info("stopping (signal received): releasing every group (at most {} s)", releaseWithin.toSeconds());
+                if (!runtime.releaseEverything(releaseWithin)) {
+                    LOG.error("not every group was released within {} s; leaving anyway: peers will take over what"
+                            + " they can, check this node's resources by hand", releaseWithin.toSeconds());
+                }
             }
             control.close();
             respawned.close();
@@ -205,7 +213,9 @@ public final class NodeDaemon {
             }
             runtime.close();
             cluster.close();
-            marker.stoppedCleanly();
+            if (!managerFailed) {
+                marker.stoppedCleanly(); // after a failure the next start is told the previous run was unclean
+            }
             LOG.info("stopped");
             stopped.countDown();
         }, "lifeline-shutdown"));

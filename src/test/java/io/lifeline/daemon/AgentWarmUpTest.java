@@ -83,7 +83,7 @@ class AgentWarmUpTest {
         ManagerRuntime runtime = new ManagerRuntime(new ResourceManager(cfg, "node1-test"),
                 Map.of(spec.word(), agent), payload -> { }, new NotifyExecutor(List.of()), new ProcessRunner(),
                 () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(),
-                new InputJournal(100), Path.of("target", "journals"));
+                new InputJournal(100), Path.of("target", "journals"), status -> { });
         try {
             runtime.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> agent.calls.contains("monitor"));

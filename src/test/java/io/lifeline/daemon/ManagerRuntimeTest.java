@@ -2,6 +2,7 @@ package io.lifeline.daemon;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeline.agent.AgentResult;
@@ -13,19 +14,29 @@ import io.lifeline.config.AutoFailback;
 import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.manager.GroupPhase;
+import io.lifeline.manager.GroupScope;
+import io.lifeline.manager.ManagerAction;
+import io.lifeline.manager.ManagerInput;
+import io.lifeline.manager.OperatorCommand;
 import io.lifeline.manager.InputJournal;
 import io.lifeline.manager.ManagerConfig;
 import io.lifeline.manager.ManagerSettings;
 import io.lifeline.manager.ResourceManager;
 import io.lifeline.manager.notify.NotifyExecutor;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The runtime between the cluster layer, a real {@link ResourceManager} and agents. */
 class ManagerRuntimeTest {
@@ -43,14 +54,27 @@ class ManagerRuntimeTest {
         }
     }
 
+    @TempDir
+    Path stateDir;
+    /** The exit status the runtime asked for, if it did. */
+    private final CompletableFuture<Integer> exited = new CompletableFuture<>();
+
     private ManagerRuntime start(String local, ResourceAgent agent) {
+        return start(local, agent, null);
+    }
+
+    /** @param faultyStep wraps the real manager's handle(), or null for the real one */
+    private ManagerRuntime start(String local, ResourceAgent agent,
+                                 Function<ResourceManager, ManagerRuntime.ManagerStep> faultyStep) {
         ManagerConfig cfg = new ManagerConfig(local, List.of("node1", "node2"),
                 List.of(new ResourceGroup("node1", List.of(spec), 1)), AutoFailback.ON, Duration.ofSeconds(10),
                 ManagerSettings.defaults());
-        runtime = new ManagerRuntime(new ResourceManager(cfg, local + "-test"), Map.of(spec.word(), agent),
+        ResourceManager manager = new ResourceManager(cfg, local + "-test");
+        runtime = new ManagerRuntime(manager, Map.of(spec.word(), agent),
                 payload -> { }, new NotifyExecutor(List.of()), new ProcessRunner(),
                 () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(),
-                new InputJournal(100), Path.of("target", "journals"));
+                new InputJournal(100), stateDir, exited::complete,
+                faultyStep == null ? manager::handle : faultyStep.apply(manager));
         runtime.start();
         return runtime;
     }
@@ -135,5 +159,43 @@ class ManagerRuntimeTest {
         endInitdeadAlone("node1");
         await("the start failed with the error's name").atMost(WITHIN).until(() -> runtime.events().stream()
                 .anyMatch(e -> e.message().contains("agent failed: java.lang.StackOverflowError")));
+    }
+
+    /**
+     * Regression (issue 14, item 8): the manager throws in the middle of an input, after it has
+     * changed part of its state (here: it handled a standby command, then fails). The runtime used
+     * to log a RuntimeException and go on with the half-applied manager, and an Error ended the
+     * manager thread for good. Now any Throwable dumps the input journal, stops every group right to
+     * left without the manager, and asks for a non-zero exit (systemd restarts the daemon).
+     */
+    @Test
+    void aManagerFailureDumpsTheJournalReleasesEverythingAndExitsNonZero() throws Exception {
+        AgentWarmUpTest.RecordingAgent agent = new AgentWarmUpTest.RecordingAgent();
+        start("node2", agent, manager -> (now, input) -> {
+            List<ManagerAction> actions = manager.handle(now, input); // the state changes, then the failure
+            if (input instanceof ManagerInput.Command) {
+                throw new StackOverflowError("injected");
+            }
+            return actions;
+        });
+        endInitdeadAlone("node2");
+        await("the group runs on node2").atMost(WITHIN).until(() -> phase() == GroupPhase.RUNNING);
+
+        assertThrows(Exception.class, () -> runtime.command(new OperatorCommand.Standby(GroupScope.ALL)));
+        assertEquals(ManagerRuntime.EXIT_MANAGER_FAILED, exited.get(WITHIN.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(runtime.failed());
+        assertEquals("stop", agent.calls.get(agent.calls.size() - 1), "released without the manager: " + agent.calls);
+
+        List<Path> dumps;
+        try (var files = Files.list(stateDir)) {
+            dumps = files.filter(f -> f.getFileName().toString().startsWith("inputs-node2-")).toList();
+        }
+        assertEquals(1, dumps.size(), "one journal dump in the state directory");
+        InputJournal.Dump dump = InputJournal.read(dumps.get(0));
+        assertTrue(dump.header().reason().contains("StackOverflowError: injected"), dump.header().reason());
+        ManagerInput lastInput = dump.entries().get(dump.entries().size() - 1).input();
+        assertEquals(new OperatorCommand.Standby(GroupScope.ALL), ((ManagerInput.Command) lastInput).command(),
+                "the input it failed on is the last one kept");
+        assertThrows(TimeoutException.class, () -> runtime.status(), "a failed manager answers no more questions");
     }
 }
