@@ -70,6 +70,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(2);
     private static final long SHUTDOWN_POLL_MS = 20;
+    private static final int DUMPS_KEPT = 20;
     private static final DateTimeFormatter DUMP_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss.SSS")
             .withZone(ZoneOffset.UTC);
 
@@ -577,10 +578,23 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
      */
     public Path dumpInputs(String reason) throws IOException {
         Files.createDirectories(dumpDir);
-        String stamp = DUMP_STAMP.format(wall.instant());
-        Path file = dumpDir.resolve("inputs-" + manager.localNode() + "-" + stamp + ".jsonl");
+        String prefix = "inputs-" + manager.localNode() + "-";
+        Path file = dumpDir.resolve(prefix + DUMP_STAMP.format(wall.instant()) + ".jsonl");
         journal.write(file, manager.config(), manager.incarnation(), reason, wall.instant());
+        pruneDumps(prefix);
         return file;
+    }
+
+    /** Keeps the newest {@link #DUMPS_KEPT} dumps (names sort by time), so a restart loop cannot fill the disk. */
+    private void pruneDumps(String prefix) throws IOException {
+        List<Path> dumps;
+        try (var files = Files.list(dumpDir)) {
+            dumps = files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                    && f.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+        }
+        for (int i = 0; i < dumps.size() - DUMPS_KEPT; i++) {
+            Files.deleteIfExists(dumps.get(i));
+        }
     }
 
     public InputJournal journal() {

@@ -198,4 +198,19 @@ class ManagerRuntimeTest {
                 "the input it failed on is the last one kept");
         assertThrows(TimeoutException.class, () -> runtime.status(), "a failed manager answers no more questions");
     }
+
+    @Test
+    void journalDumpsAreKeptToTheNewestTwenty() throws Exception {
+        start("node1", new AgentWarmUpTest.RecordingAgent());
+        Path newest = null;
+        for (int i = 0; i < 25; i++) {
+            newest = runtime.dumpInputs("test " + i);
+        }
+        try (var files = Files.list(stateDir)) {
+            List<Path> dumps = files.toList();
+            assertTrue(dumps.size() <= 20, dumps.toString());
+            assertTrue(dumps.contains(newest), "the newest is kept: " + dumps);
+        }
+        assertEquals("test 24", InputJournal.read(newest).header().reason());
+    }
 }
