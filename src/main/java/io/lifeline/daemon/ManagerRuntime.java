@@ -22,7 +22,6 @@ import io.lifeline.manager.OperatorCommand;
 import io.lifeline.manager.ResourceManager;
 import io.lifeline.manager.StateReport;
 import io.lifeline.manager.notify.NotifyExecutor;
-import io.lifeline.manager.InputJournal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -21,7 +21,6 @@ import io.lifeline.control.ControlProtocol;
 import io.lifeline.control.ControlServer;
 import io.lifeline.control.ManagerStatusJson;
 import io.lifeline.control.StatusReport;
-import io.lifeline.manager.InputJournal;
 import io.lifeline.manager.ManagerConfig;
 import io.lifeline.manager.ManagerDirectives;
 import io.lifeline.manager.ManagerSettings;

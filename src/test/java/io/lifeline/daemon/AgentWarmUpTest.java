@@ -9,7 +9,6 @@ import io.lifeline.agent.script.ProcessRunner;
 import io.lifeline.config.AutoFailback;
 import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
-import io.lifeline.manager.InputJournal;
 import io.lifeline.manager.ManagerConfig;
 import io.lifeline.manager.ManagerSettings;
 import io.lifeline.manager.ResourceManager;

@@ -18,7 +18,6 @@ import io.lifeline.manager.GroupScope;
 import io.lifeline.manager.ManagerAction;
 import io.lifeline.manager.ManagerInput;
 import io.lifeline.manager.OperatorCommand;
-import io.lifeline.manager.InputJournal;
 import io.lifeline.manager.ManagerConfig;
 import io.lifeline.manager.ManagerSettings;
 import io.lifeline.manager.ResourceManager;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lifeline.daemon.InputJournal;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;

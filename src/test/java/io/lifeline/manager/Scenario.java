@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.lifeline.agent.OcfStatus;
 import io.lifeline.config.AutoFailback;
+import io.lifeline.daemon.InputJournal;
 import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.manager.ManagerAction.BroadcastReport;

@@ -1,4 +1,4 @@
-package io.lifeline.manager;
+package io.lifeline.daemon;
 
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JacksonException;
@@ -12,6 +12,11 @@ import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import io.lifeline.manager.ManagerConfig;
+import io.lifeline.manager.ManagerInput;
+import io.lifeline.manager.Now;
+import io.lifeline.manager.OperatorCommand;
+import io.lifeline.manager.ResourceManager;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -28,7 +33,8 @@ import java.util.function.Function;
 
 /**
  * The manager's last inputs, with the time each was handed in: Pacemaker's pe-input files for
- * Lifeline. The manager is deterministic (no clock, no I/O), so its configuration, its boot time
+ * Lifeline. Kept by {@link ManagerRuntime}, which hands every input to the manager through it;
+ * here, not in the manager package, because it does I/O and the manager does none. The manager is deterministic (no clock, no I/O), so its configuration, its boot time
  * and the inputs since then reproduce every decision it made; a dump replayed into a fresh
  * manager (the test harness's {@code Scenario.replay}) turns a bug seen in the field into a
  * regression test.

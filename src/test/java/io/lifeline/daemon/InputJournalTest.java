@@ -1,11 +1,24 @@
-package io.lifeline.manager;
+package io.lifeline.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeline.agent.OcfStatus;
-import io.lifeline.manager.notify.NotifyHook;
+import io.lifeline.config.AutoFailback;
+import io.lifeline.config.ResourceGroup;
+import io.lifeline.config.ResourceSpec;
+import io.lifeline.manager.ClusterRegisters;
+import io.lifeline.manager.GroupPhase;
+import io.lifeline.manager.GroupScope;
+import io.lifeline.manager.ManagerConfig;
+import io.lifeline.manager.ManagerInput;
+import io.lifeline.manager.ManagerSettings;
+import io.lifeline.manager.Now;
+import io.lifeline.manager.OperatorCommand;
+import io.lifeline.manager.ResourcePolicy;
+import io.lifeline.manager.ResourceState;
+import io.lifeline.manager.StateReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,10 +35,12 @@ class InputJournalTest {
     Path dir;
 
     private static ManagerConfig config() {
-        return Scenario.cluster("node1", "node2").group("node1", "web", "nginx::/etc/nginx.conf")
-                .settings(s -> s.withStallThreshold(Duration.ofMillis(1500)).withResourcePolicies(Map.of("web",
-                        ResourcePolicy.DEFAULT)))
-                .config();
+        List<ResourceSpec> web = List.of(new ResourceSpec("web", List.of(), "web", 1),
+                new ResourceSpec("nginx", List.of("/etc/nginx.conf"), "nginx::/etc/nginx.conf", 1));
+        return new ManagerConfig("node1", List.of("node1", "node2"), List.of(new ResourceGroup("node1", web, 1)),
+                AutoFailback.ON, Duration.ofSeconds(10), ManagerSettings.defaults()
+                        .withStallThreshold(Duration.ofMillis(1500))
+                        .withResourcePolicies(Map.of("web", ResourcePolicy.DEFAULT)));
     }
 
     private static StateReport report() {
