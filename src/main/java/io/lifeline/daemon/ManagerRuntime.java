@@ -338,13 +338,13 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         }
         LOG.error("resource manager failed on {}: {} at {}; input journal {}; releasing every group without it,"
                 + " then exiting with status {} for a restart", input, e, topFrames(e), dump, EXIT_MANAGER_FAILED);
-        pendingCommands.values().forEach(f -> f.completeExceptionally(new IllegalStateException(
-                "the resource manager failed; the daemon is releasing its groups and exiting")));
+        pendingCommands.forEach((id, f) -> f.complete(new ManagerAction.AnswerCommand(id, false,
+                "the resource manager failed; this daemon is releasing its groups and exiting")));
         pendingCommands.clear();
         try {
             List<String> notStopped = EmergencyRelease.run(manager.config(), agents);
             if (notStopped.isEmpty()) {
-                LOG.error("every group released after the manager failure");
+                LOG.warn("every group released after the manager failure");
             } else {
                 LOG.error("after the manager failure, still held here (check by hand): {}", notStopped);
             }

@@ -2,6 +2,7 @@ package io.lifeline.daemon;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -180,7 +181,9 @@ class ManagerRuntimeTest {
         endInitdeadAlone("node2");
         await("the group runs on node2").atMost(WITHIN).until(() -> phase() == GroupPhase.RUNNING);
 
-        assertThrows(Exception.class, () -> runtime.command(new OperatorCommand.Standby(GroupScope.ALL)));
+        ManagerAction.AnswerCommand answer = runtime.command(new OperatorCommand.Standby(GroupScope.ALL));
+        assertFalse(answer.accepted());
+        assertTrue(answer.message().startsWith("the resource manager failed"), answer.message());
         assertEquals(ManagerRuntime.EXIT_MANAGER_FAILED, exited.get(WITHIN.toSeconds(), TimeUnit.SECONDS));
         assertTrue(runtime.failed());
         assertEquals("stop", agent.calls.get(agent.calls.size() - 1), "released without the manager: " + agent.calls);
