@@ -70,6 +70,8 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(2);
     private static final long SHUTDOWN_POLL_MS = 20;
     private static final int DUMPS_KEPT = 20;
+    /** After a manager failure, how long agent actions in flight may take to end once interrupted. */
+    private static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(10);
     private static final DateTimeFormatter DUMP_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss.SSS")
             .withZone(ZoneOffset.UTC);
 
@@ -329,7 +331,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         running = false;
         List<InputJournal.Entry> last = journal.entries();
         String input = last.isEmpty() ? "boot" : "input #" + last.get(last.size() - 1).seq() + " ("
-                + last.get(last.size() - 1).input().getClass().getSimpleName() + ")";
+                + last.get(last.size() - 1).input().getClass().getSimpleName() + ", the last one handed in)";
         String dump;
         try {
             dump = dumpInputs("manager failed on " + input + ": " + e).toString();
@@ -342,12 +344,21 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
                 "the resource manager failed; this daemon is releasing its groups and exiting")));
         pendingCommands.clear();
         try {
+            // Actions in flight first: a start finishing after the release would leave its resource up.
+            // Interrupting kills a script's process group (ProcessRunner); built-in agents end quickly.
+            agentThreads.shutdownNow();
+            if (!agentThreads.awaitTermination(IN_FLIGHT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.error("agent actions still running {} s after the manager failure; releasing anyway",
+                        IN_FLIGHT_WAIT.toSeconds());
+            }
             List<String> notStopped = EmergencyRelease.run(manager.config(), agents);
             if (notStopped.isEmpty()) {
                 LOG.warn("every group released after the manager failure");
             } else {
                 LOG.error("after the manager failure, still held here (check by hand): {}", notStopped);
             }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
         } finally {
             exitProcess.accept(EXIT_MANAGER_FAILED);
         }
