@@ -61,6 +61,8 @@ public final class Cluster implements AutoCloseable {
     private StallWatchdog watchdog;
     private long lastStall;
     private long lastStallAt;
+    /** Epoch of the latest membership snapshot handed to the listeners (written on the membership thread). */
+    private volatile long membershipEpoch;
     private volatile boolean closed;
 
     /**
@@ -104,6 +106,14 @@ public final class Cluster implements AutoCloseable {
 
     public String localNode() {
         return localNode;
+    }
+
+    /**
+     * The epoch of the latest membership snapshot sent to the listeners (0 before the first).
+     * Read by a stall listener: snapshots up to this one were taken before the stall was seen.
+     */
+    public long membershipEpoch() {
+        return membershipEpoch;
     }
 
     public TimerSettings timers() {
@@ -235,6 +245,9 @@ public final class Cluster implements AutoCloseable {
     private void apply(List<ClusterEvent> events) {
         for (ClusterEvent e : events) {
             log(e);
+            if (e instanceof ClusterEvent.MembershipSnapshot m) {
+                membershipEpoch = m.epoch();
+            }
         }
         publish(events);
     }
@@ -271,6 +284,9 @@ public final class Cluster implements AutoCloseable {
             LOG.warn("link {} to {}: dead", d.link(), d.node());
         } else if (e instanceof ClusterEvent.PartitionMerged m) {
             LOG.warn("link {}: partition healed, merged subgroups {}", m.link(), m.subgroups());
+        } else if (e instanceof ClusterEvent.MembershipSnapshot m) {
+            LOG.info("membership {} (epoch {}{}{})", m.alive(), m.epoch(), m.merge() ? ", partition healed" : "",
+                    m.initdeadOver() ? "" : ", initdead not over");
         } else if (e instanceof ClusterEvent.LateHeartbeat l) {
             LOG.warn("late heartbeat from {} on link {}: silent for {} ms (warntime exceeded)",
                     l.node(), l.link(), l.silentMillis());

@@ -13,10 +13,16 @@ public sealed interface ManagerInput {
     /**
      * The cluster layer's current membership: nodes that are alive and reachable from here
      * (including this node). {@code merge} marks a view that joins partitions (JGroups MergeView).
+     * {@code epoch} numbers the cluster layer's snapshots (0: not from the cluster layer, e.g. a
+     * test); it may repeat the previous set of members, which is still news (a re-formed view).
      */
-    record MembershipChanged(List<String> members, boolean merge) implements ManagerInput {
+    record MembershipChanged(List<String> members, boolean merge, long epoch) implements ManagerInput {
         public MembershipChanged {
             members = List.copyOf(members);
+        }
+
+        public MembershipChanged(List<String> members, boolean merge) {
+            this(members, merge, 0);
         }
     }
 
@@ -40,8 +46,16 @@ public sealed interface ManagerInput {
     record Command(long requestId, OperatorCommand command) implements ManagerInput {
     }
 
-    /** The stall watchdog found that this process did not run for {@code frozenMs}. */
-    record StallDetected(long frozenMs) implements ManagerInput {
+    /**
+     * The stall watchdog found that this process did not run for {@code frozenMs}.
+     * {@code membershipEpoch} is the cluster layer's latest snapshot epoch when the stall was
+     * seen: only a {@link MembershipChanged} with a later epoch is news from after the freeze
+     * (0: unknown, any membership counts).
+     */
+    record StallDetected(long frozenMs, long membershipEpoch) implements ManagerInput {
+        public StallDetected(long frozenMs) {
+            this(frozenMs, 0);
+        }
     }
 
     /** ha.cf initdead passed since start: place groups even if not every node has shown up. */

@@ -83,6 +83,8 @@ public final class ResourceManager {
     private boolean startupComplete;
     private boolean stalled;
     private long stalledAtMs;
+    /** The cluster layer's snapshot epoch when the stall was seen; a later one ends the recovery. */
+    private long stalledAtEpoch;
     private String stallReason = "";
     private int score;
     private GroupScope standby = GroupScope.NONE;
@@ -123,6 +125,10 @@ public final class ResourceManager {
         return incarnation;
     }
 
+    public ManagerConfig config() {
+        return cfg;
+    }
+
     /** First call: probes every resource (is it already running here?) and announces this node. */
     public List<ManagerAction> boot(Now time) {
         if (booted) {
@@ -154,7 +160,7 @@ public final class ResourceManager {
         } else if (input instanceof Command c) {
             onCommand(c.requestId(), c.command());
         } else if (input instanceof StallDetected s) {
-            onStall(s.frozenMs());
+            onStall(s.frozenMs(), s.membershipEpoch());
         } else if (input instanceof InitdeadElapsed) {
             initdeadElapsed = true;
         } else {
@@ -252,7 +258,9 @@ public final class ResourceManager {
         }
         members = next;
         membershipKnown = true;
-        if (stalled) {
+        // Only a snapshot taken after the freeze shows the cluster as it re-formed: one queued before
+        // it (the stall report jumps the queue) is stale. Unnumbered memberships (0) always count.
+        if (stalled && (m.epoch() == 0 || m.epoch() > stalledAtEpoch)) {
             stalled = false;
             event(Level.INFO, EventKind.STALL, null, "rejoined the cluster after the stall (membership " + next + ")");
         }
@@ -317,7 +325,7 @@ public final class ResourceManager {
         }
     }
 
-    private void onStall(long frozenMs) {
+    private void onStall(long frozenMs, long membershipEpoch) {
         long threshold = cfg.stallThreshold().toMillis();
         if (frozenMs < threshold) {
             event(Level.WARN, EventKind.STALL, null, "this process was frozen for " + frozenMs
@@ -326,6 +334,7 @@ public final class ResourceManager {
         }
         stalled = true;
         stalledAtMs = now.monotonicMs();
+        stalledAtEpoch = membershipEpoch;
         stallReason = me + " was frozen for " + frozenMs + " ms (>= " + threshold
                 + " ms): peers may have declared it dead and taken its groups";
         reports.clear();

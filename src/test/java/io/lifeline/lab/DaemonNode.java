@@ -107,6 +107,16 @@ public final class DaemonNode {
         process.waitFor();
     }
 
+    /** SIGSTOP: the whole JVM freezes, as in a VM stall; {@link #thaw()} resumes it. */
+    public void freeze() {
+        Lab.Shell.run(List.of("kill", "-STOP", Long.toString(process.pid())));
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw() {
+        Lab.Shell.run(List.of("kill", "-CONT", Long.toString(process.pid())));
+    }
+
     public boolean alive() {
         return process != null && process.isAlive();
     }

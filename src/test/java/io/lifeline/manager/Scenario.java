@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.lifeline.agent.OcfStatus;
 import io.lifeline.config.AutoFailback;
+import io.lifeline.daemon.InputJournal;
 import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.manager.ManagerAction.BroadcastReport;
@@ -105,9 +106,64 @@ final class Scenario {
     private final Map<String, Peer> peers = new HashMap<>();
 
     private Scenario(ManagerConfig cfg) {
+        this(cfg, cfg.localNode() + "-inc1", Now.at(0));
+    }
+
+    private Scenario(ManagerConfig cfg, String incarnation, Now bootedAt) {
         this.cfg = cfg;
-        this.rm = new ResourceManager(cfg, cfg.localNode() + "-inc1");
-        record(rm.boot(Now.at(0)));
+        this.rm = new ResourceManager(cfg, incarnation);
+        this.nowMs = bootedAt.monotonicMs();
+        record(rm.boot(bootedAt));
+    }
+
+    /** What a replayed journal produced: the manager after the last input, and the actions of each input. */
+    record Replay(InputJournal.Dump dump, Scenario scenario, Map<Long, List<ManagerAction>> actionsBySeq) {
+
+        ResourceManager manager() {
+            return scenario.rm;
+        }
+
+        ManagerStatus status() {
+            return scenario.rm.status(dump.entries().get(dump.entries().size() - 1).time());
+        }
+
+        /** The journal entries whose input is of this type, oldest first. */
+        <T extends ManagerInput> List<InputJournal.Entry> entriesOf(Class<T> type) {
+            return dump.entries().stream().filter(e -> type.isInstance(e.input())).toList();
+        }
+
+        /** The messages of the events the input {@code seq} led to. */
+        List<String> eventsAfter(long seq) {
+            return actionsBySeq.getOrDefault(seq, List.of()).stream()
+                    .filter(a -> a instanceof LogEvent).map(a -> ((LogEvent) a).event().message()).toList();
+        }
+
+        /** Descriptions of the agent actions (start, stop, monitor) the input {@code seq} led to. */
+        List<String> agentActionsAfter(long seq) {
+            return actionsBySeq.getOrDefault(seq, List.of()).stream()
+                    .filter(a -> a instanceof StartResource || a instanceof StopResource || a instanceof MonitorResource)
+                    .map(ManagerAction::describe).toList();
+        }
+    }
+
+    /**
+     * Replays a dump of the daemon's input journal ({@code hactl debug inputs}, or the file a
+     * manager failure leaves): a fresh manager with the dump's configuration and incarnation,
+     * booted at the dump's boot time, gets every input at its recorded time. Exact when the dump
+     * dropped nothing (it holds every input since boot).
+     */
+    static Replay replay(java.nio.file.Path file) throws java.io.IOException {
+        InputJournal.Dump dump = InputJournal.read(file);
+        assertEquals(0, dump.header().dropped(), file + " lost its oldest inputs: a replay would not be exact");
+        Scenario s = new Scenario(dump.header().config(), dump.header().incarnation(), dump.header().bootedAt());
+        Map<Long, List<ManagerAction>> bySeq = new LinkedHashMap<>();
+        for (InputJournal.Entry e : dump.entries()) {
+            s.nowMs = e.time().monotonicMs();
+            List<ManagerAction> actions = s.rm.handle(e.time(), e.input());
+            s.record(actions);
+            bySeq.put(e.seq(), actions);
+        }
+        return new Replay(dump, s, bySeq);
     }
 
     // ------------------------------------------------------------- inputs
