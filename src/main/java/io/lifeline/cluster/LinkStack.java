@@ -2,6 +2,7 @@ package io.lifeline.cluster;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,11 +29,12 @@ import org.jgroups.stack.Protocol;
  *                                             wake-ups (see {@link TimerSettings})
  *   MERGE3                                    partition healing, every 1..3 s
  *   PING | TCPPING                            discovery (TCPPING lists the ucast peers)
- *   HmacAuth                                  authkeys: everything above is authenticated
- *   LinkUdp | BroadcastUdp                    transport, bound to the node's fixed address
+ *   LinkUdp | BroadcastUdp                    transport, bound to the node's fixed address; seals and
+ *                                             opens every datagram (authkeys, replay protection), so
+ *                                             JGroups only ever decodes authenticated bytes
  * </pre>
  * FD_SOCK2 is deliberately absent: it detects a crashed process within milliseconds but over
- * its own TCP connections, which bypass the authentication layer; Lifeline only talks to peers
+ * its own TCP connections, which bypass the datagram authentication; Lifeline only talks to peers
  * over authenticated messages, so a crash is detected like a silent node (after ~deadtime),
  * and a clean shutdown is announced explicitly.
  */
@@ -47,7 +49,8 @@ public final class LinkStack {
     }
 
     public static List<Protocol> build(LinkSpec spec, InetAddress bindAddress, InetAddress broadcastAddress,
-                                       TimerSettings timers, HmacAuth auth, AuthDrops drops, PeerSources sources) {
+                                       TimerSettings timers, DatagramAuthenticator authenticator,
+                                       PeerActivity activity, Clock clock) {
         LinkUdp transport;
         Protocol discovery;
         boolean multicastRetransmission = true;
@@ -83,7 +86,7 @@ public final class LinkStack {
         transport.setBindAddr(bindAddress);
         transport.setUcastRecvBufSize(SOCKET_BUFFER).setUcastSendBufSize(SOCKET_BUFFER)
                 .setMcastRecvBufSize(SOCKET_BUFFER).setMcastSendBufSize(SOCKET_BUFFER);
-        transport.attach(drops, sources);
+        transport.authenticateWith(authenticator, activity, clock);
         // Heartbeats are a few small datagrams per second: send them on the calling thread instead of
         // waking a bundler thread for every one (bench/detection: idle CPU).
         transport.setBundlerType("no-bundler");
@@ -104,7 +107,6 @@ public final class LinkStack {
 
         return new ArrayList<>(List.of(
                 transport,
-                auth,
                 discovery,
                 merge,
                 fd,
