@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.jgroups.protocols.BARRIER;
+import org.jgroups.protocols.Discovery;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FRAG2;
 import org.jgroups.protocols.MERGE3;
@@ -44,6 +45,8 @@ public final class LinkStack {
     private static final int SOCKET_BUFFER = 512 * 1024;
     /** Unicast ports tried for bcast/mcast links, starting at udpport+1 (the group uses udpport). */
     private static final int UNICAST_PORT_RANGE = 10;
+    /** Discovery requests sent per join attempt, spread over the join timeout. */
+    private static final int DISCOVERY_RUNS = 5;
 
     private LinkStack() {
     }
@@ -52,7 +55,7 @@ public final class LinkStack {
                                        TimerSettings timers, DatagramAuthenticator authenticator,
                                        PeerActivity activity, Clock clock) {
         LinkUdp transport;
-        Protocol discovery;
+        Discovery discovery;
         boolean multicastRetransmission = true;
         if (spec instanceof LinkSpec.Bcast b) {
             transport = new BroadcastUdp().setBroadcastAddress(broadcastAddress);
@@ -95,6 +98,10 @@ public final class LinkStack {
         // transport blocks while handling a message: Lifeline's own listeners only queue work.
         transport.setMessageProcessingPolicy("direct"); // PassRegularMessagesUpDirectly
 
+        // A node's first datagrams to a peer that has not heard its new incarnation yet are refused
+        // until a hello exchange (a round trip) confirms it (DatagramAuthenticator): repeat the
+        // discovery request within the join timeout so the join does not hinge on the first one.
+        discovery.numDiscoveryRuns(DISCOVERY_RUNS);
         MERGE3 merge = new MERGE3();
         merge.setMinInterval(timers.mergeMinMs()); // min before max: setMinInterval checks against the current max
         merge.setMaxInterval(timers.mergeMaxMs());

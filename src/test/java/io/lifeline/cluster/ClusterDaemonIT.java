@@ -26,7 +26,7 @@ class ClusterDaemonIT {
     private static final Duration DETECT = Duration.ofSeconds(20);
     /** Asserted upper bound for "dead after about deadtime (1 s)": deadtime plus a margin for a loaded box. */
     private static final long DEAD_BOUND_MS = 6_000;
-    private static final String SECRET = "it-secret-0123456789";
+    static final String SECRET = "it-secret-0123456789";
 
     private Lab lab;
 
@@ -37,11 +37,11 @@ class ClusterDaemonIT {
         }
     }
 
-    private static Path workDir(String test) throws Exception {
+    static Path workDir(String test) throws Exception {
         return DaemonNode.freshWorkDir("it-cluster", test);
     }
 
-    private static String haCf(String media, boolean realtime, String... nodes) {
+    static String haCf(String media, boolean realtime, String... nodes) {
         StringBuilder sb = new StringBuilder();
         sb.append("cluster it\nkeepalive 200ms\ndeadtime 1s\nwarntime 600ms\ninitdead 3s\nudpport 694\n");
         sb.append("realtime ").append(realtime ? "on" : "off").append('\n');
@@ -52,7 +52,7 @@ class ClusterDaemonIT {
         return sb.toString();
     }
 
-    private static void awaitUp(DaemonNode observer, String... peers) {
+    static void awaitUp(DaemonNode observer, String... peers) {
         await("nodes " + List.of(peers) + " up as seen by " + observer.name).atMost(FORM)
                 .pollInterval(Duration.ofMillis(200)).until(() -> {
                     for (String p : peers) {
