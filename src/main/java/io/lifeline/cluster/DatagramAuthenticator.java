@@ -58,6 +58,11 @@ final class DatagramAuthenticator {
     static final int SEQ_AT = 12;
     static final int NAME_LENGTH_AT = 20;
     static final int NAME_AT = 21;
+    /**
+     * The first datagrams of a new peer incarnation are refused until the hello exchange
+     * completes (a round trip); refusals that soon after it first appeared are not counted as drops.
+     */
+    static final long HANDSHAKE_GRACE_MS = 2_000;
     /** A peer that does not echo us is sent a hello at most this often. */
     static final long HELLO_INTERVAL_MS = 200;
 
@@ -72,6 +77,8 @@ final class DatagramAuthenticator {
     private static final class Peer {
         /** Newest incarnation seen in a correctly signed datagram: echoed in everything we send. */
         long seenEpoch = Long.MIN_VALUE;
+        /** When {@link #seenEpoch} was first seen. */
+        long seenAt;
         /** Incarnation whose datagrams are accepted (through {@link #window}). */
         long acceptedEpoch = Long.MIN_VALUE;
         ReplayWindow window;
@@ -235,6 +242,7 @@ final class DatagramAuthenticator {
             Peer p = peers.computeIfAbsent(node, n -> new Peer());
             if (senderEpoch > p.seenEpoch) {
                 p.seenEpoch = senderEpoch;
+                p.seenAt = now;
                 rebuildEcho();
             }
             if (senderEpoch < p.acceptedEpoch) {
@@ -251,10 +259,9 @@ final class DatagramAuthenticator {
             // a newer incarnation of the sender, or the first we hear of it
             if (!echoesUs) {
                 sayHello = helloDue(p, now);
-                if (hello) {
-                    return sayHello ? Opened.REFUSED_SAY_HELLO : Opened.REFUSED; // handshake in progress, not a drop
-                }
-                refuse(peer, AuthDropReason.UNCONFIRMED, node + " incarnation " + senderEpoch);
+                if (!hello && (senderEpoch != p.seenEpoch || now - p.seenAt >= HANDSHAKE_GRACE_MS)) {
+                    refuse(peer, AuthDropReason.UNCONFIRMED, node + " incarnation " + senderEpoch);
+                } // else: the handshake is under way; the datagram is refused, but that is no anomaly
                 return sayHello ? Opened.REFUSED_SAY_HELLO : Opened.REFUSED;
             }
             p.acceptedEpoch = senderEpoch;
