@@ -35,13 +35,11 @@ public final class AuthkeysParser {
         if (checkPermissions && !permissionsOk(file, diag)) {
             return Optional.empty();
         }
-        List<String> raw;
-        try {
-            raw = ConfigLines.readRaw(file);
-        } catch (IOException e) {
-            diag.error(file, 0, "cannot read: " + HaCfParser.describe(e));
+        Optional<List<String>> read = ConfigLines.readRaw(file, diag);
+        if (read.isEmpty()) {
             return Optional.empty();
         }
+        List<String> raw = read.get();
         int errorsBefore = diag.errors().size();
         Integer authId = null;
         int authLine = 0;

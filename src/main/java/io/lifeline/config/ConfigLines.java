@@ -1,12 +1,10 @@
 package io.lifeline.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Splits a Heartbeat-style configuration file into logical lines of words. {@code #} starts a
@@ -29,9 +27,9 @@ final class ConfigLines {
     private ConfigLines() {
     }
 
-    static List<String> readRaw(Path file) throws IOException {
-        // ISO-8859-1 never fails to decode, so a stray non-UTF-8 byte cannot lose a whole file.
-        return Files.readAllLines(file, StandardCharsets.ISO_8859_1);
+    /** The file's physical lines through {@link ConfigFileReader}; empty when it cannot be read. */
+    static Optional<List<String>> readRaw(Path file, Diagnostics diag) {
+        return ConfigFileReader.lines(file, ConfigFileReader.Encoding.LATIN1, diag);
     }
 
     static List<Line> parse(List<String> raw, boolean continuation) {

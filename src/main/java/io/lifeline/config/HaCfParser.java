@@ -112,24 +112,7 @@ public final class HaCfParser {
 
     /** Parses ha.cf; problems go to {@code diag}. Empty when the file cannot be used at all. */
     public static Optional<HaCf> parse(Path file, Diagnostics diag) {
-        List<String> raw;
-        try {
-            raw = ConfigLines.readRaw(file);
-        } catch (IOException e) {
-            diag.error(file, 0, "cannot read: " + describe(e));
-            return Optional.empty();
-        }
-        return new HaCfParser(file, diag).run(raw);
-    }
-
-    static String describe(IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        return e.getMessage() != null ? e.getMessage() : e.toString();
+        return ConfigLines.readRaw(file, diag).flatMap(raw -> new HaCfParser(file, diag).run(raw));
     }
 
     private Optional<HaCf> run(List<String> raw) {
@@ -446,7 +429,8 @@ public final class HaCfParser {
     /** Heartbeat takes its default port from the {@code ha-cluster} entry of /etc/services. */
     private static Optional<Integer> servicesPort() {
         try {
-            for (String l : Files.readAllLines(Path.of("/etc/services"), StandardCharsets.ISO_8859_1)) {
+            String services = new String(ConfigFileReader.bytes(Path.of("/etc/services")), StandardCharsets.ISO_8859_1);
+            for (String l : services.split("\n")) {
                 List<String> w = ConfigLines.words(l.replaceAll("#.*", ""));
                 if (w.size() >= 2 && w.get(0).equals("ha-cluster") && w.get(1).endsWith("/udp")) {
                     return Optional.of(Integer.parseInt(w.get(1).substring(0, w.get(1).indexOf('/'))));

@@ -1,6 +1,5 @@
 package io.lifeline.config;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,13 +29,11 @@ public final class HaresourcesParser {
     }
 
     public static Optional<Haresources> parse(Path file, Diagnostics diag) {
-        List<String> raw;
-        try {
-            raw = ConfigLines.readRaw(file);
-        } catch (IOException e) {
-            diag.error(file, 0, "cannot read: " + HaCfParser.describe(e));
+        Optional<List<String>> read = ConfigLines.readRaw(file, diag);
+        if (read.isEmpty()) {
             return Optional.empty();
         }
+        List<String> raw = read.get();
         int errorsBefore = diag.errors().size();
         List<ResourceGroup> groups = new ArrayList<>();
         Map<String, Integer> wordLines = new HashMap<>();

@@ -8,8 +8,11 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -49,8 +52,12 @@ public final class ControlClient {
     }
 
     private JsonNode exchange(String command, ObjectNode args) throws IOException, ControlException {
-        if (!Files.exists(socket)) {
+        try {
+            Files.readAttributes(socket, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
             throw new NotReachable("lifeline daemon is not running (no socket at " + socket + ")");
+        } catch (AccessDeniedException e) {
+            throw permissionDenied(socket);
         }
         ObjectNode req = ControlProtocol.JSON.createObjectNode();
         req.put("v", ControlProtocol.VERSION);
@@ -74,8 +81,7 @@ public final class ControlClient {
             try {
                 ch.connect(UnixDomainSocketAddress.of(socket));
             } catch (IOException e) {
-                throw new NotReachable("lifeline daemon is not running (" + socket + " refuses connections: "
-                        + e.getMessage() + ")");
+                throw connectFailed(socket, e, Files.isWritable(socket));
             }
             ByteBuffer out = ByteBuffer.wrap((ControlProtocol.JSON.writeValueAsString(req) + "\n")
                     .getBytes(StandardCharsets.UTF_8));
@@ -84,7 +90,7 @@ public final class ControlClient {
             }
             String line;
             try {
-                line = new ControlServer.LineReader(ch).readLine();
+                line = new LineReader(ch).readLine();
             } catch (IOException e) {
                 throw deadline.isDone() ? new NotReachable("lifeline daemon did not answer within " + timeoutMs
                         + " ms on " + socket) : e;
@@ -102,5 +108,26 @@ public final class ControlClient {
         } finally {
             timer.shutdownNow();
         }
+    }
+
+    /**
+     * Why connect(2) on the socket failed, in the admin's terms. Connecting needs write permission
+     * on the socket (mode 0660: root and its group); a refused connection with that permission
+     * means nobody listens. {@code writable} is access(2)'s answer for this user, so the verdict
+     * does not depend on the wording of the error.
+     */
+    static NotReachable connectFailed(Path socket, IOException cause, boolean writable) {
+        boolean denied = cause instanceof AccessDeniedException
+                || String.valueOf(cause.getMessage()).contains("Permission denied");
+        if (denied || !writable) {
+            return permissionDenied(socket);
+        }
+        return new NotReachable("lifeline daemon is not running (" + socket + " refuses connections: "
+                + cause.getMessage() + ")");
+    }
+
+    static NotReachable permissionDenied(Path socket) {
+        return new NotReachable("permission denied on " + socket
+                + " (run as root, or as a member of the group that owns the socket)");
     }
 }

@@ -2,54 +2,79 @@ package io.lifeline.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's control socket (Unix domain, mode 0660, so root and the socket's group may
- * control the cluster). Requests and responses follow {@link ControlProtocol}. Each connection
- * gets {@link #IDLE_TIMEOUT_MS} of silence before it is closed, and at most
- * {@link #MAX_CLIENTS} are served at once, so a stuck client cannot tie up the daemon.
+ * control the cluster). Requests and responses follow {@link ControlProtocol}.
+ *
+ * <p>Clients are served concurrently and none can hold up another: one selector thread does all
+ * socket I/O without blocking ({@link ControlConnection}), and a small pool of
+ * {@value #WORKERS} workers only runs command handlers. An idle or slow client costs a few KiB
+ * and no thread. Per connection, a request must arrive whole within {@link Limits#requestTimeoutMs}
+ * and be at most {@link ControlProtocol#MAX_LINE} bytes, and the answer must be taken within
+ * {@link Limits#writeTimeoutMs}; at most {@link Limits#maxConnections} connections are open at
+ * once. A client past a limit gets one error line ({@code busy}, {@code request_too_large},
+ * {@code timeout}) and is closed.
  */
 public final class ControlServer implements AutoCloseable {
 
-    static final long IDLE_TIMEOUT_MS = 10_000;
-    static final int MAX_CLIENTS = 8;
+    /** Handler threads: handlers are short (they ask the manager with a timeout), so a few suffice. */
+    static final int WORKERS = 4;
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
 
+    /** Per-connection limits. */
+    record Limits(long requestTimeoutMs, long writeTimeoutMs, int maxConnections) {
+        static final Limits DEFAULT = new Limits(5_000, 5_000, 64);
+    }
+
     private final Path socketPath;
+    private final Limits limits;
     private final Map<String, CommandHandler> handlers = new ConcurrentHashMap<>();
-    private final ExecutorService clients = new ThreadPoolExecutor(1, MAX_CLIENTS, 30, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(16), r -> thread(r, "lifeline-control-client"));
-    private final ScheduledExecutorService timeouts = java.util.concurrent.Executors
-            .newSingleThreadScheduledExecutor(r -> thread(r, "lifeline-control-timeouts"));
+    /** Each connection has at most one request in flight, so this queue is bounded by maxConnections. */
+    private final ExecutorService workers;
+    private final Queue<Answered> answered = new ConcurrentLinkedQueue<>();
+    private final Set<ControlConnection> connections = new HashSet<>();
     private ServerSocketChannel server;
-    private Thread acceptor;
+    private Selector selector;
+    private Thread loop;
     private volatile boolean closed;
+    private long lastAcceptFailureLogMs = Long.MIN_VALUE / 2;
+
+    private record Answered(ControlConnection connection, byte[] line) {
+    }
 
     public ControlServer(Path socketPath) {
+        this(socketPath, Limits.DEFAULT);
+    }
+
+    ControlServer(Path socketPath, Limits limits) {
         this.socketPath = socketPath;
+        this.limits = limits;
+        this.workers = Executors.newFixedThreadPool(WORKERS, r -> thread(r, "lifeline-control-worker"));
     }
 
     /** Registers a command; the manager adds its commands the same way. */
@@ -73,8 +98,11 @@ public final class ControlServer implements AutoCloseable {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
         Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-rw----"));
-        acceptor = thread(this::acceptLoop, "lifeline-control");
-        acceptor.start();
+        server.configureBlocking(false);
+        selector = Selector.open();
+        server.register(selector, SelectionKey.OP_ACCEPT);
+        loop = thread(this::selectLoop, "lifeline-control");
+        loop.start();
         LOG.info("control socket listening on {}", socketPath);
     }
 
@@ -87,63 +115,170 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private void acceptLoop() {
-        while (!closed) {
+    private void selectLoop() {
+        try {
+            while (!closed) {
+                selector.select(untilNextDeadline());
+                long now = nowMs();
+                for (SelectionKey key : selector.selectedKeys()) {
+                    if (!key.isValid()) {
+                        continue;
+                    }
+                    if (key.isAcceptable()) {
+                        accept(now);
+                    } else {
+                        serve((ControlConnection) key.attachment(), now);
+                    }
+                }
+                selector.selectedKeys().clear();
+                for (Answered a; (a = answered.poll()) != null; ) {
+                    if (connections.contains(a.connection())) {
+                        a.connection().answer(a.line(), now, limits.writeTimeoutMs());
+                        serve(a.connection(), now);
+                    }
+                }
+                expire(now);
+            }
+        } catch (IOException | ClosedSelectorException e) {
+            if (!closed) {
+                LOG.error("control socket stopped: {}", e.toString());
+            }
+        } finally {
+            connections.forEach(ControlConnection::close);
+            connections.clear();
+        }
+    }
+
+    private long untilNextDeadline() {
+        long next = Long.MAX_VALUE;
+        for (ControlConnection c : connections) {
+            next = Math.min(next, c.deadlineMs());
+        }
+        return next == Long.MAX_VALUE ? 0 : Math.max(1, next - nowMs());
+    }
+
+    /** Takes every pending connection; a failure (no file descriptors left, say) costs that connection only. */
+    private void accept(long now) {
+        while (true) {
             SocketChannel ch;
+            ControlConnection c;
             try {
                 ch = server.accept();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("control socket accept failed: {}", e.toString());
+                if (ch == null) {
+                    return;
                 }
-                continue;
+            } catch (IOException e) {
+                if (now - lastAcceptFailureLogMs >= 1_000) { // the failure repeats while the cause lasts
+                    lastAcceptFailureLogMs = now;
+                    LOG.warn("control socket: cannot accept a connection: {}", e.toString());
+                }
+                return;
             }
             try {
-                clients.execute(() -> serve(ch));
-            } catch (RejectedExecutionException e) {
-                LOG.warn("control socket: too many clients, refusing one");
+                ch.configureBlocking(false);
+                c = new ControlConnection(ch, ch.register(selector, 0));
+            } catch (IOException e) {
+                LOG.warn("control socket: cannot set up a connection: {}", e.toString());
                 closeQuietly(ch);
+                continue;
+            }
+            c.awaitRequest(now, limits.requestTimeoutMs());
+            if (connections.size() >= limits.maxConnections()) {
+                LOG.warn("control socket: {} connections open, refusing one more", connections.size());
+                c.refuse(line(ControlProtocol.failure("busy", "too many control connections (" + connections.size()
+                        + " open); try again")));
+                continue;
+            }
+            ch.keyFor(selector).attach(c);
+            connections.add(c);
+        }
+    }
+
+    /** Moves one connection on as far as it can go without blocking. */
+    private void serve(ControlConnection c, long now) {
+        try {
+            if (c.phase() == ControlConnection.Phase.WRITING) {
+                if (!c.write()) {
+                    return;
+                }
+                if (c.nextBufferedRequest()) {
+                    dispatch(c);
+                } else if (c.inputEnded()) {
+                    drop(c);
+                } else {
+                    c.awaitRequest(now, limits.requestTimeoutMs());
+                }
+                return;
+            }
+            if (c.phase() == ControlConnection.Phase.READING) {
+                switch (c.read()) {
+                    case REQUEST -> dispatch(c);
+                    case TOO_LONG -> refuse(c, "request_too_large",
+                            "request longer than " + ControlProtocol.MAX_LINE + " bytes");
+                    case CLOSED -> drop(c);
+                    case NOTHING_YET -> { }
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("control connection ended: {}", e.toString());
+            drop(c);
+        } catch (RuntimeException e) { // a bug here must cost one connection, not the control socket
+            LOG.error("control connection failed: {}", e.toString(), e);
+            drop(c);
+        }
+    }
+
+    private void dispatch(ControlConnection c) {
+        c.working();
+        String request = c.request();
+        workers.execute(() -> {
+            byte[] response;
+            try {
+                response = line(answer(request));
+            } catch (Throwable t) { // an Error in a handler must still answer, or the client waits forever
+                LOG.error("control command failed: {}", t.toString(), t);
+                response = line(ControlProtocol.failure("internal_error", "command failed: " + t));
+            }
+            answered.add(new Answered(c, response));
+            selector.wakeup();
+        });
+    }
+
+    private void expire(long now) {
+        for (ControlConnection c : List.copyOf(connections)) {
+            if (now < c.deadlineMs()) {
+                continue;
+            }
+            if (c.phase() == ControlConnection.Phase.READING) {
+                refuse(c, "timeout", "no complete request within " + limits.requestTimeoutMs() + " ms");
+            } else {
+                LOG.debug("control socket: a client did not take its answer within {} ms", limits.writeTimeoutMs());
+                drop(c);
             }
         }
     }
 
-    private void serve(SocketChannel ch) {
-        ScheduledFuture<?>[] idle = new ScheduledFuture<?>[1];
-        Runnable rearm = () -> {
-            if (idle[0] != null) {
-                idle[0].cancel(false);
-            }
-            idle[0] = timeouts.schedule(() -> closeQuietly(ch), IDLE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        };
-        try (ch) {
-            LineReader reader = new LineReader(ch);
-            while (true) {
-                rearm.run();
-                String line = reader.readLine();
-                if (line == null) {
-                    return;
-                }
-                if (line.isBlank()) {
-                    continue;
-                }
-                ObjectNode response = answer(line);
-                ByteBuffer out = ByteBuffer.wrap((ControlProtocol.JSON.writeValueAsString(response) + "\n")
-                        .getBytes(StandardCharsets.UTF_8));
-                while (out.hasRemaining()) {
-                    ch.write(out);
-                }
-            }
-        } catch (LineReader.LineTooLong e) {
-            LOG.warn("control socket: request longer than {} bytes, connection closed", ControlProtocol.MAX_LINE);
+    private void refuse(ControlConnection c, String code, String message) {
+        LOG.warn("control socket: closing a connection: {}", message);
+        connections.remove(c);
+        c.refuse(line(ControlProtocol.failure(code, message)));
+    }
+
+    private void drop(ControlConnection c) {
+        connections.remove(c);
+        c.close();
+    }
+
+    private static byte[] line(ObjectNode response) {
+        try {
+            return (ControlProtocol.JSON.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
-            LOG.debug("control connection ended: {}", e.toString());
-        } finally {
-            if (idle[0] != null) {
-                idle[0].cancel(false);
-            }
+            throw new UncheckedIOException(e);
         }
+    }
+
+    private static long nowMs() {
+        return System.nanoTime() / 1_000_000L;
     }
 
     /** Turns one request line into one response; never throws. */
@@ -182,11 +317,23 @@ public final class ControlServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (selector != null) {
+            selector.wakeup();
+        }
+        if (loop != null) {
+            try {
+                loop.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (server != null) {
             closeQuietly(server);
         }
-        clients.shutdownNow();
-        timeouts.shutdownNow();
+        if (selector != null) {
+            closeQuietly(selector);
+        }
+        workers.shutdownNow();
         try {
             Files.deleteIfExists(socketPath);
         } catch (IOException e) {
@@ -206,52 +353,5 @@ public final class ControlServer implements AutoCloseable {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
-    }
-
-    /** Reads '\n'-terminated UTF-8 lines from a channel, bounded by {@link ControlProtocol#MAX_LINE}. */
-    static final class LineReader {
-        static final class LineTooLong extends IOException {
-            LineTooLong() {
-                super("line too long");
-            }
-        }
-
-        private final java.nio.channels.ReadableByteChannel ch;
-        private final ByteBuffer buf = ByteBuffer.allocate(4096);
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-
-        LineReader(java.nio.channels.ReadableByteChannel ch) {
-            this.ch = ch;
-            buf.flip();
-        }
-
-        /** The next line without its terminator, or null at end of stream. */
-        String readLine() throws IOException {
-            while (true) {
-                while (buf.hasRemaining()) {
-                    byte b = buf.get();
-                    if (b == '\n') {
-                        String s = line.toString(StandardCharsets.UTF_8);
-                        line.reset();
-                        return s;
-                    }
-                    if (line.size() >= ControlProtocol.MAX_LINE) {
-                        throw new LineTooLong();
-                    }
-                    line.write(b);
-                }
-                buf.clear();
-                int n = ch.read(buf);
-                buf.flip();
-                if (n < 0) {
-                    if (line.size() > 0) {
-                        String s = line.toString(StandardCharsets.UTF_8);
-                        line.reset();
-                        return s;
-                    }
-                    return null;
-                }
-            }
-        }
     }
 }

@@ -3,6 +3,8 @@ package io.lifeline.daemon;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeline.agent.AgentRegistry;
 import io.lifeline.agent.ResourceAgent;
+import io.lifeline.agent.ip.IpAddrAgent;
+import io.lifeline.agent.ip.VipLease;
 import io.lifeline.agent.script.ProcessRunner;
 import io.lifeline.cli.Version;
 import io.lifeline.cluster.Cluster;
@@ -109,6 +111,16 @@ public final class NodeDaemon {
         if (config.haCf().realtime()) {
             Realtime.apply(config.haCf().rtprio());
         }
+        // The built-in VIPs live on a lease this daemon renews: a killed or frozen daemon's VIP
+        // expires by itself (VipLease), instead of staying up beside the peer that takes over.
+        VipLease vipLease = VipLease.forDeadtime(config.haCf().deadtime());
+        agents.values().forEach(a -> {
+            if (a instanceof IpAddrAgent ip) {
+                ip.useLease(vipLease);
+            }
+        });
+        LOG.info("built-in VIPs are held on a {} s lease, renewed every {} ms", vipLease.length().toSeconds(),
+                vipLease.renewEveryMillis());
 
         Cluster cluster = new Cluster(config, node, Clock.systemUTC());
         ManagerConfig managerConfig = ManagerConfig.from(config.haCf(), config.haresources(), cluster.localNode(),

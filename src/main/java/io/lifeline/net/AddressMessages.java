@@ -18,10 +18,21 @@ final class AddressMessages {
 
     /** Add, failing with EEXIST if the address is already there (NLM_F_EXCL). */
     static byte[] add(AddressRequest r, int seq) {
+        return newAddress(r, Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL, seq);
+    }
+
+    /**
+     * Sets the lifetime of an address that is there ({@code ip addr replace}); the caller checks
+     * that it still is, since IPv4 would add it again.
+     */
+    static byte[] renew(AddressRequest r, int seq) {
+        return newAddress(r, Netlink.NLM_F_REPLACE, seq);
+    }
+
+    private static byte[] newAddress(AddressRequest r, int how, int seq) {
         IpFamily family = IpFamily.of(r.address());
         int flags = r.noDad() ? InterfaceAddress.IFA_F_NODAD : 0;
-        NlMessageBuilder b = new NlMessageBuilder(Netlink.RTM_NEWADDR,
-                Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL)
+        NlMessageBuilder b = new NlMessageBuilder(Netlink.RTM_NEWADDR, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | how)
                 .u8(family.af()).u8(r.prefixLength()).u8(flags).u8(Netlink.RT_SCOPE_UNIVERSE).u32(r.ifindex())
                 .attr(Netlink.IFA_LOCAL, r.address().getAddress())
                 .attr(Netlink.IFA_ADDRESS, r.address().getAddress());
@@ -33,6 +44,12 @@ final class AddressMessages {
         }
         if (flags != 0) {
             b.attrU32(Netlink.IFA_FLAGS, flags);
+        }
+        if (r.lifetimeSeconds() > 0) {
+            // struct ifa_cacheinfo: preferred and valid lifetime (s), then two stamps the kernel sets
+            ByteBuffer ci = ByteBuffer.allocate(16).order(java.nio.ByteOrder.nativeOrder());
+            ci.putInt(r.lifetimeSeconds()).putInt(r.lifetimeSeconds()).putInt(0).putInt(0);
+            b.attr(Netlink.IFA_CACHEINFO, ci.array());
         }
         return b.build(seq);
     }

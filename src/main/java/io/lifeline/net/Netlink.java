@@ -21,6 +21,7 @@ final class Netlink {
     static final int NLM_F_DUMP = 0x300;
     static final int NLM_F_EXCL = 0x200;
     static final int NLM_F_CREATE = 0x400;
+    static final int NLM_F_REPLACE = 0x100;
     /** In an NLMSG_ERROR: the echoed request was cut down to its header. */
     static final int NLM_F_CAPPED = 0x100;
     /** In an NLMSG_ERROR: extended-ack attributes follow the echoed request. */
@@ -41,6 +42,7 @@ final class Netlink {
     static final int IFA_LOCAL = 2;
     static final int IFA_LABEL = 3;
     static final int IFA_BROADCAST = 4;
+    static final int IFA_CACHEINFO = 6;
     static final int IFA_FLAGS = 8;
 
     // ifinfomsg attributes

@@ -43,6 +43,16 @@ public final class RtNetlink implements AutoCloseable {
                 + Addresses.format(request.address(), request.prefixLength()) + " to ifindex " + request.ifindex());
     }
 
+    /**
+     * Restarts the lifetime of an address that is there (its {@code lifetimeSeconds} from now).
+     * IPv4 would add a missing address again, so callers check first that it is still there.
+     */
+    public void renewAddress(AddressRequest request) throws NetException {
+        int s = nextSeq();
+        request(AddressMessages.renew(request, s), s, "cannot renew "
+                + Addresses.format(request.address(), request.prefixLength()) + " on ifindex " + request.ifindex());
+    }
+
     /** Deletes an address; with a prefix length other than the address's, the kernel answers EADDRNOTAVAIL. */
     public void deleteAddress(int ifindex, InetAddress address, int prefixLength) throws NetException {
         int s = nextSeq();

@@ -363,6 +363,13 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
             if (in.remaining() >= EventLoop.BUFFER_SIZE) {
                 fe.counters.ereq.increment();
                 localResponse(ErrorPages.BAD_REQUEST); // head larger than a buffer, as HAProxy
+            } else if (HttpHead.cannotStartRequest(in)) {
+                // a TLS hello or binary bytes on a plain port: say so now, not after timeout http-request
+                log.debug("{}: bad request from {}: not an HTTP request line", fe.name(), clientAddress());
+                fe.counters.reqTot.increment();
+                fe.counters.ereq.increment();
+                localResponse(ErrorPages.BAD_REQUEST);
+                return true;
             } else if (clientEof) {
                 close();
             }
@@ -386,7 +393,11 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
             return true;
         }
         reqMinor = h.minorVersion;
-        reqKeepAlive = h.isKeepAliveRequested() && !loop.proxy.isStopping() && !fe.retired;
+        // Content-Length beside chunked: the body is framed by the chunks (the length is not
+        // forwarded), and the connection closes after the response so that whatever a hop that
+        // believed the length would read next is never taken as a request (RFC 9112 6.3)
+        boolean ambiguousLength = h.chunked && h.contentLength >= 0;
+        reqKeepAlive = h.isKeepAliveRequested() && !ambiguousLength && !loop.proxy.isStopping() && !fe.retired;
         reqIsHead = h.methodIs("HEAD");
         reqChunked = h.chunked;
         reqRemaining = h.chunked ? 0 : Math.max(0, h.contentLength);
@@ -589,39 +600,24 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         }
     }
 
-    /**
-     * Chooses a server (cookie persistence first, then the balancer) and connects. Waits in
-     * the backend queue when servers are full; answers 503 when none is usable.
-     */
+    /** Chooses a server (DispatchPolicy) and connects, queues or answers 503. */
     private void assignServer(ServerRuntime exclude, boolean fromQueue) {
-        ServerRuntime s;
-        if (cookieServer != null && cookieServer.isUsable() && exclude == null) {
-            s = cookieServer;
-        } else if (!fromQueue && be.queued.get() > 0) {
-            enqueue(); // others are already waiting: keep their turn
-            return;
-        } else {
-            s = be.pick(reqHash, exclude);
-            if (s == null && exclude != null && exclude.isUsable()) {
-                s = exclude; // the only server left: retry it rather than fail
+        follow(DispatchPolicy.assign(be, reqHash, cookieServer, exclude, fromQueue), true);
+    }
+
+    private void follow(DispatchPolicy.Step step, boolean allowPooled) {
+        switch (step.kind()) {
+            case CONNECT -> {
+                srv = step.server();
+                slotHeld = true;
+                connect(allowPooled);
             }
-        }
-        if (s == null) {
-            if (be.hasUsableServer()) {
-                enqueue(); // all at maxconn
-            } else {
+            case QUEUE -> enqueue();
+            case UNAVAILABLE -> {
                 be.counters.econ.increment();
                 localResponse(ErrorPages.SERVICE_UNAVAILABLE);
             }
-            return;
         }
-        if (!s.tryAcquire()) {
-            enqueue();
-            return;
-        }
-        srv = s;
-        slotHeld = true;
-        connect(true);
     }
 
     private void enqueue() {
@@ -683,7 +679,8 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         }
         releaseSlot();
         retries++;
-        if (retries > be.config.retries()) {
+        DispatchPolicy.AfterFailure next = DispatchPolicy.afterFailure(be, failed, retries, cookieServer);
+        if (next == DispatchPolicy.AfterFailure.GIVE_UP) {
             failed.counters.econ.increment();
             be.counters.econ.increment();
             log.debug("{}: giving up on {} after {} retries: {}", fe.name(), failed.qualifiedName(), retries - 1, reason);
@@ -692,54 +689,25 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         }
         failed.counters.wretr.increment();
         be.counters.wretr.increment();
-        if (redispatchAllowed(failed)) {
+        if (next == DispatchPolicy.AfterFailure.REDISPATCH) {
             failed.counters.wredis.increment();
             be.counters.wredis.increment();
             cookieServer = null; // redispatch breaks persistence
             assignServer(failed, true);
         } else {
-            // HAProxy waits min(timeout connect, 1s) before retrying the same server
             retryServer = failed;
             rq = RQ_WAIT;
             wait = WAIT_RETRY;
-            waitDeadline = loop.now + (timeoutConnect > 0 ? Math.min(timeoutConnect, 1000) : 1000);
+            waitDeadline = loop.now + DispatchPolicy.retryDelayMillis(timeoutConnect);
         }
-    }
-
-    /**
-     * Whether a retry after a failed connection goes to another server. With {@code option
-     * redispatch}: on the retries its interval names, and whenever the server is DOWN (HAProxy's
-     * rule). Without it HAProxy keeps retrying the same server even once it is DOWN and answers
-     * 503 when the retries are spent; here a request leaves a DOWN server unless a persistence
-     * cookie binds it to that server, since nothing else ties a request to the server it was
-     * first sent to, and a new request would go elsewhere anyway.
-     */
-    private boolean redispatchAllowed(ServerRuntime failed) {
-        boolean option = be.config.redispatchInterval() != 0;
-        if (option && be.redispatchOnRetry(retries)) {
-            return true;
-        }
-        return !failed.isUsable() && (option || cookieServer != failed);
     }
 
     private void retryNow() {
         wait = WAIT_NONE;
         ServerRuntime s = retryServer;
         retryServer = null;
-        if (!s.isUsable() && redispatchAllowed(s)) {
-            // went DOWN while this request waited to retry it
-            s.counters.wredis.increment();
-            be.counters.wredis.increment();
-            assignServer(s, true);
-            return;
-        }
-        if (!s.tryAcquire()) {
-            enqueue();
-            return;
-        }
-        srv = s;
-        slotHeld = true;
-        connect(false);
+        DispatchPolicy.Step step = DispatchPolicy.retryDue(be, s, retries, cookieServer, reqHash);
+        follow(step, step.server() != s); // a fresh connection to the server that failed
     }
 
     private void releaseSlot() {
@@ -760,8 +728,14 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
                 reqScanned = reqChunks.scan(in, Math.max(reqScanned, start));
                 if (reqChunks.isError()) {
                     fe.counters.ereq.increment();
-                    abort("bad chunked request body");
-                    return false;
+                    if (resStarted) {
+                        abort("bad chunked request body");
+                        return false;
+                    }
+                    // nothing of the response has reached the client yet: tell it why, as HAProxy
+                    log.debug("{}: bad request from {}: bad chunked request body", fe.name(), clientAddress());
+                    localResponse(ErrorPages.BAD_REQUEST);
+                    return true;
                 }
             }
             bodyEnd = Math.max(start, reqScanned);

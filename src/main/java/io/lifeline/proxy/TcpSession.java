@@ -160,29 +160,26 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
     }
 
     private void assignServer(ServerRuntime exclude, boolean fromQueue) {
-        ServerRuntime s;
-        if (!fromQueue && be.queued.get() > 0) {
-            s = null;
-        } else {
-            s = be.pick(hash, exclude);
-            if (s == null && exclude != null && exclude.isUsable()) {
-                s = exclude;
+        follow(DispatchPolicy.assign(be, hash, null, exclude, fromQueue));
+    }
+
+    private void follow(DispatchPolicy.Step step) {
+        switch (step.kind()) {
+            case CONNECT -> {
+                srv = step.server();
+                slotHeld = true;
+                connect();
+            }
+            case QUEUE -> {
+                queued = true;
+                connectDeadline = be.config.timeouts().effectiveQueue() > 0 ? loop.now + be.config.timeouts().effectiveQueue() : 0;
+                be.enqueue(this);
+            }
+            case UNAVAILABLE -> {
+                be.counters.econ.increment();
+                close();
             }
         }
-        if (s == null && !be.hasUsableServer()) {
-            be.counters.econ.increment();
-            close();
-            return;
-        }
-        if (s == null || !s.tryAcquire()) {
-            queued = true;
-            connectDeadline = be.config.timeouts().effectiveQueue() > 0 ? loop.now + be.config.timeouts().effectiveQueue() : 0;
-            be.enqueue(this);
-            return;
-        }
-        srv = s;
-        slotHeld = true;
-        connect();
     }
 
     private void connect() {
@@ -209,7 +206,8 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
             failed.release();
         }
         retries++;
-        if (retries > be.config.retries()) {
+        DispatchPolicy.AfterFailure next = DispatchPolicy.afterFailure(be, failed, retries, null);
+        if (next == DispatchPolicy.AfterFailure.GIVE_UP) {
             failed.counters.econ.increment();
             be.counters.econ.increment();
             log.debug("{}: giving up on {}: {}", fe.name(), failed.qualifiedName(), reason);
@@ -218,16 +216,13 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
         }
         failed.counters.wretr.increment();
         be.counters.wretr.increment();
-        // As in HTTP mode: another server on the retries option redispatch names, and whenever
-        // the server is DOWN, with or without the option (a TCP connection has no persistence
-        // that would be kept by retrying a DOWN server; HAProxy without the option retries it)
-        if (!failed.isUsable() || (be.config.redispatchInterval() != 0 && be.redispatchOnRetry(retries))) {
+        if (next == DispatchPolicy.AfterFailure.REDISPATCH) {
             failed.counters.wredis.increment();
             be.counters.wredis.increment();
             assignServer(failed, true);
         } else {
             retryServer = failed;
-            retryAt = loop.now + (timeoutConnect > 0 ? Math.min(timeoutConnect, 1000) : 1000);
+            retryAt = loop.now + DispatchPolicy.retryDelayMillis(timeoutConnect);
         }
     }
 
@@ -339,22 +334,7 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
         if (retryServer != null && now >= retryAt) {
             ServerRuntime s = retryServer;
             retryServer = null;
-            if (!s.isUsable()) {
-                // went DOWN while this connection waited to retry it
-                s.counters.wredis.increment();
-                be.counters.wredis.increment();
-                assignServer(s, true);
-                pump();
-                return;
-            }
-            if (s.tryAcquire()) {
-                srv = s;
-                slotHeld = true;
-                connect();
-            } else {
-                queued = true;
-                be.enqueue(this);
-            }
+            follow(DispatchPolicy.retryDue(be, s, retries, null, hash));
             pump();
             return;
         }

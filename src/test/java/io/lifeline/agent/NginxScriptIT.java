@@ -9,6 +9,9 @@ import io.lifeline.agent.script.HeartbeatScriptAgent;
 import io.lifeline.agent.script.ProcessRunner;
 import io.lifeline.agent.script.TestScripts;
 import io.lifeline.config.ResourceSpec;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +44,20 @@ class NginxScriptIT {
         HeartbeatScriptAgent agent = (HeartbeatScriptAgent) ((Resolution.Found) r).agent();
         assertEquals(checkoutAgents().resolve("nginx"), agent.script());
         return agent;
+    }
+
+    private final List<Socket> sockets = new java.util.ArrayList<>();
+
+    private Socket closeLater(Socket s) {
+        sockets.add(s);
+        return s;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void closeSockets() throws Exception {
+        for (Socket s : sockets) {
+            s.close();
+        }
     }
 
     private static void signalGroup(long master, String signal) {
@@ -148,6 +165,50 @@ class NginxScriptIT {
             assertEquals(OcfStatus.SUCCESS, status.status(), status.toString());
             assertEquals(OcfStatus.SUCCESS, nginx.stop(T).status());
             assertEquals(-1, server.get("/"));
+        } finally {
+            nginx.stop(T);
+            server.killAll();
+        }
+    }
+
+    /**
+     * A client in the middle of a request kept nginx's graceful quit (and so the stop, while the
+     * VIP stayed up with nothing accepting) going 20-34 s: the old stop waited wait= (20 s) for it.
+     * Now QUIT gets grace= (3 s by default), then TERM ends the held connection.
+     */
+    @Test
+    void stopIsBoundedWhileAClientHoldsARequestOpen() throws Exception {
+        long tookMs = stopMillisWithARequestHeldOpen("");
+        assertTrue(tookMs >= 2_500 && tookMs < 6_000, "stop took " + tookMs + " ms; QUIT gets 3 s, then TERM");
+    }
+
+    @Test
+    void graceZeroEndsAGracefulQuitAtOnce() throws Exception {
+        long tookMs = stopMillisWithARequestHeldOpen("::grace=0");
+        assertTrue(tookMs < 2_000, "stop took " + tookMs + " ms");
+    }
+
+    /** Starts nginx with {@code options}, holds half a request open, and times a successful stop. */
+    private long stopMillisWithARequestHeldOpen(String options) throws Exception {
+        assumeTrue(Files.isExecutable(NginxTestServer.NGINX), "nginx not installed");
+        NginxTestServer server = new NginxTestServer(tmp);
+        HeartbeatScriptAgent nginx = resolve("nginx::" + server.config + options + "::errorlog="
+                + tmp.resolve("early.log"));
+        try {
+            assertEquals(OcfStatus.SUCCESS, nginx.start(T).status());
+            @SuppressWarnings("resource") // closed by nginx's TERM, and after the test
+            Socket held = closeLater(new Socket(InetAddress.getLoopbackAddress(), server.port));
+            // half a request: nginx waits for the rest (client_header_timeout, 60 s) before it may quit
+            held.getOutputStream().write("GET / HTTP/1.1\r\nHost: lifeline\r\n".getBytes(StandardCharsets.US_ASCII));
+            held.getOutputStream().flush();
+            long before = System.nanoTime();
+            AgentResult stop = nginx.stop(T);
+            long tookMs = (System.nanoTime() - before) / 1_000_000;
+            assertEquals(OcfStatus.SUCCESS, stop.status(), stop.toString());
+            held.setSoTimeout(5_000);
+            assertEquals(-1, held.getInputStream().read(), "TERM closed the held connection");
+            assertEquals(-1, server.get("/"));
+            return tookMs;
         } finally {
             nginx.stop(T);
             server.killAll();

@@ -1,5 +1,6 @@
 package io.lifeline.control;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,7 +83,7 @@ class ControlServerTest {
     void badRequestsGetAnErrorResponseAndTheConnectionStaysUsable() throws Exception {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
-            ControlServer.LineReader in = new ControlServer.LineReader(ch);
+            LineReader in = new LineReader(ch);
             write(ch, "this is not json\n");
             assertEquals("bad_request", ControlProtocol.json().readTree(in.readLine()).path("error").path("code").asText());
             write(ch, "[1,2]\n{\"v\":99,\"command\":\"status\"}\n{\"command\":\"status\"}\n");
@@ -93,12 +97,99 @@ class ControlServerTest {
     }
 
     @Test
-    void overlongRequestClosesTheConnection() throws Exception {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
+    void overlongRequestIsRefusedWithAnErrorLineAndTheConnectionClosed() throws Exception {
+        try (SocketChannel ch = connect()) {
             write(ch, "x".repeat(ControlProtocol.MAX_LINE + 10));
-            assertEquals(null, new ControlServer.LineReader(ch).readLine());
+            LineReader in = new LineReader(ch);
+            assertEquals("request_too_large", errorCode(in.readLine()));
+            assertEquals(null, in.readLine());
         }
+        assertEquals("n1", client().call("status", null).path("node").asText());
+    }
+
+    @Test
+    void thirtyIdleConnectionsDoNotDelayStatus() throws Exception {
+        List<SocketChannel> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 30; i++) {
+                idle.add(connect());
+            }
+            // The old server queued every connection behind the first idle one and refused the 25th.
+            await().atMost(Duration.ofMillis(1_500))
+                    .until(() -> client().call("status", null).path("node").asText(), "n1"::equals);
+        } finally {
+            for (SocketChannel ch : idle) {
+                ch.close();
+            }
+        }
+    }
+
+    @Test
+    void aRequestThatDoesNotArriveInTimeGetsATimeoutAndIsClosed() throws Exception {
+        restart(new ControlServer.Limits(300, 300, 8));
+        try (SocketChannel ch = connect()) {
+            write(ch, "{\"command\":"); // half a request, then silence
+            LineReader in = new LineReader(ch);
+            assertEquals("timeout", errorCode(in.readLine()));
+            assertEquals(null, in.readLine());
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitGetBusyAndNeverBlockTheOthers() throws Exception {
+        restart(new ControlServer.Limits(60_000, 60_000, 2));
+        try (SocketChannel first = connect(); SocketChannel second = connect(); SocketChannel third = connect()) {
+            LineReader in = new LineReader(third);
+            assertEquals("busy", errorCode(in.readLine()));
+            assertEquals(null, in.readLine());
+            write(second, "{\"command\":\"status\"}\n");
+            assertEquals("n1", ControlProtocol.json().readTree(new LineReader(second).readLine())
+                    .path("result").path("node").asText());
+            first.close();
+            await().atMost(Duration.ofSeconds(2)).ignoreExceptions()
+                    .until(() -> client().call("status", null).path("node").asText(), "n1"::equals);
+        }
+    }
+
+    @Test
+    void aClientThatNeverReadsItsAnswersDoesNotHoldUpOthers() throws Exception {
+        String big = "y".repeat(60_000);
+        server.register("big", args -> Map.of("data", big));
+        try (SocketChannel greedy = connect()) {
+            write(greedy, "{\"command\":\"big\"}\n".repeat(50)); // 3 MB of answers nobody reads
+            await().atMost(Duration.ofMillis(1_500))
+                    .until(() -> client().call("status", null).path("node").asText(), "n1"::equals);
+        }
+    }
+
+    @Test
+    void permissionProblemsAreReportedAsSuch() {
+        String expected = "permission denied on " + socket
+                + " (run as root, or as a member of the group that owns the socket)";
+        assertEquals(expected, ControlClient.connectFailed(socket,
+                new java.net.SocketException("Permission denied"), true).getMessage());
+        assertEquals(expected, ControlClient.connectFailed(socket,
+                new java.net.SocketException("Keine Berechtigung"), false).getMessage(), "access(2) said no");
+        assertEquals(expected, ControlClient.connectFailed(socket,
+                new java.nio.file.AccessDeniedException(socket.toString()), true).getMessage());
+        assertTrue(ControlClient.connectFailed(socket, new java.net.ConnectException("Connection refused"), true)
+                .getMessage().startsWith("lifeline daemon is not running ("));
+    }
+
+    private void restart(ControlServer.Limits limits) throws Exception {
+        server.close();
+        server = new ControlServer(socket, limits).register("status", args -> Map.of("node", "n1"));
+        server.start();
+    }
+
+    private SocketChannel connect() throws Exception {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        ch.connect(UnixDomainSocketAddress.of(socket));
+        return ch;
+    }
+
+    private static String errorCode(String line) throws Exception {
+        return ControlProtocol.json().readTree(line).path("error").path("code").asText();
     }
 
     @Test

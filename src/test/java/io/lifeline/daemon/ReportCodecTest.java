@@ -52,10 +52,47 @@ class ReportCodecTest {
         }
     }
 
+    /**
+     * The golden file was written by the first version-1 encoder (Jackson databind over the
+     * records, 2026-12-06): every later version must read it, whatever the records are called.
+     */
+    @Test
+    void theVersion1GoldenFileDecodesForever() throws Exception {
+        byte[] golden = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("src/test/resources/reports/v1-every-field.json"));
+        assertEquals(ReportSamples.everyField(), codec.decode(golden, "node2"));
+        com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(golden);
+        java.util.Set<String> fields = new java.util.TreeSet<>();
+        tree.get("report").fieldNames().forEachRemaining(fields::add);
+        assertEquals(new java.util.TreeSet<>(ReportCodec.V1_REPORT_FIELDS), fields, "the golden file uses every field");
+    }
+
+    @Test
+    void theEncoderWritesWhatTheGoldenFileHoldsInKeyOrder() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        byte[] golden = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("src/test/resources/reports/v1-every-field.json"));
+        byte[] ours = codec.encode(ReportSamples.everyField());
+        assertEquals(m.readTree(golden), m.readTree(ours), "same JSON as version 1 always sent");
+        assertEquals(new String(ours, StandardCharsets.UTF_8), new String(codec.encode(ReportSamples.everyField()),
+                StandardCharsets.UTF_8), "the same report is the same bytes");
+    }
+
+    @Test
+    void aMissingOrRenamedFieldIsNamedNotDefaulted() throws Exception {
+        String text = new String(codec.encode(report("node2")), StandardCharsets.UTF_8);
+        for (String[] rename : new String[][] {{"\"lamport\"", "\"clock\"", "report without lamport"},
+                {"\"holdFailback\"", "\"hold\"", "group web without holdFailback"},
+                {"\"STARTED\"", "\"RUNNING\"", "resources 'RUNNING' is not known to this version"}}) {
+            byte[] bad = text.replaceFirst(java.util.regex.Pattern.quote(rename[0]), rename[1]).getBytes(StandardCharsets.UTF_8);
+            ReportCodec.BadReport e = assertThrows(ReportCodec.BadReport.class, () -> codec.decode(bad, "node2"));
+            assertEquals(rename[2], e.getMessage());
+        }
+    }
+
     @Test
     void fieldsFromANewerNodeAreIgnored() throws Exception {
         String text = new String(codec.encode(report("node2")), StandardCharsets.UTF_8)
-                .replace("\"v\":1,", "\"v\":1,\"future\":true,");
+                .replace("\"v\":1,", "\"v\":1,\"future\":true,")
+                .replace("\"ready\"", "\"newer\":{\"deep\":[1,{\"x\":null}]},\"ready\"");
         assertEquals(report("node2"), codec.decode(text.getBytes(StandardCharsets.UTF_8), "node2"));
     }
 }

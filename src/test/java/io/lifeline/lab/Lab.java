@@ -36,12 +36,15 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * Creates a lab whose namespaces are named {@code ll-<tag><random>-<host>}. Skips the calling
+     * Creates a lab whose namespaces are named {@code ll-<run><tag><random>-<host>}, where
+     * {@code <run>} is the system property {@code lifeline.lab.tag} (empty by default): runs that
+     * share a machine pass one each, so every namespace says whose it is. Skips the calling
      * test (with the reason) when not running as root, since namespaces need CAP_SYS_ADMIN.
      */
     public static Lab create(String tag) {
         Assumptions.assumeTrue(isRoot(), "network-namespace lab tests need root");
-        String prefix = "ll-" + tag + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+        String prefix = "ll-" + System.getProperty("lifeline.lab.tag", "") + tag
+                + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
         return new Lab(prefix);
     }
 

@@ -125,4 +125,30 @@ class ErrorResponsesTest {
             assertEquals("c2", r.text(), "replayed on a fresh connection");
         }
     }
+    @Test
+    void aTlsHelloOnThePlainPortGets400AtOnce() throws Exception {
+        try (ScriptedServer s = new ScriptedServer((n, in, out) -> readHead(in));
+             ProxyHarness p = new ProxyHarness(proxyConfig(s.address(), "timeout server 5s\n    timeout http-request 10s"));
+             RawHttp c = new RawHttp(p.address("web"))) {
+            long start = System.nanoTime();
+            c.send(new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xc8, 0x01, 0x00, 0x00, (byte) 0xc4, 0x03, 0x03});
+            RawHttp.Response r = c.read();
+            assertEquals(400, r.status());
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 5_000, "answered before timeout http-request");
+            assertEquals(0, s.connections.get(), "nothing reached the server");
+        }
+    }
+
+    @Test
+    void aBadChunkSizeGets400BeforeTheServerAnswers() throws Exception {
+        try (ScriptedServer s = new ScriptedServer((n, in, out) -> {
+            readHead(in);
+            in.read(); // never answers: the proxy must decide on its own
+        }); ProxyHarness p = new ProxyHarness(proxyConfig(s.address(), "timeout server 5s"));
+             RawHttp c = new RawHttp(p.address("web"))) {
+            c.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n");
+            RawHttp.Response r = c.read();
+            assertEquals(400, r.status());
+        }
+    }
 }

@@ -9,6 +9,7 @@ import io.lifeline.agent.script.ProcessRequest;
 import io.lifeline.agent.script.ProcessResult;
 import io.lifeline.agent.script.ProcessRunner;
 import io.lifeline.agent.script.ScriptEnvironment;
+import io.lifeline.config.ConfigFileReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -417,7 +418,7 @@ final class HaproxyAgent implements ResourceAgent {
 
     private byte[] hashOfConfig() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(settings.config()));
+            return MessageDigest.getInstance("SHA-256").digest(ConfigFileReader.bytes(settings.config()));
         } catch (IOException e) {
             return null;
         } catch (NoSuchAlgorithmException e) {

@@ -1,8 +1,8 @@
 package io.lifeline.agent.haproxy;
 
+import io.lifeline.config.ConfigFileReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
@@ -23,7 +23,7 @@ final class StatsSocketScan {
     }
 
     static Optional<RuntimeApi.Endpoint> find(Path config) throws IOException {
-        return find(Files.readString(config, StandardCharsets.ISO_8859_1));
+        return find(new String(ConfigFileReader.bytes(config), StandardCharsets.ISO_8859_1));
     }
 
     static Optional<RuntimeApi.Endpoint> find(String text) {

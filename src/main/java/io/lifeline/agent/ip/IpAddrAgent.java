@@ -47,6 +47,9 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
     private final IpAddrSpec spec;
     private final Announcements announcements;
 
+    /** Null: addresses are permanent (one-shot CLI use). */
+    private volatile VipLease lease;
+
     IpAddrAgent(String type, String instance, IpAddrSpec spec, Announcements announcements) {
         this.type = type;
         this.instance = instance;
@@ -125,9 +128,18 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
             if (probeForOwner) {
                 probe(p, deadline);
             }
+            AddressRequest request = new AddressRequest(link.ifindex(), address, p.prefixLength(), p.broadcast(),
+                    p.label(), spec.family() == IpFamily.IPV6);
+            VipLease l = lease;
             try {
-                nl.addAddress(new AddressRequest(link.ifindex(), address, p.prefixLength(), p.broadcast(), p.label(),
-                        spec.family() == IpFamily.IPV6));
+                if (l == null) {
+                    nl.addAddress(request);
+                } else {
+                    AddressRequest leased = l.leased(request);
+                    long sentAt = l.now();
+                    nl.addAddress(leased);
+                    l.hold(leased, sentAt);
+                }
             } catch (NetException e) {
                 if (e.errno() != Errno.EEXIST) {
                     throw VipFailure.of("cannot add " + p.describe(address), e);
@@ -151,6 +163,14 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
         }
     }
 
+    /**
+     * Adds and removes addresses on lease from now on (the daemon does; one-shot CLI use does
+     * not): see {@link VipLease}.
+     */
+    public void useLease(VipLease l) {
+        lease = l;
+    }
+
     private AgentResult alreadyPresent(RtNetlink nl, Placement p, InterfaceAddress existing) throws VipFailure {
         InetAddress address = spec.address();
         if (existing.ifindex() != p.link().ifindex()) {
@@ -167,6 +187,19 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
             return AgentResult.failed(OcfStatus.ERR_GENERIC, Addresses.format(address) + " is on "
                     + p.link().name() + " but " + p.link().describe());
         }
+        VipLease l = lease;
+        if (l != null) {
+            // left by an earlier daemon (maybe permanent): from now on it lives on this one's lease
+            AddressRequest leased = l.leased(new AddressRequest(p.link().ifindex(), address, existing.prefixLength(),
+                    p.broadcast(), p.label(), spec.family() == IpFamily.IPV6));
+            long sentAt = l.now();
+            try {
+                nl.renewAddress(leased);
+            } catch (NetException e) {
+                throw VipFailure.of("cannot put " + p.describe(address) + " on lease", e);
+            }
+            l.hold(leased, sentAt);
+        }
         announce(nl, p.link());
         return AgentResult.ok(p.describe(address) + " already present; re-announced");
     }
@@ -175,6 +208,10 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
     public AgentResult stop(Duration timeout) {
         announcements.cancel();
         InetAddress address = spec.address();
+        VipLease l = lease;
+        if (l != null) {
+            l.release(address); // no renewal may race the delete below
+        }
         try (RtNetlink nl = openNetlink(timeout)) {
             int ifindex = 0;
             if (spec.nic().isPresent()) {
@@ -351,6 +388,10 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
     }
 
     private void rollback(RtNetlink nl, LinkState link, int prefixLength) {
+        VipLease l = lease;
+        if (l != null) {
+            l.release(spec.address());
+        }
         try {
             nl.deleteAddress(link.ifindex(), spec.address(), prefixLength);
         } catch (NetException e) {

@@ -1,5 +1,6 @@
 package io.lifeline.ipvs.config;
 
+import io.lifeline.config.ConfigFileReader;
 import io.lifeline.config.ConfigProblem;
 import io.lifeline.config.Diagnostics;
 import io.lifeline.ipvs.kernel.Destination;
@@ -9,13 +10,9 @@ import io.lifeline.ipvs.kernel.IpLiterals;
 import io.lifeline.ipvs.kernel.Protocol;
 import io.lifeline.ipvs.kernel.ServiceKey;
 import io.lifeline.ipvs.kernel.ServiceSettings;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,18 +64,11 @@ public final class IpvsConfigParser {
 
     /** Parses a file; returns null when it has errors, all of which are in {@code diagnostics}. */
     public static IpvsConfig parse(Path file, Diagnostics diagnostics) {
-        String text;
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            diagnostics.error(file, 0, "not a UTF-8 text file");
-            return null;
-        } catch (IOException e) {
-            diagnostics.error(file, 0, "cannot read: " + e.getMessage());
-            return null;
-        }
-        return parseText(file, text, diagnostics);
+        Diagnostics local = new Diagnostics();
+        Optional<String> text = ConfigFileReader.text(file, ConfigFileReader.Encoding.UTF8, local);
+        IpvsConfig config = text.map(t -> parseText(file, t, local)).orElse(null);
+        diagnostics.addAll(local);
+        return local.hasErrors() ? null : config;
     }
 
     /** Parses text; {@code file} is only used in messages. */
@@ -228,7 +218,7 @@ public final class IpvsConfigParser {
                     if (c.args().isEmpty()) {
                         persistence = DEFAULT_PERSISTENCE;
                     } else {
-                        persistence = integer(c, 1, MAX_PERSISTENCE).orElse(0);
+                        persistence = integer(c, 0, MAX_PERSISTENCE).orElse(0); // 0: none, as keepalived
                     }
                 }
                 case "persistence_granularity" -> {

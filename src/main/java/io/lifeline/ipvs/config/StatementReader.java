@@ -2,7 +2,9 @@ package io.lifeline.ipvs.config;
 
 import io.lifeline.config.Diagnostics;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /**
@@ -13,6 +15,8 @@ import java.util.List;
  * line. Unbalanced braces are errors at the line where the admin must look.
  */
 final class StatementReader {
+
+    static final int MAX_DEPTH = 32;
 
     private record Token(String text, int line, boolean quoted) {
         boolean is(String s) {
@@ -33,7 +37,7 @@ final class StatementReader {
     static List<Statement> read(Path file, String text, Diagnostics diagnostics) {
         StatementReader r = new StatementReader(file, diagnostics);
         r.tokenize(text);
-        return r.statements(0);
+        return r.statements();
     }
 
     private void tokenize(String text) {
@@ -76,39 +80,86 @@ final class StatementReader {
         }
     }
 
-    /** Statements until the closing brace of the block opened at {@code openLine} (0: top level). */
-    private List<Statement> statements(int openLine) {
-        List<Statement> out = new ArrayList<>();
+    /** A block being read: the statement it belongs to (null for the top level or a stray block) and its content. */
+    private static final class Open {
+        final Token keyword;
+        final List<String> args;
+        final int openLine;
+        final List<Statement> content = new ArrayList<>();
+
+        Open(Token keyword, List<String> args, int openLine) {
+            this.keyword = keyword;
+            this.args = args;
+            this.openLine = openLine;
+        }
+    }
+
+    /**
+     * The statement tree, built with an explicit stack of open blocks rather than recursion, so
+     * a hostile nesting depth cannot overflow the thread's stack. Blocks nested deeper than
+     * {@value #MAX_DEPTH} (keepalived's own syntax needs four) are one error and skipped whole.
+     */
+    private List<Statement> statements() {
+        Deque<Open> open = new ArrayDeque<>();
+        Open top = new Open(null, List.of(), 0);
+        open.push(top);
+        int skippedDepth = 0;
+        int skippedFrom = 0;
         while (pos < tokens.size()) {
             Token t = tokens.get(pos++);
-            if (t.is("}")) {
-                if (openLine == 0) {
-                    diagnostics.error(file, t.line(), "'}' without a matching '{'");
-                    continue;
-                }
-                return out;
+            if (skippedDepth > 0) {
+                skippedDepth += t.is("{") ? 1 : t.is("}") ? -1 : 0;
+                continue;
             }
-            if (t.is("{")) {
-                diagnostics.error(file, t.line(), "'{' without a keyword before it");
-                statements(t.line()); // skip the block
+            if (t.is("}")) {
+                if (open.size() == 1) {
+                    diagnostics.error(file, t.line(), "'}' without a matching '{'");
+                } else {
+                    close(open);
+                }
                 continue;
             }
             List<String> args = new ArrayList<>();
-            while (pos < tokens.size() && tokens.get(pos).line() == t.line()
-                    && !tokens.get(pos).is("{") && !tokens.get(pos).is("}")) {
-                args.add(tokens.get(pos++).text());
+            if (t.is("{")) {
+                diagnostics.error(file, t.line(), "'{' without a keyword before it");
+                pos--; // opened below, as a block that belongs to nothing
+            } else {
+                while (pos < tokens.size() && tokens.get(pos).line() == t.line()
+                        && !tokens.get(pos).is("{") && !tokens.get(pos).is("}")) {
+                    args.add(tokens.get(pos++).text());
+                }
             }
-            List<Statement> block = null;
+            Token keyword = t.is("{") ? null : t;
             if (pos < tokens.size() && tokens.get(pos).is("{")) {
                 int line = tokens.get(pos++).line();
-                block = statements(line);
+                if (open.size() > MAX_DEPTH) {
+                    diagnostics.error(file, line, "blocks nested deeper than " + MAX_DEPTH
+                            + " levels; this block is skipped");
+                    skippedDepth = 1;
+                    skippedFrom = line;
+                    continue;
+                }
+                open.push(new Open(keyword, args, line));
+            } else {
+                open.peek().content.add(new Statement(keyword.text(), args, keyword.line(), null));
             }
-            out.add(new Statement(t.text(), args, t.line(), block));
         }
-        if (openLine > 0) {
-            diagnostics.error(file, openLine, "block opened here is not closed with '}'");
+        if (skippedDepth > 0) {
+            diagnostics.error(file, skippedFrom, "block opened here is not closed with '}'");
         }
-        return out;
+        while (open.size() > 1) {
+            diagnostics.error(file, open.peek().openLine, "block opened here is not closed with '}'");
+            close(open);
+        }
+        return top.content;
+    }
+
+    /** Ends the innermost open block: its statement joins the enclosing block (a stray block is dropped). */
+    private static void close(Deque<Open> open) {
+        Open done = open.pop();
+        if (done.keyword != null) {
+            open.peek().content.add(new Statement(done.keyword.text(), done.args, done.keyword.line(), done.content));
+        }
     }
 
     private static String printable(String s) {

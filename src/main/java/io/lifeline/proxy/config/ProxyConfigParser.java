@@ -1,11 +1,9 @@
 package io.lifeline.proxy.config;
 
 import io.lifeline.config.ConfigException;
+import io.lifeline.config.ConfigFileReader;
 import io.lifeline.config.Diagnostics;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,17 +44,11 @@ public final class ProxyConfigParser {
 
     /** Parses a file; returns null when it has errors (all of which are in {@code diagnostics}). */
     public static ProxyConfig parse(Path file, Diagnostics diagnostics) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.nio.charset.MalformedInputException e) {
-            diagnostics.error(file, 0, "not a UTF-8 text file");
-            return null;
-        } catch (IOException e) {
-            diagnostics.error(file, 0, "cannot read: " + e);
-            return null;
-        }
-        return parseText(file, text, diagnostics);
+        Diagnostics local = new Diagnostics();
+        ProxyConfig config = ConfigFileReader.text(file, ConfigFileReader.Encoding.UTF8, local)
+                .map(text -> parseText(file, text, local)).orElse(null);
+        diagnostics.addAll(local);
+        return local.hasErrors() ? null : config;
     }
 
     /** Parses configuration text; {@code file} is only used in messages. */

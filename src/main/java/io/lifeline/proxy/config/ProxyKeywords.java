@@ -471,7 +471,10 @@ public final class ProxyKeywords {
                     i++;
                 }
                 case "rewrite", "prefix" -> {
-                    c.warning("cookie mode '" + a.get(i) + "' is not supported; only 'insert' is; cookie persistence disabled");
+                    // an error, not a warning: loading it without persistence would silently send
+                    // a client's session to another server
+                    c.error("cookie mode '" + a.get(i) + "' is not implemented (only 'insert' is): use 'cookie "
+                            + name + " insert', or HAProxy through the HAProxy:: resource");
                     return;
                 }
                 default -> {
@@ -481,7 +484,9 @@ public final class ProxyKeywords {
             }
         }
         if (!insert) {
-            c.warning("cookie " + name + " without 'insert' is not supported (only insert mode is); cookie persistence disabled");
+            // HAProxy's default mode without 'insert' is 'rewrite'
+            c.error("cookie " + name + " without 'insert' means HAProxy's rewrite mode, which is not implemented "
+                    + "(only 'insert' is): use 'cookie " + name + " insert'");
             return;
         }
         c.settings.cookie = new CookieConfig(name, indirect, nocache);

@@ -48,6 +48,8 @@ public final class HttpHead {
 
     public long contentLength;
     public boolean chunked;
+    /** The Host header's index, or -1. */
+    public int hostIndex = -1;
     public boolean connectionClose;
     public boolean connectionKeepAlive;
     public boolean connectionUpgrade;
@@ -134,7 +136,102 @@ public final class HttpHead {
             return "bad request line";
         }
         startLineEnd = eol;
-        return parseHeaders(eol);
+        String problem = parseHeaders(eol);
+        return problem != null ? problem : checkRequestFraming();
+    }
+
+    /**
+     * Rules that need the whole head: what an HTTP/1.0 server cannot frame, and a target whose
+     * authority disagrees with Host (a request one hop routes by URI and the next by Host).
+     * HAProxy answers 400 to each of these.
+     */
+    private String checkRequestFraming() {
+        if (!chunked && transferEncodingSeen()) {
+            return "unsupported Transfer-Encoding"; // the last coding is not chunked
+        }
+        if (minorVersion == 0 && transferEncodingSeen()) {
+            return "Transfer-Encoding in an HTTP/1.0 request"; // RFC 9112 6.1
+        }
+        int authority = absoluteUriAuthorityStart();
+        if (authority >= 0 && hostIndex >= 0) {
+            int authorityEnd = pathStart();
+            if (!sameAuthority(authority, authorityEnd, valueStart[hostIndex], valueEnd[hostIndex])) {
+                return "Host header differs from the request target's authority";
+            }
+        }
+        return null;
+    }
+
+    private boolean transferEncodingSeen() {
+        for (int i = 0; i < headerCount; i++) {
+            if (kind[i] == K_TRANSFER_ENCODING) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Start of the authority in an absolute-form target ("http://host:port/..."), or -1. */
+    private int absoluteUriAuthorityStart() {
+        if (uriEnd - uriStart > 7 && buf[uriStart] != '/') {
+            for (int i = uriStart; i + 2 < uriEnd; i++) {
+                if (buf[i] == ':' && buf[i + 1] == '/' && buf[i + 2] == '/') {
+                    return i + 3;
+                }
+                if (buf[i] == '/' || buf[i] == '?') {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Case-insensitive equality of two authorities, a default port (:80, :443) ignored. */
+    private boolean sameAuthority(int as, int ae, int hs, int he) {
+        ae = withoutDefaultPort(as, ae);
+        he = withoutDefaultPort(hs, he);
+        if (ae - as != he - hs) {
+            return false;
+        }
+        for (int j = 0; j < ae - as; j++) {
+            if ((buf[as + j] | 0x20) != (buf[hs + j] | 0x20)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int withoutDefaultPort(int s, int e) {
+        if (e - s > 3 && regionIs(e - 3, ":80")) {
+            return e - 3;
+        }
+        if (e - s > 4 && regionIs(e - 4, ":443")) {
+            return e - 4;
+        }
+        return e;
+    }
+
+    /**
+     * Whether the start of a request in {@code b} (from its position) already shows it cannot be
+     * one: a byte that is no method character before the first space. Lets the proxy answer a
+     * TLS hello or binary garbage on a plain port at once instead of after the request timeout.
+     */
+    public static boolean cannotStartRequest(ByteBuffer b) {
+        int p = b.position();
+        int limit = b.limit();
+        while (p < limit && (b.get(p) == '\r' || b.get(p) == '\n')) {
+            p++;
+        }
+        for (int n = 0; p < limit; p++, n++) {
+            byte c = b.get(p);
+            if (c == ' ') {
+                return n == 0;
+            }
+            if (!isTokenChar(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int methodStart;
@@ -163,7 +260,13 @@ public final class HttpHead {
             return "bad status line";
         }
         startLineEnd = eol;
-        return parseHeaders(eol);
+        String problem = parseHeaders(eol);
+        if (problem == null && !chunked && transferEncodingSeen()) {
+            // RFC 9112 6.3 would read such a body until the close; refusing it is stricter and
+            // keeps a Content-Length beside it from framing it differently
+            return "unsupported Transfer-Encoding";
+        }
+        return problem;
     }
 
     private void reset() {
@@ -175,6 +278,7 @@ public final class HttpHead {
         connectionUpgrade = false;
         status = 0;
         methodStart = 0;
+        hostIndex = -1;
     }
 
     private int parseVersion(int p) {
@@ -254,6 +358,12 @@ public final class HttpHead {
             while (ve > valueStart[i] && (buf[ve - 1] == ' ' || buf[ve - 1] == '\t')) {
                 ve--;
             }
+            if (!isFieldValue(valueStart[i], ve)) {
+                // RFC 9110 5.5: NUL, a bare CR or another control character in a value is an
+                // error, never something to forward (a CR may end the line for one parser and
+                // not for the next)
+                return "bad character in header value";
+            }
             valueEnd[i] = ve;
             lineEnd[i] = eol;
             headerCount++;
@@ -302,20 +412,70 @@ public final class HttpHead {
                 contentLength = n;
             }
             case K_TRANSFER_ENCODING -> {
-                // the last coding must be chunked; anything else cannot be framed
-                int ve = valueEnd[i];
-                int vs = valueStart[i];
-                if (ve - vs >= 7 && regionIs(ve - 7, "chunked")) {
-                    chunked = true;
-                } else {
-                    return "unsupported Transfer-Encoding";
+                String problem = scanTransferCodings(valueStart[i], valueEnd[i]);
+                if (problem != null) {
+                    return problem;
                 }
+            }
+            case K_HOST -> {
+                if (hostIndex >= 0) {
+                    return "more than one Host header"; // RFC 9112 3.2
+                }
+                hostIndex = i;
             }
             case K_CONNECTION, K_PROXY_CONNECTION -> scanConnectionTokens(valueStart[i], valueEnd[i]);
             default -> {
             }
         }
         return null;
+    }
+
+    /**
+     * Transfer-Encoding is a list over all its header lines; only a list that ends with exactly
+     * the coding "chunked", applied once, can be framed (RFC 9112 6.1, 6.3). "xchunked",
+     * "chunked, gzip" or "chunked" twice would frame the body differently in the next hop.
+     */
+    private String scanTransferCodings(int vs, int ve) {
+        int p = vs;
+        boolean any = false;
+        while (p < ve) {
+            while (p < ve && (buf[p] == ' ' || buf[p] == '\t' || buf[p] == ',')) {
+                p++;
+            }
+            if (p == ve) {
+                break;
+            }
+            int s = p;
+            while (p < ve && buf[p] != ',' && buf[p] != ';' && buf[p] != ' ' && buf[p] != '\t') {
+                p++;
+            }
+            int e = p;
+            while (p < ve && buf[p] != ',') {
+                p++; // transfer parameters and whitespace belong to the coding just read
+            }
+            any = true;
+            if (chunked) {
+                return "Transfer-Encoding after chunked"; // chunked must be the last coding, once
+            }
+            if (e - s == 7 && regionIs(s, "chunked")) {
+                chunked = true;
+            }
+        }
+        if (!any) {
+            return "empty Transfer-Encoding";
+        }
+        return null;
+    }
+
+    /** Whether buf[from, to) holds only visible characters, spaces and tabs (RFC 9110 5.5). */
+    private boolean isFieldValue(int from, int to) {
+        for (int j = from; j < to; j++) {
+            int c = buf[j] & 0xff;
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void scanConnectionTokens(int vs, int ve) {
@@ -415,19 +575,16 @@ public final class HttpHead {
      * see "/x" for both "GET /x" and "GET http://host/x".
      */
     public int pathStart() {
-        if (uriEnd - uriStart > 7 && buf[uriStart] != '/') {
-            for (int i = uriStart; i + 2 < uriEnd; i++) {
-                if (buf[i] == ':' && buf[i + 1] == '/' && buf[i + 2] == '/') {
-                    for (int j = i + 3; j < uriEnd; j++) {
-                        if (buf[j] == '/' || buf[j] == '?') {
-                            return j;
-                        }
-                    }
-                    return uriEnd;
-                }
+        int authority = absoluteUriAuthorityStart();
+        if (authority < 0) {
+            return uriStart;
+        }
+        for (int j = authority; j < uriEnd; j++) {
+            if (buf[j] == '/' || buf[j] == '?') {
+                return j;
             }
         }
-        return uriStart;
+        return uriEnd;
     }
 
     public String string(int start, int end) {

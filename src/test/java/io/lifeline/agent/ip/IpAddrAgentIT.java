@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeline.lab.Lab;
+import io.lifeline.lab.UnprivilegedHactl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -304,21 +305,27 @@ class IpAddrAgentIT {
 
     @Test
     void withoutPrivilegesStartFailsWithTheClearPrivilegeError() {
-        String nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
-        Lab.Shell.Result probe = a.shResult(nobody + hactl() + " vip add " + VIP + "/24/eth0 2>&1");
+        // a world-readable copy of the jar: the checkout may be under /root, which uid 65534 cannot read
+        try (UnprivilegedHactl nobody = new UnprivilegedHactl()) {
+            withoutPrivileges(nobody.command());
+        }
+    }
+
+    private void withoutPrivileges(String hactl) {
+        Lab.Shell.Result probe = a.shResult(hactl + " vip add " + VIP + "/24/eth0 2>&1");
         log.info("unprivileged add: {}", probe.output().trim());
         assertEquals(4, probe.exitCode());
         assertTrue(probe.output().contains("insufficient privilege: cannot probe for " + VIP + " on eth0: need root "
                 + "or CAP_NET_ADMIN (+CAP_NET_RAW for ARP)"), probe.output());
 
-        Lab.Shell.Result add = a.shResult(nobody + hactl() + " vip add " + VIP + "/24/eth0 dad_probe=off 2>&1");
+        Lab.Shell.Result add = a.shResult(hactl + " vip add " + VIP + "/24/eth0 dad_probe=off 2>&1");
         assertEquals(4, add.exitCode());
         assertTrue(add.output().contains("insufficient privilege: cannot add " + VIP + "/24 on eth0: need root or "
                 + "CAP_NET_ADMIN (+CAP_NET_RAW for ARP); the kernel said operation not permitted (EPERM)"),
                 add.output());
 
         // listing needs no privilege
-        Lab.Shell.Result list = a.shResult(nobody + hactl() + " vip list 2>&1");
+        Lab.Shell.Result list = a.shResult(hactl + " vip list 2>&1");
         assertEquals(0, list.exitCode(), list.output());
         assertTrue(list.output().contains("198.51.100.1/24"), list.output());
     }

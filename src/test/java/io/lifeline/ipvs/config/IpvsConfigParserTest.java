@@ -185,6 +185,24 @@ class IpvsConfigParserTest {
     }
 
     @Test
+    void persistenceTimeoutZeroMeansNoPersistenceAsInKeepalived() {
+        IpvsConfig c = parse("""
+                virtual_server 198.51.100.10 80 {
+                    lb_algo rr
+                    lb_kind NAT
+                    persistence_timeout 0
+                    protocol TCP
+                    real_server 198.51.100.11 80 {
+                        weight 1
+                    }
+                }
+                """);
+        assertNotNull(c, problems());
+        assertEquals(List.of(), d.problems(), problems());
+        assertEquals(0, c.virtualServers().get(0).settings().persistenceTimeout());
+    }
+
+    @Test
     void malformedValuesAreErrorsAtTheirLine() {
         IpvsConfig c = parse("""
                 virtual_server 198.51.100.10 80 {
@@ -331,6 +349,6 @@ class IpvsConfigParserTest {
         Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2});
         Diagnostics d2 = new Diagnostics();
         assertNull(IpvsConfigParser.parse(binary, d2));
-        assertTrue(d2.problems().get(0).message().contains("not a UTF-8 text file"), d2.problems().toString());
+        assertEquals(binary + ":1: error: NUL byte in the line (a text file has none)", d2.problems().get(0).toString());
     }
 }

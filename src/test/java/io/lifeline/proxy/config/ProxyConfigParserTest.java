@@ -211,6 +211,23 @@ class ProxyConfigParserTest {
     }
 
     @Test
+    void aCookieModeThatIsNotImplementedIsAnErrorNotASilentLossOfPersistence() {
+        String server = "    server s 198.51.100.1:80 cookie s1\n";
+        assertError("backend b\n    cookie SERVERID rewrite\n" + server, 2, "cookie mode 'rewrite' is not implemented");
+        assertError("backend b\n    cookie JSESSIONID prefix\n" + server, 2, "cookie mode 'prefix' is not implemented");
+        assertError("backend b\n    cookie SERVERID\n" + server, 2, "without 'insert' means HAProxy's rewrite mode");
+        assertEquals("SERVERID", parseOk("backend b\n    mode http\n    cookie SERVERID insert indirect\n" + server)
+                .backend("b").orElseThrow().cookie().name());
+    }
+
+    @Test
+    void statsRealmWithAnEscapedSpaceLoads() {
+        ProxyConfig c = parseOk("listen stats\n    bind 127.0.0.1:8404\n    stats enable\n"
+                + "    stats realm Haproxy\\ Statistics\n    stats auth admin:pw\n");
+        assertEquals("Haproxy Statistics", c.sections().get(0).stats().realm());
+    }
+
+    @Test
     void malformedLinesAreErrorsWithFileAndLine() {
         assertError("global\n    maxconn lots\n", 2, "'lots' is not an integer");
         assertError("global\n    nbthread 0\n", 2, "out of range");

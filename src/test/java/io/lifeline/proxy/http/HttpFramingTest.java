@@ -75,6 +75,52 @@ class HttpFramingTest {
         assertEquals("bad HTTP version", h.parseRequest());
     }
 
+    private static String parse(String req) {
+        HttpHead h = new HttpHead(4096);
+        h.load(buf(req), req.length());
+        return h.parseRequest();
+    }
+
+    /** Request heads that frame or route differently from one hop to the next: HAProxy answers 400. */
+    @Test
+    void rejectsSmugglingShapes() {
+        assertEquals("unsupported Transfer-Encoding",
+                parse("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n"));
+        assertEquals("unsupported Transfer-Encoding",
+                parse("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip-chunked\r\n\r\n"));
+        assertEquals("Transfer-Encoding after chunked",
+                parse("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n"));
+        assertEquals("Transfer-Encoding after chunked",
+                parse("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        assertEquals("Transfer-Encoding in an HTTP/1.0 request",
+                parse("POST / HTTP/1.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        assertEquals("bad character in header value", parse("GET / HTTP/1.1\r\nHost: a\r\nX: a\0b\r\n\r\n"));
+        assertEquals("bad character in header value", parse("GET / HTTP/1.1\r\nHost: a\r\nX: a\rb\r\n\r\n"));
+        assertEquals("more than one Host header", parse("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"));
+        assertEquals("Host header differs from the request target's authority",
+                parse("GET http://a.example/x HTTP/1.1\r\nHost: b.example\r\n\r\n"));
+    }
+
+    @Test
+    void acceptsTheRegularFormsOfTheSameHeaders() {
+        assertNull(parse("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n"));
+        assertNull(parse("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        assertNull(parse("GET / HTTP/1.1\r\nHost: a\r\nUser-Agent: x\ty \u00e9\r\n\r\n"));
+        assertNull(parse("GET http://A.example:80/x HTTP/1.1\r\nHost: a.example\r\n\r\n"));
+        assertNull(parse("GET http://a.example:8080/x HTTP/1.1\r\nHost: a.example:8080\r\n\r\n"));
+        assertNull(parse("GET /x HTTP/1.0\r\n\r\n"));
+    }
+
+    @Test
+    void seesAtOnceWhatCannotStartARequest() {
+        assertTrue(HttpHead.cannotStartRequest(ByteBuffer.wrap(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00})));
+        assertTrue(HttpHead.cannotStartRequest(buf(" GET")));
+        assertTrue(HttpHead.cannotStartRequest(buf("GE\0T")));
+        assertFalse(HttpHead.cannotStartRequest(buf("\r\nGE")));
+        assertFalse(HttpHead.cannotStartRequest(buf("GET /partial")));
+        assertFalse(HttpHead.cannotStartRequest(buf("")));
+    }
+
     @Test
     void parsesResponseHeads() {
         HttpHead h = new HttpHead(4096);
