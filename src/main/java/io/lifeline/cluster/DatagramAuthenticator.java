@@ -222,9 +222,9 @@ final class DatagramAuthenticator {
         long seq = getLong(d, off + SEQ_AT);
         boolean hello = payloadAt == len;
         if (node.equals(localNode)) {
-            // Our own datagrams only come back over the network with our own source address,
-            // which the transport drops before asking; anything else carrying our name is not us.
-            return senderEpoch == epoch ? Opened.REFUSED
+            // Our own multicasts come back with our own source address, which the transport
+            // ignores before asking; from anywhere else our datagram is a replay.
+            return senderEpoch == epoch ? refuse(peer, AuthDropReason.REPLAY, "our own datagram")
                     : refuse(peer, AuthDropReason.OWN_NAME, "incarnation " + senderEpoch);
         }
         boolean echoesUs = false;
