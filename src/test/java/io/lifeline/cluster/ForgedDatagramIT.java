@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
  * Issue 14 items 3 and 4 with real daemons (64 MiB heap): a host without the key sends datagrams
  * announcing ~2 GiB lengths, random bytes, truncated, bit-flipped and replayed captures of a
  * peer, also after the receiver restarted. The cluster must not notice (no membership change, no
- * stack trace, no OutOfMemoryError) and every datagram must be counted as a drop.
+ * stack trace, no OutOfMemoryError) and every datagram must be counted as a drop. On the code
+ * that let JGroups decode datagrams before checking them this test fails: each daemon logged
+ * about 900 OutOfMemoryErrors and the drops were never all counted.
  */
 class ForgedDatagramIT {
 
