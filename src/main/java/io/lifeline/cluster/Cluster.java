@@ -209,7 +209,7 @@ public final class Cluster implements AutoCloseable {
         String clusterName = LinkPlanner.clusterName(haCf.clusterName(), haCf.nodes(), spec);
         Link link = new Link(spec, clusterName, choice.address(), broadcast, localNode, names, sink, clock);
         try {
-            link.start(config.authkeys(), haCf.allowCrc(), haCf.clockSkew(), timers);
+            link.start(config.authkeys(), haCf.allowCrc(), timers);
         } catch (Exception e) {
             throw new ClusterStartException(where + ": cannot open on " + choice.address().getHostAddress() + ": "
                     + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
@@ -229,6 +229,7 @@ public final class Cluster implements AutoCloseable {
         long now = clock.millis();
         List<ClusterEvent> events = new ArrayList<>(tracker.tick(now));
         for (Link link : links) {
+            link.recheckUnnamedMembers();
             Map<String, Long> heard = link.lastHeardByNode();
             Map<String, Long> lateGaps = link.drainLateGapsByNode();
             for (String peer : tracker.peers()) {

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * Heartbeat's {@code realtime}/{@code rtprio} did for its whole process.
  *
  * <p>Only these threads: the JGroups timer that sends heartbeats and checks timeouts, the
- * receivers and JGroups pool threads that read and authenticate packets, the suspect
+ * transport's receiver threads (they authenticate every datagram and deliver heartbeats), the suspect
  * verification, the membership tick and the stall watchdog (and, because JGroups delivers a
  * node's own multicasts back up on the sending thread, the manager's report sender). Their work
  * per wake-up is small and bounded. The JVM's own threads

@@ -24,8 +24,6 @@ import java.util.Optional;
  * @param rtprio       {@code rtprio}: requested realtime priority, 0 for Lifeline's default
  * @param allowCrc     Lifeline directive {@code allow_crc on}: accept an authkeys {@code crc}
  *                     signing method, which authenticates nothing
- * @param clockSkew    Lifeline directive {@code max_clock_skew}: how far a first message's
- *                     timestamp may be from the local clock before it is treated as a replay
  * @param extensions   other Lifeline-only directives, kept for the subsystems that own them
  */
 public record HaCf(
@@ -50,7 +48,6 @@ public record HaCf(
         boolean realtime,
         int rtprio,
         boolean allowCrc,
-        Duration clockSkew,
         List<Directive> extensions) {
 
     public HaCf {
