@@ -14,6 +14,7 @@ import io.lifeline.cluster.MembershipTracker;
 import io.lifeline.config.AutoFailback;
 import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
+import io.lifeline.manager.ClusterRegisters;
 import io.lifeline.manager.GroupPhase;
 import io.lifeline.manager.GroupScope;
 import io.lifeline.manager.ManagerAction;
@@ -22,6 +23,7 @@ import io.lifeline.manager.OperatorCommand;
 import io.lifeline.manager.ManagerConfig;
 import io.lifeline.manager.ManagerSettings;
 import io.lifeline.manager.ResourceManager;
+import io.lifeline.manager.StateReport;
 import io.lifeline.manager.notify.NotifyExecutor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -214,5 +216,56 @@ class ManagerRuntimeTest {
             assertTrue(dumps.contains(newest), "the newest is kept: " + dumps);
         }
         assertEquals("test 24", InputJournal.read(newest).header().reason());
+    }
+
+    /**
+     * Regression (issue 15, item 2): every report a peer sent was queued for the manager, so a
+     * busy manager's inbox grew without bound during a report storm. Now a waiting report is
+     * replaced by the peer's newer one, keeping the groups the older one released.
+     */
+    @Test
+    void reportsWaitingForABusyManagerAreCoalescedPerPeerKeepingReleases() throws Exception {
+        InputJournal journal = new InputJournal(5000);
+        ManagerConfig cfg = new ManagerConfig("node1", List.of("node1", "node2"),
+                List.of(new ResourceGroup("node1", List.of(spec), 1)), AutoFailback.ON, Duration.ofSeconds(10),
+                ManagerSettings.defaults());
+        ResourceManager manager = new ResourceManager(cfg, "node1-test");
+        runtime = new ManagerRuntime(manager, Map.of(spec.word(), new AgentWarmUpTest.RecordingAgent()),
+                payload -> { }, new NotifyExecutor(List.of()), new ProcessRunner(),
+                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(), journal, stateDir, exited::complete,
+                manager::handle);
+        runtime.start();
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture.runAsync(() -> {
+            try {
+                runtime.query(m -> {
+                    blocked.countDown();
+                    try {
+                        busy.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                });
+            } catch (Exception e) {
+                // the query's own timeout: irrelevant here
+            }
+        });
+        assertTrue(blocked.await(10, java.util.concurrent.TimeUnit.SECONDS), "manager thread busy");
+        ReportCodec codec = new ReportCodec();
+        for (int seq = 1; seq <= 1000; seq++) {
+            List<String> released = seq == 500 ? List.of("old-group") : List.of();
+            StateReport r = new StateReport("node2", "inc-2", seq, seq, true, 0, GroupScope.NONE, Map.of(), List.of(),
+                    Map.of(), ClusterRegisters.EMPTY, released);
+            runtime.onEvent(new ClusterEvent.PeerPayload("node2", "bcast:eth0", codec.encode(r), 0));
+        }
+        busy.countDown();
+        await().atMost(WITHIN).until(() -> journal.entries().stream()
+                .anyMatch(e -> e.input() instanceof ManagerInput.PeerReport p && p.report().seq() == 1000));
+        List<StateReport> fed = journal.entries().stream().filter(e -> e.input() instanceof ManagerInput.PeerReport)
+                .map(e -> ((ManagerInput.PeerReport) e.input()).report()).toList();
+        assertEquals(1, fed.size(), "one report for 1000 sent while the manager was busy");
+        assertEquals(List.of("old-group"), fed.get(0).released(), "the release of report 500 is not lost");
     }
 }
