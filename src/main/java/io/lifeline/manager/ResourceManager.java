@@ -84,7 +84,7 @@ public final class ResourceManager {
 
     /** Peers that left the membership and have not come back. */
     private final Map<String, Absence> absent = new HashMap<>();
-    /** Peers that came back whose first report (restarted or not?) has not arrived yet. */
+    /** Peers that came back and whose first report, which tells whether they restarted meanwhile, has not arrived. */
     private final Map<String, Absence> rejoined = new HashMap<>();
     private List<String> members = List.of();
     private boolean membershipKnown;
@@ -1073,7 +1073,7 @@ public final class ResourceManager {
                 lg.reannounceDue = null;
                 lg.splitBrainSeen = false;
                 event(Level.INFO, EventKind.SPLIT_BRAIN, lg.name(), reason + "; re-announcing it");
-                issue(lg, OpKind.REANNOUNCE, 0);
+                issue(lg, OpKind.REANNOUNCE, 0, reason);
                 notify(lg, Transition.REANNOUNCED, reason);
                 return;
             }
@@ -1092,6 +1092,11 @@ public final class ResourceManager {
     }
 
     private void issue(LocalGroup lg, OpKind kind, int index) {
+        issue(lg, kind, index, lg.lastReason);
+    }
+
+    /** {@code reason}: why, for the actions that carry one (a re-announcement). */
+    private void issue(LocalGroup lg, OpKind kind, int index, String reason) {
         long id = nextOpId++;
         ResourcePolicy p = lg.policies.get(index);
         ResourceSpec res = lg.spec.resources().get(index);
@@ -1107,7 +1112,7 @@ public final class ResourceManager {
             case STOP -> new StopResource(id, lg.name(), res, timeout);
             case PROBE -> new MonitorResource(id, lg.name(), res, timeout, true);
             case MONITOR -> new MonitorResource(id, lg.name(), res, timeout, false);
-            case REANNOUNCE -> new Reannounce(id, lg.name(), lg.spec.resources(), timeout, lg.lastReason);
+            case REANNOUNCE -> new Reannounce(id, lg.name(), lg.spec.resources(), timeout, reason);
         });
     }
 
