@@ -961,7 +961,7 @@ public final class ResourceManager {
                 }
             }
         }
-        drive(lg);
+        drive(lg, d != null && me.equals(d.node()));
     }
 
     /** Withdraws the claim if a rival comes first in ha.cf; starts once every peer has confirmed it. */
@@ -1045,8 +1045,12 @@ public final class ResourceManager {
         }
     }
 
-    /** Issues the next agent action of a group, if it has none in flight. */
-    private void drive(LocalGroup lg) {
+    /**
+     * Issues the next agent action of a group, if it has none in flight. {@code placedHere}: the
+     * placement over a complete view chooses this node; a refused start is retried only then (not
+     * while a holder that just came back has not reported yet).
+     */
+    private void drive(LocalGroup lg, boolean placedHere) {
         if (lg.goal != Goal.RUN) {
             lg.startRefusals = 0;
             lg.retryStartAtMs = -1;
@@ -1064,7 +1068,8 @@ public final class ResourceManager {
             }
         }
         if (step != null) {
-            if (step.kind() != OpKind.START || now.monotonicMs() >= lg.retryStartAtMs) {
+            boolean retryDue = lg.startRefusals == 0 || placedHere && now.monotonicMs() >= lg.retryStartAtMs;
+            if (step.kind() != OpKind.START || retryDue) {
                 issue(lg, step.kind(), step.index());
             }
         } else if (lg.goal != Goal.STOP && lg.allStarted()) {

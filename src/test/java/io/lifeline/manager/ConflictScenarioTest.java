@@ -71,6 +71,18 @@ class ConflictScenarioTest {
     }
 
     @Test
+    void noRetryWhileTheHolderThatCameBackHasNotReportedYet() {
+        Scenario s = takeoverWhileNode1StillHoldsTheVip(1);
+        s.merge("node1", "node2");
+        s.advance(2_000);
+        assertEquals(List.of(), s.settle(), "node1 is back: whether node2 is still the choice waits for its report");
+        s.peer("node1").runs("web").report();
+        s.advance(2_000);
+        assertEquals(List.of(), s.settle(), "node1 keeps web");
+        assertEquals(GroupPhase.STOPPED, s.phase("web"));
+    }
+
+    @Test
     void anOrdinaryStartFailureStillCountsTheWholeThreshold() {
         Scenario s = HandoverScenarioTest.node2WithWebOnNode1();
         s.willReturn("start web/web", io.lifeline.agent.OcfStatus.ERR_GENERIC);
