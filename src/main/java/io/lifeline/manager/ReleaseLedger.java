@@ -6,10 +6,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Per group, which peers may still hold it, from their own reports: a peer that reported the
- * group running, starting, stopping or blocked may hold it until it reports it stopped or
- * released, and it stays a possible holder when it leaves the membership (dead, frozen or cut
- * off, it never said it let go). A start here is a <em>handover</em> (agents may skip checks that
+ * Per group, which peers may still hold it, from their own reports (members or not: a report may
+ * arrive before the view that contains its sender): a peer that reported the group running,
+ * starting, stopping or blocked may hold it until it reports it stopped or released, and it stays
+ * a possible holder when it leaves the membership (dead, frozen or cut off, it never said it let
+ * go). A release counts only if it came after the last time a peer left the membership. A start here is a <em>handover</em> (agents may skip checks that
  * only guard against a live owner, such as a VIP's duplicate-address probe) only when a peer's
  * completed stop released the group and no other peer may hold it: the release must come from
  * the holder. A peer whose start was refused or failed and that then stops what it had says
@@ -35,7 +36,10 @@ final class ReleaseLedger {
         }
     }
 
-    /** This node (re)starts from its own knowledge only: no release it saw before still counts. */
+    /**
+     * No release seen so far counts any more: after a stall, or when peers left the membership
+     * (what they do from then on, e.g. on their side of a partition, is not known here).
+     */
     void forgetReleases() {
         releasedBy.clear();
     }

@@ -295,6 +295,11 @@ public final class ResourceManager {
         if (m.merge()) {
             event(Level.INFO, EventKind.MEMBERSHIP, null, "membership merged after a partition: " + next);
         }
+        if (!left.isEmpty()) {
+            // What the departed do now is unknown (dead, frozen or cut off, they may start groups on
+            // their side): no release heard before this point vouches for the groups' addresses any more.
+            releases.forgetReleases();
+        }
         for (String n : left) {
             StateReport.SeenMark mark = lastSeen.get(n);
             absent.put(n, new Absence(now.monotonicMs(), mark == null ? null : mark.incarnation()));
@@ -339,12 +344,14 @@ public final class ResourceManager {
         lastSeen.put(from, new StateReport.SeenMark(r.incarnation(), r.seq()));
         reports.put(from, r);
         lamport = Math.max(lamport, r.lamport());
+        // What a peer holds counts whether or not it is a member yet: its report may arrive before
+        // this node installs the view that contains it, and a holder missed then is missed for good.
+        for (String g : groups.keySet()) {
+            releases.onReport(from, g, r.phase(g), r.released().contains(g));
+        }
         if (members.contains(from)) {
             for (String g : r.released()) {
                 event(Level.INFO, EventKind.PLACEMENT, g, from + " released " + g);
-            }
-            for (String g : groups.keySet()) {
-                releases.onReport(from, g, r.phase(g), r.released().contains(g));
             }
             Absence away = rejoined.remove(from);
             if (away != null && away.incarnation().equals(r.incarnation())) {
