@@ -1,5 +1,6 @@
 package io.lifeline.manager;
 
+import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.OcfStatus;
 import java.util.List;
 
@@ -30,8 +31,23 @@ public sealed interface ManagerInput {
     record PeerReport(StateReport report) implements ManagerInput {
     }
 
-    /** An agent action emitted earlier as {@code opId} finished. */
-    record ActionCompleted(long opId, OcfStatus status, String message, long durationMs) implements ManagerInput {
+    /**
+     * An agent action emitted earlier as {@code opId} finished.
+     *
+     * @param conflict the action was refused because another host holds the resource (see
+     *                 {@link AgentResult#conflict()}): evidence of a live holder, not a failure
+     */
+    record ActionCompleted(long opId, OcfStatus status, String message, long durationMs, boolean conflict)
+            implements ManagerInput {
+
+        public ActionCompleted(long opId, OcfStatus status, String message, long durationMs) {
+            this(opId, status, message, durationMs, false);
+        }
+
+        /** The agent's result for {@code opId}, conflict included. */
+        public static ActionCompleted of(long opId, AgentResult result, long durationMs) {
+            return new ActionCompleted(opId, result.status(), result.message(), durationMs, result.conflict());
+        }
     }
 
     /** Time passed; lets timers (monitors, failcount expiry, periodic reports) fire. */

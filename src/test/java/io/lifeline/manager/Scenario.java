@@ -12,6 +12,7 @@ import io.lifeline.config.ResourceSpec;
 import io.lifeline.manager.ManagerAction.BroadcastReport;
 import io.lifeline.manager.ManagerAction.LogEvent;
 import io.lifeline.manager.ManagerAction.MonitorResource;
+import io.lifeline.manager.ManagerAction.Reannounce;
 import io.lifeline.manager.ManagerAction.StartResource;
 import io.lifeline.manager.ManagerAction.StopResource;
 import java.util.ArrayList;
@@ -97,8 +98,15 @@ final class Scenario {
     long nowMs;
     /** Resources up on the local fake host, as "group/word". */
     final Set<String> host = new HashSet<>();
+    /** An agent's answer: its status, and whether it was refused because another host holds the resource. */
+    record Outcome(OcfStatus status, boolean conflict) {
+        String suffix() {
+            return conflict ? " -> conflict" : status == OcfStatus.SUCCESS ? "" : " -> " + status.name().toLowerCase();
+        }
+    }
+
     /** Outcomes to return instead of the normal ones, by action description (used once each). */
-    private final Map<String, List<OcfStatus>> scripted = new HashMap<>();
+    private final Map<String, List<Outcome>> scripted = new HashMap<>();
     private final Map<Long, ManagerAction> pending = new LinkedHashMap<>();
     private List<ManagerAction> last = List.of();
     private final List<ManagerAction> all = new ArrayList<>();
@@ -205,7 +213,17 @@ final class Scenario {
 
     /** Makes the next action with this description return {@code status} instead of succeeding. */
     Scenario willReturn(String description, OcfStatus... statuses) {
-        scripted.computeIfAbsent(description, k -> new ArrayList<>()).addAll(List.of(statuses));
+        for (OcfStatus st : statuses) {
+            scripted.computeIfAbsent(description, k -> new ArrayList<>()).add(new Outcome(st, false));
+        }
+        return this;
+    }
+
+    /** Makes the next {@code times} actions with this description be refused: another host holds the resource. */
+    Scenario willConflict(String description, int times) {
+        for (int i = 0; i < times; i++) {
+            scripted.computeIfAbsent(description, k -> new ArrayList<>()).add(new Outcome(OcfStatus.ERR_GENERIC, true));
+        }
         return this;
     }
 
@@ -227,11 +245,12 @@ final class Scenario {
             Map.Entry<Long, ManagerAction> e = pending.entrySet().iterator().next();
             pending.remove(e.getKey());
             ManagerAction a = e.getValue();
-            OcfStatus st = execute(a);
-            if (!(a instanceof MonitorResource m && m.probe() && st == OcfStatus.NOT_RUNNING)) {
-                ran.add(a.describe() + (st == OcfStatus.SUCCESS ? "" : " -> " + st.name().toLowerCase()));
+            Outcome o = execute(a);
+            if (!(a instanceof MonitorResource m && m.probe() && o.status() == OcfStatus.NOT_RUNNING)) {
+                ran.add(a.describe() + o.suffix());
             }
-            input(new ManagerInput.ActionCompleted(e.getKey(), st, st == OcfStatus.SUCCESS ? "" : "scripted", 5));
+            input(new ManagerInput.ActionCompleted(e.getKey(), o.status(),
+                    o.status() == OcfStatus.SUCCESS ? "" : "scripted", 5, o.conflict()));
         }
         return ran;
     }
@@ -240,34 +259,38 @@ final class Scenario {
     String step() {
         Map.Entry<Long, ManagerAction> e = pending.entrySet().iterator().next();
         pending.remove(e.getKey());
-        OcfStatus st = execute(e.getValue());
-        input(new ManagerInput.ActionCompleted(e.getKey(), st, "", 5));
-        return e.getValue().describe() + (st == OcfStatus.SUCCESS ? "" : " -> " + st.name().toLowerCase());
+        Outcome o = execute(e.getValue());
+        input(new ManagerInput.ActionCompleted(e.getKey(), o.status(), "", 5, o.conflict()));
+        return e.getValue().describe() + o.suffix();
     }
 
-    private OcfStatus execute(ManagerAction a) {
+    private Outcome execute(ManagerAction a) {
         String d = a.describe();
-        List<OcfStatus> script = scripted.get(d);
+        List<Outcome> script = scripted.get(d);
         if (script != null && !script.isEmpty()) {
-            OcfStatus st = script.remove(0);
-            if (a instanceof StartResource s && st == OcfStatus.SUCCESS) {
+            Outcome o = script.remove(0);
+            if (a instanceof StartResource s && o.status() == OcfStatus.SUCCESS) {
                 host.add(key(s.group(), s.resource()));
             }
-            if (a instanceof StopResource s && (st == OcfStatus.SUCCESS || st == OcfStatus.NOT_RUNNING)) {
+            if (a instanceof StopResource s && (o.status() == OcfStatus.SUCCESS || o.status() == OcfStatus.NOT_RUNNING)) {
                 host.remove(key(s.group(), s.resource()));
             }
-            return st;
+            return o;
         }
         if (a instanceof StartResource s) {
             host.add(key(s.group(), s.resource()));
-            return OcfStatus.SUCCESS;
+            return new Outcome(OcfStatus.SUCCESS, false);
         }
         if (a instanceof StopResource s) {
             host.remove(key(s.group(), s.resource()));
-            return OcfStatus.SUCCESS;
+            return new Outcome(OcfStatus.SUCCESS, false);
         }
         if (a instanceof MonitorResource m) {
-            return host.contains(key(m.group(), m.resource())) ? OcfStatus.SUCCESS : OcfStatus.NOT_RUNNING;
+            return new Outcome(host.contains(key(m.group(), m.resource())) ? OcfStatus.SUCCESS : OcfStatus.NOT_RUNNING,
+                    false);
+        }
+        if (a instanceof Reannounce) {
+            return new Outcome(OcfStatus.SUCCESS, false);
         }
         throw new IllegalStateException("not an agent action: " + a);
     }
@@ -286,6 +309,8 @@ final class Scenario {
                 pending.put(s.opId(), a);
             } else if (a instanceof MonitorResource m) {
                 pending.put(m.opId(), a);
+            } else if (a instanceof Reannounce r) {
+                pending.put(r.opId(), a);
             }
         }
     }
