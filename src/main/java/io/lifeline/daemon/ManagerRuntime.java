@@ -65,7 +65,6 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagerRuntime.class);
     /** Extra time a query or command may wait for the manager thread beyond its own work. */
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration REANNOUNCE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(2);
     private static final long SHUTDOWN_POLL_MS = 20;
@@ -492,7 +491,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             } else {
                 LOG.debug("{} {} ({}): {} in {} ms", action, spec.word(), group, r, ms);
             }
-            submit(new ManagerInput.ActionCompleted(opId, r.status(), r.message(), ms));
+            submit(ManagerInput.ActionCompleted.of(opId, r, ms)); // with the agent's conflict flag
         });
     }
 
@@ -521,13 +520,20 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         LOG.debug("warmed up {} in {} us", word, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0));
     }
 
+    /**
+     * A re-announcement is an action like a start: one agent task announces every resource of the
+     * group that can, in order, and its result goes back to the manager, which runs nothing else
+     * on the group meanwhile (so gratuitous ARPs never race a stop).
+     */
     private void reannounce(ManagerAction.Reannounce r) {
-        for (ResourceSpec spec : r.resources()) {
-            if (agents.get(spec.word()) instanceof Reannouncing ra) {
-                agentThreads.execute(() -> {
+        agentThreads.execute(() -> {
+            long t0 = System.nanoTime();
+            AgentResult first = null;
+            for (ResourceSpec spec : r.resources()) {
+                if (agents.get(spec.word()) instanceof Reannouncing ra) {
                     AgentResult res;
                     try {
-                        res = ra.reannounce(REANNOUNCE_TIMEOUT);
+                        res = ra.reannounce(r.timeout());
                     } catch (Throwable e) {
                         res = agentFailed("re-announcing " + spec.word(), e);
                     }
@@ -535,10 +541,15 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
                         LOG.info("re-announced {} ({}): {}", spec.word(), r.reason(), res.message());
                     } else {
                         LOG.warn("re-announcing {} failed: {}", spec.word(), res);
+                        if (first == null) {
+                            first = res;
+                        }
                     }
-                });
+                }
             }
-        }
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            submit(ManagerInput.ActionCompleted.of(r.opId(), first == null ? AgentResult.ok("re-announced") : first, ms));
+        });
     }
 
     private void runFenceHook(ManagerAction.RunFenceHook f) {
