@@ -107,6 +107,11 @@ public final class DaemonNode {
         process.waitFor();
     }
 
+    /** The daemon JVM's pid ({@code ip netns exec} execs it), or -1 before the first start. */
+    public long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     public boolean alive() {
         return process != null && process.isAlive();
     }
