@@ -14,14 +14,22 @@ final class Fault {
     long healedAtMs;
     /** When every group ran on one node and was served again; 0 while not (stuck). */
     long settledAtMs;
-    /** Faults held at the same time as this one (by label). */
+    /** Faults held at the same time as this one (by label), and their kinds. */
     final List<String> overlappedWith = new ArrayList<>();
+    final List<FaultKind> overlappedKinds = new ArrayList<>();
 
     Fault(String label, FaultKind kind, String node, long holdMs) {
         this.label = label;
         this.kind = kind;
         this.node = node;
         this.holdMs = holdMs;
+    }
+
+    void overlaps(Fault other) {
+        overlappedWith.add(other.label);
+        overlappedKinds.add(other.kind);
+        other.overlappedWith.add(label);
+        other.overlappedKinds.add(kind);
     }
 
     boolean solo() {

@@ -50,6 +50,11 @@ final class InvariantChecks {
     private final Map<String, List<Long>> appKills = new HashMap<>();
     private final Set<String> activeBans = new HashSet<>();
     private final Set<String> changedConfigs = new HashSet<>();
+    /** Every fault so far, to name the one under way when a log line was written. */
+    private final List<Fault> history = new ArrayList<>();
+    private static final Pattern LOG_TIME = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) ");
+    private static final java.time.format.DateTimeFormatter LOG_TIME_FORMAT =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
     InvariantChecks(FaultCluster cluster, ProbeLog probe, List<AddressWatch> watches) {
         this.cluster = cluster;
@@ -88,6 +93,7 @@ final class InvariantChecks {
     /** After the heal of {@code faults} (the primary first): settled, clean logs, no unjustified ban, same configs. */
     void afterHeal(List<Fault> faults) throws IOException {
         Fault f = faults.get(0);
+        history.addAll(faults);
         long healed = faults.stream().mapToLong(x -> x.healedAtMs).max().orElse(f.healedAtMs);
         try {
             await("every group on one node, served").atMost(SETTLE_BOUND).pollInterval(Duration.ofMillis(250))
@@ -200,24 +206,31 @@ final class InvariantChecks {
                     logOffsets.put(id, from + b.length);
                     text = new String(b, StandardCharsets.UTF_8);
                 }
-                int traces = 0;
-                String first = null;
+                // each stack trace is counted against the fault under way when it was written: the
+                // last timestamped line before it (a trace's own lines carry no time)
+                Map<Fault, int[]> traces = new java.util.LinkedHashMap<>();
+                Map<Fault, String> firsts = new HashMap<>();
+                long lineTime = 0;
                 boolean inTrace = false;
                 for (String line : text.split("\n")) {
-                    Matcher m = TRACE.matcher(line);
-                    boolean hit = m.find();
+                    Matcher t = LOG_TIME.matcher(line);
+                    if (t.find()) {
+                        lineTime = java.time.LocalDateTime.parse(t.group(1), LOG_TIME_FORMAT)
+                                .atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
+                    }
+                    boolean hit = TRACE.matcher(line).find();
                     if (hit && !inTrace) {
-                        traces++;
-                        if (first == null) {
-                            first = line.strip();
-                        }
+                        Fault at = lineTime == 0 ? f : faultAt(history, lineTime); // null: before the first fault
+                        traces.computeIfAbsent(at, k -> new int[1])[0]++;
+                        firsts.putIfAbsent(at, line.strip());
                     }
                     inTrace = hit;
                 }
-                if (traces > 0) {
-                    violated(Invariant.LOG_EXCEPTION, f, traces + " in " + cluster.work.relativize(log)
+                traces.forEach((at, n) -> {
+                    String first = firsts.get(at);
+                    violated(Invariant.LOG_EXCEPTION, at, n[0] + " in " + cluster.work.relativize(log)
                             + ", first: " + (first.length() > 300 ? first.substring(0, 300) + "..." : first));
-                }
+                });
             }
         }
     }

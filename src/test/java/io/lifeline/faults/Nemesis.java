@@ -110,8 +110,7 @@ final class Nemesis {
             String node2 = k2 == FaultKind.APP_KILL ? null : others.get(random.nextInt(others.size()));
             long lead = (long) (random.nextDouble() * primary.holdMs / 2);
             Fault second = new Fault(label + "b", k2, node2, Math.min(hold(k2), primary.holdMs - lead));
-            primary.overlappedWith.add(second.label);
-            second.overlappedWith.add(primary.label);
+            primary.overlaps(second);
             Thread.sleep(lead);
             Heal heal2 = inject(second);
             Thread.sleep(second.holdMs);
