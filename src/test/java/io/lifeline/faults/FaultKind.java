@@ -46,6 +46,14 @@ enum FaultKind {
         this.overlaps = overlaps;
     }
 
+    /** Aimed at one node (the others: at a group, at the client side or at every node). */
+    boolean ofOneNode() {
+        return switch (this) {
+            case APP_KILL, FAILOVER, FULL_RESTART, FORGED_DATAGRAMS -> false;
+            default -> true;
+        };
+    }
+
     /** May another fault be injected while this one is held? Those of one node, held 2 s or more. */
     boolean hostsOverlap() {
         return maxHoldMs >= 2_000;

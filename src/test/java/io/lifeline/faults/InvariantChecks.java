@@ -101,13 +101,14 @@ final class InvariantChecks {
             f.settledAtMs = System.currentTimeMillis();
         } catch (ConditionTimeoutException e) {
             String why = String.join("; ", unsettled(healed));
-            Path saved = saveStatuses(f);
+            Path saved = saveStatuses(stuckDir, f);
             String repair = repair();
             violated(Invariant.STUCK, f, why + " (statuses in " + saved + "; " + repair + ")");
         }
         for (Fault x : faults.subList(1, faults.size())) {
             x.settledAtMs = f.settledAtMs;
         }
+        saveStatuses(cluster.work.resolve("status"), f); // the status observer: every node, after every fault
         checkLogs(f);
         checkBans(f);
         for (String node : cluster.changedConfigs()) {
@@ -125,6 +126,18 @@ final class InvariantChecks {
             statuses.put(d.name, d.tryStatus().orElse(null));
         }
         List<String> why = new ArrayList<>();
+        // every link back: a link whose view has not merged yet leaves a peer reachable on one
+        // link only, and the next single-link cut would then look like that peer's death
+        for (Map.Entry<String, JsonNode> s : statuses.entrySet()) {
+            for (JsonNode peer : s.getValue() == null ? List.<JsonNode>of() : iterable(s.getValue().path("nodes"))) {
+                for (JsonNode link : peer.path("links")) {
+                    if (!link.path("state").asText().equals("up")) {
+                        why.add(s.getKey() + " sees " + peer.path("name").asText() + " on " + link.path("link").asText()
+                                + " " + link.path("state").asText());
+                    }
+                }
+            }
+        }
         for (int v = 0; v < FaultCluster.GROUPS.size(); v++) {
             FaultCluster.Group g = FaultCluster.GROUPS.get(v);
             List<String> holders = cluster.vipHolders(g);
@@ -150,6 +163,12 @@ final class InvariantChecks {
         return why;
     }
 
+    private static List<JsonNode> iterable(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        array.forEach(out::add);
+        return out;
+    }
+
     /** The group's entry in a status, or a missing node when the daemon did not answer. */
     private static JsonNode groupEntry(JsonNode status, String group) {
         if (status != null) {
@@ -162,8 +181,9 @@ final class InvariantChecks {
         return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
-    private Path saveStatuses(Fault f) throws IOException {
-        Path dir = Files.createDirectories(stuckDir.resolve(f.label));
+    /** Every node's {@code hactl status --json} into {@code under/LABEL/nX.json}. */
+    private Path saveStatuses(Path under, Fault f) throws IOException {
+        Path dir = Files.createDirectories(under.resolve(f.label));
         for (Map.Entry<String, String> e : cluster.statusSnapshots().entrySet()) {
             Files.writeString(dir.resolve(e.getKey() + ".json"), e.getValue());
         }
@@ -316,8 +336,9 @@ final class InvariantChecks {
             if (f.kind != FaultKind.ONE_LINK_CUT || !f.solo()) {
                 continue;
             }
+            long end = f.settledAtMs > 0 ? f.settledAtMs : f.healedAtMs + 2_000; // the next fault starts later
             for (AddressWatch.Change c : changes) {
-                if (c.atMs() >= f.injectedAtMs && c.atMs() <= f.healedAtMs + 2_000) {
+                if (c.atMs() >= f.injectedAtMs && c.atMs() <= end) {
                     violated(Invariant.NOT_A_NON_EVENT, f, c.vip() + (c.added() ? " added on " : " deleted on ") + c.node());
                     break;
                 }

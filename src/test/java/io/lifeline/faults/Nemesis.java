@@ -107,7 +107,7 @@ final class Nemesis {
             FaultKind k2 = choices.get(random.nextInt(choices.size()));
             List<String> others = new ArrayList<>(FaultCluster.NODES);
             others.remove(primary.node);
-            String node2 = k2 == FaultKind.APP_KILL ? null : others.get(random.nextInt(others.size()));
+            String node2 = k2.ofOneNode() ? others.get(random.nextInt(others.size())) : null;
             long lead = (long) (random.nextDouble() * primary.holdMs / 2);
             Fault second = new Fault(label + "b", k2, node2, Math.min(hold(k2), primary.holdMs - lead));
             primary.overlaps(second);
@@ -127,10 +127,7 @@ final class Nemesis {
     }
 
     private String targetOf(FaultKind k) {
-        return switch (k) {
-            case APP_KILL, FAILOVER, FULL_RESTART, FORGED_DATAGRAMS -> null;
-            default -> anyNode();
-        };
+        return k.ofOneNode() ? anyNode() : null;
     }
 
     private Heal inject(Fault f) throws Exception {
