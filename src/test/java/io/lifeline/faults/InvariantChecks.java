@@ -133,7 +133,7 @@ final class InvariantChecks {
                 for (JsonNode link : peer.path("links")) {
                     if (!link.path("state").asText().equals("up")) {
                         why.add(s.getKey() + " sees " + peer.path("name").asText() + " on " + link.path("link").asText()
-                                + " " + link.path("state").asText());
+                                + " " + link.path("state").asText() + rejections(s.getValue(), link.path("link").asText()));
                     }
                 }
             }
@@ -161,6 +161,16 @@ final class InvariantChecks {
             }
         }
         return why;
+    }
+
+    /** The members the observer's link refused (not named in ha.cf when their view arrived), if any. */
+    private static String rejections(JsonNode status, String linkName) {
+        for (JsonNode l : status.path("links")) {
+            if (l.path("name").asText().equals(linkName) && !l.path("rejected_members").isEmpty()) {
+                return " (its link refused " + l.path("rejected_members").size() + " member(s) as not in ha.cf)";
+            }
+        }
+        return "";
     }
 
     private static List<JsonNode> iterable(JsonNode array) {
