@@ -39,13 +39,25 @@ final class AddressWatch {
         host.start(List.of("timeout", Long.toString(maxSeconds), "ip", "-o", "-ts", "monitor", "address"), file);
     }
 
+    /**
+     * The additions and deletions of {@code vips}, transitions only: a VIP on a lease is renewed
+     * by adding it again (another RTM_NEWADDR while it is held), which changes nothing.
+     */
     List<Change> changes(List<String> vips) throws IOException {
+        return changes(node, Files.readAllLines(file, StandardCharsets.UTF_8), vips);
+    }
+
+    static List<Change> changes(String node, List<String> lines, List<String> vips) {
         List<Change> out = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        java.util.Set<String> held = new java.util.HashSet<>();
+        for (String line : lines) {
             Matcher m = LINE.matcher(line);
             if (m.find() && vips.contains(m.group(4))) {
-                long at = LocalDateTime.parse(m.group(1)).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
-                out.add(new Change(node, m.group(4), at, m.group(2) == null));
+                boolean added = m.group(2) == null;
+                if (added ? held.add(m.group(4)) : held.remove(m.group(4))) {
+                    long at = LocalDateTime.parse(m.group(1)).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+                    out.add(new Change(node, m.group(4), at, added));
+                }
             }
         }
         return out;
@@ -56,9 +68,9 @@ final class AddressWatch {
         for (String vip : vips) {
             long since = -1;
             for (Change c : changes(List.of(vip))) {
-                if (c.added() && since < 0) {
+                if (c.added()) {
                     since = c.atMs();
-                } else if (!c.added() && since >= 0) {
+                } else {
                     out.add(new Holding(node, vip, since, c.atMs()));
                     since = -1;
                 }
