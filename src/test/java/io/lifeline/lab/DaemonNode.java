@@ -117,6 +117,11 @@ public final class DaemonNode {
         Lab.Shell.run(List.of("kill", "-CONT", Long.toString(process.pid())));
     }
 
+    /** The daemon JVM's pid ({@code ip netns exec} execs it), or -1 before the first start. */
+    public long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     public boolean alive() {
         return process != null && process.isAlive();
     }
