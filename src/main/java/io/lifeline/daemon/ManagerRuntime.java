@@ -420,6 +420,14 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         for (ManagerAction a : actions) {
             try {
                 carryOut(a);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                if (running) {
+                    LOG.error("could not carry out '{}': {}", a.describe(), e.toString(), e);
+                } else {
+                    // close() shut the executors while this step was running (SIGTERM): nothing
+                    // more is carried out, and the release that follows does not need it
+                    LOG.debug("shutting down: '{}' not carried out", a.describe());
+                }
             } catch (RuntimeException e) {
                 LOG.error("could not carry out '{}': {}", a.describe(), e.toString(), e);
             }
