@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only these threads: the JGroups timer that sends heartbeats and checks timeouts, the
  * transport's receiver threads (they authenticate every datagram and deliver heartbeats), the suspect
- * verification, the membership tick and the stall watchdog. Their work per wake-up is small and
+ * verification, the membership tick, the stall watchdog, and the renewer of the VIPs' kernel
+ * leases (the daemon hands it this method: a late renewal loses a VIP). Their work per wake-up is small and
  * bounded. State reports are encoded on the manager thread and decoded on the cluster-events
  * thread, both at normal priority, so a storm of reports cannot starve heartbeats (the
  * transport authenticates them, which costs a bounded HMAC per datagram). The JVM's own threads
@@ -77,7 +78,7 @@ public final class HeartbeatPriority {
     }
 
     /** Called by a heartbeat thread before its work; after the first call per thread it costs a lookup. */
-    static void enterCurrentThread() {
+    public static void enterCurrentThread() {
         int prio = priority;
         if (prio == 0 || ENTERED.get()) {
             return;

@@ -8,6 +8,7 @@ import io.lifeline.agent.ip.VipLease;
 import io.lifeline.agent.script.ProcessRunner;
 import io.lifeline.cli.Version;
 import io.lifeline.cluster.Cluster;
+import io.lifeline.cluster.HeartbeatPriority;
 import io.lifeline.cluster.ClusterStartException;
 import io.lifeline.config.ClusterConfig;
 import io.lifeline.config.ConfigException;
@@ -115,7 +116,7 @@ public final class NodeDaemon {
         }
         // The built-in VIPs live on a lease this daemon renews: a killed or frozen daemon's VIP
         // expires by itself (VipLease), instead of staying up beside the peer that takes over.
-        VipLease vipLease = VipLease.forDeadtime(config.haCf().deadtime());
+        VipLease vipLease = VipLease.forDeadtime(config.haCf().deadtime(), HeartbeatPriority::enterCurrentThread);
         agents.values().forEach(a -> {
             if (a instanceof IpAddrAgent ip) {
                 ip.useLease(vipLease);

@@ -21,8 +21,8 @@ class VipLeaseTest {
 
     @Test
     void theLengthFollowsDeadtimeInWholeSecondsAndIsAtLeastOne() {
-        try (VipLease fast = VipLease.forDeadtime(Duration.ofMillis(500));
-             VipLease slow = VipLease.forDeadtime(Duration.ofSeconds(30))) {
+        try (VipLease fast = VipLease.forDeadtime(Duration.ofMillis(500), () -> { });
+             VipLease slow = VipLease.forDeadtime(Duration.ofSeconds(30), () -> { })) {
             assertEquals(Duration.ofSeconds(1), fast.length());
             assertEquals(250, fast.renewEveryMillis(), "four renewals per lease");
             assertEquals(Duration.ofSeconds(30), slow.length());
