@@ -1,5 +1,6 @@
 package io.lifeline.config;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -26,6 +27,8 @@ import java.util.Optional;
  *                     signing method, which authenticates nothing
  * @param clockSkew    Lifeline directive {@code max_clock_skew}: how far a first message's
  *                     timestamp may be from the local clock before it is treated as a replay
+ * @param httpListen   Lifeline directive {@code http_listen ADDR:PORT}: where the daemon serves
+ *                     {@code /metrics} (io.lifeline.metrics); empty (the default) for no listener
  * @param extensions   other Lifeline-only directives, kept for the subsystems that own them
  */
 public record HaCf(
@@ -51,6 +54,7 @@ public record HaCf(
         int rtprio,
         boolean allowCrc,
         Duration clockSkew,
+        Optional<InetSocketAddress> httpListen,
         List<Directive> extensions) {
 
     public HaCf {
