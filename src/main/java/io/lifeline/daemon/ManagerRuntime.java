@@ -93,6 +93,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private final Map<String, AtomicLong> badReports = new ConcurrentHashMap<>();
     /** Agent threads: the words whose agent has warmed up. */
     private final Set<String> warmedUp = ConcurrentHashMap.newKeySet();
+    private volatile ActionListener actionListener = (group, resource, action, result, nanos) -> { };
     private long nextRequestId = 1;
     private boolean initdeadSent;
     private volatile boolean running = true;
@@ -118,6 +119,17 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         this.thread = new Thread(this::loop, "lifeline-manager");
         this.thread.setDaemon(true);
         alive.add(manager.localNode());
+    }
+
+    /** Told when an agent action ends, with how long it took (for metrics); must not block. */
+    @FunctionalInterface
+    public interface ActionListener {
+        void actionDone(String group, String resource, String action, OcfStatus result, long nanos);
+    }
+
+    /** Sets who is told about every agent action's result and duration (one listener). */
+    public void onActionDone(ActionListener listener) {
+        this.actionListener = listener;
     }
 
     /** Boots the manager (probes every resource) and starts feeding it. */
@@ -365,7 +377,9 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
                 LOG.error("{} {} of group {}: agent failed: {}", action, spec.word(), group, e.toString(), e);
                 r = AgentResult.failed(OcfStatus.ERR_GENERIC, "agent failed: " + e);
             }
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            long nanos = System.nanoTime() - t0;
+            long ms = TimeUnit.NANOSECONDS.toMillis(nanos);
+            actionListener.actionDone(group, spec.word(), action, r.status(), nanos);
             // The manager logs every outcome as an event; the agent's own message (which address,
             // which pid) is worth a line of its own only when there is one or the action failed.
             if (!r.isSuccess() || !r.message().isEmpty() && !action.equals("monitor")) {

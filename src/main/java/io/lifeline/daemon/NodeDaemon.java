@@ -25,6 +25,8 @@ import io.lifeline.manager.ManagerDirectives;
 import io.lifeline.manager.ManagerSettings;
 import io.lifeline.manager.ResourceManager;
 import io.lifeline.manager.notify.NotifyExecutor;
+import io.lifeline.metrics.MetricsEndpoint;
+import io.lifeline.metrics.StatusCollector;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -131,6 +133,9 @@ public final class NodeDaemon {
                 () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(), config.haCf().initdead());
         cluster.addListener(runtime);
         cluster.addStallListener(runtime::onStall);
+        MetricsEndpoint metrics = MetricsEndpoint.of(config.haCf().httpListen(),
+                () -> new StatusCollector(Version.current(), cluster::status, runtime::status, runtime::agentDetails));
+        runtime.onActionDone(metrics::actionDone);
 
         ControlServer control = new ControlServer(options.socket());
         StatusReport.DaemonInfo info = new StatusReport.DaemonInfo(Version.current(), ProcessHandle.current().pid(),
@@ -173,6 +178,7 @@ public final class NodeDaemon {
             cluster.close();
             return EXIT_FAILED;
         }
+        metrics.start(); // ha.cf http_listen; a port it cannot bind is logged, not fatal
         respawned.start(); // ha.cf respawn programs, once the cluster is up (Heartbeat starts them then too)
         Duration releaseWithin = releaseTime(managerConfig);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -181,6 +187,7 @@ public final class NodeDaemon {
                 LOG.error("not every group was released within {} s; leaving anyway: peers will take over what they"
                         + " can, check this node's resources by hand", releaseWithin.toSeconds());
             }
+            metrics.close();
             control.close();
             respawned.close();
             if (pingMonitor != null) {
