@@ -95,6 +95,11 @@ public final class DaemonNode {
         return names;
     }
 
+    /** The daemon's process id (ip netns exec execs java, so it is the JVM's). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL: a crash, nothing announced. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly();
