@@ -35,7 +35,7 @@ public final class StatusMetrics {
      * @param cluster the cluster layer's snapshot
      * @param manager the manager's snapshot, or null when it did not answer in time (its families
      *                are then left out and {@code lifeline_manager_up} is 0)
-     * @param details live agent details per haresources word (IPVS real servers)
+     * @param details live agent details per haresources word (IPVS real servers, the proxy's stats)
      */
     public static MetricSnapshots of(String version, ClusterStatus cluster, ManagerStatus manager,
                                      Map<String, AgentDetails> details) {
@@ -51,6 +51,7 @@ public final class StatusMetrics {
             failcounts(manager, out);
         }
         IpvsMetrics.from(details, out);
+        ProxyMetrics.from(details, out);
         return new MetricSnapshots(out.stream().map(Family::snapshot).toList());
     }
 

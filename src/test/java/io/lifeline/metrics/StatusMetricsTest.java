@@ -75,8 +75,14 @@ class StatusMetricsTest {
         Map<String, Object> rs2 = Map.of("address", "203.0.113.22:80", "state", "down", "weight", 0);
         Map<String, Object> svc = Map.of("service", "TCP 198.51.100.100:80", "serving", 1,
                 "real_servers", List.of(rs1, rs2));
+        Map<String, Object> frontend = new java.util.HashMap<>(Map.of("pxname", "web", "svname", "FRONTEND",
+                "status", "OPEN", "scur", 2, "stot", 40L, "bin", 1000L, "hrsp_2xx", 38L, "hrsp_5xx", 2L));
+        frontend.put("econ", ""); // HAProxy leaves columns that do not apply empty
+        Map<String, Object> server = Map.of("pxname", "app", "svname", "s1", "status", "DOWN 1/2", "scur", 0,
+                "stot", 12L, "econ", 3L, "weight", 1);
         return Map.of("IPVS::/etc/ha.d/ipvs.conf",
-                new AgentDetails(List.of("..."), Map.of("virtual_services", List.of(svc))));
+                new AgentDetails(List.of("..."), Map.of("virtual_services", List.of(svc))),
+                "Proxy::/etc/ha.d/proxy.cfg", new AgentDetails(List.of(), Map.of("stats", List.of(frontend, server))));
     }
 
     /** The text a scrape of these families returns, as the HTTP endpoint writes it. */
@@ -201,6 +207,22 @@ class StatusMetricsTest {
                 "real_server", "203.0.113.22:80"));
         assertEquals(5, v(f, "lifeline_ipvs_real_server_weight", "resource", res, "service", "TCP 198.51.100.100:80",
                 "real_server", "203.0.113.21:80"));
+    }
+
+    @Test
+    void builtInProxyCountersFromItsStatsRows() throws IOException {
+        Map<String, PromText.Family> f = scrape(manager());
+        String res = "Proxy::/etc/ha.d/proxy.cfg";
+        assertEquals("counter", f.get("lifeline_proxy_sessions_total").type());
+        assertEquals(40, v(f, "lifeline_proxy_sessions_total", "resource", res, "proxy", "web", "server", "FRONTEND"));
+        assertEquals(2, v(f, "lifeline_proxy_current_sessions", "resource", res, "proxy", "web", "server", "FRONTEND"));
+        assertEquals(38, v(f, "lifeline_proxy_http_responses_total", "resource", res, "proxy", "web",
+                "server", "FRONTEND", "code", "2xx"));
+        assertTrue(PromText.value(f, "lifeline_proxy_connection_errors_total", "resource", res, "proxy", "web",
+                "server", "FRONTEND").isEmpty(), "an empty column is no sample, not 0");
+        assertEquals(3, v(f, "lifeline_proxy_connection_errors_total", "resource", res, "proxy", "app", "server", "s1"));
+        assertEquals(1, v(f, "lifeline_proxy_up", "resource", res, "proxy", "web", "server", "FRONTEND"));
+        assertEquals(0, v(f, "lifeline_proxy_up", "resource", res, "proxy", "app", "server", "s1"));
     }
 
     @Test
