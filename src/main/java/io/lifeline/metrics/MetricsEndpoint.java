@@ -3,8 +3,11 @@ package io.lifeline.metrics;
 import io.lifeline.agent.OcfStatus;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -73,7 +76,8 @@ public final class MetricsEndpoint implements AutoCloseable {
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         try {
             server = HTTPServer.builder().inetAddress(address.getAddress()).port(address.getPort())
-                    .registry(registry).executorService(executor).buildAndStart();
+                    .registry(registry).executorService(executor).defaultHandler(MetricsEndpoint::other)
+                    .buildAndStart();
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();
             LOG.error("http_listen {}: cannot listen ({}); running without /metrics", describe(), e.toString());
@@ -81,6 +85,22 @@ public final class MetricsEndpoint implements AutoCloseable {
         }
         LOG.info("serving /metrics on http://{}/metrics", describe());
         return true;
+    }
+
+    /**
+     * Every path but /metrics and /-/healthy (the library's): {@code /} says where the metrics
+     * are, anything else is 404. The library's own default page would answer every path with
+     * 200 and an HTML form.
+     */
+    private static void other(HttpExchange exchange) throws IOException {
+        boolean root = exchange.getRequestURI().getPath().equals("/");
+        byte[] body = (root ? "Lifeline: Prometheus metrics at /metrics\n" : "not found; the metrics are at /metrics\n")
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(root ? 200 : 404, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
     }
 
     /** The bound port (the ephemeral one when http_listen said 0, as tests do), or -1 when not listening. */

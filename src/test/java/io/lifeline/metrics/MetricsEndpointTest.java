@@ -70,6 +70,16 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void otherPathsAreNotFoundAndTheRootSaysWhereTheMetricsAre() throws Exception {
+        assertTrue(start(0).start());
+        HttpResponse<String> root = get("/", null);
+        assertEquals(200, root.statusCode());
+        assertEquals("Lifeline: Prometheus metrics at /metrics\n", root.body());
+        assertEquals(404, get("/favicon.ico", null).statusCode());
+        assertEquals(200, get("/-/healthy", null).statusCode());
+    }
+
+    @Test
     void withoutHttpListenNothingListens() {
         endpoint = MetricsEndpoint.of(Optional.empty(), () -> {
             throw new AssertionError("no collector is made when metrics are off");
