@@ -3,8 +3,10 @@ namespace), CPU and load readings from /proc, median summaries and the registry 
 processes that cleanup ends by PID. Standard library only, like the drivers."""
 
 import datetime
+import json
 import os
 import signal
+import socket
 import statistics
 import subprocess
 
@@ -50,6 +52,40 @@ def proc_cpu_jiffies(pid, with_children=False):
     if with_children:
         total += int(rest[13]) + int(rest[14])
     return total
+
+
+def write_authkeys(path, secret):
+    """A fresh authkeys with one sha256 key, created with mode 600 (the daemon refuses others)."""
+    if os.path.exists(path):
+        os.unlink(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(f"auth 1\n1 sha256 {secret}\n")
+
+
+def control_call(socket_path, command, args=None, timeout=3.0):
+    """One request on a daemon's control socket (the JSON-lines protocol of io.lifeline.control):
+    the reply object, or None if the daemon is not answering."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(socket_path)
+            s.sendall((json.dumps({"v": 1, "command": command, "args": args or {}}) + "\n").encode())
+            buf = b""
+            while not buf.endswith(b"\n") and len(buf) < 1 << 22:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                buf += chunk
+        return json.loads(buf)
+    except (OSError, ValueError):
+        return None
+
+
+def control_status(socket_path, timeout=2.0):
+    """The daemon's `status` result (what `hactl status --json` prints), or None if not answering."""
+    reply = control_call(socket_path, "status", timeout=timeout)
+    return reply.get("result") if reply and reply.get("ok") else None
 
 
 def med_range(xs, digits=0):

@@ -20,13 +20,12 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import log, run, nsexec, loadavg, cpu_busy_jiffies, proc_cpu_jiffies, med_range, Registry  # noqa: E402  (bench/benchlib.py)
+from benchlib import log, run, nsexec, loadavg, cpu_busy_jiffies, proc_cpu_jiffies, med_range, Registry, write_authkeys, control_status  # noqa: E402  (bench/benchlib.py)
 
 
 HUB, N1, N2 = "ll-bhub", "ll-bn1", "ll-bn2"
@@ -152,12 +151,7 @@ class Daemon:
         had = os.path.join(self.dir, "ha.d")
         with open(os.path.join(had, "ha.cf"), "w") as f:
             f.write("\n".join(lines) + "\n")
-        auth = os.path.join(had, "authkeys")
-        if os.path.exists(auth):
-            os.unlink(auth)
-        fd = os.open(auth, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(f"auth 1\n1 sha256 {SECRET}\n")
+        write_authkeys(os.path.join(had, "authkeys"), SECRET)
         with open(os.path.join(had, "haresources"), "w") as f:
             f.write("")
 
@@ -202,21 +196,7 @@ class Daemon:
 
     def status(self, timeout=2.0):
         """The `status` result (what `hactl status --json` prints), or None if not answering."""
-        try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-                s.settimeout(timeout)
-                s.connect(self.socket)
-                s.sendall(b'{"v":1,"command":"status","args":{}}\n')
-                buf = b""
-                while not buf.endswith(b"\n") and len(buf) < 1 << 20:
-                    chunk = s.recv(65536)
-                    if not chunk:
-                        break
-                    buf += chunk
-            reply = json.loads(buf)
-            return reply.get("result") if reply.get("ok") else None
-        except (OSError, ValueError):
-            return None
+        return control_status(self.socket, timeout)
 
     def cmdline(self):
         with open(f"/proc/{self.pid}/cmdline", "rb") as f:

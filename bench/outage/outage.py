@@ -325,12 +325,7 @@ class Lifeline:
                     f"monitor {nginx_word} {FAST['nginx_monitor']}", ""]))
             with open(os.path.join(d, "haresources"), "w") as f:
                 f.write(f"n1 IPaddr2::{VIP}/24/eth0 {nginx_word}\n")
-            auth = os.path.join(d, "authkeys")
-            if os.path.exists(auth):
-                os.unlink(auth)
-            fd = os.open(auth, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(f"auth 1\n1 sha256 {SECRET}\n")
+            benchlib.write_authkeys(os.path.join(d, "authkeys"), SECRET)
 
     def settings(self):
         with open(os.path.join(self.dir("n1"), "ha.cf")) as f:
@@ -357,20 +352,7 @@ class Lifeline:
 
     def call(self, node, command, args=None, timeout=3.0):
         """One request on the control socket (the JSON-lines protocol of io.lifeline.control)."""
-        try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-                s.settimeout(timeout)
-                s.connect(os.path.join(self.dir(node), "hactl.sock"))
-                s.sendall((json.dumps({"v": 1, "command": command, "args": args or {}}) + "\n").encode())
-                buf = b""
-                while not buf.endswith(b"\n") and len(buf) < 1 << 22:
-                    chunk = s.recv(65536)
-                    if not chunk:
-                        break
-                    buf += chunk
-            return json.loads(buf)
-        except (OSError, ValueError):
-            return None
+        return benchlib.control_call(os.path.join(self.dir(node), "hactl.sock"), command, args, timeout)
 
     def status(self, node):
         r = self.call(node, "status")

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -361,7 +362,7 @@ public final class AgentRegistry {
         int bestDistance = Integer.MAX_VALUE;
         int limit = Math.min(2, Math.max(1, name.length() / 3));
         for (String candidate : new TreeSet<>(known)) {
-            int d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+            int d = editDistance(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
             if (d <= limit && d < bestDistance) {
                 best = candidate;
                 bestDistance = d;

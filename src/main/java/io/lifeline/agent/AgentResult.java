@@ -3,8 +3,22 @@ package io.lifeline.agent;
 /**
  * The outcome of one agent action: an OCF status and a one-line reason for humans
  * ("address 198.51.100.10 already answered by 02:00:00:00:00:02").
+ *
+ * @param conflict the action was refused because another host holds the resource (a VIP's address
+ *                 answered the duplicate-address probe); nothing was changed here. The status is
+ *                 still an error for OCF callers, but the manager takes it as evidence that the
+ *                 holder is alive, not as a failure of this node.
  */
-public record AgentResult(OcfStatus status, String message) {
+public record AgentResult(OcfStatus status, String message, boolean conflict) {
+
+    public AgentResult(OcfStatus status, String message) {
+        this(status, message, false);
+    }
+
+    /** Refused, changing nothing, because another host holds the resource. */
+    public static AgentResult conflict(String message) {
+        return new AgentResult(OcfStatus.ERR_GENERIC, message, true);
+    }
 
     public static AgentResult ok() {
         return new AgentResult(OcfStatus.SUCCESS, "");

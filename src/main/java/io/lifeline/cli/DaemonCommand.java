@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** {@code hactl daemon}: runs this node's Lifeline daemon in the foreground (systemd's Type=simple). */
 @Command(name = "daemon", mixinStandardHelpOptions = true,
         description = {"Run the Lifeline daemon of this node in the foreground until SIGTERM.",
-                "Exit status: 1 start-up failure, 6 configuration not usable."})
+                "Exit status: 1 start-up failure, 6 configuration not usable,",
+                "70 the resource manager failed (after releasing every group; systemd restarts the daemon)."})
 public final class DaemonCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "DIR", defaultValue = "/etc/ha.d",
@@ -29,8 +30,18 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "Directory for the daemon's state (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
+    @Option(names = "--input-journal-size", paramLabel = "N", defaultValue = "2000",
+            description = "How many of the resource manager's latest inputs to keep for 'hactl debug inputs' and"
+                    + " for the dump a manager failure leaves in the state directory (default: ${DEFAULT-VALUE}).")
+    int inputJournalSize;
+
     @Override
     public Integer call() {
-        return new NodeDaemon(new NodeDaemon.Options(configDir, node, socket, stateDir), System.err).run();
+        if (inputJournalSize < 1) {
+            System.err.println("hactl daemon: --input-journal-size must be at least 1");
+            return NodeDaemon.EXIT_FAILED;
+        }
+        return new NodeDaemon(new NodeDaemon.Options(configDir, node, socket, stateDir, inputJournalSize),
+                System.err).run();
     }
 }

@@ -6,6 +6,7 @@ import io.lifeline.control.ControlException;
 import io.lifeline.control.ControlProtocol;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,7 +53,7 @@ public final class EventsCommand implements Callable<Integer> {
         } else {
             for (JsonNode e : result.path("events")) {
                 String group = e.path("group").isNull() ? "" : " [" + e.path("group").asText() + "]";
-                out.printf("%s %-5s %-10s%s %s%n", e.path("at").asText(), e.path("level").asText().toUpperCase(),
+                out.printf("%s %-5s %-10s%s %s%n", e.path("at").asText(), e.path("level").asText().toUpperCase(Locale.ROOT),
                         e.path("kind").asText(), group, e.path("message").asText());
             }
         }

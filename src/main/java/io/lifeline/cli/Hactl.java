@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 DaemonCommand.class,
                 StatusCommand.class,
                 EventsCommand.class,
+                DebugCommand.class,
                 OperatorCommands.Takeover.class,
                 OperatorCommands.Standby.class,
                 OperatorCommands.Online.class,

@@ -7,6 +7,7 @@ import io.lifeline.control.ControlException;
 import io.lifeline.control.ControlProtocol;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -176,7 +177,7 @@ final class OperatorCommands {
 
         @Override
         ObjectNode args() {
-            return object().put("on", switch (mode.toLowerCase()) {
+            return object().put("on", switch (mode.toLowerCase(Locale.ROOT)) {
                 case "on", "yes", "true", "1" -> true;
                 case "off", "no", "false", "0" -> false;
                 default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),

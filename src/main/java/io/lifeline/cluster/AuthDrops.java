@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts packets refused by the authentication layer per peer address and reason, and logs them
+ * Counts datagrams refused by the transport's authentication per source address and reason, and logs them
  * rate-limited (at most one line per peer and reason every {@link #LOG_INTERVAL_MS}) so a flood
  * of forged packets cannot flood the log. Thread-safe; never throws.
  */
@@ -43,7 +43,7 @@ public final class AuthDrops {
         this.clock = clock;
     }
 
-    /** Records one refused packet from {@code peer} (an IP address, or a JGroups address when the IP is unknown). */
+    /** Records one refused datagram from {@code peer} (its source IP address). */
     public void drop(String peer, AuthDropReason reason, String detail) {
         Counter c = counters.computeIfAbsent(new Key(peer, reason), k -> new Counter());
         long total = c.count.incrementAndGet();
@@ -58,9 +58,14 @@ public final class AuthDrops {
             c.lastLogged = now;
             c.loggedCount = total;
         }
-        LOG.warn("link {}: dropped {} packet(s) from {}: {}{} ({} in total; further drops logged at most every {} s)",
+        LOG.warn("link {}: dropped {} datagram(s) from {}: {}{} ({} in total; further drops logged at most every {} s)",
                 link, since, peer, reason.label(), detail == null ? "" : " (" + detail + ")", total,
                 LOG_INTERVAL_MS / 1000);
+    }
+
+    /** The link these counters belong to. */
+    public String link() {
+        return link;
     }
 
     public long total() {

@@ -61,6 +61,8 @@ public final class Cluster implements AutoCloseable {
     private StallWatchdog watchdog;
     private long lastStall;
     private long lastStallAt;
+    /** Epoch of the latest membership snapshot handed to the listeners (written on the membership thread). */
+    private volatile long membershipEpoch;
     private volatile boolean closed;
 
     /**
@@ -104,6 +106,14 @@ public final class Cluster implements AutoCloseable {
 
     public String localNode() {
         return localNode;
+    }
+
+    /**
+     * The epoch of the latest membership snapshot sent to the listeners (0 before the first).
+     * Read by a stall listener: snapshots up to this one were taken before the stall was seen.
+     */
+    public long membershipEpoch() {
+        return membershipEpoch;
     }
 
     public TimerSettings timers() {
@@ -199,7 +209,7 @@ public final class Cluster implements AutoCloseable {
         String clusterName = LinkPlanner.clusterName(haCf.clusterName(), haCf.nodes(), spec);
         Link link = new Link(spec, clusterName, choice.address(), broadcast, localNode, names, sink, clock);
         try {
-            link.start(config.authkeys(), haCf.allowCrc(), haCf.clockSkew(), timers);
+            link.start(config.authkeys(), haCf.allowCrc(), timers);
         } catch (Exception e) {
             throw new ClusterStartException(where + ": cannot open on " + choice.address().getHostAddress() + ": "
                     + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
@@ -219,6 +229,7 @@ public final class Cluster implements AutoCloseable {
         long now = clock.millis();
         List<ClusterEvent> events = new ArrayList<>(tracker.tick(now));
         for (Link link : links) {
+            link.recheckUnnamedMembers();
             Map<String, Long> heard = link.lastHeardByNode();
             Map<String, Long> lateGaps = link.drainLateGapsByNode();
             for (String peer : tracker.peers()) {
@@ -235,6 +246,9 @@ public final class Cluster implements AutoCloseable {
     private void apply(List<ClusterEvent> events) {
         for (ClusterEvent e : events) {
             log(e);
+            if (e instanceof ClusterEvent.MembershipSnapshot m) {
+                membershipEpoch = m.epoch();
+            }
         }
         publish(events);
     }
@@ -271,6 +285,9 @@ public final class Cluster implements AutoCloseable {
             LOG.warn("link {} to {}: dead", d.link(), d.node());
         } else if (e instanceof ClusterEvent.PartitionMerged m) {
             LOG.warn("link {}: partition healed, merged subgroups {}", m.link(), m.subgroups());
+        } else if (e instanceof ClusterEvent.MembershipSnapshot m) {
+            LOG.info("membership {} (epoch {}{}{})", m.alive(), m.epoch(), m.merge() ? ", partition healed" : "",
+                    m.initdeadOver() ? "" : ", initdead not over");
         } else if (e instanceof ClusterEvent.LateHeartbeat l) {
             LOG.warn("late heartbeat from {} on link {}: silent for {} ms (warntime exceeded)",
                     l.node(), l.link(), l.silentMillis());

@@ -23,6 +23,26 @@ public sealed interface ClusterEvent {
         NEVER_SEEN
     }
 
+    /**
+     * The membership the resource manager acts on: every ha.cf node alive now, this one included,
+     * in ha.cf order. The cluster layer is the one place that computes it ({@link MembershipTracker});
+     * everything downstream only forwards it. Emitted after the node and link events it sums up,
+     * whenever the set of alive nodes changes, when a link installs a merge view (the peers
+     * re-formed a view with this node, even if its own set did not change, e.g. after it was
+     * frozen), and once when initdead ends (the nodes never seen are dead now, even though the set
+     * did not change).
+     *
+     * @param epoch        grows by one with every snapshot of this process (1 is the first)
+     * @param merge        the snapshot rejoins nodes that had been declared dead (a partition healed)
+     * @param initdeadOver initdead has ended: the manager may place groups without the missing nodes
+     */
+    record MembershipSnapshot(List<String> alive, long epoch, boolean merge, boolean initdeadOver,
+                              long timeMillis) implements ClusterEvent {
+        public MembershipSnapshot {
+            alive = List.copyOf(alive);
+        }
+    }
+
     /** A node became alive (first link to it came up). */
     record NodeUp(String node, String viaLink, long timeMillis) implements ClusterEvent {
     }

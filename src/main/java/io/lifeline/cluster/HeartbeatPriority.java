@@ -12,10 +12,11 @@ import org.slf4j.LoggerFactory;
  * Heartbeat's {@code realtime}/{@code rtprio} did for its whole process.
  *
  * <p>Only these threads: the JGroups timer that sends heartbeats and checks timeouts, the
- * receivers and JGroups pool threads that read and authenticate packets, the suspect
- * verification, the membership tick and the stall watchdog (and, because JGroups delivers a
- * node's own multicasts back up on the sending thread, the manager's report sender). Their work
- * per wake-up is small and bounded. The JVM's own threads
+ * transport's receiver threads (they authenticate every datagram and deliver heartbeats), the suspect
+ * verification, the membership tick and the stall watchdog. Their work per wake-up is small and
+ * bounded. State reports are encoded on the manager thread and decoded on the cluster-events
+ * thread, both at normal priority, so a storm of reports cannot starve heartbeats (the
+ * transport authenticates them, which costs a bounded HMAC per datagram). The JVM's own threads
  * (garbage collector, JIT compiler) and the manager and agent threads stay at normal scheduling
  * (nice -10, {@code Realtime} in the daemon): a compiler burst at realtime priority would starve
  * the services this node runs. Any realtime priority runs before every normal process, so a

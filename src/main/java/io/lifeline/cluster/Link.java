@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * One heartbeat link: a JChannel with its own stack bound to the node's address on one device.
  * Translates JGroups views into node names (JGroups logical name = ha.cf node name) and hands
  * them to the cluster's membership thread; members whose name is not an ha.cf node are refused
- * (counted and logged, never treated as nodes). Callbacks run on JGroups threads and only enqueue.
+ * (counted and logged, never treated as nodes), members whose name is not known yet are left out
+ * until it is, then the view is reported again. Callbacks run on JGroups threads and only enqueue.
  */
 final class Link implements Receiver {
 
@@ -49,10 +50,11 @@ final class Link implements Receiver {
     private final NodeNames names;
     private final Sink sink;
     private final AuthDrops drops;
-    private final PeerSources sources = new PeerSources();
     private final PeerActivity activity = new PeerActivity();
     private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
     private final Set<Address> rejectionLogged = ConcurrentHashMap.newKeySet();
+    /** Members of the last view whose JGroups name was unknown when it arrived. */
+    private final Set<Address> unnamed = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private volatile JChannel channel;
     private volatile View lastView;
@@ -73,11 +75,12 @@ final class Link implements Receiver {
         this.drops = new AuthDrops(spec.name(), clock);
     }
 
-    void start(io.lifeline.config.Authkeys authkeys, boolean allowCrc, java.time.Duration clockSkew,
-               TimerSettings timers) throws Exception {
+    void start(io.lifeline.config.Authkeys authkeys, boolean allowCrc, TimerSettings timers) throws Exception {
         activity.reportGapsLongerThan(timers.warntime().toMillis());
-        HmacAuth auth = new HmacAuth(clusterName, authkeys, allowCrc, clockSkew, drops, sources, activity, clock);
-        JChannel ch = new JChannel(LinkStack.build(spec, bindAddress, broadcastAddress, timers, auth, drops, sources));
+        DatagramAuthenticator authenticator = new DatagramAuthenticator(clusterName, authkeys, allowCrc, names,
+                localNode, DatagramAuthenticator.newEpoch(clock), drops, clock);
+        JChannel ch = new JChannel(LinkStack.build(spec, bindAddress, broadcastAddress, timers, authenticator,
+                activity, clock));
         ch.name(localNode);
         ch.setReceiver(this);
         channel = ch;
@@ -91,8 +94,29 @@ final class Link implements Receiver {
     }
 
     @Override
-    public void viewAccepted(View view) {
+    public synchronized void viewAccepted(View view) {
         lastView = view;
+        unnamed.clear();
+        report(view);
+    }
+
+    /**
+     * Reports the last view again once a member that had no name when it arrived has one (JGroups
+     * learns names from discovery and MERGE3 messages, which may come after the view). Called on
+     * every membership tick; synchronised with {@link #viewAccepted} so a re-report can never
+     * overtake a newer view in the membership thread's queue.
+     */
+    synchronized void recheckUnnamedMembers() {
+        View v = lastView;
+        if (v == null || unnamed.isEmpty() || unnamed.stream().allMatch(a -> NameCache.get(a) == null)) {
+            return;
+        }
+        unnamed.clear();
+        LOG.info("link {}: a member's name became known, reporting view {} again", spec.name(), v.getViewId());
+        report(v);
+    }
+
+    private void report(View view) {
         Set<String> members = memberNames(view.getMembers());
         List<Set<String>> subgroups = null;
         if (view instanceof MergeView mv) {
@@ -102,7 +126,6 @@ final class Link implements Receiver {
             }
         }
         LOG.debug("link {}: view {}", spec.name(), view);
-        activity.forgetSilentSince(clock.millis() - 3_600_000L);
         sink.view(this, members, subgroups);
     }
 
@@ -148,7 +171,11 @@ final class Link implements Receiver {
         for (Address a : addresses) {
             String logical = NameCache.get(a);
             String node = names.canonical(logical);
-            if (node == null) {
+            if (logical == null) {
+                // not refused: unknown yet, checked again by recheckUnnamedMembers
+                unnamed.add(a);
+                LOG.debug("link {}: member {} has no name yet", spec.name(), a);
+            } else if (node == null) {
                 refuse(a, logical, "is not a node in ha.cf");
             } else if (node.equals(localNode) && self != null && !a.equals(self)) {
                 refuse(a, logical, "claims to be this node (" + localNode + "): two nodes with the same name?");
@@ -163,7 +190,7 @@ final class Link implements Receiver {
         String label = logical != null ? logical : a.toString();
         rejected.computeIfAbsent(label, k -> new AtomicLong()).incrementAndGet();
         if (rejectionLogged.add(a)) {
-            LOG.warn("link {}: ignoring member {} ({}) {}", spec.name(), label, sources.describe(a), why);
+            LOG.warn("link {}: ignoring member {} {}", spec.name(), label, why);
         }
     }
 
@@ -211,24 +238,12 @@ final class Link implements Receiver {
 
     /** Last time each ha.cf node was heard on this link (latest over its incarnations). */
     Map<String, Long> lastHeardByNode() {
-        return maxByNode(activity.snapshot());
+        return activity.snapshot();
     }
 
     /** Late heartbeats that ended since the last call: the longest gap per node, in ms. */
     Map<String, Long> drainLateGapsByNode() {
-        return maxByNode(activity.drainLateGaps());
-    }
-
-    /** Per-member values keyed by ha.cf node name instead; the largest where a node has several members. */
-    private Map<String, Long> maxByNode(Map<Address, Long> byMember) {
-        Map<String, Long> out = new HashMap<>();
-        for (Map.Entry<Address, Long> e : byMember.entrySet()) {
-            String node = names.canonical(NameCache.get(e.getKey()));
-            if (node != null) {
-                out.merge(node, e.getValue(), Math::max);
-            }
-        }
-        return out;
+        return activity.drainLateGaps();
     }
 
     Map<String, Long> rejectedMembers() {

@@ -2,11 +2,13 @@ package io.lifeline.cluster;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.jgroups.protocols.BARRIER;
+import org.jgroups.protocols.Discovery;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FRAG2;
 import org.jgroups.protocols.MERGE3;
@@ -28,11 +30,12 @@ import org.jgroups.stack.Protocol;
  *                                             wake-ups (see {@link TimerSettings})
  *   MERGE3                                    partition healing, every 1..3 s
  *   PING | TCPPING                            discovery (TCPPING lists the ucast peers)
- *   HmacAuth                                  authkeys: everything above is authenticated
- *   LinkUdp | BroadcastUdp                    transport, bound to the node's fixed address
+ *   LinkUdp | BroadcastUdp                    transport, bound to the node's fixed address; seals and
+ *                                             opens every datagram (authkeys, replay protection), so
+ *                                             JGroups only ever decodes authenticated bytes
  * </pre>
  * FD_SOCK2 is deliberately absent: it detects a crashed process within milliseconds but over
- * its own TCP connections, which bypass the authentication layer; Lifeline only talks to peers
+ * its own TCP connections, which bypass the datagram authentication; Lifeline only talks to peers
  * over authenticated messages, so a crash is detected like a silent node (after ~deadtime),
  * and a clean shutdown is announced explicitly.
  */
@@ -42,14 +45,17 @@ public final class LinkStack {
     private static final int SOCKET_BUFFER = 512 * 1024;
     /** Unicast ports tried for bcast/mcast links, starting at udpport+1 (the group uses udpport). */
     private static final int UNICAST_PORT_RANGE = 10;
+    /** Discovery requests sent per join attempt, spread over the join timeout. */
+    private static final int DISCOVERY_RUNS = 5;
 
     private LinkStack() {
     }
 
     public static List<Protocol> build(LinkSpec spec, InetAddress bindAddress, InetAddress broadcastAddress,
-                                       TimerSettings timers, HmacAuth auth, AuthDrops drops, PeerSources sources) {
+                                       TimerSettings timers, DatagramAuthenticator authenticator,
+                                       PeerActivity activity, Clock clock) {
         LinkUdp transport;
-        Protocol discovery;
+        Discovery discovery;
         boolean multicastRetransmission = true;
         if (spec instanceof LinkSpec.Bcast b) {
             transport = new BroadcastUdp().setBroadcastAddress(broadcastAddress);
@@ -83,7 +89,7 @@ public final class LinkStack {
         transport.setBindAddr(bindAddress);
         transport.setUcastRecvBufSize(SOCKET_BUFFER).setUcastSendBufSize(SOCKET_BUFFER)
                 .setMcastRecvBufSize(SOCKET_BUFFER).setMcastSendBufSize(SOCKET_BUFFER);
-        transport.attach(drops, sources);
+        transport.authenticateWith(authenticator, activity, clock);
         // Heartbeats are a few small datagrams per second: send them on the calling thread instead of
         // waking a bundler thread for every one (bench/detection: idle CPU).
         transport.setBundlerType("no-bundler");
@@ -92,6 +98,10 @@ public final class LinkStack {
         // transport blocks while handling a message: Lifeline's own listeners only queue work.
         transport.setMessageProcessingPolicy("direct"); // PassRegularMessagesUpDirectly
 
+        // A node's first datagrams to a peer that has not heard its new incarnation yet are refused
+        // until a hello exchange (a round trip) confirms it (DatagramAuthenticator): repeat the
+        // discovery request within the join timeout so the join does not hinge on the first one.
+        discovery.numDiscoveryRuns(DISCOVERY_RUNS);
         MERGE3 merge = new MERGE3();
         merge.setMinInterval(timers.mergeMinMs()); // min before max: setMinInterval checks against the current max
         merge.setMaxInterval(timers.mergeMaxMs());
@@ -104,7 +114,6 @@ public final class LinkStack {
 
         return new ArrayList<>(List.of(
                 transport,
-                auth,
                 discovery,
                 merge,
                 fd,

@@ -21,6 +21,10 @@ import java.util.Set;
  *       or initdead expired, then {@code dead} (cause {@code never_seen});</li>
  *   <li>late heartbeat: a live peer silent on a link for more than warntime, reported once per
  *       silence.</li>
+ *   <li>membership: a {@link ClusterEvent.MembershipSnapshot} (all alive nodes and an epoch)
+ *       whenever the alive set changes, on every merge view, and when initdead ends. This is the
+ *       only place membership is computed; the daemon hands the snapshots to the manager as they
+ *       are.</li>
  * </ul>
  * The local node is always up and is not tracked here.
  */
@@ -31,11 +35,13 @@ public final class MembershipTracker {
     public enum LinkState { INIT, UP, DEAD }
 
     private final String localNode;
+    private final List<String> nodes;
     private final List<String> peers;
     private final List<String> links;
     private final long initdeadEnd;
     private final long warntimeMs;
     private boolean initdeadOver;
+    private long epoch;
 
     private final Map<String, NodeState> nodeStates = new LinkedHashMap<>();
     private final Map<String, ClusterEvent.DeathCause> deathCauses = new HashMap<>();
@@ -52,6 +58,7 @@ public final class MembershipTracker {
     public MembershipTracker(String localNode, List<String> nodes, List<String> links, long startMillis,
                              long initdeadMs, long warntimeMs) {
         this.localNode = localNode;
+        this.nodes = List.copyOf(nodes);
         this.peers = nodes.stream().filter(n -> !n.equals(localNode)).toList();
         this.links = List.copyOf(links);
         this.initdeadEnd = startMillis + initdeadMs;
@@ -81,6 +88,8 @@ public final class MembershipTracker {
             throw new IllegalArgumentException("unknown link " + link);
         }
         List<ClusterEvent> events = new ArrayList<>();
+        boolean nodesChanged = false;
+        boolean rejoined = false;
         Set<String> before = viewMembers.put(link, Set.copyOf(members));
         for (String p : peers) {
             boolean was = before.contains(p);
@@ -99,11 +108,14 @@ public final class MembershipTracker {
             boolean alive = isInAnyView(p);
             NodeState state = nodeStates.get(p);
             if (alive && state != NodeState.UP) {
+                nodesChanged = true;
+                rejoined |= state == NodeState.DEAD;
                 setNode(p, NodeState.UP, now);
                 deathCauses.remove(p);
                 leaving.remove(p);
                 events.add(new ClusterEvent.NodeUp(p, link, now));
             } else if (!alive && state == NodeState.UP) {
+                nodesChanged = true;
                 ClusterEvent.DeathCause cause = leaving.remove(p) ? ClusterEvent.DeathCause.LEFT
                         : ClusterEvent.DeathCause.FAILED;
                 setNode(p, NodeState.DEAD, now);
@@ -114,7 +126,21 @@ public final class MembershipTracker {
         if (subgroups != null) {
             events.add(new ClusterEvent.PartitionMerged(link, subgroups, now));
         }
+        if (nodesChanged || subgroups != null) {
+            // A merge view is a fresh membership even when the alive set is unchanged: the peers had
+            // a view without this node (it was frozen, or cut off on this link) and re-formed one
+            // with it. A node recovering from a stall waits for exactly this (docs/manager.md).
+            // A merge flags a healed partition only when it brings back nodes declared dead; a merge
+            // on one link while the node was still heard on another is no partition at node level.
+            events.add(snapshot(subgroups != null && rejoined, now));
+        }
         return events;
+    }
+
+    private ClusterEvent.MembershipSnapshot snapshot(boolean merge, long now) {
+        List<String> alive = nodes.stream()
+                .filter(n -> n.equals(localNode) || nodeStates.get(n) == NodeState.UP).toList();
+        return new ClusterEvent.MembershipSnapshot(alive, ++epoch, merge, initdeadOver, now);
     }
 
     /** A peer announced (on some link) that it is shutting down cleanly. */
@@ -124,7 +150,10 @@ public final class MembershipTracker {
         }
     }
 
-    /** Time passes: ends the initdead grace period once it is over. */
+    /**
+     * Time passes: ends the initdead grace period once it is over, with a snapshot even when no
+     * node changed state (a node booting alone must learn that its membership is itself).
+     */
     public List<ClusterEvent> tick(long now) {
         List<ClusterEvent> events = new ArrayList<>();
         if (initdeadOver || now < initdeadEnd) {
@@ -148,14 +177,10 @@ public final class MembershipTracker {
                 events.add(new ClusterEvent.NodeDead(p, ClusterEvent.DeathCause.NEVER_SEEN, now));
             }
         }
+        events.add(snapshot(false, now));
         return events;
     }
 
-    /**
-     * Checks how long a live peer has been silent on a link.
-     *
-     * @param lastHeard when the peer was last heard on the link, or -1 if never
-     */
     /**
      * A silence longer than warntime that ended when a packet arrived ({@link PeerActivity}); a
      * warning unless it was already reported while it lasted. Call before {@link #heartbeatAge}.
@@ -168,6 +193,11 @@ public final class MembershipTracker {
         return List.of(new ClusterEvent.LateHeartbeat(node, link, gap, now));
     }
 
+    /**
+     * Checks how long a live peer has been silent on a link.
+     *
+     * @param lastHeard when the peer was last heard on the link, or -1 if never
+     */
     public List<ClusterEvent> heartbeatAge(String node, String link, long lastHeard, long now) {
         String key = node + "\0" + link;
         if (lastHeard < 0 || linkState(node, link) != LinkState.UP) {
@@ -200,6 +230,11 @@ public final class MembershipTracker {
 
     public String localNode() {
         return localNode;
+    }
+
+    /** The epoch of the latest snapshot emitted (0 before the first). */
+    public long epoch() {
+        return epoch;
     }
 
     public List<String> peers() {

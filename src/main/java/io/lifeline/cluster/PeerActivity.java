@@ -3,11 +3,10 @@ package io.lifeline.cluster;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jgroups.Address;
 
 /**
- * When each JGroups member was last heard on one link, i.e. when its last authenticated packet
- * arrived. Any packet counts, as in Heartbeat and FD_ALL3: a node that sends data does not need
+ * When each ha.cf node was last heard on one link, i.e. when its last authenticated datagram
+ * arrived (the node name is the one its envelope was signed with, so all its incarnations count). Any packet counts, as in Heartbeat and FD_ALL3: a node that sends data does not need
  * to send a separate heartbeat.
  *
  * <p>It also notes, as each packet arrives, silences longer than warntime that just ended (a
@@ -16,31 +15,31 @@ import org.jgroups.Address;
  */
 public final class PeerActivity {
 
-    private final Map<Address, Long> lastHeard = new ConcurrentHashMap<>();
-    private final Map<Address, Long> longestLateGap = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
+    private final Map<String, Long> longestLateGap = new ConcurrentHashMap<>();
     private volatile long lateAfterMillis = Long.MAX_VALUE;
 
-    /** Gaps between two packets of a member longer than this are kept for {@link #drainLateGaps}. */
+    /** Gaps between two packets of a node longer than this are kept for {@link #drainLateGaps}. */
     void reportGapsLongerThan(long millis) {
         lateAfterMillis = millis;
     }
 
-    void heard(Address member, long nowMillis) {
-        if (member != null) {
-            Long previous = lastHeard.put(member, nowMillis);
+    void heard(String node, long nowMillis) {
+        if (node != null) {
+            Long previous = lastHeard.put(node, nowMillis);
             if (previous != null && nowMillis - previous > lateAfterMillis) {
-                longestLateGap.merge(member, nowMillis - previous, Math::max);
+                longestLateGap.merge(node, nowMillis - previous, Math::max);
             }
         }
     }
 
-    /** The longest late gap per member since the last call, and forgets them. */
-    Map<Address, Long> drainLateGaps() {
+    /** The longest late gap per node since the last call, and forgets them. */
+    Map<String, Long> drainLateGaps() {
         if (longestLateGap.isEmpty()) {
             return Map.of();
         }
-        Map<Address, Long> out = new HashMap<>();
-        for (Address a : longestLateGap.keySet()) {
+        Map<String, Long> out = new HashMap<>();
+        for (String a : longestLateGap.keySet()) {
             Long gap = longestLateGap.remove(a);
             if (gap != null) {
                 out.put(a, gap);
@@ -49,18 +48,13 @@ public final class PeerActivity {
         return out;
     }
 
-    /** Last time {@code member} was heard, or -1 if never. */
-    public long lastHeard(Address member) {
-        Long t = lastHeard.get(member);
+    /** Last time {@code node} was heard, or -1 if never. */
+    public long lastHeard(String node) {
+        Long t = lastHeard.get(node);
         return t == null ? -1 : t;
     }
 
-    /** Forgets members silent since before {@code cutoffMillis} (old incarnations), so the map stays small. */
-    public void forgetSilentSince(long cutoffMillis) {
-        lastHeard.values().removeIf(t -> t < cutoffMillis);
-    }
-
-    public Map<Address, Long> snapshot() {
+    public Map<String, Long> snapshot() {
         return Map.copyOf(lastHeard);
     }
 }

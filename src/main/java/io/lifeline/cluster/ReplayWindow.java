@@ -1,10 +1,14 @@
 package io.lifeline.cluster;
 
+import java.util.Arrays;
+
 /**
- * IPsec-style anti-replay window for one sender: accepts each sequence number at most once and
- * tolerates reordering of up to {@link #SIZE} positions (a strict "greater than the last one"
- * check would drop datagrams the network or JGroups' thread pool merely reordered).
- * Not thread-safe; callers synchronise on the instance.
+ * IPsec-style anti-replay window for one sender incarnation: accepts each sequence number at
+ * most once and tolerates reordering of up to {@link #SIZE} positions (a strict "greater than
+ * the last one" check would drop datagrams the network or JGroups' thread pool merely reordered).
+ * It starts closed below its first number: everything up to and including it counts as seen, so
+ * datagrams recorded before the window was opened can never be accepted.
+ * Not thread-safe; callers synchronise.
  */
 final class ReplayWindow {
 
@@ -14,9 +18,10 @@ final class ReplayWindow {
     private final long[] seen = new long[WORDS];
     private long highest;
 
+    /** A window that has accepted {@code first} and refuses every lower number. */
     ReplayWindow(long first) {
         highest = first;
-        mark(first);
+        Arrays.fill(seen, -1L);
     }
 
     /** Records {@code seq} and returns true if it is new and inside the window, false for a replay or a too-old number. */
@@ -24,7 +29,7 @@ final class ReplayWindow {
         if (seq > highest) {
             long shift = seq - highest;
             if (shift >= SIZE) {
-                java.util.Arrays.fill(seen, 0L);
+                Arrays.fill(seen, 0L);
             } else {
                 for (long s = highest + 1; s <= seq; s++) {
                     clear(s);
@@ -34,10 +39,7 @@ final class ReplayWindow {
             mark(seq);
             return true;
         }
-        if (highest - seq >= SIZE) {
-            return false;
-        }
-        if (isMarked(seq)) {
+        if (highest - seq >= SIZE || isMarked(seq)) {
             return false;
         }
         mark(seq);

@@ -4,16 +4,15 @@ import io.lifeline.config.AuthKey;
 import io.lifeline.config.AuthMethod;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.zip.CRC32;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * One authkeys key ready to sign and verify packets. The signed data is
- * {@code keyId | seq | timestamp | clusterName | message bytes}, so a signature cannot be moved
- * to another sequence number, another time or another cluster.
+ * One authkeys key ready to sign and verify datagrams. The signed data is
+ * {@code clusterName | envelope header | payload} (see {@link DatagramAuthenticator}), so a
+ * signature cannot be moved to another sender, incarnation, sequence number or cluster.
  *
  * <p>{@code Mac} objects are not thread-safe and costly to create, so each key keeps a small
  * pool. A pool per key object (not a ThreadLocal) also guarantees that a changed secret is never
@@ -60,52 +59,51 @@ final class SigningKey {
         return signatureLength;
     }
 
-    byte[] sign(long seq, long timestamp, byte[] cluster, byte[] data, int offset, int length) {
-        byte[] prefix = prefix(seq, timestamp, cluster);
+    /**
+     * Computes the signature of {@code cluster | header | payload} into {@code out[outOffset..]}
+     * ({@link #signatureLength()} bytes). Header and payload are regions of one datagram buffer.
+     */
+    void sign(byte[] cluster, byte[] buf, int headerOffset, int headerLength, int payloadOffset, int payloadLength,
+              byte[] out, int outOffset) {
         if (method == AuthMethod.CRC) {
             CRC32 crc = new CRC32();
-            crc.update(prefix);
-            crc.update(data, offset, length);
+            crc.update(cluster);
+            crc.update(buf, headerOffset, headerLength);
+            crc.update(buf, payloadOffset, payloadLength);
             long v = crc.getValue();
-            return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+            out[outOffset] = (byte) (v >>> 24);
+            out[outOffset + 1] = (byte) (v >>> 16);
+            out[outOffset + 2] = (byte) (v >>> 8);
+            out[outOffset + 3] = (byte) v;
+            return;
         }
         Mac mac = pool.poll();
         if (mac == null) {
             mac = newMac();
         }
         try {
-            mac.update(prefix);
-            mac.update(data, offset, length);
-            return mac.doFinal();
+            mac.update(cluster);
+            mac.update(buf, headerOffset, headerLength);
+            mac.update(buf, payloadOffset, payloadLength);
+            mac.doFinal(out, outOffset);
+        } catch (javax.crypto.ShortBufferException e) {
+            throw new IllegalStateException("signature buffer too short", e);
         } finally {
             mac.reset();
             pool.offer(mac);
         }
     }
 
-    boolean verify(byte[] signature, long seq, long timestamp, byte[] cluster, byte[] data, int offset, int length) {
-        if (signature == null || signature.length != signatureLength) {
-            return false;
+    /** True if {@code buf[signatureOffset..]} holds the signature of {@code cluster | header | payload}; constant time. */
+    boolean verify(byte[] cluster, byte[] buf, int headerOffset, int headerLength, int signatureOffset,
+                   int payloadOffset, int payloadLength) {
+        byte[] expected = new byte[signatureLength];
+        sign(cluster, buf, headerOffset, headerLength, payloadOffset, payloadLength, expected, 0);
+        int diff = 0;
+        for (int i = 0; i < signatureLength; i++) {
+            diff |= expected[i] ^ buf[signatureOffset + i];
         }
-        return MessageDigest.isEqual(signature, sign(seq, timestamp, cluster, data, offset, length));
-    }
-
-    private byte[] prefix(long seq, long timestamp, byte[] cluster) {
-        byte[] p = new byte[1 + 8 + 8 + 2 + cluster.length];
-        p[0] = (byte) id;
-        putLong(p, 1, seq);
-        putLong(p, 9, timestamp);
-        p[17] = (byte) (cluster.length >>> 8);
-        p[18] = (byte) cluster.length;
-        System.arraycopy(cluster, 0, p, 19, cluster.length);
-        return p;
-    }
-
-    private static void putLong(byte[] b, int off, long v) {
-        for (int i = 7; i >= 0; i--) {
-            b[off + i] = (byte) v;
-            v >>>= 8;
-        }
+        return diff == 0;
     }
 
     private Mac newMac() {

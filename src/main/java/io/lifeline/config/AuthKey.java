@@ -1,6 +1,7 @@
 package io.lifeline.config;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /** One {@code N method secret} line of authkeys. The secret never appears in toString. */
 public record AuthKey(int id, AuthMethod method, byte[] secret) {
@@ -25,6 +26,6 @@ public record AuthKey(int id, AuthMethod method, byte[] secret) {
 
     @Override
     public String toString() {
-        return "AuthKey[" + id + " " + method.name().toLowerCase() + " <secret hidden>]";
+        return "AuthKey[" + id + " " + method.name().toLowerCase(Locale.ROOT) + " <secret hidden>]";
     }
 }

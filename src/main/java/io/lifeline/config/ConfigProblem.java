@@ -1,6 +1,7 @@
 package io.lifeline.config;
 
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * One finding about a configuration file, always tied to the file and line it comes from so
@@ -19,6 +20,6 @@ public record ConfigProblem(Severity severity, Path file, int line, String messa
     @Override
     public String toString() {
         String where = line > 0 ? file + ":" + line : file.toString();
-        return where + ": " + severity.name().toLowerCase() + ": " + message;
+        return where + ": " + severity.name().toLowerCase(Locale.ROOT) + ": " + message;
     }
 }

@@ -25,8 +25,6 @@ import java.util.Optional;
  * @param rtprio       {@code rtprio}: requested realtime priority, 0 for Lifeline's default
  * @param allowCrc     Lifeline directive {@code allow_crc on}: accept an authkeys {@code crc}
  *                     signing method, which authenticates nothing
- * @param clockSkew    Lifeline directive {@code max_clock_skew}: how far a first message's
- *                     timestamp may be from the local clock before it is treated as a replay
  * @param httpListen   Lifeline directive {@code http_listen ADDR:PORT}: where the daemon serves
  *                     {@code /metrics} (io.lifeline.metrics); empty (the default) for no listener
  * @param extensions   other Lifeline-only directives, kept for the subsystems that own them
@@ -53,7 +51,6 @@ public record HaCf(
         boolean realtime,
         int rtprio,
         boolean allowCrc,
-        Duration clockSkew,
         Optional<InetSocketAddress> httpListen,
         List<Directive> extensions) {
 

@@ -32,7 +32,6 @@ public final class HaCfParser {
     static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(1);
     static final Duration DEFAULT_DEADTIME = Duration.ofSeconds(30);
     static final int DEFAULT_UDPPORT = 694;
-    static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
 
     /**
      * Lifeline-only directives owned by the resource manager (io.lifeline.manager.ManagerDirectives
@@ -53,6 +52,7 @@ public final class HaCfParser {
             Map.entry("hbgenmethod", "replay protection uses time-based sequence numbers"),
             Map.entry("uuidfrom", "nodes are identified by name"),
             Map.entry("msgfmt", "Lifeline has its own signed wire format"),
+            Map.entry("max_clock_skew", "replay protection no longer depends on clocks (docs/cluster.md)"),
             Map.entry("compression", "heartbeat messages are small and never compressed"),
             Map.entry("compression_threshold", "heartbeat messages are small and never compressed"),
             Map.entry("traditional_compression", "heartbeat messages are small and never compressed"),
@@ -104,7 +104,6 @@ public final class HaCfParser {
     private boolean realtime = true;
     private int rtprio;
     private boolean allowCrc;
-    private Duration clockSkew = DEFAULT_CLOCK_SKEW;
     private InetSocketAddress httpListen;
     private final List<HaCf.Directive> extensions = new ArrayList<>();
 
@@ -131,7 +130,7 @@ public final class HaCfParser {
                 currentUdpPort(), media,
                 autoFailback != null ? autoFailback : AutoFailback.LEGACY, pingTargets, deadping,
                 Optional.ofNullable(logfile), Optional.ofNullable(debugfile), Optional.ofNullable(logfacility),
-                debug, respawns, respawnEnvironment, realtime, rtprio, allowCrc, clockSkew,
+                debug, respawns, respawnEnvironment, realtime, rtprio, allowCrc,
                 Optional.ofNullable(httpListen), extensions));
     }
 
@@ -309,7 +308,6 @@ public final class HaCfParser {
                     bool(args.get(0), n, keyword).ifPresent(b -> allowCrc = b);
                 }
             }
-            case "max_clock_skew" -> time(line, (d, l) -> clockSkew = d);
             case "http_listen" -> {
                 if (exactArgs(line, 1, "http_listen ADDRESS:PORT (e.g. 127.0.0.1:9694)")) {
                     httpListen(args.get(0), n);

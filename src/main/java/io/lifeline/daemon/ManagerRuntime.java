@@ -22,14 +22,16 @@ import io.lifeline.manager.OperatorCommand;
 import io.lifeline.manager.ResourceManager;
 import io.lifeline.manager.StateReport;
 import io.lifeline.manager.notify.NotifyExecutor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,20 +65,26 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagerRuntime.class);
     /** Extra time a query or command may wait for the manager thread beyond its own work. */
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration REANNOUNCE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(2);
     private static final long SHUTDOWN_POLL_MS = 20;
+    private static final int DUMPS_KEPT = 20;
+    /** After a manager failure, how long agent actions in flight may take to end once interrupted. */
+    private static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(10);
+    private static final DateTimeFormatter DUMP_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss.SSS")
+            .withZone(ZoneOffset.UTC);
 
     private final ResourceManager manager;
-    private final List<String> nodes;
     private final Map<String, ResourceAgent> agents;
     private final Consumer<byte[]> broadcaster;
     private final NotifyExecutor notifier;
     private final ProcessRunner runner;
     private final LongSupplier monotonicMs;
     private final Clock wall;
-    private final long initdeadAtMs;
+    private final InputJournal journal;
+    private final Path dumpDir;
+    private final ManagerStep step;
+    private final IntConsumer exitProcess;
     private final ReportCodec codec = new ReportCodec();
 
     private final LinkedBlockingDeque<Runnable> inbox = new LinkedBlockingDeque<>();
@@ -85,40 +94,62 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private final ExecutorService fencer = Executors.newSingleThreadExecutor(daemonThreads("lifeline-fence"));
     /** Manager thread only. */
     private final Map<Long, CompletableFuture<ManagerAction.AnswerCommand>> pendingCommands = new HashMap<>();
-    /** Cluster-events thread only: nodes heard on some link. */
-    private final Set<String> alive = new LinkedHashSet<>();
-    /** Cluster-events thread only: nodes declared dead, and those of them that came back since. */
-    private final Set<String> declaredDead = new java.util.HashSet<>();
-    private final Set<String> rejoined = new java.util.HashSet<>();
+    /** Cluster-events thread only: InitdeadElapsed was handed on (once, with the first snapshot after initdead). */
+    private boolean initdeadForwarded;
     private final Map<String, AtomicLong> badReports = new ConcurrentHashMap<>();
+    /** Per peer, the newest report not yet handed to the manager (at most one queued task each). */
+    private final PendingReports pendingReports = new PendingReports();
     /** Agent threads: the words whose agent has warmed up. */
     private final Set<String> warmedUp = ConcurrentHashMap.newKeySet();
     private volatile ActionListener actionListener = (group, resource, action, result, nanos) -> { };
     private long nextRequestId = 1;
-    private boolean initdeadSent;
     private volatile boolean running = true;
+    /** Set once the manager threw: its state cannot be trusted, the daemon is releasing and exiting. */
+    private volatile boolean failed;
+
+    /** Exit status after a manager failure (sysexits EX_SOFTWARE); systemd's Restart=on-failure restarts the daemon. */
+    public static final int EXIT_MANAGER_FAILED = 70;
+
+    /** One step of the manager ({@link ResourceManager#handle}); a separate seam so tests can make it fail. */
+    @FunctionalInterface
+    interface ManagerStep {
+        List<ManagerAction> handle(Now now, ManagerInput input);
+    }
 
     /**
      * @param agents       the resolved agent of every haresources word
      * @param broadcaster  sends a payload to every peer on every link
      * @param monotonicMs  the clock timers run on (never jumps)
-     * @param initdead     ha.cf initdead, counted from now
+     * @param journal      keeps the manager's inputs (every one goes through it)
+     * @param dumpDir      where journal dumps are written (the daemon's state directory)
+     * @param exitProcess  ends the process with the given status after a manager failure (called
+     *                     once the groups are released and the journal is dumped)
      */
-    public ManagerRuntime(ResourceManager manager, List<String> nodes, Map<String, ResourceAgent> agents,
+    public ManagerRuntime(ResourceManager manager, Map<String, ResourceAgent> agents,
                           Consumer<byte[]> broadcaster, NotifyExecutor notifier, ProcessRunner runner,
-                          LongSupplier monotonicMs, Clock wall, Duration initdead) {
+                          LongSupplier monotonicMs, Clock wall, InputJournal journal, Path dumpDir,
+                          IntConsumer exitProcess) {
+        this(manager, agents, broadcaster, notifier, runner, monotonicMs, wall, journal, dumpDir, exitProcess,
+                manager::handle);
+    }
+
+    ManagerRuntime(ResourceManager manager, Map<String, ResourceAgent> agents,
+                   Consumer<byte[]> broadcaster, NotifyExecutor notifier, ProcessRunner runner,
+                   LongSupplier monotonicMs, Clock wall, InputJournal journal, Path dumpDir,
+                   IntConsumer exitProcess, ManagerStep step) {
         this.manager = manager;
-        this.nodes = nodes.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
+        this.step = step;
+        this.exitProcess = exitProcess;
+        this.journal = journal;
+        this.dumpDir = dumpDir;
         this.agents = Map.copyOf(agents);
         this.broadcaster = broadcaster;
         this.notifier = notifier;
         this.runner = runner;
         this.monotonicMs = monotonicMs;
         this.wall = wall;
-        this.initdeadAtMs = monotonicMs.getAsLong() + initdead.toMillis();
         this.thread = new Thread(this::loop, "lifeline-manager");
         this.thread.setDaemon(true);
-        alive.add(manager.localNode());
     }
 
     /** Told when an agent action ends, with how long it took (for metrics); must not block. */
@@ -132,48 +163,28 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         this.actionListener = listener;
     }
 
-    /** Boots the manager (probes every resource) and starts feeding it. */
+    /** Boots the manager (probes every resource) and starts feeding it, on the manager thread. */
     public void start() {
-        inbox.offerFirst(() -> carryOut(manager.boot(now())));
         thread.start();
     }
 
     // ---- inputs -------------------------------------------------------------------------
 
-    /** Cluster events arrive here, in order, on the cluster's event thread. */
+    /**
+     * Cluster events arrive here, in order, on the cluster's event thread. Membership is the
+     * cluster layer's snapshot, forwarded as it is: this class keeps no membership of its own.
+     */
     @Override
     public void onEvent(ClusterEvent event) {
-        if (!(event instanceof ClusterEvent.NodeUp || event instanceof ClusterEvent.LinkUp
-                || event instanceof ClusterEvent.PartitionMerged)) {
-            // a merge comes in the same batch as the node-up events it explains; later ones are
-            // link-level only
-            rejoined.clear();
-        }
-        if (event instanceof ClusterEvent.NodeUp u) {
-            String node = u.node().toLowerCase(Locale.ROOT);
-            if (declaredDead.remove(node)) {
-                rejoined.add(node);
-            }
-            if (alive.add(node)) {
-                submit(new ManagerInput.MembershipChanged(members(), false));
-            }
-        } else if (event instanceof ClusterEvent.NodeDead d) {
-            declaredDead.add(d.node().toLowerCase(Locale.ROOT));
-            if (alive.remove(d.node().toLowerCase(Locale.ROOT))) {
-                submit(new ManagerInput.MembershipChanged(members(), false));
-            }
-        } else if (event instanceof ClusterEvent.PartitionMerged m) {
-            // A merge on one link while the nodes still heard each other on another is no
-            // partition at node level: tell the manager only about merges that rejoin nodes.
-            boolean rejoins = m.subgroups().stream().flatMap(java.util.Set::stream)
-                    .map(n -> n.toLowerCase(Locale.ROOT)).anyMatch(rejoined::remove);
-            if (rejoins) {
-                submit(new ManagerInput.MembershipChanged(members(), true));
+        if (event instanceof ClusterEvent.MembershipSnapshot m) {
+            submit(new ManagerInput.MembershipChanged(m.alive(), m.merge(), m.epoch()));
+            if (m.initdeadOver() && !initdeadForwarded) {
+                initdeadForwarded = true;
+                submit(new ManagerInput.InitdeadElapsed());
             }
         } else if (event instanceof ClusterEvent.PeerPayload p) {
             try {
-                StateReport r = codec.decode(p.data(), p.node());
-                submit(new ManagerInput.PeerReport(r));
+                submitReport(codec.decode(p.data(), p.node()));
             } catch (ReportCodec.BadReport e) {
                 long n = badReports.computeIfAbsent(p.node(), k -> new AtomicLong()).incrementAndGet();
                 if (Long.bitCount(n) == 1) { // 1st, 2nd, 4th, 8th ... so a broken peer cannot flood the log
@@ -187,10 +198,12 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     /**
      * The stall watchdog's report, put in front of everything queued meanwhile: a node frozen
      * past deadtime must release its groups before it acts on stale inputs.
+     *
+     * @param membershipEpoch the cluster layer's latest snapshot epoch when the stall was seen
      */
-    public void onStall(long frozenMs) {
+    public void onStall(long frozenMs, long membershipEpoch) {
         if (running) {
-            inbox.offerFirst(() -> carryOut(manager.handle(now(), new ManagerInput.StallDetected(frozenMs))));
+            inbox.offerFirst(() -> feed(new ManagerInput.StallDetected(frozenMs, membershipEpoch)));
         }
     }
 
@@ -199,26 +212,62 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         submit(new ManagerInput.ConnectivityChanged(score));
     }
 
-    private List<String> members() {
-        return nodes.stream().filter(alive::contains).toList();
-    }
-
     private void submit(ManagerInput input) {
         if (running) {
-            inbox.offerLast(() -> carryOut(manager.handle(now(), input)));
+            inbox.offerLast(() -> feed(input));
         }
+    }
+
+    /**
+     * A peer's state report. Reports are full snapshots, so while one from the same peer still
+     * waits in the inbox the newer one takes its place, and the inbox holds at most one report per
+     * peer whatever a peer sends or however long the manager is busy (a storm of reports once
+     * queued 9,357 on one node and spent most of its CPU in GC). The one thing a snapshot does not
+     * repeat, the groups released since the sender's previous report, is carried over into the
+     * report that replaces it, as long as both come from the same incarnation.
+     */
+    private void submitReport(StateReport report) {
+        if (!running) {
+            return;
+        }
+        StateReport before = pendingReports.getAndMerge(report.node(), report, ManagerRuntime::newerReport);
+        if (before == null) {
+            inbox.offerLast(() -> {
+                StateReport newest = pendingReports.take(report.node());
+                if (newest != null) {
+                    feed(new ManagerInput.PeerReport(newest));
+                }
+            });
+        }
+    }
+
+    /** Which of two reports from one peer the manager gets: the newer, with the older one's releases. */
+    static StateReport newerReport(StateReport queued, StateReport arrived) {
+        boolean sameIncarnation = queued.incarnation().equals(arrived.incarnation());
+        if (sameIncarnation && arrived.seq() < queued.seq()) {
+            return queued.withReleased(arrived.released()); // reordered on the way: keep the newer
+        }
+        return sameIncarnation ? arrived.withReleased(queued.released()) : arrived;
+    }
+
+    /** Manager thread: the one way an input reaches the manager, through the journal first. */
+    private void feed(ManagerInput input) {
+        Now t = now();
+        journal.record(t, input);
+        carryOut(step.handle(t, input));
     }
 
     // ---- queries and commands (control threads) ------------------------------------------
 
     /** Runs {@code f} on the manager thread and waits for its result. */
     public <T> T query(Function<ResourceManager, T> f) throws TimeoutException {
+        refuseIfFailed();
         CompletableFuture<T> result = new CompletableFuture<>();
         inbox.offerLast(() -> {
             try {
                 result.complete(f.apply(manager));
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
+            } catch (Throwable e) {
+                result.completeExceptionally(e); // a read: the caller gets the error, the manager is unchanged
             }
         });
         return await(result, QUERY_TIMEOUT);
@@ -241,7 +290,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
                 if (d != null && !d.isEmpty()) {
                     out.put(word, d);
                 }
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 LOG.debug("details of {} unavailable: {}", word, e.toString());
             }
         });
@@ -250,16 +299,23 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
 
     /** Hands an operator command to the manager and waits for its answer. */
     public ManagerAction.AnswerCommand command(OperatorCommand command) throws TimeoutException {
+        refuseIfFailed();
         CompletableFuture<ManagerAction.AnswerCommand> answer = new CompletableFuture<>();
         inbox.offerLast(() -> {
             long id = nextRequestId++;
             pendingCommands.put(id, answer);
-            carryOut(manager.handle(now(), new ManagerInput.Command(id, command)));
+            feed(new ManagerInput.Command(id, command));
             if (pendingCommands.remove(id) != null) {
                 answer.complete(new ManagerAction.AnswerCommand(id, false, "the manager gave no answer"));
             }
         });
         return await(answer, QUERY_TIMEOUT);
+    }
+
+    private void refuseIfFailed() throws TimeoutException {
+        if (failed) {
+            throw new TimeoutException("the resource manager failed; the daemon is releasing its groups and exiting");
+        }
     }
 
     private static <T> T await(CompletableFuture<T> f, Duration timeout) throws TimeoutException {
@@ -280,13 +336,20 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     }
 
     private void loop() {
+        // Boot first, outside the inbox: a stall reported right after the start jumps ahead of
+        // everything queued (onStall) and must not reach a manager that has not booted.
+        try {
+            Now t = now();
+            journal.booted(t);
+            carryOut(manager.boot(t));
+        } catch (Throwable e) {
+            failFast(e);
+            return;
+        }
         while (running) {
             try {
                 long nowMs = monotonicMs.getAsLong();
                 long due = manager.nextTimerAtMs();
-                if (!initdeadSent) {
-                    due = Math.min(due, initdeadAtMs);
-                }
                 Runnable next = inbox.pollFirst(Math.max(0, due - nowMs), TimeUnit.MILLISECONDS);
                 if (next != null) {
                     next.run();
@@ -295,21 +358,74 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
                     break;
                 }
                 nowMs = monotonicMs.getAsLong();
-                if (!initdeadSent && nowMs >= initdeadAtMs) {
-                    initdeadSent = true;
-                    carryOut(manager.handle(now(), new ManagerInput.InitdeadElapsed()));
-                }
                 if (nowMs >= manager.nextTimerAtMs()) {
-                    carryOut(manager.handle(now(), new ManagerInput.Tick()));
+                    feed(new ManagerInput.Tick());
                 }
             } catch (InterruptedException e) {
                 break;
-            } catch (RuntimeException e) {
-                // A bug in the manager must not silently stop management: log it loudly and go on
-                // with the next input (the manager's state is unchanged by a failed handle()).
-                LOG.error("resource manager failed on an input: {}", e.toString(), e);
+            } catch (Throwable e) {
+                // The manager mutates as it goes (issue() marks an action in flight before returning
+                // it), so after a throw its state is half-applied and nothing it says can be trusted.
+                // Fail fast: release everything without it, leave, and let systemd restart a clean
+                // daemon while the peers take over.
+                failFast(e);
+                return;
             }
         }
+    }
+
+    /** Manager thread, once: the manager threw. Dump, release, exit. */
+    private void failFast(Throwable e) {
+        failed = true;
+        running = false;
+        List<InputJournal.Entry> last = journal.entries();
+        String input = last.isEmpty() ? "boot" : "input #" + last.get(last.size() - 1).seq() + " ("
+                + last.get(last.size() - 1).input().getClass().getSimpleName() + ", the last one handed in)";
+        String dump;
+        try {
+            dump = dumpInputs("manager failed on " + input + ": " + e).toString();
+        } catch (Throwable io) {
+            dump = "not written: " + io;
+        }
+        LOG.error("resource manager failed on {}: {} at {}; input journal {}; releasing every group without it,"
+                + " then exiting with status {} for a restart", input, e, topFrames(e), dump, EXIT_MANAGER_FAILED);
+        pendingCommands.forEach((id, f) -> f.complete(new ManagerAction.AnswerCommand(id, false,
+                "the resource manager failed; this daemon is releasing its groups and exiting")));
+        pendingCommands.clear();
+        try {
+            // Actions in flight first: a start finishing after the release would leave its resource up.
+            // Interrupting kills a script's process group (ProcessRunner); built-in agents end quickly.
+            agentThreads.shutdownNow();
+            if (!agentThreads.awaitTermination(IN_FLIGHT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.error("agent actions still running {} s after the manager failure; releasing anyway",
+                        IN_FLIGHT_WAIT.toSeconds());
+            }
+            List<String> notStopped = EmergencyRelease.run(manager.config(), agents);
+            if (notStopped.isEmpty()) {
+                LOG.warn("every group released after the manager failure");
+            } else {
+                LOG.error("after the manager failure, still held here (check by hand): {}", notStopped);
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } finally {
+            exitProcess.accept(EXIT_MANAGER_FAILED);
+        }
+    }
+
+    /** Where the error happened, in one line: a StackOverflowError's trace is thousands of equal frames. */
+    private static String topFrames(Throwable e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(4, trace.length); i++) {
+            sb.append(i == 0 ? "" : " < ").append(trace[i]);
+        }
+        return sb.length() == 0 ? "(no stack trace)" : sb.toString();
+    }
+
+    /** True once the manager failed: the daemon is releasing its groups itself and exiting. */
+    public boolean failed() {
+        return failed;
     }
 
     private void carryOut(List<ManagerAction> actions) {
@@ -372,10 +488,12 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             AgentResult r;
             try {
                 r = call.call(agent);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 // An agent bug is the resource's failure, reported like any other, not the daemon's.
-                LOG.error("{} {} of group {}: agent failed: {}", action, spec.word(), group, e.toString(), e);
-                r = AgentResult.failed(OcfStatus.ERR_GENERIC, "agent failed: " + e);
+                // Any Throwable: a StackOverflowError (a parser fed 20,000 nested braces), an
+                // OutOfMemoryError or a LinkageError would otherwise end this thread silently and
+                // the manager would wait for the action's whole timeout.
+                r = agentFailed(action + " " + spec.word() + " of group " + group, e);
             }
             long nanos = System.nanoTime() - t0;
             long ms = TimeUnit.NANOSECONDS.toMillis(nanos);
@@ -387,8 +505,19 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             } else {
                 LOG.debug("{} {} ({}): {} in {} ms", action, spec.word(), group, r, ms);
             }
-            submit(new ManagerInput.ActionCompleted(opId, r.status(), r.message(), ms));
+            submit(ManagerInput.ActionCompleted.of(opId, r, ms)); // with the agent's conflict flag
         });
+    }
+
+    /** Logs an agent's Throwable once (without a stack trace for errors the message explains) as a failed result. */
+    private static AgentResult agentFailed(String what, Throwable e) {
+        if (e instanceof RuntimeException) {
+            LOG.error("{}: agent failed: {}", what, e.toString(), e);
+        } else {
+            // a stack trace of a StackOverflowError is thousands of lines of the same frame
+            LOG.error("{}: agent failed: {}", what, e.toString());
+        }
+        return AgentResult.failed(OcfStatus.ERR_GENERIC, "agent failed: " + e);
     }
 
     /** Before a resource's first probe: its agent's start path runs once without effect (ResourceAgent.warmUp). */
@@ -399,25 +528,42 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         long t0 = System.nanoTime();
         try {
             agent.warmUp(WARMUP_TIMEOUT);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             LOG.debug("warm-up of {} failed: {}", word, e.toString());
         }
         LOG.debug("warmed up {} in {} us", word, TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0));
     }
 
+    /**
+     * A re-announcement is an action like a start: one agent task announces every resource of the
+     * group that can, in order, and its result goes back to the manager, which runs nothing else
+     * on the group meanwhile (so gratuitous ARPs never race a stop).
+     */
     private void reannounce(ManagerAction.Reannounce r) {
-        for (ResourceSpec spec : r.resources()) {
-            if (agents.get(spec.word()) instanceof Reannouncing ra) {
-                agentThreads.execute(() -> {
-                    AgentResult res = ra.reannounce(REANNOUNCE_TIMEOUT);
+        agentThreads.execute(() -> {
+            long t0 = System.nanoTime();
+            AgentResult first = null;
+            for (ResourceSpec spec : r.resources()) {
+                if (agents.get(spec.word()) instanceof Reannouncing ra) {
+                    AgentResult res;
+                    try {
+                        res = ra.reannounce(r.timeout());
+                    } catch (Throwable e) {
+                        res = agentFailed("re-announcing " + spec.word(), e);
+                    }
                     if (res.isSuccess()) {
                         LOG.info("re-announced {} ({}): {}", spec.word(), r.reason(), res.message());
                     } else {
                         LOG.warn("re-announcing {} failed: {}", spec.word(), res);
+                        if (first == null) {
+                            first = res;
+                        }
                     }
-                });
+                }
             }
-        }
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            submit(ManagerInput.ActionCompleted.of(r.opId(), first == null ? AgentResult.ok("re-announced") : first, ms));
+        });
     }
 
     private void runFenceHook(ManagerAction.RunFenceHook f) {
@@ -453,6 +599,9 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
      * @return true when everything was released in time
      */
     public boolean releaseEverything(Duration max) {
+        if (failed) {
+            return false; // the failure path released what it could and said so
+        }
         long deadline = System.nanoTime() + max.toNanos();
         try {
             ManagerAction.AnswerCommand a = command(new OperatorCommand.Standby(GroupScope.ALL));
@@ -494,6 +643,35 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /**
+     * Writes the input journal to a new file in the dump directory ({@code hactl debug inputs},
+     * and a manager failure) and returns it.
+     */
+    public Path dumpInputs(String reason) throws IOException {
+        Files.createDirectories(dumpDir);
+        String prefix = "inputs-" + manager.localNode() + "-";
+        Path file = dumpDir.resolve(prefix + DUMP_STAMP.format(wall.instant()) + ".jsonl");
+        journal.write(file, manager.config(), manager.incarnation(), reason, wall.instant());
+        pruneDumps(prefix);
+        return file;
+    }
+
+    /** Keeps the newest {@link #DUMPS_KEPT} dumps (names sort by time), so a restart loop cannot fill the disk. */
+    private void pruneDumps(String prefix) throws IOException {
+        List<Path> dumps;
+        try (var files = Files.list(dumpDir)) {
+            dumps = files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                    && f.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+        }
+        for (int i = 0; i < dumps.size() - DUMPS_KEPT; i++) {
+            Files.deleteIfExists(dumps.get(i));
+        }
+    }
+
+    public InputJournal journal() {
+        return journal;
     }
 
     /** Dropped reports per peer, for status. */

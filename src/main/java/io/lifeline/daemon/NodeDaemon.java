@@ -17,6 +17,7 @@ import io.lifeline.config.Diagnostics;
 import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.control.ControlException;
+import io.lifeline.control.ControlProtocol;
 import io.lifeline.control.ControlServer;
 import io.lifeline.control.ManagerStatusJson;
 import io.lifeline.control.StatusReport;
@@ -53,7 +54,8 @@ public final class NodeDaemon {
     private static final Logger LOG = LoggerFactory.getLogger(NodeDaemon.class);
 
     /** Command-line settings of the daemon. */
-    public record Options(Path configDir, String nodeName, Path socket, Path stateDir) {
+    /** @param inputJournalSize how many of the manager's latest inputs the input journal keeps */
+    public record Options(Path configDir, String nodeName, Path socket, Path stateDir, int inputJournalSize) {
     }
 
     private final Options options;
@@ -128,11 +130,15 @@ public final class NodeDaemon {
         ManagerConfig managerConfig = ManagerConfig.from(config.haCf(), config.haresources(), cluster.localNode(),
                 settings);
         ResourceManager manager = new ResourceManager(managerConfig, newIncarnation());
-        ManagerRuntime runtime = new ManagerRuntime(manager, config.haCf().nodes(), agents, cluster::broadcast,
+        ManagerRuntime runtime = new ManagerRuntime(manager, agents, cluster::broadcast,
                 new NotifyExecutor(settings.notifyHooks()), new ProcessRunner(),
-                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(), config.haCf().initdead());
+                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(),
+                new InputJournal(options.inputJournalSize()), options.stateDir(),
+                // after a manager failure (groups released, journal dumped): exit for systemd to restart
+                // us; on another thread, since exit runs the shutdown hook, which stops the manager's
+                status -> new Thread(() -> System.exit(status), "lifeline-exit").start());
         cluster.addListener(runtime);
-        cluster.addStallListener(runtime::onStall);
+        cluster.addStallListener(gap -> runtime.onStall(gap, cluster.membershipEpoch()));
         MetricsEndpoint metrics = MetricsEndpoint.of(config.haCf().httpListen(),
                 () -> new StatusCollector(Version.current(), cluster::status, runtime::status, runtime::agentDetails));
         runtime.onActionDone(metrics::actionDone);
@@ -151,6 +157,19 @@ public final class NodeDaemon {
             }
         });
         new OperatorHandlers(runtime).registerOn(control);
+        control.register("debug_inputs", args -> {
+            try {
+                Path file = runtime.dumpInputs("hactl debug inputs");
+                ObjectNode result = ControlProtocol.json().createObjectNode();
+                result.put("file", file.toString());
+                result.put("inputs", runtime.journal().entries().size());
+                result.put("dropped", runtime.journal().dropped());
+                return result;
+            } catch (IOException e) {
+                throw new ControlException("failed", "cannot write the input journal to " + options.stateDir() + ": "
+                        + e.getMessage());
+            }
+        });
         try {
             cluster.start();
         } catch (ClusterStartException e) {
@@ -182,10 +201,15 @@ public final class NodeDaemon {
         respawned.start(); // ha.cf respawn programs, once the cluster is up (Heartbeat starts them then too)
         Duration releaseWithin = releaseTime(managerConfig);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping (signal received): releasing every group (at most {} s)", releaseWithin.toSeconds());
-            if (!runtime.releaseEverything(releaseWithin)) {
-                LOG.error("not every group was released within {} s; leaving anyway: peers will take over what they"
-                        + " can, check this node's resources by hand", releaseWithin.toSeconds());
+            boolean managerFailed = runtime.failed();
+            if (managerFailed) {
+                LOG.info("stopping after the resource manager failure: leaving the cluster");
+            } else {
+                LOG.info("stopping (signal received): releasing every group (at most {} s)", releaseWithin.toSeconds());
+                if (!runtime.releaseEverything(releaseWithin)) {
+                    LOG.error("not every group was released within {} s; leaving anyway: peers will take over what"
+                            + " they can, check this node's resources by hand", releaseWithin.toSeconds());
+                }
             }
             metrics.close();
             control.close();
@@ -195,7 +219,9 @@ public final class NodeDaemon {
             }
             runtime.close();
             cluster.close();
-            marker.stoppedCleanly();
+            if (!managerFailed) {
+                marker.stoppedCleanly(); // after a failure the next start is told the previous run was unclean
+            }
             LOG.info("stopped");
             stopped.countDown();
         }, "lifeline-shutdown"));

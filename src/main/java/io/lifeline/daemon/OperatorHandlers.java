@@ -11,6 +11,7 @@ import io.lifeline.manager.ManagerAction;
 import io.lifeline.manager.ManagerEvent;
 import io.lifeline.manager.OperatorCommand;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -35,12 +36,12 @@ final class OperatorHandlers {
     void registerOn(ControlServer server) {
         server.register("takeover", args -> {
             String what = text(args, "what").orElse("all");
-            return run(SCOPES.contains(what.toLowerCase()) ? new OperatorCommand.Takeover(GroupScope.parse(what))
+            return run(SCOPES.contains(what.toLowerCase(Locale.ROOT)) ? new OperatorCommand.Takeover(GroupScope.parse(what))
                     : new OperatorCommand.TakeoverGroup(what));
         });
         server.register("standby", args -> {
             String scope = text(args, "scope").orElse("all");
-            if (!SCOPES.contains(scope.toLowerCase())) {
+            if (!SCOPES.contains(scope.toLowerCase(Locale.ROOT))) {
                 throw new ControlException("bad_args", "standby: unknown scope '" + scope
                         + "': expected all, local or foreign");
             }

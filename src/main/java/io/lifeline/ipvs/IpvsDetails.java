@@ -6,6 +6,7 @@ import io.lifeline.ipvs.kernel.VirtualService;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -48,11 +49,11 @@ final class IpvsDetails {
                 List<Object> checks = new ArrayList<>();
                 for (CheckLoop loop : rs.loops()) {
                     CheckLoop.View v = loop.view();
-                    lines.add("    " + v.check() + ": " + v.health().name().toLowerCase() + " (" + v.detail()
+                    lines.add("    " + v.check() + ": " + v.health().name().toLowerCase(Locale.ROOT) + " (" + v.detail()
                             + (v.failures() > 0 ? ", " + v.failures() + " failed in a row" : "") + ")");
                     Map<String, Object> c = new LinkedHashMap<>();
                     c.put("check", v.check());
-                    c.put("state", v.health().name().toLowerCase());
+                    c.put("state", v.health().name().toLowerCase(Locale.ROOT));
                     c.put("detail", v.detail());
                     c.put("failures", v.failures());
                     checks.add(c);

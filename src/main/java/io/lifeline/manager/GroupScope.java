@@ -1,6 +1,7 @@
 package io.lifeline.manager;
 
 import io.lifeline.config.ResourceGroup;
+import java.util.Locale;
 
 /**
  * Which groups a standby or takeover command means, seen from the node it runs on, exactly as
@@ -21,7 +22,7 @@ public enum GroupScope {
 
     /** Parses {@code all|local|foreign}; Heartbeat's {@code failback} is an alias of {@code foreign}. */
     public static GroupScope parse(String word) {
-        return switch (word.toLowerCase()) {
+        return switch (word.toLowerCase(Locale.ROOT)) {
             case "all", "" -> ALL;
             case "local" -> LOCAL;
             case "foreign", "failback" -> FOREIGN;
@@ -31,6 +32,6 @@ public enum GroupScope {
     }
 
     public String word() {
-        return name().toLowerCase();
+        return name().toLowerCase(Locale.ROOT);
     }
 }

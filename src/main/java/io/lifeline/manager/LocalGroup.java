@@ -17,7 +17,7 @@ final class LocalGroup {
     /** RUN: bring it fully up here; STOP: take it fully down; HOLD: change nothing (no decision yet). */
     enum Goal { RUN, STOP, HOLD }
 
-    enum OpKind { PROBE, START, STOP, MONITOR }
+    enum OpKind { PROBE, START, STOP, MONITOR, REANNOUNCE }
 
     record Op(long id, OpKind kind, int index, long issuedAtMs, long timeoutMs) {
     }
@@ -43,6 +43,15 @@ final class LocalGroup {
     Stamp blockedStamp = Stamp.ZERO;
     /** Another node was seen running this group at the same time (split brain). */
     boolean splitBrainSeen;
+    /**
+     * Why this node, which keeps the group, must announce it again once no peer holds it (e.g.
+     * "the split brain", "node1 joined"); null when nothing is due.
+     */
+    String reannounceDue;
+    /** Starts refused in a row because another host still holds a resource (see ResourceManager). */
+    int startRefusals;
+    /** No start before this monotonic time (a refused start waits before it is tried again); -1 for none. */
+    long retryStartAtMs = -1;
     GroupPhase lastPhase = GroupPhase.PROBING;
     String lastReason = "";
 
@@ -180,6 +189,10 @@ final class LocalGroup {
 
     void scheduleMonitor(int index, long nowMs) {
         nextMonitorAtMs[index] = nowMs + policies.get(index).monitorInterval().toMillis();
+    }
+
+    void reannounceAfter(String why) {
+        reannounceDue = why;
     }
 
     /** Forget what is known about the resources so that they are probed again. */

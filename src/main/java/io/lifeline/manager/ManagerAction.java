@@ -52,8 +52,14 @@ public sealed interface ManagerAction {
         }
     }
 
-    /** Tell the network again that this node serves the group (gratuitous ARP for its addresses). */
-    record Reannounce(String group, List<ResourceSpec> resources, String reason) implements ManagerAction {
+    /**
+     * Tell the network again that this node serves the group: an agent action like the others
+     * (one in flight per group), run by every resource whose agent announces itself (gratuitous
+     * ARP or unsolicited NA for a VIP; a no-op success for the rest), in order, with one
+     * {@link ManagerInput.ActionCompleted} for the whole group: the first failure, else success.
+     */
+    record Reannounce(long opId, String group, List<ResourceSpec> resources, Duration timeout, String reason)
+            implements ManagerAction {
         public Reannounce {
             resources = List.copyOf(resources);
         }

@@ -1,5 +1,6 @@
 package io.lifeline.manager;
 
+import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.OcfStatus;
 import java.util.List;
 
@@ -13,10 +14,16 @@ public sealed interface ManagerInput {
     /**
      * The cluster layer's current membership: nodes that are alive and reachable from here
      * (including this node). {@code merge} marks a view that joins partitions (JGroups MergeView).
+     * {@code epoch} numbers the cluster layer's snapshots (0: not from the cluster layer, e.g. a
+     * test); it may repeat the previous set of members, which is still news (a re-formed view).
      */
-    record MembershipChanged(List<String> members, boolean merge) implements ManagerInput {
+    record MembershipChanged(List<String> members, boolean merge, long epoch) implements ManagerInput {
         public MembershipChanged {
             members = List.copyOf(members);
+        }
+
+        public MembershipChanged(List<String> members, boolean merge) {
+            this(members, merge, 0);
         }
     }
 
@@ -24,8 +31,23 @@ public sealed interface ManagerInput {
     record PeerReport(StateReport report) implements ManagerInput {
     }
 
-    /** An agent action emitted earlier as {@code opId} finished. */
-    record ActionCompleted(long opId, OcfStatus status, String message, long durationMs) implements ManagerInput {
+    /**
+     * An agent action emitted earlier as {@code opId} finished.
+     *
+     * @param conflict the action was refused because another host holds the resource (see
+     *                 {@link AgentResult#conflict()}): evidence of a live holder, not a failure
+     */
+    record ActionCompleted(long opId, OcfStatus status, String message, long durationMs, boolean conflict)
+            implements ManagerInput {
+
+        public ActionCompleted(long opId, OcfStatus status, String message, long durationMs) {
+            this(opId, status, message, durationMs, false);
+        }
+
+        /** The agent's result for {@code opId}, conflict included. */
+        public static ActionCompleted of(long opId, AgentResult result, long durationMs) {
+            return new ActionCompleted(opId, result.status(), result.message(), durationMs, result.conflict());
+        }
     }
 
     /** Time passed; lets timers (monitors, failcount expiry, periodic reports) fire. */
@@ -40,8 +62,16 @@ public sealed interface ManagerInput {
     record Command(long requestId, OperatorCommand command) implements ManagerInput {
     }
 
-    /** The stall watchdog found that this process did not run for {@code frozenMs}. */
-    record StallDetected(long frozenMs) implements ManagerInput {
+    /**
+     * The stall watchdog found that this process did not run for {@code frozenMs}.
+     * {@code membershipEpoch} is the cluster layer's latest snapshot epoch when the stall was
+     * seen: only a {@link MembershipChanged} with a later epoch is news from after the freeze
+     * (0: unknown, any membership counts).
+     */
+    record StallDetected(long frozenMs, long membershipEpoch) implements ManagerInput {
+        public StallDetected(long frozenMs) {
+            this(frozenMs, 0);
+        }
     }
 
     /** ha.cf initdead passed since start: place groups even if not every node has shown up. */

@@ -57,6 +57,14 @@ public final class ResourceManager {
 
     /** Extra time past an action's own timeout before the manager gives up waiting for its result. */
     static final long RESULT_GRACE_MS = 10_000;
+    /**
+     * How long a start refused because another host still holds the resource (a duplicate-address
+     * conflict) waits before it is tried again: short, so the takeover completes about a second
+     * after the holder really lets go, yet not a busy loop of probes.
+     */
+    static final long CONFLICT_RETRY_MS = 1_000;
+    /** Timeout of a re-announcement (a burst of gratuitous ARP or unsolicited neighbour advertisements). */
+    static final Duration REANNOUNCE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ManagerConfig cfg;
     private final String me;
@@ -70,19 +78,24 @@ public final class ResourceManager {
     /** Newest report mark per peer, kept after it leaves, so late or duplicate reports are ignored. */
     private final Map<String, StateReport.SeenMark> lastSeen = new HashMap<>();
     private final Set<String> warnedUnknownNodes = new HashSet<>();
+    /** A peer's time away from the membership: since when, and the incarnation it had when it left (null: unknown). */
+    private record Absence(long sinceMs, String incarnation) {
+    }
+
+    /** Peers that left the membership and have not come back. */
+    private final Map<String, Absence> absent = new HashMap<>();
+    /** Peers that came back and whose first report, which tells whether they restarted meanwhile, has not arrived. */
+    private final Map<String, Absence> rejoined = new HashMap<>();
     private List<String> members = List.of();
     private boolean membershipKnown;
     private boolean initdeadElapsed;
-    /**
-     * Per group, the peer whose latest word on it was "released" (it stopped the group and said
-     * so) while nobody has held it since: a start then follows a confirmed handover, and agents
-     * may skip checks that only guard against a live owner. A node that dies holding a group
-     * never released it, so a takeover from it is never a handover.
-     */
-    private final Map<String, String> releasedBy = new HashMap<>();
+    /** Which peers may still hold each group; whether a start here is a confirmed handover. */
+    private final ReleaseLedger releases = new ReleaseLedger();
     private boolean startupComplete;
     private boolean stalled;
     private long stalledAtMs;
+    /** The cluster layer's snapshot epoch when the stall was seen; a later one ends the recovery. */
+    private long stalledAtEpoch;
     private String stallReason = "";
     private int score;
     private GroupScope standby = GroupScope.NONE;
@@ -123,6 +136,10 @@ public final class ResourceManager {
         return incarnation;
     }
 
+    public ManagerConfig config() {
+        return cfg;
+    }
+
     /** First call: probes every resource (is it already running here?) and announces this node. */
     public List<ManagerAction> boot(Now time) {
         if (booted) {
@@ -148,13 +165,13 @@ public final class ResourceManager {
         } else if (input instanceof ActionCompleted c) {
             onActionCompleted(c);
         } else if (input instanceof Tick) {
-            checkOverdueActions();
+            // nothing of its own: every input runs the timers that are due (finish)
         } else if (input instanceof ConnectivityChanged c) {
             onConnectivity(c.score());
         } else if (input instanceof Command c) {
             onCommand(c.requestId(), c.command());
         } else if (input instanceof StallDetected s) {
-            onStall(s.frozenMs());
+            onStall(s.frozenMs(), s.membershipEpoch());
         } else if (input instanceof InitdeadElapsed) {
             initdeadElapsed = true;
         } else {
@@ -168,31 +185,65 @@ public final class ResourceManager {
         return eventLog.snapshot();
     }
 
-    /** Monotonic time of the next timer this manager waits for, so the caller can schedule a Tick. */
+    /**
+     * The timer contract: the earliest monotonic time, strictly after the last input, at which
+     * time alone changes what this manager does (a monitor falls due, an action's result is
+     * overdue, a failure expires, a report is due, ...); {@link Long#MAX_VALUE} for none. The caller
+     * delivers a {@link Tick} then. Every input, a Tick or any other, runs every timer that is due
+     * at its time, so after {@code handle(now, input)} this is always later than {@code now}: a
+     * deadline at or before the last input was already weighed against the state that still holds
+     * (a monitor held back by maintenance mode, the end of a stall while a blocked stop still holds
+     * the group), and only a new input can change that state. A Tick therefore never leaves a
+     * deadline it cannot consume, and the caller never spins (docs/manager.md, "Timers").
+     */
     public long nextTimerAtMs() {
-        long next = lastSentAtMs + cfg.settings().reportInterval().toMillis();
+        Deadlines next = new Deadlines(now.monotonicMs());
+        next.at(lastSentAtMs + cfg.settings().reportInterval().toMillis());
         for (LocalGroup lg : groups.values()) {
             if (lg.inFlight != null) {
-                next = Math.min(next, lg.inFlight.issuedAtMs() + lg.inFlight.timeoutMs() + RESULT_GRACE_MS);
+                next.at(resultDeadline(lg.inFlight));
             } else if (lg.goal != Goal.STOP && lg.allStarted()) {
                 for (int i = 0; i < lg.states.length; i++) {
                     if (lg.policies.get(i).monitored()) {
-                        next = Math.min(next, lg.nextMonitorAtMs[i]);
+                        next.at(lg.nextMonitorAtMs[i]);
                     }
                 }
             }
+            next.at(lg.retryStartAtMs);
             if (lg.runningSinceMs >= 0 && !cfg.settings().failbackDelay().isZero()) {
-                long release = lg.runningSinceMs + cfg.settings().failbackDelay().toMillis();
-                if (release > now.monotonicMs()) {
-                    next = Math.min(next, release);
-                }
+                next.at(lg.runningSinceMs + cfg.settings().failbackDelay().toMillis());
             }
         }
-        next = Math.min(next, failcounts.nextExpiry(this::policyOf));
+        next.at(failcounts.nextExpiry(this::policyOf));
         if (stalled) {
-            next = Math.min(next, stalledAtMs + cfg.settings().stallRejoinWait().toMillis());
+            next.at(stalledAtMs + cfg.settings().stallRejoinWait().toMillis());
         }
-        return next;
+        return next.earliest();
+    }
+
+    /** The earliest of the deadlines offered that lie strictly after {@code afterMs}. */
+    private static final class Deadlines {
+        private final long afterMs;
+        private long earliest = Long.MAX_VALUE;
+
+        Deadlines(long afterMs) {
+            this.afterMs = afterMs;
+        }
+
+        void at(long deadlineMs) {
+            if (deadlineMs > afterMs && deadlineMs < earliest) {
+                earliest = deadlineMs;
+            }
+        }
+
+        long earliest() {
+            return earliest;
+        }
+    }
+
+    /** When the manager stops waiting for an action's result and counts it as failed. */
+    private static long resultDeadline(Op op) {
+        return op.issuedAtMs() + op.timeoutMs() + RESULT_GRACE_MS;
     }
 
     // ------------------------------------------------------------------ inputs
@@ -206,10 +257,10 @@ public final class ResourceManager {
     }
 
     private List<ManagerAction> finish() {
+        checkOverdueActions();
         expireFailures();
         endStallIfQuiet();
         decide();
-        announceSplitBrainWinners();
         emitTransitions();
         maybeBroadcast();
         List<ManagerAction> result = List.copyOf(out);
@@ -250,9 +301,26 @@ public final class ResourceManager {
         if (m.merge()) {
             event(Level.INFO, EventKind.MEMBERSHIP, null, "membership merged after a partition: " + next);
         }
+        if (!left.isEmpty()) {
+            // What the departed do now is unknown (dead, frozen or cut off, they may start groups on
+            // their side): no release heard before this point vouches for the groups' addresses any more.
+            releases.forgetReleases();
+        }
+        for (String n : left) {
+            StateReport.SeenMark mark = lastSeen.get(n);
+            absent.put(n, new Absence(now.monotonicMs(), mark == null ? null : mark.incarnation()));
+        }
+        for (String n : joined) {
+            Absence a = absent.remove(n);
+            if (a != null && a.incarnation() != null) {
+                rejoined.put(n, a); // its first report says whether it restarted meanwhile
+            }
+        }
         members = next;
         membershipKnown = true;
-        if (stalled) {
+        // Only a snapshot taken after the freeze shows the cluster as it re-formed: one queued before
+        // it (the stall report jumps the queue) is stale. Unnumbered memberships (0) always count.
+        if (stalled && (m.epoch() == 0 || m.epoch() > stalledAtEpoch)) {
             stalled = false;
             event(Level.INFO, EventKind.STALL, null, "rejoined the cluster after the stall (membership " + next + ")");
         }
@@ -284,15 +352,24 @@ public final class ResourceManager {
         lastSeen.put(from, new StateReport.SeenMark(r.incarnation(), r.seq()));
         reports.put(from, r);
         lamport = Math.max(lamport, r.lamport());
+        // What a peer holds counts whether or not it is a member yet: its report may arrive before
+        // this node installs the view that contains it, and a holder missed then is missed for good.
+        for (String g : groups.keySet()) {
+            releases.onReport(from, g, r.phase(g), r.released().contains(g));
+        }
         if (members.contains(from)) {
             for (String g : r.released()) {
                 event(Level.INFO, EventKind.PLACEMENT, g, from + " released " + g);
-                releasedBy.put(g, from);
             }
-            for (String g : groups.keySet()) {
-                GroupPhase theirs = r.phase(g);
-                if (theirs.isActive() || theirs == GroupPhase.STOPPING || theirs == GroupPhase.BLOCKED) {
-                    releasedBy.remove(g);
+            Absence away = rejoined.remove(from);
+            if (away != null && away.incarnation().equals(r.incarnation())) {
+                // It kept running while cut off from this node (a partition, a blip): a group that came
+                // up here meanwhile was announced only where this node could reach, and clients on its
+                // side may still point at the old owner.
+                for (LocalGroup lg : groups.values()) {
+                    if (lg.phase().isActive() && lg.runningSinceMs >= away.sinceMs()) {
+                        lg.reannounceAfter(from + " came back (" + lg.name() + " moved here while it was cut off)");
+                    }
                 }
             }
             for (LocalGroup lg : groups.values()) {
@@ -301,6 +378,7 @@ public final class ResourceManager {
                 boolean theyHadIt = theirs.isActive() || theirs == GroupPhase.STOPPING || r.released().contains(lg.name());
                 if (lg.phase().isActive() && theyHadIt && !lg.splitBrainSeen) {
                     lg.splitBrainSeen = true;
+                    lg.reannounceAfter("the split brain");
                     event(Level.WARN, EventKind.SPLIT_BRAIN, lg.name(), lg.name() + " runs on both " + me
                             + " and " + from + "; placement over the merged membership picks one");
                 }
@@ -317,7 +395,7 @@ public final class ResourceManager {
         }
     }
 
-    private void onStall(long frozenMs) {
+    private void onStall(long frozenMs, long membershipEpoch) {
         long threshold = cfg.stallThreshold().toMillis();
         if (frozenMs < threshold) {
             event(Level.WARN, EventKind.STALL, null, "this process was frozen for " + frozenMs
@@ -326,10 +404,11 @@ public final class ResourceManager {
         }
         stalled = true;
         stalledAtMs = now.monotonicMs();
+        stalledAtEpoch = membershipEpoch;
         stallReason = me + " was frozen for " + frozenMs + " ms (>= " + threshold
                 + " ms): peers may have declared it dead and taken its groups";
         reports.clear();
-        releasedBy.clear();
+        releases.forgetReleases();
         event(Level.ERROR, EventKind.STALL, null, stallReason + "; releasing every group, then rejoining");
         forceReport = true;
     }
@@ -361,6 +440,7 @@ public final class ResourceManager {
             case START -> {
                 if (c.status() == OcfStatus.SUCCESS) {
                     lg.states[i] = ResourceState.STARTED;
+                    lg.startRefusals = 0;
                     lg.scheduleMonitor(i, now.monotonicMs());
                     event(Level.INFO, EventKind.RESOURCE, lg.name(), "started " + res + " on " + me + " (" + c.durationMs() + " ms)");
                     if (lg.allStarted()) {
@@ -368,7 +448,11 @@ public final class ResourceManager {
                             lg.runningSinceMs = now.monotonicMs();
                         }
                         event(Level.INFO, EventKind.PLACEMENT, lg.name(), lg.name() + " is running on " + me);
+                        lg.reannounceDue = null; // the start itself announced it, after anything a joiner did
                     }
+                } else if (c.conflict()) {
+                    lg.states[i] = ResourceState.STOPPED;
+                    onStartRefused(lg, i, outcome);
                 } else {
                     lg.states[i] = ResourceState.FAILED;
                     ResourcePolicy p = lg.policies.get(i);
@@ -397,7 +481,36 @@ public final class ResourceManager {
                 }
             }
             case MONITOR -> onMonitor(lg, i, c.status(), c.message(), outcome);
+            case REANNOUNCE -> {
+                if (c.status() == OcfStatus.SUCCESS) {
+                    event(Level.INFO, EventKind.RESOURCE, lg.name(), "re-announced " + lg.name() + " on " + me
+                            + " (" + c.durationMs() + " ms)");
+                } else {
+                    event(Level.WARN, EventKind.RESOURCE, lg.name(), "re-announcing " + lg.name() + " on " + me
+                            + " failed (" + outcome + "): neighbours learn the address again from its next "
+                            + "announcement; the monitor says whether it still runs");
+                }
+            }
             default -> throw new IllegalStateException();
+        }
+    }
+
+    /**
+     * A start refused because another host still holds the resource (the VIP answered the
+     * duplicate-address probe). That host is alive, whatever the membership says (a heartbeat
+     * blip, a frozen holder): this node did nothing wrong and left nothing behind, so no failure
+     * is counted and nothing moves; the start is tried again every {@link #CONFLICT_RETRY_MS}
+     * for as long as this node is the placement's choice, and succeeds once the holder lets go.
+     * If the holder comes back instead, placement over the merged membership decides.
+     */
+    private void onStartRefused(LocalGroup lg, int i, String outcome) {
+        lg.startRefusals++;
+        lg.retryStartAtMs = now.monotonicMs() + CONFLICT_RETRY_MS;
+        if (lg.startRefusals == 1 || lg.startRefusals % 30 == 0) {
+            event(Level.WARN, EventKind.RESOURCE, lg.name(), "start of " + lg.word(i) + " on " + me + " refused ("
+                    + outcome + "), " + lg.startRefusals + (lg.startRefusals == 1 ? " time" : " times")
+                    + ": another host still holds it, so its holder is alive; not a failure of " + me
+                    + " (nothing counted), retrying every " + fmt(Duration.ofMillis(CONFLICT_RETRY_MS)));
         }
     }
 
@@ -497,7 +610,7 @@ public final class ResourceManager {
     private void checkOverdueActions() {
         for (LocalGroup lg : groups.values()) {
             Op op = lg.inFlight;
-            if (op != null && now.monotonicMs() > op.issuedAtMs() + op.timeoutMs() + RESULT_GRACE_MS) {
+            if (op != null && now.monotonicMs() >= resultDeadline(op)) {
                 onActionCompleted(new ActionCompleted(op.id(), OcfStatus.ERR_GENERIC,
                         "no result within " + fmt(Duration.ofMillis(op.timeoutMs() + RESULT_GRACE_MS)),
                         now.monotonicMs() - op.issuedAtMs()));
@@ -790,7 +903,7 @@ public final class ResourceManager {
                 event(q ? Level.INFO : Level.ERROR, EventKind.QUORUM, null, q
                         ? "quorum: " + members.size() + " of " + cfg.nodes().size() + " nodes"
                         : "no quorum: " + members.size() + " of " + cfg.nodes().size() + " nodes in this partition ("
-                                + "no_quorum_policy " + cfg.settings().noQuorumPolicy().name().toLowerCase() + ")");
+                                + "no_quorum_policy " + cfg.settings().noQuorumPolicy().name().toLowerCase(java.util.Locale.ROOT) + ")");
             }
             quorate = q;
         }
@@ -864,7 +977,7 @@ public final class ResourceManager {
                 }
             }
         }
-        drive(lg);
+        drive(lg, d != null && me.equals(d.node()));
     }
 
     /** Withdraws the claim if a rival comes first in ha.cf; starts once every peer has confirmed it. */
@@ -948,19 +1061,43 @@ public final class ResourceManager {
         }
     }
 
-    /** Issues the next agent action of a group, if it has none in flight. */
-    private void drive(LocalGroup lg) {
+    /**
+     * Issues the next agent action of a group, if it has none in flight. {@code placedHere}: the
+     * placement over a complete view chooses this node; a refused start is retried only then (not
+     * while a holder that just came back has not reported yet).
+     */
+    private void drive(LocalGroup lg, boolean placedHere) {
+        if (lg.goal != Goal.RUN) {
+            lg.startRefusals = 0;
+            lg.retryStartAtMs = -1;
+        }
+        if (!lg.phase().isActive()) {
+            lg.reannounceDue = null; // this node does not keep the group: nothing to announce
+            lg.splitBrainSeen = false;
+        }
         Step step = lg.nextLifecycleStep();
         if (lg.inFlight != null) {
-            if (step != null && lg.inFlight.kind() == OpKind.MONITOR) {
-                lg.inFlight = null; // a start or stop must not wait for a monitor; its result is ignored
+            if (step != null && (lg.inFlight.kind() == OpKind.MONITOR || lg.inFlight.kind() == OpKind.REANNOUNCE)) {
+                lg.inFlight = null; // a start or stop must not wait for a monitor or an announcement; its result is ignored
             } else {
                 return;
             }
         }
         if (step != null) {
-            issue(lg, step.kind(), step.index());
+            boolean retryDue = lg.startRefusals == 0 || placedHere && now.monotonicMs() >= lg.retryStartAtMs;
+            if (step.kind() != OpKind.START || retryDue) {
+                issue(lg, step.kind(), step.index());
+            }
         } else if (lg.goal != Goal.STOP && lg.allStarted()) {
+            if (lg.reannounceDue != null && noPeerHolds(lg)) {
+                String reason = me + " keeps " + lg.name() + " after " + lg.reannounceDue + " (" + lg.lastReason + ")";
+                lg.reannounceDue = null;
+                lg.splitBrainSeen = false;
+                event(Level.INFO, EventKind.SPLIT_BRAIN, lg.name(), reason + "; re-announcing it");
+                issue(lg, OpKind.REANNOUNCE, 0, reason);
+                notify(lg, Transition.REANNOUNCED, reason);
+                return;
+            }
             int due = lg.dueMonitor(now.monotonicMs());
             if (due >= 0) {
                 issue(lg, OpKind.MONITOR, due);
@@ -968,7 +1105,19 @@ public final class ResourceManager {
         }
     }
 
+    /** Every other member has reported, and none of them runs or is still stopping the group. */
+    private boolean noPeerHolds(LocalGroup lg) {
+        return members.stream().filter(n -> !n.equals(me))
+                .allMatch(n -> reports.containsKey(n) && !reports.get(n).phase(lg.name()).isActive()
+                        && reports.get(n).phase(lg.name()) != GroupPhase.STOPPING);
+    }
+
     private void issue(LocalGroup lg, OpKind kind, int index) {
+        issue(lg, kind, index, lg.lastReason);
+    }
+
+    /** {@code reason}: why, for the actions that carry one (a re-announcement). */
+    private void issue(LocalGroup lg, OpKind kind, int index, String reason) {
         long id = nextOpId++;
         ResourcePolicy p = lg.policies.get(index);
         ResourceSpec res = lg.spec.resources().get(index);
@@ -976,40 +1125,16 @@ public final class ResourceManager {
             case START -> p.startTimeout();
             case STOP -> p.stopTimeout();
             case PROBE, MONITOR -> p.monitorTimeout();
+            case REANNOUNCE -> REANNOUNCE_TIMEOUT;
         };
         lg.inFlight = new Op(id, kind, index, now.monotonicMs(), timeout.toMillis());
         out.add(switch (kind) {
-            case START -> new StartResource(id, lg.name(), res, timeout, releasedBy.containsKey(lg.name()));
+            case START -> new StartResource(id, lg.name(), res, timeout, releases.isHandover(lg.name()));
             case STOP -> new StopResource(id, lg.name(), res, timeout);
             case PROBE -> new MonitorResource(id, lg.name(), res, timeout, true);
             case MONITOR -> new MonitorResource(id, lg.name(), res, timeout, false);
+            case REANNOUNCE -> new Reannounce(id, lg.name(), lg.spec.resources(), timeout, reason);
         });
-    }
-
-    /**
-     * After a split brain, the node that keeps the group re-announces it (gratuitous ARP) once the
-     * other holders have stopped, because their announcements may have pulled clients away.
-     */
-    private void announceSplitBrainWinners() {
-        for (LocalGroup lg : groups.values()) {
-            if (!lg.splitBrainSeen) {
-                continue;
-            }
-            if (!lg.phase().isActive()) {
-                lg.splitBrainSeen = false;
-                continue;
-            }
-            boolean alone = members.stream().filter(n -> !n.equals(me))
-                    .allMatch(n -> reports.containsKey(n) && !reports.get(n).phase(lg.name()).isActive()
-                            && reports.get(n).phase(lg.name()) != GroupPhase.STOPPING);
-            if (alone && lg.allStarted()) {
-                lg.splitBrainSeen = false;
-                String reason = me + " keeps " + lg.name() + " after the split brain (" + lg.lastReason + ")";
-                event(Level.INFO, EventKind.SPLIT_BRAIN, lg.name(), reason + "; re-announcing it");
-                out.add(new Reannounce(lg.name(), lg.spec.resources(), reason));
-                notify(lg, Transition.REANNOUNCED, reason);
-            }
-        }
     }
 
     private void emitTransitions() {

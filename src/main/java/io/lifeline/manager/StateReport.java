@@ -58,6 +58,17 @@ public record StateReport(
     public record SeenMark(String incarnation, long seq) {
     }
 
+    /** This report with {@code more} released groups as well (a coalesced predecessor's). */
+    public StateReport withReleased(List<String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(released);
+        all.addAll(more);
+        return new StateReport(node, incarnation, seq, lamport, ready, score, standby, groups, failures, seen,
+                registers, List.copyOf(all));
+    }
+
     public GroupPhase phase(String group) {
         GroupReport g = groups.get(group);
         return g == null ? GroupPhase.STOPPED : g.phase();

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -118,7 +119,7 @@ final class HealthCheck implements IoHandler {
         }
         StringBuilder req = new StringBuilder(http.method()).append(' ').append(http.uri()).append(' ')
                 .append(http.version()).append("\r\n");
-        if (http.version().startsWith("HTTP/1.1") && !http.version().toLowerCase().contains("host:")) {
+        if (http.version().startsWith("HTTP/1.1") && !http.version().toLowerCase(Locale.ROOT).contains("host:")) {
             req.append("Host: ").append(server.address.getAddress().getHostAddress()).append("\r\n");
         }
         req.append("Connection: close\r\n\r\n");

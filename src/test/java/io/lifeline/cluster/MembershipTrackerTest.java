@@ -8,6 +8,7 @@ import io.lifeline.cluster.ClusterEvent.DeathCause;
 import io.lifeline.cluster.ClusterEvent.LateHeartbeat;
 import io.lifeline.cluster.ClusterEvent.LinkDead;
 import io.lifeline.cluster.ClusterEvent.LinkUp;
+import io.lifeline.cluster.ClusterEvent.MembershipSnapshot;
 import io.lifeline.cluster.ClusterEvent.NodeDead;
 import io.lifeline.cluster.ClusterEvent.NodeUp;
 import io.lifeline.cluster.ClusterEvent.PartitionMerged;
@@ -30,7 +31,8 @@ class MembershipTrackerTest {
     @Test
     void peerSeenOnALinkIsUpWithThatLinkUp() {
         List<ClusterEvent> ev = t.viewChanged(A, Set.of("n1", "n2"), null, 100);
-        assertEquals(List.of(new LinkUp("n2", A, 100), new NodeUp("n2", A, 100)), ev);
+        assertEquals(List.of(new LinkUp("n2", A, 100), new NodeUp("n2", A, 100),
+                new MembershipSnapshot(List.of("n1", "n2"), 1, false, false, 100)), ev);
         assertEquals(NodeState.UP, t.nodeState("n2"));
         assertEquals(LinkState.UP, t.linkState("n2", A));
         assertEquals(LinkState.INIT, t.linkState("n2", B));
@@ -54,7 +56,8 @@ class MembershipTrackerTest {
         t.viewChanged(B, Set.of("n1", "n2"), null, 100);
         t.viewChanged(A, Set.of("n1"), null, 2_000);
         List<ClusterEvent> ev = t.viewChanged(B, Set.of("n1"), null, 3_000);
-        assertEquals(List.of(new LinkDead("n2", B, 3_000), new NodeDead("n2", DeathCause.FAILED, 3_000)), ev);
+        assertEquals(List.of(new LinkDead("n2", B, 3_000), new NodeDead("n2", DeathCause.FAILED, 3_000),
+                new MembershipSnapshot(List.of("n1"), 2, false, false, 3_000)), ev);
         assertEquals(NodeState.DEAD, t.nodeState("n2"));
         assertEquals(DeathCause.FAILED, t.deathCause("n2"));
         assertEquals(3_000, t.nodeSince("n2"));
@@ -65,12 +68,12 @@ class MembershipTrackerTest {
         t.viewChanged(A, Set.of("n1", "n2"), null, 100);
         t.leaveAnnounced("n2");
         List<ClusterEvent> ev = t.viewChanged(A, Set.of("n1"), null, 200);
-        assertEquals(new NodeDead("n2", DeathCause.LEFT, 200), ev.get(ev.size() - 1));
+        assertEquals(new NodeDead("n2", DeathCause.LEFT, 200), ev.get(ev.size() - 2));
         // a later incarnation that dies without notice is a failure again
         t.viewChanged(A, Set.of("n1", "n2"), null, 300);
         assertNull(t.deathCause("n2"));
         ev = t.viewChanged(A, Set.of("n1"), null, 400);
-        assertEquals(new NodeDead("n2", DeathCause.FAILED, 400), ev.get(ev.size() - 1));
+        assertEquals(new NodeDead("n2", DeathCause.FAILED, 400), ev.get(ev.size() - 2));
     }
 
     @Test
@@ -80,7 +83,9 @@ class MembershipTrackerTest {
         List<ClusterEvent> ev = t.tick(INITDEAD);
         assertTrue(ev.contains(new NodeDead("n3", DeathCause.NEVER_SEEN, INITDEAD)));
         assertTrue(ev.contains(new LinkDead("n2", B, INITDEAD)), "n2 is up but was never heard on link B");
-        assertEquals(2, ev.size());
+        assertEquals(new MembershipSnapshot(List.of("n1", "n2"), 2, false, true, INITDEAD), ev.get(ev.size() - 1),
+                "the membership after initdead, with n3 dead");
+        assertEquals(3, ev.size());
         assertEquals(LinkState.DEAD, t.linkState("n3", A));
         assertTrue(t.tick(INITDEAD + 5_000).isEmpty());
     }
@@ -92,7 +97,54 @@ class MembershipTrackerTest {
         List<Set<String>> subgroups = List.of(Set.of("n1", "n2"), Set.of("n3"));
         List<ClusterEvent> ev = t.viewChanged(A, Set.of("n1", "n2", "n3"), subgroups, 5_000);
         assertEquals(List.of(new LinkUp("n3", A, 5_000), new NodeUp("n3", A, 5_000),
-                new PartitionMerged(A, subgroups, 5_000)), ev);
+                new PartitionMerged(A, subgroups, 5_000),
+                new MembershipSnapshot(List.of("n1", "n2", "n3"), 3, true, false, 5_000)), ev);
+    }
+
+    /** Regression (issue 14, item 1): a node alone never got a membership, so it never started anything. */
+    @Test
+    void aNodeBootingAloneGetsItsMembershipWhenInitdeadEnds() {
+        MembershipTracker alone = new MembershipTracker("n2", List.of("n1", "n2"), List.of(A), 0, INITDEAD, WARNTIME);
+        assertTrue(alone.tick(INITDEAD - 1).isEmpty(), "nothing is known within initdead");
+        assertEquals(List.of(new NodeDead("n1", DeathCause.NEVER_SEEN, INITDEAD),
+                new MembershipSnapshot(List.of("n2"), 1, false, true, INITDEAD)), alone.tick(INITDEAD));
+    }
+
+    @Test
+    void initdeadEndsWithASnapshotEvenWhenEveryNodeIsAlreadyUp() {
+        MembershipTracker pair = new MembershipTracker("n1", List.of("n1", "n2"), List.of(A), 0, INITDEAD, WARNTIME);
+        pair.viewChanged(A, Set.of("n1", "n2"), null, 100);
+        assertEquals(List.of(new MembershipSnapshot(List.of("n1", "n2"), 2, false, true, INITDEAD)),
+                pair.tick(INITDEAD));
+        assertTrue(pair.tick(INITDEAD + 1_000).isEmpty(), "once");
+    }
+
+    /**
+     * Regression (issue 14, item 12): this node was frozen; its peers declared it dead and re-formed
+     * a view with it when it came back, while its own view never lost them. The merge must still be
+     * a new membership (a new epoch), which is what ends the manager's stall recovery; without one
+     * the node waited the whole stall_rejoin_wait.
+     */
+    @Test
+    void aMergeViewIsAFreshSnapshotEvenWhenTheAliveSetIsUnchanged() {
+        t.viewChanged(A, Set.of("n1", "n2", "n3"), null, 100);
+        List<ClusterEvent> ev = t.viewChanged(A, Set.of("n1", "n2", "n3"),
+                List.of(Set.of("n1", "n2", "n3"), Set.of("n2", "n3")), 5_000);
+        assertEquals(List.of(new PartitionMerged(A, List.of(Set.of("n1", "n2", "n3"), Set.of("n2", "n3")), 5_000),
+                new MembershipSnapshot(List.of("n1", "n2", "n3"), 2, false, false, 5_000)), ev);
+        assertTrue(t.viewChanged(A, Set.of("n1", "n2", "n3"), null, 6_000).isEmpty(),
+                "a plain view with the same nodes is no news");
+    }
+
+    @Test
+    void aMergeOnOneLinkWhileTheNodeWasHeardOnAnotherIsNoPartitionHeal() {
+        t.viewChanged(A, Set.of("n1", "n2"), null, 100);
+        t.viewChanged(B, Set.of("n1", "n2"), null, 100);
+        t.viewChanged(A, Set.of("n1"), null, 1_000);
+        t.viewChanged(A, Set.of("n1", "n3"), null, 1_500);
+        List<ClusterEvent> ev = t.viewChanged(A, Set.of("n1", "n2", "n3"),
+                List.of(Set.of("n1", "n3"), Set.of("n2")), 2_000);
+        assertTrue(ev.stream().noneMatch(e -> e instanceof MembershipSnapshot s && s.merge()), ev.toString());
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.lifeline.manager.ManagerConfig;
 import io.lifeline.manager.ManagerSettings;
 import io.lifeline.manager.ResourceManager;
 import io.lifeline.manager.notify.NotifyExecutor;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class AgentWarmUpTest {
 
     /** Records the actions it is asked for; the resource is not running. */
-    static final class RecordingAgent implements ResourceAgent {
+    static class RecordingAgent implements ResourceAgent {
         final List<String> calls = new CopyOnWriteArrayList<>();
 
         @Override
@@ -78,9 +79,10 @@ class AgentWarmUpTest {
         ManagerConfig cfg = new ManagerConfig("node1", List.of("node1", "node2"),
                 List.of(new ResourceGroup("node1", List.of(spec), 1)), AutoFailback.ON, Duration.ofSeconds(10),
                 ManagerSettings.defaults());
-        ManagerRuntime runtime = new ManagerRuntime(new ResourceManager(cfg, "node1-test"), cfg.nodes(),
+        ManagerRuntime runtime = new ManagerRuntime(new ResourceManager(cfg, "node1-test"),
                 Map.of(spec.word(), agent), payload -> { }, new NotifyExecutor(List.of()), new ProcessRunner(),
-                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(), Duration.ofHours(1));
+                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(),
+                new InputJournal(100), Path.of("target", "journals"), status -> { });
         try {
             runtime.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> agent.calls.contains("monitor"));

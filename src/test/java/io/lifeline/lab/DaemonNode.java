@@ -95,11 +95,6 @@ public final class DaemonNode {
         return names;
     }
 
-    /** The daemon's process id (ip netns exec execs java, so it is the JVM's). */
-    public long pid() {
-        return process.pid();
-    }
-
     /** SIGKILL: a crash, nothing announced. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly();
@@ -110,6 +105,21 @@ public final class DaemonNode {
     public void terminate() throws InterruptedException {
         process.destroy();
         process.waitFor();
+    }
+
+    /** SIGSTOP: the whole JVM freezes, as in a VM stall; {@link #thaw()} resumes it. */
+    public void freeze() {
+        Lab.Shell.run(List.of("kill", "-STOP", Long.toString(process.pid())));
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw() {
+        Lab.Shell.run(List.of("kill", "-CONT", Long.toString(process.pid())));
+    }
+
+    /** The daemon JVM's pid ({@code ip netns exec} execs it), or -1 before the first start. */
+    public long pid() {
+        return process == null ? -1 : process.pid();
     }
 
     public boolean alive() {

@@ -14,10 +14,20 @@ class HandoverScenarioTest {
 
     /** Seen from node2: web (home node1) runs on node1. */
     static Scenario node2WithWebOnNode1() {
-        Scenario s = Scenario.cluster("node1", "node2").group("node1", "web", "nginx").local("node2").start();
+        return webOnNode1SeenFrom("node2", "node1", "node2");
+    }
+
+    /** Seen from {@code local}: web (home node1) runs on node1, the other nodes are idle. */
+    static Scenario webOnNode1SeenFrom(String local, String... nodes) {
+        Scenario s = Scenario.cluster(nodes).group("node1", "web", "nginx").local(local).start();
         s.settle();
-        s.membership("node1", "node2");
+        s.membership(nodes);
         s.peer("node1").runs("web").report();
+        for (String n : nodes) {
+            if (!n.equals("node1") && !n.equals(local)) {
+                s.peer(n).report();
+            }
+        }
         assertEquals(List.of(), s.settle());
         return s;
     }
@@ -73,6 +83,72 @@ class HandoverScenarioTest {
         assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
         assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream().noneMatch(ManagerAction.StartResource::handover),
                 "node1 took web back after releasing it, then died");
+    }
+
+    /** As node3 sees it: node2 claims web, its start fails, it stops and releases web; node3 starts web. */
+    static void node2FailsToTakeOverAndNode3StartsWeb(Scenario s) {
+        s.peer("node2").claims("web").report();
+        s.peer("node2").holds("web", GroupPhase.STARTING).report();
+        s.peer("node2").banned("web", "web").holds("web", GroupPhase.STOPPING).report();
+        s.peer("node2").releases("web").report();
+        s.peer("node2").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+    }
+
+    static boolean noHandover(Scenario s) {
+        return s.allActionsOf(ManagerAction.StartResource.class).stream().noneMatch(ManagerAction.StartResource::handover);
+    }
+
+    /**
+     * node1 holds web and freezes; node2 tries to take over, its start fails and it stops and
+     * releases web. That release says nothing about node1, which may still hold the VIP: node3's
+     * start must probe for it.
+     */
+    @Test
+    void aReleaseByAPeerWhoseTakeoverFailedIsNoHandover() {
+        Scenario s = webOnNode1SeenFrom("node3", "node1", "node2", "node3");
+        s.membership("node2", "node3"); // node1 froze
+        node2FailsToTakeOverAndNode3StartsWeb(s);
+        s.assertEvent("node2 released web");
+        assertTrue(noHandover(s), "node1 never released web and may still hold it: the duplicate-address probe must run");
+    }
+
+    /** Found by RandomFaultSimulationTest: node1's report reached node3 before the view that contains node1. */
+    @Test
+    void aReportThatArrivesBeforeItsSendersViewStillMarksAHolder() {
+        Scenario s = Scenario.cluster("node1", "node2", "node3").group("node1", "web", "nginx").local("node3").start();
+        s.settle();
+        s.membership("node2", "node3");
+        s.peer("node2").report();
+        s.peer("node1").runs("web").report(); // node1 is not in node3's view yet
+        s.membership("node1", "node2", "node3");
+        s.membership("node2", "node3"); // and gone again before its next report
+        node2FailsToTakeOverAndNode3StartsWeb(s);
+        assertTrue(noHandover(s), "node1 said it runs web and never said otherwise");
+    }
+
+    /** Found by RandomFaultSimulationTest: a release from before a partition vouched for a later start. */
+    @Test
+    void aReleaseHeardBeforeAPeerLeftVouchesForNothingAfterwards() {
+        Scenario s = node2WithWebOnNode1();
+        s.command(new OperatorCommand.Failover("web", Optional.of("node2")));
+        s.peer("node1").withoutConfirming().releases("web").report();
+        s.membership("node2"); // node1 is cut off before node2 started: what it does now is unknown
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+        assertTrue(noHandover(s), "node1 left after its release: the duplicate-address probe must run");
+    }
+
+    @Test
+    void theLastHoldersReleaseIsAHandoverEvenAfterAFailedTakeover() {
+        Scenario s = webOnNode1SeenFrom("node3", "node1", "node2", "node3");
+        s.peer("node2").banned("web", "web").report();
+        s.command(new OperatorCommand.Failover("web", Optional.of("node3")));
+        s.peer("node1").holds("web", GroupPhase.STOPPING).report();
+        s.peer("node1").releases("web").report();
+        s.peer("node2").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+        assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream().allMatch(ManagerAction.StartResource::handover),
+                "node1, the only holder, confirmed its stop");
     }
 
     @Test

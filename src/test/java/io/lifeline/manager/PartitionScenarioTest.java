@@ -179,6 +179,87 @@ class PartitionScenarioTest {
                 "then manage: restart nginx (found stopped), take over db (node2 is gone)");
     }
 
+    /**
+     * The timer contract (docs/manager.md, "Timers"): after a Tick the next deadline is later than
+     * it; checked after this Tick and after one more at that deadline, as the runtime would send it.
+     */
+    static void assertTimerContract(Scenario s) {
+        for (int i = 0; i < 2; i++) {
+            long next = s.rm.nextTimerAtMs();
+            assertTrue(next > s.nowMs, "after a Tick at " + s.nowMs + " the next deadline is " + next
+                    + ": a Tick at it would change nothing and the runtime would spin");
+            s.advance(next - s.nowMs);
+        }
+    }
+
+    @Test
+    void anOverdueMonitorInMaintenanceModeIsNoTimer() {
+        Scenario s = running(Scenario.cluster("node1", "node2").group("node1", "web", "nginx"), "node2");
+        s.command(new OperatorCommand.Maintenance(true));
+        s.advance(10_000);
+        assertEquals(List.of(), s.settle(), "monitors are paused");
+        assertTimerContract(s);
+    }
+
+    @Test
+    void theEndOfAStallWhoseStopFailedIsNoTimer() {
+        Scenario s = running(Scenario.cluster("node1", "node2").group("node1", "web", "nginx"), "node2");
+        s.willReturn("stop web/nginx", io.lifeline.agent.OcfStatus.ERR_GENERIC);
+        s.stall(12_000);
+        assertEquals(List.of("stop web/nginx -> err_generic"), s.settle());
+        assertEquals(GroupPhase.BLOCKED, s.phase("web"));
+        s.advance(10_000);
+        assertTimerContract(s);
+    }
+
+    @Test
+    void aResultIsOverdueExactlyAtItsDeadline() {
+        Scenario s = running(Scenario.cluster("node1", "node2").group("node1", "web", "nginx"), "node2");
+        s.advance(10_000);
+        assertEquals(List.of("monitor web/web"), s.pendingActions());
+        long deadline = s.nowMs + 20_000 + ResourceManager.RESULT_GRACE_MS;
+        s.advance(deadline - s.nowMs);
+        s.assertEvent("monitor of web failed on node1 (generic error: no result within 30s)");
+        assertTimerContract(s);
+    }
+
+    /**
+     * The group moved to node2 while node1 was cut off (a partition; node1, without quorum,
+     * stopped its copy). Clients on node1's side still point at node1: node2 announces web again.
+     */
+    @Test
+    void aGroupThatMovedDuringAPartitionIsReannouncedWhenItHeals() {
+        Scenario s = HandoverScenarioTest.webOnNode1SeenFrom("node2", "node1", "node2", "node3");
+        s.membership("node2", "node3");
+        s.peer("node3").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+        s.advance(5_000);
+        s.settle();
+        s.merge("node1", "node2", "node3");
+        assertEquals(List.of(), s.lastOf(ManagerAction.Reannounce.class), "not before node1 said it let web go");
+        s.peer("node1").stopped("web").report();
+        assertEquals(List.of("reannounce web"), s.lastActions(),
+                "node1 kept running while cut off: its side's clients still have its address");
+        s.assertEvent("node2 keeps web after node1 came back (web moved here while it was cut off)");
+        s.advance(15_000);
+        assertEquals(List.of("reannounce web"), s.pendingActions(),
+                "one action at a time: no monitor while the announcement is in flight");
+        assertEquals(List.of("reannounce web", "monitor web/web"), s.settle().subList(0, 2));
+        s.assertEvent("re-announced web on node2");
+    }
+
+    @Test
+    void aPeerThatRestartedMeanwhileCausesNoReannouncement() {
+        Scenario s = HandoverScenarioTest.node2WithWebOnNode1();
+        s.membership("node2");
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+        s.membership("node1", "node2");
+        s.peer("node1").restarted().report();
+        s.settle();
+        assertEquals(List.of(), s.allOf(ManagerAction.Reannounce.class),
+                "node1 was down, not cut off: every neighbour heard node2's start");
+    }
+
     @Test
     void maintenanceModeSetOnAPeerAppliesHere() {
         Scenario s = running(Scenario.cluster("node1", "node2").group("node1", "web", "nginx"), "node2");

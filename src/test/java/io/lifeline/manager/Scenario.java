@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.lifeline.agent.OcfStatus;
 import io.lifeline.config.AutoFailback;
+import io.lifeline.daemon.InputJournal;
 import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.manager.ManagerAction.BroadcastReport;
 import io.lifeline.manager.ManagerAction.LogEvent;
 import io.lifeline.manager.ManagerAction.MonitorResource;
+import io.lifeline.manager.ManagerAction.Reannounce;
 import io.lifeline.manager.ManagerAction.StartResource;
 import io.lifeline.manager.ManagerAction.StopResource;
 import java.util.ArrayList;
@@ -96,8 +98,15 @@ final class Scenario {
     long nowMs;
     /** Resources up on the local fake host, as "group/word". */
     final Set<String> host = new HashSet<>();
+    /** An agent's answer: its status, and whether it was refused because another host holds the resource. */
+    record Outcome(OcfStatus status, boolean conflict) {
+        String suffix() {
+            return conflict ? " -> conflict" : status == OcfStatus.SUCCESS ? "" : " -> " + status.name().toLowerCase();
+        }
+    }
+
     /** Outcomes to return instead of the normal ones, by action description (used once each). */
-    private final Map<String, List<OcfStatus>> scripted = new HashMap<>();
+    private final Map<String, List<Outcome>> scripted = new HashMap<>();
     private final Map<Long, ManagerAction> pending = new LinkedHashMap<>();
     private List<ManagerAction> last = List.of();
     private final List<ManagerAction> all = new ArrayList<>();
@@ -105,9 +114,64 @@ final class Scenario {
     private final Map<String, Peer> peers = new HashMap<>();
 
     private Scenario(ManagerConfig cfg) {
+        this(cfg, cfg.localNode() + "-inc1", Now.at(0));
+    }
+
+    private Scenario(ManagerConfig cfg, String incarnation, Now bootedAt) {
         this.cfg = cfg;
-        this.rm = new ResourceManager(cfg, cfg.localNode() + "-inc1");
-        record(rm.boot(Now.at(0)));
+        this.rm = new ResourceManager(cfg, incarnation);
+        this.nowMs = bootedAt.monotonicMs();
+        record(rm.boot(bootedAt));
+    }
+
+    /** What a replayed journal produced: the manager after the last input, and the actions of each input. */
+    record Replay(InputJournal.Dump dump, Scenario scenario, Map<Long, List<ManagerAction>> actionsBySeq) {
+
+        ResourceManager manager() {
+            return scenario.rm;
+        }
+
+        ManagerStatus status() {
+            return scenario.rm.status(dump.entries().get(dump.entries().size() - 1).time());
+        }
+
+        /** The journal entries whose input is of this type, oldest first. */
+        <T extends ManagerInput> List<InputJournal.Entry> entriesOf(Class<T> type) {
+            return dump.entries().stream().filter(e -> type.isInstance(e.input())).toList();
+        }
+
+        /** The messages of the events the input {@code seq} led to. */
+        List<String> eventsAfter(long seq) {
+            return actionsBySeq.getOrDefault(seq, List.of()).stream()
+                    .filter(a -> a instanceof LogEvent).map(a -> ((LogEvent) a).event().message()).toList();
+        }
+
+        /** Descriptions of the agent actions (start, stop, monitor) the input {@code seq} led to. */
+        List<String> agentActionsAfter(long seq) {
+            return actionsBySeq.getOrDefault(seq, List.of()).stream()
+                    .filter(a -> a instanceof StartResource || a instanceof StopResource || a instanceof MonitorResource)
+                    .map(ManagerAction::describe).toList();
+        }
+    }
+
+    /**
+     * Replays a dump of the daemon's input journal ({@code hactl debug inputs}, or the file a
+     * manager failure leaves): a fresh manager with the dump's configuration and incarnation,
+     * booted at the dump's boot time, gets every input at its recorded time. Exact when the dump
+     * dropped nothing (it holds every input since boot).
+     */
+    static Replay replay(java.nio.file.Path file) throws java.io.IOException {
+        InputJournal.Dump dump = InputJournal.read(file);
+        assertEquals(0, dump.header().dropped(), file + " lost its oldest inputs: a replay would not be exact");
+        Scenario s = new Scenario(dump.header().config(), dump.header().incarnation(), dump.header().bootedAt());
+        Map<Long, List<ManagerAction>> bySeq = new LinkedHashMap<>();
+        for (InputJournal.Entry e : dump.entries()) {
+            s.nowMs = e.time().monotonicMs();
+            List<ManagerAction> actions = s.rm.handle(e.time(), e.input());
+            s.record(actions);
+            bySeq.put(e.seq(), actions);
+        }
+        return new Replay(dump, s, bySeq);
     }
 
     // ------------------------------------------------------------- inputs
@@ -149,7 +213,17 @@ final class Scenario {
 
     /** Makes the next action with this description return {@code status} instead of succeeding. */
     Scenario willReturn(String description, OcfStatus... statuses) {
-        scripted.computeIfAbsent(description, k -> new ArrayList<>()).addAll(List.of(statuses));
+        for (OcfStatus st : statuses) {
+            scripted.computeIfAbsent(description, k -> new ArrayList<>()).add(new Outcome(st, false));
+        }
+        return this;
+    }
+
+    /** Makes the next {@code times} actions with this description be refused: another host holds the resource. */
+    Scenario willConflict(String description, int times) {
+        for (int i = 0; i < times; i++) {
+            scripted.computeIfAbsent(description, k -> new ArrayList<>()).add(new Outcome(OcfStatus.ERR_GENERIC, true));
+        }
         return this;
     }
 
@@ -171,11 +245,12 @@ final class Scenario {
             Map.Entry<Long, ManagerAction> e = pending.entrySet().iterator().next();
             pending.remove(e.getKey());
             ManagerAction a = e.getValue();
-            OcfStatus st = execute(a);
-            if (!(a instanceof MonitorResource m && m.probe() && st == OcfStatus.NOT_RUNNING)) {
-                ran.add(a.describe() + (st == OcfStatus.SUCCESS ? "" : " -> " + st.name().toLowerCase()));
+            Outcome o = execute(a);
+            if (!(a instanceof MonitorResource m && m.probe() && o.status() == OcfStatus.NOT_RUNNING)) {
+                ran.add(a.describe() + o.suffix());
             }
-            input(new ManagerInput.ActionCompleted(e.getKey(), st, st == OcfStatus.SUCCESS ? "" : "scripted", 5));
+            input(new ManagerInput.ActionCompleted(e.getKey(), o.status(),
+                    o.status() == OcfStatus.SUCCESS ? "" : "scripted", 5, o.conflict()));
         }
         return ran;
     }
@@ -184,34 +259,38 @@ final class Scenario {
     String step() {
         Map.Entry<Long, ManagerAction> e = pending.entrySet().iterator().next();
         pending.remove(e.getKey());
-        OcfStatus st = execute(e.getValue());
-        input(new ManagerInput.ActionCompleted(e.getKey(), st, "", 5));
-        return e.getValue().describe() + (st == OcfStatus.SUCCESS ? "" : " -> " + st.name().toLowerCase());
+        Outcome o = execute(e.getValue());
+        input(new ManagerInput.ActionCompleted(e.getKey(), o.status(), "", 5, o.conflict()));
+        return e.getValue().describe() + o.suffix();
     }
 
-    private OcfStatus execute(ManagerAction a) {
+    private Outcome execute(ManagerAction a) {
         String d = a.describe();
-        List<OcfStatus> script = scripted.get(d);
+        List<Outcome> script = scripted.get(d);
         if (script != null && !script.isEmpty()) {
-            OcfStatus st = script.remove(0);
-            if (a instanceof StartResource s && st == OcfStatus.SUCCESS) {
+            Outcome o = script.remove(0);
+            if (a instanceof StartResource s && o.status() == OcfStatus.SUCCESS) {
                 host.add(key(s.group(), s.resource()));
             }
-            if (a instanceof StopResource s && (st == OcfStatus.SUCCESS || st == OcfStatus.NOT_RUNNING)) {
+            if (a instanceof StopResource s && (o.status() == OcfStatus.SUCCESS || o.status() == OcfStatus.NOT_RUNNING)) {
                 host.remove(key(s.group(), s.resource()));
             }
-            return st;
+            return o;
         }
         if (a instanceof StartResource s) {
             host.add(key(s.group(), s.resource()));
-            return OcfStatus.SUCCESS;
+            return new Outcome(OcfStatus.SUCCESS, false);
         }
         if (a instanceof StopResource s) {
             host.remove(key(s.group(), s.resource()));
-            return OcfStatus.SUCCESS;
+            return new Outcome(OcfStatus.SUCCESS, false);
         }
         if (a instanceof MonitorResource m) {
-            return host.contains(key(m.group(), m.resource())) ? OcfStatus.SUCCESS : OcfStatus.NOT_RUNNING;
+            return new Outcome(host.contains(key(m.group(), m.resource())) ? OcfStatus.SUCCESS : OcfStatus.NOT_RUNNING,
+                    false);
+        }
+        if (a instanceof Reannounce) {
+            return new Outcome(OcfStatus.SUCCESS, false);
         }
         throw new IllegalStateException("not an agent action: " + a);
     }
@@ -230,6 +309,8 @@ final class Scenario {
                 pending.put(s.opId(), a);
             } else if (a instanceof MonitorResource m) {
                 pending.put(m.opId(), a);
+            } else if (a instanceof Reannounce r) {
+                pending.put(r.opId(), a);
             }
         }
     }

@@ -29,13 +29,23 @@ import java.util.function.Consumer;
  * installs views after detection delays, and hosts that execute agent actions after random
  * delays. After every event an invariant check runs.
  *
+ * <p>Each node is ticked the way the daemon's runtime ticks it: only at the manager's own
+ * {@link ResourceManager#nextTimerAtMs()}. After every input the timer contract is checked: the
+ * next deadline lies strictly after the input's time (otherwise the runtime would spin).
+ *
  * <p>Resources count as running on a host from the moment a start is issued until its stop
- * completes, so the "never on two nodes" check is conservative.
+ * completes, so the "never on two nodes" check is conservative. Resources named in
+ * {@link #addresses} behave like a VIP with its duplicate-address probe: a start that is not a
+ * handover is refused as a conflict while any other host that has not lost power (frozen ones
+ * included) still has it.
  */
 final class SimCluster {
 
     static final long DETECTION_MS = 2_000;
-    static final long TICK_MS = 1_000;
+    /** Resource words that behave like VIPs (duplicate-address probe on start). */
+    final Set<String> addresses = new HashSet<>();
+    /** Starts of such resources refused because another host had the address. */
+    long conflicts;
 
     final Random rnd;
     final List<String> names;
@@ -73,6 +83,9 @@ final class SimCluster {
         final Map<String, OcfStatus> inject = new HashMap<>();
         final Map<String, Long> lastDelivery = new HashMap<>();
         final List<String> actionLog = new ArrayList<>();
+        /** When this node's next Tick is due (the manager's nextTimerAtMs), or Long.MAX_VALUE. */
+        long timerAt = Long.MAX_VALUE;
+        long ticks;
 
         Node(String name) {
             this.name = name;
@@ -160,16 +173,25 @@ final class SimCluster {
         ManagerConfig cfg = new ManagerConfig(n, names, groups, autoFailback, Duration.ofMillis(DETECTION_MS), settings);
         node.rm = new ResourceManager(cfg, n + "-" + node.incarnation);
         int inc = node.incarnation;
+        node.timerAt = Long.MAX_VALUE;
         apply(node, node.rm.boot(Now.at(now)));
-        scheduleTick(node, inc, now + rnd.nextInt((int) TICK_MS));
+        scheduleTimer(node);
         at(now + 3_000, () -> deliver(node, inc, new ManagerInput.InitdeadElapsed()));
     }
 
-    private void scheduleTick(Node node, int inc, long t) {
-        at(t, () -> {
-            if (node.incarnation == inc && node.up()) {
+    /** Schedules a Tick at the manager's next deadline, as ManagerRuntime does. */
+    private void scheduleTimer(Node node) {
+        long due = node.rm.nextTimerAtMs();
+        if (due == node.timerAt || due == Long.MAX_VALUE) {
+            return;
+        }
+        node.timerAt = due;
+        int inc = node.incarnation;
+        at(due, () -> {
+            if (node.incarnation == inc && node.up() && node.timerAt == due) {
+                node.timerAt = Long.MAX_VALUE;
+                node.ticks++;
                 deliver(node, inc, new ManagerInput.Tick());
-                scheduleTick(node, inc, now + TICK_MS);
             }
         });
     }
@@ -291,6 +313,12 @@ final class SimCluster {
 
     private void feed(Node node, ManagerInput in) {
         apply(node, node.rm.handle(Now.at(now), in));
+        long due = node.rm.nextTimerAtMs();
+        if (due <= now) {
+            throw new AssertionError("timer contract broken on " + node.name + ": after " + in + " at t=" + now
+                    + " the next deadline is " + due + ", which a Tick cannot consume\n" + dump());
+        }
+        scheduleTimer(node);
     }
 
     private void apply(Node node, List<ManagerAction> actions) {
@@ -313,6 +341,10 @@ final class SimCluster {
                         }
                     });
                 }
+            } else if (a instanceof StartResource s && addresses.contains(s.resource().word()) && !s.handover()
+                    && heldElsewhere(node, s.group() + "/" + s.resource().word())) {
+                conflicts++;
+                complete(node, inc, s.opId(), a.describe(), () -> OcfStatus.ERR_GENERIC, st -> { }, true);
             } else if (a instanceof StartResource s) {
                 String key = s.group() + "/" + s.resource().word();
                 node.host.add(key);
@@ -333,20 +365,33 @@ final class SimCluster {
                 String key = m.group() + "/" + m.resource().word();
                 complete(node, inc, m.opId(), a.describe(),
                         () -> node.host.contains(key) ? OcfStatus.SUCCESS : OcfStatus.NOT_RUNNING, st -> { });
+            } else if (a instanceof ManagerAction.Reannounce r) {
+                complete(node, inc, r.opId(), a.describe(), () -> OcfStatus.SUCCESS, st -> { });
             }
         }
     }
 
+    /** Another host that has not lost power (a frozen one included) has the resource: the probe gets an answer. */
+    private boolean heldElsewhere(Node node, String key) {
+        return nodes.values().stream().anyMatch(n -> n != node && !n.crashed && n.host.contains(key));
+    }
+
     private void complete(Node node, int inc, long opId, String description,
                           java.util.function.Supplier<OcfStatus> normal, Consumer<OcfStatus> effect) {
+        complete(node, inc, opId, description, normal, effect, false);
+    }
+
+    private void complete(Node node, int inc, long opId, String description,
+                          java.util.function.Supplier<OcfStatus> normal, Consumer<OcfStatus> effect, boolean conflict) {
         at(now + 1 + rnd.nextInt(50), () -> {
             if (node.incarnation != inc || !node.up()) {
                 return;
             }
-            OcfStatus injected = node.inject.remove(description);
+            OcfStatus injected = conflict ? null : node.inject.remove(description);
             OcfStatus st = injected != null ? injected : normal.get();
             effect.accept(st);
-            deliver(node, inc, new ManagerInput.ActionCompleted(opId, st, injected != null ? "injected" : "", 10));
+            deliver(node, inc, new ManagerInput.ActionCompleted(opId, st, injected != null ? "injected" : "", 10,
+                    conflict));
         });
     }
 

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The arguments of one {@code HAProxy::CONFIG[::binary=PATH][::rundir=DIR][::autoreload=yes|no]}
@@ -61,7 +62,7 @@ record HaproxySettings(Path config, Path binary, Path runDir, boolean autoReload
             switch (name) {
                 case "binary" -> binary = absolute(name, value);
                 case "rundir" -> runDir = absolute(name, value);
-                case "autoreload" -> autoReload = switch (value.toLowerCase()) {
+                case "autoreload" -> autoReload = switch (value.toLowerCase(Locale.ROOT)) {
                     case "yes", "true", "on", "1" -> true;
                     case "no", "false", "off", "0" -> false;
                     default -> throw new AgentConfigException("autoreload must be yes or no, not '" + value + "'");

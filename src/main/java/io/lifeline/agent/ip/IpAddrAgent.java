@@ -381,7 +381,7 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
             throw VipFailure.of("cannot probe for " + Addresses.format(spec.address()) + " on " + p.link().name(), e);
         }
         if (owner.isPresent()) {
-            throw new VipFailure(OcfStatus.ERR_GENERIC, Addresses.format(spec.address()) + " is already in use on "
+            throw VipFailure.conflict(Addresses.format(spec.address()) + " is already in use on "
                     + p.link().name() + " by " + owner.get() + " (it answered the duplicate address probe); "
                     + "refusing to start");
         }

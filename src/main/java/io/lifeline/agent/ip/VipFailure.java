@@ -11,14 +11,25 @@ final class VipFailure extends Exception {
     static final String PRIVILEGE_HINT = "need root or CAP_NET_ADMIN (+CAP_NET_RAW for ARP)";
 
     private final OcfStatus status;
+    private final boolean conflict;
 
     VipFailure(OcfStatus status, String message) {
+        this(status, message, false);
+    }
+
+    private VipFailure(OcfStatus status, String message, boolean conflict) {
         super(message, null, false, false);
         this.status = status;
+        this.conflict = conflict;
+    }
+
+    /** Another host holds the address: the start changed nothing (see AgentResult#conflict). */
+    static VipFailure conflict(String message) {
+        return new VipFailure(OcfStatus.ERR_GENERIC, message, true);
     }
 
     AgentResult result() {
-        return AgentResult.failed(status, getMessage());
+        return new AgentResult(status, getMessage(), conflict);
     }
 
     /**

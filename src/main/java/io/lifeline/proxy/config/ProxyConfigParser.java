@@ -371,8 +371,8 @@ public final class ProxyConfigParser {
                 ProxySection be = byBackendName.get(t);
                 if (be != null && be.mode() != fe.mode()) {
                     diagnostics.error(file, fe.line(), fe.kind().keyword() + " '" + fe.name() + "' (mode "
-                            + fe.mode().name().toLowerCase() + ") cannot use backend '" + t + "' (mode "
-                            + be.mode().name().toLowerCase() + ")");
+                            + fe.mode().name().toLowerCase(Locale.ROOT) + ") cannot use backend '" + t + "' (mode "
+                            + be.mode().name().toLowerCase(Locale.ROOT) + ")");
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.lifeline.proxy.config;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One {@code frontend}, {@code backend} or {@code listen} section after {@code defaults}
@@ -28,7 +29,7 @@ public record ProxySection(Kind kind, String name, Path file, int line,
         FRONTEND, BACKEND, LISTEN;
 
         public String keyword() {
-            return name().toLowerCase();
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Long randomized fault run (issue 14, item 3): three real daemons in network namespaces, a seeded
+# nemesis, the invariants of FaultSuiteIT, a summary per fault kind. Needs root.
+#   sudo bench/faults/run.sh [FAULTS [SEED]]     default 100 faults, seed 1 (about 10 s a fault)
+# Writes bench/faults/work/ (gitignored): summary.txt, every daemon's logs, the address monitors,
+# the client probe, the status of every node for each stuck group. Not run by CI.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+faults=${1:-100}
+seed=${2:-1}
+
+if [ "$(id -u)" != 0 ]; then
+  echo "run.sh: needs root (network namespaces, nftables): sudo $0 $*" >&2
+  exit 1
+fi
+case "$faults$seed" in
+  *[!0-9]*) echo "usage: $0 [FAULTS [SEED]] (whole numbers)" >&2; exit 2 ;;
+esac
+if [ "$faults" -gt 2000 ]; then
+  echo "run.sh: at most 2000 faults a run (about 6 hours)" >&2
+  exit 2
+fi
+for tool in ip nft nginx timeout java mvn; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "run.sh: $tool is not installed (see bin/setup-host)" >&2; exit 1; }
+done
+[ -x /usr/lib/ocf/resource.d/heartbeat/Dummy ] || { echo "run.sh: the OCF Dummy agent is missing (resource-agents, see bin/setup-host)" >&2; exit 1; }
+
+# The run is the FaultBench test through failsafe (it builds the daemon's jar first). Every helper
+# process and namespace belongs to the test's lab, which removes them on exit, Ctrl-C included.
+# Bounded: every fault step is bounded, and the whole run by 60 s a fault plus 10 minutes.
+cd "$repo"
+echo "fault run: $faults faults, seed $seed, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+timeout --foreground $((faults * 60 + 600)) \
+  mvn -B -o -q verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=FaultBench \
+    -Dfaults.count="$faults" -Dfaults.seed="$seed" -Dfaults.out="$here/work" || status=$?
+if [ -f "$here/work/summary.txt" ]; then
+  cat "$here/work/summary.txt"
+else
+  echo "run.sh: no summary (see target/failsafe-reports/io.lifeline.faults.FaultBench-output.txt)" >&2
+fi
+exit "${status:-0}"

@@ -1,0 +1,307 @@
+package io.lifeline.cluster;
+
+import io.lifeline.config.AuthKey;
+import io.lifeline.config.AuthMethod;
+import io.lifeline.config.Authkeys;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lifeline's authkeys on the wire: seals every datagram a link sends in a signed envelope and
+ * opens received datagrams over their raw bytes, before anything of JGroups reads them. Nothing
+ * is allocated from a length an unauthenticated datagram announces: the envelope's only length
+ * fields are one byte each, and every check below is a bounds check on the received array.
+ *
+ * <pre>
+ *   offset  size  field
+ *   0       2     magic "LF"
+ *   2       1     envelope version (1)
+ *   3       1     authkeys key index
+ *   4       8     sender incarnation (epoch: start time in ms &lt;&lt; 10 | 10 random bits)
+ *   12      8     sequence number, 1, 2, ... per incarnation
+ *   20      1     n: length of the sender's node name (UTF-8, 1..255 bytes)
+ *   21      n     sender's node name
+ *   21+n    1     c: number of echoed incarnations
+ *   22+n    8c    the newest incarnation of each peer the sender has received a correctly signed datagram from
+ *   H       L     signature over cluster name | bytes 0..H | payload (L fixed by the key's method)
+ *   H+L     ...   payload: the JGroups datagram (empty for a handshake "hello")
+ * </pre>
+ *
+ * <p>Replay protection (docs/cluster.md, "Replay protection"): a receiver accepts a sender
+ * incarnation only from a datagram that echoes the receiver's own current incarnation, i.e. one
+ * the sender produced after it heard the receiver's current incarnation; the replay window of
+ * that incarnation starts closed at that datagram's sequence number. So nothing recorded before
+ * the receiver started is ever accepted, each datagram is accepted at most once, and an older
+ * incarnation of a sender is refused once a newer one was accepted. A receiver that is not yet
+ * known to a sender answers it with a hello (rate-limited), so the exchange completes within a
+ * round trip instead of waiting for the sender's next heartbeat.
+ *
+ * <p>Thread-safe: the per-peer state is guarded by this object; counting and logging refused
+ * datagrams is {@link AuthDrops}' job. Never throws on received data.
+ */
+final class DatagramAuthenticator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatagramAuthenticator.class);
+
+    /** No UDP datagram over IPv4 is larger; anything larger is refused before it is read. */
+    static final int MAX_DATAGRAM = 65_507;
+    static final byte MAGIC_0 = 'L';
+    static final byte MAGIC_1 = 'F';
+    static final byte VERSION = 1;
+    static final int EPOCH_AT = 4;
+    static final int SEQ_AT = 12;
+    static final int NAME_LENGTH_AT = 20;
+    static final int NAME_AT = 21;
+    /**
+     * The first datagrams of a new peer incarnation are refused until the hello exchange
+     * completes (a round trip); refusals that soon after it first appeared are not counted as drops.
+     */
+    static final long HANDSHAKE_GRACE_MS = 2_000;
+    /** A peer that does not echo us is sent a hello at most this often. */
+    static final long HELLO_INTERVAL_MS = 200;
+
+    /** The verdict on one received datagram. */
+    record Opened(boolean accepted, String node, int payloadOffset, int payloadLength, boolean answerWithHello) {
+
+        static final Opened REFUSED = new Opened(false, null, 0, 0, false);
+        static final Opened REFUSED_SAY_HELLO = new Opened(false, null, 0, 0, true);
+    }
+
+    /** What this node knows about one ha.cf peer; guarded by the authenticator. */
+    private static final class Peer {
+        /** Newest incarnation seen in a correctly signed datagram: echoed in everything we send. */
+        long seenEpoch = Long.MIN_VALUE;
+        /** When {@link #seenEpoch} was first seen. */
+        long seenAt;
+        /** Incarnation whose datagrams are accepted (through {@link #window}). */
+        long acceptedEpoch = Long.MIN_VALUE;
+        ReplayWindow window;
+        long lastHelloAt = Long.MIN_VALUE;
+    }
+
+    private final byte[] cluster;
+    private final SigningKey signingKey;
+    private final SigningKey[] keysByIndex = new SigningKey[256];
+    private final boolean allowCrc;
+    private final NodeNames names;
+    private final String localNode;
+    private final byte[] localNameBytes;
+    private final long epoch;
+    private final AuthDrops drops;
+    private final Clock clock;
+    private final AtomicLong nextSeq = new AtomicLong();
+    private final Map<String, Peer> peers = new HashMap<>();
+    /** The incarnations we echo, rebuilt when one changes (rare); read without locking by senders. */
+    private volatile long[] echo = new long[0];
+
+    /**
+     * @param clusterName mixed into every signature, so datagrams of another cluster never verify
+     * @param epoch       this incarnation, see {@link #newEpoch}
+     * @throws IllegalArgumentException when the signing key is crc and crc is not allowed
+     */
+    DatagramAuthenticator(String clusterName, Authkeys authkeys, boolean allowCrc, NodeNames names, String localNode,
+                          long epoch, AuthDrops drops, Clock clock) {
+        this.cluster = SigningKey.clusterBytes(clusterName);
+        this.allowCrc = allowCrc;
+        this.names = names;
+        this.localNode = localNode;
+        this.localNameBytes = localNode.getBytes(StandardCharsets.UTF_8);
+        if (localNameBytes.length == 0 || localNameBytes.length > 255) {
+            throw new IllegalArgumentException("node name '" + localNode + "' must be 1..255 bytes long");
+        }
+        this.epoch = epoch;
+        this.drops = drops;
+        this.clock = clock;
+        for (AuthKey k : authkeys.keys().values()) {
+            SigningKey key = new SigningKey(k);
+            keysByIndex[key.id()] = key;
+        }
+        this.signingKey = keysByIndex[authkeys.signingKeyId()];
+        if (signingKey.method() == AuthMethod.CRC) {
+            if (!allowCrc) {
+                throw new IllegalArgumentException("authkeys signs with crc, which authenticates nothing;"
+                        + " use sha256 (or set 'allow_crc on' in ha.cf to accept the risk)");
+            }
+            LOG.warn("SECURITY: cluster traffic is signed with crc (allow_crc on): anyone on the network can forge"
+                    + " heartbeats and membership messages. Use sha256 in authkeys.");
+        }
+    }
+
+    /**
+     * An incarnation number for a node starting now: later starts get larger numbers as long as
+     * the wall clock does not step back across a restart; the random low bits keep two
+     * incarnations from ever sharing a number, which the echo check relies on.
+     */
+    static long newEpoch(Clock clock) {
+        return (clock.millis() << 10) | ThreadLocalRandom.current().nextInt(1 << 10);
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    /** The datagram to send for {@code payload}: a fresh envelope around it. */
+    byte[] seal(byte[] payload, int offset, int length) {
+        long[] echoed = echo;
+        int header = NAME_AT + localNameBytes.length + 1 + 8 * echoed.length;
+        int signature = signingKey.signatureLength();
+        byte[] out = new byte[header + signature + length];
+        out[0] = MAGIC_0;
+        out[1] = MAGIC_1;
+        out[2] = VERSION;
+        out[3] = (byte) signingKey.id();
+        putLong(out, EPOCH_AT, epoch);
+        putLong(out, SEQ_AT, nextSeq.incrementAndGet());
+        out[NAME_LENGTH_AT] = (byte) localNameBytes.length;
+        System.arraycopy(localNameBytes, 0, out, NAME_AT, localNameBytes.length);
+        int p = NAME_AT + localNameBytes.length;
+        out[p++] = (byte) echoed.length;
+        for (long e : echoed) {
+            putLong(out, p, e);
+            p += 8;
+        }
+        System.arraycopy(payload, offset, out, header + signature, length);
+        signingKey.sign(cluster, out, 0, header, header + signature, length, out, header);
+        return out;
+    }
+
+    /** A handshake datagram: an envelope without payload, telling its receiver which incarnations we heard. */
+    byte[] hello() {
+        return seal(new byte[0], 0, 0);
+    }
+
+    /**
+     * Checks one received datagram; a refused one is counted against {@code peer} (its source
+     * address). An accepted one names the ha.cf node that signed it and where its payload lies.
+     */
+    Opened open(String peer, byte[] d, int off, int len) {
+        if (len > MAX_DATAGRAM) {
+            return refuse(peer, AuthDropReason.OVERSIZE, len + " bytes");
+        }
+        if (len < 3 || d[off] != MAGIC_0 || d[off + 1] != MAGIC_1 || d[off + 2] != VERSION) {
+            return refuse(peer, AuthDropReason.NOT_SIGNED, null);
+        }
+        if (len < NAME_AT) {
+            return refuse(peer, AuthDropReason.TRUNCATED, len + " bytes");
+        }
+        int keyIndex = d[off + 3] & 0xff;
+        SigningKey key = keysByIndex[keyIndex];
+        if (key == null) {
+            return refuse(peer, AuthDropReason.UNKNOWN_KEY, "key index " + keyIndex);
+        }
+        if (key.method() == AuthMethod.CRC && !allowCrc) {
+            return refuse(peer, AuthDropReason.CRC_NOT_ALLOWED, "key index " + keyIndex);
+        }
+        int nameLength = d[off + NAME_LENGTH_AT] & 0xff;
+        int echoCountAt = NAME_AT + nameLength;
+        if (nameLength == 0 || echoCountAt >= len) {
+            return refuse(peer, AuthDropReason.TRUNCATED, len + " bytes");
+        }
+        int echoCount = d[off + echoCountAt] & 0xff;
+        int header = echoCountAt + 1 + 8 * echoCount;
+        int payloadAt = header + key.signatureLength();
+        if (payloadAt > len) {
+            return refuse(peer, AuthDropReason.TRUNCATED, len + " bytes");
+        }
+        if (!key.verify(cluster, d, off, header, off + header, off + payloadAt, len - payloadAt)) {
+            return refuse(peer, AuthDropReason.BAD_SIGNATURE, "key index " + keyIndex);
+        }
+        // authenticated: a holder of the key produced exactly these bytes
+        String claimed = new String(d, off + NAME_AT, nameLength, StandardCharsets.UTF_8);
+        String node = names.canonical(claimed);
+        if (node == null) {
+            return refuse(peer, AuthDropReason.UNKNOWN_NODE, "'" + claimed + "'");
+        }
+        long senderEpoch = getLong(d, off + EPOCH_AT);
+        long seq = getLong(d, off + SEQ_AT);
+        boolean hello = payloadAt == len;
+        if (node.equals(localNode)) {
+            // Our own multicasts come back with our own source address, which the transport
+            // ignores before asking; from anywhere else our datagram is a replay.
+            return senderEpoch == epoch ? refuse(peer, AuthDropReason.REPLAY, "our own datagram")
+                    : refuse(peer, AuthDropReason.OWN_NAME, "incarnation " + senderEpoch);
+        }
+        boolean echoesUs = false;
+        for (int i = 0, p = off + echoCountAt + 1; i < echoCount; i++, p += 8) {
+            echoesUs |= getLong(d, p) == epoch;
+        }
+        return judge(peer, node, senderEpoch, seq, echoesUs, hello, off + payloadAt, len - payloadAt);
+    }
+
+    private Opened judge(String peer, String node, long senderEpoch, long seq, boolean echoesUs, boolean hello,
+                         int payloadOffset, int payloadLength) {
+        long now = clock.millis();
+        boolean sayHello;
+        synchronized (this) {
+            Peer p = peers.computeIfAbsent(node, n -> new Peer());
+            if (senderEpoch > p.seenEpoch) {
+                p.seenEpoch = senderEpoch;
+                p.seenAt = now;
+                rebuildEcho();
+            }
+            if (senderEpoch < p.acceptedEpoch) {
+                return refuse(peer, AuthDropReason.OLD_INCARNATION,
+                        node + " incarnation " + senderEpoch + ", current " + p.acceptedEpoch);
+            }
+            if (senderEpoch == p.acceptedEpoch) {
+                if (!p.window.accept(seq)) {
+                    return refuse(peer, AuthDropReason.REPLAY, node + " sequence " + seq);
+                }
+                sayHello = !echoesUs && helloDue(p, now);
+                return new Opened(true, node, payloadOffset, payloadLength, sayHello);
+            }
+            // a newer incarnation of the sender, or the first we hear of it
+            if (!echoesUs) {
+                sayHello = helloDue(p, now);
+                if (!hello && (senderEpoch != p.seenEpoch || now - p.seenAt >= HANDSHAKE_GRACE_MS)) {
+                    refuse(peer, AuthDropReason.UNCONFIRMED, node + " incarnation " + senderEpoch);
+                } // else: the handshake is under way; the datagram is refused, but that is no anomaly
+                return sayHello ? Opened.REFUSED_SAY_HELLO : Opened.REFUSED;
+            }
+            p.acceptedEpoch = senderEpoch;
+            p.window = new ReplayWindow(seq);
+            sayHello = helloDue(p, now); // it may still wait for our echo of its incarnation
+        }
+        LOG.debug("{}: accepting incarnation {} of {}", drops.link(), senderEpoch, node);
+        return new Opened(true, node, payloadOffset, payloadLength, sayHello);
+    }
+
+    private static boolean helloDue(Peer p, long now) {
+        if (p.lastHelloAt != Long.MIN_VALUE && now - p.lastHelloAt < HELLO_INTERVAL_MS) {
+            return false;
+        }
+        p.lastHelloAt = now;
+        return true;
+    }
+
+    private void rebuildEcho() {
+        echo = peers.values().stream().filter(p -> p.seenEpoch != Long.MIN_VALUE)
+                .mapToLong(p -> p.seenEpoch).limit(255).toArray();
+    }
+
+    private Opened refuse(String peer, AuthDropReason reason, String detail) {
+        drops.drop(peer, reason, detail);
+        return Opened.REFUSED;
+    }
+
+    private static void putLong(byte[] b, int off, long v) {
+        for (int i = 7; i >= 0; i--) {
+            b[off + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+
+    private static long getLong(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[off + i] & 0xff);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,302 @@
+package io.lifeline.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lifeline.config.AuthKey;
+import io.lifeline.config.AuthMethod;
+import io.lifeline.config.Authkeys;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class DatagramAuthenticatorTest {
+
+    static final Authkeys SHARED = keys(1, key(1, AuthMethod.SHA256, "correct horse battery staple"));
+    static final NodeNames NAMES = new NodeNames(List.of("n1", "n2"));
+
+    private final MutableClock clock = new MutableClock(1_800_000_000_000L);
+
+    private final Node a = new Node("n1", "198.51.100.11");
+    private final Node b = new Node("n2", "198.51.100.12");
+
+    /** One node's end of a link: its authenticator, its drop counters and the source address peers see. */
+    final class Node {
+        final String name;
+        final String address;
+        final AuthDrops drops;
+        final DatagramAuthenticator auth;
+
+        Node(String name, String address, Authkeys keys, NodeNames names) {
+            this.name = name;
+            this.address = address;
+            this.drops = new AuthDrops("test", clock);
+            this.auth = new DatagramAuthenticator("cluster", keys, false, names, name,
+                    DatagramAuthenticator.newEpoch(clock), drops, clock);
+        }
+
+        Node(String name, String address) {
+            this(name, address, SHARED, NAMES);
+        }
+
+        /** Opens a datagram sent by {@code from}. */
+        DatagramAuthenticator.Opened receive(Node from, byte[] datagram) {
+            return auth.open(from.address, datagram, 0, datagram.length);
+        }
+
+        long drops(AuthDropReason reason, Node from) {
+            return drops.count(from.address, reason);
+        }
+    }
+
+    /** Lets a and b learn each other's incarnation the way the transport does: a datagram, then hellos. */
+    static void handshake(Node a, Node b) {
+        b.receive(a, a.auth.hello());
+        a.receive(b, b.auth.hello());
+        assertTrue(b.receive(a, a.auth.hello()).accepted(), "handshake");
+    }
+
+    static byte[] payload(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] seal(Node n, String text) {
+        byte[] p = payload(text);
+        return n.auth.seal(p, 0, p.length);
+    }
+
+    static byte[] payloadOf(byte[] datagram, DatagramAuthenticator.Opened o) {
+        return Arrays.copyOfRange(datagram, o.payloadOffset(), o.payloadOffset() + o.payloadLength());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = AuthMethod.class, names = {"MD5", "SHA1", "SHA256", "SHA512"})
+    void afterTheHandshakeSealedPayloadsArriveUnchangedForEveryMethod(AuthMethod method) {
+        Authkeys k = keys(3, key(3, method, "secret"));
+        Node x = new Node("n1", "198.51.100.11", k, NAMES);
+        Node y = new Node("n2", "198.51.100.12", k, NAMES);
+        handshake(x, y);
+        byte[] d = seal(x, "heartbeat");
+        DatagramAuthenticator.Opened o = y.receive(x, d);
+        assertTrue(o.accepted());
+        assertEquals("n1", o.node());
+        assertArrayEquals(payload("heartbeat"), payloadOf(d, o));
+        assertEquals(0, x.drops.total() + y.drops.total());
+    }
+
+    @Test
+    void aNewPeerIsAcceptedOnlyOnceItEchoesOurIncarnationAndAHelloIsAnsweredToSpeedThatUp() {
+        DatagramAuthenticator.Opened early = b.receive(a, seal(a, "ping"));
+        assertFalse(early.accepted(), "a has not heard b yet: this could be a recording from before b started");
+        assertTrue(early.answerWithHello());
+        assertEquals(0, b.drops.total(), "the handshake just started: refused, but not an anomaly");
+        // b's hello echoes a's incarnation: a accepts b and answers, so b can accept a
+        DatagramAuthenticator.Opened hello = a.receive(b, b.auth.hello());
+        assertTrue(hello.accepted());
+        assertEquals(0, hello.payloadLength());
+        assertTrue(hello.answerWithHello());
+        assertTrue(b.receive(a, a.auth.hello()).accepted());
+        assertTrue(b.receive(a, seal(a, "ping again")).accepted());
+    }
+
+    @Test
+    void randomDatagramsAreNeverAcceptedAndAllCounted() {
+        handshake(a, b);
+        Random r = new Random(14);
+        for (int i = 0; i < 5_000; i++) {
+            byte[] junk = new byte[r.nextInt(200)];
+            r.nextBytes(junk);
+            if (i % 2 == 0 && junk.length > 3) { // half of them look like an envelope
+                junk[0] = 'L';
+                junk[1] = 'F';
+                junk[2] = 1;
+                junk[3] = 1;
+            }
+            assertFalse(b.receive(a, junk).accepted());
+        }
+        assertEquals(5_000, b.drops.total());
+    }
+
+    @Test
+    void everyBitFlipIsRefused() {
+        handshake(a, b);
+        byte[] d = seal(a, "a heartbeat of some length");
+        for (int bit = 0; bit < d.length * 8; bit++) {
+            byte[] flipped = d.clone();
+            flipped[bit / 8] ^= (byte) (1 << (bit % 8));
+            assertFalse(b.receive(a, flipped).accepted(), "bit " + bit);
+        }
+        assertEquals(d.length * 8L, b.drops.total());
+        assertTrue(b.receive(a, d).accepted(), "the original still passes");
+    }
+
+    @Test
+    void everyTruncationIsRefusedAndCounted() {
+        handshake(a, b);
+        byte[] d = seal(a, "payload");
+        for (int cut = 0; cut < d.length; cut++) {
+            assertFalse(b.receive(a, Arrays.copyOf(d, cut)).accepted(), "cut at " + cut);
+        }
+        assertEquals(3, b.drops(AuthDropReason.NOT_SIGNED, a), "cut inside the magic");
+        assertEquals(d.length - 3, b.drops(AuthDropReason.TRUNCATED, a) + b.drops(AuthDropReason.BAD_SIGNATURE, a));
+        assertTrue(b.drops(AuthDropReason.TRUNCATED, a) > 0);
+    }
+
+    @Test
+    void aJGroupsDatagramAnnouncingAHugeLengthIsRefusedWithoutBeingRead() {
+        // JGroups single message: version, flags, message type, then a payload length of 0x7FFFFFF0
+        byte[] forged = {0x05, 0x07, 0x00, 0x00, 0x01, 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xF0};
+        assertFalse(b.receive(a, forged).accepted());
+        assertEquals(1, b.drops(AuthDropReason.NOT_SIGNED, a));
+        // the same inside an envelope that claims a huge name and echo list: bounded by the datagram
+        byte[] d = seal(a, "x");
+        d[DatagramAuthenticator.NAME_LENGTH_AT] = (byte) 0xFF;
+        assertFalse(b.receive(a, d).accepted());
+        assertEquals(1, b.drops(AuthDropReason.TRUNCATED, a));
+        byte[] oversize = new byte[DatagramAuthenticator.MAX_DATAGRAM + 1];
+        assertFalse(b.receive(a, oversize).accepted());
+        assertEquals(1, b.drops(AuthDropReason.OVERSIZE, a));
+    }
+
+    @Test
+    void wrongSecretUnknownKeyAndCrcAreRefused() {
+        Node forger = new Node("n1", "203.0.113.9", keys(1, key(1, AuthMethod.SHA256, "guess")), NAMES);
+        assertFalse(b.receive(forger, seal(forger, "x")).accepted());
+        assertEquals(1, b.drops(AuthDropReason.BAD_SIGNATURE, forger));
+        Node otherIndex = new Node("n1", "203.0.113.10", keys(7, key(7, AuthMethod.SHA256, "x")), NAMES);
+        assertFalse(b.receive(otherIndex, seal(otherIndex, "x")).accepted());
+        assertEquals(1, b.drops(AuthDropReason.UNKNOWN_KEY, otherIndex));
+        AuthDrops crcDrops = new AuthDrops("test", clock);
+        DatagramAuthenticator crcSender = new DatagramAuthenticator("cluster", keys(1, key(1, AuthMethod.CRC, "")),
+                true, NAMES, "n1", 1, crcDrops, clock);
+        Authkeys both = keys(2, key(1, AuthMethod.CRC, ""), key(2, AuthMethod.SHA256, "s"));
+        Node strict = new Node("n2", "198.51.100.12", both, NAMES);
+        byte[] crc = crcSender.hello();
+        assertFalse(strict.auth.open(a.address, crc, 0, crc.length).accepted());
+        assertEquals(1, strict.drops(AuthDropReason.CRC_NOT_ALLOWED, a));
+    }
+
+    @Test
+    void aKeyHolderNamingANodeOutsideHaCfOrUsIsRefused() {
+        NodeNames three = new NodeNames(List.of("n1", "n2", "n3"));
+        Node stranger = new Node("n3", "198.51.100.13", SHARED, three);
+        assertFalse(b.receive(stranger, seal(stranger, "x")).accepted());
+        assertEquals(1, b.drops(AuthDropReason.UNKNOWN_NODE, stranger));
+        clock.advance(1); // another incarnation number for sure
+        Node twin = new Node("n2", "198.51.100.14");
+        assertFalse(b.receive(twin, seal(twin, "x")).accepted());
+        assertEquals(1, b.drops(AuthDropReason.OWN_NAME, twin));
+    }
+
+    @Test
+    void ourOwnDatagramComingBackFromAnotherAddressIsCountedAsAReplay() {
+        // looped-back multicasts come from our own address and never get here (LinkUdp ignores them)
+        byte[] own = seal(b, "recorded by someone else");
+        for (int i = 0; i < 3; i++) {
+            assertFalse(b.auth.open("203.0.113.5", own, 0, own.length).accepted());
+        }
+        assertEquals(3, b.drops.count("203.0.113.5", AuthDropReason.REPLAY));
+    }
+
+    @Test
+    void aReplayedDatagramIsRefused() {
+        handshake(a, b);
+        byte[] d = seal(a, "x");
+        assertTrue(b.receive(a, d).accepted());
+        assertFalse(b.receive(a, d).accepted());
+        assertEquals(1, b.drops(AuthDropReason.REPLAY, a));
+    }
+
+    @Test
+    void aBurstReorderedWithinTheWindowIsAcceptedOnceEach() {
+        handshake(a, b);
+        List<byte[]> burst = new ArrayList<>();
+        for (int i = 0; i < ReplayWindow.SIZE - 1; i++) {
+            burst.add(seal(a, "m" + i));
+        }
+        Collections.shuffle(burst, new Random(4));
+        for (byte[] d : burst) {
+            assertTrue(b.receive(a, d).accepted());
+        }
+        for (byte[] d : burst) {
+            assertFalse(b.receive(a, d).accepted());
+        }
+        assertEquals(burst.size(), b.drops(AuthDropReason.REPLAY, a));
+    }
+
+    @Test
+    void aDatagramOlderThanTheWindowIsRefused() {
+        handshake(a, b);
+        byte[] old = seal(a, "old");
+        for (int i = 0; i < ReplayWindow.SIZE; i++) {
+            assertTrue(b.receive(a, seal(a, "m" + i)).accepted());
+        }
+        assertFalse(b.receive(a, old).accepted(), "never delivered, but older than the window");
+        assertEquals(1, b.drops(AuthDropReason.REPLAY, a));
+    }
+
+    @Test
+    void afterTheReceiverRestartsNothingRecordedBeforeIsAccepted() {
+        handshake(a, b);
+        List<byte[]> recorded = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            byte[] d = seal(a, "m" + i);
+            recorded.add(d);
+            assertTrue(b.receive(a, d).accepted());
+        }
+        clock.advance(5_000);
+        Node restarted = new Node("n2", "198.51.100.12");
+        for (byte[] d : recorded) {
+            assertFalse(restarted.receive(a, d).accepted(), "recorded before the restart");
+        }
+        clock.advance(DatagramAuthenticator.HANDSHAKE_GRACE_MS);
+        for (byte[] d : recorded) {
+            assertFalse(restarted.receive(a, d).accepted(), "recorded before the restart");
+        }
+        assertEquals(recorded.size(), restarted.drops(AuthDropReason.UNCONFIRMED, a),
+                "counted once the handshake could have completed");
+        handshake(a, restarted);
+        assertTrue(restarted.receive(a, seal(a, "live")).accepted(), "live traffic flows again");
+        for (byte[] d : recorded) {
+            assertFalse(restarted.receive(a, d).accepted(), "still refused once a is accepted again");
+        }
+    }
+
+    @Test
+    void afterTheSenderRestartsItsOldIncarnationIsRefused() {
+        handshake(a, b);
+        byte[] delivered = seal(a, "delivered");
+        byte[] neverDelivered = seal(a, "lost on the way");
+        assertTrue(b.receive(a, delivered).accepted());
+        clock.advance(5_000);
+        Node restarted = new Node("n1", "198.51.100.11");
+        handshake(restarted, b);
+        assertTrue(b.receive(restarted, seal(restarted, "new life")).accepted());
+        assertFalse(b.receive(a, delivered).accepted());
+        assertFalse(b.receive(a, neverDelivered).accepted());
+        assertEquals(2, b.drops(AuthDropReason.OLD_INCARNATION, a));
+    }
+
+    static Authkeys keys(int signing, AuthKey... keys) {
+        Map<Integer, AuthKey> map = new HashMap<>();
+        for (AuthKey k : keys) {
+            map.put(k.id(), k);
+        }
+        return new Authkeys(Path.of("authkeys"), signing, map);
+    }
+
+    static AuthKey key(int id, AuthMethod method, String secret) {
+        return new AuthKey(id, method, secret.getBytes(StandardCharsets.UTF_8));
+    }
+}

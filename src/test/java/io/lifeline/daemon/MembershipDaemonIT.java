@@ -1,0 +1,155 @@
+package io.lifeline.daemon;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeline.lab.DaemonNode;
+import io.lifeline.lab.Lab;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Membership as the manager gets it from the cluster layer, with real daemons in namespaces
+ * ({@code ll-rt*}): a node that boots alone, and a node that was frozen.
+ */
+class MembershipDaemonIT {
+
+    private static final Duration WITHIN = Duration.ofSeconds(40);
+    private static final String SECRET = "membership-it-secret-0123";
+    private static final String VIP = "198.51.100.110";
+    private static final String GROUP = "IPaddr2::" + VIP + "/24/eth0";
+    /** A Heartbeat-style script resource (same word on every node, state kept in the node's directory). */
+    private static final String MARKER = "marker";
+
+    private Lab lab;
+
+    @AfterEach
+    void cleanUp() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private static String haCf() {
+        return """
+                keepalive 200ms
+                deadtime 1s
+                warntime 600ms
+                initdead 4s
+                udpport 694
+                bcast eth0
+                auto_failback off
+                realtime off
+                node n1
+                node n2
+                """;
+    }
+
+    private static void writeMarkerScript(DaemonNode n) throws Exception {
+        Path script = Files.createDirectories(n.haD.resolve("resource.d")).resolve(MARKER);
+        Files.writeString(script, """
+                #!/bin/sh
+                F=%s/marker.state
+                case "$1" in
+                  start) touch "$F" ;;
+                  stop) rm -f "$F" ;;
+                  status) if [ -e "$F" ]; then echo running; else echo stopped; fi ;;
+                esac
+                """.formatted(n.dir));
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static boolean hasVip(Lab.Host h) {
+        return h.shResult("ip -o addr show dev eth0").output().contains(" " + VIP + "/");
+    }
+
+    /**
+     * Regression (issue 14, item 1): node n2 boots while n1 (the group's home) stays down. After
+     * initdead it must hold the VIP and its status must show a membership; it used to say "no
+     * membership yet" for ever.
+     */
+    @Test
+    void aNodeBootingAloneStartsItsGroupsAfterInitdead() throws Exception {
+        lab = Lab.create("rt");
+        lab.addBridge("br0");
+        Path work = DaemonNode.freshWorkDir("it-membership", "alone");
+        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
+        DaemonNode n2 = new DaemonNode(h2, "n2", work).configure(haCf(), SECRET, "n1 " + GROUP + "\n").start();
+
+        await("n2 adds the VIP after initdead").atMost(WITHIN).pollInterval(Duration.ofMillis(200))
+                .until(() -> hasVip(h2));
+        JsonNode status = n2.status();
+        assertEquals("[\"n2\"]", status.path("manager").path("members").toString(), status.toPrettyString());
+        assertEquals("dead", DaemonNode.nodeEntry(status, "n1").path("state").asText());
+        DaemonNode.awaitRunningOn(GROUP, "n2", WITHIN, n2);
+        assertTrue(n2.logText().contains("membership [n2]"), "the cluster layer names the membership it hands on");
+        Path dump = Path.of(n2.call("debug_inputs", null).path("file").asText());
+        Files.copy(dump, work.resolve("n2-inputs.jsonl"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Regression (issue 14, item 12): n1 is frozen (SIGSTOP) until n2 declared it dead and took its
+     * group over. Back, n1 releases everything and must rejoin as soon as its links re-form (a merge
+     * view: a fresh membership snapshot), not after the whole stall_rejoin_wait (10 s) it used to
+     * wait because its own set of alive nodes never changed.
+     */
+    @Test
+    void aFrozenNodeRejoinsWhenItsLinksReformNotAfterStallRejoinWait() throws Exception {
+        lab = Lab.create("rt");
+        lab.addBridge("br0");
+        Path work = DaemonNode.freshWorkDir("it-membership", "frozen");
+        List<DaemonNode> nodes = new ArrayList<>();
+        for (String name : List.of("n1", "n2")) {
+            Lab.Host h = lab.addHost(name).connect("br0", "eth0", "198.51.100." + (10 + nodes.size() + 1) + "/24");
+            DaemonNode n = new DaemonNode(h, name, work);
+            // the freeze lasts about deadtime (1 s) plus the takeover: a stall at a threshold of 500 ms
+            n.configure(haCf() + "stall_threshold 500ms\n", SECRET, "n1 " + MARKER + "\n");
+            writeMarkerScript(n);
+            nodes.add(n.start());
+        }
+        DaemonNode n1 = nodes.get(0);
+        DaemonNode n2 = nodes.get(1);
+        DaemonNode.awaitRunningOn(MARKER, "n1", WITHIN, n1, n2);
+
+        n1.freeze();
+        try {
+            await("n2 takes the group over from the frozen n1").atMost(WITHIN).pollInterval(Duration.ofMillis(100))
+                    .until(() -> n2.ownersOf(MARKER).equals("n2") && n2.phaseOf(MARKER).equals("running"));
+        } finally {
+            n1.thaw();
+        }
+        long thawed = System.nanoTime();
+        await("n1 saw its stall").atMost(WITHIN).pollInterval(Duration.ofMillis(50))
+                .until(() -> n1.logText().contains("was frozen for"));
+        await("n1 rejoins").atMost(WITHIN).pollInterval(Duration.ofMillis(50))
+                .until(() -> n1.tryStatus().map(st -> !st.path("manager").path("stalled").asBoolean(true))
+                        .orElse(false));
+        long rejoinMs = (System.nanoTime() - thawed) / 1_000_000;
+        System.out.println("n1 rejoined " + rejoinMs + " ms after SIGCONT");
+        assertTrue(n1.logText().contains("rejoined the cluster after the stall"), n1.logText());
+        assertFalse(n1.logText().contains("no new membership within"), "did not wait for stall_rejoin_wait");
+        assertTrue(rejoinMs < 8_000, "rejoined " + rejoinMs + " ms after SIGCONT (stall_rejoin_wait is 10 s)");
+
+        // the input journal shows it: hactl debug inputs writes a dump a scenario test can replay
+        String said = n1.host.sh(Path.of(System.getProperty("java.home"), "bin", "java") + " -jar "
+                + System.getProperty("lifeline.jar") + " debug inputs --socket " + n1.socket);
+        Matcher m = Pattern.compile("(\\d+) inputs .* written to (\\S+)").matcher(said);
+        assertTrue(m.find(), said);
+        Path dump = Path.of(m.group(2));
+        String text = Files.readString(dump);
+        assertTrue(text.contains("\"type\":\"StallDetected\""), text);
+        Files.copy(dump, work.resolve("n1-inputs.jsonl"), StandardCopyOption.REPLACE_EXISTING);
+    }
+}

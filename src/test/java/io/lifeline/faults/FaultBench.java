@@ -1,0 +1,30 @@
+package io.lifeline.faults;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The long fault run, started by {@code bench/faults/run.sh} through failsafe
+ * ({@code -Dit.test=FaultBench}); not an {@code *IT}, so {@code mvn verify} does not run it.
+ * Parameters as system properties: {@code faults.count} (default 100), {@code faults.seed}
+ * (default 1), {@code faults.out} (default {@code bench/faults/work}). A benchmark measures: it
+ * fails only when the run itself cannot be carried out; the violations are in the summary.
+ */
+class FaultBench {
+
+    @Test
+    void longRun() throws Exception {
+        int count = Integer.getInteger("faults.count", 100);
+        long seed = Long.getLong("faults.seed", 1L);
+        Path out = Path.of(System.getProperty("faults.out",
+                Path.of(System.getProperty("lifeline.home", "."), "bench", "faults", "work").toString())).toAbsolutePath();
+        if (Files.exists(out)) {
+            try (var s = Files.walk(out)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        FaultSuite.Result r = FaultSuite.run(seed, count, out, "fsb");
+        System.out.println(r.report().render());
+    }
+}

@@ -1,0 +1,388 @@
+package io.lifeline.faults;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lifeline.lab.DaemonNode;
+import io.lifeline.lab.DaemonizedProcesses;
+import io.lifeline.lab.Lab;
+import io.lifeline.lab.NginxConfigs;
+import io.lifeline.lab.TcpGreeter;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The fault suite's cluster: three real daemons in network namespaces with two heartbeat links
+ * (bridges {@code br0} 198.51.100.0/24 on eth0 and {@code br1} 203.0.113.0/24 on eth1), a client
+ * namespace on both bridges, and three groups with different home nodes:
+ *
+ * <ol>
+ *   <li>{@code VIP .101} + real nginx with a monitor (home n1), served on port 80;</li>
+ *   <li>{@code VIP .102} + the ClusterLabs OCF {@code Dummy} (home n2);</li>
+ *   <li>{@code VIP .103} alone (home n3).</li>
+ * </ol>
+ *
+ * Groups 2 and 3 have no service of their own, so every node runs a {@link TcpGreeter} on port
+ * 7000 ("hello from nX", bound to the wildcard): whoever holds the VIP answers for it, so the
+ * client sees who serves. The harness only acts (start, kill, cut, call); it decides nothing.
+ */
+final class FaultCluster implements AutoCloseable {
+
+    static final List<String> NODES = List.of("n1", "n2", "n3");
+    static final String SECRET = "fault-suite-secret-0123456789";
+    static final int HEARTBEAT_PORT = 694;
+    static final int GREETER_PORT = 7000;
+    static final String CLIENT_ETH0 = "198.51.100.50";
+
+    /** One haresources group as the suite sees it. */
+    record Group(String name, String vip, String home, int port, String service) {
+    }
+
+    static final List<Group> GROUPS = List.of(
+            new Group("IPaddr2::198.51.100.101/24/eth0", "198.51.100.101", "n1", 80, "nginx"),
+            new Group("IPaddr2::198.51.100.102/24/eth0", "198.51.100.102", "n2", GREETER_PORT, "Dummy"),
+            new Group("IPaddr2::198.51.100.103/24/eth0", "198.51.100.103", "n3", GREETER_PORT, "VIP only"));
+
+    /** Short timers, as the other daemon ITs; the box is shared, so deadtime keeps a margin. */
+    static final String HA_CF = """
+            keepalive 200ms
+            deadtime 1500ms
+            warntime 800ms
+            initdead 5s
+            udpport 694
+            bcast eth0
+            bcast eth1
+            auto_failback on
+            realtime off
+            node n1
+            node n2
+            node n3
+            resource_defaults interval=1s timeout=10s start_timeout=30s stop_timeout=30s threshold=3 window=60s
+            """;
+    static final int FAIL_THRESHOLD = 3;
+    static final long FAIL_WINDOW_MS = 60_000;
+    static final long INITDEAD_MS = 5_000;
+
+    final Lab lab;
+    final Lab.Host client;
+    final Path work;
+    private final Map<String, Lab.Host> hosts = new LinkedHashMap<>();
+    private final Map<String, DaemonNode> daemons = new LinkedHashMap<>();
+    private final Map<String, Integer> incarnations = new LinkedHashMap<>();
+    private final DaemonizedProcesses nginx = new DaemonizedProcesses();
+    private final Map<String, Path> nginxPidFiles = new LinkedHashMap<>();
+    private final Map<String, String> configDigests = new LinkedHashMap<>();
+
+    private FaultCluster(Lab lab, Path work, long maxSeconds) throws IOException {
+        this.lab = lab;
+        this.work = work;
+        lab.addBridge("br0");
+        lab.addBridge("br1");
+        for (int i = 0; i < NODES.size(); i++) {
+            String n = NODES.get(i);
+            Lab.Host h = lab.addHost(n)
+                    .connect("br0", "eth0", "198.51.100." + (11 + i) + "/24")
+                    .connect("br1", "eth1", "203.0.113." + (11 + i) + "/24");
+            hosts.put(n, h);
+        }
+        client = lab.addHost("cl").connect("br0", "eth0", CLIENT_ETH0 + "/24")
+                .connect("br1", "eth1", "203.0.113.50/24");
+        for (String n : NODES) {
+            DaemonNode d = new DaemonNode(hosts.get(n), n, work);
+            d.configure(HA_CF + "monitor nginx::" + nginxConfig(d) + "::url=http://127.0.0.1/health"
+                    + "::binary=/usr/sbin/nginx interval=500ms timeout=5s\n", SECRET, haresources(d));
+            daemons.put(n, d);
+            incarnations.put(n, 0);
+            configDigests.put(n, configDigest(d));
+            // bounded like every lab service: the run's length, 200 connections a second
+            hosts.get(n).start(javaMain(TcpGreeter.class, Integer.toString(GREETER_PORT), n,
+                    Long.toString(maxSeconds), Long.toString(maxSeconds * 200)), d.dir.resolve("greeter.log"));
+        }
+    }
+
+    /** Builds the lab (namespaces {@code ll-<tag>...}) and writes every node's configuration; starts no daemon. */
+    static FaultCluster create(String tag, Path work, long maxSeconds) throws IOException {
+        Lab lab = Lab.create(tag);
+        try {
+            return new FaultCluster(lab, work, maxSeconds);
+        } catch (IOException | RuntimeException e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    private Path nginxConfig(DaemonNode d) throws IOException {
+        Path dir = d.dir.resolve("nginx");
+        Path conf = NginxConfigs.write(dir, """
+                server {
+                    listen 80;
+                    location = /health { return 200 "ok\\n"; }
+                    location / { return 200 "%s\\n"; }
+                }
+                """.formatted(d.name));
+        nginxPidFiles.put(d.name, nginx.register(NginxConfigs.pidFile(dir)));
+        return conf;
+    }
+
+    /** The nodes share one filesystem, so file-keeping resources name a per-node path; group names stay equal. */
+    private static String haresources(DaemonNode d) {
+        Path conf = d.dir.resolve("nginx").resolve("nginx.conf");
+        return GROUPS.get(0).home() + " " + GROUPS.get(0).name() + " nginx::" + conf
+                + "::url=http://127.0.0.1/health::binary=/usr/sbin/nginx\n"
+                + GROUPS.get(1).home() + " " + GROUPS.get(1).name() + " ocf:heartbeat:Dummy::state="
+                + d.dir.resolve("dummy.state") + "\n"
+                + GROUPS.get(2).home() + " " + GROUPS.get(2).name() + "\n";
+    }
+
+    /** {@code java -cp TEST_CLASSES main args...}: helper programs use the JDK only. */
+    static List<String> javaMain(Class<?> main, String... args) {
+        String classes;
+        try {
+            classes = Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx24m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classes, main.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    Lab.Host host(String node) {
+        return hosts.get(node);
+    }
+
+    DaemonNode daemon(String node) {
+        return daemons.get(node);
+    }
+
+    Iterable<DaemonNode> daemons() {
+        return daemons.values();
+    }
+
+    static String eth0Address(String node) {
+        return "198.51.100." + (11 + NODES.indexOf(node));
+    }
+
+    static String eth1Address(String node) {
+        return "203.0.113." + (11 + NODES.indexOf(node));
+    }
+
+    /**
+     * Starts the node's daemon. The previous run's log is kept beside it ({@code daemon.log.K}),
+     * so the log check sees every incarnation.
+     */
+    void start(String node) throws IOException {
+        DaemonNode d = daemons.get(node);
+        if (Files.exists(d.log)) {
+            int k = incarnations.merge(node, 1, Integer::sum);
+            Files.move(d.log, d.dir.resolve("daemon.log." + k));
+        }
+        d.start();
+    }
+
+    /** Every log the node's daemons wrote, oldest first. */
+    List<Path> logs(String node) {
+        DaemonNode d = daemons.get(node);
+        List<Path> out = new ArrayList<>();
+        for (int k = 1; k <= incarnations.get(node); k++) {
+            out.add(d.dir.resolve("daemon.log." + k));
+        }
+        out.add(d.log);
+        return out;
+    }
+
+    void kill9(String node) throws InterruptedException {
+        DaemonNode d = daemons.get(node);
+        if (d.alive()) {
+            d.kill9();
+        }
+    }
+
+    /** SIGTERM and wait: the daemon releases its groups and leaves. Bounded by the stop timeouts. */
+    void terminate(String node) throws InterruptedException {
+        DaemonNode d = daemons.get(node);
+        if (d.alive()) {
+            d.terminate();
+        }
+    }
+
+    /** SIGSTOP ({@code stop=true}) or SIGCONT to the daemon's JVM ({@code ip netns exec} execs it: same pid). */
+    void signalFreeze(String node, boolean stop) {
+        long pid = daemonPid(node);
+        if (pid > 0) {
+            Lab.Shell.exec(List.of("kill", stop ? "-STOP" : "-CONT", Long.toString(pid)));
+        }
+    }
+
+    private long daemonPid(String node) {
+        DaemonNode d = daemons.get(node);
+        return d.alive() ? d.pid() : -1;
+    }
+
+    /** Kills nginx (master and workers) on the node, as a crash of the application would. */
+    boolean killNginx(String node) {
+        try {
+            long pid = Long.parseLong(Files.readString(nginxPidFiles.get(node)).strip());
+            Optional<ProcessHandle> h = ProcessHandle.of(pid);
+            if (h.isEmpty()) {
+                return false;
+            }
+            h.get().descendants().forEach(ProcessHandle::destroyForcibly);
+            h.get().destroyForcibly();
+            return true;
+        } catch (IOException | NumberFormatException e) {
+            return false; // not running on this node
+        }
+    }
+
+    /** nft table names the suite owns in a node's namespace; each heal deletes its own. */
+    static final String CUT_LINK_TABLE = "llfslink";
+    static final String PARTITION_TABLE = "llfspart";
+
+    /** Drops everything on one interface (one heartbeat link), both directions. */
+    void cutLink(String node, String ifname) {
+        dropTables(node, CUT_LINK_TABLE, "iifname " + ifname, "oifname " + ifname,
+                List.of("iifname " + ifname), List.of("oifname " + ifname));
+    }
+
+    void healLink(String node) {
+        hosts.get(node).shResult("nft delete table inet " + CUT_LINK_TABLE + "; nft delete table arp " + CUT_LINK_TABLE);
+    }
+
+    /**
+     * Partition {node} | {the other two} on both links: the node neither hears nor reaches its
+     * peers (heartbeats are broadcast, so every heartbeat it sends is dropped too). The client
+     * still reaches both sides, as a client between two halves of a split network would.
+     */
+    void partition(String node) {
+        List<String> peers = new ArrayList<>();
+        for (String p : NODES) {
+            if (!p.equals(node)) {
+                peers.add(eth0Address(p));
+                peers.add(eth1Address(p));
+            }
+        }
+        String set = "{ " + String.join(", ", peers) + " }";
+        dropTables(node, PARTITION_TABLE, "arp saddr ip " + set, "arp daddr ip " + set,
+                List.of("ip saddr " + set), List.of("ip daddr " + set, "udp dport " + HEARTBEAT_PORT));
+    }
+
+    /**
+     * Creates nft tables {@code name} (families inet and arp) in the node's namespace, each with
+     * an input and an output chain dropping what the given match expressions select.
+     */
+    private void dropTables(String node, String name, String arpIn, String arpOut, List<String> in, List<String> out) {
+        StringBuilder cmd = new StringBuilder();
+        for (String family : List.of("inet", "arp")) {
+            cmd.append(" && nft add table ").append(family).append(' ').append(name);
+            for (String chain : List.of("in", "out")) {
+                cmd.append(" && nft add chain ").append(family).append(' ').append(name).append(' ').append(chain)
+                        .append(" '{ type filter hook ").append(chain.equals("in") ? "input" : "output")
+                        .append(" priority 0; }'");
+            }
+        }
+        for (String m : in) {
+            cmd.append(" && nft add rule inet ").append(name).append(" in ").append(m).append(" drop");
+        }
+        for (String m : out) {
+            cmd.append(" && nft add rule inet ").append(name).append(" out ").append(m).append(" drop");
+        }
+        cmd.append(" && nft add rule arp ").append(name).append(" in ").append(arpIn).append(" drop");
+        cmd.append(" && nft add rule arp ").append(name).append(" out ").append(arpOut).append(" drop");
+        hosts.get(node).sh(cmd.substring(4));
+    }
+
+    void healPartition(String node) {
+        hosts.get(node).shResult("nft delete table inet " + PARTITION_TABLE + "; nft delete table arp " + PARTITION_TABLE);
+    }
+
+    void isolate(String node) {
+        hosts.get(node).isolate();
+    }
+
+    void rejoin(String node) {
+        hosts.get(node).rejoin();
+    }
+
+    /** An operator command through the control socket, as {@code hactl} sends it. */
+    JsonNode call(String node, String command, ObjectNode args) throws Exception {
+        return daemons.get(node).call(command, args == null ? new ObjectMapper().createObjectNode() : args);
+    }
+
+    /** Which nodes hold the VIP right now, read from the kernel of each namespace. */
+    List<String> vipHolders(Group g) {
+        List<String> holders = new ArrayList<>();
+        for (String n : NODES) {
+            if (hosts.get(n).shResult("ip -o addr show dev eth0").output().contains(" " + g.vip() + "/")) {
+                holders.add(n);
+            }
+        }
+        return holders;
+    }
+
+    /** Every node's {@code hactl status --json}, or a note where the daemon does not answer. */
+    Map<String, String> statusSnapshots() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (DaemonNode d : daemons.values()) {
+            out.put(d.name, d.tryStatus().map(JsonNode::toPrettyString)
+                    .orElse(d.alive() ? "(daemon does not answer)" : "(daemon not running)"));
+        }
+        return out;
+    }
+
+    /** Fingerprint of the node's ha.d files, to prove that no fault (and no daemon) changed them. */
+    static String configDigest(DaemonNode d) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (String f : List.of("ha.cf", "haresources", "authkeys")) {
+                md.update(f.getBytes(StandardCharsets.UTF_8));
+                md.update(Files.readAllBytes(d.haD.resolve(f)));
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The nodes whose ha.d files differ from what the suite wrote. */
+    List<String> changedConfigs() throws IOException {
+        List<String> changed = new ArrayList<>();
+        for (DaemonNode d : daemons.values()) {
+            if (!configDigest(d).equals(configDigests.get(d.name))) {
+                changed.add(d.name);
+            }
+        }
+        return changed;
+    }
+
+    /** Runs a helper program in a namespace to its end (bounded), returning its output. */
+    String runIn(Lab.Host h, List<String> command, Path log, long timeoutSeconds) throws IOException, InterruptedException {
+        Process p = h.start(command, log);
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() {
+        for (String n : NODES) {
+            signalFreeze(n, false); // a frozen JVM would not die of SIGTERM in time
+        }
+        lab.close();
+        nginx.killAll();
+    }
+}

@@ -1,0 +1,74 @@
+package io.lifeline.faults;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The randomized fault suite: builds the {@link FaultCluster}, starts the observers (an address
+ * monitor per node, the client probe; status snapshots are taken by the checks), lets the
+ * {@link Nemesis} inject {@code faults} faults from {@code seed}, checks the invariants after
+ * every heal and over the whole run, and renders the {@link SuiteReport}. Used by
+ * {@code FaultSuiteIT} (short, fixed seed) and by {@code FaultBench} (long runs,
+ * {@code bench/faults/run.sh}).
+ */
+final class FaultSuite {
+
+    static final Duration FORM = Duration.ofSeconds(90);
+
+    /** What a run found. */
+    record Result(SuiteReport report, List<Invariant.Violation> violations, List<Fault> faults) {
+    }
+
+    private FaultSuite() {
+    }
+
+    static Result run(long seed, int faultCount, Path work, String tag) throws Exception {
+        long maxSeconds = 300 + faultCount * 60L; // every helper process ends by itself after this
+        long started = System.currentTimeMillis();
+        Files.createDirectories(work.resolve("helpers"));
+        try (FaultCluster cluster = FaultCluster.create(tag, work, maxSeconds)) {
+            List<AddressWatch> watches = new ArrayList<>();
+            for (String n : FaultCluster.NODES) {
+                watches.add(new AddressWatch(cluster.host(n), n, work.resolve("addresses-" + n + ".log"), maxSeconds));
+            }
+            List<String> probeArgs = new ArrayList<>(List.of(Long.toString(maxSeconds)));
+            for (FaultCluster.Group g : FaultCluster.GROUPS) {
+                probeArgs.add(g.vip() + ":" + g.port() + (g.port() == 80 ? ":http" : ""));
+            }
+            Path probeFile = work.resolve("probe.log");
+            cluster.client.start(FaultCluster.javaMain(ClientProbe.class, probeArgs.toArray(String[]::new)), probeFile);
+            ProbeLog probe = new ProbeLog(probeFile, FaultCluster.GROUPS.size());
+            InvariantChecks checks = new InvariantChecks(cluster, probe, watches);
+
+            for (String n : FaultCluster.NODES) {
+                cluster.start(n);
+            }
+            await("the cluster formed: every group on its node, served").atMost(FORM).pollInterval(Duration.ofMillis(500))
+                    .until(() -> checks.unsettled(0).isEmpty());
+            System.out.println("fault suite: cluster formed in " + (System.currentTimeMillis() - started) + " ms, seed " + seed);
+
+            Nemesis nemesis = new Nemesis(cluster, seed, checks);
+            nemesis.capture();
+            List<Fault> faults = new ArrayList<>();
+            for (int i = 0; i < faultCount; i++) {
+                List<Fault> step = nemesis.step(i);
+                checks.afterHeal(step);
+                faults.addAll(step);
+                for (Fault f : step) {
+                    System.out.println("fault suite: " + f.context() + ": outage " + checks.outage(f) + " ms, settled "
+                            + (f.settledAtMs > 0 ? (f.settledAtMs - f.healedAtMs) + " ms after the heal" : "never (stuck)"));
+                }
+            }
+            long[] dual = checks.finish(faults, System.currentTimeMillis());
+            SuiteReport report = new SuiteReport(seed, faultCount, faults, checks, dual[0], dual[1],
+                    System.currentTimeMillis() - started, probe.totals());
+            Files.writeString(work.resolve("summary.txt"), report.render());
+            return new Result(report, List.copyOf(checks.violations), faults);
+        }
+    }
+}

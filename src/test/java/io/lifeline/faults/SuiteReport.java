@@ -1,0 +1,86 @@
+package io.lifeline.faults;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The summary printed at the end of a run: per fault kind how often it was injected and the
+ * client-visible outage (median and max over the faults of that kind held alone: an overlapped
+ * fault's outage belongs to two causes), then every invariant's count and each violation with
+ * its fault context.
+ */
+final class SuiteReport {
+
+    final long seed;
+    final int steps;
+    final List<Fault> faults;
+    final List<Invariant.Violation> violations;
+    final long dualOutsideMs;
+    final long dualInsideMs;
+    final long wallMs;
+    final List<String> probeTotals;
+    private final Map<Fault, Long> outages = new java.util.HashMap<>();
+
+    SuiteReport(long seed, int steps, List<Fault> faults, InvariantChecks checks, long dualOutsideMs, long dualInsideMs,
+            long wallMs, List<String> probeTotals) {
+        this.seed = seed;
+        this.steps = steps;
+        this.faults = faults;
+        this.violations = List.copyOf(checks.violations);
+        this.dualOutsideMs = dualOutsideMs;
+        this.dualInsideMs = dualInsideMs;
+        this.wallMs = wallMs;
+        this.probeTotals = probeTotals;
+        for (Fault f : faults) {
+            outages.put(f, checks.outage(f));
+        }
+    }
+
+    long count(Invariant i) {
+        return violations.stream().filter(v -> v.invariant() == i).count();
+    }
+
+    String render() {
+        StringBuilder b = new StringBuilder();
+        b.append("Fault suite: seed ").append(seed).append(", ").append(steps).append(" steps, ").append(faults.size())
+                .append(" faults injected (overlaps included), ").append(wallMs / 1000).append(" s\n\n");
+        b.append(String.format("%-20s %6s %6s %14s %11s%n", "fault kind", "count", "solo", "outage median", "outage max"));
+        Map<FaultKind, List<Long>> solo = new EnumMap<>(FaultKind.class);
+        Map<FaultKind, Integer> counts = new EnumMap<>(FaultKind.class);
+        for (Fault f : faults) {
+            counts.merge(f.kind, 1, Integer::sum);
+            if (f.solo()) {
+                solo.computeIfAbsent(f.kind, k -> new ArrayList<>()).add(outages.get(f));
+            }
+        }
+        for (FaultKind k : FaultKind.values()) {
+            List<Long> o = solo.getOrDefault(k, List.of());
+            b.append(String.format("%-20s %6d %6d %14s %11s%n", k, counts.getOrDefault(k, 0), o.size(),
+                    o.isEmpty() ? "-" : median(o) + " ms", o.isEmpty() ? "-" : o.stream().mapToLong(x -> x).max().getAsLong() + " ms"));
+        }
+        b.append("\n(outage: the longest gap between two successful client answers, any VIP, from the injection until the\n"
+                + " cluster settled; probes every 20 ms, so 20 ms means no failed probe)\n\n");
+        b.append("dual-owner ms outside partitions: ").append(dualOutsideMs)
+                .append(" (inside partition windows: ").append(dualInsideMs).append(")\n");
+        for (Invariant i : Invariant.values()) {
+            b.append(String.format("%-20s %4d  %s%n", i, count(i), i.meaning));
+        }
+        b.append("client probes per VIP: ").append(String.join(", ", probeTotals)).append('\n');
+        if (!violations.isEmpty()) {
+            b.append("\nviolations:\n");
+            for (Invariant.Violation v : violations) {
+                b.append("  ").append(v).append(KnownFailures.find(v).map(k -> "  [known: issue 14 item " + k.issueItem() + "]")
+                        .orElse("")).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    static long median(List<Long> values) {
+        List<Long> s = new ArrayList<>(values);
+        s.sort(null);
+        return s.get(s.size() / 2);
+    }
+}
