@@ -1,5 +1,6 @@
 package io.lifeline.config;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -24,6 +25,8 @@ import java.util.Optional;
  * @param rtprio       {@code rtprio}: requested realtime priority, 0 for Lifeline's default
  * @param allowCrc     Lifeline directive {@code allow_crc on}: accept an authkeys {@code crc}
  *                     signing method, which authenticates nothing
+ * @param httpListen   Lifeline directive {@code http_listen ADDR:PORT}: where the daemon serves
+ *                     {@code /metrics} (io.lifeline.metrics); empty (the default) for no listener
  * @param extensions   other Lifeline-only directives, kept for the subsystems that own them
  */
 public record HaCf(
@@ -48,6 +51,7 @@ public record HaCf(
         boolean realtime,
         int rtprio,
         boolean allowCrc,
+        Optional<InetSocketAddress> httpListen,
         List<Directive> extensions) {
 
     public HaCf {

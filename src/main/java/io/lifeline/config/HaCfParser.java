@@ -2,6 +2,7 @@ package io.lifeline.config;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,6 +104,7 @@ public final class HaCfParser {
     private boolean realtime = true;
     private int rtprio;
     private boolean allowCrc;
+    private InetSocketAddress httpListen;
     private final List<HaCf.Directive> extensions = new ArrayList<>();
 
     private HaCfParser(Path file, Diagnostics diag) {
@@ -128,7 +130,8 @@ public final class HaCfParser {
                 currentUdpPort(), media,
                 autoFailback != null ? autoFailback : AutoFailback.LEGACY, pingTargets, deadping,
                 Optional.ofNullable(logfile), Optional.ofNullable(debugfile), Optional.ofNullable(logfacility),
-                debug, respawns, respawnEnvironment, realtime, rtprio, allowCrc, extensions));
+                debug, respawns, respawnEnvironment, realtime, rtprio, allowCrc,
+                Optional.ofNullable(httpListen), extensions));
     }
 
     private void directive(ConfigLines.Line line) {
@@ -305,6 +308,11 @@ public final class HaCfParser {
                     bool(args.get(0), n, keyword).ifPresent(b -> allowCrc = b);
                 }
             }
+            case "http_listen" -> {
+                if (exactArgs(line, 1, "http_listen ADDRESS:PORT (e.g. 127.0.0.1:9694)")) {
+                    httpListen(args.get(0), n);
+                }
+            }
             default -> {
                 if (EXTENSION_KEYWORDS.contains(keyword)) {
                     extensions.add(new HaCf.Directive(keyword, args, n));
@@ -392,6 +400,39 @@ public final class HaCfParser {
             diag.warning(file, n, "env: " + name + " is set again (first at line " + first + "); the last value wins");
         }
         respawnEnvironment.put(name, pair.substring(eq + 1));
+    }
+
+    /**
+     * {@code http_listen ADDRESS:PORT}: an IPv4 address, {@code [IPv6]}, or {@code localhost}
+     * (127.0.0.1), never a name that would need DNS at start-up. The listener has no
+     * authentication, so any address but loopback is worth a warning.
+     */
+    private void httpListen(String value, int n) {
+        int colon = value.lastIndexOf(':');
+        String host = colon < 0 ? "" : value.substring(0, colon);
+        Optional<InetAddress> address;
+        if (host.equalsIgnoreCase("localhost")) {
+            address = Optional.of(InetAddress.getLoopbackAddress());
+        } else if (host.startsWith("[") && host.endsWith("]")) {
+            address = HeartbeatValues.ipv6(host.substring(1, host.length() - 1)).map(InetAddress.class::cast);
+        } else {
+            address = HeartbeatValues.ipv4(host).map(InetAddress.class::cast);
+        }
+        if (address.isEmpty()) {
+            diag.error(file, n, "http_listen: '" + value + "' is not ADDRESS:PORT (an IPv4 address, [IPv6 address]"
+                    + " or localhost, then a port: e.g. 127.0.0.1:9694)");
+            return;
+        }
+        port(value.substring(colon + 1), n, "http_listen port").ifPresent(p -> {
+            if (httpListen != null) {
+                diag.warning(file, n, "http_listen is set again; the last value wins");
+            }
+            if (!address.get().isLoopbackAddress()) {
+                diag.warning(file, n, "http_listen " + value + ": /metrics has no authentication and is served to"
+                        + " anyone who can reach this address; prefer 127.0.0.1 or a firewalled address");
+            }
+            httpListen = new InetSocketAddress(address.get(), p);
+        });
     }
 
     private void logfacility(String value, int n) {

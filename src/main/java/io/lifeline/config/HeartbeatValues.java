@@ -93,6 +93,22 @@ public final class HeartbeatValues {
         }
     }
 
+    /**
+     * Parses an IPv6 literal (no brackets) without consulting DNS: only hex digits, colons and
+     * an embedded dotted quad are let through to InetAddress, which treats those as literals.
+     */
+    public static Optional<java.net.Inet6Address> ipv6(String text) {
+        if (!text.contains(":") || !text.matches("[0-9A-Fa-f:.]+")) {
+            return Optional.empty();
+        }
+        try {
+            return java.net.InetAddress.getByName(text) instanceof java.net.Inet6Address a
+                    ? Optional.of(a) : Optional.empty();
+        } catch (java.net.UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Formats a duration the way ha.cf would write it, for messages: {@code 1500ms}, {@code 30s}. */
     public static String format(Duration d) {
         long ms = d.toMillis();

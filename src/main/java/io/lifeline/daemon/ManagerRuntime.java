@@ -101,6 +101,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private final PendingReports pendingReports = new PendingReports();
     /** Agent threads: the words whose agent has warmed up. */
     private final Set<String> warmedUp = ConcurrentHashMap.newKeySet();
+    private volatile ActionListener actionListener = (group, resource, action, result, nanos) -> { };
     private long nextRequestId = 1;
     private volatile boolean running = true;
     /** Set once the manager threw: its state cannot be trusted, the daemon is releasing and exiting. */
@@ -149,6 +150,17 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         this.wall = wall;
         this.thread = new Thread(this::loop, "lifeline-manager");
         this.thread.setDaemon(true);
+    }
+
+    /** Told when an agent action ends, with how long it took (for metrics); must not block. */
+    @FunctionalInterface
+    public interface ActionListener {
+        void actionDone(String group, String resource, String action, OcfStatus result, long nanos);
+    }
+
+    /** Sets who is told about every agent action's result and duration (one listener). */
+    public void onActionDone(ActionListener listener) {
+        this.actionListener = listener;
     }
 
     /** Boots the manager (probes every resource) and starts feeding it, on the manager thread. */
@@ -491,7 +503,9 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
                 // the manager would wait for the action's whole timeout.
                 r = agentFailed(action + " " + spec.word() + " of group " + group, e);
             }
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            long nanos = System.nanoTime() - t0;
+            long ms = TimeUnit.NANOSECONDS.toMillis(nanos);
+            actionListener.actionDone(group, spec.word(), action, r.status(), nanos);
             // The manager logs every outcome as an event; the agent's own message (which address,
             // which pid) is worth a line of its own only when there is one or the action failed.
             if (!r.isSuccess() || !r.message().isEmpty() && !action.equals("monitor")) {

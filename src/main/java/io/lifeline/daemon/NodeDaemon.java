@@ -27,6 +27,8 @@ import io.lifeline.manager.ManagerDirectives;
 import io.lifeline.manager.ManagerSettings;
 import io.lifeline.manager.ResourceManager;
 import io.lifeline.manager.notify.NotifyExecutor;
+import io.lifeline.metrics.MetricsEndpoint;
+import io.lifeline.metrics.StatusCollector;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -138,6 +140,9 @@ public final class NodeDaemon {
                 status -> new Thread(() -> System.exit(status), "lifeline-exit").start());
         cluster.addListener(runtime);
         cluster.addStallListener(gap -> runtime.onStall(gap, cluster.membershipEpoch()));
+        MetricsEndpoint metrics = MetricsEndpoint.of(config.haCf().httpListen(),
+                () -> new StatusCollector(Version.current(), cluster::status, runtime::status, runtime::agentDetails));
+        runtime.onActionDone(metrics::actionDone);
 
         ControlServer control = new ControlServer(options.socket());
         StatusReport.DaemonInfo info = new StatusReport.DaemonInfo(Version.current(), ProcessHandle.current().pid(),
@@ -193,6 +198,7 @@ public final class NodeDaemon {
             cluster.close();
             return EXIT_FAILED;
         }
+        metrics.start(); // ha.cf http_listen; a port it cannot bind is logged, not fatal
         respawned.start(); // ha.cf respawn programs, once the cluster is up (Heartbeat starts them then too)
         Duration releaseWithin = releaseTime(managerConfig);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -206,6 +212,7 @@ public final class NodeDaemon {
                             + " they can, check this node's resources by hand", releaseWithin.toSeconds());
                 }
             }
+            metrics.close();
             control.close();
             respawned.close();
             if (pingMonitor != null) {

@@ -1,5 +1,6 @@
 package io.lifeline.proxy;
 
+import io.lifeline.agent.AgentDetails;
 import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.OcfStatus;
 import io.lifeline.agent.ResourceAgent;
@@ -11,6 +12,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +31,8 @@ final class ProxyAgent implements ResourceAgent {
 
     private final String instance;
     private final Path configFile;
-    private ProxyServer server;
+    /** Written under the agent's lock; volatile so {@link #details()} reads it without waiting for a stop. */
+    private volatile ProxyServer server;
 
     ProxyAgent(String instance, Path configFile) {
         this.instance = instance;
@@ -126,6 +131,29 @@ final class ProxyAgent implements ResourceAgent {
             return AgentResult.failed(OcfStatus.ERR_GENERIC, "reload failed, previous configuration kept: " + e.getMessage());
         }
         return AgentResult.ok("reloaded " + configFile);
+    }
+
+    /**
+     * The stats rows of the running proxy (HAProxy's CSV columns, as on its stats page) for
+     * {@code hactl status --json} and /metrics, and one line per frontend and backend. Not
+     * synchronized: a stop draining connections must not hold up a status request.
+     */
+    @Override
+    public AgentDetails details() {
+        ProxyServer s = server;
+        if (s == null || !s.isRunning()) {
+            return AgentDetails.NONE;
+        }
+        List<Map<String, Object>> rows = s.statsRows();
+        List<String> lines = new ArrayList<>();
+        for (Map<String, Object> r : rows) {
+            Object sv = r.get("svname");
+            if ("FRONTEND".equals(sv) || "BACKEND".equals(sv)) {
+                lines.add(String.valueOf(sv).toLowerCase(java.util.Locale.ROOT) + " " + r.get("pxname") + ": "
+                        + r.get("status") + ", " + r.get("scur") + " sessions (" + r.get("stot") + " in all)");
+            }
+        }
+        return new AgentDetails(lines, Map.of("stats", rows));
     }
 
     @Override

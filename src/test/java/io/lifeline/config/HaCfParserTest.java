@@ -275,4 +275,36 @@ class HaCfParserTest {
         assertError(6, "'' is not a valid variable name");
         assertError(7, "usage is 'env NAME=value [NAME=value...]'");
     }
+
+    @Test
+    void httpListenIsOffByDefaultAndTakesAnAddressAndPort() {
+        assertTrue(parseOk("node a\nbcast eth0\n").httpListen().isEmpty(), "no listener unless asked for");
+        HaCf cf = parseOk("node a\nbcast eth0\nhttp_listen 127.0.0.1:9694\n");
+        assertEquals(Optional.of(new java.net.InetSocketAddress("127.0.0.1", 9694)), cf.httpListen());
+        assertTrue(diag.warnings().isEmpty(), () -> "loopback needs no warning: " + diag.warnings());
+        assertEquals(9694, parseOk("node a\nbcast eth0\nhttp_listen localhost:9694\n").httpListen().get().getPort());
+        assertTrue(parseOk("node a\nbcast eth0\nhttp_listen [::1]:80\n").httpListen().get().getAddress()
+                instanceof java.net.Inet6Address);
+    }
+
+    @Test
+    void httpListenOnANonLoopbackAddressWarnsThatMetricsAreUnauthenticated() {
+        parseOk("node a\nbcast eth0\nhttp_listen 198.51.100.11:9694\n");
+        assertWarning(3, "no authentication");
+    }
+
+    @Test
+    void badHttpListenValuesAreErrorsWithTheirLine() {
+        parse("node a\nbcast eth0\nhttp_listen 9694\nhttp_listen 127.0.0.1:0\nhttp_listen 127.0.0.1:x\n"
+                + "http_listen metrics.example.com:9694\nhttp_listen [fe80::zz]:1\nhttp_listen\n"
+                + "http_listen 127.0.0.1:1 2\nhttp_listen 999.0.0.1:80\n");
+        assertError(3, "'9694' is not ADDRESS:PORT");
+        assertError(4, "http_listen port must be a number from 1 to 65535, not '0'");
+        assertError(5, "not 'x'");
+        assertError(6, "'metrics.example.com:9694' is not ADDRESS:PORT");
+        assertError(7, "'[fe80::zz]:1' is not ADDRESS:PORT");
+        assertError(8, "usage is 'http_listen ADDRESS:PORT");
+        assertError(9, "too many values");
+        assertError(10, "'999.0.0.1:80' is not ADDRESS:PORT");
+    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeline.agent.AgentConfigException;
+import io.lifeline.agent.AgentDetails;
 import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.BuiltinAgentFactory;
 import io.lifeline.agent.OcfStatus;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +84,34 @@ class ProxyAgentTest {
             assertEquals(OcfStatus.SUCCESS, agent.stop(T).status());
             assertEquals(OcfStatus.NOT_RUNNING, agent.monitor(T).status());
             assertEquals(OcfStatus.SUCCESS, agent.stop(T).status(), "stop is idempotent");
+        }
+    }
+
+    @Test
+    void detailsAreTheStatsRowsWhileRunning(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("proxy.cfg");
+        int port = freePort();
+        try (TestBackend a = new TestBackend("a")) {
+            Files.writeString(cfg, config(port, a.address()));
+            ResourceAgent agent = new ProxyAgentFactory().create(new ResourceSpec("Proxy", List.of(cfg.toString()),
+                    "Proxy::x", 1));
+            assertTrue(agent.details().isEmpty(), "nothing before start");
+            assertEquals(OcfStatus.SUCCESS, agent.start(T).status());
+            try (RawHttp c = new RawHttp(new java.net.InetSocketAddress("127.0.0.1", port))) {
+                c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertEquals("a", c.read().text());
+            }
+            AgentDetails d = agent.details();
+            List<?> rows = (List<?>) d.json().get("stats");
+            Map<?, ?> frontend = rows.stream().map(Map.class::cast)
+                    .filter(r -> "web".equals(r.get("pxname")) && "FRONTEND".equals(r.get("svname")))
+                    .findFirst().orElseThrow();
+            assertEquals(1L, ((Number) frontend.get("req_tot")).longValue());
+            assertEquals(1L, ((Number) frontend.get("hrsp_2xx")).longValue());
+            assertTrue(d.lines().contains("frontend web: OPEN, 0 sessions (1 in all)")
+                    || d.lines().contains("frontend web: OPEN, 1 sessions (1 in all)"), d.lines().toString());
+            assertEquals(OcfStatus.SUCCESS, agent.stop(T).status());
+            assertTrue(agent.details().isEmpty(), "nothing after stop");
         }
     }
 

@@ -1,0 +1,172 @@
+package io.lifeline.metrics;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lifeline.lab.DaemonNode;
+import io.lifeline.lab.Lab;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real daemons in network namespaces with {@code http_listen}: /metrics is scraped over HTTP
+ * (curl inside the node's namespace) and every answer is read by the strict text-format
+ * parser. The series follow the cluster: a peer up on its link, the group running on its
+ * owner with its resources started and monitored, then the peer killed: dead, failed, its
+ * link dead and its last-heard age growing.
+ */
+class MetricsIT {
+
+    private static final String SECRET = "metrics-it-secret-0123";
+    private static final String VIP = "198.51.100.100";
+    private static final String GROUP = "IPaddr2::" + VIP + "/24/eth0";
+    private static final String LISTEN = "127.0.0.1:9694";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private Lab lab;
+
+    @AfterEach
+    void cleanUp() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private static String haCf(boolean metrics) {
+        return """
+                keepalive 200ms
+                deadtime 1s
+                warntime 600ms
+                initdead 4s
+                udpport 694
+                bcast eth0
+                auto_failback on
+                realtime off
+                node n1 n2
+                resource_defaults interval=500ms timeout=5s
+                """ + (metrics ? "http_listen " + LISTEN + "\n" : "");
+    }
+
+    /** The response's Content-Type and its body read strictly; fails on HTTP or format errors. */
+    private record Scrape(String contentType, Map<String, PromText.Family> families) {
+        double value(String sample, String... labels) {
+            Optional<Double> v = PromText.value(families, sample, labels);
+            return v.orElse(Double.NaN);
+        }
+    }
+
+    private static Scrape scrape(Lab.Host host) {
+        String out = host.sh("curl -sS -i --max-time 5 http://" + LISTEN + "/metrics");
+        int split = out.indexOf("\r\n\r\n");
+        String head = out.substring(0, split);
+        assertTrue(head.startsWith("HTTP/1.1 200"), head);
+        String type = head.lines().filter(l -> l.toLowerCase().startsWith("content-type:"))
+                .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("");
+        return new Scrape(type, PromText.parse(out.substring(split + 4)));
+    }
+
+    private DaemonNode node(Lab.Host h, Path work, boolean metrics) throws IOException {
+        DaemonNode n = new DaemonNode(h, h.name(), work);
+        String res = "n1 " + GROUP + " ocf:heartbeat:Dummy::state=" + n.dir.resolve("dummy.state") + "\n";
+        return n.configure(haCf(metrics), SECRET, res);
+    }
+
+    @Test
+    void metricsFollowTheClusterThroughAPeerCrash() throws Exception {
+        lab = Lab.create("mx");
+        lab.addBridge("br0");
+        Path work = DaemonNode.freshWorkDir("metrics-it", "crash");
+        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
+        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
+        DaemonNode n1 = node(h1, work, true).start();
+        DaemonNode n2 = node(h2, work, true).start();
+        DaemonNode.awaitRunningOn(GROUP, "n1", WAIT, n1, n2);
+        String dummy = "ocf:heartbeat:Dummy::state=" + n1.dir.resolve("dummy.state");
+
+        // monitors every 500 ms: wait for the first one's result to be in the status
+        await("a monitor result for Dummy").atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() ->
+                scrape(h1).value("lifeline_resource_last_monitor_exit_code", "group", GROUP, "resource", dummy) == 0);
+        Scrape s = scrape(h1);
+        // kept for a post-mortem next to the daemons' logs, and as an example of the output
+        Files.writeString(n1.dir.resolve("metrics.txt"), h1.sh("curl -sS --max-time 5 http://" + LISTEN + "/metrics"));
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", s.contentType());
+        assertEquals(1, s.value("lifeline_manager_up"));
+        assertEquals(1, s.value("lifeline_daemon_info", "node", "n1", "version", versionOf(s)));
+        assertEquals(1, s.value("lifeline_node_state", "node", "n2", "state", "up"));
+        assertEquals(0, s.value("lifeline_node_state", "node", "n2", "state", "dead"));
+        assertEquals(1, s.value("lifeline_peer_link_state", "node", "n2", "link", "bcast:eth0", "state", "up"));
+        double heard = s.value("lifeline_peer_link_last_heard_age_seconds", "node", "n2", "link", "bcast:eth0");
+        assertTrue(heard >= 0 && heard < 1, "heard within deadtime: " + heard);
+        assertEquals(1, s.value("lifeline_link_state", "link", "bcast:eth0", "state", "up"));
+        PromText.Family drops = s.families().get("lifeline_auth_drops_total");
+        assertTrue(drops == null || drops.samples().isEmpty(), "no packet dropped: " + drops);
+        assertEquals(1, s.value("lifeline_group_phase", "group", GROUP, "phase", "running"));
+        assertEquals(1, s.value("lifeline_group_owner", "group", GROUP, "node", "n1"));
+        assertEquals(1, s.value("lifeline_group_owners", "group", GROUP));
+        assertEquals(1, s.value("lifeline_resource_state", "group", GROUP, "resource", GROUP, "state", "started"));
+        assertEquals(1, s.value("lifeline_resource_state", "group", GROUP, "resource", dummy, "state", "started"));
+        assertEquals(1, s.value("lifeline_resource_action_duration_seconds_count", "group", GROUP,
+                "resource", dummy, "action", "start"));
+        assertTrue(s.value("lifeline_resource_actions_total", "group", GROUP, "resource", dummy,
+                "action", "monitor", "result", "success") >= 1);
+        // n2 holds nothing: its own view of the group says n1
+        assertEquals(1, scrape(h2).value("lifeline_group_owner", "group", GROUP, "node", "n1"));
+
+        n2.kill9();
+        await("n2 dead in n1's metrics").atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() ->
+                scrape(h1).value("lifeline_node_state", "node", "n2", "state", "dead") == 1);
+        Scrape after = scrape(h1);
+        assertEquals(1, after.value("lifeline_node_dead_cause", "node", "n2", "cause", "failed"));
+        assertEquals(1, after.value("lifeline_peer_link_state", "node", "n2", "link", "bcast:eth0", "state", "dead"));
+        assertTrue(after.value("lifeline_peer_link_last_heard_age_seconds", "node", "n2", "link", "bcast:eth0") >= 1,
+                "silent for at least deadtime");
+        assertEquals(1, after.value("lifeline_group_phase", "group", GROUP, "phase", "running"), "n1 keeps it");
+    }
+
+    private static String versionOf(Scrape s) {
+        return s.families().get("lifeline_daemon_info").samples().get(0).labels().get("version");
+    }
+
+    /**
+     * The listener's memory cost: a two-node cluster without groups (so both nodes do the same
+     * work) where only n1 has http_listen; n1 is scraped 200 times while n2 answers 200 status
+     * requests, then their resident sizes are compared (printed as MEASURED).
+     */
+    @Test
+    void theListenerCostsLittleMemory() throws Exception {
+        lab = Lab.create("mx");
+        lab.addBridge("br0");
+        Path work = DaemonNode.freshWorkDir("metrics-it", "rss");
+        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
+        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
+        DaemonNode on = new DaemonNode(h1, "n1", work).configure(haCf(true), SECRET, "").start();
+        DaemonNode off = new DaemonNode(h2, "n2", work).configure(haCf(false), SECRET, "").start();
+        await("both up").atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> on.stateOf("n2").equals("up") && off.stateOf("n1").equals("up"));
+        System.out.println("MEASURED daemon RSS at start, with / without http_listen: " + rssKiB(on) / 1024
+                + " / " + rssKiB(off) / 1024 + " MiB");
+        for (int i = 0; i < 200; i++) {
+            scrape(h1);
+            off.status(); // the same status work on the other daemon, through its control socket
+        }
+        long rssOn = rssKiB(on);
+        long rssOff = rssKiB(off);
+        System.out.println("MEASURED daemon RSS with http_listen after 200 scrapes: " + rssOn / 1024 + " MiB");
+        System.out.println("MEASURED daemon RSS without http_listen after 200 status calls: " + rssOff / 1024 + " MiB");
+        System.out.println("MEASURED difference: " + (rssOn - rssOff) / 1024 + " MiB");
+        assertTrue(rssOn - rssOff < 16 * 1024, "the listener costs less than 16 MiB: " + (rssOn - rssOff) + " KiB");
+    }
+
+    private static long rssKiB(DaemonNode n) throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(n.pid()), "status")).stream()
+                .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                .findFirst().orElseThrow();
+    }
+}
