@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * share the address with it for longer than that (the duplicate-address probe holds the
  * takeover back until then).
  *
- * <p>The length follows deadtime (whole seconds, at least 1 s, which is the kernel's unit), so
- * that at Heartbeat's usual timers the address is gone by the time the peers declare the node
- * dead. A renewal never extends a lease that may already have lapsed: when the renewer ran late
+ * <p>The length follows deadtime ({@link #forDeadtime}): long enough that no freeze the node
+ * survives as a member loses its VIP, short enough that a peer's takeover (held back by the
+ * duplicate-address probe while the address is still there) waits about a second at most. A
+ * renewal never extends a lease that may already have lapsed: when the renewer ran late
  * by the whole length (a long pause), the address is, or is about to be, gone and a peer may
  * hold it, so the lease is left to end and the monitor reports the VIP missing.
  */
@@ -43,17 +44,18 @@ public final class VipLease implements AutoCloseable {
     private record Held(AddressRequest request, long renewedAtNanos) {
     }
 
-    VipLease(int seconds, LongSupplier nanoClock, boolean startRenewer) {
-        this(seconds, nanoClock, startRenewer, () -> { });
+    VipLease(int seconds, long renewEveryMillis, LongSupplier nanoClock, boolean startRenewer) {
+        this(seconds, renewEveryMillis, nanoClock, startRenewer, () -> { });
     }
 
     /** @param renewerSetup runs first on the renewer thread (the daemon raises its priority there) */
-    VipLease(int seconds, LongSupplier nanoClock, boolean startRenewer, Runnable renewerSetup) {
+    VipLease(int seconds, long renewEveryMillis, LongSupplier nanoClock, boolean startRenewer,
+             Runnable renewerSetup) {
         if (seconds < 1) {
             throw new IllegalArgumentException("a VIP lease is at least 1 s");
         }
         this.seconds = seconds;
-        this.renewEveryMillis = Math.max(100, Math.min(1000, seconds * 1000L / 4));
+        this.renewEveryMillis = renewEveryMillis;
         this.nanoClock = nanoClock;
         if (startRenewer) {
             renewer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -71,15 +73,20 @@ public final class VipLease implements AutoCloseable {
     }
 
     /**
-     * The lease for a cluster with this deadtime: its whole seconds, at least 1 s.
+     * The lease for a cluster with this deadtime: deadtime plus one renewal interval (250 ms; 1 s
+     * above a deadtime of 4 s) plus the safety margin, rounded up to whole seconds (the kernel's
+     * unit). So the lease outlasts every freeze the node survives as a member (one shorter than
+     * deadtime, the stall threshold): it never takes a VIP from a node its peers still count,
+     * and it ends at most about a second after the peers could have declared the node dead.
      *
-     * @param renewerSetup runs first on the renewer thread: a late renewal takes the VIP away
-     *                     from a node its peers still see alive, so the daemon gives the renewer
-     *                     the heartbeat threads' priority (a box so loaded that it starved at
-     *                     normal priority once lost a VIP for 903 ms in a test)
+     * @param renewerSetup runs first on the renewer thread: a late renewal takes the VIP away, so
+     *                     the daemon gives the renewer the heartbeat threads' priority
      */
     public static VipLease forDeadtime(Duration deadtime, Runnable renewerSetup) {
-        return new VipLease((int) Math.max(1, deadtime.toSeconds()), System::nanoTime, true, renewerSetup);
+        long renew = deadtime.toMillis() <= 4000 ? 250 : 1000;
+        long needed = deadtime.toMillis() + renew + TimeUnit.NANOSECONDS.toMillis(SAFETY_MARGIN_NANOS);
+        int seconds = (int) Math.max(1, (needed + 999) / 1000);
+        return new VipLease(seconds, renew, System::nanoTime, true, renewerSetup);
     }
 
     public Duration length() {

@@ -47,9 +47,10 @@ class VipLeaseDaemonIT {
                 .configure(cf, "vip-lease-it-secret-0123", "n1 IPaddr2::" + VIP + "/24/eth0\n").start();
         await("VIP added").atMost(Duration.ofSeconds(60)).until(() -> holds(h));
         String addr = h.sh("ip -4 addr show dev eth0");
-        assertTrue(addr.contains("dynamic") && addr.contains("valid_lft 1sec"), "added on a 1 s lease:\n" + addr);
+        assertTrue(addr.contains("dynamic") && addr.matches("(?s).*valid_lft [12]sec.*"),
+                "added on a 2 s lease (deadtime 1 s):\n" + addr);
         // renewed: still there after several lease lengths
-        await().pollDelay(Duration.ofMillis(3500)).atMost(Duration.ofSeconds(5)).until(() -> holds(h));
+        await().pollDelay(Duration.ofMillis(5000)).atMost(Duration.ofSeconds(7)).until(() -> holds(h));
         return n1;
     }
 
@@ -63,8 +64,8 @@ class VipLeaseDaemonIT {
         n1.kill9();
         long killed = System.nanoTime();
         Lab.Host h = n1.host;
-        await("VIP removed by the kernel").atMost(Duration.ofMillis(2500)).until(() -> !holds(h));
-        assertTrue((System.nanoTime() - killed) / 1_000_000 <= 2500);
+        await("VIP removed by the kernel").atMost(Duration.ofMillis(3000)).until(() -> !holds(h));
+        assertTrue((System.nanoTime() - killed) / 1_000_000 <= 3000);
     }
 
     @Test
@@ -73,6 +74,6 @@ class VipLeaseDaemonIT {
         frozenPid = n1.status().path("pid").asLong();
         Lab.Shell.exec(java.util.List.of("kill", "-STOP", Long.toString(frozenPid)));
         Lab.Host h = n1.host;
-        await("VIP removed by the kernel").atMost(Duration.ofMillis(2500)).until(() -> !holds(h));
+        await("VIP removed by the kernel").atMost(Duration.ofMillis(3000)).until(() -> !holds(h));
     }
 }

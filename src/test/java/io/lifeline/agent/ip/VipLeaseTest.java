@@ -20,20 +20,23 @@ class VipLeaseTest {
     }
 
     @Test
-    void theLengthFollowsDeadtimeInWholeSecondsAndIsAtLeastOne() {
+    void theLeaseOutlastsEveryFreezeShorterThanDeadtimeInWholeSeconds() {
         try (VipLease fast = VipLease.forDeadtime(Duration.ofMillis(500), () -> { });
+             VipLease suite = VipLease.forDeadtime(Duration.ofMillis(1500), () -> { });
              VipLease slow = VipLease.forDeadtime(Duration.ofSeconds(30), () -> { })) {
-            assertEquals(Duration.ofSeconds(1), fast.length());
-            assertEquals(250, fast.renewEveryMillis(), "four renewals per lease");
-            assertEquals(Duration.ofSeconds(30), slow.length());
-            assertEquals(1000, slow.renewEveryMillis(), "at least once a second");
+            assertEquals(Duration.ofSeconds(1), fast.length(), "500 + 250 + 100 ms");
+            assertEquals(250, fast.renewEveryMillis());
+            // a freeze just under deadtime plus one renewal interval must stay below the lease
+            assertEquals(Duration.ofSeconds(2), suite.length(), "1500 + 250 + 100 ms, rounded up");
+            assertEquals(Duration.ofSeconds(32), slow.length(), "30 s + 1 s + 100 ms, rounded up");
+            assertEquals(1000, slow.renewEveryMillis());
         }
-        assertThrows(IllegalArgumentException.class, () -> new VipLease(0, clock::get, false));
+        assertThrows(IllegalArgumentException.class, () -> new VipLease(0, 250, clock::get, false));
     }
 
     @Test
     void aLeaseThatMayHaveLapsedIsNeverRenewed() throws Exception {
-        VipLease lease = new VipLease(1, clock::get, false);
+        VipLease lease = new VipLease(1, 250, clock::get, false);
         AddressRequest leased = lease.leased(request());
         assertEquals(1, leased.lifetimeSeconds());
         lease.hold(leased, 0);
@@ -44,7 +47,7 @@ class VipLeaseTest {
 
     @Test
     void anAddressThatIsGoneIsNotAddedBackByARenewal() throws Exception {
-        VipLease lease = new VipLease(1, clock::get, false);
+        VipLease lease = new VipLease(1, 250, clock::get, false);
         AddressRequest leased = lease.leased(request()); // 198.51.100.77 is on no interface of this host
         lease.hold(leased, 0);
         clock.set(TimeUnit.MILLISECONDS.toNanos(200));
