@@ -235,6 +235,16 @@ def total_drops(st):
     return st.get("auth_drops_total", 0) if st else None
 
 
+def drops_by_reason(sts):
+    """Datagrams the nodes dropped before decoding, summed over nodes and links, per reason."""
+    out = {}
+    for st in sts.values():
+        for link in (st or {}).get("links", []):
+            for e in link.get("auth_drops", []):
+                out[e["reason"]] = out.get(e["reason"], 0) + e["count"]
+    return out
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -314,6 +324,7 @@ class Bench:
         if not formed_ms and last:
             entry["form_last_view"] = {n: (view(s, names) if s else "not answering") for n, s in last.items()}
         entry["form_log_events"] = self.events(offsets)
+        entry["auth_drops_after_form"] = drops_by_reason(self.statuses())
         entry["rss_after_form"] = {d.name: d.memory() for d in self.daemons if d.alive()}
         log(f"  formed: {entry['formed']} in {entry['form_from_last_start_s']} s after the last start; best "
             f"counts {best}; false deaths {entry['form_log_events']['total']}")
@@ -354,6 +365,7 @@ class Bench:
             "log_events": self.events(offsets),
             "auth_drops_in_window": {n: (total_drops(s) - drops0[n]) if s and drops0.get(n) is not None else None
                                      for n, s in sts.items()},
+            "auth_drops_at_end": drops_by_reason(sts),
             "formed_at_start": entry["formed"],
             "formed_at_end": bool(all(sts.values()) and self.formed(sts, self.names(), self.daemons))}
         i = entry["idle"]
