@@ -223,7 +223,7 @@ def groups_by_home(st):
 
 
 def view(st, names):
-    """(nodes seen up, groups owned only by their home node, group phases on this node) of one status."""
+    """(nodes this status shows up, groups it shows owned by their home node only) among `names`."""
     nodes = node_states(st)
     up = sum(1 for nm in names if nodes.get(nm, {}).get("state") == "up")
     gs = groups_by_home(st)
@@ -388,8 +388,7 @@ class Bench:
             if len(seen) != 1:
                 return None
             o = seen.pop()
-            od = next((d for d in alive if d.name == o), None)
-            if od is None or groups_by_home(sts[o]).get(g, {}).get("phase") != "running":
+            if o not in {d.name for d in alive} or groups_by_home(sts[o]).get(g, {}).get("phase") != "running":
                 return None
             owners[g] = o
         return owners
