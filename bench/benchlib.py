@@ -140,3 +140,26 @@ class Registry:
             except subprocess.TimeoutExpired:
                 pass
         self.procs.clear()
+
+
+def run_driver(bench):
+    """Runs a driver object (prepare(), main(), cleanup(), write(), results) to the end: SIGINT,
+    SIGTERM and SIGHUP interrupt it, and cleanup and a last write happen whatever stopped it.
+    Returns the exit code."""
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+    try:
+        bench.prepare()
+        bench.main()
+    except KeyboardInterrupt as e:
+        log(f"interrupted ({e}); cleaning up")
+        return 130
+    finally:
+        bench.cleanup()
+        if bench.results.get("meta"):
+            bench.write()
+    return 0
