@@ -43,9 +43,26 @@ public final class AuthDrops {
         this.clock = clock;
     }
 
+    /**
+     * Distinct source addresses counted on their own per link; beyond them drops count under
+     * {@link #OTHER_PEERS}, so an attacker spoofing random source addresses cannot grow the heap,
+     * the log or the metrics' series with every datagram.
+     */
+    static final int MAX_PEERS = 64;
+    public static final String OTHER_PEERS = "other";
+
     /** Records one refused datagram from {@code peer} (its source IP address). */
-    public void drop(String peer, AuthDropReason reason, String detail) {
-        Counter c = counters.computeIfAbsent(new Key(peer, reason), k -> new Counter());
+    public void drop(String source, AuthDropReason reason, String detail) {
+        Key key = new Key(source, reason);
+        Counter c = counters.get(key);
+        if (c == null) {
+            if (counters.keySet().stream().map(Key::peer).distinct().count() >= MAX_PEERS
+                    && counters.keySet().stream().noneMatch(k -> k.peer().equals(source))) {
+                key = new Key(OTHER_PEERS, reason);
+            }
+            c = counters.computeIfAbsent(key, k -> new Counter());
+        }
+        String peer = key.peer();
         long total = c.count.incrementAndGet();
         long now = clock.millis();
         c.lastDrop = now;

@@ -544,8 +544,9 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
 
     /**
      * A re-announcement is an action like a start: one agent task announces every resource of the
-     * group that can, in order, and its result goes back to the manager, which runs nothing else
-     * on the group meanwhile (so gratuitous ARPs never race a stop).
+     * group that can, in order, and its result goes back to the manager. A start or stop does not
+     * wait for it (docs/manager.md); the VIP agent sends nothing for an address stopped after it
+     * looked for it (Announcements' generation), so gratuitous ARPs never follow a stop.
      */
     private void reannounce(ManagerAction.Reannounce r) {
         agentThreads.execute(() -> {

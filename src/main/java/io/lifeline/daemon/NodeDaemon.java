@@ -177,6 +177,7 @@ public final class NodeDaemon {
             LOG.error("cannot start: {}", e.getMessage());
             err.println("hactl daemon: " + e.getMessage());
             cluster.close();
+            vipLease.close();
             return EXIT_FAILED;
         }
         runtime.start();
@@ -195,6 +196,7 @@ public final class NodeDaemon {
             LOG.error("cannot open the control socket {}: {}", options.socket(), e.getMessage());
             err.println("hactl daemon: cannot open the control socket " + options.socket() + ": " + e.getMessage());
             runtime.close();
+            vipLease.close();
             cluster.close();
             return EXIT_FAILED;
         }
@@ -219,6 +221,7 @@ public final class NodeDaemon {
                 pingMonitor.close();
             }
             runtime.close();
+            vipLease.close();
             cluster.close();
             if (!managerFailed) {
                 marker.stoppedCleanly(); // after a failure the next start is told the previous run was unclean

@@ -76,9 +76,29 @@ final class Announcements {
      * Errors of the first round (no CAP_NET_RAW, interface gone) are thrown; later ones logged.
      */
     synchronized void burst(Target target, int count, Duration interval, ArpMode mode) throws NetException {
+        burstUnlessCancelledSince(generation, target, count, interval, mode);
+    }
+
+    /** The current generation: {@link #cancel()} (a stop) moves it on. */
+    synchronized int generation() {
+        return generation;
+    }
+
+    /**
+     * As {@link #burst}, but only if nothing was cancelled since {@code seen} ({@link #generation()}
+     * read before the caller looked for the address): a re-announcement that found the address
+     * just before a stop deleted it must not announce it afterwards, when a peer may hold it.
+     *
+     * @return false if a cancel came in between and nothing was sent
+     */
+    synchronized boolean burstUnlessCancelledSince(int seen, Target target, int count, Duration interval, ArpMode mode)
+            throws NetException {
+        if (seen != generation) {
+            return false;
+        }
         cancelBurst();
         if (count <= 0) {
-            return;
+            return true;
         }
         sender.send(target, mode);
         log.debug("announced {} (round 1/{})", target, count);
@@ -86,6 +106,7 @@ final class Announcements {
             burstDone = new CompletableFuture<>();
             scheduleRound(generation, target, 2, count, interval, mode);
         }
+        return true;
     }
 
     private synchronized void scheduleRound(int gen, Target target, int round, int count, Duration interval,

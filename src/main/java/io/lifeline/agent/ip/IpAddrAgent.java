@@ -297,6 +297,7 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
      */
     @Override
     public AgentResult reannounce(Duration timeout) {
+        int seen = announcements.generation(); // before the address is looked for: a stop moves it on
         try (RtNetlink nl = openNetlink(timeout)) {
             Optional<InterfaceAddress> existing = nl.findAddress(spec.address(),
                     spec.nic().isPresent() ? link(nl, spec.nic().get()).ifindex() : 0);
@@ -305,7 +306,9 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
                         + "announce");
             }
             LinkState link = nl.link(existing.get().ifindex());
-            announce(nl, link);
+            if (!announce(nl, link, seen)) {
+                return AgentResult.notRunning(Addresses.format(spec.address()) + " was stopped meanwhile; not announced");
+            }
             return AgentResult.ok("re-announced " + existing.get() + " on " + link.name() + " "
                     + announceDescription());
         } catch (VipFailure f) {
@@ -337,19 +340,27 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
     }
 
     private void announce(RtNetlink nl, LinkState link) throws VipFailure {
+        announce(nl, link, announcements.generation());
+    }
+
+    /** @param seen the announcements' generation read before the address was found on this host */
+    private boolean announce(RtNetlink nl, LinkState link, int seen) throws VipFailure {
         VipOptions o = spec.options();
         if (link.mac() == null) {
             log.debug("{} has no MAC address; nothing to announce", link.name());
-            return;
+            return true;
         }
         Announcements.Target target = new Announcements.Target(link.ifindex(), link.name(), link.mac(),
                 spec.address());
         try {
-            announcements.burst(target, o.arpCount(), o.arpInterval(), o.arpMode());
+            if (!announcements.burstUnlessCancelledSince(seen, target, o.arpCount(), o.arpInterval(), o.arpMode())) {
+                return false; // stopped meanwhile: the address is gone or going
+            }
         } catch (NetException e) {
             throw VipFailure.of("cannot announce " + Addresses.format(spec.address()) + " on " + link.name(), e);
         }
         announcements.startRefresh(target, o.arpRefresh(), o.arpMode(), () -> stillHeld(link.ifindex()));
+        return true;
     }
 
     private boolean stillHeld(int ifindex) {

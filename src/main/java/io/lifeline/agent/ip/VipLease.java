@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class VipLease implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VipLease.class);
-    /** A renewal later than this before the end of the lease is not sent (the kernel's check runs at its own pace). */
-    private static final long SAFETY_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * A renewal later than this before the end of the lease is not sent: it covers the send itself
+     * and the kernel's own expiry check, which runs at its own pace.
+     */
+    private static final long SAFETY_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final Duration NETLINK_TIMEOUT = Duration.ofSeconds(1);
 
     private final int seconds;
@@ -40,17 +43,55 @@ public final class VipLease implements AutoCloseable {
     private final LongSupplier nanoClock;
     private final Map<InetAddress, Held> held = new ConcurrentHashMap<>();
     private final ScheduledExecutorService renewer;
+    private final KernelOpener kernel;
 
     private record Held(AddressRequest request, long renewedAtNanos) {
     }
 
-    VipLease(int seconds, long renewEveryMillis, LongSupplier nanoClock, boolean startRenewer) {
-        this(seconds, renewEveryMillis, nanoClock, startRenewer, () -> { });
+    /** The kernel side of a renewal; a test replaces it to see what would be sent. */
+    interface Kernel extends AutoCloseable {
+        boolean present(AddressRequest r) throws NetException;
+
+        void renew(AddressRequest r) throws NetException;
+
+        @Override
+        void close();
+    }
+
+    /** Opens one netlink socket per round of renewals. */
+    interface KernelOpener {
+        Kernel open() throws NetException;
+    }
+
+    private static final KernelOpener NETLINK = () -> {
+        RtNetlink nl = RtNetlink.open(NETLINK_TIMEOUT);
+        return new Kernel() {
+            @Override
+            public boolean present(AddressRequest r) throws NetException {
+                return nl.findAddress(r.address(), r.ifindex()).isPresent();
+            }
+
+            @Override
+            public void renew(AddressRequest r) throws NetException {
+                nl.renewAddress(r);
+            }
+
+            @Override
+            public void close() {
+                nl.close();
+            }
+        };
+    };
+
+    /** A lease without a renewer thread, for tests that drive {@link #renewAll()} themselves. */
+    VipLease(int seconds, long renewEveryMillis, LongSupplier nanoClock, KernelOpener kernel) {
+        this(seconds, renewEveryMillis, nanoClock, false, () -> { }, kernel);
     }
 
     /** @param renewerSetup runs first on the renewer thread (the daemon raises its priority there) */
-    VipLease(int seconds, long renewEveryMillis, LongSupplier nanoClock, boolean startRenewer,
-             Runnable renewerSetup) {
+    private VipLease(int seconds, long renewEveryMillis, LongSupplier nanoClock, boolean startRenewer,
+                     Runnable renewerSetup, KernelOpener kernel) {
+        this.kernel = kernel;
         if (seconds < 1) {
             throw new IllegalArgumentException("a VIP lease is at least 1 s");
         }
@@ -86,7 +127,7 @@ public final class VipLease implements AutoCloseable {
         long renew = deadtime.toMillis() <= 4000 ? 250 : 1000;
         long needed = deadtime.toMillis() + renew + TimeUnit.NANOSECONDS.toMillis(SAFETY_MARGIN_NANOS);
         int seconds = (int) Math.max(1, (needed + 999) / 1000);
-        return new VipLease(seconds, renew, System::nanoTime, true, renewerSetup);
+        return new VipLease(seconds, renew, System::nanoTime, true, renewerSetup, NETLINK);
     }
 
     public Duration length() {
@@ -111,12 +152,17 @@ public final class VipLease implements AutoCloseable {
      * The address was added (or renewed) with {@link #leased} by a request sent at
      * {@code sentAtNanos} ({@link #now()}): the kernel's lifetime runs from about then.
      */
-    void hold(AddressRequest leased, long sentAtNanos) {
+    synchronized void hold(AddressRequest leased, long sentAtNanos) {
         held.put(leased.address(), new Held(leased, sentAtNanos));
     }
 
-    /** Stop renewing (the agent is about to delete the address, or it is gone). */
-    void release(InetAddress address) {
+    /**
+     * Stop renewing (the agent is about to delete the address, or it is gone). Once this returns
+     * no renewal of the address is in flight: renewals hold the same lock while they send, so a
+     * delete that follows can never be undone by a renewal (the kernel's replace re-creates a
+     * missing address).
+     */
+    synchronized void release(InetAddress address) {
         held.remove(address);
     }
 
@@ -129,33 +175,41 @@ public final class VipLease implements AutoCloseable {
         if (held.isEmpty()) {
             return;
         }
-        try (RtNetlink nl = RtNetlink.open(NETLINK_TIMEOUT)) {
+        try (Kernel k = kernel.open()) {
             for (Held h : held.values()) {
-                renew(nl, h);
+                try {
+                    renew(k, h); // one address's failure must not cost the others their renewal
+                } catch (NetException | RuntimeException e) {
+                    log.warn("{}: lease not renewed: {}", h.request().address(), e.getMessage());
+                }
             }
         } catch (NetException | RuntimeException e) {
             log.warn("cannot renew VIP leases: {}", e.getMessage());
         }
     }
 
-    private void renew(RtNetlink nl, Held h) throws NetException {
+    private synchronized void renew(Kernel k, Held h) throws NetException {
         InetAddress address = h.request().address();
+        if (held.get(address) != h) {
+            return; // released (stopped) or renewed meanwhile
+        }
+        if (!k.present(h.request())) {
+            held.remove(address);
+            log.warn("{}: gone from the interface; its lease is no longer renewed", address);
+            return;
+        }
+        // the clock is read right before the send: the check above may have waited on the kernel
         long now = nanoClock.getAsLong();
         long age = now - h.renewedAtNanos();
         if (age >= TimeUnit.SECONDS.toNanos(seconds) - SAFETY_MARGIN_NANOS) {
             // the kernel may already have removed it, and a peer may have taken it over
-            held.remove(address, h);
-            log.error("{}: not renewed for {} ms, longer than its {} s lease: it is left to expire", address,
+            held.remove(address);
+            log.error("{}: not renewed for {} ms, too close to its {} s lease: it is left to expire", address,
                     TimeUnit.NANOSECONDS.toMillis(age), seconds);
             return;
         }
-        if (nl.findAddress(address, h.request().ifindex()).isEmpty()) {
-            held.remove(address, h);
-            log.warn("{}: gone from the interface; its lease is no longer renewed", address);
-            return;
-        }
-        nl.renewAddress(h.request());
-        held.replace(address, h, new Held(h.request(), now));
+        k.renew(h.request());
+        held.put(address, new Held(h.request(), now));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.lifeline.agent.ip;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +47,21 @@ class AnnouncementsTest {
         assertTrue(sent.size() >= 1, "first round synchronously");
         assertTrue(announcements.awaitBurst(Duration.ofSeconds(10)));
         assertEquals(List.of(ArpMode.REPLY, ArpMode.REPLY, ArpMode.REPLY, ArpMode.REPLY), sent);
+    }
+
+    /**
+     * Regression: a re-announcement that found the address just before a stop deleted it started
+     * a fresh burst after the stop's cancel, announcing an address a peer may hold by now.
+     */
+    @Test
+    void aBurstAskedForBeforeAStopIsNotSentAfterIt() throws Exception {
+        int seen = announcements.generation();
+        announcements.cancel(); // the stop
+        assertFalse(announcements.burstUnlessCancelledSince(seen, target, 5, Duration.ofMillis(20), ArpMode.BOTH));
+        assertEquals(List.of(), sent);
+        assertTrue(announcements.burstUnlessCancelledSince(announcements.generation(), target, 1, Duration.ofMillis(20),
+                ArpMode.BOTH), "a burst asked for after the stop is sent");
+        assertEquals(List.of(ArpMode.BOTH), sent);
     }
 
     @Test
