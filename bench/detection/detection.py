@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import log, run, nsexec, loadavg, cpu_busy_jiffies, proc_cpu_jiffies, med_range, Registry, write_authkeys, control_status  # noqa: E402  (bench/benchlib.py)
+from benchlib import log, run, nsexec, loadavg, cpu_busy_jiffies, proc_cpu_jiffies, med_range, Registry, write_authkeys, control_status, run_driver  # noqa: E402  (bench/benchlib.py)
 
 
 HUB, N1, N2 = "ll-bhub", "ll-bn1", "ll-bn2"
@@ -762,23 +762,7 @@ def parse_args():
 def main():
     args = parse_args()
     bench = Bench(args)
-
-    def on_signal(signum, _frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, on_signal)
-    try:
-        bench.prepare()
-        bench.main()
-    except KeyboardInterrupt as e:
-        log(f"interrupted ({e}); cleaning up")
-        return 130
-    finally:
-        bench.cleanup()
-        if bench.results.get("meta"):
-            bench.write()
-    return 0
+    return run_driver(bench)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import log, run, nsexec, loadavg, med_range, Registry  # noqa: E402  (bench/benchlib.py)
+from benchlib import log, run, nsexec, loadavg, med_range, Registry, run_driver  # noqa: E402  (bench/benchlib.py)
 import benchlib  # noqa: E402
 
 benchlib.RUN_TIMEOUT_S = 30  # nginx, heartbeat and keepalived commands are slower
@@ -1253,23 +1253,7 @@ def main():
     if args.probe:
         return probe_main(args)
     bench = Bench(args)
-
-    def on_signal(signum, _frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, on_signal)
-    try:
-        bench.prepare()
-        bench.main()
-    except KeyboardInterrupt as e:
-        log(f"interrupted ({e}); cleaning up")
-        return 130
-    finally:
-        bench.cleanup()
-        if bench.results.get("meta"):
-            bench.write()
-    return 0
+    return run_driver(bench)
 
 
 if __name__ == "__main__":
