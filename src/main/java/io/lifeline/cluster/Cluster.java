@@ -64,12 +64,22 @@ public final class Cluster implements AutoCloseable {
     /** Epoch of the latest membership snapshot handed to the listeners (written on the membership thread). */
     private volatile long membershipEpoch;
     private volatile boolean closed;
+    private final long incarnationStart;
 
     /**
      * @param localNode this node's name; must be an ha.cf node (any case)
      * @throws IllegalArgumentException when {@code localNode} is not in ha.cf
      */
     public Cluster(ClusterConfig config, String localNode, Clock clock) {
+        this(config, localNode, clock, clock.millis());
+    }
+
+    /**
+     * @param incarnationStart the start time this node's link incarnations are numbered from:
+     *                         {@link IncarnationFloor#advance}, so that they grow across restarts
+     */
+    public Cluster(ClusterConfig config, String localNode, Clock clock, long incarnationStart) {
+        this.incarnationStart = incarnationStart;
         this.config = config;
         this.haCf = config.haCf();
         this.names = new NodeNames(haCf.nodes());
@@ -207,7 +217,8 @@ public final class Cluster implements AutoCloseable {
                     where, choice.address().getHostAddress());
         }
         String clusterName = LinkPlanner.clusterName(haCf.clusterName(), haCf.nodes(), spec);
-        Link link = new Link(spec, clusterName, choice.address(), broadcast, localNode, names, sink, clock);
+        Link link = new Link(spec, clusterName, choice.address(), broadcast, localNode, names, sink, clock,
+                incarnationStart);
         try {
             link.start(config.authkeys(), haCf.allowCrc(), timers);
         } catch (Exception e) {

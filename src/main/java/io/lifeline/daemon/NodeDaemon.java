@@ -8,8 +8,9 @@ import io.lifeline.agent.ip.VipLease;
 import io.lifeline.agent.script.ProcessRunner;
 import io.lifeline.cli.Version;
 import io.lifeline.cluster.Cluster;
-import io.lifeline.cluster.HeartbeatPriority;
 import io.lifeline.cluster.ClusterStartException;
+import io.lifeline.cluster.HeartbeatPriority;
+import io.lifeline.cluster.IncarnationFloor;
 import io.lifeline.config.ClusterConfig;
 import io.lifeline.config.ConfigException;
 import io.lifeline.config.ConfigLoader;
@@ -127,7 +128,15 @@ public final class NodeDaemon {
         LOG.info("built-in VIPs are held on a {} s lease, renewed every {} ms", vipLease.length().toSeconds(),
                 vipLease.renewEveryMillis());
 
-        Cluster cluster = new Cluster(config, node, Clock.systemUTC());
+        long incarnationStart;
+        try {
+            incarnationStart = IncarnationFloor.advance(options.stateDir(), Clock.systemUTC());
+        } catch (IOException e) {
+            err.println("hactl daemon: cannot record this run's incarnation in " + options.stateDir() + ": "
+                    + e.getMessage());
+            return EXIT_FAILED;
+        }
+        Cluster cluster = new Cluster(config, node, Clock.systemUTC(), incarnationStart);
         ManagerConfig managerConfig = ManagerConfig.from(config.haCf(), config.haresources(), cluster.localNode(),
                 settings);
         ResourceManager manager = new ResourceManager(managerConfig, newIncarnation());
