@@ -21,6 +21,7 @@ import io.lifeline.manager.ResourceState;
 import io.lifeline.manager.StateReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -85,6 +86,22 @@ class InputJournalTest {
         assertEquals("node1-inc1", dump.header().incarnation());
         assertEquals(inputs.size() + 1, Files.readAllLines(file).size(), "one line each, after the header");
         assertTrue(Files.readAllLines(file).get(4).contains("\"type\":\"Tick\""), Files.readAllLines(file).get(4));
+    }
+
+    @Test
+    void aDumpReplacesTheOldOneWholeAndOnlyItsOwnerCanReadIt() throws Exception {
+        Path file = dir.resolve("inputs.jsonl");
+        Files.writeString(file, "an older dump that was longer than the new one\n".repeat(50));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        InputJournal journal = new InputJournal(10);
+        journal.record(Now.at(1), new ManagerInput.Tick());
+        journal.write(file, config(), "node1-inc1", "test", Instant.parse("2026-12-06T18:00:00Z"));
+
+        assertEquals(1, InputJournal.read(file).entries().size());
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
+        try (var listing = Files.list(dir)) {
+            assertEquals(List.of(file), listing.toList(), "no temporary file left beside it");
+        }
     }
 
     @Test
