@@ -17,6 +17,7 @@ import io.lifeline.manager.ManagerInput;
 import io.lifeline.manager.Now;
 import io.lifeline.manager.OperatorCommand;
 import io.lifeline.manager.ResourceManager;
+import io.lifeline.manager.TieBreaker;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -199,7 +200,7 @@ public final class InputJournal {
                 .registerModule(times)
                 .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-        for (Class<?> sealed : List.of(ManagerInput.class, OperatorCommand.class)) {
+        for (Class<?> sealed : List.of(ManagerInput.class, OperatorCommand.class, TieBreaker.class)) {
             m.addMixIn(sealed, ByName.class);
             for (Class<?> sub : sealed.getPermittedSubclasses()) {
                 m.registerSubtypes(new NamedType(sub, sub.getSimpleName()));

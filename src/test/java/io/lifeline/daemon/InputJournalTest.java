@@ -19,6 +19,7 @@ import io.lifeline.manager.OperatorCommand;
 import io.lifeline.manager.ResourcePolicy;
 import io.lifeline.manager.ResourceState;
 import io.lifeline.manager.StateReport;
+import io.lifeline.manager.TieBreaker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -40,6 +41,7 @@ class InputJournalTest {
                 new ResourceSpec("nginx", List.of("/etc/nginx.conf"), "nginx::/etc/nginx.conf", 1));
         return new ManagerConfig("node1", List.of("node1", "node2"), List.of(new ResourceGroup("node1", web, 1)),
                 AutoFailback.ON, Duration.ofSeconds(10), ManagerSettings.defaults()
+                        .withTieBreaker(new TieBreaker.Named("node2"))
                         .withStallThreshold(Duration.ofMillis(1500))
                         .withResourcePolicies(Map.of("web", ResourcePolicy.DEFAULT)));
     }
