@@ -5,6 +5,7 @@ import io.lifeline.config.HaCf;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -101,7 +102,7 @@ public final class Cluster implements AutoCloseable {
 
     /**
      * Called on the watchdog thread, at once, with the length of every stall (this JVM not
-     * running for 250 ms or more), ahead of the events queued meanwhile. Must not block.
+     * running for a while, StallBound), ahead of the events queued meanwhile. Must not block.
      */
     public void addStallListener(LongConsumer listener) {
         stallListeners.add(listener);
@@ -124,6 +125,14 @@ public final class Cluster implements AutoCloseable {
      */
     public long membershipEpoch() {
         return membershipEpoch;
+    }
+
+    /**
+     * The freeze length from which peers may have declared this node dead, as the stall watchdog
+     * measures it: the default stall threshold (docs/manager.md, "Stall").
+     */
+    public Duration stallBound() {
+        return StallBound.of(timers).bound();
     }
 
     public TimerSettings timers() {
@@ -180,7 +189,8 @@ public final class Cluster implements AutoCloseable {
         // reports them, samples silences still going on, and ends initdead: 250-500 ms is enough.
         long period = Math.max(250, Math.min(timers.warntime().toMillis(), 500));
         membershipThread.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
-        watchdog = new StallWatchdog(250, timers.deadtime().toMillis() / 2,
+        StallBound stalls = StallBound.of(timers);
+        watchdog = new StallWatchdog(stalls.periodMs(), stalls.reportAboveMs(), timers.deadtime().toMillis() / 2,
                 gap -> {
                     // Stall listeners first and directly: the manager must learn of the stall before
                     // anything that queued up behind it (views, reports) reaches it.
