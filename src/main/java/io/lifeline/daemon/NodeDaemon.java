@@ -215,8 +215,13 @@ public final class NodeDaemon {
         }
         metrics.start(); // ha.cf http_listen; a port it cannot bind is logged, not fatal
         respawned.start(); // ha.cf respawn programs, once the cluster is up (Heartbeat starts them then too)
+        // Type=notify: ready once the links are up; the watchdog kills a daemon frozen past deadtime
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid(),
+                Duration.ofMillis(cluster.timers().expectedDetectionMs()));
+        systemd.ready("node " + cluster.localNode() + ": links up, placing groups");
         Duration releaseWithin = releaseTime(managerConfig);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            systemd.stopping("node " + cluster.localNode() + ": releasing every group");
             boolean managerFailed = runtime.failed();
             if (managerFailed) {
                 LOG.info("stopping after the resource manager failure: leaving the cluster");
@@ -239,6 +244,7 @@ public final class NodeDaemon {
             if (!managerFailed) {
                 marker.stoppedCleanly(); // after a failure the next start is told the previous run was unclean
             }
+            systemd.close();
             LOG.info("stopped");
             stopped.countDown();
         }, "lifeline-shutdown"));
