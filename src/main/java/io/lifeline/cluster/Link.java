@@ -57,6 +57,7 @@ final class Link implements Receiver {
     private final Set<Address> unnamed = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private volatile JChannel channel;
+    private volatile DatagramAuthenticator authenticator;
     private volatile View lastView;
     private volatile CountDownLatch pendingGoodbyeAcks;
     /** Peers whose GOODBYE_ACK was counted: a duplicate ack must not stand in for a missing one. */
@@ -79,6 +80,7 @@ final class Link implements Receiver {
         activity.reportGapsLongerThan(timers.warntime().toMillis());
         DatagramAuthenticator authenticator = new DatagramAuthenticator(clusterName, authkeys, allowCrc, names,
                 localNode, DatagramAuthenticator.newEpoch(clock), drops, clock);
+        this.authenticator = authenticator;
         JChannel ch = new JChannel(LinkStack.build(spec, bindAddress, broadcastAddress, timers, authenticator,
                 activity, clock));
         ch.name(localNode);
@@ -91,6 +93,20 @@ final class Link implements Receiver {
             throw e;
         }
         LOG.info("link {} up: bound to {}, JGroups cluster {}", spec.name(), bindAddress.getHostAddress(), clusterName);
+    }
+
+    /** A reload's authkeys, for this link's next datagram on (see DatagramAuthenticator#useKeys). */
+    void useKeys(io.lifeline.config.Authkeys authkeys) {
+        DatagramAuthenticator a = authenticator;
+        if (a != null) {
+            a.useKeys(authkeys);
+        }
+    }
+
+    /** Per peer, the key index of its latest accepted datagram on this link. */
+    Map<String, Integer> peerSigningKeys() {
+        DatagramAuthenticator a = authenticator;
+        return a == null ? Map.of() : a.peerSigningKeys();
     }
 
     @Override

@@ -74,6 +74,15 @@ public sealed interface ManagerInput {
         }
     }
 
+    /**
+     * The configuration was re-read and validated (hactl reload, SIGHUP): apply the difference to
+     * the groups ({@link ConfigDiff}). The answer comes back as {@link ManagerAction.AnswerCommand}
+     * with {@code requestId}. {@code config} must keep this node's name and the ha.cf node list
+     * (the cluster's links cannot change them without a restart).
+     */
+    record ConfigReloaded(long requestId, ManagerConfig config) implements ManagerInput {
+    }
+
     /** ha.cf initdead passed since start: place groups even if not every node has shown up. */
     record InitdeadElapsed() implements ManagerInput {
     }
