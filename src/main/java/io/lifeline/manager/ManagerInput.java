@@ -83,6 +83,19 @@ public sealed interface ManagerInput {
     record ConfigReloaded(long requestId, ManagerConfig config) implements ManagerInput {
     }
 
+    /**
+     * A reload found the configuration invalid and changed nothing; recorded as an event so that
+     * {@code hactl events} shows it next to what happened meanwhile.
+     *
+     * @param trigger  what asked for the reload ("hactl reload", "SIGHUP")
+     * @param problems every error, as {@code file:line: error: message}
+     */
+    record ConfigRejected(String trigger, List<String> problems) implements ManagerInput {
+        public ConfigRejected {
+            problems = List.copyOf(problems);
+        }
+    }
+
     /** ha.cf initdead passed since start: place groups even if not every node has shown up. */
     record InitdeadElapsed() implements ManagerInput {
     }

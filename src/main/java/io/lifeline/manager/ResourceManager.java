@@ -188,6 +188,10 @@ public final class ResourceManager {
             initdeadElapsed = true;
         } else if (input instanceof ConfigReloaded r) {
             onConfigReloaded(r);
+        } else if (input instanceof ManagerInput.ConfigRejected r) {
+            event(Level.ERROR, EventKind.CONFIG, null, r.trigger() + ": the configuration was not reloaded ("
+                    + r.problems().size() + (r.problems().size() == 1 ? " problem" : " problems")
+                    + "); the running one stays: " + String.join("; ", r.problems()));
         } else {
             throw new IllegalArgumentException("unknown input " + input);
         }
