@@ -12,6 +12,7 @@ import io.lifeline.config.ConfigLoader;
 import io.lifeline.config.ConfigProblem;
 import io.lifeline.config.Diagnostics;
 import io.lifeline.config.HaCf;
+import io.lifeline.config.HaresourcesParser;
 import io.lifeline.control.ControlProtocol;
 import io.lifeline.manager.ManagerAction;
 import io.lifeline.manager.ManagerConfig;
@@ -94,7 +95,11 @@ final class ConfigReload {
         LOG.info("{}: re-reading {}", trigger, configDir);
         ConfigLoader.Result read = ConfigLoader.check(configDir, true);
         Diagnostics diag = read.diagnostics();
+        AgentRegistry registry = AgentRegistry.forConfig(configDir);
         if (read.config().isEmpty()) {
+            // Check the resource words of the lines that parse too, so one answer names every problem.
+            HaresourcesParser.parseValidGroups(configDir.resolve("haresources"), new Diagnostics())
+                    .ifPresent(h -> registry.check(h, diag));
             return refuse(trigger, diag, List.of());
         }
         ClusterConfig next = read.config().get();
@@ -104,7 +109,6 @@ final class ConfigReload {
             return refuse(trigger, diag, List.of());
         }
         ManagerSettings settings = ManagerDirectives.parse(next.haCf(), next.haresources(), diag);
-        AgentRegistry registry = AgentRegistry.forConfig(configDir);
         registry.check(next.haresources(), diag); // as check-config: words resolve, OCF parameters
         Map<String, ResourceAgent> agents = registry.resolveAll(next.haresources(), new Diagnostics());
         List<String> peerProblems = cluster.authkeysProblems(next.authkeys());
