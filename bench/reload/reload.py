@@ -128,6 +128,37 @@ def probe_main(args):
 
 
 # ---------------------------------------------------------------------------------------------
+# The web server behind the VIPs: runs in each node namespace as `reload.py serve`.
+
+def serve_main(args):
+    """Answers every connection on port 80 (every address) with a fixed HTTP 200, on one asyncio
+    loop with a 1024-deep accept queue: Python's http.server keeps 5, and on a loaded box a
+    full queue drops SYNs, which the client sees as 1 s timeouts that have nothing to do with
+    the VIP."""
+    import asyncio
+    body = f"served by {args.name}\n".encode()
+    answer = b"HTTP/1.0 200 OK\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+
+    async def handle(reader, writer):
+        try:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(answer)
+            await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
+            pass
+        finally:
+            writer.close()
+
+    async def main():
+        server = await asyncio.start_server(handle, host="0.0.0.0", port=80, backlog=1024, reuse_address=True)
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(main())
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
 # The bench
 
 class Bench:
@@ -196,14 +227,12 @@ class Bench:
     def start(self):
         for node, ns in NODES.items():
             d = self.dir(node)
-            os.makedirs(os.path.join(d, "www"), exist_ok=True)
-            with open(os.path.join(d, "www", "index.html"), "w") as f:
-                f.write(f"served by {node}\n")
+            os.makedirs(d, exist_ok=True)
             self.write(node, self.haresources(node))
             benchlib.write_authkeys(os.path.join(d, "authkeys"), SECRET)
             self.registry.add(subprocess.Popen(
-                ["ip", "netns", "exec", ns, sys.executable, "-m", "http.server", "80", "--directory",
-                 os.path.join(d, "www")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                ["ip", "netns", "exec", ns, sys.executable, os.path.abspath(__file__), "serve", "--name", node],
+                stdout=open(os.path.join(d, "web.log"), "w"), stderr=subprocess.STDOUT,
                 start_new_session=True), f"web-{node}")
             self.registry.add(subprocess.Popen(
                 ["ip", "netns", "exec", ns, "ip", "-o", "-ts", "monitor", "address"],
@@ -391,6 +420,8 @@ def parse_args(argv):
     pr.add_argument("--out", required=True)
     pr.add_argument("--vips", required=True)
     pr.add_argument("--max-seconds", type=float, default=600)
+    sv = sub.add_parser("serve")
+    sv.add_argument("--name", required=True)
     p.add_argument("--repo")
     p.add_argument("--jar")
     p.add_argument("--rounds", type=int, default=4, help="rounds of the five scenarios; odd rounds use SIGHUP")
@@ -401,6 +432,8 @@ def main():
     args = parse_args(sys.argv[1:])
     if args.cmd == "probe":
         return probe_main(args)
+    if args.cmd == "serve":
+        return serve_main(args)
     return run_driver(Bench(args))
 
 

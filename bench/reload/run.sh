@@ -31,7 +31,7 @@ fi
 cleanup() {
   if [ -f "$work/pids" ]; then
     while read -r pid what; do
-      if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE "$work|reload.py|http.server|monitor"; then
+      if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE "$work|reload.py|monitor"; then
         kill -9 "$pid" 2>/dev/null || true
       fi
     done <"$work/pids"

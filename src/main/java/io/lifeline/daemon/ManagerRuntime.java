@@ -178,7 +178,9 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     @Override
     public void onEvent(ClusterEvent event) {
         if (event instanceof ClusterEvent.MembershipSnapshot m) {
-            submit(new ManagerInput.MembershipChanged(m.alive(), m.merge(), m.epoch()));
+            Map<String, String> causes = new HashMap<>();
+            m.deathCauses().forEach((node, cause) -> causes.put(node, cause.name().toLowerCase(java.util.Locale.ROOT)));
+            submit(new ManagerInput.MembershipChanged(m.alive(), m.merge(), m.epoch(), causes));
             if (m.initdeadOver() && !initdeadForwarded) {
                 initdeadForwarded = true;
                 submit(new ManagerInput.InitdeadElapsed());

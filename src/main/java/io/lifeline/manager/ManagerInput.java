@@ -17,9 +17,20 @@ public sealed interface ManagerInput {
      * {@code epoch} numbers the cluster layer's snapshots (0: not from the cluster layer, e.g. a
      * test); it may repeat the previous set of members, which is still news (a re-formed view).
      */
-    record MembershipChanged(List<String> members, boolean merge, long epoch) implements ManagerInput {
+    record MembershipChanged(List<String> members, boolean merge, long epoch, java.util.Map<String, String> causes)
+            implements ManagerInput {
+        /**
+         * @param causes why each node that is not a member is gone, as the cluster layer knows it:
+         *               {@code failed} (silent on every link), {@code left} (announced a clean
+         *               shutdown), {@code never_seen}; used in the events only
+         */
         public MembershipChanged {
             members = List.copyOf(members);
+            causes = causes == null ? java.util.Map.of() : java.util.Map.copyOf(causes);
+        }
+
+        public MembershipChanged(List<String> members, boolean merge, long epoch) {
+            this(members, merge, epoch, java.util.Map.of());
         }
 
         public MembershipChanged(List<String> members, boolean merge) {

@@ -305,7 +305,7 @@ public final class ResourceManager {
         List<String> joined = next.stream().filter(n -> !members.contains(n) && !n.equals(me)).toList();
         for (String n : left) {
             reports.remove(n);
-            event(Level.WARN, EventKind.MEMBERSHIP, null, "node " + n + " is dead (left the membership)");
+            departed(n, m.causes().get(n));
             for (ResourceGroup g : cfg.groups()) {
                 if (registers.pinnedNode(g.name()).filter(n::equals).isPresent()) {
                     clearPin(g.name(), n + ", where an operator had moved it, is dead");
@@ -349,6 +349,18 @@ public final class ResourceManager {
             event(Level.INFO, EventKind.STALL, null, "rejoined the cluster after the stall (membership " + next + ")");
         }
         forceReport = true;
+    }
+
+    /** The event for a node gone from the membership, with the cluster layer's cause when it knows one. */
+    private void departed(String n, String cause) {
+        if ("left".equals(cause)) {
+            event(Level.INFO, EventKind.MEMBERSHIP, null, "node " + n + " left: it announced a clean shutdown");
+        } else if ("failed".equals(cause)) {
+            event(Level.WARN, EventKind.MEMBERSHIP, null, "node " + n + " failed: silent on every link for deadtime"
+                    + " (a crash, a hang, power loss or a cut network); it is dead");
+        } else {
+            event(Level.WARN, EventKind.MEMBERSHIP, null, "node " + n + " is dead (left the membership)");
+        }
     }
 
     private void onReport(StateReport r) {
