@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 OperatorCommands.Failover.class,
                 OperatorCommands.Cleanup.class,
                 OperatorCommands.Maintenance.class,
+                ReloadCommand.class,
                 VipCommand.class,
                 io.lifeline.proxy.ProxyCommand.class,
         })

@@ -318,6 +318,40 @@ class DatagramAuthenticatorTest {
         assertTrue(b.receive(fromFloor, seal(fromFloor, "second life")).accepted());
     }
 
+    @Test
+    void aKeyRotationInHeartbeatsThreeStepsNeverLosesADatagram() {
+        handshake(a, b);
+        AuthKey old = key(1, AuthMethod.SHA256, "correct horse battery staple");
+        AuthKey fresh = key(2, AuthMethod.SHA256, "a brand new secret");
+        // step 1: both nodes list the new key, still signing with the old one
+        a.auth.useKeys(keys(1, old, fresh));
+        assertTrue(b.receive(a, seal(a, "1a")).accepted(), "b has not reloaded yet: a still signs with key 1");
+        b.auth.useKeys(keys(1, old, fresh));
+        // step 2: a switches first; b, which lists key 2, accepts it at once, and the other way round
+        a.auth.useKeys(keys(2, old, fresh));
+        assertTrue(b.receive(a, seal(a, "2a")).accepted());
+        assertTrue(a.receive(b, seal(b, "2b")).accepted(), "a still accepts key 1 while b signs with it");
+        assertEquals(Map.of("n2", 1), a.auth.peerSigningKeys());
+        b.auth.useKeys(keys(2, old, fresh));
+        assertTrue(a.receive(b, seal(b, "2b'")).accepted());
+        assertEquals(Map.of("n2", 2), a.auth.peerSigningKeys(), "a sees b sign with key 2: key 1 may go");
+        // step 3: key 1 removed everywhere
+        a.auth.useKeys(keys(2, fresh));
+        b.auth.useKeys(keys(2, fresh));
+        assertTrue(b.receive(a, seal(a, "3a")).accepted());
+        assertTrue(a.receive(b, seal(b, "3b")).accepted());
+        assertEquals(0, a.drops.total() + b.drops.total(), "no datagram lost on the way");
+    }
+
+    @Test
+    void aRemovedKeyIsRefusedFromTheNextDatagramOn() {
+        handshake(a, b);
+        byte[] signedWithKey1 = seal(a, "in flight");
+        b.auth.useKeys(keys(2, key(2, AuthMethod.SHA256, "only the new one")));
+        assertFalse(b.receive(a, signedWithKey1).accepted());
+        assertEquals(1, b.drops(AuthDropReason.UNKNOWN_KEY, a));
+    }
+
     static Authkeys keys(int signing, AuthKey... keys) {
         Map<Integer, AuthKey> map = new HashMap<>();
         for (AuthKey k : keys) {
