@@ -266,7 +266,22 @@ public final class ManPages {
             m.appendReplacement(sb, Matcher.quoteReplacement("\\fB" + m.group(1) + "\\fR"));
         }
         m.appendTail(sb);
-        return lineStart(sb.toString());
+        return lineStart(breakable(sb.toString()));
+    }
+
+    /**
+     * Gives roff break points (\: after '|', '/' and ']') inside words too long for an 80-column
+     * line, such as a syntax summary, which it could otherwise neither break nor justify.
+     */
+    private static String breakable(String s) {
+        StringBuilder out = new StringBuilder();
+        for (String word : s.split(" ", -1)) {
+            if (out.length() > 0) {
+                out.append(' ');
+            }
+            out.append(word.length() > 40 ? word.replaceAll("([|/\\]])", "$1\\\\:") : word);
+        }
+        return out.toString();
     }
 
     /** A backslash is \e, a hyphen \- (so options copy and paste as ASCII, man-pages(7)). */
