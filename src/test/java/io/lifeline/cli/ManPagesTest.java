@@ -50,6 +50,7 @@ class ManPagesTest {
         }
         assertTrue(page.startsWith(".\\\" Generated") && page.contains(".TH HACTL 8 \"\" \"Lifeline 1.2.3\""));
         assertFalse(page.contains("%n"), "picocli format escapes must not reach the page");
+        assertTrue(page.contains("[IPaddr::|\\:IPaddr2::|\\:"), "an overlong word gets break points");
     }
 
     @Test
