@@ -21,7 +21,8 @@ import java.util.function.BiConsumer;
  * Reads ha.cf with Heartbeat's rules: line order matters ({@code udpport} must precede the
  * media that use it), bare numbers are seconds, booleans are {@code on/yes/true/y/1}. Every
  * Heartbeat directive is either used, or accepted with a warning saying why Lifeline ignores
- * it; unknown words are warnings, malformed values errors, all with file:line.
+ * it; unknown words are warnings, malformed values errors, all with file:line. Which words are
+ * directives, and why some are ignored, comes from the keyword table {@link HaCfKeywords}.
  *
  * <p>Defaults and checks follow Heartbeat 3's config.c: keepalive 1s, deadtime 30s, warntime
  * deadtime/2, initdead derived from deadtime, udpport from /etc/services {@code ha-cluster} or
