@@ -40,7 +40,7 @@ public final class HaCfParser {
      */
     public static final Set<String> EXTENSION_KEYWORDS = Set.of("monitor", "resource_defaults",
             "no_quorum_policy", "failback_delay", "notify", "fence_hook", "stall_threshold",
-            "stall_rejoin_wait", "report_interval", "event_log_size");
+            "stall_rejoin_wait", "report_interval", "event_log_size", "fence_peers", "fence_timeout");
 
     /** Heartbeat directives Lifeline accepts but does not need, with the reason given to the admin. */
     private static final Map<String, String> IGNORED = Map.ofEntries(
