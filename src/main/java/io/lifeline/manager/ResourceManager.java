@@ -679,13 +679,14 @@ public final class ResourceManager {
                     moved.add(g.name());
                 }
             }
-            return "takeover " + t.scope().word() + ": moving " + (moved.isEmpty() ? "no groups" : moved) + " to " + me;
+            return "takeover " + t.scope().word() + ": moving " + (moved.isEmpty() ? "no groups" : moved) + " to " + me
+                    + moved.stream().map(g -> pinNotInEffect(g, me)).reduce("", String::concat);
         }
         if (cmd instanceof OperatorCommand.TakeoverGroup t) {
             ResourceGroup g = groupNamed(t.group());
             requireEligibleHere();
             pin(g.name(), me);
-            return "takeover: moving " + g.name() + " to " + me;
+            return "takeover: moving " + g.name() + " to " + me + pinNotInEffect(g.name(), me);
         }
         if (cmd instanceof OperatorCommand.Standby s) {
             if (s.scope() == GroupScope.NONE) {
@@ -763,7 +764,17 @@ public final class ResourceManager {
         }
         pin(g.name(), target);
         return "failover: moving " + g.name() + (owners.isEmpty() ? "" : " from " + String.join(",", owners))
-                + " to " + target;
+                + " to " + target + pinNotInEffect(g.name(), target);
+    }
+
+    /** A note for the operator when a pin just set does not decide placement (pins never beat connectivity). */
+    private String pinNotInEffect(String group, String node) {
+        List<StateReport> view = viewOrNull();
+        if (view == null) {
+            return "";
+        }
+        Placement.Decision d = Placement.place(cfg, groups.get(group).spec, view, registers);
+        return node.equals(d.node()) ? "" : "; " + group + " is pinned to " + node + " but not moved now: " + d.reason();
     }
 
     /** Clears the pin of one group, or of every pinned group; nothing pinned is not an error (scripts may run it twice). */
@@ -1056,8 +1067,8 @@ public final class ResourceManager {
             fencing.issued(debt, id, now.monotonicMs());
             String reason = debt.peer + " left the membership while it held or claimed " + debt.groups
                     + "; " + me + " takes over " + lg.name();
-            event(Level.WARN, EventKind.FENCING, lg.name(), "fencing " + debt.peer + " before " + me + " starts "
-                    + debt.groups + " (attempt " + debt.attempts + "): " + reason);
+            event(Level.WARN, EventKind.FENCING, lg.name(), "fencing " + debt.peer + " (attempt " + debt.attempts
+                    + ") before " + me + " takes over " + debt.groups);
             out.add(new RunPeerFence(id, cfg.settings().fenceHook().orElseThrow(), debt.peer,
                     List.copyOf(debt.groups), Duration.ofMillis(fenceTimeoutMs()), cfg.settings().fencing().options(),
                     reason));

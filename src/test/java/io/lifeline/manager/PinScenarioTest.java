@@ -54,6 +54,18 @@ class PinScenarioTest {
     }
 
     @Test
+    void aFailoverToALessConnectedNodeSaysThePinIsNotInEffect() {
+        Scenario s = webPinnedToNode2();
+        s.peer("node1").score(1).report();
+        s.settle();
+        s.command(new OperatorCommand.Failover("web", Optional.of("node1")));
+        assertEquals("failover: moving web from node2 to node1; web is pinned to node1 but not moved now: web stays"
+                + " where it runs; node1 reaches fewer ping targets (1 < 2), the operator's pin to node1 is set aside"
+                + " (node1 reaches fewer ping targets)", answer(s).message());
+        assertEquals(List.of(), s.settle(), "web stays on node2");
+    }
+
+    @Test
     void aPinnedNodeInStandbyOrBannedStillLosesThePin() {
         Scenario s = webPinnedToNode2();
         s.command(new OperatorCommand.Standby(GroupScope.ALL));
