@@ -132,6 +132,12 @@ public final class HaCfKeywords {
                     + "state reports each node sends its peers (default 5s)."),
             kw("event_log_size", "event_log_size N", LIFELINE_MANAGER, "Events kept for `hactl events` "
                     + "(default 1000)."),
+            kw("fence_peers", "fence_peers on|off [NAME=VALUE...]", LIFELINE_MANAGER, "Also run fence_hook "
+                    + "against a peer that died holding groups, before taking them over; the takeover waits "
+                    + "for its success (retried every 5s). NAME=VALUE options go to the hook on stdin, as to a "
+                    + "ClusterLabs fence agent (default off)."),
+            kw("fence_timeout", "fence_timeout TIME", LIFELINE_MANAGER, "Longest run of fence_hook, in "
+                    + "both uses (default 60s)."),
             kw("auto_tie_breaker", "auto_tie_breaker on|off", LIFELINE_MANAGER, "As corosync's: of an even "
                     + "split of 4 or more nodes, the half holding the tie-breaker node keeps quorum "
                     + "(default off: both halves stop every group)."),

@@ -10,6 +10,7 @@ import io.lifeline.manager.ManagerAction.MonitorResource;
 import io.lifeline.manager.ManagerAction.Reannounce;
 import io.lifeline.manager.ManagerAction.RunFenceHook;
 import io.lifeline.manager.ManagerAction.RunNotify;
+import io.lifeline.manager.ManagerAction.RunPeerFence;
 import io.lifeline.manager.ManagerAction.StartResource;
 import io.lifeline.manager.ManagerAction.StopResource;
 import io.lifeline.manager.ManagerEvent.Level;
@@ -17,6 +18,7 @@ import io.lifeline.manager.ManagerInput.ActionCompleted;
 import io.lifeline.manager.ManagerInput.Command;
 import io.lifeline.manager.ManagerInput.ConfigReloaded;
 import io.lifeline.manager.ManagerInput.ConnectivityChanged;
+import io.lifeline.manager.ManagerInput.FenceCompleted;
 import io.lifeline.manager.ManagerInput.InitdeadElapsed;
 import io.lifeline.manager.ManagerInput.MembershipChanged;
 import io.lifeline.manager.ManagerInput.PeerReport;
@@ -103,6 +105,8 @@ public final class ResourceManager {
     private boolean initdeadElapsed;
     /** Which peers may still hold each group; whether a start here is a confirmed handover. */
     private final ReleaseLedger releases = new ReleaseLedger();
+    /** Which departed peers must be fenced before which groups start here (fence_peers on). */
+    private final FencingLedger fencing;
     private boolean startupComplete;
     private boolean stalled;
     private long stalledAtMs;
@@ -134,6 +138,7 @@ public final class ResourceManager {
         this.me = cfg.localNode();
         this.incarnation = incarnation;
         this.eventLog = new EventLog(cfg.settings().eventLogSize());
+        this.fencing = new FencingLedger(cfg.settings().fencesPeers());
         for (ResourceGroup g : cfg.groups()) {
             List<ResourcePolicy> policies = g.resources().stream()
                     .map(r -> cfg.settings().policyFor(r.word())).toList();
@@ -186,6 +191,8 @@ public final class ResourceManager {
             onCommand(c.requestId(), c.command());
         } else if (input instanceof StallDetected s) {
             onStall(s.frozenMs(), s.membershipEpoch());
+        } else if (input instanceof FenceCompleted f) {
+            onFenceCompleted(f);
         } else if (input instanceof InitdeadElapsed) {
             initdeadElapsed = true;
         } else if (input instanceof ConfigReloaded r) {
@@ -243,6 +250,7 @@ public final class ResourceManager {
         if (stalled) {
             next.at(stalledAtMs + cfg.settings().stallRejoinWait().toMillis());
         }
+        fencing.deadlines(next::at, fenceTimeoutMs(), RESULT_GRACE_MS);
         return next.earliest();
     }
 
@@ -335,8 +343,20 @@ public final class ResourceManager {
         for (String n : left) {
             StateReport.SeenMark mark = lastSeen.get(n);
             absent.put(n, new Absence(now.monotonicMs(), mark == null ? null : mark.incarnation()));
+            FencingLedger.Debt debt = fencing.onLeft(n, now.monotonicMs(), now.wall());
+            if (debt != null) {
+                event(Level.WARN, EventKind.FENCING, null, n + " left while it held or claimed " + debt.groups
+                        + ": it is fenced before any of them starts on " + me + " (fence_peers on)");
+            }
         }
         for (String n : joined) {
+            FencingLedger.Debt cancelled = fencing.onJoined(n);
+            if (cancelled != null && cancelled.state != FencingLedger.State.DONE) {
+                event(Level.WARN, EventKind.FENCING, null, n + " is back: its pending fence ("
+                        + cancelled.state.name().toLowerCase(Locale.ROOT) + ", " + cancelled.attempts
+                        + " attempt" + (cancelled.attempts == 1 ? "" : "s") + ") is cancelled; placement over the "
+                        + "merged membership decides " + cancelled.groups);
+            }
             Absence a = absent.remove(n);
             if (a != null && a.incarnation() != null) {
                 rejoined.put(n, a); // its first report says whether it restarted meanwhile
@@ -394,6 +414,7 @@ public final class ResourceManager {
         // this node installs the view that contains it, and a holder missed then is missed for good.
         for (String g : groups.keySet()) {
             releases.onReport(from, g, r.phase(g), r.released().contains(g));
+            fencing.onReport(from, g, r.phase(g));
         }
         if (members.contains(from)) {
             for (String g : r.released()) {
@@ -647,6 +668,10 @@ public final class ResourceManager {
     }
 
     private void checkOverdueActions() {
+        for (FencingLedger.Debt d : fencing.overdue(now.monotonicMs(), fenceTimeoutMs(), RESULT_GRACE_MS)) {
+            onFenceCompleted(new FenceCompleted(d.fenceId, false, -1, "no result within "
+                    + fmt(Duration.ofMillis(fenceTimeoutMs() + RESULT_GRACE_MS)), now.monotonicMs() - d.issuedAtMs));
+        }
         List<LocalGroup> all = new ArrayList<>(groups.values());
         retiring.values().forEach(r -> all.add(r.old()));
         for (LocalGroup lg : all) {
@@ -836,13 +861,14 @@ public final class ResourceManager {
                     moved.add(g.name());
                 }
             }
-            return "takeover " + t.scope().word() + ": moving " + (moved.isEmpty() ? "no groups" : moved) + " to " + me;
+            return "takeover " + t.scope().word() + ": moving " + (moved.isEmpty() ? "no groups" : moved) + " to " + me
+                    + moved.stream().map(g -> pinNotInEffect(g, me)).reduce("", String::concat);
         }
         if (cmd instanceof OperatorCommand.TakeoverGroup t) {
             ResourceGroup g = groupNamed(t.group());
             requireEligibleHere();
             pin(g.name(), me);
-            return "takeover: moving " + g.name() + " to " + me;
+            return "takeover: moving " + g.name() + " to " + me + pinNotInEffect(g.name(), me);
         }
         if (cmd instanceof OperatorCommand.Standby s) {
             if (s.scope() == GroupScope.NONE) {
@@ -863,6 +889,9 @@ public final class ResourceManager {
         }
         if (cmd instanceof OperatorCommand.Failover f) {
             return failover(groupNamed(f.group()), f.to().map(n -> n.toLowerCase(Locale.ROOT)));
+        }
+        if (cmd instanceof OperatorCommand.Unpin u) {
+            return unpin(u.group());
         }
         if (cmd instanceof OperatorCommand.Cleanup c) {
             String scope = c.resource().orElse(ClusterRegisters.ALL_RESOURCES);
@@ -917,7 +946,35 @@ public final class ResourceManager {
         }
         pin(g.name(), target);
         return "failover: moving " + g.name() + (owners.isEmpty() ? "" : " from " + String.join(",", owners))
-                + " to " + target;
+                + " to " + target + pinNotInEffect(g.name(), target);
+    }
+
+    /** A note for the operator when a pin just set does not decide placement (pins never beat connectivity). */
+    private String pinNotInEffect(String group, String node) {
+        List<StateReport> view = viewOrNull();
+        if (view == null) {
+            return "";
+        }
+        Placement.Decision d = Placement.place(cfg, groups.get(group).spec, view, registers);
+        return node.equals(d.node()) ? "" : "; " + group + " is pinned to " + node + " but not moved now: " + d.reason();
+    }
+
+    /** Clears the pin of one group, or of every pinned group; nothing pinned is not an error (scripts may run it twice). */
+    private String unpin(Optional<String> group) {
+        List<String> names = group.isPresent() ? List.of(groupNamed(group.get()).name())
+                : cfg.groups().stream().map(ResourceGroup::name).toList();
+        List<String> cleared = new ArrayList<>();
+        for (String g : names) {
+            Optional<String> node = registers.pinnedNode(g);
+            if (node.isPresent()) {
+                clearPin(g, "hactl unpin on " + me + " (it was pinned to " + node.get() + ")");
+                cleared.add(g + " (was pinned to " + node.get() + ")");
+            }
+        }
+        if (cleared.isEmpty()) {
+            return "unpin: " + (group.isPresent() ? names.get(0) + " has no pin" : "no group is pinned");
+        }
+        return "unpin: cleared " + String.join(", ", cleared) + " on every node; placement decides again";
     }
 
     private ResourceGroup groupNamed(String name) {
@@ -1165,6 +1222,7 @@ public final class ResourceManager {
                     lg.lastReason = d.reason();
                 }
                 if (lg.claimSeq > 0) {
+                    fenceBeforeTakeover(lg);
                     advanceClaim(lg, view, d);
                 }
             }
@@ -1179,12 +1237,57 @@ public final class ResourceManager {
             lg.claimSeq = 0;
             event(Level.INFO, EventKind.PLACEMENT, lg.name(), rival + " claims " + lg.name()
                     + " too and comes first in ha.cf: " + me + " withdraws its claim");
-        } else if (claimConfirmed(lg, view)) {
+        } else if (claimConfirmed(lg, view) && fencing.blocking(lg.name()).isEmpty()) {
             lg.claimSeq = 0;
             lg.goal = Goal.RUN;
             lg.lastReason = d.reason();
             event(Level.INFO, EventKind.PLACEMENT, lg.name(), "starting " + lg.name() + " on " + me + ": " + d.reason());
         }
+    }
+
+    /**
+     * This node is to take the group over: every departed peer that may hold it must be fenced
+     * first. Runs the fence each of them owes (once per departure, shared by all its groups) when
+     * it is due; the claim stays unconfirmed meanwhile (advanceClaim).
+     */
+    private void fenceBeforeTakeover(LocalGroup lg) {
+        for (FencingLedger.Debt debt : fencing.blocking(lg.name())) {
+            if (!debt.dueAt(now.monotonicMs())) {
+                continue;
+            }
+            long id = nextOpId++;
+            fencing.issued(debt, id, now.monotonicMs());
+            String reason = debt.peer + " left the membership while it held or claimed " + debt.groups
+                    + "; " + me + " takes over " + lg.name();
+            event(Level.WARN, EventKind.FENCING, lg.name(), "fencing " + debt.peer + " (attempt " + debt.attempts
+                    + ") before " + me + " takes over " + debt.groups);
+            out.add(new RunPeerFence(id, cfg.settings().fenceHook().orElseThrow(), debt.peer,
+                    List.copyOf(debt.groups), Duration.ofMillis(fenceTimeoutMs()), cfg.settings().fencing().options(),
+                    reason));
+        }
+    }
+
+    private void onFenceCompleted(FenceCompleted f) {
+        FencingLedger.Debt debt = fencing.running(f.fenceId());
+        if (debt == null) {
+            return; // cancelled (the peer came back) or already counted as failed
+        }
+        if (f.success()) {
+            fencing.succeeded(debt);
+            event(Level.WARN, EventKind.FENCING, null, debt.peer + " is fenced (" + cfg.settings().fenceHook()
+                    .orElseThrow() + " exited 0 after " + f.durationMs() + " ms): " + debt.groups + " may start on " + me);
+        } else {
+            String error = (f.exitCode() >= 0 ? "exit code " + f.exitCode() : "did not exit")
+                    + (f.detail().isEmpty() ? "" : ": " + f.detail());
+            fencing.failed(debt, error, now.monotonicMs());
+            event(Level.ERROR, EventKind.FENCING, null, "fencing " + debt.peer + " failed (attempt " + debt.attempts
+                    + ", " + error + "): nothing of " + debt.groups + " starts on " + me + "; retrying in "
+                    + fmt(Duration.ofMillis(FencingLedger.RETRY_MS)));
+        }
+    }
+
+    private long fenceTimeoutMs() {
+        return cfg.settings().fencing().timeout().toMillis();
     }
 
     private String localStopReason(LocalGroup lg, boolean quorum) {
@@ -1494,7 +1597,23 @@ public final class ResourceManager {
                 fs.add(new ManagerStatus.FailcountStatus(r.node(), f.group(), f.resource(), f.count(), f.threshold(), f.banned()));
             }
         }
+        List<ManagerStatus.PinStatus> pins = new ArrayList<>();
+        for (LocalGroup lg : groups.values()) {
+            ClusterRegisters.Pin p = registers.pins().get(lg.name());
+            if (p != null && p.node() != null) {
+                Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec, view, registers);
+                pins.add(new ManagerStatus.PinStatus(lg.name(), p.node(), p.stamp().node(),
+                        d == null ? null : p.node().equals(d.node())));
+            }
+        }
+        List<ManagerStatus.FenceStatus> fences = new ArrayList<>();
+        for (FencingLedger.Debt d : fencing.debts()) {
+            Instant retry = d.state == FencingLedger.State.FAILED
+                    ? time.wall().plusMillis(d.retryAtMs - time.monotonicMs()) : null;
+            fences.add(new ManagerStatus.FenceStatus(d.peer, d.state.name().toLowerCase(Locale.ROOT),
+                    List.copyOf(d.groups), d.attempts, d.lastError, d.sinceWall, retry));
+        }
         return new ManagerStatus(time.wall(), me, incarnation, members, Boolean.TRUE.equals(quorate), maintenance,
-                stalled, startupComplete, nodes, gs, fs);
+                stalled, startupComplete, nodes, gs, fs, pins, fences);
     }
 }
