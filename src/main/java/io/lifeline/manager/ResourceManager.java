@@ -1247,7 +1247,7 @@ public final class ResourceManager {
      * Whether a daemon that is shutting down (after {@code standby all}) may leave now: no
      * action is in flight and no group holds anything here, except groups that are blocked
      * (their stop failed; nothing more will be tried) or everything when maintenance mode says
-     * resources are not to be touched.
+     * resources are not to be touched; and the last report sent says so.
      */
     public boolean settledForShutdown() {
         if (maintenance) {
@@ -1258,7 +1258,9 @@ public final class ResourceManager {
                 return false;
             }
         }
-        return true;
+        // the peers have been told: a release the pacing still holds back goes out first
+        // (docs/protocol.md), so the new owners start by the handover, not after the leave
+        return buildReport(seq + 1).sameContentAs(lastSent);
     }
 
     /** A snapshot for {@code hactl status}, as this node sees the cluster. */
