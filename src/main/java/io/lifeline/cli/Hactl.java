@@ -39,7 +39,8 @@ public final class Hactl implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(newCommandLine().execute(args));
+        Integer quick = QuickCommands.run(args);
+        System.exit(quick != null ? quick : newCommandLine().execute(args));
     }
 
     /** Builds the command line with Lifeline's error handling; tests use this too. */
