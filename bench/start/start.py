@@ -9,6 +9,7 @@ with bin/hactl daemon and its log lines are stamped as they arrive on a pipe:
   first line   the first log line the daemon writes (JVM start, class loading, logging set up)
   joined       the first "membership [...]" line that names both nodes
   placed       the "[GROUP] GROUP is running on n1" line (every resource of the group started)
+  CPU          the JVM's user+system CPU time when that line arrived (what a loaded box stretches)
 
 Then n1 is stopped with SIGTERM (the group goes back to n2) and the next run starts. Standard
 library only; needs root, ip, java 17+. Every process it started is killed by PID on exit, and
@@ -82,7 +83,7 @@ class Daemon:
         os.makedirs(self.dir, exist_ok=True)
         with open(os.path.join(self.dir, "ha.cf"), "w") as f:
             f.write("\n".join(["cluster start"] + FAST + ["udpport 694", "bcast eth0", "node n1 n2",
-                                                          "auto_failback on", "realtime on", ""]))
+                                                          "auto_failback on", f"realtime {self.bench.args.realtime}", ""]))
         with open(os.path.join(self.dir, "haresources"), "w") as f:
             f.write(f"n1 IPaddr2::{VIP}/24/eth0\n")
         benchlib.write_authkeys(os.path.join(self.dir, "authkeys"), SECRET)
@@ -95,6 +96,8 @@ class Daemon:
         env.pop("LIFELINE_JAVA_OPTS", None)
         if self.bench.args.java_opts:
             env["LIFELINE_JAVA_OPTS"] = self.bench.args.java_opts
+        if self.bench.args.no_cds:
+            env["LIFELINE_CDS"] = "off"
         self.lines = []
         t0 = time.monotonic()
         self.proc = self.bench.registry.add(subprocess.Popen(
@@ -201,11 +204,13 @@ class Bench:
             first = n1.wait_line(r".", 30)
             joined = n1.wait_line(r"membership \[(n1, n2|n2, n1)\]", 30)
             placed = n1.wait_line(r"\] \S+ is running on n1", 30)
-            row = {"run": i + 1, "load1": load,
-                   "first_line_ms": ms(first, t0), "joined_ms": ms(joined, t0), "placed_ms": ms(placed, t0)}
+            user, system = cpu_split(n1.proc.pid)  # the JVM (ip netns exec and the launcher exec)
+            cpu_ms = None if user is None else user + system
+            row = {"run": i + 1, "load1": load, "first_line_ms": ms(first, t0), "joined_ms": ms(joined, t0),
+                   "placed_ms": ms(placed, t0), "cpu_at_placed_ms": cpu_ms, "user_ms": user, "sys_ms": system}
             self.results["runs"].append(row)
             log(f"run {i + 1}: first line {row['first_line_ms']} ms, joined {row['joined_ms']} ms, "
-                f"placed {row['placed_ms']} ms (load {load:.2f})")
+                f"placed {row['placed_ms']} ms, CPU {cpu_ms} ms by then ({system} system) (load {load:.2f})")
             n1.stop()
             if not self.wait_owner("n2", 30):
                 raise RuntimeError("the group did not go back to n2 after n1 stopped")
@@ -214,8 +219,9 @@ class Bench:
         runs = self.results["runs"]
         meta = {"date": datetime.date.today().isoformat(), "commit": commit(self.repo), "host": platform.node(),
                 "cpus": os.cpu_count(), "java": java_version(), "java_opts": self.args.java_opts or "",
+                "cds": not self.args.no_cds, "realtime": self.args.realtime,
                 "label": self.args.label}
-        summary = {k: benchlib.med_range([r[k] for r in runs]) for k in ("first_line_ms", "joined_ms", "placed_ms")}
+        summary = {k: benchlib.med_range([r[k] for r in runs]) for k in ("first_line_ms", "joined_ms", "placed_ms", "cpu_at_placed_ms")}
         summary["load1"] = benchlib.med_range([r["load1"] for r in runs], 2)
         self.results.update(meta=meta, summary=summary)
         out = self.args.out
@@ -223,12 +229,25 @@ class Bench:
             json.dump(self.results, f, indent=2)
         with open(out + ".md", "w") as f:
             f.write(f"# Start to placed ({meta['label']}, {meta['date']}, {meta['commit']})\n\n")
-            f.write(f"{len(runs)} runs, {meta['java']}, extra JVM options: `{meta['java_opts'] or '-'}`, "
+            f.write(f"{len(runs)} runs, {meta['java']}, class-data archive {'on' if meta['cds'] else 'off'}, realtime {meta['realtime']}, "
+                    f"extra JVM options: `{meta['java_opts'] or '-'}`, "
                     f"load average (1 min) {summary['load1']}\n\n")
-            f.write("| ms from exec, median (min-max) | first log line | joined | group placed |\n|---|---|---|---|\n")
+            f.write("| ms from exec, median (min-max) | first log line | joined | group placed | CPU used by then |\n"
+                    "|---|---|---|---|---|\n")
             f.write(f"| n1 restarted, n2 up | {summary['first_line_ms']} | {summary['joined_ms']} | "
-                    f"{summary['placed_ms']} |\n")
+                    f"{summary['placed_ms']} | {summary['cpu_at_placed_ms']} |\n")
         log(f"summary: {summary}; wrote {out}.md/.json")
+
+
+def cpu_split(pid):
+    """(user, system) CPU ms of a live process, (None, None) if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            rest = f.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None, None
+    tick = os.sysconf("SC_CLK_TCK")
+    return round(int(rest[11]) * 1000 / tick), round(int(rest[12]) * 1000 / tick)
 
 
 def ms(stamp, t0):
@@ -241,7 +260,7 @@ def commit(repo):
 
 
 def java_version():
-    p = run(["java", "-version"], check=False)
+    p = run([os.environ.get("JAVA", "java"), "-version"], check=False)
     return (p.stderr.splitlines() or ["java ?"])[0]
 
 
@@ -253,6 +272,8 @@ def main():
     ap.add_argument("--pause", type=float, default=1.0, help="seconds between a run's end and the next start")
     ap.add_argument("--prefix", default="ll-st-", help="namespace name prefix (default ll-st-)")
     ap.add_argument("--java-opts", default="", help="LIFELINE_JAVA_OPTS for n1 (e.g. -Xshare:off)")
+    ap.add_argument("--no-cds", action="store_true", help="LIFELINE_CDS=off: the daemon without its class-data archive")
+    ap.add_argument("--realtime", choices=("on", "off"), default="on", help="ha.cf realtime (default on, as deployed)")
     ap.add_argument("--label", default="bin/hactl daemon")
     ap.add_argument("--out", default=os.path.join(here, "results"))
     ap.add_argument("--repo", default=repo)

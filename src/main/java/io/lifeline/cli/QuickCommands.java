@@ -1,6 +1,7 @@
 package io.lifeline.cli;
 
 import io.lifeline.control.ControlProtocol;
+import io.lifeline.daemon.NodeDaemon;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -10,9 +11,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * hactl's quick path: {@code hactl status} and {@code hactl events} with plain options run
- * without picocli, so that the commands an admin (or a script, or {@code --watch}'s first screen)
- * runs most start fast.
+ * hactl's quick path: {@code hactl status}, {@code hactl events} and {@code hactl daemon} with
+ * plain options run without picocli, so that the commands an admin (or a script) runs most, and
+ * the daemon that a failback waits for, start fast.
  *
  * <p>Why: every hactl command is a JVM start, and picocli builds the model of all fourteen
  * subcommands (with their option types: VIP, proxy and agent classes) before it runs one; its
@@ -26,6 +27,9 @@ import java.util.Set;
 final class QuickCommands {
 
     static final String STATUS_INTERVAL = "2";
+    static final String DAEMON_CONFIG = "/etc/ha.d";
+    static final String DAEMON_STATE = "/var/lib/lifeline";
+    static final String DAEMON_JOURNAL = "2000";
     static final String EVENTS_INTERVAL = "1";
 
     private QuickCommands() {
@@ -42,6 +46,10 @@ final class QuickCommands {
             StatusView.Options o = status(args);
             return o == null ? null
                     : StatusView.run(o, out, err, terminal(), o.watch() ? Interruption.install() : Interruption.none());
+        }
+        if (args[0].equals("daemon")) {
+            NodeDaemon.Options o = daemon(args);
+            return o == null ? null : DaemonCommand.run(o);
         }
         if (args[0].equals("events")) {
             EventsView.Options o = events(args);
@@ -113,6 +121,39 @@ final class QuickCommands {
             }
         }
         return new EventsView.Options(socket, last, json, follow, interval);
+    }
+
+    /** {@code daemon [-c|--config DIR] [--node NAME] [--socket P] [--state-dir DIR] [--input-journal-size N]}. */
+    static NodeDaemon.Options daemon(String[] args) {
+        List<String[]> given = options(args, Set.of("-c", "--config", "--node", "--socket", "--state-dir",
+                "--input-journal-size"));
+        if (given == null) {
+            return null;
+        }
+        Path config = Path.of(DAEMON_CONFIG);
+        String node = null;
+        Path socket = ControlProtocol.DEFAULT_SOCKET;
+        Path state = Path.of(DAEMON_STATE);
+        int journal = Integer.parseInt(DAEMON_JOURNAL);
+        for (String[] o : given) {
+            switch (o[0]) {
+                case "-c", "--config" -> config = Path.of(o[1]);
+                case "--node" -> node = o[1];
+                case "--socket" -> socket = Path.of(o[1]);
+                case "--state-dir" -> state = Path.of(o[1]);
+                case "--input-journal-size" -> {
+                    Long n = number(o[1]);
+                    if (n == null || n > Integer.MAX_VALUE) {
+                        return null;
+                    }
+                    journal = n.intValue();
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return new NodeDaemon.Options(config, node, socket, state, journal);
     }
 
     /**

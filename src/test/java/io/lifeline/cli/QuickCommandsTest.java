@@ -41,10 +41,27 @@ class QuickCommandsTest {
     }
 
     @Test
+    void daemonArgumentsParseAsPicocliParsesThem() {
+        for (String line : new String[] {"daemon", "daemon -c /x --node n1", "daemon --config=/c --socket /s --state-dir /d",
+                "daemon --input-journal-size 5 --node=n2", "daemon --input-journal-size=0"}) {
+            var quick = QuickCommands.daemon(args(line));
+            assertNotNull(quick, line);
+            DaemonCommand cmd = new DaemonCommand();
+            new CommandLine(cmd).parseArgs(Arrays.copyOfRange(args(line), 1, args(line).length));
+            assertEquals(new io.lifeline.daemon.NodeDaemon.Options(cmd.configDir, cmd.node, cmd.socket, cmd.stateDir,
+                    cmd.inputJournalSize), quick, line);
+        }
+        for (String line : new String[] {"daemon --help", "daemon -c", "daemon --node", "daemon --nodes n1",
+                "daemon --input-journal-size x", "daemon -V"}) {
+            assertNull(QuickCommands.daemon(args(line)), line);
+        }
+    }
+
+    @Test
     void anythingElseIsLeftToPicocli() {
         for (String line : new String[] {"status --help", "status -h", "status --jsn", "status --socket", "status extra",
                 "status --count x", "status --count -1", "status --json=yes", "status --socket=", "events -n",
-                "events -n five", "events -n5", "events --tail", "events -V", "takeover web", "daemon", "--version"}) {
+                "events -n five", "events -n5", "events --tail", "events -V", "takeover web", "--version"}) {
             String[] a = args(line);
             Object parsed = a[0].equals("status") ? QuickCommands.status(a)
                     : a[0].equals("events") ? QuickCommands.events(a) : QuickCommands.run(a);
