@@ -168,6 +168,7 @@ class Bench:
             if os.path.exists(p):
                 os.unlink(p)
         self.registry = benchlib.Registry(os.path.join(self.work, "pids"), group_kinds=("lifeline",))
+        self.results["meta"] = {"label": self.args.label}  # run_driver writes the results only with it
         self.lab.setup()
         for n in ("n1", "n2"):
             self.daemons[n] = Daemon(self, n)
