@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "events", mixinStandardHelpOptions = true,
         description = {"Recent transitions of groups and resources on this node, with the reason for each,",
-                "oldest first. Exit status: 0 daemon answered (or following was stopped), 1 not reachable",
-                "or failed, 2 bad option value."})
+                "oldest first. Exit status: 0 daemon answered (or following was stopped),",
+                "1 not reachable or failed, 2 bad option value."})
 public final class EventsCommand implements Callable<Integer> {
 
     @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")

@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show this node, every node's state, every link's state and auth drops.",
-                "Exit status: 0 daemon answered (or the live view was stopped), 1 daemon not reachable or failed,",
-                "2 bad option value. --json prints the schema documented in docs/status-json.md."})
+                "--json prints the schema documented in docs/status-json.md.",
+                "Exit status: 0 daemon answered (or the live view was stopped),",
+                "1 daemon not reachable or failed, 2 bad option value."})
 public final class StatusCommand implements Callable<Integer> {
 
     static final long TIMEOUT_MS = StatusView.TIMEOUT_MS;
