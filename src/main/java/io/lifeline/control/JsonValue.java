@@ -117,6 +117,10 @@ public final class JsonValue implements Iterable<JsonValue> {
         return kind == Kind.STRING;
     }
 
+    public boolean isBoolean() {
+        return kind == Kind.BOOLEAN;
+    }
+
     /** A string's text, a number's or boolean's as written, "null" for null, "" otherwise. */
     public String asText() {
         return text != null ? text : kind == Kind.NULL ? "null" : "";

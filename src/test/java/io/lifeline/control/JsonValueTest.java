@@ -50,6 +50,8 @@ class JsonValueTest {
         assertTrue(v.path("nodes").get(0).path("links").isEmpty());
         assertTrue(v.path("pid").isNumber());
         assertTrue(v.path("node").isTextual());
+        assertTrue(v.path("quorate").isBoolean());
+        assertFalse(v.path("pid").isBoolean());
         List<String> members = new ArrayList<>();
         v.path("members").forEach(m -> members.add(m.asText()));
         assertEquals(List.of("n1", "n2"), members);
