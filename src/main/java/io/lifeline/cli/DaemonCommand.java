@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
                 "70 the resource manager failed (after releasing every group; systemd restarts the daemon)."})
 public final class DaemonCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "DIR", defaultValue = "/etc/ha.d",
+    @Option(names = {"-c", "--config"}, paramLabel = "DIR", defaultValue = QuickCommands.DAEMON_CONFIG,
             description = "Configuration directory with ha.cf, haresources, authkeys (default: ${DEFAULT-VALUE}).")
     Path configDir;
 
@@ -26,22 +26,26 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "Control socket (default: ${DEFAULT-VALUE}).")
     Path socket = ControlProtocol.DEFAULT_SOCKET;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/lifeline",
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = QuickCommands.DAEMON_STATE,
             description = "Directory for the daemon's state (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
-    @Option(names = "--input-journal-size", paramLabel = "N", defaultValue = "2000",
+    @Option(names = "--input-journal-size", paramLabel = "N", defaultValue = QuickCommands.DAEMON_JOURNAL,
             description = "How many of the resource manager's latest inputs to keep for 'hactl debug inputs' and"
                     + " for the dump a manager failure leaves in the state directory (default: ${DEFAULT-VALUE}).")
     int inputJournalSize;
 
     @Override
     public Integer call() {
-        if (inputJournalSize < 1) {
+        return run(new NodeDaemon.Options(configDir, node, socket, stateDir, inputJournalSize));
+    }
+
+    /** Runs the daemon; the picocli command and hactl's quick path ({@link QuickCommands}) both come here. */
+    static int run(NodeDaemon.Options options) {
+        if (options.inputJournalSize() < 1) {
             System.err.println("hactl daemon: --input-journal-size must be at least 1");
             return NodeDaemon.EXIT_FAILED;
         }
-        return new NodeDaemon(new NodeDaemon.Options(configDir, node, socket, stateDir, inputJournalSize),
-                System.err).run();
+        return new NodeDaemon(options, System.err).run();
     }
 }

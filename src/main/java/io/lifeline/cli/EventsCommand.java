@@ -1,22 +1,21 @@
 package io.lifeline.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.lifeline.control.ControlClient;
-import io.lifeline.control.ControlException;
 import io.lifeline.control.ControlProtocol;
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code hactl events}: the resource manager's recent transitions, each with its reason. */
+/**
+ * {@code hactl events}: the resource manager's recent transitions, each with its reason. The work
+ * is {@link EventsView}'s; plain uses of these options skip picocli ({@link QuickCommands}).
+ */
 @Command(name = "events", mixinStandardHelpOptions = true,
         description = {"Recent transitions of groups and resources on this node, with the reason for each,",
-                "oldest first. Exit status: 0 daemon answered, 1 not reachable or failed."})
+                "oldest first. Exit status: 0 daemon answered (or following was stopped),",
+                "1 not reachable or failed, 2 bad option value."})
 public final class EventsCommand implements Callable<Integer> {
 
     @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
@@ -25,39 +24,23 @@ public final class EventsCommand implements Callable<Integer> {
     @Option(names = {"-n", "--last"}, paramLabel = "N", description = "Only the last N events (default: all kept).")
     int last;
 
-    @Option(names = "--json", description = "Print the daemon's answer as JSON.")
+    @Option(names = "--json", description = "Print the daemon's answer as JSON (with --follow: one event object per line).")
     boolean json;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing new events as they happen, until Ctrl-C.")
+    boolean follow;
+
+    @Option(names = "--interval", paramLabel = "TIME",
+            description = "How often --follow asks the daemon, 200ms to 1h (default: ${DEFAULT-VALUE} s).")
+    String interval = QuickCommands.EVENTS_INTERVAL;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        JsonNode result;
-        try {
-            result = new ControlClient(socket, StatusCommand.TIMEOUT_MS).call("events",
-                    ControlProtocol.json().createObjectNode().put("limit", Math.max(0, last)));
-        } catch (ControlClient.NotReachable e) {
-            err.println("hactl: " + e.getMessage());
-            return 1;
-        } catch (ControlException e) {
-            err.println("hactl events: " + e.getMessage() + " (" + e.code() + ")");
-            return 1;
-        } finally {
-            err.flush();
-        }
-        if (json) {
-            out.println(result.toPrettyString());
-        } else {
-            for (JsonNode e : result.path("events")) {
-                String group = e.path("group").isNull() ? "" : " [" + e.path("group").asText() + "]";
-                out.printf("%s %-5s %-10s%s %s%n", e.path("at").asText(), e.path("level").asText().toUpperCase(Locale.ROOT),
-                        e.path("kind").asText(), group, e.path("message").asText());
-            }
-        }
-        out.flush();
-        return 0;
+        return EventsView.run(new EventsView.Options(socket, last, json, follow, interval),
+                spec.commandLine().getOut(), spec.commandLine().getErr(),
+                follow ? Interruption.install() : Interruption.none());
     }
 }

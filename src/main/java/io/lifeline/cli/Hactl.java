@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hactl",
         mixinStandardHelpOptions = true,
-        versionProvider = Version.class,
+        versionProvider = VersionProvider.class,
         description = "Lifeline high-availability resource manager.",
         subcommands = {
                 CommandLine.HelpCommand.class,
@@ -41,7 +41,15 @@ public final class Hactl implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(newCommandLine().execute(args));
+        Integer quick = QuickCommands.run(args);
+        System.exit(quick != null ? quick : Picocli.execute(args));
+    }
+
+    /** Kept apart so that main's class does not make the JVM load picocli when the quick path runs. */
+    private static final class Picocli {
+        static int execute(String[] args) {
+            return newCommandLine().execute(args);
+        }
     }
 
     /** Builds the command line with Lifeline's error handling; tests use this too. */

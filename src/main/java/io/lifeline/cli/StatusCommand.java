@@ -1,61 +1,49 @@
 package io.lifeline.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.lifeline.control.ControlClient;
-import io.lifeline.control.ControlException;
 import io.lifeline.control.ControlProtocol;
-import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code hactl status}: asks the running daemon for its view of the cluster. */
+/**
+ * {@code hactl status}: asks the running daemon for its view of the cluster. The work is
+ * {@link StatusView}'s; plain uses of these options skip picocli entirely ({@link QuickCommands}).
+ */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show this node, every node's state, every link's state and auth drops.",
-                "Exit status: 0 daemon answered, 1 daemon not reachable or failed.",
-                "--json prints the schema documented in docs/status-json.md."})
+                "--json prints the schema documented in docs/status-json.md.",
+                "Exit status: 0 daemon answered (or the live view was stopped),",
+                "1 daemon not reachable or failed, 2 bad option value."})
 public final class StatusCommand implements Callable<Integer> {
 
-    static final long TIMEOUT_MS = 5_000;
+    static final long TIMEOUT_MS = StatusView.TIMEOUT_MS;
 
     @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
     Path socket = ControlProtocol.DEFAULT_SOCKET;
 
-    @Option(names = "--json", description = "Print the daemon's answer as JSON.")
+    @Option(names = "--json", description = "Print the daemon's answer as JSON (with --watch: one object per line).")
     boolean json;
+
+    @Option(names = {"-w", "--watch"}, description = "A live view: refresh every --interval until Ctrl-C.")
+    boolean watch;
+
+    @Option(names = "--interval", paramLabel = "TIME",
+            description = "Refresh interval of --watch, 200ms to 1h (default: ${DEFAULT-VALUE} s).")
+    String interval = QuickCommands.STATUS_INTERVAL;
+
+    @Option(names = "--count", paramLabel = "N", description = "With --watch: stop after N refreshes (default: until Ctrl-C).")
+    long count;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        JsonNode status;
-        try {
-            status = new ControlClient(socket, TIMEOUT_MS).call("status", null);
-        } catch (ControlClient.NotReachable e) {
-            err.println("hactl: " + e.getMessage());
-            return 1;
-        } catch (ControlException e) {
-            err.println("hactl: the daemon refused 'status': " + e.getMessage() + " (" + e.code() + ")");
-            return 1;
-        }
-        if (json) {
-            try {
-                out.println(ControlProtocol.json().writerWithDefaultPrettyPrinter().writeValueAsString(status));
-            } catch (IOException e) {
-                err.println("hactl: " + e.getMessage());
-                return 1;
-            }
-        } else {
-            StatusTable.print(status, out);
-        }
-        out.flush();
-        return 0;
+        return StatusView.run(new StatusView.Options(socket, json, watch, interval, count),
+                spec.commandLine().getOut(), spec.commandLine().getErr(), QuickCommands.terminal(),
+                watch ? Interruption.install() : Interruption.none());
     }
 }

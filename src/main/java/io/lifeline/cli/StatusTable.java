@@ -1,6 +1,6 @@
 package io.lifeline.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeline.control.JsonValue;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,10 +11,10 @@ final class StatusTable {
     private StatusTable() {
     }
 
-    static void print(JsonNode s, PrintWriter out) {
+    static void print(JsonValue s, PrintWriter out) {
         out.printf("Lifeline %s on node %s, up %s (pid %d)%n", s.path("version").asText(), s.path("node").asText(),
                 duration(s.path("uptime_ms").asLong()), s.path("pid").asLong());
-        JsonNode t = s.path("timers");
+        JsonValue t = s.path("timers");
         out.printf("timers: keepalive %s, deadtime %s, warntime %s, initdead %s%n",
                 duration(t.path("keepalive_ms").asLong()), duration(t.path("deadtime_ms").asLong()),
                 duration(t.path("warntime_ms").asLong()), duration(t.path("initdead_ms").asLong()));
@@ -28,7 +28,7 @@ final class StatusTable {
 
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NODE", "STATE", "SINCE", "LINK", "LINK STATE", "LAST HEARD"});
-        for (JsonNode n : s.path("nodes")) {
+        for (JsonValue n : s.path("nodes")) {
             String state = n.path("state").asText();
             if (!n.path("dead_cause").isNull()) {
                 state += " (" + n.path("dead_cause").asText() + ")";
@@ -38,7 +38,7 @@ final class StatusTable {
                 rows.add(new String[] {n.path("name").asText(), state, since, "", "", ""});
             }
             boolean first = true;
-            for (JsonNode l : n.path("links")) {
+            for (JsonValue l : n.path("links")) {
                 String heard = l.path("last_heard_ms_ago").isNull() ? "never"
                         : duration(l.path("last_heard_ms_ago").asLong()) + " ago";
                 rows.add(first
@@ -53,7 +53,7 @@ final class StatusTable {
 
         rows = new ArrayList<>();
         rows.add(new String[] {"LINK", "BOUND TO", "STATE", "MEMBERS"});
-        for (JsonNode l : s.path("links")) {
+        for (JsonValue l : s.path("links")) {
             List<String> members = new ArrayList<>();
             l.path("view_members").forEach(m -> members.add(m.asText()));
             rows.add(new String[] {l.path("name").asText(), l.path("bind_address").asText() + ":" + l.path("port").asInt(),
@@ -63,12 +63,12 @@ final class StatusTable {
 
         rows = new ArrayList<>();
         rows.add(new String[] {"LINK", "PEER", "REASON", "DROPPED", "LAST"});
-        for (JsonNode l : s.path("links")) {
-            for (JsonNode d : l.path("auth_drops")) {
+        for (JsonValue l : s.path("links")) {
+            for (JsonValue d : l.path("auth_drops")) {
                 rows.add(new String[] {l.path("name").asText(), d.path("peer").asText(), d.path("reason").asText(),
                         d.path("count").asText(), duration(d.path("last_drop_ms_ago").asLong()) + " ago"});
             }
-            for (JsonNode r : l.path("rejected_members")) {
+            for (JsonValue r : l.path("rejected_members")) {
                 rows.add(new String[] {l.path("name").asText(), r.path("name").asText(), "not_in_ha.cf",
                         r.path("views").asText() + " views", ""});
             }
@@ -84,8 +84,8 @@ final class StatusTable {
     }
 
     /** Where every group runs and why, first: it is what the admin came to see. */
-    private static void printGroups(JsonNode s, PrintWriter out) {
-        JsonNode m = s.path("manager");
+    private static void printGroups(JsonValue s, PrintWriter out) {
+        JsonValue m = s.path("manager");
         if (m.isMissingNode()) {
             return;
         }
@@ -104,12 +104,12 @@ final class StatusTable {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"GROUP", "PHASE", "RUNS ON", "TARGET", "RESOURCE", "STATE", "LAST MONITOR"});
         List<String> notes = new ArrayList<>();
-        for (JsonNode g : s.path("groups")) {
+        for (JsonValue g : s.path("groups")) {
             List<String> owners = new ArrayList<>();
             g.path("owners").forEach(o -> owners.add(o.asText()));
             String target = g.path("target").isNull() ? "-" : g.path("target").asText();
             boolean first = true;
-            for (JsonNode r : g.path("resources")) {
+            for (JsonValue r : g.path("resources")) {
                 String monitor = r.path("last_monitor").isNull() ? "-" : r.path("last_monitor").asText().replace('_', ' ');
                 if (!r.path("last_monitor_message").isNull() && !r.path("last_monitor_message").asText().isEmpty()
                         && !"success".equals(r.path("last_monitor").asText())) {
@@ -121,7 +121,7 @@ final class StatusTable {
                                 r.path("resource").asText(), r.path("state").asText(), monitor}
                         : new String[] {"", "", "", "", r.path("resource").asText(), r.path("state").asText(), monitor});
                 first = false;
-                for (JsonNode line : r.path("detail_lines")) {
+                for (JsonValue line : r.path("detail_lines")) {
                     rows.add(new String[] {"", "", "", "", "  " + line.asText(), "", ""});
                 }
             }
@@ -142,7 +142,7 @@ final class StatusTable {
         }
         rows = new ArrayList<>();
         rows.add(new String[] {"PIN", "PINNED TO", "SET ON", "IN EFFECT"});
-        for (JsonNode p : s.path("pins")) {
+        for (JsonValue p : s.path("pins")) {
             String effect = p.path("in_effect").isBoolean()
                     ? (p.path("in_effect").asBoolean() ? "yes" : "no (not eligible or fewer ping targets)") : "-";
             rows.add(new String[] {p.path("group").asText(), p.path("node").asText(), p.path("set_on").asText(),
@@ -155,7 +155,7 @@ final class StatusTable {
         }
         rows = new ArrayList<>();
         rows.add(new String[] {"FENCE", "STATE", "GROUPS", "ATTEMPTS", "LAST ERROR"});
-        for (JsonNode f : s.path("fences")) {
+        for (JsonValue f : s.path("fences")) {
             List<String> groups = new ArrayList<>();
             f.path("groups").forEach(g -> groups.add(g.asText()));
             String state = f.path("state").asText();
@@ -171,7 +171,7 @@ final class StatusTable {
         }
         rows = new ArrayList<>();
         rows.add(new String[] {"FAILCOUNT ON", "GROUP", "RESOURCE", "COUNT"});
-        for (JsonNode f : s.path("failcounts")) {
+        for (JsonValue f : s.path("failcounts")) {
             rows.add(new String[] {f.path("node").asText(), f.path("group").asText(), f.path("resource").asText(),
                     f.path("count").asInt() + "/" + f.path("threshold").asInt()
                             + (f.path("banned").asBoolean() ? " (banned until it expires or hactl cleanup)" : "")});
@@ -184,10 +184,10 @@ final class StatusTable {
     }
 
     /** ha.cf respawn programs, when there are any. */
-    private static void printRespawned(JsonNode s, PrintWriter out) {
+    private static void printRespawned(JsonValue s, PrintWriter out) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"RESPAWN", "USER", "STATE", "PID", "STARTS", "LAST EXIT"});
-        for (JsonNode c : s.path("respawn")) {
+        for (JsonValue c : s.path("respawn")) {
             rows.add(new String[] {c.path("name").asText(), c.path("user").asText(), c.path("state").asText(),
                     c.path("pid").isNumber() ? c.path("pid").asText() : "-", c.path("starts").asText(),
                     c.path("last_exit").isTextual() ? c.path("last_exit").asText() : "-"});

@@ -42,28 +42,66 @@ public final class ControlClient {
      * @throws ControlException the daemon answered with an error
      */
     public JsonNode call(String command, ObjectNode args) throws NotReachable, ControlException {
+        ObjectNode req = ControlProtocol.json().createObjectNode();
+        req.put("v", ControlProtocol.VERSION);
+        req.put("command", command);
+        if (args != null) {
+            req.set("args", args);
+        }
+        String line;
+        JsonNode resp;
         try {
-            return exchange(command, args);
+            line = exchange(ControlProtocol.json().writeValueAsString(req));
+            resp = ControlProtocol.json().readTree(line);
         } catch (NotReachable e) {
             throw e;
         } catch (IOException e) {
             throw new NotReachable("cannot talk to the lifeline daemon on " + socket + ": " + e.getMessage());
         }
+        if (resp.path("ok").asBoolean(false)) {
+            return resp.path("result");
+        }
+        JsonNode err = resp.path("error");
+        throw new ControlException(err.path("code").asText("error"), err.path("message").asText(line));
     }
 
-    private JsonNode exchange(String command, ObjectNode args) throws IOException, ControlException {
+    /**
+     * As {@link #call}, without Jackson: the request is {@code command} with {@code argsJson} (a
+     * JSON object's text, or null) and the answer is read by {@link JsonValue}. hactl's quick
+     * commands (status, events) use this so that their JVM never loads jackson-databind.
+     */
+    public JsonValue request(String command, String argsJson) throws NotReachable, ControlException {
+        StringBuilder req = new StringBuilder("{\"v\":").append(ControlProtocol.VERSION).append(",\"command\":");
+        JsonValue.quote(command, req);
+        if (argsJson != null) {
+            req.append(",\"args\":").append(argsJson);
+        }
+        req.append('}');
+        String line;
+        JsonValue resp;
+        try {
+            line = exchange(req.toString());
+            resp = JsonValue.parse(line);
+        } catch (NotReachable e) {
+            throw e;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new NotReachable("cannot talk to the lifeline daemon on " + socket + ": " + e.getMessage());
+        }
+        if (resp.path("ok").asBoolean(false)) {
+            return resp.path("result");
+        }
+        JsonValue err = resp.path("error");
+        throw new ControlException(err.path("code").asText("error"), err.path("message").asText(line));
+    }
+
+    /** Sends one request line and returns the answer line. */
+    private String exchange(String request) throws IOException {
         try {
             Files.readAttributes(socket, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             throw new NotReachable("lifeline daemon is not running (no socket at " + socket + ")");
         } catch (AccessDeniedException e) {
             throw permissionDenied(socket);
-        }
-        ObjectNode req = ControlProtocol.JSON.createObjectNode();
-        req.put("v", ControlProtocol.VERSION);
-        req.put("command", command);
-        if (args != null) {
-            req.set("args", args);
         }
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hactl-timeout");
@@ -83,8 +121,7 @@ public final class ControlClient {
             } catch (IOException e) {
                 throw connectFailed(socket, e, Files.isWritable(socket));
             }
-            ByteBuffer out = ByteBuffer.wrap((ControlProtocol.JSON.writeValueAsString(req) + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
+            ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
             while (out.hasRemaining()) {
                 ch.write(out);
             }
@@ -99,12 +136,7 @@ public final class ControlClient {
             if (line == null) {
                 throw new NotReachable("lifeline daemon closed the connection without answering on " + socket);
             }
-            JsonNode resp = ControlProtocol.JSON.readTree(line);
-            if (resp.path("ok").asBoolean(false)) {
-                return resp.path("result");
-            }
-            JsonNode err = resp.path("error");
-            throw new ControlException(err.path("code").asText("error"), err.path("message").asText(line));
+            return line;
         } finally {
             timer.shutdownNow();
         }

@@ -271,7 +271,7 @@ public final class ControlServer implements AutoCloseable {
 
     private static byte[] line(ObjectNode response) {
         try {
-            return (ControlProtocol.JSON.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8);
+            return (ControlProtocol.json().writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -285,7 +285,7 @@ public final class ControlServer implements AutoCloseable {
     ObjectNode answer(String line) {
         JsonNode request;
         try {
-            request = ControlProtocol.JSON.readTree(line);
+            request = ControlProtocol.json().readTree(line);
         } catch (IOException e) {
             return ControlProtocol.failure("bad_request", "request is not valid JSON");
         }
@@ -303,7 +303,7 @@ public final class ControlServer implements AutoCloseable {
             return ControlProtocol.failure("unknown_command", "unknown command '" + command + "' (known: "
                     + String.join(", ", new java.util.TreeSet<>(handlers.keySet())) + ")");
         }
-        JsonNode args = request.has("args") ? request.get("args") : ControlProtocol.JSON.createObjectNode();
+        JsonNode args = request.has("args") ? request.get("args") : ControlProtocol.json().createObjectNode();
         try {
             return ControlProtocol.success(h.handle(args));
         } catch (ControlException e) {

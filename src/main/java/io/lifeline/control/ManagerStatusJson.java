@@ -65,7 +65,7 @@ public final class ManagerStatusJson {
                 ro.put("last_monitor_at", r.lastMonitorAt() == null ? null : r.lastMonitorAt().toString());
                 AgentDetails d = details.get(r.resource());
                 if (d != null) {
-                    ro.set("details", ControlProtocol.JSON.valueToTree(d.json()));
+                    ro.set("details", ControlProtocol.json().valueToTree(d.json()));
                     ArrayNode lines = ro.putArray("detail_lines");
                     d.lines().forEach(lines::add);
                 }
@@ -112,7 +112,7 @@ public final class ManagerStatusJson {
 
     /** The {@code events} answer: {"events": [...]}, oldest first. */
     public static ObjectNode events(List<ManagerEvent> events) {
-        ObjectNode root = ControlProtocol.JSON.createObjectNode();
+        ObjectNode root = ControlProtocol.json().createObjectNode();
         ArrayNode arr = root.putArray("events");
         for (ManagerEvent e : events) {
             ObjectNode o = arr.addObject();

@@ -28,7 +28,7 @@ public final class StatusReport {
 
     public static ObjectNode build(ClusterStatus s, DaemonInfo daemon) {
         long now = s.takenAtMillis();
-        ObjectNode root = ControlProtocol.JSON.createObjectNode();
+        ObjectNode root = ControlProtocol.json().createObjectNode();
         root.put("schema_version", SCHEMA_VERSION);
         root.put("version", daemon.version());
         root.put("node", s.localNode());

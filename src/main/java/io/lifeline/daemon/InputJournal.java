@@ -85,7 +85,10 @@ public final class InputJournal {
     private interface ByName {
     }
 
-    private static final ObjectMapper JSON = mapper();
+    /** Built on the first dump or read, not at start-up: the mapper costs a starting daemon ~280 classes. */
+    private static final class Mapper {
+        static final ObjectMapper JSON = mapper();
+    }
 
     private final int capacity;
     private final ArrayDeque<Entry> ring;
@@ -149,7 +152,7 @@ public final class InputJournal {
     }
 
     private static void line(Writer w, Object value) throws IOException {
-        w.write(JSON.writeValueAsString(value));
+        w.write(Mapper.JSON.writeValueAsString(value));
         w.write('\n');
     }
 
@@ -183,7 +186,7 @@ public final class InputJournal {
 
     private static <T> T parse(Path file, int line, String text, Class<T> type) throws BadDump {
         try {
-            return JSON.readValue(text, type);
+            return Mapper.JSON.readValue(text, type);
         } catch (JacksonException e) {
             throw new BadDump(file + ":" + line + ": " + e.getOriginalMessage());
         }

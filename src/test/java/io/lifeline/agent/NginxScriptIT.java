@@ -172,6 +172,42 @@ class NginxScriptIT {
     }
 
     /**
+     * Stop and status of an nginx that is already dead ask about the one PID in the pid file, not
+     * every process (issue 20); they must still never signal a stranger that got that PID since.
+     * The stranger here leads its own session and process group, as a reused master PID would.
+     */
+    @Test
+    void aDeadNginxWhosePidWasReusedLeavesTheStrangerAlone() throws Exception {
+        assumeTrue(Files.isExecutable(NginxTestServer.NGINX), "nginx not installed");
+        NginxTestServer server = new NginxTestServer(tmp);
+        HeartbeatScriptAgent nginx = resolve("nginx::" + server.config + "::errorlog=" + tmp.resolve("early.log"));
+        Process stranger = new ProcessBuilder("setsid", "sleep", "120").start();
+        try {
+            assertEquals(OcfStatus.SUCCESS, nginx.start(T).status());
+            long master = server.masterPid().orElseThrow();
+            List<Long> workers = ProcessHandle.of(master).orElseThrow().children().map(ProcessHandle::pid).toList();
+            signalGroup(master, "KILL");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !TestScripts.isRunning(master)
+                    && workers.stream().noneMatch(TestScripts::isRunning));
+            long strangerPid = stranger.pid();
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(Path.of("/proc/" + strangerPid + "/stat"))
+                    .contains("(sleep)")); // setsid has exec'd sleep
+            Files.writeString(server.pidFile, strangerPid + "\n");
+
+            AgentResult status = nginx.monitor(T);
+            assertEquals(OcfStatus.NOT_RUNNING, status.status(), status.toString());
+            assertTrue(status.message().contains("stale pid file"), status.message());
+            AgentResult stop = nginx.stop(T);
+            assertEquals(OcfStatus.SUCCESS, stop.status(), stop.toString());
+            assertTrue(stranger.isAlive(), "the process that reused the PID was left alone");
+        } finally {
+            stranger.destroyForcibly();
+            nginx.stop(T);
+            server.killAll();
+        }
+    }
+
+    /**
      * A client in the middle of a request kept nginx's graceful quit (and so the stop, while the
      * VIP stayed up with nothing accepting) going 20-34 s: the old stop waited wait= (20 s) for it.
      * Now QUIT gets grace= (3 s by default), then TERM ends the held connection.

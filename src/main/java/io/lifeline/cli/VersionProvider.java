@@ -1,0 +1,12 @@
+package io.lifeline.cli;
+
+import picocli.CommandLine;
+
+/** {@code hactl --version}: "Lifeline" and {@link Version#current()}. */
+public final class VersionProvider implements CommandLine.IVersionProvider {
+
+    @Override
+    public String[] getVersion() {
+        return new String[] {"Lifeline " + Version.current()};
+    }
+}

@@ -1,0 +1,84 @@
+package io.lifeline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/hactl's class-data sharing archives (docs/ARCHITECTURE.md, Start-up): made by a first run,
+ * taken in by the next, never a word of the JVM's CDS messages in hactl's output, a damaged or
+ * foreign archive ignored (the command still works), an archive of another jar replaced.
+ */
+class LauncherCdsIT {
+
+    @TempDir
+    Path tmp;
+
+    private static Path launcher() {
+        return Path.of(System.getProperty("lifeline.home", System.getProperty("user.dir"))).resolve("bin/hactl");
+    }
+
+    /** {@code bin/hactl --version} with the archives in {@code dir}: its stdout. */
+    private String version(Path jar, Path dir) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(launcher().toString(), "--version").redirectErrorStream(false);
+        pb.environment().put("LIFELINE_JAR", jar.toString());
+        pb.environment().put("LIFELINE_CDS_DIR", dir.toString());
+        pb.environment().remove("LIFELINE_JAVA_OPTS");
+        pb.environment().remove("LIFELINE_CDS");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "hactl --version finished");
+        assertEquals(0, p.exitValue(), out + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        return out;
+    }
+
+    private static List<String> files(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void firstRunMakesTheArchiveTheNextTakesItInAndNothingLeaksIntoTheOutput() throws Exception {
+        String built = System.getProperty("lifeline.jar");
+        assumeTrue(built != null && Files.isRegularFile(Path.of(built)), "the shaded jar (run through mvn verify)");
+        Path jar = Files.copy(Path.of(built), tmp.resolve("lifeline.jar"));
+        Path dir = tmp.resolve("cds");
+
+        String first = version(jar, dir);
+        assertTrue(first.startsWith("Lifeline "), first);
+        List<String> afterFirst = files(dir);
+        assertEquals(1, afterFirst.size(), afterFirst.toString());
+        assertTrue(afterFirst.get(0).matches("client-\\d+-\\d+-\\d+-\\d+\\.jsa(\\.part\\d+)?"), afterFirst.toString());
+
+        assertEquals(first, version(jar, dir), "same output with the archive");
+        List<String> afterSecond = files(dir);
+        assertEquals(1, afterSecond.size(), afterSecond.toString());
+        assertTrue(afterSecond.get(0).endsWith(".jsa"), "the part was taken in: " + afterSecond);
+
+        // a damaged archive: the JVM refuses it silently, the command still answers
+        Path archive = dir.resolve(afterSecond.get(0));
+        archive.toFile().setWritable(true);
+        Files.write(archive, new byte[] {1, 2, 3, 4});
+        assertEquals(first, version(jar, dir), "same output with a damaged archive");
+
+        // a new jar (another size/time): a new archive, the old one removed
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
+        assertEquals(first, version(jar, dir));
+        List<String> afterNewJar = files(dir);
+        assertEquals(1, afterNewJar.size(), afterNewJar.toString());
+        assertTrue(!afterNewJar.contains(afterSecond.get(0)), afterNewJar.toString());
+    }
+}
