@@ -135,6 +135,12 @@ class ReloadDaemonIT {
         assertEquals("n1", n1.ownersOf(G1));
         assertTrue(hasVip(n1.host, VIP1));
         assertEquals(List.of(), deletions(n1.dir.resolve("ip-monitor.log"), VIP1), "the VIP never flapped");
+
+        // a clean stop of the peer is a leave, not a failure, in n1's events
+        n2.terminate();
+        await("n1 tells that n2 left").atMost(MOVE).pollInterval(Duration.ofMillis(200))
+                .until(() -> n1.call("events", new ObjectMapper().createObjectNode()).toString()
+                        .contains("node n2 left: it announced a clean shutdown"));
     }
 
     @Test
@@ -218,5 +224,11 @@ class ReloadDaemonIT {
         assertEquals(List.of(), deletions(n2.dir.resolve("ip-monitor.log"), VIP2),
                 "G2's VIP stayed up while its Dummy was replaced");
         assertEquals(0, count(n1.logText(), "stopped " + G1), "G1 was never stopped");
+
+        // a crash of the peer is a failure in n1's events
+        n2.kill9();
+        await("n1 tells that n2 failed").atMost(MOVE).pollInterval(Duration.ofMillis(200))
+                .until(() -> n1.call("events", new ObjectMapper().createObjectNode()).toString()
+                        .contains("node n2 failed: silent on every link"));
     }
 }
