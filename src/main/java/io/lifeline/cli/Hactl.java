@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 OperatorCommands.Standby.class,
                 OperatorCommands.Online.class,
                 OperatorCommands.Failover.class,
+                OperatorCommands.Unpin.class,
                 OperatorCommands.Cleanup.class,
                 OperatorCommands.Maintenance.class,
                 ReloadCommand.class,

@@ -179,7 +179,12 @@ final class DatagramAuthenticator {
      * incarnations from ever sharing a number, which the echo check relies on.
      */
     static long newEpoch(Clock clock) {
-        return (clock.millis() << 10) | ThreadLocalRandom.current().nextInt(1 << 10);
+        return newEpoch(clock.millis());
+    }
+
+    /** An incarnation number for a node that started at {@code startMillis} (see {@link IncarnationFloor}). */
+    static long newEpoch(long startMillis) {
+        return (startMillis << 10) | ThreadLocalRandom.current().nextInt(1 << 10);
     }
 
     long epoch() {
@@ -292,8 +297,11 @@ final class DatagramAuthenticator {
                         node + " incarnation " + senderEpoch + ", current " + p.acceptedEpoch);
             }
             if (senderEpoch == p.acceptedEpoch) {
-                if (!p.window.accept(seq)) {
-                    return refuse(peer, AuthDropReason.REPLAY, node + " sequence " + seq);
+                ReplayWindow.Verdict verdict = p.window.verdict(seq);
+                if (verdict != ReplayWindow.Verdict.ACCEPTED) {
+                    return refuse(peer, AuthDropReason.REPLAY, node + " sequence " + seq
+                            + (verdict == ReplayWindow.Verdict.ALREADY_ACCEPTED ? " (already accepted)"
+                                    : " (older than the last " + ReplayWindow.SIZE + " accepted)"));
                 }
                 sayHello = !echoesUs && helloDue(p, now);
                 return new Opened(true, node, payloadOffset, payloadLength, sayHello);

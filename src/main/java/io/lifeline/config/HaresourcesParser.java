@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Reads haresources the way Heartbeat's ResourceManager does: one group per logical line
@@ -18,12 +17,6 @@ import java.util.regex.Pattern;
  * {@code IPaddr::WORD}. The first resource word is the group's key and must be unique.
  */
 public final class HaresourcesParser {
-
-    /** ResourceManager's isip test, minus its glob sloppiness: four numbers, then optional /args. */
-    private static final Pattern BARE_IP = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}(/.*)?");
-
-    /** Agents whose arguments may be IPv6 addresses. */
-    private static final java.util.Set<String> ADDRESS_AGENTS = java.util.Set.of("IPaddr", "IPaddr2", "IPv6addr");
 
     private HaresourcesParser() {
     }
@@ -94,7 +87,7 @@ public final class HaresourcesParser {
 
     /** Parses one resource word; public so tests and tools can check single words. */
     public static Optional<ResourceSpec> resource(String word, int line, Path file, Diagnostics diag) {
-        String expanded = BARE_IP.matcher(word).matches() ? "IPaddr::" + word : word;
+        String expanded = HaresourcesSyntax.BARE_IP.matcher(word).matches() ? "IPaddr::" + word : word;
         List<String> parts = Arrays.asList(expanded.split("::", -1));
         String name = parts.get(0);
         if (name.isEmpty()) {
@@ -105,7 +98,7 @@ public final class HaresourcesParser {
         // IPv6 text contains "::" itself (2001:db8::10), so the address agents get the split
         // pieces, empty ones included, and join them back; for everything else an empty piece
         // is a typo.
-        boolean addressAgent = ADDRESS_AGENTS.contains(name);
+        boolean addressAgent = HaresourcesSyntax.ADDRESS_AGENTS.contains(name);
         for (String a : args) {
             if (a.isEmpty() && !addressAgent) {
                 diag.error(file, line, "resource '" + word + "' has an empty argument (two '::' in a row,"

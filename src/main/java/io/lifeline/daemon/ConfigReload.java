@@ -123,10 +123,13 @@ final class ConfigReload {
 
         List<String> needsRestart = RestartDirectives.changed(startHaCf, next.haCf(), startSettings, settings);
         // What is not applied keeps its running value: the links' nodes and timers (deadtime is
-        // also the manager's stall threshold), the event log's size, the notify hooks (their
-        // executor is built at start).
+        // also the manager's), the event log's size, the notify hooks (their executor is built at
+        // start). Without stall_threshold the default follows the running timers, as at start.
         ManagerSettings applied = settings.withEventLogSize(startSettings.eventLogSize())
                 .withNotifyHooks(startSettings.notifyHooks());
+        if (applied.stallThreshold().isEmpty()) {
+            applied = applied.withStallThreshold(cluster.stallBound());
+        }
         ManagerConfig managerConfig = new ManagerConfig(node, startHaCf.nodes(), next.haresources().groups(),
                 next.haCf().autoFailback(), startHaCf.deadtime(), applied);
 

@@ -65,7 +65,6 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagerRuntime.class);
     /** Extra time a query or command may wait for the manager thread beyond its own work. */
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(2);
     private static final long SHUTDOWN_POLL_MS = 20;
     private static final int DUMPS_KEPT = 20;
@@ -504,6 +503,8 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             notifier.submit(n.notification());
         } else if (a instanceof ManagerAction.RunFenceHook f) {
             fencer.execute(() -> runFenceHook(f));
+        } else if (a instanceof ManagerAction.RunPeerFence f) {
+            fencer.execute(() -> submit(runPeerFence(f)));
         } else if (a instanceof ManagerAction.LogEvent e) {
             log(e.event());
         } else if (a instanceof ManagerAction.AnswerCommand c) {
@@ -617,7 +618,8 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private void runFenceHook(ManagerAction.RunFenceHook f) {
         ProcessResult res = runner.run(new ProcessRequest("fence_hook", List.of(f.hook().toString(), f.group(),
                 f.resource()), Map.of("LIFELINE_GROUP", f.group(), "LIFELINE_RESOURCE", f.resource(),
-                "LIFELINE_REASON", f.reason(), "LIFELINE_NODE", manager.localNode()), FENCE_TIMEOUT,
+                "LIFELINE_REASON", f.reason(), "LIFELINE_NODE", manager.localNode()),
+                manager.config().settings().fencing().timeout(),
                 org.slf4j.event.Level.INFO));
         if (res.exited() && res.exitCode() == 0) {
             LOG.warn("fence hook {} for {}/{} succeeded", f.hook(), f.group(), f.resource());
@@ -625,6 +627,47 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             LOG.error("fence hook {} for {}/{} failed: {}", f.hook(), f.group(), f.resource(),
                     res.exited() ? "exit status " + res.exitCode() : res.outcome() + " " + res.error());
         }
+    }
+
+    /**
+     * Runs the fence hook against a peer, in the ClusterLabs fence-agent convention: no arguments,
+     * {@code action=reboot}, {@code port=NODE} and {@code nodename=NODE}, then the options from
+     * ha.cf's fence_peers line, one {@code name=value} per line on stdin (so a fence agent such as
+     * fence_ipmilan can be the hook itself); a script gets the same in LIFELINE_* variables.
+     * Exit status 0 means the peer is fenced.
+     */
+    ManagerInput.FenceCompleted runPeerFence(ManagerAction.RunPeerFence f) {
+        StringBuilder stdin = new StringBuilder()
+                .append("action=reboot\n").append("port=").append(f.node()).append('\n')
+                .append("nodename=").append(f.node()).append('\n');
+        f.options().forEach((k, v) -> stdin.append(k).append('=').append(v).append('\n'));
+        Map<String, String> env = Map.of("LIFELINE_FENCE_NODE", f.node(), "LIFELINE_FENCE_ACTION", "reboot",
+                "LIFELINE_GROUPS", String.join(",", f.groups()), "LIFELINE_REASON", f.reason(),
+                "LIFELINE_NODE", manager.localNode(), "PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        LOG.warn("fencing {}: running {} (timeout {} s)", f.node(), f.hook(), f.timeout().toSeconds());
+        ProcessResult res = runner.run(new ProcessRequest("fence " + f.node(), List.of(f.hook().toString()), env,
+                f.timeout(), org.slf4j.event.Level.INFO, stdin.toString()));
+        long ms = res.elapsed().toMillis();
+        if (res.exited() && res.exitCode() == 0) {
+            return new ManagerInput.FenceCompleted(f.fenceId(), true, 0, "", ms);
+        }
+        String detail = firstLine(res.stderr());
+        if (!res.exited()) {
+            detail = res.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + res.error()
+                    + (detail.isEmpty() ? "" : "; stderr: " + detail);
+        }
+        return new ManagerInput.FenceCompleted(f.fenceId(), false, res.exited() ? res.exitCode() : -1, detail, ms);
+    }
+
+    /** The first non-blank line of a hook's stderr, at most 200 characters. */
+    static String firstLine(String text) {
+        for (String line : text.split("\n")) {
+            String t = line.strip();
+            if (!t.isEmpty()) {
+                return t.length() > 200 ? t.substring(0, 200) + "..." : t;
+            }
+        }
+        return "";
     }
 
     private static void log(ManagerEvent e) {

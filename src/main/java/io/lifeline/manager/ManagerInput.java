@@ -61,6 +61,17 @@ public sealed interface ManagerInput {
         }
     }
 
+    /**
+     * A {@link ManagerAction.RunPeerFence} emitted earlier as {@code fenceId} finished.
+     *
+     * @param success  the hook exited 0: the peer is fenced
+     * @param exitCode the hook's exit status, or -1 if it did not exit (timeout, could not run)
+     * @param detail   why it failed: its first stderr line, or how it ended; empty on success
+     */
+    record FenceCompleted(long fenceId, boolean success, int exitCode, String detail, long durationMs)
+            implements ManagerInput {
+    }
+
     /** Time passed; lets timers (monitors, failcount expiry, periodic reports) fire. */
     record Tick() implements ManagerInput {
     }

@@ -10,6 +10,7 @@ import io.lifeline.manager.ManagerAction.MonitorResource;
 import io.lifeline.manager.ManagerAction.Reannounce;
 import io.lifeline.manager.ManagerAction.RunFenceHook;
 import io.lifeline.manager.ManagerAction.RunNotify;
+import io.lifeline.manager.ManagerAction.RunPeerFence;
 import io.lifeline.manager.ManagerAction.StartResource;
 import io.lifeline.manager.ManagerAction.StopResource;
 import io.lifeline.manager.ManagerEvent.Level;
@@ -17,6 +18,7 @@ import io.lifeline.manager.ManagerInput.ActionCompleted;
 import io.lifeline.manager.ManagerInput.Command;
 import io.lifeline.manager.ManagerInput.ConfigReloaded;
 import io.lifeline.manager.ManagerInput.ConnectivityChanged;
+import io.lifeline.manager.ManagerInput.FenceCompleted;
 import io.lifeline.manager.ManagerInput.InitdeadElapsed;
 import io.lifeline.manager.ManagerInput.MembershipChanged;
 import io.lifeline.manager.ManagerInput.PeerReport;
@@ -104,6 +106,8 @@ public final class ResourceManager {
     private boolean initdeadElapsed;
     /** Which peers may still hold each group; whether a start here is a confirmed handover. */
     private final ReleaseLedger releases = new ReleaseLedger();
+    /** Which departed peers must be fenced before which groups start here (fence_peers on). */
+    private final FencingLedger fencing;
     private boolean startupComplete;
     private boolean stalled;
     private long stalledAtMs;
@@ -116,11 +120,14 @@ public final class ResourceManager {
     private final Map<String, Stamp> appliedCleanups = new HashMap<>();
     private boolean maintenance;
     private Boolean quorate;
+    /** Whether the quorum held is an even split's, won by auto_tie_breaker (events say so when it changes). */
+    private boolean quorumByTieBreaker;
     private long seq;
     private long lamport;
     private long nextOpId = 1;
     private StateReport lastSent;
-    private long lastSentAtMs;
+    /** When reports go out: on change, delayed acknowledgements, periodic (docs/protocol.md). */
+    private ReportScheduler reportScheduler = ReportScheduler.paced();
     private final List<String> releasedSinceReport = new ArrayList<>();
     private boolean forceReport;
     private boolean booted;
@@ -134,6 +141,7 @@ public final class ResourceManager {
         this.me = cfg.localNode();
         this.incarnation = incarnation;
         this.eventLog = new EventLog(cfg.settings().eventLogSize());
+        this.fencing = new FencingLedger(cfg.settings().fencesPeers());
         for (ResourceGroup g : cfg.groups()) {
             List<ResourcePolicy> policies = g.resources().stream()
                     .map(r -> cfg.settings().policyFor(r.word())).toList();
@@ -144,6 +152,14 @@ public final class ResourceManager {
 
     public String localNode() {
         return me;
+    }
+
+    /**
+     * Sends every wanted report at once instead of pacing them (docs/protocol.md): for scenario
+     * tests, whose clock does not move between inputs. Call before {@link #boot}.
+     */
+    void sendReportsUnpaced() {
+        reportScheduler = ReportScheduler.unpaced();
     }
 
     public String incarnation() {
@@ -213,6 +229,8 @@ public final class ResourceManager {
             onCommand(c.requestId(), c.command());
         } else if (input instanceof StallDetected s) {
             onStall(s.frozenMs(), s.membershipEpoch());
+        } else if (input instanceof FenceCompleted f) {
+            onFenceCompleted(f);
         } else if (input instanceof InitdeadElapsed) {
             initdeadElapsed = true;
         } else if (input instanceof ConfigReloaded r) {
@@ -245,7 +263,7 @@ public final class ResourceManager {
      */
     public long nextTimerAtMs() {
         Deadlines next = new Deadlines(now.monotonicMs());
-        next.at(lastSentAtMs + cfg.settings().reportInterval().toMillis());
+        next.at(reportScheduler.nextDueAtMs(cfg.settings().reportInterval().toMillis()));
         for (Retiring r : retiring.values()) {
             if (r.old().inFlight != null) {
                 next.at(resultDeadline(r.old().inFlight));
@@ -270,6 +288,7 @@ public final class ResourceManager {
         if (stalled) {
             next.at(stalledAtMs + cfg.settings().stallRejoinWait().toMillis());
         }
+        fencing.deadlines(next::at, fenceTimeoutMs(), RESULT_GRACE_MS);
         return next.earliest();
     }
 
@@ -362,8 +381,20 @@ public final class ResourceManager {
         for (String n : left) {
             StateReport.SeenMark mark = lastSeen.get(n);
             absent.put(n, new Absence(now.monotonicMs(), mark == null ? null : mark.incarnation()));
+            FencingLedger.Debt debt = fencing.onLeft(n, now.monotonicMs(), now.wall());
+            if (debt != null) {
+                event(Level.WARN, EventKind.FENCING, null, n + " left while it held or claimed " + debt.groups
+                        + ": it is fenced before any of them starts on " + me + " (fence_peers on)");
+            }
         }
         for (String n : joined) {
+            FencingLedger.Debt cancelled = fencing.onJoined(n);
+            if (cancelled != null && cancelled.state != FencingLedger.State.DONE) {
+                event(Level.WARN, EventKind.FENCING, null, n + " is back: its pending fence ("
+                        + cancelled.state.name().toLowerCase(Locale.ROOT) + ", " + cancelled.attempts
+                        + " attempt" + (cancelled.attempts == 1 ? "" : "s") + ") is cancelled; placement over the "
+                        + "merged membership decides " + cancelled.groups);
+            }
             Absence a = absent.remove(n);
             if (a != null && a.incarnation() != null) {
                 rejoined.put(n, a); // its first report says whether it restarted meanwhile
@@ -421,6 +452,7 @@ public final class ResourceManager {
         // this node installs the view that contains it, and a holder missed then is missed for good.
         for (String g : groups.keySet()) {
             releases.onReport(from, g, r.phase(g), r.released().contains(g));
+            fencing.onReport(from, g, r.phase(g));
         }
         if (members.contains(from)) {
             for (String g : r.released()) {
@@ -674,6 +706,10 @@ public final class ResourceManager {
     }
 
     private void checkOverdueActions() {
+        for (FencingLedger.Debt d : fencing.overdue(now.monotonicMs(), fenceTimeoutMs(), RESULT_GRACE_MS)) {
+            onFenceCompleted(new FenceCompleted(d.fenceId, false, -1, "no result within "
+                    + fmt(Duration.ofMillis(fenceTimeoutMs() + RESULT_GRACE_MS)), now.monotonicMs() - d.issuedAtMs));
+        }
         List<LocalGroup> all = new ArrayList<>(groups.values());
         retiring.values().forEach(r -> all.add(r.old()));
         for (LocalGroup lg : all) {
@@ -863,13 +899,14 @@ public final class ResourceManager {
                     moved.add(g.name());
                 }
             }
-            return "takeover " + t.scope().word() + ": moving " + (moved.isEmpty() ? "no groups" : moved) + " to " + me;
+            return "takeover " + t.scope().word() + ": moving " + (moved.isEmpty() ? "no groups" : moved) + " to " + me
+                    + moved.stream().map(g -> pinNotInEffect(g, me)).reduce("", String::concat);
         }
         if (cmd instanceof OperatorCommand.TakeoverGroup t) {
             ResourceGroup g = groupNamed(t.group());
             requireEligibleHere();
             pin(g.name(), me);
-            return "takeover: moving " + g.name() + " to " + me;
+            return "takeover: moving " + g.name() + " to " + me + pinNotInEffect(g.name(), me);
         }
         if (cmd instanceof OperatorCommand.Standby s) {
             if (s.scope() == GroupScope.NONE) {
@@ -890,6 +927,9 @@ public final class ResourceManager {
         }
         if (cmd instanceof OperatorCommand.Failover f) {
             return failover(groupNamed(f.group()), f.to().map(n -> n.toLowerCase(Locale.ROOT)));
+        }
+        if (cmd instanceof OperatorCommand.Unpin u) {
+            return unpin(u.group());
         }
         if (cmd instanceof OperatorCommand.Cleanup c) {
             String scope = c.resource().orElse(ClusterRegisters.ALL_RESOURCES);
@@ -944,7 +984,35 @@ public final class ResourceManager {
         }
         pin(g.name(), target);
         return "failover: moving " + g.name() + (owners.isEmpty() ? "" : " from " + String.join(",", owners))
-                + " to " + target;
+                + " to " + target + pinNotInEffect(g.name(), target);
+    }
+
+    /** A note for the operator when a pin just set does not decide placement (pins never beat connectivity). */
+    private String pinNotInEffect(String group, String node) {
+        List<StateReport> view = viewOrNull();
+        if (view == null) {
+            return "";
+        }
+        Placement.Decision d = Placement.place(cfg, groups.get(group).spec, view, registers);
+        return node.equals(d.node()) ? "" : "; " + group + " is pinned to " + node + " but not moved now: " + d.reason();
+    }
+
+    /** Clears the pin of one group, or of every pinned group; nothing pinned is not an error (scripts may run it twice). */
+    private String unpin(Optional<String> group) {
+        List<String> names = group.isPresent() ? List.of(groupNamed(group.get()).name())
+                : cfg.groups().stream().map(ResourceGroup::name).toList();
+        List<String> cleared = new ArrayList<>();
+        for (String g : names) {
+            Optional<String> node = registers.pinnedNode(g);
+            if (node.isPresent()) {
+                clearPin(g, "hactl unpin on " + me + " (it was pinned to " + node.get() + ")");
+                cleared.add(g + " (was pinned to " + node.get() + ")");
+            }
+        }
+        if (cleared.isEmpty()) {
+            return "unpin: " + (group.isPresent() ? names.get(0) + " has no pin" : "no group is pinned");
+        }
+        return "unpin: cleared " + String.join(", ", cleared) + " on every node; placement decides again";
     }
 
     private ResourceGroup groupNamed(String name) {
@@ -1108,11 +1176,15 @@ public final class ResourceManager {
 
     private void decide() {
         checkStartup();
-        boolean q = cfg.hasQuorum(members.size());
-        if (quorate == null || q != quorate) {
+        boolean q = cfg.hasQuorum(members);
+        boolean tie = q && cfg.tieBrokenFor(members);
+        if (quorate == null || q != quorate || tie != quorumByTieBreaker) {
+            quorumByTieBreaker = tie;
             if (quorate != null || !q) {
                 event(q ? Level.INFO : Level.ERROR, EventKind.QUORUM, null, q
                         ? "quorum: " + members.size() + " of " + cfg.nodes().size() + " nodes"
+                                + (tie ? " (an even split, won by auto_tie_breaker: "
+                                        + cfg.settings().tieBreaker().describe(cfg.nodes()) + " is in this half)" : "")
                         : "no quorum: " + members.size() + " of " + cfg.nodes().size() + " nodes in this partition ("
                                 + "no_quorum_policy " + cfg.settings().noQuorumPolicy().name().toLowerCase(java.util.Locale.ROOT) + ")");
             }
@@ -1188,6 +1260,7 @@ public final class ResourceManager {
                     lg.lastReason = d.reason();
                 }
                 if (lg.claimSeq > 0) {
+                    fenceBeforeTakeover(lg);
                     advanceClaim(lg, view, d);
                 }
             }
@@ -1202,12 +1275,57 @@ public final class ResourceManager {
             lg.claimSeq = 0;
             event(Level.INFO, EventKind.PLACEMENT, lg.name(), rival + " claims " + lg.name()
                     + " too and comes first in ha.cf: " + me + " withdraws its claim");
-        } else if (claimConfirmed(lg, view)) {
+        } else if (claimConfirmed(lg, view) && fencing.blocking(lg.name()).isEmpty()) {
             lg.claimSeq = 0;
             lg.goal = Goal.RUN;
             lg.lastReason = d.reason();
             event(Level.INFO, EventKind.PLACEMENT, lg.name(), "starting " + lg.name() + " on " + me + ": " + d.reason());
         }
+    }
+
+    /**
+     * This node is to take the group over: every departed peer that may hold it must be fenced
+     * first. Runs the fence each of them owes (once per departure, shared by all its groups) when
+     * it is due; the claim stays unconfirmed meanwhile (advanceClaim).
+     */
+    private void fenceBeforeTakeover(LocalGroup lg) {
+        for (FencingLedger.Debt debt : fencing.blocking(lg.name())) {
+            if (!debt.dueAt(now.monotonicMs())) {
+                continue;
+            }
+            long id = nextOpId++;
+            fencing.issued(debt, id, now.monotonicMs());
+            String reason = debt.peer + " left the membership while it held or claimed " + debt.groups
+                    + "; " + me + " takes over " + lg.name();
+            event(Level.WARN, EventKind.FENCING, lg.name(), "fencing " + debt.peer + " (attempt " + debt.attempts
+                    + ") before " + me + " takes over " + debt.groups);
+            out.add(new RunPeerFence(id, cfg.settings().fenceHook().orElseThrow(), debt.peer,
+                    List.copyOf(debt.groups), Duration.ofMillis(fenceTimeoutMs()), cfg.settings().fencing().options(),
+                    reason));
+        }
+    }
+
+    private void onFenceCompleted(FenceCompleted f) {
+        FencingLedger.Debt debt = fencing.running(f.fenceId());
+        if (debt == null) {
+            return; // cancelled (the peer came back) or already counted as failed
+        }
+        if (f.success()) {
+            fencing.succeeded(debt);
+            event(Level.WARN, EventKind.FENCING, null, debt.peer + " is fenced (" + cfg.settings().fenceHook()
+                    .orElseThrow() + " exited 0 after " + f.durationMs() + " ms): " + debt.groups + " may start on " + me);
+        } else {
+            String error = (f.exitCode() >= 0 ? "exit code " + f.exitCode() : "did not exit")
+                    + (f.detail().isEmpty() ? "" : ": " + f.detail());
+            fencing.failed(debt, error, now.monotonicMs());
+            event(Level.ERROR, EventKind.FENCING, null, "fencing " + debt.peer + " failed (attempt " + debt.attempts
+                    + ", " + error + "): nothing of " + debt.groups + " starts on " + me + "; retrying in "
+                    + fmt(Duration.ofMillis(FencingLedger.RETRY_MS)));
+        }
+    }
+
+    private long fenceTimeoutMs() {
+        return cfg.settings().fencing().timeout().toMillis();
     }
 
     private String localStopReason(LocalGroup lg, boolean quorum) {
@@ -1393,7 +1511,8 @@ public final class ResourceManager {
             GroupPhase ph = lg.phase();
             if (ph != GroupPhase.STOPPED) {
                 boolean hold = delay > 0 && lg.runningSinceMs >= 0 && now.monotonicMs() < lg.runningSinceMs + delay;
-                gr.put(lg.name(), new StateReport.GroupReport(ph, hold, List.of(lg.states)));
+                gr.put(lg.name(), new StateReport.GroupReport(ph, hold, List.of(lg.states),
+                        ph == GroupPhase.CLAIMING ? lg.claimSeq : 0));
             }
         }
         List<StateReport.FailureReport> fr = new ArrayList<>();
@@ -1405,25 +1524,24 @@ public final class ResourceManager {
                 lastSeen, registers, releasedSinceReport);
     }
 
+    /**
+     * Sends a report when this node's state changed (or a membership change asks for one), when
+     * a claim a peer made waits for this node's acknowledgement (delayed a little, so that one
+     * report answers every claim of a round), or when the periodic one is due; see
+     * {@link ReportScheduler} and docs/protocol.md for why this bounds the reports per
+     * membership change.
+     */
     private void maybeBroadcast() {
         StateReport candidate = buildReport(seq + 1);
-        boolean changed = !candidate.sameContentAs(lastSent);
-        boolean ackNeeded = false;
-        for (String n : members) {
-            StateReport r = reports.get(n);
-            if (r != null && r.hasClaims() && (lastSent == null || !lastSent.hasSeen(n, r.incarnation(), r.seq()))) {
-                ackNeeded = true;
-            }
-        }
-        boolean periodic = lastSent == null
-                || now.monotonicMs() - lastSentAtMs >= cfg.settings().reportInterval().toMillis();
-        if (forceReport || changed || ackNeeded || periodic) {
+        boolean changed = forceReport || !candidate.sameContentAs(lastSent);
+        boolean ackOwed = ReportScheduler.ackOwed(lastSent, me, members, reports);
+        if (reportScheduler.sendNow(now.monotonicMs(), changed, ackOwed, cfg.settings().reportInterval().toMillis())) {
             seq++;
             lamport++;
             StateReport report = buildReport(seq);
             out.add(new BroadcastReport(report));
             lastSent = report;
-            lastSentAtMs = now.monotonicMs();
+            reportScheduler.sent(now.monotonicMs());
             releasedSinceReport.clear();
             forceReport = false;
         }
@@ -1455,7 +1573,7 @@ public final class ResourceManager {
      * Whether a daemon that is shutting down (after {@code standby all}) may leave now: no
      * action is in flight and no group holds anything here, except groups that are blocked
      * (their stop failed; nothing more will be tried) or everything when maintenance mode says
-     * resources are not to be touched.
+     * resources are not to be touched; and the last report sent says so.
      */
     public boolean settledForShutdown() {
         if (maintenance) {
@@ -1471,7 +1589,9 @@ public final class ResourceManager {
                 return false;
             }
         }
-        return true;
+        // the peers have been told: a release the pacing still holds back goes out first
+        // (docs/protocol.md), so the new owners start by the handover, not after the leave
+        return buildReport(seq + 1).sameContentAs(lastSent);
     }
 
     /** A snapshot for {@code hactl status}, as this node sees the cluster. */
@@ -1517,7 +1637,23 @@ public final class ResourceManager {
                 fs.add(new ManagerStatus.FailcountStatus(r.node(), f.group(), f.resource(), f.count(), f.threshold(), f.banned()));
             }
         }
+        List<ManagerStatus.PinStatus> pins = new ArrayList<>();
+        for (LocalGroup lg : groups.values()) {
+            ClusterRegisters.Pin p = registers.pins().get(lg.name());
+            if (p != null && p.node() != null) {
+                Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec, view, registers);
+                pins.add(new ManagerStatus.PinStatus(lg.name(), p.node(), p.stamp().node(),
+                        d == null ? null : p.node().equals(d.node())));
+            }
+        }
+        List<ManagerStatus.FenceStatus> fences = new ArrayList<>();
+        for (FencingLedger.Debt d : fencing.debts()) {
+            Instant retry = d.state == FencingLedger.State.FAILED
+                    ? time.wall().plusMillis(d.retryAtMs - time.monotonicMs()) : null;
+            fences.add(new ManagerStatus.FenceStatus(d.peer, d.state.name().toLowerCase(Locale.ROOT),
+                    List.copyOf(d.groups), d.attempts, d.lastError, d.sinceWall, retry));
+        }
         return new ManagerStatus(time.wall(), me, incarnation, members, Boolean.TRUE.equals(quorate), maintenance,
-                stalled, startupComplete, nodes, gs, fs);
+                stalled, startupComplete, nodes, gs, fs, pins, fences);
     }
 }

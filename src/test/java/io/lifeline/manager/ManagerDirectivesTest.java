@@ -37,6 +37,45 @@ class ManagerDirectivesTest {
         return ManagerDirectives.parse(HA_CF, ds, HARESOURCES, diag);
     }
 
+    /** As {@link #parse}, for an ha.cf whose nodes are node1 .. node4. */
+    ManagerSettings parseWithFourNodes(String... lines) {
+        List<HaCf.Directive> ds = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            String[] w = lines[i].trim().split("\\s+");
+            ds.add(new HaCf.Directive(w[0], Arrays.asList(w).subList(1, w.length), i + 1));
+        }
+        return ManagerDirectives.parse(HA_CF, List.of("node1", "node2", "node3", "node4"), ds, HARESOURCES, diag);
+    }
+
+    @Test
+    void autoTieBreakerDefaultsToTheLowestNode() {
+        assertEquals(TieBreaker.NONE, parseWithFourNodes("keepalive 1").tieBreaker());
+        assertEquals(new TieBreaker.Position(true), parseWithFourNodes("auto_tie_breaker on").tieBreaker());
+        assertEquals(new TieBreaker.Position(false),
+                parseWithFourNodes("auto_tie_breaker yes", "auto_tie_breaker_node highest").tieBreaker());
+        assertEquals(new TieBreaker.Named("node3"),
+                parseWithFourNodes("auto_tie_breaker_node NODE3", "auto_tie_breaker on").tieBreaker());
+        assertEquals(TieBreaker.NONE, parseWithFourNodes("auto_tie_breaker off").tieBreaker());
+        assertEquals(List.of(), problems());
+    }
+
+    @Test
+    void autoTieBreakerMistakesNameTheLine() {
+        ManagerSettings s = parseWithFourNodes("auto_tie_breaker maybe", "auto_tie_breaker_node node9");
+        assertEquals(TieBreaker.NONE, s.tieBreaker());
+        assertEquals(List.of(
+                "/etc/ha.d/ha.cf:1: error: auto_tie_breaker must be on or off, not 'maybe'",
+                "/etc/ha.d/ha.cf:2: error: auto_tie_breaker_node must be lowest, highest or a node of /etc/ha.d/ha.cf"
+                        + " (node1, node2, node3, node4), not 'node9'"), problems());
+    }
+
+    @Test
+    void aTieBreakerNodeWithoutTheSwitchIsOnlyAWarning() {
+        assertEquals(TieBreaker.NONE, parseWithFourNodes("auto_tie_breaker_node node2").tieBreaker());
+        assertEquals(List.of("/etc/ha.d/ha.cf:1: warning: auto_tie_breaker_node has no effect without"
+                + " auto_tie_breaker on"), problems());
+    }
+
     List<String> problems() {
         return diag.problems().stream().map(ConfigProblem::toString).toList();
     }
@@ -123,6 +162,44 @@ class ManagerDirectivesTest {
                 problems());
         assertFalse(diag.hasErrors());
         assertEquals(1, s.notifyHooks().size());
+    }
+
+    @Test
+    void fencePeersRunsTheFenceHookWithFenceAgentOptions() {
+        ManagerSettings s = parse("fence_hook /bin/true", "fence_peers on ipaddr=192.0.2.9 login=admin", "fence_timeout 45s");
+        assertEquals(List.of(), problems());
+        assertTrue(s.fencesPeers());
+        assertEquals(Duration.ofSeconds(45), s.fencing().timeout());
+        assertEquals(List.of("ipaddr", "login"), List.copyOf(s.fencing().options().keySet()));
+        assertEquals("192.0.2.9", s.fencing().options().get("ipaddr"));
+        ManagerSettings plain = parse("fence_hook /bin/true");
+        assertFalse(plain.fencesPeers(), "fence_hook alone keeps its old meaning: a failed stop here");
+        assertEquals(FencingSettings.DEFAULT_TIMEOUT, plain.fencing().timeout());
+    }
+
+    @Test
+    void fencePeersMistakesNameTheLine() {
+        parse("fence_peers on", "fence_peers maybe", "fence_peers on port=node2", "fence_peers on IPADDR",
+                "fence_timeout 0");
+        assertEquals(List.of(
+                "/etc/ha.d/ha.cf:2: error: fence_peers given twice (first at line 1)",
+                "/etc/ha.d/ha.cf:3: error: fence_peers given twice (first at line 1)",
+                "/etc/ha.d/ha.cf:4: error: fence_peers given twice (first at line 1)",
+                "/etc/ha.d/ha.cf:5: error: fence_timeout must be more than zero",
+                "/etc/ha.d/ha.cf:1: error: fence_peers on needs a fence_hook line naming the script or fence agent"
+                        + " to run (e.g. fence_hook /usr/sbin/fence_ipmilan)"), problems());
+    }
+
+    @Test
+    void fencePeersBadValuesNameTheLine() {
+        parse("fence_peers maybe");
+        parse("fence_peers on port=node2");
+        parse("fence_peers on IPADDR");
+        assertEquals(List.of(
+                "/etc/ha.d/ha.cf:1: error: fence_peers must be on or off, not 'maybe'",
+                "/etc/ha.d/ha.cf:1: error: fence_peers: port is set by Lifeline for each peer it fences",
+                "/etc/ha.d/ha.cf:1: error: fence_peers: 'IPADDR' is not a fence-agent option NAME=VALUE"
+                        + " (lower-case name, e.g. ipaddr=192.0.2.1)"), problems());
     }
 
     @Test
