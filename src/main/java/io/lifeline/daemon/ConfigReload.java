@@ -111,7 +111,11 @@ final class ConfigReload {
         ManagerSettings settings = ManagerDirectives.parse(next.haCf(), next.haresources(), diag);
         registry.check(next.haresources(), diag); // as check-config: words resolve, OCF parameters
         Map<String, ResourceAgent> agents = registry.resolveAll(next.haresources(), new Diagnostics());
-        List<String> peerProblems = cluster.authkeysProblems(next.authkeys());
+        List<String> peerProblems = new ArrayList<>(cluster.authkeysProblems(next.authkeys()));
+        if (next.authkeys().signingKey().method() == io.lifeline.config.AuthMethod.CRC && !startHaCf.allowCrc()) {
+            // the links were built without allow_crc, and that directive only changes at a restart
+            peerProblems.add("signs with crc, which this daemon refuses until a restart with 'allow_crc on'");
+        }
         if (diag.hasErrors() || !peerProblems.isEmpty()) {
             List<String> extra = peerProblems.stream().map(p -> next.authkeys().file() + ": error: " + p).toList();
             return refuse(trigger, diag, extra);

@@ -36,7 +36,15 @@ final class EmergencyRelease {
 
     /** @return the resources whose stop failed or did not finish in time ("group/word: why"), empty when all stopped */
     static List<String> run(ManagerConfig cfg, Map<String, ResourceAgent> agents) {
-        Duration within = NodeDaemon.releaseTime(cfg);
+        return run(cfg, cfg.groups(), agents);
+    }
+
+    /**
+     * @param groups what may be up here (ResourceManager#groupsThatMayRunHere: after a reload,
+     *               also the old resources it is still stopping)
+     */
+    static List<String> run(ManagerConfig cfg, List<ResourceGroup> groups, Map<String, ResourceAgent> agents) {
+        Duration within = NodeDaemon.releaseTime(groups, cfg).plusSeconds(5);
         long deadline = System.nanoTime() + within.toNanos();
         ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "lifeline-emergency-stop");
@@ -44,16 +52,16 @@ final class EmergencyRelease {
             return t;
         });
         try {
-            List<Future<List<String>>> groups = new ArrayList<>();
-            for (ResourceGroup g : cfg.groups()) {
-                groups.add(pool.submit(() -> stopRightToLeft(cfg, g, agents)));
+            List<Future<List<String>>> stops = new ArrayList<>();
+            for (ResourceGroup g : groups) {
+                stops.add(pool.submit(() -> stopRightToLeft(cfg, g, agents)));
             }
             List<String> failed = new ArrayList<>();
-            for (int i = 0; i < groups.size(); i++) {
+            for (int i = 0; i < stops.size(); i++) {
                 try {
-                    failed.addAll(groups.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                    failed.addAll(stops.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
                 } catch (Exception e) {
-                    failed.add(cfg.groups().get(i).name() + ": not stopped within " + within.toSeconds() + " s");
+                    failed.add(groups.get(i).name() + ": not stopped within " + within.toSeconds() + " s");
                 }
             }
             return failed;

@@ -438,7 +438,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
                 LOG.error("agent actions still running {} s after the manager failure; releasing anyway",
                         IN_FLIGHT_WAIT.toSeconds());
             }
-            List<String> notStopped = EmergencyRelease.run(manager.config(), agents);
+            List<String> notStopped = EmergencyRelease.run(manager.config(), manager.groupsThatMayRunHere(), agents);
             if (notStopped.isEmpty()) {
                 LOG.warn("every group released after the manager failure");
             } else {
@@ -744,7 +744,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         Files.createDirectories(dumpDir);
         String prefix = "inputs-" + manager.localNode() + "-";
         Path file = dumpDir.resolve(prefix + DUMP_STAMP.format(wall.instant()) + ".jsonl");
-        journal.write(file, manager.config(), manager.incarnation(), reason, wall.instant());
+        journal.write(file, manager.bootConfig(), manager.incarnation(), reason, wall.instant());
         pruneDumps(prefix);
         return file;
     }

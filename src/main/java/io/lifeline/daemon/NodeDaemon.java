@@ -247,10 +247,19 @@ public final class NodeDaemon {
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid(),
                 Duration.ofMillis(cluster.timers().expectedDetectionMs()));
         systemd.ready("node " + cluster.localNode() + ": links up, placing groups");
-        Duration releaseWithin = releaseTime(managerConfig);
+        Duration startReleaseTime = releaseTime(managerConfig);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             systemd.stopping("node " + cluster.localNode() + ": releasing every group");
             boolean managerFailed = runtime.failed();
+            Duration releaseWithin = startReleaseTime;
+            if (!managerFailed) {
+                try { // a reload may have added groups or slower stops since the start
+                    releaseWithin = runtime.query(m -> releaseTime(m.groupsThatMayRunHere(), m.config()).plusSeconds(5));
+                } catch (TimeoutException | RuntimeException e) {
+                    LOG.warn("cannot ask the manager how long the release may take ({}); allowing {} s", e.getMessage(),
+                            startReleaseTime.toSeconds());
+                }
+            }
             if (managerFailed) {
                 LOG.info("stopping after the resource manager failure: leaving the cluster");
             } else {
@@ -292,15 +301,20 @@ public final class NodeDaemon {
      * confirmation. systemd's TimeoutStopSec must be longer.
      */
     static Duration releaseTime(ManagerConfig cfg) {
+        return releaseTime(cfg.groups(), cfg).plusSeconds(5);
+    }
+
+    /** The slowest of {@code groups}' stop actions one after another, without the margin. */
+    static Duration releaseTime(List<ResourceGroup> groups, ManagerConfig cfg) {
         Duration slowest = Duration.ZERO;
-        for (ResourceGroup g : cfg.groups()) {
+        for (ResourceGroup g : groups) {
             Duration sum = Duration.ZERO;
             for (ResourceSpec r : g.resources()) {
                 sum = sum.plus(cfg.settings().policyFor(r.word()).stopTimeout());
             }
             slowest = sum.compareTo(slowest) > 0 ? sum : slowest;
         }
-        return slowest.plusSeconds(5);
+        return slowest;
     }
 
     /** A fresh id per daemon start: peers tell a restarted node from a late report of its former self. */

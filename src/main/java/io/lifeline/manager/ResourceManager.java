@@ -71,6 +71,7 @@ public final class ResourceManager {
 
     /** Replaced by a reload ({@link #onConfigReloaded}); the node list and this node's name never change. */
     private ManagerConfig cfg;
+    private final ManagerConfig bootCfg;
     private final String me;
     private final String incarnation;
     private final Map<String, LocalGroup> groups = new LinkedHashMap<>();
@@ -136,6 +137,7 @@ public final class ResourceManager {
 
     public ResourceManager(ManagerConfig cfg, String incarnation) {
         this.cfg = cfg;
+        this.bootCfg = cfg;
         this.me = cfg.localNode();
         this.incarnation = incarnation;
         this.eventLog = new EventLog(cfg.settings().eventLogSize());
@@ -166,6 +168,33 @@ public final class ResourceManager {
 
     public ManagerConfig config() {
         return cfg;
+    }
+
+    /** The configuration the manager booted with (a reload replaces {@link #config()}): a journal replay starts from it. */
+    public ManagerConfig bootConfig() {
+        return bootCfg;
+    }
+
+    /**
+     * Every group whose resources may be up here, for an emergency stop right to left: the
+     * configured groups, plus those a reload removed and is still stopping, and for a group a
+     * reload changed and is still restarting, one list with the old resources after the kept
+     * ones before the new ones (so right to left stops the new, then the old, then the kept).
+     */
+    public List<ResourceGroup> groupsThatMayRunHere() {
+        List<ResourceGroup> out = new ArrayList<>();
+        for (ResourceGroup g : cfg.groups()) {
+            Retiring r = retiring.get(g.name());
+            if (r == null) {
+                out.add(g);
+            } else {
+                List<ResourceSpec> all = new ArrayList<>(r.old().spec.resources());
+                all.addAll(g.resources().subList(r.keep(), g.resources().size()));
+                out.add(new ResourceGroup(g.preferredNode(), all, g.line()));
+            }
+        }
+        retiring.values().stream().filter(r -> !r.replaced()).forEach(r -> out.add(r.old().spec));
+        return out;
     }
 
     /** First call: probes every resource (is it already running here?) and announces this node. */

@@ -135,6 +135,12 @@ class ReloadDaemonIT {
         assertEquals("n1", n1.ownersOf(G1));
         assertTrue(hasVip(n1.host, VIP1));
         assertEquals(List.of(), deletions(n1.dir.resolve("ip-monitor.log"), VIP1), "the VIP never flapped");
+
+        // a clean stop of the peer is a leave, not a failure, in n1's events
+        n2.terminate();
+        await("n1 tells that n2 left").atMost(MOVE).pollInterval(Duration.ofMillis(200))
+                .until(() -> n1.call("events", new ObjectMapper().createObjectNode()).toString()
+                        .contains("node n2 left: it announced a clean shutdown"));
     }
 
     @Test
@@ -218,5 +224,47 @@ class ReloadDaemonIT {
         assertEquals(List.of(), deletions(n2.dir.resolve("ip-monitor.log"), VIP2),
                 "G2's VIP stayed up while its Dummy was replaced");
         assertEquals(0, count(n1.logText(), "stopped " + G1), "G1 was never stopped");
+
+        // a crash of the peer is a failure in n1's events
+        n2.kill9();
+        await("n1 tells that n2 failed").atMost(MOVE).pollInterval(Duration.ofMillis(200))
+                .until(() -> n1.call("events", new ObjectMapper().createObjectNode()).toString()
+                        .contains("node n2 failed: silent on every link"));
+    }
+
+    @Test
+    void authkeysRotateThroughReloadsWithoutLosingThePeer() throws Exception {
+        List<DaemonNode> nodes = start("authkeys", n -> "n1 " + G1 + "\n");
+        DaemonNode n1 = nodes.get(0);
+        DaemonNode n2 = nodes.get(1);
+        DaemonNode.awaitRunningOn(G1, "n1", FORM, n1, n2);
+        String old = "1 sha256 " + SECRET + "\n";
+        String fresh = "2 sha256 reload-it-the-next-secret-4567\n";
+
+        // in one step (only the new key) n1 would refuse n2, which still signs with key 1: refused
+        write(n1, "authkeys", "auth 2\n" + fresh);
+        JsonNode refused = reload(n1);
+        assertFalse(refused.path("applied").asBoolean(), refused.toPrettyString());
+        assertTrue(refused.path("problems").toString().contains("n2 signs with key 1"), refused.toPrettyString());
+
+        // Heartbeat's order: add the key everywhere, switch auth everywhere, remove the old key everywhere
+        for (String keys : List.of("auth 1\n" + old + fresh, "auth 2\n" + old + fresh, "auth 2\n" + fresh)) {
+            for (DaemonNode n : nodes) {
+                write(n, "authkeys", keys);
+                JsonNode r = reload(n);
+                assertTrue(r.path("applied").asBoolean(), keys + ": " + r.toPrettyString());
+            }
+            // heartbeats flow with the new keys for a while before the next step, and n2 stays up throughout
+            await("n2 stays up on " + keys.lines().findFirst().orElse("")).during(Duration.ofMillis(1_500))
+                    .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> n1.stateOf("n2").equals("up") && n2.stateOf("n1").equals("up"));
+        }
+        assertTrue(n1.logText().contains("authkeys reloaded: signing with key 2, accepting keys [2]"), n1.logText());
+        assertEquals("up", n1.stateOf("n2"));
+        assertEquals("up", n2.stateOf("n1"));
+        String events = n1.call("events", new ObjectMapper().createObjectNode()).toString()
+                + n2.call("events", new ObjectMapper().createObjectNode()).toString();
+        assertFalse(events.contains("failed: silent") || events.contains("is dead"), "nobody lost the other: " + events);
+        assertEquals("n1", n1.ownersOf(G1));
     }
 }

@@ -63,6 +63,7 @@ class ReloadScenarioTest {
         s.reload(Scenario.cluster("node1", "node2").group("node2", "db", "pgsql"));
         assertTrue(answer(s).message().contains("removed web"), answer(s).message());
         assertEquals(GroupPhase.STOPPING, s.phase("web"), "peers see it being stopped, so none claims it yet");
+        assertEquals(List.of("db", "web"), s.rm.groupsThatMayRunHere().stream().map(g -> g.name()).toList());
         assertEquals(List.of("stop web/nginx", "stop web/web"), s.settle());
         s.assertRunningHere();
         assertTrue(s.report().released().contains("web") || s.allActionsOf(ManagerAction.BroadcastReport.class)
@@ -80,6 +81,9 @@ class ReloadScenarioTest {
                 .group("node2", "db", "pgsql"));
         assertTrue(answer(s).message().contains("changed web (restarting from resource 2)"), answer(s).message());
         assertEquals(GroupPhase.RECOVERING, s.phase("web"), "still held here: no peer claims it meanwhile");
+        assertEquals(List.of("web", "nginx", "nginx::conf=/etc/nginx/new.conf", "php"), s.rm.groupsThatMayRunHere()
+                .get(0).resources().stream().map(r -> r.word()).toList(), "an emergency stop meanwhile stops the new"
+                + " resources, then the old ones, then the kept ones, right to left");
         assertEquals(List.of("stop web/nginx", "start web/nginx::conf=/etc/nginx/new.conf", "start web/php"),
                 s.settle(), "old resources from the difference on stop right to left, the new ones start in order;"
                         + " the first resource (the VIP) is not touched");
