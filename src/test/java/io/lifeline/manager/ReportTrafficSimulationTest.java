@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * <p>Before this protocol (commit 24a0a7a) every report of a claimant was answered by every peer
  * while claims were open, so claims answered claims. The same runs sent, to form (seeds 1-3):
  * N=2 18-20 reports, N=4 124-243, N=8 6,491-7,418, N=16 127,874-159,844 (8,000-10,000 per
- * node); this test fails on that code from N=4 on. Now: about 11 per node to form and 5-6 per node
+ * node), and to heal (seed 1) N=4 179, N=8 5,643; this test fails on that code from N=4 on. Now: about 11 per node to form and 5-6 per node
  * to heal, whatever N (docs/protocol.md, "Measured").
  */
 class ReportTrafficSimulationTest {
