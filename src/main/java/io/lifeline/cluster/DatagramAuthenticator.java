@@ -139,7 +139,12 @@ final class DatagramAuthenticator {
      * incarnations from ever sharing a number, which the echo check relies on.
      */
     static long newEpoch(Clock clock) {
-        return (clock.millis() << 10) | ThreadLocalRandom.current().nextInt(1 << 10);
+        return newEpoch(clock.millis());
+    }
+
+    /** An incarnation number for a node that started at {@code startMillis} (see {@link IncarnationFloor}). */
+    static long newEpoch(long startMillis) {
+        return (startMillis << 10) | ThreadLocalRandom.current().nextInt(1 << 10);
     }
 
     long epoch() {

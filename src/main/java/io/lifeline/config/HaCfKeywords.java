@@ -115,6 +115,12 @@ public final class HaCfKeywords {
                     + "resource, named exactly as its haresources word; interval=0 turns monitoring off."),
             kw("no_quorum_policy", "no_quorum_policy stop|ignore", LIFELINE_MANAGER, "What a partition "
                     + "without quorum does with its groups (3 or more nodes; default stop)."),
+            kw("auto_tie_breaker", "auto_tie_breaker on|off", LIFELINE_MANAGER, "Of an even split (4 or more "
+                    + "nodes), the half holding the tie-breaker node keeps quorum instead of both halves stopping "
+                    + "every group (default off, as corosync's votequorum)."),
+            kw("auto_tie_breaker_node", "auto_tie_breaker_node lowest|highest|NODE", LIFELINE_MANAGER, "The "
+                    + "tie-breaker node: lowest (the first `node` of ha.cf, the default), highest (the last) or "
+                    + "a node name."),
             kw("failback_delay", "failback_delay TIME", LIFELINE_MANAGER, "With auto_failback on, how long "
                     + "the current holder keeps a group before it fails back home (default 0)."),
             kw("notify", "notify /path/to/script [timeout=TIME]", LIFELINE_MANAGER, "A script run for each "
@@ -122,8 +128,9 @@ public final class HaCfKeywords {
                     + "run in this order."),
             kw("fence_hook", "fence_hook /path/to/script", LIFELINE_MANAGER, "A command run when a resource "
                     + "fails to stop and its group is blocked until `hactl cleanup`."),
-            kw("stall_threshold", "stall_threshold TIME", LIFELINE_MANAGER, "A JVM pause longer than this "
-                    + "counts as a stall: the node may have been declared dead (default deadtime)."),
+            kw("stall_threshold", "stall_threshold TIME", LIFELINE_MANAGER, "A freeze of the daemon this "
+                    + "long counts as a stall: peers may have declared the node dead, so it stops every group "
+                    + "(default: deadtime less keepalive less the stall watchdog's period)."),
             kw("stall_rejoin_wait", "stall_rejoin_wait TIME", LIFELINE_MANAGER, "After a stall, how long to "
                     + "wait for a new membership before claiming groups again (default 10s)."),
             kw("report_interval", "report_interval TIME", LIFELINE_MANAGER, "Longest interval between the "

@@ -8,8 +8,9 @@ import io.lifeline.agent.ip.VipLease;
 import io.lifeline.agent.script.ProcessRunner;
 import io.lifeline.cli.Version;
 import io.lifeline.cluster.Cluster;
-import io.lifeline.cluster.HeartbeatPriority;
 import io.lifeline.cluster.ClusterStartException;
+import io.lifeline.cluster.HeartbeatPriority;
+import io.lifeline.cluster.IncarnationFloor;
 import io.lifeline.config.ClusterConfig;
 import io.lifeline.config.ConfigException;
 import io.lifeline.config.ConfigLoader;
@@ -127,7 +128,19 @@ public final class NodeDaemon {
         LOG.info("built-in VIPs are held on a {} s lease, renewed every {} ms", vipLease.length().toSeconds(),
                 vipLease.renewEveryMillis());
 
-        Cluster cluster = new Cluster(config, node, Clock.systemUTC());
+        long incarnationStart;
+        try {
+            incarnationStart = IncarnationFloor.advance(options.stateDir(), Clock.systemUTC());
+        } catch (IOException e) {
+            err.println("hactl daemon: cannot record this run's incarnation in " + options.stateDir() + ": "
+                    + e.getMessage());
+            return EXIT_FAILED;
+        }
+        Cluster cluster = new Cluster(config, node, Clock.systemUTC(), incarnationStart);
+        if (settings.stallThreshold().isEmpty()) {
+            // from deadtime less one keepalive: a freeze that long may already have cost membership
+            settings = settings.withStallThreshold(cluster.stallBound());
+        }
         ManagerConfig managerConfig = ManagerConfig.from(config.haCf(), config.haresources(), cluster.localNode(),
                 settings);
         ResourceManager manager = new ResourceManager(managerConfig, newIncarnation());
@@ -202,8 +215,13 @@ public final class NodeDaemon {
         }
         metrics.start(); // ha.cf http_listen; a port it cannot bind is logged, not fatal
         respawned.start(); // ha.cf respawn programs, once the cluster is up (Heartbeat starts them then too)
+        // Type=notify: ready once the links are up; the watchdog kills a daemon frozen past deadtime
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid(),
+                Duration.ofMillis(cluster.timers().expectedDetectionMs()));
+        systemd.ready("node " + cluster.localNode() + ": links up, placing groups");
         Duration releaseWithin = releaseTime(managerConfig);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            systemd.stopping("node " + cluster.localNode() + ": releasing every group");
             boolean managerFailed = runtime.failed();
             if (managerFailed) {
                 LOG.info("stopping after the resource manager failure: leaving the cluster");
@@ -226,6 +244,7 @@ public final class NodeDaemon {
             if (!managerFailed) {
                 marker.stoppedCleanly(); // after a failure the next start is told the previous run was unclean
             }
+            systemd.close();
             LOG.info("stopped");
             stopped.countDown();
         }, "lifeline-shutdown"));

@@ -5,6 +5,7 @@ import io.lifeline.config.HaCf;
 import io.lifeline.config.Haresources;
 import io.lifeline.config.ResourceGroup;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -66,9 +67,19 @@ public record ManagerConfig(
         return settings.stallThreshold().orElse(deadtime);
     }
 
-    /** Quorum only applies with 3 or more nodes: in a pair, either half is as good as the other. */
-    public boolean hasQuorum(int aliveNodes) {
+    /**
+     * Quorum only applies with 3 or more nodes: in a pair, either half is as good as the other.
+     * A strict majority has it; so has exactly half when it holds the tie-breaker node
+     * ({@code auto_tie_breaker}).
+     */
+    public boolean hasQuorum(Collection<String> partition) {
         return nodes.size() < 3 || settings.noQuorumPolicy() == NoQuorumPolicy.IGNORE
-                || aliveNodes * 2 > nodes.size();
+                || partition.size() * 2 > nodes.size() || tieBrokenFor(partition);
+    }
+
+    /** Whether {@code partition} is exactly half of the nodes and keeps quorum by the tie-breaker. */
+    public boolean tieBrokenFor(Collection<String> partition) {
+        return nodes.size() >= 4 && partition.size() * 2 == nodes.size()
+                && settings.tieBreaker().favours(partition, nodes);
     }
 }

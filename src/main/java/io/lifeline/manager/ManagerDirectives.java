@@ -32,6 +32,8 @@ import java.util.Set;
  * failback_delay 60s
  * notify /etc/ha.d/notify.sh timeout=30s
  * fence_hook /etc/ha.d/fence.sh
+ * auto_tie_breaker on
+ * auto_tie_breaker_node lowest
  * </pre>
  *
  * Every problem is reported with file and line; a bad directive is skipped, the rest still load.
@@ -46,15 +48,18 @@ public final class ManagerDirectives {
 
     private final Path file;
     private final Diagnostics diag;
+    /** ha.cf's nodes, in order (for auto_tie_breaker_node); empty when the caller has none. */
+    private final List<String> nodes;
 
-    private ManagerDirectives(Path file, Diagnostics diag) {
+    private ManagerDirectives(Path file, Diagnostics diag, List<String> nodes) {
         this.file = file;
         this.diag = diag;
+        this.nodes = nodes;
     }
 
     /** Settings from {@code haCf.extensions()}; problems go to {@code diag}. */
     public static ManagerSettings parse(HaCf haCf, Haresources haresources, Diagnostics diag) {
-        return parse(haCf.file(), haCf.extensions(), haresources, diag);
+        return new ManagerDirectives(haCf.file(), diag, haCf.nodes()).read(haCf.extensions(), haresources);
     }
 
     /**
@@ -64,7 +69,13 @@ public final class ManagerDirectives {
      */
     public static ManagerSettings parse(Path file, List<HaCf.Directive> directives, Haresources haresources,
                                         Diagnostics diag) {
-        return new ManagerDirectives(file, diag).read(directives, haresources);
+        return new ManagerDirectives(file, diag, List.of()).read(directives, haresources);
+    }
+
+    /** As {@link #parse(Path, List, Haresources, Diagnostics)}, checking node names against ha.cf's {@code nodes}. */
+    static ManagerSettings parse(Path file, List<String> nodes, List<HaCf.Directive> directives,
+                                 Haresources haresources, Diagnostics diag) {
+        return new ManagerDirectives(file, diag, List.copyOf(nodes)).read(directives, haresources);
     }
 
     private ManagerSettings read(List<HaCf.Directive> directives, Haresources haresources) {
@@ -151,6 +162,23 @@ public final class ManagerDirectives {
                 });
                 case "notify" -> notifyHook(d).ifPresent(hooks::add);
                 case "fence_hook" -> one(d).flatMap(v -> script(d.line(), k, v)).ifPresent(p -> fence[0] = p);
+                case "auto_tie_breaker" -> one(d).ifPresent(v -> {
+                    switch (v.toLowerCase(Locale.ROOT)) {
+                        case "on", "yes", "true", "1" -> tieBreakerLine[0] = d.line();
+                        case "off", "no", "false", "0" -> { }
+                        default -> diag.error(file, d.line(), "auto_tie_breaker must be on or off, not '" + v + "'");
+                    }
+                });
+                case "auto_tie_breaker_node" -> one(d).ifPresent(v -> {
+                    TieBreaker t = TieBreaker.of(v, nodes);
+                    if (t == null && !nodes.isEmpty()) {
+                        diag.error(file, d.line(), "auto_tie_breaker_node must be lowest, highest or a node of "
+                                + file + " (" + String.join(", ", nodes) + "), not '" + v + "'");
+                    } else if (t != null) {
+                        tieBreakerNode[0] = t;
+                        tieBreakerNodeLine[0] = d.line();
+                    }
+                });
                 default -> throw new IllegalStateException(k);
             }
         }
@@ -176,6 +204,15 @@ public final class ManagerDirectives {
         if (logSize[0] > 0) {
             s = s.withEventLogSize(logSize[0]);
         }
+        if (tieBreakerLine[0] > 0) {
+            s = s.withTieBreaker(tieBreakerNode[0] != null ? tieBreakerNode[0] : new TieBreaker.Position(true));
+            if (nodes.size() == 2 || nodes.size() == 3) {
+                diag.warning(file, tieBreakerLine[0], "auto_tie_breaker has no effect with " + nodes.size()
+                        + " nodes: only an even split of 4 or more nodes can tie (quorum does not apply to a pair)");
+            }
+        } else if (tieBreakerNodeLine[0] > 0) {
+            diag.warning(file, tieBreakerNodeLine[0], "auto_tie_breaker_node has no effect without auto_tie_breaker on");
+        }
         return s;
     }
 
@@ -184,6 +221,9 @@ public final class ManagerDirectives {
     private final Map<String, Duration> delays = new HashMap<>();
     private final Path[] fence = new Path[1];
     private final int[] logSize = new int[1];
+    private final int[] tieBreakerLine = new int[1];
+    private final int[] tieBreakerNodeLine = new int[1];
+    private final TieBreaker[] tieBreakerNode = new TieBreaker[1];
 
     private static boolean hasWord(Haresources h, String word) {
         for (ResourceGroup g : h.groups()) {

@@ -21,6 +21,7 @@ import java.util.Optional;
  *                          node trusts its old view again
  * @param reportInterval    state reports are re-sent at least this often (anti-entropy)
  * @param fenceHook         run when a stop fails, to fence (e.g. reboot) this node
+ * @param tieBreaker        which half of an even split keeps quorum ({@link TieBreaker#NONE}: neither)
  */
 public record ManagerSettings(
         ResourcePolicy resourceDefaults,
@@ -32,7 +33,8 @@ public record ManagerSettings(
         Duration reportInterval,
         List<NotifyHook> notifyHooks,
         Optional<Path> fenceHook,
-        int eventLogSize) {
+        int eventLogSize,
+        TieBreaker tieBreaker) {
 
     public ManagerSettings {
         resourcePolicies = Map.copyOf(resourcePolicies);
@@ -45,7 +47,7 @@ public record ManagerSettings(
     public static ManagerSettings defaults() {
         return new ManagerSettings(ResourcePolicy.DEFAULT, Map.of(), NoQuorumPolicy.STOP, Duration.ZERO,
                 Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(5), List.of(),
-                Optional.empty(), 1000);
+                Optional.empty(), 1000, TieBreaker.NONE);
     }
 
     public ResourcePolicy policyFor(String resourceWord) {
@@ -54,51 +56,56 @@ public record ManagerSettings(
 
     public ManagerSettings withResourceDefaults(ResourcePolicy p) {
         return new ManagerSettings(p, resourcePolicies, noQuorumPolicy, failbackDelay, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker);
     }
 
     public ManagerSettings withResourcePolicies(Map<String, ResourcePolicy> p) {
         return new ManagerSettings(resourceDefaults, p, noQuorumPolicy, failbackDelay, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker);
     }
 
     public ManagerSettings withNoQuorumPolicy(NoQuorumPolicy p) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, p, failbackDelay, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker);
     }
 
     public ManagerSettings withFailbackDelay(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, d, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker);
     }
 
     public ManagerSettings withStallThreshold(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                Optional.of(d), stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize);
+                Optional.of(d), stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker);
     }
 
     public ManagerSettings withStallRejoinWait(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, d, reportInterval, notifyHooks, fenceHook, eventLogSize);
+                stallThreshold, d, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker);
     }
 
     public ManagerSettings withReportInterval(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, d, notifyHooks, fenceHook, eventLogSize);
+                stallThreshold, stallRejoinWait, d, notifyHooks, fenceHook, eventLogSize, tieBreaker);
     }
 
     public ManagerSettings withNotifyHooks(List<NotifyHook> hooks) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, hooks, fenceHook, eventLogSize);
+                stallThreshold, stallRejoinWait, reportInterval, hooks, fenceHook, eventLogSize, tieBreaker);
     }
 
     public ManagerSettings withFenceHook(Path hook) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, Optional.of(hook), eventLogSize);
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, Optional.of(hook), eventLogSize, tieBreaker);
     }
 
     public ManagerSettings withEventLogSize(int size) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, size);
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, size, tieBreaker);
+    }
+
+    public ManagerSettings withTieBreaker(TieBreaker t) {
+        return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, t);
     }
 }

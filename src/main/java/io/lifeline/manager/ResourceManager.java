@@ -103,6 +103,8 @@ public final class ResourceManager {
     private final Map<String, Stamp> appliedCleanups = new HashMap<>();
     private boolean maintenance;
     private Boolean quorate;
+    /** Whether the quorum held is an even split's, won by auto_tie_breaker (events say so when it changes). */
+    private boolean quorumByTieBreaker;
     private long seq;
     private long lamport;
     private long nextOpId = 1;
@@ -897,11 +899,15 @@ public final class ResourceManager {
 
     private void decide() {
         checkStartup();
-        boolean q = cfg.hasQuorum(members.size());
-        if (quorate == null || q != quorate) {
+        boolean q = cfg.hasQuorum(members);
+        boolean tie = q && cfg.tieBrokenFor(members);
+        if (quorate == null || q != quorate || tie != quorumByTieBreaker) {
+            quorumByTieBreaker = tie;
             if (quorate != null || !q) {
                 event(q ? Level.INFO : Level.ERROR, EventKind.QUORUM, null, q
                         ? "quorum: " + members.size() + " of " + cfg.nodes().size() + " nodes"
+                                + (tie ? " (an even split, won by auto_tie_breaker: "
+                                        + cfg.settings().tieBreaker().describe(cfg.nodes()) + " is in this half)" : "")
                         : "no quorum: " + members.size() + " of " + cfg.nodes().size() + " nodes in this partition ("
                                 + "no_quorum_policy " + cfg.settings().noQuorumPolicy().name().toLowerCase(java.util.Locale.ROOT) + ")");
             }
