@@ -71,7 +71,9 @@ echo "kept; authkeys kept too: $(stat -c '%a %U' /etc/ha.d/authkeys)"
 
 step "apt-get remove: conffiles stay (Debian policy), the rest goes"
 quiet apt-get remove -y lifeline
-find /etc/ha.d /etc/logrotate.d/lifeline /usr/share/lifeline /usr/bin/hactl 2>/dev/null | sed 's/^/  left after remove: /'
+{ find /etc/ha.d /etc/logrotate.d/lifeline /usr/share/lifeline /usr/bin/hactl 2>/dev/null || true; } \
+  | sed 's/^/  left after remove: /'
+[ ! -e /usr/share/lifeline ] && [ ! -e /usr/bin/hactl ] || fail "remove left the program behind"
 
 step "apt-get purge, then autoremove the Java runtime it pulled"
 quiet apt-get purge -y lifeline
@@ -84,7 +86,7 @@ comm -13 /tmp/before.txt /tmp/after.txt | sed 's/^/  + /'
 echo "files gone since before the install:"
 comm -23 /tmp/before.txt /tmp/after.txt | sed 's/^/  - /'
 leftover=$(find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /root \) -prune -o \
-  \( -iname '*lifeline*' -o -name 'ha.d' -o -name 'hactl*' \) -print)
+  \( -iname '*lifeline*' -o -name 'ha.d' -o -name 'hactl*' \) -print || true)
 [ -z "$leftover" ] || fail "left behind: $leftover"
 comm -13 /tmp/before.txt /tmp/after.txt | grep -iE "lifeline|ha\.d|hactl" && fail "files left behind (above)"
 echo "nothing left behind"
