@@ -23,8 +23,10 @@ import picocli.CommandLine.Command;
                 OperatorCommands.Standby.class,
                 OperatorCommands.Online.class,
                 OperatorCommands.Failover.class,
+                OperatorCommands.Unpin.class,
                 OperatorCommands.Cleanup.class,
                 OperatorCommands.Maintenance.class,
+                ReloadCommand.class,
                 VipCommand.class,
                 io.lifeline.proxy.ProxyCommand.class,
         })

@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The operator commands that ask the resource manager to move groups: {@code takeover},
- * {@code standby}, {@code online}, {@code failover}, {@code cleanup}, {@code maintenance}.
+ * {@code standby}, {@code online}, {@code failover}, {@code unpin}, {@code cleanup}, {@code maintenance}.
  * Each prints the manager's one-line answer. Exit status: 0 accepted, 1 daemon not
  * reachable, 3 refused by the manager (the reason is printed), 2 bad usage.
  */
@@ -139,6 +139,24 @@ final class OperatorCommands {
                 a.put("to", to);
             }
             return a;
+        }
+    }
+
+    @Command(name = "unpin", mixinStandardHelpOptions = true,
+            description = {"Clear the pins that takeover and failover set (of one group, or all), on every node;",
+                    "placement then decides again (a pin never beats eligibility or connectivity anyway)."})
+    static final class Unpin extends Base {
+        @Parameters(arity = "0..1", paramLabel = "GROUP|all", defaultValue = "all")
+        String group;
+
+        @Override
+        String command() {
+            return "unpin";
+        }
+
+        @Override
+        ObjectNode args() {
+            return object().put("group", group);
         }
     }
 

@@ -141,6 +141,35 @@ final class StatusTable {
             notes.forEach(n -> out.println("  " + n));
         }
         rows = new ArrayList<>();
+        rows.add(new String[] {"PIN", "PINNED TO", "SET ON", "IN EFFECT"});
+        for (JsonNode p : s.path("pins")) {
+            String effect = p.path("in_effect").isBoolean()
+                    ? (p.path("in_effect").asBoolean() ? "yes" : "no (not eligible or fewer ping targets)") : "-";
+            rows.add(new String[] {p.path("group").asText(), p.path("node").asText(), p.path("set_on").asText(),
+                    effect});
+        }
+        if (rows.size() > 1) {
+            out.println();
+            table(rows, out);
+            out.println("  (hactl unpin GROUP|all clears them)");
+        }
+        rows = new ArrayList<>();
+        rows.add(new String[] {"FENCE", "STATE", "GROUPS", "ATTEMPTS", "LAST ERROR"});
+        for (JsonNode f : s.path("fences")) {
+            List<String> groups = new ArrayList<>();
+            f.path("groups").forEach(g -> groups.add(g.asText()));
+            String state = f.path("state").asText();
+            if (f.path("next_attempt_at").isTextual()) {
+                state += " (next attempt " + f.path("next_attempt_at").asText() + ")";
+            }
+            rows.add(new String[] {f.path("node").asText(), state, String.join(",", groups),
+                    f.path("attempts").asText(), f.path("last_error").isTextual() ? f.path("last_error").asText() : "-"});
+        }
+        if (rows.size() > 1) {
+            out.println();
+            table(rows, out);
+        }
+        rows = new ArrayList<>();
         rows.add(new String[] {"FAILCOUNT ON", "GROUP", "RESOURCE", "COUNT"});
         for (JsonNode f : s.path("failcounts")) {
             rows.add(new String[] {f.path("node").asText(), f.path("group").asText(), f.path("resource").asText(),

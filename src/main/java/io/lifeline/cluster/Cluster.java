@@ -139,6 +139,35 @@ public final class Cluster implements AutoCloseable {
         return timers;
     }
 
+    /**
+     * Why switching to {@code next} would cut this node off from a peer it hears now: a peer
+     * whose latest datagram (on any link) was signed with a key {@code next} no longer lists
+     * would be refused from then on, and each side would declare the other dead. Empty when the
+     * switch is safe for every peer heard so far.
+     */
+    public List<String> authkeysProblems(io.lifeline.config.Authkeys next) {
+        Map<String, Integer> used = new java.util.TreeMap<>();
+        for (Link l : links) {
+            used.putAll(l.peerSigningKeys());
+        }
+        List<String> problems = new ArrayList<>();
+        used.forEach((node, key) -> {
+            if (!next.keys().containsKey(key)) {
+                problems.add(node + " signs with key " + key + ", which this authkeys no longer lists: " + localNode
+                        + " would refuse " + node + " and each would declare the other dead. Rotate in three"
+                        + " reloads of every node: add the new key, then switch 'auth' to it, then remove key " + key);
+            }
+        });
+        return problems;
+    }
+
+    /** Switches every link to a reloaded authkeys (see DatagramAuthenticator#useKeys). */
+    public void useAuthkeys(io.lifeline.config.Authkeys next) {
+        for (Link l : links) {
+            l.useKeys(next);
+        }
+    }
+
     /** Opens every link; on failure closes what was opened and explains which ha.cf line failed. */
     public void start() throws ClusterStartException {
         if (specs.isEmpty()) {

@@ -115,12 +115,6 @@ public final class HaCfKeywords {
                     + "resource, named exactly as its haresources word; interval=0 turns monitoring off."),
             kw("no_quorum_policy", "no_quorum_policy stop|ignore", LIFELINE_MANAGER, "What a partition "
                     + "without quorum does with its groups (3 or more nodes; default stop)."),
-            kw("auto_tie_breaker", "auto_tie_breaker on|off", LIFELINE_MANAGER, "Of an even split (4 or more "
-                    + "nodes), the half holding the tie-breaker node keeps quorum instead of both halves stopping "
-                    + "every group (default off, as corosync's votequorum)."),
-            kw("auto_tie_breaker_node", "auto_tie_breaker_node lowest|highest|NODE", LIFELINE_MANAGER, "The "
-                    + "tie-breaker node: lowest (the first `node` of ha.cf, the default), highest (the last) or "
-                    + "a node name."),
             kw("failback_delay", "failback_delay TIME", LIFELINE_MANAGER, "With auto_failback on, how long "
                     + "the current holder keeps a group before it fails back home (default 0)."),
             kw("notify", "notify /path/to/script [timeout=TIME]", LIFELINE_MANAGER, "A script run for each "
@@ -128,15 +122,28 @@ public final class HaCfKeywords {
                     + "run in this order."),
             kw("fence_hook", "fence_hook /path/to/script", LIFELINE_MANAGER, "A command run when a resource "
                     + "fails to stop and its group is blocked until `hactl cleanup`."),
-            kw("stall_threshold", "stall_threshold TIME", LIFELINE_MANAGER, "A freeze of the daemon this "
-                    + "long counts as a stall: peers may have declared the node dead, so it stops every group "
-                    + "(default: deadtime less keepalive less the stall watchdog's period)."),
+            kw("stall_threshold", "stall_threshold TIME", LIFELINE_MANAGER, "A JVM pause longer than this "
+                    + "counts as a stall: the node may have been declared dead, so it stops every group "
+                    + "(default deadtime less one keepalive less the stall watchdog's period: 300ms at "
+                    + "keepalive 100ms / deadtime 500ms)."),
             kw("stall_rejoin_wait", "stall_rejoin_wait TIME", LIFELINE_MANAGER, "After a stall, how long to "
                     + "wait for a new membership before claiming groups again (default 10s)."),
             kw("report_interval", "report_interval TIME", LIFELINE_MANAGER, "Longest interval between the "
                     + "state reports each node sends its peers (default 5s)."),
             kw("event_log_size", "event_log_size N", LIFELINE_MANAGER, "Events kept for `hactl events` "
                     + "(default 1000)."),
+            kw("fence_peers", "fence_peers on|off [NAME=VALUE...]", LIFELINE_MANAGER, "Also run fence_hook "
+                    + "against a peer that died holding groups, before taking them over; the takeover waits "
+                    + "for its success (retried every 5s). NAME=VALUE options go to the hook on stdin, as to a "
+                    + "ClusterLabs fence agent (default off)."),
+            kw("fence_timeout", "fence_timeout TIME", LIFELINE_MANAGER, "Longest run of fence_hook, in "
+                    + "both uses (default 60s)."),
+            kw("auto_tie_breaker", "auto_tie_breaker on|off", LIFELINE_MANAGER, "As corosync's: of an even "
+                    + "split of 4 or more nodes, the half holding the tie-breaker node keeps quorum "
+                    + "(default off: both halves stop every group)."),
+            kw("auto_tie_breaker_node", "auto_tie_breaker_node lowest|highest|NODE", LIFELINE_MANAGER,
+                    "The tie-breaker node: the first (lowest, default) or last (highest) ha.cf node, or a "
+                    + "named one."),
             // --- Heartbeat directives Lifeline has no use for: the meaning is the reason, and the warning
             kw("apiauth", "apiauth ...", IGNORED, "the control socket is protected by file permissions instead"),
             kw("hopfudge", "hopfudge N", IGNORED, "serial media are not supported"),

@@ -22,12 +22,26 @@ public final class HaresourcesParser {
     }
 
     public static Optional<Haresources> parse(Path file, Diagnostics diag) {
+        int errorsBefore = diag.errors().size();
+        Optional<Haresources> valid = parseValidGroups(file, diag);
+        if (diag.errors().size() > errorsBefore) {
+            return Optional.empty();
+        }
+        return valid;
+    }
+
+    /**
+     * Like {@link #parse}, but keeps the groups whose lines are valid when others are not: each
+     * bad line is an error in {@code diag} and its group is left out (a second definition of a
+     * group name is left out too; the first one stays). Empty only when the file cannot be read.
+     * The daemon starts with these at boot, so one bad line does not cost every group of the node.
+     */
+    public static Optional<Haresources> parseValidGroups(Path file, Diagnostics diag) {
         Optional<List<String>> read = ConfigLines.readRaw(file, diag);
         if (read.isEmpty()) {
             return Optional.empty();
         }
         List<String> raw = read.get();
-        int errorsBefore = diag.errors().size();
         List<ResourceGroup> groups = new ArrayList<>();
         Map<String, Integer> wordLines = new HashMap<>();
         for (ConfigLines.Line line : ConfigLines.parse(raw, true)) {
@@ -49,11 +63,13 @@ public final class HaresourcesParser {
                 continue;
             }
             ResourceGroup group = new ResourceGroup(node, specs, n);
+            boolean duplicateName = false;
             for (int i = 0; i < specs.size(); i++) {
                 String word = specs.get(i).word();
                 Integer first = wordLines.putIfAbsent(word, n);
                 if (first != null) {
                     if (i == 0) {
+                        duplicateName = true;
                         diag.error(file, n, "group '" + word + "' is already defined at line " + first
                                 + ": the first resource of a line names its group and must be unique");
                     } else {
@@ -62,10 +78,9 @@ public final class HaresourcesParser {
                     }
                 }
             }
-            groups.add(group);
-        }
-        if (diag.errors().size() > errorsBefore) {
-            return Optional.empty();
+            if (!duplicateName) {
+                groups.add(group);
+            }
         }
         return Optional.of(new Haresources(file, groups));
     }

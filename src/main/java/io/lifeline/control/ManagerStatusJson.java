@@ -19,7 +19,7 @@ public final class ManagerStatusJson {
     private ManagerStatusJson() {
     }
 
-    /** Adds "manager", "groups" and "failcounts", and the manager's view of each node to "nodes". */
+    /** Adds "manager", "groups", "pins", "fences" and "failcounts", and the manager's view of each node to "nodes". */
     public static void addTo(ObjectNode root, ManagerStatus m, Map<String, AgentDetails> details) {
         ObjectNode mg = root.putObject("manager");
         mg.put("incarnation", m.incarnation());
@@ -70,6 +70,32 @@ public final class ManagerStatusJson {
                     d.lines().forEach(lines::add);
                 }
             }
+        }
+
+        ArrayNode pins = root.putArray("pins");
+        for (ManagerStatus.PinStatus p : m.pins()) {
+            ObjectNode o = pins.addObject();
+            o.put("group", p.group());
+            o.put("node", p.node());
+            o.put("set_on", p.setOn());
+            if (p.inEffect() == null) {
+                o.putNull("in_effect");
+            } else {
+                o.put("in_effect", p.inEffect());
+            }
+        }
+
+        ArrayNode fences = root.putArray("fences");
+        for (ManagerStatus.FenceStatus f : m.fences()) {
+            ObjectNode o = fences.addObject();
+            o.put("node", f.node());
+            o.put("state", f.state());
+            ArrayNode fg = o.putArray("groups");
+            f.groups().forEach(fg::add);
+            o.put("attempts", f.attempts());
+            o.put("last_error", f.lastError());
+            o.put("since", f.since() == null ? null : f.since().toString());
+            o.put("next_attempt_at", f.nextAttemptAt() == null ? null : f.nextAttemptAt().toString());
         }
 
         ArrayNode fails = root.putArray("failcounts");

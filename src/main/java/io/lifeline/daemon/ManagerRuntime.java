@@ -65,7 +65,6 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagerRuntime.class);
     /** Extra time a query or command may wait for the manager thread beyond its own work. */
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(2);
     private static final long SHUTDOWN_POLL_MS = 20;
     private static final int DUMPS_KEPT = 20;
@@ -75,7 +74,8 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             .withZone(ZoneOffset.UTC);
 
     private final ResourceManager manager;
-    private final Map<String, ResourceAgent> agents;
+    /** By haresources word; a reload adds the agents of new words (never replaces one: it may hold state). */
+    private volatile Map<String, ResourceAgent> agents;
     private final Consumer<byte[]> broadcaster;
     private final NotifyExecutor notifier;
     private final ProcessRunner runner;
@@ -177,7 +177,9 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     @Override
     public void onEvent(ClusterEvent event) {
         if (event instanceof ClusterEvent.MembershipSnapshot m) {
-            submit(new ManagerInput.MembershipChanged(m.alive(), m.merge(), m.epoch()));
+            Map<String, String> causes = new HashMap<>();
+            m.deathCauses().forEach((node, cause) -> causes.put(node, cause.name().toLowerCase(java.util.Locale.ROOT)));
+            submit(new ManagerInput.MembershipChanged(m.alive(), m.merge(), m.epoch(), causes));
             if (m.initdeadOver() && !initdeadForwarded) {
                 initdeadForwarded = true;
                 submit(new ManagerInput.InitdeadElapsed());
@@ -295,6 +297,42 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             }
         });
         return out;
+    }
+
+    /**
+     * Agents for the words a reload brings; a word already known keeps its agent (the same word
+     * is the same resource, and its agent may be serving it, e.g. a proxy). Old words stay, so
+     * the groups a reload removes can still be stopped. Call before {@link #reload}.
+     */
+    public synchronized void addAgents(Map<String, ResourceAgent> more) {
+        Map<String, ResourceAgent> merged = new LinkedHashMap<>(agents);
+        more.forEach(merged::putIfAbsent);
+        agents = Map.copyOf(merged);
+    }
+
+    /** The agent in use for a haresources word (null if none). */
+    public ResourceAgent agent(String word) {
+        return agents.get(word);
+    }
+
+    /** Hands a reloaded configuration to the manager and waits for its answer (what it changed). */
+    public ManagerAction.AnswerCommand reload(io.lifeline.manager.ManagerConfig config) throws TimeoutException {
+        refuseIfFailed();
+        CompletableFuture<ManagerAction.AnswerCommand> answer = new CompletableFuture<>();
+        inbox.offerLast(() -> {
+            long id = nextRequestId++;
+            pendingCommands.put(id, answer);
+            feed(new ManagerInput.ConfigReloaded(id, config));
+            if (pendingCommands.remove(id) != null) {
+                answer.complete(new ManagerAction.AnswerCommand(id, false, "the manager gave no answer"));
+            }
+        });
+        return await(answer, QUERY_TIMEOUT);
+    }
+
+    /** Records a refused reload in the manager's event log (hactl events) without changing anything. */
+    public void reloadRefused(String trigger, List<String> problems) {
+        submit(new ManagerInput.ConfigRejected(trigger, problems));
     }
 
     /** Hands an operator command to the manager and waits for its answer. */
@@ -465,6 +503,8 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             notifier.submit(n.notification());
         } else if (a instanceof ManagerAction.RunFenceHook f) {
             fencer.execute(() -> runFenceHook(f));
+        } else if (a instanceof ManagerAction.RunPeerFence f) {
+            fencer.execute(() -> submit(runPeerFence(f)));
         } else if (a instanceof ManagerAction.LogEvent e) {
             log(e.event());
         } else if (a instanceof ManagerAction.AnswerCommand c) {
@@ -578,7 +618,8 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private void runFenceHook(ManagerAction.RunFenceHook f) {
         ProcessResult res = runner.run(new ProcessRequest("fence_hook", List.of(f.hook().toString(), f.group(),
                 f.resource()), Map.of("LIFELINE_GROUP", f.group(), "LIFELINE_RESOURCE", f.resource(),
-                "LIFELINE_REASON", f.reason(), "LIFELINE_NODE", manager.localNode()), FENCE_TIMEOUT,
+                "LIFELINE_REASON", f.reason(), "LIFELINE_NODE", manager.localNode()),
+                manager.config().settings().fencing().timeout(),
                 org.slf4j.event.Level.INFO));
         if (res.exited() && res.exitCode() == 0) {
             LOG.warn("fence hook {} for {}/{} succeeded", f.hook(), f.group(), f.resource());
@@ -586,6 +627,47 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             LOG.error("fence hook {} for {}/{} failed: {}", f.hook(), f.group(), f.resource(),
                     res.exited() ? "exit status " + res.exitCode() : res.outcome() + " " + res.error());
         }
+    }
+
+    /**
+     * Runs the fence hook against a peer, in the ClusterLabs fence-agent convention: no arguments,
+     * {@code action=reboot}, {@code port=NODE} and {@code nodename=NODE}, then the options from
+     * ha.cf's fence_peers line, one {@code name=value} per line on stdin (so a fence agent such as
+     * fence_ipmilan can be the hook itself); a script gets the same in LIFELINE_* variables.
+     * Exit status 0 means the peer is fenced.
+     */
+    ManagerInput.FenceCompleted runPeerFence(ManagerAction.RunPeerFence f) {
+        StringBuilder stdin = new StringBuilder()
+                .append("action=reboot\n").append("port=").append(f.node()).append('\n')
+                .append("nodename=").append(f.node()).append('\n');
+        f.options().forEach((k, v) -> stdin.append(k).append('=').append(v).append('\n'));
+        Map<String, String> env = Map.of("LIFELINE_FENCE_NODE", f.node(), "LIFELINE_FENCE_ACTION", "reboot",
+                "LIFELINE_GROUPS", String.join(",", f.groups()), "LIFELINE_REASON", f.reason(),
+                "LIFELINE_NODE", manager.localNode(), "PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        LOG.warn("fencing {}: running {} (timeout {} s)", f.node(), f.hook(), f.timeout().toSeconds());
+        ProcessResult res = runner.run(new ProcessRequest("fence " + f.node(), List.of(f.hook().toString()), env,
+                f.timeout(), org.slf4j.event.Level.INFO, stdin.toString()));
+        long ms = res.elapsed().toMillis();
+        if (res.exited() && res.exitCode() == 0) {
+            return new ManagerInput.FenceCompleted(f.fenceId(), true, 0, "", ms);
+        }
+        String detail = firstLine(res.stderr());
+        if (!res.exited()) {
+            detail = res.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + res.error()
+                    + (detail.isEmpty() ? "" : "; stderr: " + detail);
+        }
+        return new ManagerInput.FenceCompleted(f.fenceId(), false, res.exited() ? res.exitCode() : -1, detail, ms);
+    }
+
+    /** The first non-blank line of a hook's stderr, at most 200 characters. */
+    static String firstLine(String text) {
+        for (String line : text.split("\n")) {
+            String t = line.strip();
+            if (!t.isEmpty()) {
+                return t.length() > 200 ? t.substring(0, 200) + "..." : t;
+            }
+        }
+        return "";
     }
 
     private static void log(ManagerEvent e) {

@@ -12,10 +12,10 @@ import io.lifeline.cluster.ClusterStartException;
 import io.lifeline.cluster.HeartbeatPriority;
 import io.lifeline.cluster.IncarnationFloor;
 import io.lifeline.config.ClusterConfig;
-import io.lifeline.config.ConfigException;
 import io.lifeline.config.ConfigLoader;
 import io.lifeline.config.ConfigProblem;
 import io.lifeline.config.Diagnostics;
+import io.lifeline.config.GroupErrors;
 import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.control.ControlException;
@@ -35,6 +35,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
@@ -71,16 +73,27 @@ public final class NodeDaemon {
 
     /** Runs until the JVM is asked to stop; returns the exit code for start-up failures. */
     public int run() {
-        ClusterConfig config;
-        try {
-            config = ConfigLoader.load(options.configDir());
-        } catch (ConfigException e) {
+        // SIGHUP reloads (ConfigReload, wired below); until then it must not stop the node either.
+        java.util.concurrent.atomic.AtomicReference<ConfigReload> reloader = new java.util.concurrent.atomic.AtomicReference<>();
+        HangupSignal.onHangup(() -> {
+            ConfigReload r = reloader.get();
+            if (r == null) {
+                LOG.warn("SIGHUP during start-up: ignored; reload once the daemon runs");
+            } else {
+                r.reload("SIGHUP");
+            }
+        });
+        // A bad haresources line costs only its group (reported below), not every group of the node.
+        ConfigLoader.Result loaded = ConfigLoader.checkSkippingBadGroups(options.configDir(), true);
+        if (loaded.config().isEmpty()) {
             err.println("hactl daemon: configuration in " + options.configDir() + " is not usable:");
-            for (ConfigProblem p : e.problems()) {
+            for (ConfigProblem p : loaded.diagnostics().errors()) {
                 err.println("  " + p);
             }
             return EXIT_NOT_CONFIGURED;
         }
+        ClusterConfig config = loaded.config().get();
+        List<ConfigProblem> skipped = new ArrayList<>(loaded.diagnostics().errors());
         String node = options.nodeName() != null ? options.nodeName() : LocalNodeName.get();
         if (!config.haCf().hasNode(node)) {
             err.println("hactl daemon: this node's name '" + node + "' is not a node in " + config.haCf().file()
@@ -108,6 +121,19 @@ public final class NodeDaemon {
                 .resolveAll(config.haresources(), diagnostics);
         RespawnedChildren respawned = RespawnedChildren.plan(config.haCf(), RespawnPolicy.HEARTBEAT, diagnostics);
         diagnostics.warnings().forEach(w -> LOG.warn("{}", w));
+        if (diagnostics.hasErrors() && GroupErrors.onlyOnGroupLines(diagnostics.errors(), config.haresources().file())) {
+            skipped.addAll(diagnostics.errors()); // e.g. a resource word no agent answers to
+            config = new ClusterConfig(config.directory(), config.haCf(),
+                    GroupErrors.withoutBadLines(config.haresources(), diagnostics.errors()), config.authkeys());
+            Diagnostics rest = new Diagnostics();
+            settings = ManagerDirectives.parse(config.haCf(), config.haresources(), rest);
+            agents = AgentRegistry.forConfig(options.configDir()).resolveAll(config.haresources(), rest);
+            diagnostics = rest;
+        }
+        for (ConfigProblem p : skipped) {
+            LOG.error("{} (the group on this line is skipped; the other groups run)", p);
+            err.println("hactl daemon: " + p + " (the group on this line is skipped; the other groups run)");
+        }
         if (diagnostics.hasErrors()) {
             err.println("hactl daemon: configuration in " + options.configDir() + " is not usable:");
             diagnostics.errors().forEach(p -> err.println("  " + p));
@@ -171,6 +197,8 @@ public final class NodeDaemon {
             }
         });
         new OperatorHandlers(runtime).registerOn(control);
+        ConfigReload reload = new ConfigReload(options.configDir(), config, settings, cluster, runtime, vipLease);
+        control.register("reload", args -> reload.reload("hactl reload").json());
         control.register("debug_inputs", args -> {
             try {
                 Path file = runtime.dumpInputs("hactl debug inputs");
@@ -248,6 +276,7 @@ public final class NodeDaemon {
             LOG.info("stopped");
             stopped.countDown();
         }, "lifeline-shutdown"));
+        reloader.set(reload);
         LOG.info("running; control socket {}", options.socket());
         try {
             stopped.await();

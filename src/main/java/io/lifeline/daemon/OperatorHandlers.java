@@ -18,7 +18,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The control-socket commands that reach the resource manager: {@code takeover}, {@code standby},
- * {@code online}, {@code failover}, {@code cleanup}, {@code maintenance} and {@code events}.
+ * {@code online}, {@code failover}, {@code unpin}, {@code cleanup}, {@code maintenance} and
+ * {@code events}.
  * Arguments are checked here (a bad one is a {@code bad_args} error naming it); whether the
  * command makes sense now is the manager's call (a refusal is a {@code rejected} error with the
  * manager's reason).
@@ -52,6 +53,11 @@ final class OperatorHandlers {
             String group = text(args, "group").orElseThrow(
                     () -> new ControlException("bad_args", "failover: which group? (args.group)"));
             return run(new OperatorCommand.Failover(group, text(args, "to")));
+        });
+        server.register("unpin", args -> {
+            // args.group: a group name, or "all" / absent for every pinned group
+            Optional<String> group = text(args, "group").filter(g -> !g.equalsIgnoreCase("all"));
+            return run(new OperatorCommand.Unpin(group));
         });
         server.register("cleanup", args -> run(new OperatorCommand.Cleanup(text(args, "resource"))));
         server.register("maintenance", args -> {

@@ -86,6 +86,26 @@ public sealed interface ManagerAction {
         }
     }
 
+    /**
+     * Fence a peer that left the membership while it may have held {@code groups}, before this
+     * node starts any of them: run {@code hook} with no arguments and the ClusterLabs
+     * fence-agent convention on stdin ({@code action=reboot}, {@code port=}/{@code plug=}/{@code
+     * nodename=} the peer, then {@code options}); the result must come back as
+     * {@link ManagerInput.FenceCompleted} with the same {@code fenceId}, within {@code timeout}.
+     */
+    record RunPeerFence(long fenceId, Path hook, String node, List<String> groups, Duration timeout,
+                        java.util.Map<String, String> options, String reason) implements ManagerAction {
+        public RunPeerFence {
+            groups = List.copyOf(groups);
+            options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
+        }
+
+        @Override
+        public String describe() {
+            return "fence " + node;
+        }
+    }
+
     /** Write this event to the log (it is also kept in the manager's bounded event log). */
     record LogEvent(ManagerEvent event) implements ManagerAction {
         @Override

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Everything the manager needs to know, fixed for its lifetime. Node names are lower-cased as
+ * Everything the manager needs to know; replaced as a whole by a reload (ConfigDiff). Node names are lower-cased as
  * Heartbeat does ({@code uname -n} compared case-insensitively); {@code nodes} keeps the ha.cf
  * order, which is the final tie-break of every deterministic choice.
  */
@@ -48,6 +48,11 @@ public record ManagerConfig(
     public static ManagerConfig from(HaCf haCf, Haresources haresources, String localNode, ManagerSettings settings) {
         return new ManagerConfig(localNode, haCf.nodes(), haresources.groups(), haCf.autoFailback(),
                 haCf.deadtime(), settings);
+    }
+
+    /** The same configuration with other groups (a reload that keeps some groups' old definitions). */
+    public ManagerConfig withGroups(List<ResourceGroup> otherGroups) {
+        return new ManagerConfig(localNode, nodes, otherGroups, autoFailback, deadtime, settings);
     }
 
     /** Heartbeat's {@code legacy} behaves like {@code on} here. */

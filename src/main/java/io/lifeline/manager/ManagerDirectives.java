@@ -34,6 +34,8 @@ import java.util.Set;
  * fence_hook /etc/ha.d/fence.sh
  * auto_tie_breaker on
  * auto_tie_breaker_node lowest
+ * fence_peers on ipaddr=192.0.2.1 login=admin
+ * fence_timeout 60s
  * </pre>
  *
  * Every problem is reported with file and line; a bad directive is skipped, the rest still load.
@@ -179,6 +181,9 @@ public final class ManagerDirectives {
                         tieBreakerNodeLine[0] = d.line();
                     }
                 });
+                case "fence_peers" -> fencePeers(d);
+                case "fence_timeout" -> one(d).flatMap(v -> duration(d.line(), k, v, false))
+                        .ifPresent(v -> delays.put(k, v));
                 default -> throw new IllegalStateException(k);
             }
         }
@@ -213,6 +218,14 @@ public final class ManagerDirectives {
         } else if (tieBreakerNodeLine[0] > 0) {
             diag.warning(file, tieBreakerNodeLine[0], "auto_tie_breaker_node has no effect without auto_tie_breaker on");
         }
+        if (fencePeers[0] != null || delays.containsKey("fence_timeout")) {
+            s = s.withFencing(new FencingSettings(Boolean.TRUE.equals(fencePeers[0]),
+                    delays.getOrDefault("fence_timeout", FencingSettings.DEFAULT_TIMEOUT), fenceOptions));
+        }
+        if (Boolean.TRUE.equals(fencePeers[0]) && s.fenceHook().isEmpty()) {
+            diag.error(file, fencePeersLine[0], "fence_peers on needs a fence_hook line naming the script or"
+                    + " fence agent to run (e.g. fence_hook /usr/sbin/fence_ipmilan)");
+        }
         return s;
     }
 
@@ -224,6 +237,49 @@ public final class ManagerDirectives {
     private final int[] tieBreakerLine = new int[1];
     private final int[] tieBreakerNodeLine = new int[1];
     private final TieBreaker[] tieBreakerNode = new TieBreaker[1];
+    private final Boolean[] fencePeers = new Boolean[1];
+    private final int[] fencePeersLine = new int[1];
+    private final Map<String, String> fenceOptions = new LinkedHashMap<>();
+
+    /**
+     * {@code fence_peers on|off [NAME=VALUE ...]}: the extra words are fence-agent options, handed
+     * to the hook on stdin one per line after {@code action} and {@code port}/{@code plug}.
+     */
+    private void fencePeers(HaCf.Directive d) {
+        if (d.args().isEmpty()) {
+            diag.error(file, d.line(), "fence_peers takes on or off, then optional fence-agent options NAME=VALUE");
+            return;
+        }
+        Optional<Boolean> on = HeartbeatValues.bool(d.args().get(0));
+        if (on.isEmpty()) {
+            diag.error(file, d.line(), "fence_peers must be on or off, not '" + d.args().get(0) + "'");
+            return;
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String w : d.args().subList(1, d.args().size())) {
+            int eq = w.indexOf('=');
+            String name = eq <= 0 ? "" : w.substring(0, eq);
+            if (!name.matches("[a-z][a-z0-9_-]*")) {
+                diag.error(file, d.line(), "fence_peers: '" + w + "' is not a fence-agent option NAME=VALUE"
+                        + " (lower-case name, e.g. ipaddr=192.0.2.1)");
+                return;
+            }
+            if (RESERVED_FENCE_OPTIONS.contains(name)) {
+                diag.error(file, d.line(), "fence_peers: " + name + " is set by Lifeline for each peer it fences");
+                return;
+            }
+            if (options.put(name, w.substring(eq + 1)) != null) {
+                diag.error(file, d.line(), "fence_peers: option " + name + " given twice");
+                return;
+            }
+        }
+        fencePeers[0] = on.get();
+        fencePeersLine[0] = d.line();
+        fenceOptions.putAll(options);
+    }
+
+    /** The stdin lines Lifeline writes itself for every fence (the fence-agent convention). */
+    static final Set<String> RESERVED_FENCE_OPTIONS = Set.of("action", "port", "plug", "nodename");
 
     private static boolean hasWord(Haresources h, String word) {
         for (ResourceGroup g : h.groups()) {

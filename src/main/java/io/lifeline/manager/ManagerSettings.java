@@ -20,8 +20,10 @@ import java.util.Optional;
  * @param stallRejoinWait   after a stall, how long to wait for a new membership before the
  *                          node trusts its old view again
  * @param reportInterval    state reports are re-sent at least this often (anti-entropy)
- * @param fenceHook         run when a stop fails, to fence (e.g. reboot) this node
+ * @param fenceHook         run when a stop fails, to fence (e.g. reboot) this node; with
+ *                          {@code fencing.peers()} also against a peer that died holding groups
  * @param tieBreaker        which half of an even split keeps quorum ({@link TieBreaker#NONE}: neither)
+ * @param fencing           fencing of peers, the hook's timeout and fence-agent options
  */
 public record ManagerSettings(
         ResourcePolicy resourceDefaults,
@@ -34,11 +36,14 @@ public record ManagerSettings(
         List<NotifyHook> notifyHooks,
         Optional<Path> fenceHook,
         int eventLogSize,
-        TieBreaker tieBreaker) {
+        TieBreaker tieBreaker,
+        FencingSettings fencing) {
 
     public ManagerSettings {
         resourcePolicies = Map.copyOf(resourcePolicies);
         notifyHooks = List.copyOf(notifyHooks);
+        fencing = fencing == null ? FencingSettings.OFF : fencing; // journals written before fencing had none
+        tieBreaker = tieBreaker == null ? TieBreaker.NONE : tieBreaker; // nor a tie-breaker
         if (eventLogSize < 1) {
             throw new IllegalArgumentException("event log size must be positive");
         }
@@ -47,7 +52,7 @@ public record ManagerSettings(
     public static ManagerSettings defaults() {
         return new ManagerSettings(ResourcePolicy.DEFAULT, Map.of(), NoQuorumPolicy.STOP, Duration.ZERO,
                 Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(5), List.of(),
-                Optional.empty(), 1000, TieBreaker.NONE);
+                Optional.empty(), 1000, TieBreaker.NONE, FencingSettings.OFF);
     }
 
     public ResourcePolicy policyFor(String resourceWord) {
@@ -56,56 +61,66 @@ public record ManagerSettings(
 
     public ManagerSettings withResourceDefaults(ResourcePolicy p) {
         return new ManagerSettings(p, resourcePolicies, noQuorumPolicy, failbackDelay, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withResourcePolicies(Map<String, ResourcePolicy> p) {
         return new ManagerSettings(resourceDefaults, p, noQuorumPolicy, failbackDelay, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withNoQuorumPolicy(NoQuorumPolicy p) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, p, failbackDelay, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withFailbackDelay(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, d, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withStallThreshold(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                Optional.of(d), stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker);
+                Optional.of(d), stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withStallRejoinWait(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, d, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker);
+                stallThreshold, d, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withReportInterval(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, d, notifyHooks, fenceHook, eventLogSize, tieBreaker);
+                stallThreshold, stallRejoinWait, d, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withNotifyHooks(List<NotifyHook> hooks) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, hooks, fenceHook, eventLogSize, tieBreaker);
+                stallThreshold, stallRejoinWait, reportInterval, hooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withFenceHook(Path hook) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, Optional.of(hook), eventLogSize, tieBreaker);
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, Optional.of(hook), eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withEventLogSize(int size) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, size, tieBreaker);
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, size, tieBreaker, fencing);
     }
 
     public ManagerSettings withTieBreaker(TieBreaker t) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, t);
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, t, fencing);
+    }
+
+    public ManagerSettings withFencing(FencingSettings f) {
+        return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, f);
+    }
+
+    /** Whether a peer that died holding groups is fenced before they start here. */
+    public boolean fencesPeers() {
+        return fencing.peers() && fenceHook.isPresent();
     }
 }

@@ -20,13 +20,54 @@ public record ManagerStatus(
         boolean startupComplete,
         List<NodeStatus> nodes,
         List<GroupStatus> groups,
-        List<FailcountStatus> failcounts) {
+        List<FailcountStatus> failcounts,
+        List<PinStatus> pins,
+        List<FenceStatus> fences) {
 
     public ManagerStatus {
         members = List.copyOf(members);
         nodes = List.copyOf(nodes);
         groups = List.copyOf(groups);
         failcounts = List.copyOf(failcounts);
+        pins = List.copyOf(pins);
+        fences = List.copyOf(fences);
+    }
+
+    /** A status without pins or fences (tests and tools that build one by hand). */
+    public ManagerStatus(Instant at, String localNode, String incarnation, List<String> members, boolean quorate,
+                         boolean maintenance, boolean stalled, boolean startupComplete, List<NodeStatus> nodes,
+                         List<GroupStatus> groups, List<FailcountStatus> failcounts) {
+        this(at, localNode, incarnation, members, quorate, maintenance, stalled, startupComplete, nodes, groups,
+                failcounts, List.of(), List.of());
+    }
+
+    /**
+     * An operator pin ({@code hactl takeover}/{@code failover}), as replicated to every node.
+     *
+     * @param setOn    the node that accepted the command
+     * @param inEffect placement follows it now (false: the pinned node is not eligible or reaches
+     *                 fewer ping targets than another; pins never beat those), null while
+     *                 placement is unknown (no complete view)
+     */
+    public record PinStatus(String group, String node, String setOn, Boolean inEffect) {
+    }
+
+    /**
+     * A peer this node must fence before it takes over groups the peer may still hold (ha.cf
+     * {@code fence_peers on}).
+     *
+     * @param state       needed (no takeover waits yet), running, failed (retried at
+     *                    {@code nextAttemptAt}), done
+     * @param groups      the groups the peer held or claimed when it left
+     * @param attempts    runs of the hook so far for this death
+     * @param lastError   the last failure (exit code and first stderr line), or null
+     * @param nextAttemptAt when a failed fence is tried again, or null
+     */
+    public record FenceStatus(String node, String state, List<String> groups, int attempts, String lastError,
+                              Instant since, Instant nextAttemptAt) {
+        public FenceStatus {
+            groups = List.copyOf(groups);
+        }
     }
 
     /** @param alive in this node's membership; {@code ready}/{@code score}/{@code standby} are from its last report */

@@ -25,6 +25,13 @@ public sealed interface OperatorCommand {
     record Failover(String group, Optional<String> to) implements OperatorCommand {
     }
 
+    /**
+     * {@code hactl unpin [GROUP|all]}: clear operator pins (of one group, or every group when
+     * {@code group} is empty), cluster-wide, through the same replicated register as takeover.
+     */
+    record Unpin(Optional<String> group) implements OperatorCommand {
+    }
+
     /** {@code hactl cleanup [RESOURCE|GROUP]}: forget failcounts and unblock, cluster-wide. */
     record Cleanup(Optional<String> resource) implements OperatorCommand {
     }

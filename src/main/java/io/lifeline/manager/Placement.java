@@ -13,9 +13,11 @@ import java.util.Optional;
  *   <li>A group blocked anywhere is placed nowhere until cleanup.</li>
  *   <li>Eligible nodes: alive, probed, not in standby for the group, not at the failure threshold
  *       for any of its resources.</li>
- *   <li>An operator pin (takeover, failover) to an eligible node wins.</li>
  *   <li>Only the nodes with the best connectivity score remain (ipfail: a node that reaches fewer
  *       ping targets never keeps or takes a group a better-connected node could run).</li>
+ *   <li>An operator pin (takeover, failover) to one of those nodes wins. A pin never beats
+ *       eligibility or connectivity: a pinned node that lost its ping nodes gives the group away
+ *       like any other, and the pin, still set, brings it back once it is as well connected.</li>
  *   <li>auto_failback on: the home node, unless the group runs elsewhere and its holder still
  *       holds it back for failback_delay.</li>
  *   <li>Where it already runs (if it runs on several nodes after a split brain: the home node if
@@ -75,10 +77,6 @@ final class Placement {
         if (candidates.isEmpty()) {
             return new Decision(null, "no eligible node" + details(excluded));
         }
-        Optional<String> pin = registers.pinnedNode(name);
-        if (pin.isPresent() && candidates.stream().anyMatch(r -> r.node().equals(pin.get()))) {
-            return new Decision(pin.get(), "an operator moved " + name + " to " + pin.get() + details(excluded));
-        }
         int best = candidates.stream().mapToInt(StateReport::score).max().orElseThrow();
         List<StateReport> top = new ArrayList<>();
         for (StateReport r : candidates) {
@@ -87,6 +85,15 @@ final class Placement {
             } else {
                 excluded.add(r.node() + " reaches fewer ping targets (" + r.score() + " < " + best + ")");
             }
+        }
+        Optional<String> pin = registers.pinnedNode(name);
+        if (pin.isPresent()) {
+            if (top.stream().anyMatch(r -> r.node().equals(pin.get()))) {
+                return new Decision(pin.get(), "an operator moved " + name + " to " + pin.get() + details(excluded));
+            }
+            excluded.add("the operator's pin to " + pin.get() + " is set aside (" + pin.get()
+                    + (candidates.stream().anyMatch(r -> r.node().equals(pin.get()))
+                            ? " reaches fewer ping targets)" : " is not eligible)"));
         }
         String home = group.preferredNode();
         boolean homeOnTop = top.stream().anyMatch(r -> r.node().equals(home));

@@ -10,12 +10,15 @@ import io.lifeline.manager.ManagerAction.MonitorResource;
 import io.lifeline.manager.ManagerAction.Reannounce;
 import io.lifeline.manager.ManagerAction.RunFenceHook;
 import io.lifeline.manager.ManagerAction.RunNotify;
+import io.lifeline.manager.ManagerAction.RunPeerFence;
 import io.lifeline.manager.ManagerAction.StartResource;
 import io.lifeline.manager.ManagerAction.StopResource;
 import io.lifeline.manager.ManagerEvent.Level;
 import io.lifeline.manager.ManagerInput.ActionCompleted;
 import io.lifeline.manager.ManagerInput.Command;
+import io.lifeline.manager.ManagerInput.ConfigReloaded;
 import io.lifeline.manager.ManagerInput.ConnectivityChanged;
+import io.lifeline.manager.ManagerInput.FenceCompleted;
 import io.lifeline.manager.ManagerInput.InitdeadElapsed;
 import io.lifeline.manager.ManagerInput.MembershipChanged;
 import io.lifeline.manager.ManagerInput.PeerReport;
@@ -66,10 +69,21 @@ public final class ResourceManager {
     /** Timeout of a re-announcement (a burst of gratuitous ARP or unsolicited neighbour advertisements). */
     static final Duration REANNOUNCE_TIMEOUT = Duration.ofSeconds(10);
 
-    private final ManagerConfig cfg;
+    /** Replaced by a reload ({@link #onConfigReloaded}); the node list and this node's name never change. */
+    private ManagerConfig cfg;
     private final String me;
     private final String incarnation;
     private final Map<String, LocalGroup> groups = new LinkedHashMap<>();
+    /**
+     * Groups a reload removed or changed, whose old resources are still being stopped here (right
+     * to left, down to {@link Retiring#keep}). A changed group's successor in {@link #groups} waits
+     * until its entry is gone.
+     */
+    private final Map<String, Retiring> retiring = new LinkedHashMap<>();
+
+    /** @param replaced a changed group (its successor waits); false: a removed group */
+    private record Retiring(LocalGroup old, int keep, boolean replaced) {
+    }
     private final Failcounts failcounts = new Failcounts();
     private final EventLog eventLog;
 
@@ -91,6 +105,8 @@ public final class ResourceManager {
     private boolean initdeadElapsed;
     /** Which peers may still hold each group; whether a start here is a confirmed handover. */
     private final ReleaseLedger releases = new ReleaseLedger();
+    /** Which departed peers must be fenced before which groups start here (fence_peers on). */
+    private final FencingLedger fencing;
     private boolean startupComplete;
     private boolean stalled;
     private long stalledAtMs;
@@ -109,7 +125,8 @@ public final class ResourceManager {
     private long lamport;
     private long nextOpId = 1;
     private StateReport lastSent;
-    private long lastSentAtMs;
+    /** When reports go out: on change, delayed acknowledgements, periodic (docs/protocol.md). */
+    private ReportScheduler reportScheduler = ReportScheduler.paced();
     private final List<String> releasedSinceReport = new ArrayList<>();
     private boolean forceReport;
     private boolean booted;
@@ -122,6 +139,7 @@ public final class ResourceManager {
         this.me = cfg.localNode();
         this.incarnation = incarnation;
         this.eventLog = new EventLog(cfg.settings().eventLogSize());
+        this.fencing = new FencingLedger(cfg.settings().fencesPeers());
         for (ResourceGroup g : cfg.groups()) {
             List<ResourcePolicy> policies = g.resources().stream()
                     .map(r -> cfg.settings().policyFor(r.word())).toList();
@@ -132,6 +150,14 @@ public final class ResourceManager {
 
     public String localNode() {
         return me;
+    }
+
+    /**
+     * Sends every wanted report at once instead of pacing them (docs/protocol.md): for scenario
+     * tests, whose clock does not move between inputs. Call before {@link #boot}.
+     */
+    void sendReportsUnpaced() {
+        reportScheduler = ReportScheduler.unpaced();
     }
 
     public String incarnation() {
@@ -174,8 +200,16 @@ public final class ResourceManager {
             onCommand(c.requestId(), c.command());
         } else if (input instanceof StallDetected s) {
             onStall(s.frozenMs(), s.membershipEpoch());
+        } else if (input instanceof FenceCompleted f) {
+            onFenceCompleted(f);
         } else if (input instanceof InitdeadElapsed) {
             initdeadElapsed = true;
+        } else if (input instanceof ConfigReloaded r) {
+            onConfigReloaded(r);
+        } else if (input instanceof ManagerInput.ConfigRejected r) {
+            event(Level.ERROR, EventKind.CONFIG, null, r.trigger() + ": the configuration was not reloaded ("
+                    + r.problems().size() + (r.problems().size() == 1 ? " problem" : " problems")
+                    + "); the running one stays: " + String.join("; ", r.problems()));
         } else {
             throw new IllegalArgumentException("unknown input " + input);
         }
@@ -200,7 +234,12 @@ public final class ResourceManager {
      */
     public long nextTimerAtMs() {
         Deadlines next = new Deadlines(now.monotonicMs());
-        next.at(lastSentAtMs + cfg.settings().reportInterval().toMillis());
+        next.at(reportScheduler.nextDueAtMs(cfg.settings().reportInterval().toMillis()));
+        for (Retiring r : retiring.values()) {
+            if (r.old().inFlight != null) {
+                next.at(resultDeadline(r.old().inFlight));
+            }
+        }
         for (LocalGroup lg : groups.values()) {
             if (lg.inFlight != null) {
                 next.at(resultDeadline(lg.inFlight));
@@ -220,6 +259,7 @@ public final class ResourceManager {
         if (stalled) {
             next.at(stalledAtMs + cfg.settings().stallRejoinWait().toMillis());
         }
+        fencing.deadlines(next::at, fenceTimeoutMs(), RESULT_GRACE_MS);
         return next.earliest();
     }
 
@@ -262,6 +302,7 @@ public final class ResourceManager {
         checkOverdueActions();
         expireFailures();
         endStallIfQuiet();
+        retire();
         decide();
         emitTransitions();
         maybeBroadcast();
@@ -283,7 +324,7 @@ public final class ResourceManager {
         List<String> joined = next.stream().filter(n -> !members.contains(n) && !n.equals(me)).toList();
         for (String n : left) {
             reports.remove(n);
-            event(Level.WARN, EventKind.MEMBERSHIP, null, "node " + n + " is dead (left the membership)");
+            departed(n, m.causes().get(n));
             for (ResourceGroup g : cfg.groups()) {
                 if (registers.pinnedNode(g.name()).filter(n::equals).isPresent()) {
                     clearPin(g.name(), n + ", where an operator had moved it, is dead");
@@ -311,8 +352,20 @@ public final class ResourceManager {
         for (String n : left) {
             StateReport.SeenMark mark = lastSeen.get(n);
             absent.put(n, new Absence(now.monotonicMs(), mark == null ? null : mark.incarnation()));
+            FencingLedger.Debt debt = fencing.onLeft(n, now.monotonicMs(), now.wall());
+            if (debt != null) {
+                event(Level.WARN, EventKind.FENCING, null, n + " left while it held or claimed " + debt.groups
+                        + ": it is fenced before any of them starts on " + me + " (fence_peers on)");
+            }
         }
         for (String n : joined) {
+            FencingLedger.Debt cancelled = fencing.onJoined(n);
+            if (cancelled != null && cancelled.state != FencingLedger.State.DONE) {
+                event(Level.WARN, EventKind.FENCING, null, n + " is back: its pending fence ("
+                        + cancelled.state.name().toLowerCase(Locale.ROOT) + ", " + cancelled.attempts
+                        + " attempt" + (cancelled.attempts == 1 ? "" : "s") + ") is cancelled; placement over the "
+                        + "merged membership decides " + cancelled.groups);
+            }
             Absence a = absent.remove(n);
             if (a != null && a.incarnation() != null) {
                 rejoined.put(n, a); // its first report says whether it restarted meanwhile
@@ -327,6 +380,18 @@ public final class ResourceManager {
             event(Level.INFO, EventKind.STALL, null, "rejoined the cluster after the stall (membership " + next + ")");
         }
         forceReport = true;
+    }
+
+    /** The event for a node gone from the membership, with the cluster layer's cause when it knows one. */
+    private void departed(String n, String cause) {
+        if ("left".equals(cause)) {
+            event(Level.INFO, EventKind.MEMBERSHIP, null, "node " + n + " left: it announced a clean shutdown");
+        } else if ("failed".equals(cause)) {
+            event(Level.WARN, EventKind.MEMBERSHIP, null, "node " + n + " failed: silent on every link for deadtime"
+                    + " (a crash, a hang, power loss or a cut network); it is dead");
+        } else {
+            event(Level.WARN, EventKind.MEMBERSHIP, null, "node " + n + " is dead (left the membership)");
+        }
     }
 
     private void onReport(StateReport r) {
@@ -358,6 +423,7 @@ public final class ResourceManager {
         // this node installs the view that contains it, and a holder missed then is missed for good.
         for (String g : groups.keySet()) {
             releases.onReport(from, g, r.phase(g), r.released().contains(g));
+            fencing.onReport(from, g, r.phase(g));
         }
         if (members.contains(from)) {
             for (String g : r.released()) {
@@ -427,7 +493,8 @@ public final class ResourceManager {
     // ------------------------------------------------------------------ agent results
 
     private void onActionCompleted(ActionCompleted c) {
-        LocalGroup lg = groups.values().stream()
+        LocalGroup lg = java.util.stream.Stream.concat(groups.values().stream(),
+                        retiring.values().stream().map(Retiring::old))
                 .filter(g -> g.inFlight != null && g.inFlight.id() == c.opId()).findFirst().orElse(null);
         if (lg == null) {
             return; // an abandoned monitor, or a result we already gave up waiting for
@@ -610,7 +677,13 @@ public final class ResourceManager {
     }
 
     private void checkOverdueActions() {
-        for (LocalGroup lg : groups.values()) {
+        for (FencingLedger.Debt d : fencing.overdue(now.monotonicMs(), fenceTimeoutMs(), RESULT_GRACE_MS)) {
+            onFenceCompleted(new FenceCompleted(d.fenceId, false, -1, "no result within "
+                    + fmt(Duration.ofMillis(fenceTimeoutMs() + RESULT_GRACE_MS)), now.monotonicMs() - d.issuedAtMs));
+        }
+        List<LocalGroup> all = new ArrayList<>(groups.values());
+        retiring.values().forEach(r -> all.add(r.old()));
+        for (LocalGroup lg : all) {
             Op op = lg.inFlight;
             if (op != null && now.monotonicMs() >= resultDeadline(op)) {
                 onActionCompleted(new ActionCompleted(op.id(), OcfStatus.ERR_GENERIC,
@@ -629,6 +702,147 @@ public final class ResourceManager {
 
     private ResourcePolicy policyOf(Failcounts.Key k) {
         return cfg.settings().policyFor(k.resource());
+    }
+
+    // ------------------------------------------------------------------ reload
+
+    /**
+     * A reload: the new configuration's groups replace the old ones, group by group
+     * ({@link ConfigDiff}). Unchanged groups keep their state and are not touched (a new home
+     * node or policy applies in place); added groups are probed and placed; removed groups are
+     * stopped here right to left and forgotten; changed groups stop their old resources from the
+     * first difference on (right to left) and then start the new ones in order, keeping the
+     * resources before it up. A group that is blocked here, or still restarting after a previous
+     * reload, keeps its old definition and is said so in the answer.
+     */
+    private void onConfigReloaded(ConfigReloaded r) {
+        ManagerConfig next = r.config();
+        if (!next.localNode().equals(me) || !next.nodes().equals(cfg.nodes())) {
+            String why = "the reloaded configuration changes the nodes (" + cfg.nodes() + " -> " + next.nodes()
+                    + "): that needs a restart of every node; nothing was changed";
+            event(Level.ERROR, EventKind.CONFIG, null, why);
+            out.add(new AnswerCommand(r.requestId(), false, why));
+            return;
+        }
+        List<String> kept = new ArrayList<>();
+        List<ResourceGroup> effective = new ArrayList<>();
+        java.util.Set<String> nextNames = new HashSet<>();
+        for (ResourceGroup g : next.groups()) {
+            nextNames.add(g.name());
+            LocalGroup now = groups.get(g.name());
+            boolean resourcesChange = now != null && !words(now.spec).equals(words(g));
+            if (resourcesChange && (now.blocked() || retiring.containsKey(g.name()))) {
+                kept.add(g.name() + (now.blocked() ? " (blocked: run hactl cleanup, then reload again)"
+                        : " (still restarting after the previous reload: reload again when it runs)"));
+                effective.add(now.spec);
+            } else {
+                effective.add(g);
+            }
+        }
+        for (LocalGroup lg : groups.values()) {
+            if (!nextNames.contains(lg.name()) && lg.blocked()) {
+                kept.add(lg.name() + " (blocked: it stays until hactl cleanup, then reload again)");
+                effective.add(lg.spec);
+            }
+        }
+        ManagerConfig applied = next.withGroups(effective);
+        ConfigDiff diff = ConfigDiff.between(cfg, applied);
+        cfg = applied;
+
+        Map<String, LocalGroup> rebuilt = new LinkedHashMap<>();
+        Map<String, ConfigDiff.Change> changes = new HashMap<>();
+        diff.changed().forEach(c -> changes.put(c.name(), c));
+        for (ResourceGroup g : cfg.groups()) {
+            LocalGroup old = groups.get(g.name());
+            List<ResourcePolicy> policies = g.resources().stream().map(x -> cfg.settings().policyFor(x.word())).toList();
+            ConfigDiff.Change change = changes.get(g.name());
+            if (old == null) {
+                rebuilt.put(g.name(), new LocalGroup(g, policies));
+            } else if (change == null) {
+                old.spec = g;
+                old.policies = policies;
+                rebuilt.put(g.name(), old);
+            } else {
+                dropMonitor(old);
+                rebuilt.put(g.name(), LocalGroup.succeeding(old, g, policies, change.keep()));
+                old.goal = Goal.HOLD; // stopping part of it is not a release: the successor keeps the group
+                retiring.put(g.name(), new Retiring(old, change.keep(), true));
+            }
+        }
+        for (ResourceGroup g : diff.removed()) {
+            LocalGroup old = groups.get(g.name());
+            dropMonitor(old);
+            old.goal = Goal.STOP;
+            old.claimSeq = 0;
+            old.lastReason = g.name() + " was removed from haresources by a reload";
+            retiring.put(g.name(), new Retiring(old, 0, false));
+        }
+        groups.clear();
+        groups.putAll(rebuilt);
+        Set<String> removedNames = new HashSet<>();
+        diff.removed().forEach(g -> removedNames.add(g.name()));
+        int forgotten = failcounts.clear(k -> removedNames.contains(k.group())
+                || changes.containsKey(k.group()) && !words(changes.get(k.group()).after()).contains(k.resource()),
+                nextStamp());
+        String message = "configuration reloaded: " + diff.summary()
+                + (kept.isEmpty() ? "" : "; kept the old definition of " + String.join(", ", kept))
+                + (forgotten > 0 ? "; forgot " + forgotten + " failure" + (forgotten == 1 ? "" : "s")
+                        + " of resources no longer configured" : "");
+        event(kept.isEmpty() ? Level.INFO : Level.WARN, EventKind.CONFIG, null, message);
+        forceReport = true;
+        out.add(new AnswerCommand(r.requestId(), true, message));
+    }
+
+    private static List<String> words(ResourceGroup g) {
+        return g.resources().stream().map(ResourceSpec::word).toList();
+    }
+
+    /** A monitor or announcement in flight would hold up the stops; its result is ignored. */
+    private static void dropMonitor(LocalGroup lg) {
+        if (lg.inFlight != null && (lg.inFlight.kind() == OpKind.MONITOR || lg.inFlight.kind() == OpKind.REANNOUNCE)) {
+            lg.inFlight = null;
+        }
+    }
+
+    /**
+     * Stops, right to left, the old resources of the groups a reload removed or changed, one
+     * action at a time per group; when a group's are all stopped, its successor (if any) is
+     * decided like any group from then on. Nothing while maintenance mode is on; a failed stop
+     * blocks the group (and its successor) until cleanup, as any failed stop does.
+     */
+    private void retire() {
+        if (maintenance) {
+            return;
+        }
+        for (java.util.Iterator<Retiring> it = retiring.values().iterator(); it.hasNext(); ) {
+            Retiring r = it.next();
+            LocalGroup lg = r.old();
+            dropMonitor(lg);
+            LocalGroup successor = r.replaced() ? groups.get(lg.name()) : null;
+            if (lg.blocked() && successor != null && !successor.blocked()) {
+                successor.blockedReason = lg.blockedReason;
+                successor.blockedStamp = lg.blockedStamp;
+            }
+            if (lg.inFlight != null || lg.blocked()) {
+                continue;
+            }
+            int next = -1;
+            for (int i = lg.states.length - 1; i >= r.keep(); i--) {
+                if (lg.states[i] != ResourceState.STOPPED) {
+                    next = i;
+                    break;
+                }
+            }
+            if (next >= 0) {
+                issue(lg, OpKind.STOP, next, r.replaced() ? lg.name() + " changed in a reload" : lg.lastReason);
+            } else {
+                it.remove();
+                event(Level.INFO, EventKind.CONFIG, lg.name(), r.replaced()
+                        ? "reload: the old resources of " + lg.name() + " after the first " + r.keep()
+                                + " are stopped on " + me + "; placing it with its new resources"
+                        : "reload: " + lg.name() + " is stopped on " + me + " and no longer managed");
+            }
+        }
     }
 
     // ------------------------------------------------------------------ operator commands
@@ -656,13 +870,14 @@ public final class ResourceManager {
                     moved.add(g.name());
                 }
             }
-            return "takeover " + t.scope().word() + ": moving " + (moved.isEmpty() ? "no groups" : moved) + " to " + me;
+            return "takeover " + t.scope().word() + ": moving " + (moved.isEmpty() ? "no groups" : moved) + " to " + me
+                    + moved.stream().map(g -> pinNotInEffect(g, me)).reduce("", String::concat);
         }
         if (cmd instanceof OperatorCommand.TakeoverGroup t) {
             ResourceGroup g = groupNamed(t.group());
             requireEligibleHere();
             pin(g.name(), me);
-            return "takeover: moving " + g.name() + " to " + me;
+            return "takeover: moving " + g.name() + " to " + me + pinNotInEffect(g.name(), me);
         }
         if (cmd instanceof OperatorCommand.Standby s) {
             if (s.scope() == GroupScope.NONE) {
@@ -683,6 +898,9 @@ public final class ResourceManager {
         }
         if (cmd instanceof OperatorCommand.Failover f) {
             return failover(groupNamed(f.group()), f.to().map(n -> n.toLowerCase(Locale.ROOT)));
+        }
+        if (cmd instanceof OperatorCommand.Unpin u) {
+            return unpin(u.group());
         }
         if (cmd instanceof OperatorCommand.Cleanup c) {
             String scope = c.resource().orElse(ClusterRegisters.ALL_RESOURCES);
@@ -737,7 +955,35 @@ public final class ResourceManager {
         }
         pin(g.name(), target);
         return "failover: moving " + g.name() + (owners.isEmpty() ? "" : " from " + String.join(",", owners))
-                + " to " + target;
+                + " to " + target + pinNotInEffect(g.name(), target);
+    }
+
+    /** A note for the operator when a pin just set does not decide placement (pins never beat connectivity). */
+    private String pinNotInEffect(String group, String node) {
+        List<StateReport> view = viewOrNull();
+        if (view == null) {
+            return "";
+        }
+        Placement.Decision d = Placement.place(cfg, groups.get(group).spec, view, registers);
+        return node.equals(d.node()) ? "" : "; " + group + " is pinned to " + node + " but not moved now: " + d.reason();
+    }
+
+    /** Clears the pin of one group, or of every pinned group; nothing pinned is not an error (scripts may run it twice). */
+    private String unpin(Optional<String> group) {
+        List<String> names = group.isPresent() ? List.of(groupNamed(group.get()).name())
+                : cfg.groups().stream().map(ResourceGroup::name).toList();
+        List<String> cleared = new ArrayList<>();
+        for (String g : names) {
+            Optional<String> node = registers.pinnedNode(g);
+            if (node.isPresent()) {
+                clearPin(g, "hactl unpin on " + me + " (it was pinned to " + node.get() + ")");
+                cleared.add(g + " (was pinned to " + node.get() + ")");
+            }
+        }
+        if (cleared.isEmpty()) {
+            return "unpin: " + (group.isPresent() ? names.get(0) + " has no pin" : "no group is pinned");
+        }
+        return "unpin: cleared " + String.join(", ", cleared) + " on every node; placement decides again";
     }
 
     private ResourceGroup groupNamed(String name) {
@@ -821,7 +1067,9 @@ public final class ResourceManager {
             event(Level.INFO, EventKind.FAILCOUNT, null, "cleanup " + scope + ": forgot " + cleared + " failure"
                     + (cleared == 1 ? "" : "s") + " on " + me);
         }
-        for (LocalGroup lg : groups.values()) {
+        List<LocalGroup> local = new ArrayList<>(groups.values());
+        retiring.values().forEach(r -> local.add(r.old()));
+        for (LocalGroup lg : local) {
             boolean matches = all || lg.name().equals(scope)
                     || lg.spec.resources().stream().anyMatch(r -> r.word().equals(scope));
             if (matches && lg.blocked() && stamp.isAfter(lg.blockedStamp)) {
@@ -918,6 +1166,10 @@ public final class ResourceManager {
             clearPinsToIneligibleNodes(view);
         }
         for (LocalGroup lg : groups.values()) {
+            if (retiring.containsKey(lg.name())) {
+                lg.claimSeq = 0; // a reload is still stopping its old resources here (retire)
+                continue;
+            }
             decideGroup(lg, view, q);
         }
     }
@@ -979,6 +1231,7 @@ public final class ResourceManager {
                     lg.lastReason = d.reason();
                 }
                 if (lg.claimSeq > 0) {
+                    fenceBeforeTakeover(lg);
                     advanceClaim(lg, view, d);
                 }
             }
@@ -993,12 +1246,57 @@ public final class ResourceManager {
             lg.claimSeq = 0;
             event(Level.INFO, EventKind.PLACEMENT, lg.name(), rival + " claims " + lg.name()
                     + " too and comes first in ha.cf: " + me + " withdraws its claim");
-        } else if (claimConfirmed(lg, view)) {
+        } else if (claimConfirmed(lg, view) && fencing.blocking(lg.name()).isEmpty()) {
             lg.claimSeq = 0;
             lg.goal = Goal.RUN;
             lg.lastReason = d.reason();
             event(Level.INFO, EventKind.PLACEMENT, lg.name(), "starting " + lg.name() + " on " + me + ": " + d.reason());
         }
+    }
+
+    /**
+     * This node is to take the group over: every departed peer that may hold it must be fenced
+     * first. Runs the fence each of them owes (once per departure, shared by all its groups) when
+     * it is due; the claim stays unconfirmed meanwhile (advanceClaim).
+     */
+    private void fenceBeforeTakeover(LocalGroup lg) {
+        for (FencingLedger.Debt debt : fencing.blocking(lg.name())) {
+            if (!debt.dueAt(now.monotonicMs())) {
+                continue;
+            }
+            long id = nextOpId++;
+            fencing.issued(debt, id, now.monotonicMs());
+            String reason = debt.peer + " left the membership while it held or claimed " + debt.groups
+                    + "; " + me + " takes over " + lg.name();
+            event(Level.WARN, EventKind.FENCING, lg.name(), "fencing " + debt.peer + " (attempt " + debt.attempts
+                    + ") before " + me + " takes over " + debt.groups);
+            out.add(new RunPeerFence(id, cfg.settings().fenceHook().orElseThrow(), debt.peer,
+                    List.copyOf(debt.groups), Duration.ofMillis(fenceTimeoutMs()), cfg.settings().fencing().options(),
+                    reason));
+        }
+    }
+
+    private void onFenceCompleted(FenceCompleted f) {
+        FencingLedger.Debt debt = fencing.running(f.fenceId());
+        if (debt == null) {
+            return; // cancelled (the peer came back) or already counted as failed
+        }
+        if (f.success()) {
+            fencing.succeeded(debt);
+            event(Level.WARN, EventKind.FENCING, null, debt.peer + " is fenced (" + cfg.settings().fenceHook()
+                    .orElseThrow() + " exited 0 after " + f.durationMs() + " ms): " + debt.groups + " may start on " + me);
+        } else {
+            String error = (f.exitCode() >= 0 ? "exit code " + f.exitCode() : "did not exit")
+                    + (f.detail().isEmpty() ? "" : ": " + f.detail());
+            fencing.failed(debt, error, now.monotonicMs());
+            event(Level.ERROR, EventKind.FENCING, null, "fencing " + debt.peer + " failed (attempt " + debt.attempts
+                    + ", " + error + "): nothing of " + debt.groups + " starts on " + me + "; retrying in "
+                    + fmt(Duration.ofMillis(FencingLedger.RETRY_MS)));
+        }
+    }
+
+    private long fenceTimeoutMs() {
+        return cfg.settings().fencing().timeout().toMillis();
     }
 
     private String localStopReason(LocalGroup lg, boolean quorum) {
@@ -1178,11 +1476,14 @@ public final class ResourceManager {
     private StateReport buildReport(long reportSeq) {
         Map<String, StateReport.GroupReport> gr = new LinkedHashMap<>();
         long delay = cfg.settings().failbackDelay().toMillis();
-        for (LocalGroup lg : groups.values()) {
+        List<LocalGroup> reported = new ArrayList<>(groups.values());
+        retiring.values().stream().filter(r -> !r.replaced()).forEach(r -> reported.add(r.old()));
+        for (LocalGroup lg : reported) {
             GroupPhase ph = lg.phase();
             if (ph != GroupPhase.STOPPED) {
                 boolean hold = delay > 0 && lg.runningSinceMs >= 0 && now.monotonicMs() < lg.runningSinceMs + delay;
-                gr.put(lg.name(), new StateReport.GroupReport(ph, hold, List.of(lg.states)));
+                gr.put(lg.name(), new StateReport.GroupReport(ph, hold, List.of(lg.states),
+                        ph == GroupPhase.CLAIMING ? lg.claimSeq : 0));
             }
         }
         List<StateReport.FailureReport> fr = new ArrayList<>();
@@ -1194,25 +1495,24 @@ public final class ResourceManager {
                 lastSeen, registers, releasedSinceReport);
     }
 
+    /**
+     * Sends a report when this node's state changed (or a membership change asks for one), when
+     * a claim a peer made waits for this node's acknowledgement (delayed a little, so that one
+     * report answers every claim of a round), or when the periodic one is due; see
+     * {@link ReportScheduler} and docs/protocol.md for why this bounds the reports per
+     * membership change.
+     */
     private void maybeBroadcast() {
         StateReport candidate = buildReport(seq + 1);
-        boolean changed = !candidate.sameContentAs(lastSent);
-        boolean ackNeeded = false;
-        for (String n : members) {
-            StateReport r = reports.get(n);
-            if (r != null && r.hasClaims() && (lastSent == null || !lastSent.hasSeen(n, r.incarnation(), r.seq()))) {
-                ackNeeded = true;
-            }
-        }
-        boolean periodic = lastSent == null
-                || now.monotonicMs() - lastSentAtMs >= cfg.settings().reportInterval().toMillis();
-        if (forceReport || changed || ackNeeded || periodic) {
+        boolean changed = forceReport || !candidate.sameContentAs(lastSent);
+        boolean ackOwed = ReportScheduler.ackOwed(lastSent, me, members, reports);
+        if (reportScheduler.sendNow(now.monotonicMs(), changed, ackOwed, cfg.settings().reportInterval().toMillis())) {
             seq++;
             lamport++;
             StateReport report = buildReport(seq);
             out.add(new BroadcastReport(report));
             lastSent = report;
-            lastSentAtMs = now.monotonicMs();
+            reportScheduler.sent(now.monotonicMs());
             releasedSinceReport.clear();
             forceReport = false;
         }
@@ -1244,7 +1544,7 @@ public final class ResourceManager {
      * Whether a daemon that is shutting down (after {@code standby all}) may leave now: no
      * action is in flight and no group holds anything here, except groups that are blocked
      * (their stop failed; nothing more will be tried) or everything when maintenance mode says
-     * resources are not to be touched.
+     * resources are not to be touched; and the last report sent says so.
      */
     public boolean settledForShutdown() {
         if (maintenance) {
@@ -1255,7 +1555,14 @@ public final class ResourceManager {
                 return false;
             }
         }
-        return true;
+        for (Retiring r : retiring.values()) {
+            if (r.old().inFlight != null || r.old().holds() && !r.old().blocked()) {
+                return false;
+            }
+        }
+        // the peers have been told: a release the pacing still holds back goes out first
+        // (docs/protocol.md), so the new owners start by the handover, not after the leave
+        return buildReport(seq + 1).sameContentAs(lastSent);
     }
 
     /** A snapshot for {@code hactl status}, as this node sees the cluster. */
@@ -1301,7 +1608,23 @@ public final class ResourceManager {
                 fs.add(new ManagerStatus.FailcountStatus(r.node(), f.group(), f.resource(), f.count(), f.threshold(), f.banned()));
             }
         }
+        List<ManagerStatus.PinStatus> pins = new ArrayList<>();
+        for (LocalGroup lg : groups.values()) {
+            ClusterRegisters.Pin p = registers.pins().get(lg.name());
+            if (p != null && p.node() != null) {
+                Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec, view, registers);
+                pins.add(new ManagerStatus.PinStatus(lg.name(), p.node(), p.stamp().node(),
+                        d == null ? null : p.node().equals(d.node())));
+            }
+        }
+        List<ManagerStatus.FenceStatus> fences = new ArrayList<>();
+        for (FencingLedger.Debt d : fencing.debts()) {
+            Instant retry = d.state == FencingLedger.State.FAILED
+                    ? time.wall().plusMillis(d.retryAtMs - time.monotonicMs()) : null;
+            fences.add(new ManagerStatus.FenceStatus(d.peer, d.state.name().toLowerCase(Locale.ROOT),
+                    List.copyOf(d.groups), d.attempts, d.lastError, d.sinceWall, retry));
+        }
         return new ManagerStatus(time.wall(), me, incarnation, members, Boolean.TRUE.equals(quorate), maintenance,
-                stalled, startupComplete, nodes, gs, fs);
+                stalled, startupComplete, nodes, gs, fs, pins, fences);
     }
 }

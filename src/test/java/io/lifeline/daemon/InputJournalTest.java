@@ -43,7 +43,10 @@ class InputJournalTest {
                 AutoFailback.ON, Duration.ofSeconds(10), ManagerSettings.defaults()
                         .withTieBreaker(new TieBreaker.Named("node2"))
                         .withStallThreshold(Duration.ofMillis(1500))
-                        .withResourcePolicies(Map.of("web", ResourcePolicy.DEFAULT)));
+                        .withResourcePolicies(Map.of("web", ResourcePolicy.DEFAULT))
+                        .withFenceHook(Path.of("/usr/sbin/fence_ipmilan"))
+                        .withFencing(new io.lifeline.manager.FencingSettings(true, Duration.ofSeconds(45),
+                                Map.of("ipaddr", "192.0.2.9"))));
     }
 
     private static StateReport report() {
@@ -70,7 +73,10 @@ class InputJournalTest {
                 new ManagerInput.Command(6, new OperatorCommand.Maintenance(true)),
                 new ManagerInput.Command(7, new OperatorCommand.TakeoverGroup("web")),
                 new ManagerInput.StallDetected(2_000, 4),
-                new ManagerInput.InitdeadElapsed());
+                new ManagerInput.InitdeadElapsed(),
+                new ManagerInput.Command(8, new OperatorCommand.Unpin(Optional.of("web"))),
+                new ManagerInput.Command(9, new OperatorCommand.Unpin(Optional.empty())),
+                new ManagerInput.FenceCompleted(3, false, 1, "Unable to connect/login to fencing device", 812));
         InputJournal journal = new InputJournal(100);
         journal.booted(Now.at(10));
         for (int i = 0; i < inputs.size(); i++) {

@@ -165,6 +165,44 @@ class ManagerDirectivesTest {
     }
 
     @Test
+    void fencePeersRunsTheFenceHookWithFenceAgentOptions() {
+        ManagerSettings s = parse("fence_hook /bin/true", "fence_peers on ipaddr=192.0.2.9 login=admin", "fence_timeout 45s");
+        assertEquals(List.of(), problems());
+        assertTrue(s.fencesPeers());
+        assertEquals(Duration.ofSeconds(45), s.fencing().timeout());
+        assertEquals(List.of("ipaddr", "login"), List.copyOf(s.fencing().options().keySet()));
+        assertEquals("192.0.2.9", s.fencing().options().get("ipaddr"));
+        ManagerSettings plain = parse("fence_hook /bin/true");
+        assertFalse(plain.fencesPeers(), "fence_hook alone keeps its old meaning: a failed stop here");
+        assertEquals(FencingSettings.DEFAULT_TIMEOUT, plain.fencing().timeout());
+    }
+
+    @Test
+    void fencePeersMistakesNameTheLine() {
+        parse("fence_peers on", "fence_peers maybe", "fence_peers on port=node2", "fence_peers on IPADDR",
+                "fence_timeout 0");
+        assertEquals(List.of(
+                "/etc/ha.d/ha.cf:2: error: fence_peers given twice (first at line 1)",
+                "/etc/ha.d/ha.cf:3: error: fence_peers given twice (first at line 1)",
+                "/etc/ha.d/ha.cf:4: error: fence_peers given twice (first at line 1)",
+                "/etc/ha.d/ha.cf:5: error: fence_timeout must be more than zero",
+                "/etc/ha.d/ha.cf:1: error: fence_peers on needs a fence_hook line naming the script or fence agent"
+                        + " to run (e.g. fence_hook /usr/sbin/fence_ipmilan)"), problems());
+    }
+
+    @Test
+    void fencePeersBadValuesNameTheLine() {
+        parse("fence_peers maybe");
+        parse("fence_peers on port=node2");
+        parse("fence_peers on IPADDR");
+        assertEquals(List.of(
+                "/etc/ha.d/ha.cf:1: error: fence_peers must be on or off, not 'maybe'",
+                "/etc/ha.d/ha.cf:1: error: fence_peers: port is set by Lifeline for each peer it fences",
+                "/etc/ha.d/ha.cf:1: error: fence_peers: 'IPADDR' is not a fence-agent option NAME=VALUE"
+                        + " (lower-case name, e.g. ipaddr=192.0.2.1)"), problems());
+    }
+
+    @Test
     void keywordsAreExposedForTheCoreParser() {
         assertTrue(ManagerDirectives.KEYWORDS.contains("monitor"));
         assertTrue(ManagerDirectives.KEYWORDS.contains("no_quorum_policy"));

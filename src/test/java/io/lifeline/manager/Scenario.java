@@ -120,6 +120,8 @@ final class Scenario {
     private Scenario(ManagerConfig cfg, String incarnation, Now bootedAt) {
         this.cfg = cfg;
         this.rm = new ResourceManager(cfg, incarnation);
+        // the clock stands still between a scenario's inputs: its reports cannot wait for time to pass
+        rm.sendReportsUnpaced();
         this.nowMs = bootedAt.monotonicMs();
         record(rm.boot(bootedAt));
     }
@@ -203,6 +205,11 @@ final class Scenario {
 
     Scenario command(OperatorCommand c) {
         return input(new ManagerInput.Command(++requestIds, c));
+    }
+
+    /** A reload (hactl reload, SIGHUP) with the configuration {@code next} builds. */
+    Scenario reload(Builder next) {
+        return input(new ManagerInput.ConfigReloaded(++requestIds, next.config()));
     }
 
     /** Moves time forward and ticks. */

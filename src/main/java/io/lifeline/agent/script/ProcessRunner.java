@@ -23,7 +23,8 @@ import org.slf4j.event.Level;
  *       calling setsid(), like nginx's master) escape; on a normal exit nothing is killed,
  *       since those processes are the service the script started.</li>
  *   <li>The environment is exactly the request's: nothing leaks from the daemon's own.</li>
- *   <li>stdin is {@code /dev/null}; the working directory is {@code /}.</li>
+ *   <li>stdin is {@code /dev/null}, or the request's text (fence agents read their options there);
+ *       the working directory is {@code /}.</li>
  *   <li>stdout and stderr are each kept up to a bound (64 KiB by default) and then cut with a
  *       marker; they are drained to the end regardless, so a chatty script never blocks.</li>
  *   <li>When the command exits but a background child still holds its stdout or stderr, the
@@ -94,7 +95,8 @@ public final class ProcessRunner {
 
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(new File("/"))
-                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+                .redirectInput(request.stdin() == null ? ProcessBuilder.Redirect.from(DEV_NULL)
+                        : ProcessBuilder.Redirect.PIPE);
         builder.environment().clear();
         builder.environment().putAll(request.environment());
 
@@ -118,6 +120,9 @@ public final class ProcessRunner {
             String error = "cannot run " + request.command().get(0) + ": " + e.getMessage();
             LOG.debug("{}: {}", label, error);
             return new ProcessResult(Outcome.START_FAILED, -1, "", "", elapsed(started), error);
+        }
+        if (request.stdin() != null) {
+            writeStdin(process, request.stdin(), label);
         }
         try {
             stdout = drain(outPipe.reader(), label, "stdout");
@@ -172,6 +177,19 @@ public final class ProcessRunner {
             LOG.debug("{}: {}", label, error);
         }
         return new ProcessResult(outcome, exitCode, out, err, elapsed, error);
+    }
+
+    /**
+     * Hands the command its stdin and closes it. The text is bounded (ProcessRequest.MAX_STDIN)
+     * well below a pipe's capacity, so the write never waits for the command to read; a command
+     * that exits without reading it only costs a logged line (the JVM ignores SIGPIPE).
+     */
+    private static void writeStdin(Process process, String text, String label) {
+        try (var in = process.getOutputStream()) {
+            in.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            LOG.debug("{}: stdin not fully written: {}", label, e.getMessage());
+        }
     }
 
     private static void closeQuietly(OutputPipe pipe) {
