@@ -20,6 +20,7 @@ quiet apt-get update
 quiet apt-get install -y --no-install-recommends man-db zsh bash-completion
 if command -v java >/dev/null; then fail "java came with man-db/zsh"; fi
 snapshot > /tmp/before.txt
+dpkg-query -W -f '${Package}\n' | sort > /tmp/packages-before.txt
 
 step "apt-get install ./$(basename "$deb") (pulls the Java runtime)"
 quiet apt-get install -y "$deb"
@@ -71,20 +72,27 @@ echo "kept; authkeys kept too: $(stat -c '%a %U' /etc/ha.d/authkeys)"
 
 step "apt-get remove: conffiles stay (Debian policy), the rest goes"
 quiet apt-get remove -y lifeline
-find /etc/ha.d /etc/logrotate.d/lifeline /usr/share/lifeline /usr/bin/hactl 2>/dev/null | sed 's/^/  left after remove: /'
+{ find /etc/ha.d /etc/logrotate.d/lifeline /usr/share/lifeline /usr/bin/hactl 2>/dev/null || true; } \
+  | sed 's/^/  left after remove: /'
+[ ! -e /usr/share/lifeline ] && [ ! -e /usr/bin/hactl ] || fail "remove left the program behind"
 
 step "apt-get purge, then autoremove the Java runtime it pulled"
 quiet apt-get purge -y lifeline
 quiet apt-get autoremove --purge -y
 if command -v java >/dev/null; then echo "  note: java still installed"; fi
 snapshot > /tmp/after.txt
-# Informational: what purging Java and its dependencies leaves is theirs, not the package's.
-echo "files added since before the install (by any package):"
-comm -13 /tmp/before.txt /tmp/after.txt | sed 's/^/  + /'
+# Informational: what the runtime's dependencies leave is theirs, not the package's. Packages
+# still installed that were not before, then added files that no installed package owns.
+dpkg-query -W -f '${Package}\n' | sort > /tmp/packages-after.txt
+echo "packages installed since before the install (kept by apt as dependencies of others, or not auto-removable):"
+comm -13 /tmp/packages-before.txt /tmp/packages-after.txt | sed 's/^/  + /'
+echo "files added since before the install that no package owns:"
+cat /var/lib/dpkg/info/*.list | sort -u > /tmp/owned.txt
+comm -13 /tmp/before.txt /tmp/after.txt | comm -23 - /tmp/owned.txt | sed -E 's#^/etc/ssl/certs/.*#/etc/ssl/certs/* (update-ca-certificates links)#' | uniq | sed 's/^/  + /'
 echo "files gone since before the install:"
 comm -23 /tmp/before.txt /tmp/after.txt | sed 's/^/  - /'
 leftover=$(find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /root \) -prune -o \
-  \( -iname '*lifeline*' -o -name 'ha.d' -o -name 'hactl*' \) -print)
+  \( -iname '*lifeline*' -o -name 'ha.d' -o -name 'hactl*' \) -print || true)
 [ -z "$leftover" ] || fail "left behind: $leftover"
 comm -13 /tmp/before.txt /tmp/after.txt | grep -iE "lifeline|ha\.d|hactl" && fail "files left behind (above)"
 echo "nothing left behind"
