@@ -5,6 +5,8 @@ import io.lifeline.manager.ManagerDirectives;
 import io.lifeline.config.ClusterConfig;
 import io.lifeline.config.ConfigLoader;
 import io.lifeline.config.ConfigProblem;
+import io.lifeline.config.HaCfKeywords;
+import io.lifeline.config.HaresourcesSyntax;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,12 +29,20 @@ public final class CheckConfigCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print errors only.")
     boolean quiet;
 
+    @Option(names = "--reference", paramLabel = "FILE",
+            description = "Print the keyword reference of ha.cf or haresources (Markdown, as in docs/) "
+                    + "instead of checking.")
+    String reference;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (reference != null) {
+            return printReference(out);
+        }
         ConfigLoader.Result loaded = ConfigLoader.check(configDir, true);
         ConfigLoader.Result result = loaded;
         // Resource words are checked here rather than in ConfigLoader: resolving them needs the
@@ -62,5 +72,19 @@ public final class CheckConfigCommand implements Callable<Integer> {
         out.printf("%s: %d errors, %d warnings%n", configDir, errors, warnings);
         out.flush();
         return 1;
+    }
+
+    private int printReference(PrintWriter out) {
+        switch (reference) {
+            case "ha.cf" -> out.print(HaCfKeywords.markdownReference());
+            case "haresources" -> out.print(HaresourcesSyntax.markdownReference());
+            default -> {
+                spec.commandLine().getErr().println("hactl check-config: --reference takes ha.cf or haresources,"
+                        + " not '" + reference + "'");
+                return 2;
+            }
+        }
+        out.flush();
+        return 0;
     }
 }

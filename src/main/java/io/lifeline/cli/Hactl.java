@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
                 OperatorCommands.Unpin.class,
                 OperatorCommands.Cleanup.class,
                 OperatorCommands.Maintenance.class,
+                ReloadCommand.class,
                 VipCommand.class,
                 io.lifeline.proxy.ProxyCommand.class,
         })

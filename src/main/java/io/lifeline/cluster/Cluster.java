@@ -5,6 +5,7 @@ import io.lifeline.config.HaCf;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -64,12 +65,22 @@ public final class Cluster implements AutoCloseable {
     /** Epoch of the latest membership snapshot handed to the listeners (written on the membership thread). */
     private volatile long membershipEpoch;
     private volatile boolean closed;
+    private final long incarnationStart;
 
     /**
      * @param localNode this node's name; must be an ha.cf node (any case)
      * @throws IllegalArgumentException when {@code localNode} is not in ha.cf
      */
     public Cluster(ClusterConfig config, String localNode, Clock clock) {
+        this(config, localNode, clock, clock.millis());
+    }
+
+    /**
+     * @param incarnationStart the start time this node's link incarnations are numbered from:
+     *                         {@link IncarnationFloor#advance}, so that they grow across restarts
+     */
+    public Cluster(ClusterConfig config, String localNode, Clock clock, long incarnationStart) {
+        this.incarnationStart = incarnationStart;
         this.config = config;
         this.haCf = config.haCf();
         this.names = new NodeNames(haCf.nodes());
@@ -91,7 +102,7 @@ public final class Cluster implements AutoCloseable {
 
     /**
      * Called on the watchdog thread, at once, with the length of every stall (this JVM not
-     * running for 250 ms or more), ahead of the events queued meanwhile. Must not block.
+     * running for a while, StallBound), ahead of the events queued meanwhile. Must not block.
      */
     public void addStallListener(LongConsumer listener) {
         stallListeners.add(listener);
@@ -116,8 +127,45 @@ public final class Cluster implements AutoCloseable {
         return membershipEpoch;
     }
 
+    /**
+     * The freeze length from which peers may have declared this node dead, as the stall watchdog
+     * measures it: the default stall threshold (docs/manager.md, "Stall").
+     */
+    public Duration stallBound() {
+        return StallBound.of(timers).bound();
+    }
+
     public TimerSettings timers() {
         return timers;
+    }
+
+    /**
+     * Why switching to {@code next} would cut this node off from a peer it hears now: a peer
+     * whose latest datagram (on any link) was signed with a key {@code next} no longer lists
+     * would be refused from then on, and each side would declare the other dead. Empty when the
+     * switch is safe for every peer heard so far.
+     */
+    public List<String> authkeysProblems(io.lifeline.config.Authkeys next) {
+        Map<String, Integer> used = new java.util.TreeMap<>();
+        for (Link l : links) {
+            used.putAll(l.peerSigningKeys());
+        }
+        List<String> problems = new ArrayList<>();
+        used.forEach((node, key) -> {
+            if (!next.keys().containsKey(key)) {
+                problems.add(node + " signs with key " + key + ", which this authkeys no longer lists: " + localNode
+                        + " would refuse " + node + " and each would declare the other dead. Rotate in three"
+                        + " reloads of every node: add the new key, then switch 'auth' to it, then remove key " + key);
+            }
+        });
+        return problems;
+    }
+
+    /** Switches every link to a reloaded authkeys (see DatagramAuthenticator#useKeys). */
+    public void useAuthkeys(io.lifeline.config.Authkeys next) {
+        for (Link l : links) {
+            l.useKeys(next);
+        }
     }
 
     /** Opens every link; on failure closes what was opened and explains which ha.cf line failed. */
@@ -170,7 +218,8 @@ public final class Cluster implements AutoCloseable {
         // reports them, samples silences still going on, and ends initdead: 250-500 ms is enough.
         long period = Math.max(250, Math.min(timers.warntime().toMillis(), 500));
         membershipThread.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
-        watchdog = new StallWatchdog(250, timers.deadtime().toMillis() / 2,
+        StallBound stalls = StallBound.of(timers);
+        watchdog = new StallWatchdog(stalls.periodMs(), stalls.reportAboveMs(), timers.deadtime().toMillis() / 2,
                 gap -> {
                     // Stall listeners first and directly: the manager must learn of the stall before
                     // anything that queued up behind it (views, reports) reaches it.
@@ -207,7 +256,8 @@ public final class Cluster implements AutoCloseable {
                     where, choice.address().getHostAddress());
         }
         String clusterName = LinkPlanner.clusterName(haCf.clusterName(), haCf.nodes(), spec);
-        Link link = new Link(spec, clusterName, choice.address(), broadcast, localNode, names, sink, clock);
+        Link link = new Link(spec, clusterName, choice.address(), broadcast, localNode, names, sink, clock,
+                incarnationStart);
         try {
             link.start(config.authkeys(), haCf.allowCrc(), timers);
         } catch (Exception e) {

@@ -37,9 +37,16 @@ public sealed interface ClusterEvent {
      * @param initdeadOver initdead has ended: the manager may place groups without the missing nodes
      */
     record MembershipSnapshot(List<String> alive, long epoch, boolean merge, boolean initdeadOver,
-                              long timeMillis) implements ClusterEvent {
+                              long timeMillis, java.util.Map<String, DeathCause> deathCauses) implements ClusterEvent {
+        /** @param deathCauses why each dead node is dead (crashed, left cleanly, never seen) */
         public MembershipSnapshot {
             alive = List.copyOf(alive);
+            deathCauses = deathCauses == null ? java.util.Map.of() : java.util.Map.copyOf(deathCauses);
+        }
+
+        public MembershipSnapshot(List<String> alive, long epoch, boolean merge, boolean initdeadOver,
+                                  long timeMillis) {
+            this(alive, epoch, merge, initdeadOver, timeMillis, java.util.Map.of());
         }
     }
 

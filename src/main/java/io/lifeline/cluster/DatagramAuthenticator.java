@@ -83,11 +83,16 @@ final class DatagramAuthenticator {
         long acceptedEpoch = Long.MIN_VALUE;
         ReplayWindow window;
         long lastHelloAt = Long.MIN_VALUE;
+        /** The key index of its latest accepted datagram; -1 before the first. */
+        int keyIndex = -1;
     }
 
     private final byte[] cluster;
-    private final SigningKey signingKey;
-    private final SigningKey[] keysByIndex = new SigningKey[256];
+    /**
+     * The authkeys in use: replaced as a whole by {@link #useKeys} (a reload), read once per
+     * datagram, so a datagram is always sealed or opened with one consistent table.
+     */
+    private volatile KeyTable keys;
     private final boolean allowCrc;
     private final NodeNames names;
     private final String localNode;
@@ -118,19 +123,54 @@ final class DatagramAuthenticator {
         this.epoch = epoch;
         this.drops = drops;
         this.clock = clock;
-        for (AuthKey k : authkeys.keys().values()) {
-            SigningKey key = new SigningKey(k);
-            keysByIndex[key.id()] = key;
-        }
-        this.signingKey = keysByIndex[authkeys.signingKeyId()];
-        if (signingKey.method() == AuthMethod.CRC) {
-            if (!allowCrc) {
-                throw new IllegalArgumentException("authkeys signs with crc, which authenticates nothing;"
-                        + " use sha256 (or set 'allow_crc on' in ha.cf to accept the risk)");
+        this.keys = KeyTable.of(authkeys, allowCrc);
+    }
+
+    /** Every key of one authkeys file by index, and the one it signs with. */
+    private record KeyTable(SigningKey signing, SigningKey[] byIndex) {
+        static KeyTable of(Authkeys authkeys, boolean allowCrc) {
+            SigningKey[] byIndex = new SigningKey[256];
+            for (AuthKey k : authkeys.keys().values()) {
+                SigningKey key = new SigningKey(k);
+                byIndex[key.id()] = key;
             }
-            LOG.warn("SECURITY: cluster traffic is signed with crc (allow_crc on): anyone on the network can forge"
-                    + " heartbeats and membership messages. Use sha256 in authkeys.");
+            SigningKey signing = byIndex[authkeys.signingKeyId()];
+            if (signing.method() == AuthMethod.CRC) {
+                if (!allowCrc) {
+                    throw new IllegalArgumentException("authkeys signs with crc, which authenticates nothing;"
+                            + " use sha256 (or set 'allow_crc on' in ha.cf to accept the risk)");
+                }
+                LOG.warn("SECURITY: cluster traffic is signed with crc (allow_crc on): anyone on the network can"
+                        + " forge heartbeats and membership messages. Use sha256 in authkeys.");
+            }
+            return new KeyTable(signing, byIndex);
         }
+    }
+
+    /**
+     * Switches to another authkeys file (a reload) in one step: from the next datagram on, this
+     * node signs with its {@code auth N} key and accepts exactly the keys it lists. There is no
+     * window in which removed keys are still accepted: it would not make a rotation safe (a peer
+     * that has not reloaded yet still refuses the new signing key), while Heartbeat's order does
+     * (add the new key everywhere, then switch {@code auth} everywhere, then remove the old key;
+     * docs/reload.md), and the reload refuses an authkeys that no longer lists the key a live
+     * peer signs with ({@link #peerSigningKeys}).
+     *
+     * @throws IllegalArgumentException when the signing key is crc and crc is not allowed
+     */
+    void useKeys(Authkeys authkeys) {
+        keys = KeyTable.of(authkeys, allowCrc);
+    }
+
+    /** The key index each peer signed its latest accepted datagram with. */
+    synchronized Map<String, Integer> peerSigningKeys() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        peers.forEach((node, p) -> {
+            if (p.keyIndex >= 0) {
+                out.put(node, p.keyIndex);
+            }
+        });
+        return out;
     }
 
     /**
@@ -139,7 +179,12 @@ final class DatagramAuthenticator {
      * incarnations from ever sharing a number, which the echo check relies on.
      */
     static long newEpoch(Clock clock) {
-        return (clock.millis() << 10) | ThreadLocalRandom.current().nextInt(1 << 10);
+        return newEpoch(clock.millis());
+    }
+
+    /** An incarnation number for a node that started at {@code startMillis} (see {@link IncarnationFloor}). */
+    static long newEpoch(long startMillis) {
+        return (startMillis << 10) | ThreadLocalRandom.current().nextInt(1 << 10);
     }
 
     long epoch() {
@@ -149,6 +194,7 @@ final class DatagramAuthenticator {
     /** The datagram to send for {@code payload}: a fresh envelope around it. */
     byte[] seal(byte[] payload, int offset, int length) {
         long[] echoed = echo;
+        SigningKey signingKey = keys.signing();
         int header = NAME_AT + localNameBytes.length + 1 + 8 * echoed.length;
         int signature = signingKey.signatureLength();
         byte[] out = new byte[header + signature + length];
@@ -191,7 +237,7 @@ final class DatagramAuthenticator {
             return refuse(peer, AuthDropReason.TRUNCATED, len + " bytes");
         }
         int keyIndex = d[off + 3] & 0xff;
-        SigningKey key = keysByIndex[keyIndex];
+        SigningKey key = keys.byIndex()[keyIndex];
         if (key == null) {
             return refuse(peer, AuthDropReason.UNKNOWN_KEY, "key index " + keyIndex);
         }
@@ -231,15 +277,16 @@ final class DatagramAuthenticator {
         for (int i = 0, p = off + echoCountAt + 1; i < echoCount; i++, p += 8) {
             echoesUs |= getLong(d, p) == epoch;
         }
-        return judge(peer, node, senderEpoch, seq, echoesUs, hello, off + payloadAt, len - payloadAt);
+        return judge(peer, node, keyIndex, senderEpoch, seq, echoesUs, hello, off + payloadAt, len - payloadAt);
     }
 
-    private Opened judge(String peer, String node, long senderEpoch, long seq, boolean echoesUs, boolean hello,
-                         int payloadOffset, int payloadLength) {
+    private Opened judge(String peer, String node, int keyIndex, long senderEpoch, long seq, boolean echoesUs,
+                         boolean hello, int payloadOffset, int payloadLength) {
         long now = clock.millis();
         boolean sayHello;
         synchronized (this) {
             Peer p = peers.computeIfAbsent(node, n -> new Peer());
+            p.keyIndex = keyIndex;
             if (senderEpoch > p.seenEpoch) {
                 p.seenEpoch = senderEpoch;
                 p.seenAt = now;

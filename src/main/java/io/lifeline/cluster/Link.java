@@ -57,14 +57,18 @@ final class Link implements Receiver {
     private final Set<Address> unnamed = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private volatile JChannel channel;
+    /** Start time this link's incarnation is numbered from (IncarnationFloor). */
+    private final long incarnationStart;
+    private volatile DatagramAuthenticator authenticator;
     private volatile View lastView;
     private volatile CountDownLatch pendingGoodbyeAcks;
     /** Peers whose GOODBYE_ACK was counted: a duplicate ack must not stand in for a missing one. */
     private final Set<Address> goodbyeAckedBy = ConcurrentHashMap.newKeySet();
 
     Link(LinkSpec spec, String clusterName, InetAddress bindAddress, InetAddress broadcastAddress, String localNode,
-         NodeNames names, Sink sink, Clock clock) {
+         NodeNames names, Sink sink, Clock clock, long incarnationStart) {
         this.spec = spec;
+        this.incarnationStart = incarnationStart;
         this.clusterName = clusterName;
         this.bindAddress = bindAddress;
         this.broadcastAddress = broadcastAddress;
@@ -78,7 +82,8 @@ final class Link implements Receiver {
     void start(io.lifeline.config.Authkeys authkeys, boolean allowCrc, TimerSettings timers) throws Exception {
         activity.reportGapsLongerThan(timers.warntime().toMillis());
         DatagramAuthenticator authenticator = new DatagramAuthenticator(clusterName, authkeys, allowCrc, names,
-                localNode, DatagramAuthenticator.newEpoch(clock), drops, clock);
+                localNode, DatagramAuthenticator.newEpoch(incarnationStart), drops, clock);
+        this.authenticator = authenticator;
         JChannel ch = new JChannel(LinkStack.build(spec, bindAddress, broadcastAddress, timers, authenticator,
                 activity, clock));
         ch.name(localNode);
@@ -91,6 +96,20 @@ final class Link implements Receiver {
             throw e;
         }
         LOG.info("link {} up: bound to {}, JGroups cluster {}", spec.name(), bindAddress.getHostAddress(), clusterName);
+    }
+
+    /** A reload's authkeys, for this link's next datagram on (see DatagramAuthenticator#useKeys). */
+    void useKeys(io.lifeline.config.Authkeys authkeys) {
+        DatagramAuthenticator a = authenticator;
+        if (a != null) {
+            a.useKeys(authkeys);
+        }
+    }
+
+    /** Per peer, the key index of its latest accepted datagram on this link. */
+    Map<String, Integer> peerSigningKeys() {
+        DatagramAuthenticator a = authenticator;
+        return a == null ? Map.of() : a.peerSigningKeys();
     }
 
     @Override

@@ -140,7 +140,13 @@ public final class MembershipTracker {
     private ClusterEvent.MembershipSnapshot snapshot(boolean merge, long now) {
         List<String> alive = nodes.stream()
                 .filter(n -> n.equals(localNode) || nodeStates.get(n) == NodeState.UP).toList();
-        return new ClusterEvent.MembershipSnapshot(alive, ++epoch, merge, initdeadOver, now);
+        Map<String, ClusterEvent.DeathCause> causes = new HashMap<>();
+        deathCauses.forEach((n, c) -> {
+            if (nodeStates.get(n) == NodeState.DEAD) {
+                causes.put(n, c);
+            }
+        });
+        return new ClusterEvent.MembershipSnapshot(alive, ++epoch, merge, initdeadOver, now, causes);
     }
 
     /** A peer announced (on some link) that it is shutting down cleanly. */

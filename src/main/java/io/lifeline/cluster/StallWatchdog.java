@@ -6,14 +6,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Detects that this JVM was frozen (GC pause, VM or host stall, SIGSTOP): a thread sleeps
- * {@link #PERIOD_MS} and measures how long it really slept. Peers may declare a frozen node
+ * a period ({@link StallBound}) and measures how long it really slept. Peers may declare a frozen node
  * dead, and the frozen node does not learn it until the next merge, so the manager must know.
  */
 public final class StallWatchdog implements AutoCloseable {
 
-    static final long PERIOD_MS = 100;
     private static final Logger LOG = LoggerFactory.getLogger(StallWatchdog.class);
 
+    private final long periodMs;
     private final long reportAboveMs;
     private final long warnAboveMs;
     private final LongConsumer onStall;
@@ -21,11 +21,13 @@ public final class StallWatchdog implements AutoCloseable {
     private volatile boolean running = true;
 
     /**
+     * @param periodMs      how long the watchdog sleeps between two measurements
      * @param reportAboveMs gaps beyond the normal period longer than this are reported
      * @param warnAboveMs   gaps this long are logged as warnings (e.g. half of deadtime)
      * @param onStall       receives the gap in ms; must not block
      */
-    public StallWatchdog(long reportAboveMs, long warnAboveMs, LongConsumer onStall) {
+    public StallWatchdog(long periodMs, long reportAboveMs, long warnAboveMs, LongConsumer onStall) {
+        this.periodMs = periodMs;
         this.reportAboveMs = reportAboveMs;
         this.warnAboveMs = warnAboveMs;
         this.onStall = onStall;
@@ -44,12 +46,12 @@ public final class StallWatchdog implements AutoCloseable {
         long last = System.nanoTime();
         while (running) {
             try {
-                Thread.sleep(PERIOD_MS);
+                Thread.sleep(periodMs);
             } catch (InterruptedException e) {
                 return;
             }
             long now = System.nanoTime();
-            long gap = (now - last) / 1_000_000 - PERIOD_MS;
+            long gap = (now - last) / 1_000_000 - periodMs;
             last = now;
             if (gap > reportAboveMs) {
                 if (gap >= warnAboveMs) {

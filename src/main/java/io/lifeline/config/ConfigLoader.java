@@ -32,6 +32,21 @@ public final class ConfigLoader {
      * @param checkAuthkeysPermissions false only for inspecting copies of a configuration
      */
     public static Result check(Path dir, boolean checkAuthkeysPermissions) {
+        return read(dir, checkAuthkeysPermissions, false);
+    }
+
+    /**
+     * What the daemon starts with: like {@link #check}, but a haresources line with errors (a
+     * bad resource word, a node that is not in ha.cf, a second group of the same name) only
+     * leaves that group out; its errors stay in the diagnostics, with file:line, for the daemon
+     * to report. Any other error (ha.cf, authkeys, an unreadable haresources) still means no
+     * configuration. {@code hactl check-config} and reloads stay strict ({@link #check}).
+     */
+    public static Result checkSkippingBadGroups(Path dir, boolean checkAuthkeysPermissions) {
+        return read(dir, checkAuthkeysPermissions, true);
+    }
+
+    private static Result read(Path dir, boolean checkAuthkeysPermissions, boolean skipBadGroups) {
         Diagnostics diag = new Diagnostics();
         Path haCfFile = dir.resolve("ha.cf");
         Path resourcesFile = dir.resolve("haresources");
@@ -40,7 +55,8 @@ public final class ConfigLoader {
         Optional<HaCf> haCf = HaCfParser.parse(haCfFile, diag);
         Optional<Haresources> resources;
         if (Files.exists(resourcesFile)) {
-            resources = HaresourcesParser.parse(resourcesFile, diag);
+            resources = skipBadGroups ? HaresourcesParser.parseValidGroups(resourcesFile, diag)
+                    : HaresourcesParser.parse(resourcesFile, diag);
         } else {
             diag.warning(resourcesFile, 0, "no such file: the cluster will manage no resources");
             resources = Optional.of(new Haresources(resourcesFile, java.util.List.of()));
@@ -56,9 +72,18 @@ public final class ConfigLoader {
                 }
             }
         }
-        if (diag.hasErrors() || haCf.isEmpty() || resources.isEmpty() || auth.isEmpty()) {
+        if (haCf.isEmpty() || resources.isEmpty() || auth.isEmpty()) {
             return new Result(diag, Optional.empty());
         }
-        return new Result(diag, Optional.of(new ClusterConfig(dir, haCf.get(), resources.get(), auth.get())));
+        Haresources usable = resources.get();
+        if (skipBadGroups && diag.hasErrors()) {
+            if (!GroupErrors.onlyOnGroupLines(diag.errors(), resourcesFile)) {
+                return new Result(diag, Optional.empty());
+            }
+            usable = GroupErrors.withoutBadLines(usable, diag.errors());
+        } else if (diag.hasErrors()) {
+            return new Result(diag, Optional.empty());
+        }
+        return new Result(diag, Optional.of(new ClusterConfig(dir, haCf.get(), usable, auth.get())));
     }
 }

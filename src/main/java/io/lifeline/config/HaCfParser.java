@@ -21,7 +21,8 @@ import java.util.function.BiConsumer;
  * Reads ha.cf with Heartbeat's rules: line order matters ({@code udpport} must precede the
  * media that use it), bare numbers are seconds, booleans are {@code on/yes/true/y/1}. Every
  * Heartbeat directive is either used, or accepted with a warning saying why Lifeline ignores
- * it; unknown words are warnings, malformed values errors, all with file:line.
+ * it; unknown words are warnings, malformed values errors, all with file:line. Which words are
+ * directives, and why some are ignored, comes from the keyword table {@link HaCfKeywords}.
  *
  * <p>Defaults and checks follow Heartbeat 3's config.c: keepalive 1s, deadtime 30s, warntime
  * deadtime/2, initdead derived from deadtime, udpport from /etc/services {@code ha-cluster} or
@@ -35,41 +36,11 @@ public final class HaCfParser {
 
     /**
      * Lifeline-only directives owned by the resource manager (io.lifeline.manager.ManagerDirectives
-     * validates them); kept in {@link HaCf#extensions()}. Listed here, once, so this parser knows
-     * not to call them unknown.
+     * validates them); kept in {@link HaCf#extensions()}. From {@link HaCfKeywords}, the table
+     * that decides which words this parser knows.
      */
-    public static final Set<String> EXTENSION_KEYWORDS = Set.of("monitor", "resource_defaults",
-            "no_quorum_policy", "failback_delay", "notify", "fence_hook", "stall_threshold",
-            "stall_rejoin_wait", "report_interval", "event_log_size", "fence_peers", "fence_timeout");
-
-    /** Heartbeat directives Lifeline accepts but does not need, with the reason given to the admin. */
-    private static final Map<String, String> IGNORED = Map.ofEntries(
-            Map.entry("apiauth", "the control socket is protected by file permissions instead"),
-            Map.entry("hopfudge", "serial media are not supported"),
-            Map.entry("baud", "serial media are not supported"),
-            Map.entry("coredumps", "the JVM handles its own crash dumps"),
-            Map.entry("coreroot", "the JVM handles its own crash dumps"),
-            Map.entry("hbgenmethod", "replay protection uses time-based sequence numbers"),
-            Map.entry("uuidfrom", "nodes are identified by name"),
-            Map.entry("msgfmt", "Lifeline has its own signed wire format"),
-            Map.entry("max_clock_skew", "replay protection no longer depends on clocks (docs/cluster.md)"),
-            Map.entry("compression", "heartbeat messages are small and never compressed"),
-            Map.entry("compression_threshold", "heartbeat messages are small and never compressed"),
-            Map.entry("traditional_compression", "heartbeat messages are small and never compressed"),
-            Map.entry("max_rexmit_delay", "retransmission is handled by the transport"),
-            Map.entry("memreserve", "the JVM heap is sized by the launcher"),
-            Map.entry("use_logd", "logging goes through Logback to logfile/debugfile/logfacility"),
-            Map.entry("conn_logd_time", "logging goes through Logback to logfile/debugfile/logfacility"),
-            Map.entry("normalpoll", "not applicable"),
-            Map.entry("log_badpack", "dropped packets are always counted and shown in hactl status"),
-            Map.entry("syslogmsgfmt", "not applicable"),
-            Map.entry("record_config_changes", "not applicable to haresources mode"),
-            Map.entry("record_pengine_inputs", "not applicable to haresources mode"),
-            Map.entry("enable_config_writes", "not applicable to haresources mode"),
-            Map.entry("use_apphbd", "not applicable"),
-            Map.entry("quorum_server", "quorumd is not supported; see no_quorum_policy"),
-            Map.entry("crm_daemon_dir", "Pacemaker mode is not supported"),
-            Map.entry("crmd_spawns_pengine", "Pacemaker mode is not supported"));
+    public static final Set<String> EXTENSION_KEYWORDS =
+            Set.copyOf(HaCfKeywords.withStatus(HaCfKeyword.Status.LIFELINE_MANAGER));
 
     private final Path file;
     private final Diagnostics diag;
@@ -138,6 +109,11 @@ public final class HaCfParser {
         String keyword = line.keyword().toLowerCase(Locale.ROOT);
         List<String> args = line.args();
         int n = line.number();
+        HaCfKeyword known = HaCfKeywords.ALL.get(keyword);
+        if (known == null) {
+            diag.warning(file, n, "unknown directive '" + line.keyword() + "' ignored");
+            return;
+        }
         switch (keyword) {
             case "node" -> {
                 if (requireArgs(line, 1, "node NAME...")) {
@@ -314,12 +290,12 @@ public final class HaCfParser {
                 }
             }
             default -> {
-                if (EXTENSION_KEYWORDS.contains(keyword)) {
-                    extensions.add(new HaCf.Directive(keyword, args, n));
-                } else if (IGNORED.containsKey(keyword)) {
-                    diag.warning(file, n, keyword + " is accepted but ignored: " + IGNORED.get(keyword));
-                } else {
-                    diag.warning(file, n, "unknown directive '" + line.keyword() + "' ignored");
+                switch (known.status()) {
+                    case LIFELINE_MANAGER -> extensions.add(new HaCf.Directive(keyword, args, n));
+                    case IGNORED -> diag.warning(file, n, keyword + " is accepted but ignored: " + known.meaning());
+                    // a table entry without a case above: HaCfParserTest parses every directive
+                    default -> throw new IllegalStateException("ha.cf directive '" + keyword
+                            + "' is in HaCfKeywords but not handled by the parser");
                 }
             }
         }

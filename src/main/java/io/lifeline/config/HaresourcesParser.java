@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Reads haresources the way Heartbeat's ResourceManager does: one group per logical line
@@ -19,22 +18,30 @@ import java.util.regex.Pattern;
  */
 public final class HaresourcesParser {
 
-    /** ResourceManager's isip test, minus its glob sloppiness: four numbers, then optional /args. */
-    private static final Pattern BARE_IP = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}(/.*)?");
-
-    /** Agents whose arguments may be IPv6 addresses. */
-    private static final java.util.Set<String> ADDRESS_AGENTS = java.util.Set.of("IPaddr", "IPaddr2", "IPv6addr");
-
     private HaresourcesParser() {
     }
 
     public static Optional<Haresources> parse(Path file, Diagnostics diag) {
+        int errorsBefore = diag.errors().size();
+        Optional<Haresources> valid = parseValidGroups(file, diag);
+        if (diag.errors().size() > errorsBefore) {
+            return Optional.empty();
+        }
+        return valid;
+    }
+
+    /**
+     * Like {@link #parse}, but keeps the groups whose lines are valid when others are not: each
+     * bad line is an error in {@code diag} and its group is left out (a second definition of a
+     * group name is left out too; the first one stays). Empty only when the file cannot be read.
+     * The daemon starts with these at boot, so one bad line does not cost every group of the node.
+     */
+    public static Optional<Haresources> parseValidGroups(Path file, Diagnostics diag) {
         Optional<List<String>> read = ConfigLines.readRaw(file, diag);
         if (read.isEmpty()) {
             return Optional.empty();
         }
         List<String> raw = read.get();
-        int errorsBefore = diag.errors().size();
         List<ResourceGroup> groups = new ArrayList<>();
         Map<String, Integer> wordLines = new HashMap<>();
         for (ConfigLines.Line line : ConfigLines.parse(raw, true)) {
@@ -56,11 +63,13 @@ public final class HaresourcesParser {
                 continue;
             }
             ResourceGroup group = new ResourceGroup(node, specs, n);
+            boolean duplicateName = false;
             for (int i = 0; i < specs.size(); i++) {
                 String word = specs.get(i).word();
                 Integer first = wordLines.putIfAbsent(word, n);
                 if (first != null) {
                     if (i == 0) {
+                        duplicateName = true;
                         diag.error(file, n, "group '" + word + "' is already defined at line " + first
                                 + ": the first resource of a line names its group and must be unique");
                     } else {
@@ -69,17 +78,16 @@ public final class HaresourcesParser {
                     }
                 }
             }
-            groups.add(group);
-        }
-        if (diag.errors().size() > errorsBefore) {
-            return Optional.empty();
+            if (!duplicateName) {
+                groups.add(group);
+            }
         }
         return Optional.of(new Haresources(file, groups));
     }
 
     /** Parses one resource word; public so tests and tools can check single words. */
     public static Optional<ResourceSpec> resource(String word, int line, Path file, Diagnostics diag) {
-        String expanded = BARE_IP.matcher(word).matches() ? "IPaddr::" + word : word;
+        String expanded = HaresourcesSyntax.BARE_IP.matcher(word).matches() ? "IPaddr::" + word : word;
         List<String> parts = Arrays.asList(expanded.split("::", -1));
         String name = parts.get(0);
         if (name.isEmpty()) {
@@ -90,7 +98,7 @@ public final class HaresourcesParser {
         // IPv6 text contains "::" itself (2001:db8::10), so the address agents get the split
         // pieces, empty ones included, and join them back; for everything else an empty piece
         // is a typo.
-        boolean addressAgent = ADDRESS_AGENTS.contains(name);
+        boolean addressAgent = HaresourcesSyntax.ADDRESS_AGENTS.contains(name);
         for (String a : args) {
             if (a.isEmpty() && !addressAgent) {
                 diag.error(file, line, "resource '" + word + "' has an empty argument (two '::' in a row,"

@@ -17,6 +17,7 @@ import io.lifeline.manager.ManagerInput;
 import io.lifeline.manager.Now;
 import io.lifeline.manager.OperatorCommand;
 import io.lifeline.manager.ResourceManager;
+import io.lifeline.manager.TieBreaker;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -24,6 +25,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -127,11 +130,21 @@ public final class InputJournal {
             header = new Header(KIND, VERSION, config.localNode(), incarnation, reason, written, bootedAt, dropped(),
                     config);
         }
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            line(w, header);
-            for (Entry e : entries) {
-                line(w, e);
+        // Written beside the target and renamed over it: a reader (or a crash) never sees half a
+        // dump. Owner-only, like the state directory: inputs include the peers' reports.
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                line(w, header);
+                for (Entry e : entries) {
+                    line(w, e);
+                }
             }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 
@@ -187,7 +200,7 @@ public final class InputJournal {
                 .registerModule(times)
                 .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-        for (Class<?> sealed : List.of(ManagerInput.class, OperatorCommand.class)) {
+        for (Class<?> sealed : List.of(ManagerInput.class, OperatorCommand.class, TieBreaker.class)) {
             m.addMixIn(sealed, ByName.class);
             for (Class<?> sub : sealed.getPermittedSubclasses()) {
                 m.registerSubtypes(new NamedType(sub, sub.getSimpleName()));

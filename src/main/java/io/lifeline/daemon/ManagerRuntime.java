@@ -74,7 +74,8 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             .withZone(ZoneOffset.UTC);
 
     private final ResourceManager manager;
-    private final Map<String, ResourceAgent> agents;
+    /** By haresources word; a reload adds the agents of new words (never replaces one: it may hold state). */
+    private volatile Map<String, ResourceAgent> agents;
     private final Consumer<byte[]> broadcaster;
     private final NotifyExecutor notifier;
     private final ProcessRunner runner;
@@ -176,7 +177,9 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     @Override
     public void onEvent(ClusterEvent event) {
         if (event instanceof ClusterEvent.MembershipSnapshot m) {
-            submit(new ManagerInput.MembershipChanged(m.alive(), m.merge(), m.epoch()));
+            Map<String, String> causes = new HashMap<>();
+            m.deathCauses().forEach((node, cause) -> causes.put(node, cause.name().toLowerCase(java.util.Locale.ROOT)));
+            submit(new ManagerInput.MembershipChanged(m.alive(), m.merge(), m.epoch(), causes));
             if (m.initdeadOver() && !initdeadForwarded) {
                 initdeadForwarded = true;
                 submit(new ManagerInput.InitdeadElapsed());
@@ -294,6 +297,42 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             }
         });
         return out;
+    }
+
+    /**
+     * Agents for the words a reload brings; a word already known keeps its agent (the same word
+     * is the same resource, and its agent may be serving it, e.g. a proxy). Old words stay, so
+     * the groups a reload removes can still be stopped. Call before {@link #reload}.
+     */
+    public synchronized void addAgents(Map<String, ResourceAgent> more) {
+        Map<String, ResourceAgent> merged = new LinkedHashMap<>(agents);
+        more.forEach(merged::putIfAbsent);
+        agents = Map.copyOf(merged);
+    }
+
+    /** The agent in use for a haresources word (null if none). */
+    public ResourceAgent agent(String word) {
+        return agents.get(word);
+    }
+
+    /** Hands a reloaded configuration to the manager and waits for its answer (what it changed). */
+    public ManagerAction.AnswerCommand reload(io.lifeline.manager.ManagerConfig config) throws TimeoutException {
+        refuseIfFailed();
+        CompletableFuture<ManagerAction.AnswerCommand> answer = new CompletableFuture<>();
+        inbox.offerLast(() -> {
+            long id = nextRequestId++;
+            pendingCommands.put(id, answer);
+            feed(new ManagerInput.ConfigReloaded(id, config));
+            if (pendingCommands.remove(id) != null) {
+                answer.complete(new ManagerAction.AnswerCommand(id, false, "the manager gave no answer"));
+            }
+        });
+        return await(answer, QUERY_TIMEOUT);
+    }
+
+    /** Records a refused reload in the manager's event log (hactl events) without changing anything. */
+    public void reloadRefused(String trigger, List<String> problems) {
+        submit(new ManagerInput.ConfigRejected(trigger, problems));
     }
 
     /** Hands an operator command to the manager and waits for its answer. */

@@ -8,13 +8,14 @@ import io.lifeline.agent.ip.VipLease;
 import io.lifeline.agent.script.ProcessRunner;
 import io.lifeline.cli.Version;
 import io.lifeline.cluster.Cluster;
-import io.lifeline.cluster.HeartbeatPriority;
 import io.lifeline.cluster.ClusterStartException;
+import io.lifeline.cluster.HeartbeatPriority;
+import io.lifeline.cluster.IncarnationFloor;
 import io.lifeline.config.ClusterConfig;
-import io.lifeline.config.ConfigException;
 import io.lifeline.config.ConfigLoader;
 import io.lifeline.config.ConfigProblem;
 import io.lifeline.config.Diagnostics;
+import io.lifeline.config.GroupErrors;
 import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.control.ControlException;
@@ -34,6 +35,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
@@ -70,16 +73,27 @@ public final class NodeDaemon {
 
     /** Runs until the JVM is asked to stop; returns the exit code for start-up failures. */
     public int run() {
-        ClusterConfig config;
-        try {
-            config = ConfigLoader.load(options.configDir());
-        } catch (ConfigException e) {
+        // SIGHUP reloads (ConfigReload, wired below); until then it must not stop the node either.
+        java.util.concurrent.atomic.AtomicReference<ConfigReload> reloader = new java.util.concurrent.atomic.AtomicReference<>();
+        HangupSignal.onHangup(() -> {
+            ConfigReload r = reloader.get();
+            if (r == null) {
+                LOG.warn("SIGHUP during start-up: ignored; reload once the daemon runs");
+            } else {
+                r.reload("SIGHUP");
+            }
+        });
+        // A bad haresources line costs only its group (reported below), not every group of the node.
+        ConfigLoader.Result loaded = ConfigLoader.checkSkippingBadGroups(options.configDir(), true);
+        if (loaded.config().isEmpty()) {
             err.println("hactl daemon: configuration in " + options.configDir() + " is not usable:");
-            for (ConfigProblem p : e.problems()) {
+            for (ConfigProblem p : loaded.diagnostics().errors()) {
                 err.println("  " + p);
             }
             return EXIT_NOT_CONFIGURED;
         }
+        ClusterConfig config = loaded.config().get();
+        List<ConfigProblem> skipped = new ArrayList<>(loaded.diagnostics().errors());
         String node = options.nodeName() != null ? options.nodeName() : LocalNodeName.get();
         if (!config.haCf().hasNode(node)) {
             err.println("hactl daemon: this node's name '" + node + "' is not a node in " + config.haCf().file()
@@ -107,6 +121,19 @@ public final class NodeDaemon {
                 .resolveAll(config.haresources(), diagnostics);
         RespawnedChildren respawned = RespawnedChildren.plan(config.haCf(), RespawnPolicy.HEARTBEAT, diagnostics);
         diagnostics.warnings().forEach(w -> LOG.warn("{}", w));
+        if (diagnostics.hasErrors() && GroupErrors.onlyOnGroupLines(diagnostics.errors(), config.haresources().file())) {
+            skipped.addAll(diagnostics.errors()); // e.g. a resource word no agent answers to
+            config = new ClusterConfig(config.directory(), config.haCf(),
+                    GroupErrors.withoutBadLines(config.haresources(), diagnostics.errors()), config.authkeys());
+            Diagnostics rest = new Diagnostics();
+            settings = ManagerDirectives.parse(config.haCf(), config.haresources(), rest);
+            agents = AgentRegistry.forConfig(options.configDir()).resolveAll(config.haresources(), rest);
+            diagnostics = rest;
+        }
+        for (ConfigProblem p : skipped) {
+            LOG.error("{} (the group on this line is skipped; the other groups run)", p);
+            err.println("hactl daemon: " + p + " (the group on this line is skipped; the other groups run)");
+        }
         if (diagnostics.hasErrors()) {
             err.println("hactl daemon: configuration in " + options.configDir() + " is not usable:");
             diagnostics.errors().forEach(p -> err.println("  " + p));
@@ -127,7 +154,19 @@ public final class NodeDaemon {
         LOG.info("built-in VIPs are held on a {} s lease, renewed every {} ms", vipLease.length().toSeconds(),
                 vipLease.renewEveryMillis());
 
-        Cluster cluster = new Cluster(config, node, Clock.systemUTC());
+        long incarnationStart;
+        try {
+            incarnationStart = IncarnationFloor.advance(options.stateDir(), Clock.systemUTC());
+        } catch (IOException e) {
+            err.println("hactl daemon: cannot record this run's incarnation in " + options.stateDir() + ": "
+                    + e.getMessage());
+            return EXIT_FAILED;
+        }
+        Cluster cluster = new Cluster(config, node, Clock.systemUTC(), incarnationStart);
+        if (settings.stallThreshold().isEmpty()) {
+            // from deadtime less one keepalive: a freeze that long may already have cost membership
+            settings = settings.withStallThreshold(cluster.stallBound());
+        }
         ManagerConfig managerConfig = ManagerConfig.from(config.haCf(), config.haresources(), cluster.localNode(),
                 settings);
         ResourceManager manager = new ResourceManager(managerConfig, newIncarnation());
@@ -158,6 +197,8 @@ public final class NodeDaemon {
             }
         });
         new OperatorHandlers(runtime).registerOn(control);
+        ConfigReload reload = new ConfigReload(options.configDir(), config, settings, cluster, runtime, vipLease);
+        control.register("reload", args -> reload.reload("hactl reload").json());
         control.register("debug_inputs", args -> {
             try {
                 Path file = runtime.dumpInputs("hactl debug inputs");
@@ -202,8 +243,13 @@ public final class NodeDaemon {
         }
         metrics.start(); // ha.cf http_listen; a port it cannot bind is logged, not fatal
         respawned.start(); // ha.cf respawn programs, once the cluster is up (Heartbeat starts them then too)
+        // Type=notify: ready once the links are up; the watchdog kills a daemon frozen past deadtime
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid(),
+                Duration.ofMillis(cluster.timers().expectedDetectionMs()));
+        systemd.ready("node " + cluster.localNode() + ": links up, placing groups");
         Duration releaseWithin = releaseTime(managerConfig);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            systemd.stopping("node " + cluster.localNode() + ": releasing every group");
             boolean managerFailed = runtime.failed();
             if (managerFailed) {
                 LOG.info("stopping after the resource manager failure: leaving the cluster");
@@ -226,9 +272,11 @@ public final class NodeDaemon {
             if (!managerFailed) {
                 marker.stoppedCleanly(); // after a failure the next start is told the previous run was unclean
             }
+            systemd.close();
             LOG.info("stopped");
             stopped.countDown();
         }, "lifeline-shutdown"));
+        reloader.set(reload);
         LOG.info("running; control socket {}", options.socket());
         try {
             stopped.await();

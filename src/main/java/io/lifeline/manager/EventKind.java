@@ -2,5 +2,9 @@ package io.lifeline.manager;
 
 /** What an event is about, so that {@code hactl events} can filter. */
 public enum EventKind {
-    MEMBERSHIP, PLACEMENT, RESOURCE, FAILURE, FAILCOUNT, SPLIT_BRAIN, STALL, QUORUM, OPERATOR, MAINTENANCE, FENCING
+    MEMBERSHIP, PLACEMENT, RESOURCE, FAILURE, FAILCOUNT, SPLIT_BRAIN, STALL, QUORUM, OPERATOR, MAINTENANCE,
+    /** A configuration reload: applied (with what changed) or refused (with every problem). */
+    CONFIG,
+    /** Fencing a peer before a takeover (fence_peers on): owed, run, failed, done, cancelled. */
+    FENCING
 }

@@ -25,8 +25,9 @@ final class LocalGroup {
     record Step(OpKind kind, int index) {
     }
 
-    final ResourceGroup spec;
-    final List<ResourcePolicy> policies;
+    /** Replaced in place by a reload that keeps the group's resources (new home node, line, policies). */
+    ResourceGroup spec;
+    List<ResourcePolicy> policies;
     final ResourceState[] states;
     final long[] nextMonitorAtMs;
     final OcfStatus[] lastMonitorStatus;
@@ -193,6 +194,34 @@ final class LocalGroup {
 
     void reannounceAfter(String why) {
         reannounceDue = why;
+    }
+
+    /**
+     * The successor of {@code old} after a reload changed its resources from index {@code keep}
+     * on: the first {@code keep} resources are the same and carry their state over (they are not
+     * touched); the new ones after them are stopped here if this node holds the group (the old
+     * ones are being stopped; the new ones then start in order), else probed like at boot.
+     */
+    static LocalGroup succeeding(LocalGroup old, ResourceGroup spec, List<ResourcePolicy> policies, int keep) {
+        LocalGroup g = new LocalGroup(spec, policies);
+        boolean held = old.holds();
+        for (int i = 0; i < g.states.length; i++) {
+            if (i < keep) {
+                g.states[i] = old.states[i];
+                g.nextMonitorAtMs[i] = old.nextMonitorAtMs[i];
+                g.lastMonitorStatus[i] = old.lastMonitorStatus[i];
+                g.lastMonitorMessage[i] = old.lastMonitorMessage[i];
+                g.lastMonitorAtMs[i] = old.lastMonitorAtMs[i];
+            } else {
+                g.states[i] = held ? ResourceState.STOPPED : ResourceState.UNKNOWN;
+            }
+        }
+        g.goal = old.goal;
+        g.runningSinceMs = old.runningSinceMs;
+        g.lastPhase = old.lastPhase;
+        g.blockedReason = old.blockedReason;
+        g.blockedStamp = old.blockedStamp;
+        return g;
     }
 
     /** Forget what is known about the resources so that they are probed again. */

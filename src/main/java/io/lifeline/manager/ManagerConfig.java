@@ -5,6 +5,7 @@ import io.lifeline.config.HaCf;
 import io.lifeline.config.Haresources;
 import io.lifeline.config.ResourceGroup;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Everything the manager needs to know, fixed for its lifetime. Node names are lower-cased as
+ * Everything the manager needs to know; replaced as a whole by a reload (ConfigDiff). Node names are lower-cased as
  * Heartbeat does ({@code uname -n} compared case-insensitively); {@code nodes} keeps the ha.cf
  * order, which is the final tie-break of every deterministic choice.
  */
@@ -49,6 +50,11 @@ public record ManagerConfig(
                 haCf.deadtime(), settings);
     }
 
+    /** The same configuration with other groups (a reload that keeps some groups' old definitions). */
+    public ManagerConfig withGroups(List<ResourceGroup> otherGroups) {
+        return new ManagerConfig(localNode, nodes, otherGroups, autoFailback, deadtime, settings);
+    }
+
     /** Heartbeat's {@code legacy} behaves like {@code on} here. */
     public boolean failbackEnabled() {
         return autoFailback != AutoFailback.OFF;
@@ -66,9 +72,19 @@ public record ManagerConfig(
         return settings.stallThreshold().orElse(deadtime);
     }
 
-    /** Quorum only applies with 3 or more nodes: in a pair, either half is as good as the other. */
-    public boolean hasQuorum(int aliveNodes) {
+    /**
+     * Quorum only applies with 3 or more nodes: in a pair, either half is as good as the other.
+     * A strict majority has it; so has exactly half when it holds the tie-breaker node
+     * ({@code auto_tie_breaker}).
+     */
+    public boolean hasQuorum(Collection<String> partition) {
         return nodes.size() < 3 || settings.noQuorumPolicy() == NoQuorumPolicy.IGNORE
-                || aliveNodes * 2 > nodes.size();
+                || partition.size() * 2 > nodes.size() || tieBrokenFor(partition);
+    }
+
+    /** Whether {@code partition} is exactly half of the nodes and keeps quorum by the tie-breaker. */
+    public boolean tieBrokenFor(Collection<String> partition) {
+        return nodes.size() >= 4 && partition.size() * 2 == nodes.size()
+                && settings.tieBreaker().favours(partition, nodes);
     }
 }

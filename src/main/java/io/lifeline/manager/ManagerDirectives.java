@@ -34,6 +34,8 @@ import java.util.Set;
  * fence_hook /etc/ha.d/fence.sh
  * fence_peers on ipaddr=192.0.2.1 login=admin
  * fence_timeout 60s
+ * auto_tie_breaker on
+ * auto_tie_breaker_node lowest
  * </pre>
  *
  * Every problem is reported with file and line; a bad directive is skipped, the rest still load.
@@ -48,15 +50,18 @@ public final class ManagerDirectives {
 
     private final Path file;
     private final Diagnostics diag;
+    /** ha.cf's nodes, in order (for auto_tie_breaker_node); empty when the caller has none. */
+    private final List<String> nodes;
 
-    private ManagerDirectives(Path file, Diagnostics diag) {
+    private ManagerDirectives(Path file, Diagnostics diag, List<String> nodes) {
         this.file = file;
         this.diag = diag;
+        this.nodes = nodes;
     }
 
     /** Settings from {@code haCf.extensions()}; problems go to {@code diag}. */
     public static ManagerSettings parse(HaCf haCf, Haresources haresources, Diagnostics diag) {
-        return parse(haCf.file(), haCf.extensions(), haresources, diag);
+        return new ManagerDirectives(haCf.file(), diag, haCf.nodes()).read(haCf.extensions(), haresources);
     }
 
     /**
@@ -66,7 +71,13 @@ public final class ManagerDirectives {
      */
     public static ManagerSettings parse(Path file, List<HaCf.Directive> directives, Haresources haresources,
                                         Diagnostics diag) {
-        return new ManagerDirectives(file, diag).read(directives, haresources);
+        return new ManagerDirectives(file, diag, List.of()).read(directives, haresources);
+    }
+
+    /** As {@link #parse(Path, List, Haresources, Diagnostics)}, checking node names against ha.cf's {@code nodes}. */
+    static ManagerSettings parse(Path file, List<String> nodes, List<HaCf.Directive> directives,
+                                 Haresources haresources, Diagnostics diag) {
+        return new ManagerDirectives(file, diag, List.copyOf(nodes)).read(directives, haresources);
     }
 
     private ManagerSettings read(List<HaCf.Directive> directives, Haresources haresources) {
@@ -156,6 +167,23 @@ public final class ManagerDirectives {
                 case "fence_peers" -> fencePeers(d);
                 case "fence_timeout" -> one(d).flatMap(v -> duration(d.line(), k, v, false))
                         .ifPresent(v -> delays.put(k, v));
+                case "auto_tie_breaker" -> one(d).ifPresent(v -> {
+                    switch (v.toLowerCase(Locale.ROOT)) {
+                        case "on", "yes", "true", "1" -> tieBreakerLine[0] = d.line();
+                        case "off", "no", "false", "0" -> { }
+                        default -> diag.error(file, d.line(), "auto_tie_breaker must be on or off, not '" + v + "'");
+                    }
+                });
+                case "auto_tie_breaker_node" -> one(d).ifPresent(v -> {
+                    TieBreaker t = TieBreaker.of(v, nodes);
+                    if (t == null && !nodes.isEmpty()) {
+                        diag.error(file, d.line(), "auto_tie_breaker_node must be lowest, highest or a node of "
+                                + file + " (" + String.join(", ", nodes) + "), not '" + v + "'");
+                    } else if (t != null) {
+                        tieBreakerNode[0] = t;
+                        tieBreakerNodeLine[0] = d.line();
+                    }
+                });
                 default -> throw new IllegalStateException(k);
             }
         }
@@ -188,6 +216,15 @@ public final class ManagerDirectives {
         if (Boolean.TRUE.equals(fencePeers[0]) && s.fenceHook().isEmpty()) {
             diag.error(file, fencePeersLine[0], "fence_peers on needs a fence_hook line naming the script or"
                     + " fence agent to run (e.g. fence_hook /usr/sbin/fence_ipmilan)");
+        }
+        if (tieBreakerLine[0] > 0) {
+            s = s.withTieBreaker(tieBreakerNode[0] != null ? tieBreakerNode[0] : new TieBreaker.Position(true));
+            if (nodes.size() == 2 || nodes.size() == 3) {
+                diag.warning(file, tieBreakerLine[0], "auto_tie_breaker has no effect with " + nodes.size()
+                        + " nodes: only an even split of 4 or more nodes can tie (quorum does not apply to a pair)");
+            }
+        } else if (tieBreakerNodeLine[0] > 0) {
+            diag.warning(file, tieBreakerNodeLine[0], "auto_tie_breaker_node has no effect without auto_tie_breaker on");
         }
         return s;
     }
@@ -240,6 +277,9 @@ public final class ManagerDirectives {
 
     /** The stdin lines Lifeline writes itself for every fence (the fence-agent convention). */
     static final Set<String> RESERVED_FENCE_OPTIONS = Set.of("action", "port", "plug", "nodename");
+    private final int[] tieBreakerLine = new int[1];
+    private final int[] tieBreakerNodeLine = new int[1];
+    private final TieBreaker[] tieBreakerNode = new TieBreaker[1];
 
     private static boolean hasWord(Haresources h, String word) {
         for (ResourceGroup g : h.groups()) {

@@ -17,9 +17,20 @@ public sealed interface ManagerInput {
      * {@code epoch} numbers the cluster layer's snapshots (0: not from the cluster layer, e.g. a
      * test); it may repeat the previous set of members, which is still news (a re-formed view).
      */
-    record MembershipChanged(List<String> members, boolean merge, long epoch) implements ManagerInput {
+    record MembershipChanged(List<String> members, boolean merge, long epoch, java.util.Map<String, String> causes)
+            implements ManagerInput {
+        /**
+         * @param causes why each node that is not a member is gone, as the cluster layer knows it:
+         *               {@code failed} (silent on every link), {@code left} (announced a clean
+         *               shutdown), {@code never_seen}; used in the events only
+         */
         public MembershipChanged {
             members = List.copyOf(members);
+            causes = causes == null ? java.util.Map.of() : java.util.Map.copyOf(causes);
+        }
+
+        public MembershipChanged(List<String> members, boolean merge, long epoch) {
+            this(members, merge, epoch, java.util.Map.of());
         }
 
         public MembershipChanged(List<String> members, boolean merge) {
@@ -82,6 +93,28 @@ public sealed interface ManagerInput {
     record StallDetected(long frozenMs, long membershipEpoch) implements ManagerInput {
         public StallDetected(long frozenMs) {
             this(frozenMs, 0);
+        }
+    }
+
+    /**
+     * The configuration was re-read and validated (hactl reload, SIGHUP): apply the difference to
+     * the groups ({@link ConfigDiff}). The answer comes back as {@link ManagerAction.AnswerCommand}
+     * with {@code requestId}. {@code config} must keep this node's name and the ha.cf node list
+     * (the cluster's links cannot change them without a restart).
+     */
+    record ConfigReloaded(long requestId, ManagerConfig config) implements ManagerInput {
+    }
+
+    /**
+     * A reload found the configuration invalid and changed nothing; recorded as an event so that
+     * {@code hactl events} shows it next to what happened meanwhile.
+     *
+     * @param trigger  what asked for the reload ("hactl reload", "SIGHUP")
+     * @param problems every error, as {@code file:line: error: message}
+     */
+    record ConfigRejected(String trigger, List<String> problems) implements ManagerInput {
+        public ConfigRejected {
+            problems = List.copyOf(problems);
         }
     }
 

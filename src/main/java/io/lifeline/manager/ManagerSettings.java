@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param reportInterval    state reports are re-sent at least this often (anti-entropy)
  * @param fenceHook         run when a stop fails, to fence (e.g. reboot) this node; with
  *                          {@code fencing.peers()} also against a peer that died holding groups
+ * @param tieBreaker        which half of an even split keeps quorum ({@link TieBreaker#NONE}: neither)
  * @param fencing           fencing of peers, the hook's timeout and fence-agent options
  */
 public record ManagerSettings(
@@ -35,6 +36,7 @@ public record ManagerSettings(
         List<NotifyHook> notifyHooks,
         Optional<Path> fenceHook,
         int eventLogSize,
+        TieBreaker tieBreaker,
         FencingSettings fencing) {
 
     public ManagerSettings {
@@ -49,7 +51,7 @@ public record ManagerSettings(
     public static ManagerSettings defaults() {
         return new ManagerSettings(ResourcePolicy.DEFAULT, Map.of(), NoQuorumPolicy.STOP, Duration.ZERO,
                 Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(5), List.of(),
-                Optional.empty(), 1000, FencingSettings.OFF);
+                Optional.empty(), 1000, TieBreaker.NONE, FencingSettings.OFF);
     }
 
     public ResourcePolicy policyFor(String resourceWord) {
@@ -58,57 +60,62 @@ public record ManagerSettings(
 
     public ManagerSettings withResourceDefaults(ResourcePolicy p) {
         return new ManagerSettings(p, resourcePolicies, noQuorumPolicy, failbackDelay, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, fencing);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withResourcePolicies(Map<String, ResourcePolicy> p) {
         return new ManagerSettings(resourceDefaults, p, noQuorumPolicy, failbackDelay, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, fencing);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withNoQuorumPolicy(NoQuorumPolicy p) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, p, failbackDelay, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, fencing);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withFailbackDelay(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, d, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, fencing);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withStallThreshold(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                Optional.of(d), stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, fencing);
+                Optional.of(d), stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withStallRejoinWait(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, d, reportInterval, notifyHooks, fenceHook, eventLogSize, fencing);
+                stallThreshold, d, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withReportInterval(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, d, notifyHooks, fenceHook, eventLogSize, fencing);
+                stallThreshold, stallRejoinWait, d, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withNotifyHooks(List<NotifyHook> hooks) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, hooks, fenceHook, eventLogSize, fencing);
+                stallThreshold, stallRejoinWait, reportInterval, hooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withFenceHook(Path hook) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, Optional.of(hook), eventLogSize, fencing);
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, Optional.of(hook), eventLogSize, tieBreaker, fencing);
     }
 
     public ManagerSettings withEventLogSize(int size) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, size, fencing);
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, size, tieBreaker, fencing);
+    }
+
+    public ManagerSettings withTieBreaker(TieBreaker t) {
+        return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, t, fencing);
     }
 
     public ManagerSettings withFencing(FencingSettings f) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, f);
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, f);
     }
 
     /** Whether a peer that died holding groups is fenced before they start here. */

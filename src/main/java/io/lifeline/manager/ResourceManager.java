@@ -17,6 +17,7 @@ import io.lifeline.manager.ManagerEvent.Level;
 import io.lifeline.manager.ManagerInput.ActionCompleted;
 import io.lifeline.manager.ManagerInput.Command;
 import io.lifeline.manager.ManagerInput.FenceCompleted;
+import io.lifeline.manager.ManagerInput.ConfigReloaded;
 import io.lifeline.manager.ManagerInput.ConnectivityChanged;
 import io.lifeline.manager.ManagerInput.InitdeadElapsed;
 import io.lifeline.manager.ManagerInput.MembershipChanged;
@@ -68,10 +69,21 @@ public final class ResourceManager {
     /** Timeout of a re-announcement (a burst of gratuitous ARP or unsolicited neighbour advertisements). */
     static final Duration REANNOUNCE_TIMEOUT = Duration.ofSeconds(10);
 
-    private final ManagerConfig cfg;
+    /** Replaced by a reload ({@link #onConfigReloaded}); the node list and this node's name never change. */
+    private ManagerConfig cfg;
     private final String me;
     private final String incarnation;
     private final Map<String, LocalGroup> groups = new LinkedHashMap<>();
+    /**
+     * Groups a reload removed or changed, whose old resources are still being stopped here (right
+     * to left, down to {@link Retiring#keep}). A changed group's successor in {@link #groups} waits
+     * until its entry is gone.
+     */
+    private final Map<String, Retiring> retiring = new LinkedHashMap<>();
+
+    /** @param replaced a changed group (its successor waits); false: a removed group */
+    private record Retiring(LocalGroup old, int keep, boolean replaced) {
+    }
     private final Failcounts failcounts = new Failcounts();
     private final EventLog eventLog;
 
@@ -94,7 +106,7 @@ public final class ResourceManager {
     /** Which peers may still hold each group; whether a start here is a confirmed handover. */
     private final ReleaseLedger releases = new ReleaseLedger();
     /** Which departed peers must be fenced before which groups start here (fence_peers on). */
-    private final FencingLedger fencing;
+    private final FencingLedger fencing = new FencingLedger();
     private boolean startupComplete;
     private boolean stalled;
     private long stalledAtMs;
@@ -107,6 +119,8 @@ public final class ResourceManager {
     private final Map<String, Stamp> appliedCleanups = new HashMap<>();
     private boolean maintenance;
     private Boolean quorate;
+    /** Whether the quorum held is an even split's, won by auto_tie_breaker (events say so when it changes). */
+    private boolean quorumByTieBreaker;
     private long seq;
     private long lamport;
     private long nextOpId = 1;
@@ -124,7 +138,6 @@ public final class ResourceManager {
         this.me = cfg.localNode();
         this.incarnation = incarnation;
         this.eventLog = new EventLog(cfg.settings().eventLogSize());
-        this.fencing = new FencingLedger(cfg.settings().fencesPeers());
         for (ResourceGroup g : cfg.groups()) {
             List<ResourcePolicy> policies = g.resources().stream()
                     .map(r -> cfg.settings().policyFor(r.word())).toList();
@@ -181,6 +194,12 @@ public final class ResourceManager {
             onFenceCompleted(f);
         } else if (input instanceof InitdeadElapsed) {
             initdeadElapsed = true;
+        } else if (input instanceof ConfigReloaded r) {
+            onConfigReloaded(r);
+        } else if (input instanceof ManagerInput.ConfigRejected r) {
+            event(Level.ERROR, EventKind.CONFIG, null, r.trigger() + ": the configuration was not reloaded ("
+                    + r.problems().size() + (r.problems().size() == 1 ? " problem" : " problems")
+                    + "); the running one stays: " + String.join("; ", r.problems()));
         } else {
             throw new IllegalArgumentException("unknown input " + input);
         }
@@ -206,6 +225,11 @@ public final class ResourceManager {
     public long nextTimerAtMs() {
         Deadlines next = new Deadlines(now.monotonicMs());
         next.at(lastSentAtMs + cfg.settings().reportInterval().toMillis());
+        for (Retiring r : retiring.values()) {
+            if (r.old().inFlight != null) {
+                next.at(resultDeadline(r.old().inFlight));
+            }
+        }
         for (LocalGroup lg : groups.values()) {
             if (lg.inFlight != null) {
                 next.at(resultDeadline(lg.inFlight));
@@ -268,6 +292,7 @@ public final class ResourceManager {
         checkOverdueActions();
         expireFailures();
         endStallIfQuiet();
+        retire();
         decide();
         emitTransitions();
         maybeBroadcast();
@@ -289,7 +314,7 @@ public final class ResourceManager {
         List<String> joined = next.stream().filter(n -> !members.contains(n) && !n.equals(me)).toList();
         for (String n : left) {
             reports.remove(n);
-            event(Level.WARN, EventKind.MEMBERSHIP, null, "node " + n + " is dead (left the membership)");
+            departed(n, m.causes().get(n));
             for (ResourceGroup g : cfg.groups()) {
                 if (registers.pinnedNode(g.name()).filter(n::equals).isPresent()) {
                     clearPin(g.name(), n + ", where an operator had moved it, is dead");
@@ -317,7 +342,7 @@ public final class ResourceManager {
         for (String n : left) {
             StateReport.SeenMark mark = lastSeen.get(n);
             absent.put(n, new Absence(now.monotonicMs(), mark == null ? null : mark.incarnation()));
-            FencingLedger.Debt debt = fencing.onLeft(n, now.monotonicMs(), now.wall());
+            FencingLedger.Debt debt = cfg.settings().fencesPeers() ? fencing.onLeft(n, now.monotonicMs(), now.wall()) : null;
             if (debt != null) {
                 event(Level.WARN, EventKind.FENCING, null, n + " left while it held or claimed " + debt.groups
                         + ": it is fenced before any of them starts on " + me + " (fence_peers on)");
@@ -345,6 +370,18 @@ public final class ResourceManager {
             event(Level.INFO, EventKind.STALL, null, "rejoined the cluster after the stall (membership " + next + ")");
         }
         forceReport = true;
+    }
+
+    /** The event for a node gone from the membership, with the cluster layer's cause when it knows one. */
+    private void departed(String n, String cause) {
+        if ("left".equals(cause)) {
+            event(Level.INFO, EventKind.MEMBERSHIP, null, "node " + n + " left: it announced a clean shutdown");
+        } else if ("failed".equals(cause)) {
+            event(Level.WARN, EventKind.MEMBERSHIP, null, "node " + n + " failed: silent on every link for deadtime"
+                    + " (a crash, a hang, power loss or a cut network); it is dead");
+        } else {
+            event(Level.WARN, EventKind.MEMBERSHIP, null, "node " + n + " is dead (left the membership)");
+        }
     }
 
     private void onReport(StateReport r) {
@@ -446,7 +483,8 @@ public final class ResourceManager {
     // ------------------------------------------------------------------ agent results
 
     private void onActionCompleted(ActionCompleted c) {
-        LocalGroup lg = groups.values().stream()
+        LocalGroup lg = java.util.stream.Stream.concat(groups.values().stream(),
+                        retiring.values().stream().map(Retiring::old))
                 .filter(g -> g.inFlight != null && g.inFlight.id() == c.opId()).findFirst().orElse(null);
         if (lg == null) {
             return; // an abandoned monitor, or a result we already gave up waiting for
@@ -633,7 +671,9 @@ public final class ResourceManager {
             onFenceCompleted(new FenceCompleted(d.fenceId, false, -1, "no result within "
                     + fmt(Duration.ofMillis(fenceTimeoutMs() + RESULT_GRACE_MS)), now.monotonicMs() - d.issuedAtMs));
         }
-        for (LocalGroup lg : groups.values()) {
+        List<LocalGroup> all = new ArrayList<>(groups.values());
+        retiring.values().forEach(r -> all.add(r.old()));
+        for (LocalGroup lg : all) {
             Op op = lg.inFlight;
             if (op != null && now.monotonicMs() >= resultDeadline(op)) {
                 onActionCompleted(new ActionCompleted(op.id(), OcfStatus.ERR_GENERIC,
@@ -652,6 +692,147 @@ public final class ResourceManager {
 
     private ResourcePolicy policyOf(Failcounts.Key k) {
         return cfg.settings().policyFor(k.resource());
+    }
+
+    // ------------------------------------------------------------------ reload
+
+    /**
+     * A reload: the new configuration's groups replace the old ones, group by group
+     * ({@link ConfigDiff}). Unchanged groups keep their state and are not touched (a new home
+     * node or policy applies in place); added groups are probed and placed; removed groups are
+     * stopped here right to left and forgotten; changed groups stop their old resources from the
+     * first difference on (right to left) and then start the new ones in order, keeping the
+     * resources before it up. A group that is blocked here, or still restarting after a previous
+     * reload, keeps its old definition and is said so in the answer.
+     */
+    private void onConfigReloaded(ConfigReloaded r) {
+        ManagerConfig next = r.config();
+        if (!next.localNode().equals(me) || !next.nodes().equals(cfg.nodes())) {
+            String why = "the reloaded configuration changes the nodes (" + cfg.nodes() + " -> " + next.nodes()
+                    + "): that needs a restart of every node; nothing was changed";
+            event(Level.ERROR, EventKind.CONFIG, null, why);
+            out.add(new AnswerCommand(r.requestId(), false, why));
+            return;
+        }
+        List<String> kept = new ArrayList<>();
+        List<ResourceGroup> effective = new ArrayList<>();
+        java.util.Set<String> nextNames = new HashSet<>();
+        for (ResourceGroup g : next.groups()) {
+            nextNames.add(g.name());
+            LocalGroup now = groups.get(g.name());
+            boolean resourcesChange = now != null && !words(now.spec).equals(words(g));
+            if (resourcesChange && (now.blocked() || retiring.containsKey(g.name()))) {
+                kept.add(g.name() + (now.blocked() ? " (blocked: run hactl cleanup, then reload again)"
+                        : " (still restarting after the previous reload: reload again when it runs)"));
+                effective.add(now.spec);
+            } else {
+                effective.add(g);
+            }
+        }
+        for (LocalGroup lg : groups.values()) {
+            if (!nextNames.contains(lg.name()) && lg.blocked()) {
+                kept.add(lg.name() + " (blocked: it stays until hactl cleanup, then reload again)");
+                effective.add(lg.spec);
+            }
+        }
+        ManagerConfig applied = next.withGroups(effective);
+        ConfigDiff diff = ConfigDiff.between(cfg, applied);
+        cfg = applied;
+
+        Map<String, LocalGroup> rebuilt = new LinkedHashMap<>();
+        Map<String, ConfigDiff.Change> changes = new HashMap<>();
+        diff.changed().forEach(c -> changes.put(c.name(), c));
+        for (ResourceGroup g : cfg.groups()) {
+            LocalGroup old = groups.get(g.name());
+            List<ResourcePolicy> policies = g.resources().stream().map(x -> cfg.settings().policyFor(x.word())).toList();
+            ConfigDiff.Change change = changes.get(g.name());
+            if (old == null) {
+                rebuilt.put(g.name(), new LocalGroup(g, policies));
+            } else if (change == null) {
+                old.spec = g;
+                old.policies = policies;
+                rebuilt.put(g.name(), old);
+            } else {
+                dropMonitor(old);
+                rebuilt.put(g.name(), LocalGroup.succeeding(old, g, policies, change.keep()));
+                old.goal = Goal.HOLD; // stopping part of it is not a release: the successor keeps the group
+                retiring.put(g.name(), new Retiring(old, change.keep(), true));
+            }
+        }
+        for (ResourceGroup g : diff.removed()) {
+            LocalGroup old = groups.get(g.name());
+            dropMonitor(old);
+            old.goal = Goal.STOP;
+            old.claimSeq = 0;
+            old.lastReason = g.name() + " was removed from haresources by a reload";
+            retiring.put(g.name(), new Retiring(old, 0, false));
+        }
+        groups.clear();
+        groups.putAll(rebuilt);
+        Set<String> removedNames = new HashSet<>();
+        diff.removed().forEach(g -> removedNames.add(g.name()));
+        int forgotten = failcounts.clear(k -> removedNames.contains(k.group())
+                || changes.containsKey(k.group()) && !words(changes.get(k.group()).after()).contains(k.resource()),
+                nextStamp());
+        String message = "configuration reloaded: " + diff.summary()
+                + (kept.isEmpty() ? "" : "; kept the old definition of " + String.join(", ", kept))
+                + (forgotten > 0 ? "; forgot " + forgotten + " failure" + (forgotten == 1 ? "" : "s")
+                        + " of resources no longer configured" : "");
+        event(kept.isEmpty() ? Level.INFO : Level.WARN, EventKind.CONFIG, null, message);
+        forceReport = true;
+        out.add(new AnswerCommand(r.requestId(), true, message));
+    }
+
+    private static List<String> words(ResourceGroup g) {
+        return g.resources().stream().map(ResourceSpec::word).toList();
+    }
+
+    /** A monitor or announcement in flight would hold up the stops; its result is ignored. */
+    private static void dropMonitor(LocalGroup lg) {
+        if (lg.inFlight != null && (lg.inFlight.kind() == OpKind.MONITOR || lg.inFlight.kind() == OpKind.REANNOUNCE)) {
+            lg.inFlight = null;
+        }
+    }
+
+    /**
+     * Stops, right to left, the old resources of the groups a reload removed or changed, one
+     * action at a time per group; when a group's are all stopped, its successor (if any) is
+     * decided like any group from then on. Nothing while maintenance mode is on; a failed stop
+     * blocks the group (and its successor) until cleanup, as any failed stop does.
+     */
+    private void retire() {
+        if (maintenance) {
+            return;
+        }
+        for (java.util.Iterator<Retiring> it = retiring.values().iterator(); it.hasNext(); ) {
+            Retiring r = it.next();
+            LocalGroup lg = r.old();
+            dropMonitor(lg);
+            LocalGroup successor = r.replaced() ? groups.get(lg.name()) : null;
+            if (lg.blocked() && successor != null && !successor.blocked()) {
+                successor.blockedReason = lg.blockedReason;
+                successor.blockedStamp = lg.blockedStamp;
+            }
+            if (lg.inFlight != null || lg.blocked()) {
+                continue;
+            }
+            int next = -1;
+            for (int i = lg.states.length - 1; i >= r.keep(); i--) {
+                if (lg.states[i] != ResourceState.STOPPED) {
+                    next = i;
+                    break;
+                }
+            }
+            if (next >= 0) {
+                issue(lg, OpKind.STOP, next, r.replaced() ? lg.name() + " changed in a reload" : lg.lastReason);
+            } else {
+                it.remove();
+                event(Level.INFO, EventKind.CONFIG, lg.name(), r.replaced()
+                        ? "reload: the old resources of " + lg.name() + " after the first " + r.keep()
+                                + " are stopped on " + me + "; placing it with its new resources"
+                        : "reload: " + lg.name() + " is stopped on " + me + " and no longer managed");
+            }
+        }
     }
 
     // ------------------------------------------------------------------ operator commands
@@ -876,7 +1057,9 @@ public final class ResourceManager {
             event(Level.INFO, EventKind.FAILCOUNT, null, "cleanup " + scope + ": forgot " + cleared + " failure"
                     + (cleared == 1 ? "" : "s") + " on " + me);
         }
-        for (LocalGroup lg : groups.values()) {
+        List<LocalGroup> local = new ArrayList<>(groups.values());
+        retiring.values().forEach(r -> local.add(r.old()));
+        for (LocalGroup lg : local) {
             boolean matches = all || lg.name().equals(scope)
                     || lg.spec.resources().stream().anyMatch(r -> r.word().equals(scope));
             if (matches && lg.blocked() && stamp.isAfter(lg.blockedStamp)) {
@@ -954,11 +1137,15 @@ public final class ResourceManager {
 
     private void decide() {
         checkStartup();
-        boolean q = cfg.hasQuorum(members.size());
-        if (quorate == null || q != quorate) {
+        boolean q = cfg.hasQuorum(members);
+        boolean tie = q && cfg.tieBrokenFor(members);
+        if (quorate == null || q != quorate || tie != quorumByTieBreaker) {
+            quorumByTieBreaker = tie;
             if (quorate != null || !q) {
                 event(q ? Level.INFO : Level.ERROR, EventKind.QUORUM, null, q
                         ? "quorum: " + members.size() + " of " + cfg.nodes().size() + " nodes"
+                                + (tie ? " (an even split, won by auto_tie_breaker: "
+                                        + cfg.settings().tieBreaker().describe(cfg.nodes()) + " is in this half)" : "")
                         : "no quorum: " + members.size() + " of " + cfg.nodes().size() + " nodes in this partition ("
                                 + "no_quorum_policy " + cfg.settings().noQuorumPolicy().name().toLowerCase(java.util.Locale.ROOT) + ")");
             }
@@ -969,6 +1156,10 @@ public final class ResourceManager {
             clearPinsToIneligibleNodes(view);
         }
         for (LocalGroup lg : groups.values()) {
+            if (retiring.containsKey(lg.name())) {
+                lg.claimSeq = 0; // a reload is still stopping its old resources here (retire)
+                continue;
+            }
             decideGroup(lg, view, q);
         }
     }
@@ -1045,7 +1236,7 @@ public final class ResourceManager {
             lg.claimSeq = 0;
             event(Level.INFO, EventKind.PLACEMENT, lg.name(), rival + " claims " + lg.name()
                     + " too and comes first in ha.cf: " + me + " withdraws its claim");
-        } else if (claimConfirmed(lg, view) && fencing.blocking(lg.name()).isEmpty()) {
+        } else if (claimConfirmed(lg, view) && !fenceOwed(lg)) {
             lg.claimSeq = 0;
             lg.goal = Goal.RUN;
             lg.lastReason = d.reason();
@@ -1059,6 +1250,9 @@ public final class ResourceManager {
      * it is due; the claim stays unconfirmed meanwhile (advanceClaim).
      */
     private void fenceBeforeTakeover(LocalGroup lg) {
+        if (!fenceOwed(lg)) {
+            return;
+        }
         for (FencingLedger.Debt debt : fencing.blocking(lg.name())) {
             if (!debt.dueAt(now.monotonicMs())) {
                 continue;
@@ -1075,6 +1269,14 @@ public final class ResourceManager {
         }
     }
 
+    /**
+     * A departed peer that may hold the group has not been fenced yet, and fencing is configured
+     * (a reload that turns fence_peers off lets the takeovers waiting for it go ahead).
+     */
+    private boolean fenceOwed(LocalGroup lg) {
+        return cfg.settings().fencesPeers() && !fencing.blocking(lg.name()).isEmpty();
+    }
+
     private void onFenceCompleted(FenceCompleted f) {
         FencingLedger.Debt debt = fencing.running(f.fenceId());
         if (debt == null) {
@@ -1083,7 +1285,8 @@ public final class ResourceManager {
         if (f.success()) {
             fencing.succeeded(debt);
             event(Level.WARN, EventKind.FENCING, null, debt.peer + " is fenced (" + cfg.settings().fenceHook()
-                    .orElseThrow() + " exited 0 after " + f.durationMs() + " ms): " + debt.groups + " may start on " + me);
+                    .map(Object::toString).orElse("the fence hook") + " exited 0 after " + f.durationMs() + " ms): "
+                    + debt.groups + " may start on " + me);
         } else {
             String error = (f.exitCode() >= 0 ? "exit code " + f.exitCode() : "did not exit")
                     + (f.detail().isEmpty() ? "" : ": " + f.detail());
@@ -1275,7 +1478,9 @@ public final class ResourceManager {
     private StateReport buildReport(long reportSeq) {
         Map<String, StateReport.GroupReport> gr = new LinkedHashMap<>();
         long delay = cfg.settings().failbackDelay().toMillis();
-        for (LocalGroup lg : groups.values()) {
+        List<LocalGroup> reported = new ArrayList<>(groups.values());
+        retiring.values().stream().filter(r -> !r.replaced()).forEach(r -> reported.add(r.old()));
+        for (LocalGroup lg : reported) {
             GroupPhase ph = lg.phase();
             if (ph != GroupPhase.STOPPED) {
                 boolean hold = delay > 0 && lg.runningSinceMs >= 0 && now.monotonicMs() < lg.runningSinceMs + delay;
@@ -1352,6 +1557,11 @@ public final class ResourceManager {
                 return false;
             }
         }
+        for (Retiring r : retiring.values()) {
+            if (r.old().inFlight != null || r.old().holds() && !r.old().blocked()) {
+                return false;
+            }
+        }
         return true;
     }
 
@@ -1408,7 +1618,7 @@ public final class ResourceManager {
             }
         }
         List<ManagerStatus.FenceStatus> fences = new ArrayList<>();
-        for (FencingLedger.Debt d : fencing.debts()) {
+        for (FencingLedger.Debt d : cfg.settings().fencesPeers() ? fencing.debts() : List.<FencingLedger.Debt>of()) {
             Instant retry = d.state == FencingLedger.State.FAILED
                     ? time.wall().plusMillis(d.retryAtMs - time.monotonicMs()) : null;
             fences.add(new ManagerStatus.FenceStatus(d.peer, d.state.name().toLowerCase(Locale.ROOT),

@@ -18,6 +18,7 @@ interface LibC extends Library {
     LibC C = Native.load("c", LibC.class);
 
     int AF_UNSPEC = 0;
+    int AF_UNIX = 1;
     int AF_INET = 2;
     int AF_NETLINK = 16;
     int AF_PACKET = 17;
@@ -41,9 +42,15 @@ interface LibC extends Library {
 
     int bind(int fd, Structure addr, int addrlen) throws LastErrorException;
 
+    /** {@code addr} holds the address bytes (e.g. a {@code struct sockaddr_un}). */
+    int bind(int fd, byte[] addr, int addrlen) throws LastErrorException;
+
     long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
 
     long sendto(int fd, byte[] buf, long len, int flags, Structure to, int tolen) throws LastErrorException;
+
+    /** {@code to} holds the address bytes (e.g. a {@code struct sockaddr_un}). */
+    long sendto(int fd, byte[] buf, long len, int flags, byte[] to, int tolen) throws LastErrorException;
 
     long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
 

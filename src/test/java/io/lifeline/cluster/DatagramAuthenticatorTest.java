@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -39,11 +40,14 @@ class DatagramAuthenticatorTest {
         final DatagramAuthenticator auth;
 
         Node(String name, String address, Authkeys keys, NodeNames names) {
+            this(name, address, keys, names, DatagramAuthenticator.newEpoch(clock));
+        }
+
+        Node(String name, String address, Authkeys keys, NodeNames names, long epoch) {
             this.name = name;
             this.address = address;
             this.drops = new AuthDrops("test", clock);
-            this.auth = new DatagramAuthenticator("cluster", keys, false, names, name,
-                    DatagramAuthenticator.newEpoch(clock), drops, clock);
+            this.auth = new DatagramAuthenticator("cluster", keys, false, names, name, epoch, drops, clock);
         }
 
         Node(String name, String address) {
@@ -286,6 +290,66 @@ class DatagramAuthenticatorTest {
         assertFalse(b.receive(a, delivered).accepted());
         assertFalse(b.receive(a, neverDelivered).accepted());
         assertEquals(2, b.drops(AuthDropReason.OLD_INCARNATION, a));
+    }
+
+    /**
+     * A wall clock stepped back across a restart (NTP, a VM restored from a snapshot): numbered from
+     * the clock, the new incarnation is older than the one b accepted and b refuses the node for
+     * as long as b runs; numbered from the recorded floor it is newer and accepted.
+     */
+    @Test
+    void aRestartAfterTheClockSteppedBackIsAcceptedWhenNumberedFromTheRecordedFloor(@TempDir Path state)
+            throws Exception {
+        Node first = new Node("n1", "198.51.100.11", SHARED, NAMES,
+                DatagramAuthenticator.newEpoch(IncarnationFloor.advance(state, clock)));
+        handshake(first, b);
+        assertTrue(b.receive(first, seal(first, "first life")).accepted());
+        clock.advance(-600_000);
+
+        Node fromClock = new Node("n1", "198.51.100.11");
+        b.receive(fromClock, fromClock.auth.hello());
+        fromClock.receive(b, b.auth.hello());
+        assertFalse(b.receive(fromClock, seal(fromClock, "numbered from the clock")).accepted());
+        assertTrue(b.drops(AuthDropReason.OLD_INCARNATION, fromClock) > 0);
+
+        Node fromFloor = new Node("n1", "198.51.100.11", SHARED, NAMES,
+                DatagramAuthenticator.newEpoch(IncarnationFloor.advance(state, clock)));
+        handshake(fromFloor, b);
+        assertTrue(b.receive(fromFloor, seal(fromFloor, "second life")).accepted());
+    }
+
+    @Test
+    void aKeyRotationInHeartbeatsThreeStepsNeverLosesADatagram() {
+        handshake(a, b);
+        AuthKey old = key(1, AuthMethod.SHA256, "correct horse battery staple");
+        AuthKey fresh = key(2, AuthMethod.SHA256, "a brand new secret");
+        // step 1: both nodes list the new key, still signing with the old one
+        a.auth.useKeys(keys(1, old, fresh));
+        assertTrue(b.receive(a, seal(a, "1a")).accepted(), "b has not reloaded yet: a still signs with key 1");
+        b.auth.useKeys(keys(1, old, fresh));
+        // step 2: a switches first; b, which lists key 2, accepts it at once, and the other way round
+        a.auth.useKeys(keys(2, old, fresh));
+        assertTrue(b.receive(a, seal(a, "2a")).accepted());
+        assertTrue(a.receive(b, seal(b, "2b")).accepted(), "a still accepts key 1 while b signs with it");
+        assertEquals(Map.of("n2", 1), a.auth.peerSigningKeys());
+        b.auth.useKeys(keys(2, old, fresh));
+        assertTrue(a.receive(b, seal(b, "2b'")).accepted());
+        assertEquals(Map.of("n2", 2), a.auth.peerSigningKeys(), "a sees b sign with key 2: key 1 may go");
+        // step 3: key 1 removed everywhere
+        a.auth.useKeys(keys(2, fresh));
+        b.auth.useKeys(keys(2, fresh));
+        assertTrue(b.receive(a, seal(a, "3a")).accepted());
+        assertTrue(a.receive(b, seal(b, "3b")).accepted());
+        assertEquals(0, a.drops.total() + b.drops.total(), "no datagram lost on the way");
+    }
+
+    @Test
+    void aRemovedKeyIsRefusedFromTheNextDatagramOn() {
+        handshake(a, b);
+        byte[] signedWithKey1 = seal(a, "in flight");
+        b.auth.useKeys(keys(2, key(2, AuthMethod.SHA256, "only the new one")));
+        assertFalse(b.receive(a, signedWithKey1).accepted());
+        assertEquals(1, b.drops(AuthDropReason.UNKNOWN_KEY, a));
     }
 
     static Authkeys keys(int signing, AuthKey... keys) {

@@ -35,7 +35,7 @@ class LinkViewNamesTest {
             }
         };
         return new Link(new LinkSpec.Bcast("eth0", 694, 1), "c", InetAddress.getLoopbackAddress(), null, "n1",
-                new NodeNames(List.of("n1", "n2", "n3")), sink, new MutableClock(0));
+                new NodeNames(List.of("n1", "n2", "n3")), sink, new MutableClock(0), 0);
     }
 
     @Test

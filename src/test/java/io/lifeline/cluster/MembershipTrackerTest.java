@@ -15,6 +15,7 @@ import io.lifeline.cluster.ClusterEvent.PartitionMerged;
 import io.lifeline.cluster.MembershipTracker.LinkState;
 import io.lifeline.cluster.MembershipTracker.NodeState;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +58,7 @@ class MembershipTrackerTest {
         t.viewChanged(A, Set.of("n1"), null, 2_000);
         List<ClusterEvent> ev = t.viewChanged(B, Set.of("n1"), null, 3_000);
         assertEquals(List.of(new LinkDead("n2", B, 3_000), new NodeDead("n2", DeathCause.FAILED, 3_000),
-                new MembershipSnapshot(List.of("n1"), 2, false, false, 3_000)), ev);
+                new MembershipSnapshot(List.of("n1"), 2, false, false, 3_000, Map.of("n2", DeathCause.FAILED))), ev);
         assertEquals(NodeState.DEAD, t.nodeState("n2"));
         assertEquals(DeathCause.FAILED, t.deathCause("n2"));
         assertEquals(3_000, t.nodeSince("n2"));
@@ -69,6 +70,8 @@ class MembershipTrackerTest {
         t.leaveAnnounced("n2");
         List<ClusterEvent> ev = t.viewChanged(A, Set.of("n1"), null, 200);
         assertEquals(new NodeDead("n2", DeathCause.LEFT, 200), ev.get(ev.size() - 2));
+        assertEquals(Map.of("n2", DeathCause.LEFT), ((MembershipSnapshot) ev.get(ev.size() - 1)).deathCauses(),
+                "the snapshot the manager gets says why n2 is gone");
         // a later incarnation that dies without notice is a failure again
         t.viewChanged(A, Set.of("n1", "n2"), null, 300);
         assertNull(t.deathCause("n2"));
@@ -83,7 +86,8 @@ class MembershipTrackerTest {
         List<ClusterEvent> ev = t.tick(INITDEAD);
         assertTrue(ev.contains(new NodeDead("n3", DeathCause.NEVER_SEEN, INITDEAD)));
         assertTrue(ev.contains(new LinkDead("n2", B, INITDEAD)), "n2 is up but was never heard on link B");
-        assertEquals(new MembershipSnapshot(List.of("n1", "n2"), 2, false, true, INITDEAD), ev.get(ev.size() - 1),
+        assertEquals(new MembershipSnapshot(List.of("n1", "n2"), 2, false, true, INITDEAD,
+                Map.of("n3", DeathCause.NEVER_SEEN)), ev.get(ev.size() - 1),
                 "the membership after initdead, with n3 dead");
         assertEquals(3, ev.size());
         assertEquals(LinkState.DEAD, t.linkState("n3", A));
@@ -107,7 +111,8 @@ class MembershipTrackerTest {
         MembershipTracker alone = new MembershipTracker("n2", List.of("n1", "n2"), List.of(A), 0, INITDEAD, WARNTIME);
         assertTrue(alone.tick(INITDEAD - 1).isEmpty(), "nothing is known within initdead");
         assertEquals(List.of(new NodeDead("n1", DeathCause.NEVER_SEEN, INITDEAD),
-                new MembershipSnapshot(List.of("n2"), 1, false, true, INITDEAD)), alone.tick(INITDEAD));
+                new MembershipSnapshot(List.of("n2"), 1, false, true, INITDEAD,
+                        Map.of("n1", DeathCause.NEVER_SEEN))), alone.tick(INITDEAD));
     }
 
     @Test

@@ -99,4 +99,35 @@ class ConfigLoaderTest {
         }
         return sb.toString();
     }
+
+    @Test
+    void atStartABadHaresourcesLineSkipsOnlyItsGroupButCheckStaysStrict() {
+        ConfigFiles.write(dir, "ha.cf", "node alpha beta\nbcast eth0\n");
+        ConfigFiles.write(dir, "haresources", "alpha 198.51.100.10 nginx\n"
+                + "gamma 198.51.100.11\n"           // not a node in ha.cf
+                + "beta ::x\n"                       // no resource name
+                + "alpha 198.51.100.10 httpd\n"      // the same group again
+                + "beta 198.51.100.12 \\\n   squid\n");
+        ConfigFiles.write(dir, "authkeys", "auth 1\n1 sha256 0123456789abcdef0123\n");
+
+        ConfigLoader.Result strict = ConfigLoader.check(dir, true);
+        assertTrue(strict.config().isEmpty(), "check-config and reloads refuse the file");
+
+        ConfigLoader.Result lenient = ConfigLoader.checkSkippingBadGroups(dir, true);
+        assertEquals(List.of("IPaddr::198.51.100.10", "IPaddr::198.51.100.12"), lenient.config().orElseThrow()
+                .haresources().groups().stream().map(g -> g.resources().get(0).name() + "::"
+                        + String.join("::", g.resources().get(0).args())).toList());
+        assertEquals(List.of(2, 3, 4), lenient.diagnostics().errors().stream().map(ConfigProblem::line).sorted().toList(),
+                "every skipped line is reported at its file:line");
+        assertEquals(List.of(1, 5), lenient.config().get().haresources().groups().stream()
+                .map(ResourceGroup::line).toList());
+    }
+
+    @Test
+    void anErrorOutsideHaresourcesStillRefusesTheStart() {
+        ConfigFiles.write(dir, "ha.cf", "node alpha beta\nbcast eth0\ndeadtime banana\n");
+        ConfigFiles.write(dir, "haresources", "alpha 198.51.100.10\n");
+        ConfigFiles.write(dir, "authkeys", "auth 1\n1 sha256 0123456789abcdef0123\n");
+        assertTrue(ConfigLoader.checkSkippingBadGroups(dir, true).config().isEmpty());
+    }
 }

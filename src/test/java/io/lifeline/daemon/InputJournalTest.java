@@ -19,8 +19,10 @@ import io.lifeline.manager.OperatorCommand;
 import io.lifeline.manager.ResourcePolicy;
 import io.lifeline.manager.ResourceState;
 import io.lifeline.manager.StateReport;
+import io.lifeline.manager.TieBreaker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,6 +41,7 @@ class InputJournalTest {
                 new ResourceSpec("nginx", List.of("/etc/nginx.conf"), "nginx::/etc/nginx.conf", 1));
         return new ManagerConfig("node1", List.of("node1", "node2"), List.of(new ResourceGroup("node1", web, 1)),
                 AutoFailback.ON, Duration.ofSeconds(10), ManagerSettings.defaults()
+                        .withTieBreaker(new TieBreaker.Named("node2"))
                         .withStallThreshold(Duration.ofMillis(1500))
                         .withResourcePolicies(Map.of("web", ResourcePolicy.DEFAULT))
                         .withFenceHook(Path.of("/usr/sbin/fence_ipmilan"))
@@ -91,6 +94,22 @@ class InputJournalTest {
         assertEquals("node1-inc1", dump.header().incarnation());
         assertEquals(inputs.size() + 1, Files.readAllLines(file).size(), "one line each, after the header");
         assertTrue(Files.readAllLines(file).get(4).contains("\"type\":\"Tick\""), Files.readAllLines(file).get(4));
+    }
+
+    @Test
+    void aDumpReplacesTheOldOneWholeAndOnlyItsOwnerCanReadIt() throws Exception {
+        Path file = dir.resolve("inputs.jsonl");
+        Files.writeString(file, "an older dump that was longer than the new one\n".repeat(50));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        InputJournal journal = new InputJournal(10);
+        journal.record(Now.at(1), new ManagerInput.Tick());
+        journal.write(file, config(), "node1-inc1", "test", Instant.parse("2026-12-06T18:00:00Z"));
+
+        assertEquals(1, InputJournal.read(file).entries().size());
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
+        try (var listing = Files.list(dir)) {
+            assertEquals(List.of(file), listing.toList(), "no temporary file left beside it");
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.lifeline.manager.notify.Transition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +54,21 @@ class EventsAndNotifyScenarioTest {
         s.initdead();
         s.settle();
         assertEquals(List.of(), s.allOf(RunNotify.class));
+    }
+
+    @Test
+    void aCrashedNodeFailedAndANodeThatShutDownLeft() {
+        Scenario s = Scenario.cluster("node1", "node2", "node3").group("node1", "web").start();
+        s.settle();
+        s.membership("node1", "node2", "node3");
+        s.input(new ManagerInput.MembershipChanged(List.of("node1", "node3"), false, 2, Map.of("node2", "failed")));
+        s.input(new ManagerInput.MembershipChanged(List.of("node1"), false, 3,
+                Map.of("node2", "failed", "node3", "left")));
+        List<String> gone = s.rm.events().stream().map(ManagerEvent::message)
+                .filter(m -> m.startsWith("node node2 ") || m.startsWith("node node3 "))
+                .filter(m -> !m.endsWith(" joined")).toList();
+        assertEquals(List.of("node node2 failed: silent on every link for deadtime (a crash, a hang, power loss or a"
+                + " cut network); it is dead", "node node3 left: it announced a clean shutdown"), gone);
     }
 
     @Test

@@ -37,6 +37,45 @@ class ManagerDirectivesTest {
         return ManagerDirectives.parse(HA_CF, ds, HARESOURCES, diag);
     }
 
+    /** As {@link #parse}, for an ha.cf whose nodes are node1 .. node4. */
+    ManagerSettings parseWithFourNodes(String... lines) {
+        List<HaCf.Directive> ds = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            String[] w = lines[i].trim().split("\\s+");
+            ds.add(new HaCf.Directive(w[0], Arrays.asList(w).subList(1, w.length), i + 1));
+        }
+        return ManagerDirectives.parse(HA_CF, List.of("node1", "node2", "node3", "node4"), ds, HARESOURCES, diag);
+    }
+
+    @Test
+    void autoTieBreakerDefaultsToTheLowestNode() {
+        assertEquals(TieBreaker.NONE, parseWithFourNodes("keepalive 1").tieBreaker());
+        assertEquals(new TieBreaker.Position(true), parseWithFourNodes("auto_tie_breaker on").tieBreaker());
+        assertEquals(new TieBreaker.Position(false),
+                parseWithFourNodes("auto_tie_breaker yes", "auto_tie_breaker_node highest").tieBreaker());
+        assertEquals(new TieBreaker.Named("node3"),
+                parseWithFourNodes("auto_tie_breaker_node NODE3", "auto_tie_breaker on").tieBreaker());
+        assertEquals(TieBreaker.NONE, parseWithFourNodes("auto_tie_breaker off").tieBreaker());
+        assertEquals(List.of(), problems());
+    }
+
+    @Test
+    void autoTieBreakerMistakesNameTheLine() {
+        ManagerSettings s = parseWithFourNodes("auto_tie_breaker maybe", "auto_tie_breaker_node node9");
+        assertEquals(TieBreaker.NONE, s.tieBreaker());
+        assertEquals(List.of(
+                "/etc/ha.d/ha.cf:1: error: auto_tie_breaker must be on or off, not 'maybe'",
+                "/etc/ha.d/ha.cf:2: error: auto_tie_breaker_node must be lowest, highest or a node of /etc/ha.d/ha.cf"
+                        + " (node1, node2, node3, node4), not 'node9'"), problems());
+    }
+
+    @Test
+    void aTieBreakerNodeWithoutTheSwitchIsOnlyAWarning() {
+        assertEquals(TieBreaker.NONE, parseWithFourNodes("auto_tie_breaker_node node2").tieBreaker());
+        assertEquals(List.of("/etc/ha.d/ha.cf:1: warning: auto_tie_breaker_node has no effect without"
+                + " auto_tie_breaker on"), problems());
+    }
+
     List<String> problems() {
         return diag.problems().stream().map(ConfigProblem::toString).toList();
     }

@@ -97,6 +97,42 @@ class PartitionScenarioTest {
         assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
     }
 
+    /** Four nodes split 2|2: without a tie-breaker neither half has quorum, so both stop everything. */
+    @Test
+    void anEvenSplitWithoutATieBreakerStopsBothHalves() {
+        Scenario s = running(Scenario.cluster("node1", "node2", "node3", "node4").group("node1", "web", "nginx"),
+                "node2", "node3", "node4");
+        s.membership("node1", "node2");
+        assertEquals(List.of("stop web/nginx", "stop web/web"), s.settle());
+        s.assertEvent("no quorum: 2 of 4 nodes in this partition (no_quorum_policy stop)");
+    }
+
+    /** auto_tie_breaker: the half holding the lowest ha.cf node keeps its groups and takes over the other half's. */
+    @Test
+    void anEvenSplitWithATieBreakerKeepsTheHalfWithTheLowestNode() {
+        Scenario s = running(Scenario.cluster("node1", "node2", "node3", "node4").group("node1", "web", "nginx")
+                .group("node3", "mail", "postfix").settings(x -> x.withTieBreaker(new TieBreaker.Position(true))),
+                "node2", "node3", "node4");
+        s.peer("node3").runs("mail").report();
+        s.membership("node1", "node2");
+        s.peer("node2").report();
+        assertEquals(List.of("start mail/mail", "start mail/postfix"), s.settle(),
+                "web keeps running; mail comes over from node3's half");
+        s.assertEvent("quorum: 2 of 4 nodes (an even split, won by auto_tie_breaker: node1 is in this half)");
+        s.assertRunningHere("web/web", "web/nginx", "mail/mail", "mail/postfix");
+    }
+
+    @Test
+    void anEvenSplitWithATieBreakerStopsTheHalfWithoutIt() {
+        Scenario s = running(Scenario.cluster("node1", "node2", "node3", "node4").group("node3", "web", "nginx")
+                .local("node3").settings(x -> x.withTieBreaker(new TieBreaker.Position(true))),
+                "node1", "node2", "node4");
+        s.assertRunningHere("web/web", "web/nginx");
+        s.membership("node3", "node4");
+        assertEquals(List.of("stop web/nginx", "stop web/web"), s.settle());
+        s.assertEvent("no quorum: 2 of 4 nodes in this partition (no_quorum_policy stop)");
+    }
+
     @Test
     void noQuorumPolicyIgnoreKeepsRunning() {
         Scenario s = running(Scenario.cluster("node1", "node2", "node3").group("node1", "web", "nginx")

@@ -205,6 +205,11 @@ final class Scenario {
         return input(new ManagerInput.Command(++requestIds, c));
     }
 
+    /** A reload (hactl reload, SIGHUP) with the configuration {@code next} builds. */
+    Scenario reload(Builder next) {
+        return input(new ManagerInput.ConfigReloaded(++requestIds, next.config()));
+    }
+
     /** Moves time forward and ticks. */
     Scenario advance(long ms) {
         nowMs += ms;

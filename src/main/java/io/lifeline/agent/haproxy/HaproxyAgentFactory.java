@@ -25,6 +25,7 @@ public final class HaproxyAgentFactory implements BuiltinAgentFactory {
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(20);
 
     private final ProcessRunner runner;
+    private final List<Path> unitDirs;
 
     public HaproxyAgentFactory() {
         this(new ProcessRunner());
@@ -32,7 +33,13 @@ public final class HaproxyAgentFactory implements BuiltinAgentFactory {
 
     /** With a given runner, e.g. one that prefixes {@code ip netns exec NS} in tests. */
     public HaproxyAgentFactory(ProcessRunner runner) {
+        this(runner, DescriptorBudget.UNIT_DIRS);
+    }
+
+    /** With the directories where lifeline.service is looked for (tests). */
+    HaproxyAgentFactory(ProcessRunner runner, List<Path> unitDirs) {
         this.runner = runner;
+        this.unitDirs = unitDirs;
     }
 
     @Override
@@ -54,7 +61,9 @@ public final class HaproxyAgentFactory implements BuiltinAgentFactory {
      * A missing configuration file is an error at the haresources line; otherwise, when haproxy
      * is installed, {@code haproxy -c} runs and each of its alerts and warnings is reported at
      * the haproxy.cfg line it names. Without haproxy on this node the file cannot be checked,
-     * which is a warning (the other node may be the one that runs it).
+     * which is a warning (the other node may be the one that runs it). A {@code global maxconn}
+     * that needs more file descriptors than the installed unit allows is a warning
+     * ({@link DescriptorBudget}): haproxy -c does not see it, but the start would fail.
      */
     @Override
     public void checkReferencedFiles(Path haresources, ResourceSpec spec, Diagnostics diagnostics) {
@@ -73,6 +82,7 @@ public final class HaproxyAgentFactory implements BuiltinAgentFactory {
             diagnostics.error(haresources, spec.line(), spec.word() + ": " + config + " is not a readable file");
             return;
         }
+        DescriptorBudget.check(haresources, spec.line(), spec.word(), config, unitDirs, diagnostics);
         if (!Files.isExecutable(settings.binary())) {
             diagnostics.warning(haresources, spec.line(), spec.word() + ": haproxy is not installed here ("
                     + settings.binary() + "), so " + config + " was not checked");

@@ -2,6 +2,7 @@ package io.lifeline.agent.haproxy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +47,11 @@ final class HaproxyMessages {
         String located() {
             return file == null ? text : file + ":" + line + ": " + text;
         }
+
+        /** haproxy's words for an alert it carried on after. */
+        boolean survived() {
+            return text.endsWith("Continuing.");
+        }
     }
 
     static List<Message> parse(String output) {
@@ -84,7 +90,10 @@ final class HaproxyMessages {
      * (it crashed, say), the last non-blank line of its output.
      */
     static String alertSummary(String output) {
-        String alerts = parse(output).stream().filter(Message::alert).map(Message::located)
+        // An alert haproxy went on after ("'pidfile' already specified. Continuing.") is not why
+        // it stopped: the fatal ones lead, so the admin reads the cause first.
+        String alerts = parse(output).stream().filter(Message::alert)
+                .sorted(Comparator.comparing(Message::survived)).map(Message::located)
                 .collect(Collectors.joining("; "));
         if (!alerts.isEmpty()) {
             return alerts;

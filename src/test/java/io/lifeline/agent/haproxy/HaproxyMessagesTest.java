@@ -52,6 +52,19 @@ class HaproxyMessagesTest {
                 HaproxyMessages.alertSummary("[ALERT]    (9) : config : Cannot open configuration file/directory /x.cfg : No such file or directory\n"));
     }
 
+    /** haproxy 2.6.12, maxconn 65535 under a 1024-descriptor limit, with -p beside a pidfile line. */
+    @Test
+    void theFatalAlertLeadsAndOneHaproxyCarriedOnAfterFollows() {
+        String out = """
+                [NOTICE]   (18215) : haproxy version is 2.6.12-1+deb12u4
+                [NOTICE]   (18215) : path to executable is /usr/sbin/haproxy
+                [ALERT]    (18215) : config : parsing [/tmp/h.cfg:3] : 'pidfile' already specified. Continuing.
+                [ALERT]    (18215) : [haproxy.main()] Cannot raise FD limit to 131098, limit is 1024.
+                """;
+        assertEquals("[haproxy.main()] Cannot raise FD limit to 131098, limit is 1024.; "
+                + "/tmp/h.cfg:3: 'pidfile' already specified. Continuing.", HaproxyMessages.alertSummary(out));
+    }
+
     @Test
     void withoutAlertsTheLastLineIsTheReason() {
         assertEquals("Segmentation fault", HaproxyMessages.alertSummary("starting\nSegmentation fault\n"));

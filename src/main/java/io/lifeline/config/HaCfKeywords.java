@@ -1,0 +1,216 @@
+package io.lifeline.config;
+
+import static io.lifeline.config.HaCfKeyword.Status.IGNORED;
+import static io.lifeline.config.HaCfKeyword.Status.LIFELINE;
+import static io.lifeline.config.HaCfKeyword.Status.LIFELINE_MANAGER;
+import static io.lifeline.config.HaCfKeyword.Status.UNSUPPORTED;
+import static io.lifeline.config.HaCfKeyword.Status.USED;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The ha.cf keyword table: every directive {@link HaCfParser} knows, Heartbeat's and Lifeline's
+ * own, with its syntax and what Lifeline does with it. A word not in this table is an unknown
+ * directive (a warning). docs/ha.cf.md contains {@link #markdownReference()} verbatim (a test
+ * keeps them equal) and ha.cf(5) is generated from the same table.
+ */
+public final class HaCfKeywords {
+
+    private HaCfKeywords() {
+    }
+
+    private static final String TIME = " TIME is seconds (2, 1.5) or milliseconds (1500ms).";
+
+    /** Every directive, by lower-case name, in documentation order. */
+    public static final Map<String, HaCfKeyword> ALL = table(
+            // --- membership and timers
+            kw("node", "node NAME...", USED, "A cluster member, named as `uname -n` prints it on that node; "
+                    + "several per line or one line each. Identical list on every node."),
+            kw("cluster", "cluster NAME", LIFELINE, "Name of the cluster (letters, digits, `.`, `_`, `-`; "
+                    + "default linux-ha). Mixed into the group name and every signature, so two clusters "
+                    + "on one network never join each other."),
+            kw("keepalive", "keepalive TIME", USED, "Interval between heartbeats (default 1s)." + TIME),
+            kw("deadtime", "deadtime TIME", USED, "Silence on every link after which a node is declared dead "
+                    + "(default 30s); must be more than twice keepalive."),
+            kw("warntime", "warntime TIME", USED, "A heartbeat later than this is logged as late, with its "
+                    + "link (default deadtime/2); must be less than deadtime."),
+            kw("initdead", "initdead TIME", USED, "Deadtime right after start-up, while switches and NICs "
+                    + "settle (default: deadtime if above 10s, else twice deadtime, at least 12s); not "
+                    + "below deadtime."),
+            // --- media
+            kw("udpport", "udpport PORT", USED, "UDP port of the bcast and ucast lines after it (default: "
+                    + "`ha-cluster` in /etc/services, else 694). Must come before the lines that use it."),
+            kw("bcast", "bcast DEVICE...", USED, "A heartbeat link by UDP broadcast on each device named."),
+            kw("mcast", "mcast DEVICE GROUP PORT TTL LOOP", USED, "A heartbeat link by IPv4 multicast: group "
+                    + "address, port, TTL 1-255, loop 0 or 1 (0 recommended)."),
+            kw("ucast", "ucast DEVICE PEER-ADDRESS", USED, "A heartbeat link by UDP unicast to one peer. Lines "
+                    + "naming one of this node's own addresses are ignored, so one file serves all nodes."),
+            kw("mcast6", "mcast6 DEVICE GROUP PORT HOPS LOOP", UNSUPPORTED,
+                    "IPv6 heartbeat media are not supported yet; the medium is ignored, with a warning."),
+            kw("ucast6", "ucast6 DEVICE PEER-ADDRESS", UNSUPPORTED,
+                    "IPv6 heartbeat media are not supported yet; the medium is ignored, with a warning."),
+            kw("serial", "serial DEVICE", UNSUPPORTED, "Serial media are not supported; the medium is "
+                    + "ignored, with a warning."),
+            // --- failover behaviour
+            kw("auto_failback", "auto_failback on|off|legacy", USED, "on: a group returns to its home node "
+                    + "(first word of its haresources line) when that node comes back; off: it stays where "
+                    + "it runs; legacy is treated as on, with a warning."),
+            kw("nice_failback", "nice_failback on|off", USED, "Obsolete spelling: on means auto_failback "
+                    + "off, off means auto_failback legacy (a warning says so)."),
+            kw("ping", "ping ADDRESS...", USED, "Ping nodes (IPv4): each one reachable adds one to this "
+                    + "node's connectivity score; a node with a lower score gives its groups to a better "
+                    + "connected peer (Heartbeat's ipfail, built in)."),
+            kw("ping_group", "ping_group NAME ADDRESS...", USED, "A ping group: counts one when any of its "
+                    + "addresses answers."),
+            kw("deadping", "deadping TIME", USED, "A ping node silent this long counts as unreachable "
+                    + "(default deadtime); more than twice keepalive."),
+            kw("hbaping", "hbaping DEVICE", UNSUPPORTED, "Fibre-channel ping is not supported; ignored, "
+                    + "with a warning."),
+            kw("autojoin", "autojoin none|other|any", UNSUPPORTED, "Only nodes listed with `node` may join: "
+                    + "none is accepted silently, other and any with a warning."),
+            // --- logging
+            kw("logfile", "logfile PATH", USED, "Log file. With none of logfile, debugfile and logfacility, "
+                    + "logs go to stdout (the systemd journal)."),
+            kw("debugfile", "debugfile PATH", USED, "Debug log, written when debug is 1 or more."),
+            kw("logfacility", "logfacility FACILITY|none", USED, "Syslog facility (daemon, local0 to local7, "
+                    + "...), or none."),
+            kw("debug", "debug LEVEL", USED, "Debug level 0-255 (default 0); 2 adds JGroups' membership "
+                    + "decisions."),
+            // --- processes
+            kw("respawn", "respawn USER /path/to/program [ARGS...]", USED, "A program kept running as USER "
+                    + "while the daemon runs (through /bin/sh, as in Heartbeat). The user must exist and the "
+                    + "program be an absolute path to an executable. A respawn line for ipfail is ignored "
+                    + "(ipfail is built in)."),
+            kw("env", "env NAME=value...", USED, "Environment of the respawned programs; each variable is "
+                    + "also set as HA_NAME."),
+            kw("realtime", "realtime on|off", USED, "Run heartbeat work at raised priority with memory "
+                    + "locked (default on): the daemon at nice -10, heartbeat threads SCHED_RR at rtprio."),
+            kw("rtprio", "rtprio PRIORITY", USED, "Realtime priority 1-99 of the heartbeat threads "
+                    + "(default 10)."),
+            kw("failfast", "failfast ...", UNSUPPORTED, "Not supported; ignored, with a warning."),
+            kw("watchdog", "watchdog DEVICE", UNSUPPORTED, "Watchdog devices are not supported yet; "
+                    + "ignored, with a warning."),
+            kw("stonith", "stonith TYPE FILE", UNSUPPORTED, "Not supported; use `fence_hook` to run a "
+                    + "fencing command. Ignored, with a warning."),
+            kw("stonith_host", "stonith_host HOST TYPE ARGS...", UNSUPPORTED, "Not supported; use "
+                    + "`fence_hook` to run a fencing command. Ignored, with a warning."),
+            kw("crm", "crm on|off|respawn", UNSUPPORTED, "Pacemaker mode is not supported: Lifeline manages "
+                    + "the groups in haresources itself. off is accepted; anything else gives a warning."),
+            kw("pacemaker", "pacemaker on|off|respawn", UNSUPPORTED, "As crm."),
+            // --- Lifeline's own
+            kw("allow_crc", "allow_crc on|off", LIFELINE, "Allow the `crc` method in authkeys (default "
+                    + "off): crc authenticates nothing, so only for physically isolated networks."),
+            kw("http_listen", "http_listen ADDRESS:PORT", LIFELINE, "Serve Prometheus metrics at "
+                    + "http://ADDRESS:PORT/metrics; ADDRESS is IPv4, [IPv6] or localhost. No authentication: "
+                    + "anything but loopback draws a warning."),
+            kw("resource_defaults", "resource_defaults KEY=VALUE...", LIFELINE_MANAGER, "Monitor settings of "
+                    + "every resource without its own monitor line: interval (10s), timeout (20s), "
+                    + "start_timeout (60s), stop_timeout (60s), threshold (3), window (10min), on_fail "
+                    + "restart|move|block (restart)."),
+            kw("monitor", "monitor RESOURCE KEY=VALUE...", LIFELINE_MANAGER, "Monitor settings of one "
+                    + "resource, named exactly as its haresources word; interval=0 turns monitoring off."),
+            kw("no_quorum_policy", "no_quorum_policy stop|ignore", LIFELINE_MANAGER, "What a partition "
+                    + "without quorum does with its groups (3 or more nodes; default stop)."),
+            kw("failback_delay", "failback_delay TIME", LIFELINE_MANAGER, "With auto_failback on, how long "
+                    + "the current holder keeps a group before it fails back home (default 0)."),
+            kw("notify", "notify /path/to/script [timeout=TIME]", LIFELINE_MANAGER, "A script run for each "
+                    + "transition of a group on this node (`script TRANSITION GROUP NODE`); may repeat, "
+                    + "run in this order."),
+            kw("fence_hook", "fence_hook /path/to/script", LIFELINE_MANAGER, "A command run when a resource "
+                    + "fails to stop and its group is blocked until `hactl cleanup`; with fence_peers on, also "
+                    + "against a peer that died holding groups."),
+            kw("fence_peers", "fence_peers on|off [NAME=VALUE...]", LIFELINE_MANAGER, "Run fence_hook (a script "
+                    + "or a ClusterLabs fence agent) against a peer that left the membership holding or claiming "
+                    + "groups before taking them over; the takeover waits for its success and it is retried "
+                    + "every 5s. NAME=VALUE options go to the hook's stdin after action=reboot, port=NODE and "
+                    + "nodename=NODE (default off)."),
+            kw("fence_timeout", "fence_timeout TIME", LIFELINE_MANAGER, "How long one run of fence_hook may "
+                    + "take before its process group is killed and the run counts as failed (default 60s)."),
+            kw("stall_threshold", "stall_threshold TIME", LIFELINE_MANAGER, "A JVM pause longer than this "
+                    + "counts as a stall: the node may have been declared dead, so it stops every group "
+                    + "(default deadtime less one keepalive less the stall watchdog's period: 300ms at "
+                    + "keepalive 100ms / deadtime 500ms)."),
+            kw("stall_rejoin_wait", "stall_rejoin_wait TIME", LIFELINE_MANAGER, "After a stall, how long to "
+                    + "wait for a new membership before claiming groups again (default 10s)."),
+            kw("report_interval", "report_interval TIME", LIFELINE_MANAGER, "Longest interval between the "
+                    + "state reports each node sends its peers (default 5s)."),
+            kw("event_log_size", "event_log_size N", LIFELINE_MANAGER, "Events kept for `hactl events` "
+                    + "(default 1000)."),
+            kw("auto_tie_breaker", "auto_tie_breaker on|off", LIFELINE_MANAGER, "As corosync's: of an even "
+                    + "split of 4 or more nodes, the half holding the tie-breaker node keeps quorum "
+                    + "(default off: both halves stop every group)."),
+            kw("auto_tie_breaker_node", "auto_tie_breaker_node lowest|highest|NODE", LIFELINE_MANAGER,
+                    "The tie-breaker node: the first (lowest, default) or last (highest) ha.cf node, or a "
+                    + "named one."),
+            // --- Heartbeat directives Lifeline has no use for: the meaning is the reason, and the warning
+            kw("apiauth", "apiauth ...", IGNORED, "the control socket is protected by file permissions instead"),
+            kw("hopfudge", "hopfudge N", IGNORED, "serial media are not supported"),
+            kw("baud", "baud RATE", IGNORED, "serial media are not supported"),
+            kw("coredumps", "coredumps on|off", IGNORED, "the JVM handles its own crash dumps"),
+            kw("coreroot", "coreroot PATH", IGNORED, "the JVM handles its own crash dumps"),
+            kw("hbgenmethod", "hbgenmethod file|time", IGNORED, "replay protection uses time-based sequence numbers"),
+            kw("uuidfrom", "uuidfrom file|nodename", IGNORED, "nodes are identified by name"),
+            kw("msgfmt", "msgfmt classic|netstring", IGNORED, "Lifeline has its own signed wire format"),
+            kw("max_clock_skew", "max_clock_skew TIME", IGNORED,
+                    "replay protection no longer depends on clocks (docs/cluster.md)"),
+            kw("compression", "compression MODULE", IGNORED, "heartbeat messages are small and never compressed"),
+            kw("compression_threshold", "compression_threshold KB", IGNORED,
+                    "heartbeat messages are small and never compressed"),
+            kw("traditional_compression", "traditional_compression on|off", IGNORED,
+                    "heartbeat messages are small and never compressed"),
+            kw("max_rexmit_delay", "max_rexmit_delay TIME", IGNORED, "retransmission is handled by the transport"),
+            kw("memreserve", "memreserve PAGES", IGNORED, "the JVM heap is sized by the launcher"),
+            kw("use_logd", "use_logd on|off", IGNORED, "logging goes through Logback to logfile/debugfile/logfacility"),
+            kw("conn_logd_time", "conn_logd_time TIME", IGNORED,
+                    "logging goes through Logback to logfile/debugfile/logfacility"),
+            kw("normalpoll", "normalpoll on|off", IGNORED, "not applicable"),
+            kw("log_badpack", "log_badpack on|off", IGNORED, "dropped packets are always counted and shown in hactl status"),
+            kw("syslogmsgfmt", "syslogmsgfmt on|off", IGNORED, "not applicable"),
+            kw("record_config_changes", "record_config_changes on|off", IGNORED, "not applicable to haresources mode"),
+            kw("record_pengine_inputs", "record_pengine_inputs on|off", IGNORED, "not applicable to haresources mode"),
+            kw("enable_config_writes", "enable_config_writes on|off", IGNORED, "not applicable to haresources mode"),
+            kw("use_apphbd", "use_apphbd on|off", IGNORED, "not applicable"),
+            kw("quorum_server", "quorum_server HOST", IGNORED, "quorumd is not supported; see no_quorum_policy"),
+            kw("crm_daemon_dir", "crm_daemon_dir PATH", IGNORED, "Pacemaker mode is not supported"),
+            kw("crmd_spawns_pengine", "crmd_spawns_pengine on|off", IGNORED, "Pacemaker mode is not supported"));
+
+    /** The directives of one status, in table order. */
+    public static Set<String> withStatus(HaCfKeyword.Status status) {
+        return ALL.values().stream().filter(k -> k.status() == status).map(HaCfKeyword::name)
+                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+    }
+
+    /**
+     * The reference in Markdown, as included in docs/ha.cf.md (a test checks that the file
+     * contains exactly this text; {@code hactl check-config --keywords ha.cf} prints it).
+     */
+    public static String markdownReference() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| directive | syntax | status | meaning |\n| --- | --- | --- | --- |\n");
+        for (HaCfKeyword k : ALL.values()) {
+            String meaning = k.status() == IGNORED ? "Accepted but ignored: " + k.meaning() + "." : k.meaning();
+            sb.append("| `").append(k.name()).append("` | `").append(k.syntax().replace("|", "\\|"))
+                    .append("` | ").append(k.status().label()).append(" | ")
+                    .append(meaning.replace("|", "\\|")).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static Map<String, HaCfKeyword> table(HaCfKeyword... keywords) {
+        Map<String, HaCfKeyword> m = new LinkedHashMap<>();
+        for (HaCfKeyword k : keywords) {
+            if (m.put(k.name(), k) != null) {
+                throw new IllegalStateException("ha.cf directive listed twice: " + k.name());
+            }
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    private static HaCfKeyword kw(String name, String syntax, HaCfKeyword.Status status, String meaning) {
+        return new HaCfKeyword(name, syntax, status, meaning);
+    }
+}

@@ -1,0 +1,222 @@
+package io.lifeline.daemon;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeline.lab.DaemonNode;
+import io.lifeline.lab.Lab;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code hactl reload} and SIGHUP on two real daemons in network namespaces, with real VIPs
+ * (IPaddr2 through netlink) and the ClusterLabs OCF Dummy. Every address change in both
+ * namespaces is recorded by {@code ip monitor address}: a VIP that flaps shows up there as a
+ * "Deleted" line, however briefly it was gone.
+ */
+class ReloadDaemonIT {
+
+    private static final Duration FORM = Duration.ofSeconds(60);
+    private static final Duration MOVE = Duration.ofSeconds(40);
+    private static final String SECRET = "reload-it-secret-0123";
+    private static final String VIP1 = "198.51.100.101";
+    private static final String VIP2 = "198.51.100.102";
+    private static final String VIP3 = "198.51.100.103";
+    private static final String G1 = "IPaddr2::" + VIP1 + "/24/eth0";
+    private static final String G2 = "IPaddr2::" + VIP2 + "/24/eth0";
+    private static final String G3 = "IPaddr2::" + VIP3 + "/24/eth0";
+
+    private Lab lab;
+
+    @AfterEach
+    void cleanUp() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private static String haCf(String extra) {
+        return """
+                keepalive 200ms
+                deadtime 2s
+                warntime 1s
+                initdead 4s
+                udpport 694
+                bcast eth0
+                auto_failback on
+                realtime off
+                node n1
+                node n2
+                resource_defaults interval=1s timeout=10s start_timeout=30s stop_timeout=30s threshold=2 window=60s
+                """ + extra;
+    }
+
+    /** The Dummy's state file is per node (the nodes share one filesystem), so its word differs per node. */
+    private static String dummy(DaemonNode n, String name) {
+        return "ocf:heartbeat:Dummy::state=" + n.dir.resolve(name + ".state");
+    }
+
+    private static void write(DaemonNode n, String file, String text) throws Exception {
+        Files.writeString(n.haD.resolve(file), text);
+    }
+
+    private static JsonNode reload(DaemonNode n) throws Exception {
+        return new io.lifeline.control.ControlClient(n.socket, 120_000).call("reload",
+                new ObjectMapper().createObjectNode());
+    }
+
+    private static void hangup(DaemonNode n) {
+        Lab.Shell.run(List.of("kill", "-HUP", Long.toString(n.pid())));
+    }
+
+    private static long count(String text, String fragment) {
+        return text.lines().filter(l -> l.contains(fragment)).count();
+    }
+
+    /** Lines of {@code ip monitor} that deleted one of the addresses. */
+    private static List<String> deletions(Path monitorLog, String... addresses) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(monitorLog)) {
+            for (String a : addresses) {
+                if (line.startsWith("Deleted") && line.contains(" " + a + "/")) {
+                    out.add(line);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean hasVip(Lab.Host h, String vip) {
+        return h.shResult("ip -o addr show dev eth0").output().contains(" " + vip + "/");
+    }
+
+    /** The lab: n1 and n2 on one bridge, an {@code ip monitor} per node; haresources per node from {@code lines}. */
+    private List<DaemonNode> start(String test, java.util.function.Function<DaemonNode, String> haresources)
+            throws Exception {
+        lab = Lab.create("rl-");
+        lab.addBridge("br0");
+        Path work = DaemonNode.freshWorkDir("it-reload", test);
+        List<DaemonNode> nodes = new ArrayList<>();
+        for (String name : List.of("n1", "n2")) {
+            Lab.Host h = lab.addHost(name).connect("br0", "eth0", "198.51.100." + (name.equals("n1") ? 11 : 12) + "/24");
+            DaemonNode n = new DaemonNode(h, name, work);
+            n.configure(haCf(""), SECRET, "");
+            write(n, "haresources", haresources.apply(n));
+            h.start(List.of("ip", "-o", "monitor", "address"), n.dir.resolve("ip-monitor.log"));
+            nodes.add(n);
+        }
+        for (DaemonNode n : nodes) {
+            n.start();
+        }
+        return nodes;
+    }
+
+    @Test
+    void sighupDoesNotStopTheDaemon() throws Exception {
+        List<DaemonNode> nodes = start("sighup", n -> "n1 " + G1 + "\n");
+        DaemonNode n1 = nodes.get(0);
+        DaemonNode n2 = nodes.get(1);
+        DaemonNode.awaitRunningOn(G1, "n1", FORM, n1, n2);
+
+        hangup(n1);
+        // The JVM's default SIGHUP handling ran the shutdown hooks: n1 released G1 and exited.
+        await("n1 logs the SIGHUP reload").atMost(MOVE).pollInterval(Duration.ofMillis(200))
+                .until(() -> n1.logText().contains("SIGHUP: configuration reloaded") || !n1.alive());
+        assertTrue(n1.alive(), "SIGHUP must not stop the daemon:\n" + n1.logText());
+        assertEquals("n1", n1.ownersOf(G1));
+        assertTrue(hasVip(n1.host, VIP1));
+        assertEquals(List.of(), deletions(n1.dir.resolve("ip-monitor.log"), VIP1), "the VIP never flapped");
+    }
+
+    @Test
+    void reloadAppliesTheDifferenceAndNeverTouchesUnchangedGroups() throws Exception {
+        // At start, n1 and n2 have a bad line 3 (no agent is called nosuchagent): that group is
+        // skipped and reported; the valid groups run.
+        List<DaemonNode> nodes = start("apply", n -> "n1 " + G1 + "\n"
+                + "n2 " + G2 + " " + dummy(n, "d2") + "\n"
+                + "n1 IPaddr2::198.51.100.109/24/eth0 nosuchagent\n");
+        DaemonNode n1 = nodes.get(0);
+        DaemonNode n2 = nodes.get(1);
+        DaemonNode.awaitRunningOn(G1, "n1", FORM, n1, n2);
+        DaemonNode.awaitRunningOn(G2, "n2", FORM, n1, n2);
+        for (DaemonNode n : nodes) {
+            assertTrue(n.logText().contains("haresources:3: error:") && n.logText().contains("is skipped"),
+                    "the bad line is reported with file:line:\n" + n.logText());
+        }
+
+        // (a) no change (the bad line fixed, i.e. the running groups): nothing stops, nothing flaps
+        for (DaemonNode n : nodes) {
+            write(n, "haresources", "n1 " + G1 + "\nn2 " + G2 + " " + dummy(n, "d2") + "\n");
+            JsonNode r = reload(n);
+            assertTrue(r.path("applied").asBoolean(), r.toPrettyString());
+            assertTrue(r.path("message").asText().contains("groups: 2 unchanged"), r.toPrettyString());
+        }
+        // SIGHUP does the same
+        for (DaemonNode n : nodes) {
+            hangup(n);
+            await("SIGHUP reload on " + n.name).atMost(MOVE).pollInterval(Duration.ofMillis(200))
+                    .until(() -> n.logText().contains("SIGHUP: configuration reloaded"));
+        }
+
+        // (b) one group added, on both nodes
+        for (DaemonNode n : nodes) {
+            write(n, "haresources", "n1 " + G1 + "\nn2 " + G2 + " " + dummy(n, "d2") + "\nn1 " + G3 + "\n");
+            JsonNode r = reload(n);
+            assertTrue(r.path("message").asText().contains("added " + G3), r.toPrettyString());
+        }
+        DaemonNode.awaitRunningOn(G3, "n1", MOVE, n1, n2);
+
+        // (c) one group's resources changed: G2's Dummy is another one (state file d2b); the VIP stays
+        for (DaemonNode n : nodes) {
+            write(n, "haresources", "n1 " + G1 + "\nn2 " + G2 + " " + dummy(n, "d2b") + "\nn1 " + G3 + "\n");
+            JsonNode r = reload(n);
+            assertTrue(r.path("message").asText().contains("changed " + G2 + " (restarting from resource 2)"),
+                    r.toPrettyString());
+        }
+        await("G2 runs with its new Dummy on n2").atMost(MOVE).pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.exists(n2.dir.resolve("d2b.state")) && !Files.exists(n2.dir.resolve("d2.state"))
+                        && n2.phaseOf(G2).equals("running"));
+
+        // (d) a broken file: refused with file:line, nothing changes, nothing stops
+        String good = Files.readString(n1.haD.resolve("haresources"));
+        write(n1, "haresources", good + "n1 " + G3 + "\nn1 IPaddr2::198.51.100.110/24/eth0 nosuchagent\n");
+        write(n1, "ha.cf", haCf("deadtime banana\n"));
+        JsonNode refused = reload(n1);
+        assertFalse(refused.path("applied").asBoolean(), refused.toPrettyString());
+        String problems = refused.path("problems").toString();
+        assertTrue(problems.contains("haresources:4: error:") && problems.contains("haresources:5: error:")
+                && problems.contains("ha.cf:12: error:"), "every problem with file:line: " + problems);
+        // the command line tool prints them and exits non-zero
+        Lab.Shell.Result cli = Lab.Shell.exec(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("lifeline.jar"), "reload", "--socket", n1.socket.toString()));
+        assertEquals(1, cli.exitCode(), cli.output());
+        assertTrue(cli.output().contains("haresources:5: error:"), cli.output());
+        // SIGHUP with the broken file: logged, an event, the daemon runs on
+        hangup(n1);
+        await("SIGHUP refusal logged").atMost(MOVE).pollInterval(Duration.ofMillis(200))
+                .until(() -> n1.logText().contains("SIGHUP: the configuration in"));
+        assertTrue(n1.alive());
+        JsonNode events = n1.call("events", new ObjectMapper().createObjectNode());
+        assertTrue(events.toString().contains("SIGHUP: the configuration was not reloaded"), events.toPrettyString());
+
+        for (String g : List.of(G1, G3)) {
+            assertEquals("n1", n1.ownersOf(g));
+        }
+        assertEquals("n2", n1.ownersOf(G2));
+        assertTrue(n1.alive() && n2.alive());
+        assertEquals(List.of(), deletions(n1.dir.resolve("ip-monitor.log"), VIP1, VIP3),
+                "n1's VIPs never flapped through the reloads");
+        assertEquals(List.of(), deletions(n2.dir.resolve("ip-monitor.log"), VIP2),
+                "G2's VIP stayed up while its Dummy was replaced");
+        assertEquals(0, count(n1.logText(), "stopped " + G1), "G1 was never stopped");
+    }
+}

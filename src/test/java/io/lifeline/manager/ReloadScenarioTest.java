@@ -1,0 +1,142 @@
+package io.lifeline.manager;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lifeline.agent.OcfStatus;
+import io.lifeline.manager.ManagerAction.AnswerCommand;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** hactl reload / SIGHUP as the manager sees it: the new configuration, group by group, from node1. */
+class ReloadScenarioTest {
+
+    private static Scenario.Builder pair() {
+        return Scenario.cluster("node1", "node2")
+                .group("node1", "web", "nginx")
+                .group("node2", "db", "pgsql");
+    }
+
+    /** node1 runs web, node2 runs db. */
+    private static Scenario running() {
+        Scenario s = PlacementScenarioTest.pairRunning(pair());
+        s.assertRunningHere("web/web", "web/nginx");
+        s.clearHistory();
+        return s;
+    }
+
+    private static AnswerCommand answer(Scenario s) {
+        List<AnswerCommand> a = s.lastOf(AnswerCommand.class);
+        assertEquals(1, a.size(), "one answer to the reload");
+        return a.get(0);
+    }
+
+    @Test
+    void reloadingTheSameConfigurationTouchesNothing() {
+        Scenario s = running();
+        s.reload(pair());
+        assertTrue(answer(s).accepted());
+        assertEquals("configuration reloaded: groups: 2 unchanged", answer(s).message());
+        assertEquals(List.of(), s.lastActions().stream().filter(a -> !a.startsWith("accepted")).toList());
+        assertEquals(List.of(), s.settle(), "no stop, no start, no probe");
+        assertEquals(GroupPhase.RUNNING, s.phase("web"));
+        s.assertRunningHere("web/web", "web/nginx");
+        s.assertEvent("configuration reloaded");
+    }
+
+    @Test
+    void anAddedGroupIsProbedThenPlacedAndTheOthersAreUntouched() {
+        Scenario s = running();
+        s.reload(pair().group("node1", "mail", "postfix"));
+        assertTrue(answer(s).message().contains("added mail"), answer(s).message());
+        assertEquals(List.of(), s.settle(), "probes only (not running)");
+        s.peer("node2").report(); // node2 confirms node1's claim
+        assertEquals(List.of("start mail/mail", "start mail/postfix"), s.settle());
+        s.assertRunningHere("web/web", "web/nginx", "mail/mail", "mail/postfix");
+        assertFalse(s.allOf(ManagerAction.StopResource.class).stream().anyMatch(a -> a.contains("web")));
+    }
+
+    @Test
+    void aRemovedGroupIsStoppedRightToLeftAndReleased() {
+        Scenario s = running();
+        s.reload(Scenario.cluster("node1", "node2").group("node2", "db", "pgsql"));
+        assertTrue(answer(s).message().contains("removed web"), answer(s).message());
+        assertEquals(GroupPhase.STOPPING, s.phase("web"), "peers see it being stopped, so none claims it yet");
+        assertEquals(List.of("stop web/nginx", "stop web/web"), s.settle());
+        s.assertRunningHere();
+        assertTrue(s.report().released().contains("web") || s.allActionsOf(ManagerAction.BroadcastReport.class)
+                .stream().anyMatch(b -> b.report().released().contains("web")), "released once stopped");
+        s.assertEvent("web is stopped on node1 and no longer managed");
+        assertEquals(List.of("db"), s.rm.status(Now.at(s.nowMs)).groups().stream()
+                .map(ManagerStatus.GroupStatus::name).toList());
+    }
+
+    @Test
+    void aChangedGroupRestartsFromItsFirstDifferenceKeepingTheResourcesBefore() {
+        Scenario s = running();
+        s.reload(Scenario.cluster("node1", "node2")
+                .group("node1", "web", "nginx::conf=/etc/nginx/new.conf", "php")
+                .group("node2", "db", "pgsql"));
+        assertTrue(answer(s).message().contains("changed web (restarting from resource 2)"), answer(s).message());
+        assertEquals(GroupPhase.RECOVERING, s.phase("web"), "still held here: no peer claims it meanwhile");
+        assertEquals(List.of("stop web/nginx", "start web/nginx::conf=/etc/nginx/new.conf", "start web/php"),
+                s.settle(), "old resources from the difference on stop right to left, the new ones start in order;"
+                        + " the first resource (the VIP) is not touched");
+        s.assertRunningHere("web/web", "web/nginx::conf=/etc/nginx/new.conf", "web/php");
+        assertEquals(GroupPhase.RUNNING, s.phase("web"));
+    }
+
+    @Test
+    void aChangedGroupThatRunsElsewhereIsOnlyProbedHere() {
+        Scenario s = running();
+        s.reload(Scenario.cluster("node1", "node2")
+                .group("node1", "web", "nginx")
+                .group("node2", "db", "pgsql", "pgbouncer"));
+        assertEquals(List.of(), s.settle(), "nothing of db ran here: the old pgsql needs no stop, pgbouncer is probed");
+        assertEquals(GroupPhase.STOPPED, s.phase("db"));
+        s.assertRunningHere("web/web", "web/nginx");
+    }
+
+    @Test
+    void aFailedStopDuringTheRestartBlocksTheGroupUntilCleanup() {
+        Scenario s = running();
+        s.willReturn("stop web/nginx", OcfStatus.ERR_GENERIC);
+        s.reload(Scenario.cluster("node1", "node2")
+                .group("node1", "web", "nginx::conf=/etc/nginx/new.conf")
+                .group("node2", "db", "pgsql"));
+        assertEquals(List.of("stop web/nginx -> err_generic"), s.settle());
+        assertEquals(GroupPhase.BLOCKED, s.phase("web"), "blocked like any failed stop: peers must not start it");
+        s.command(new OperatorCommand.Cleanup(java.util.Optional.of("web")));
+        List<String> after = s.settle();
+        assertTrue(after.contains("stop web/nginx"), "cleanup lets the old resource be stopped again: " + after);
+        assertTrue(after.contains("start web/nginx::conf=/etc/nginx/new.conf"), after.toString());
+    }
+
+    @Test
+    void aReloadThatChangesTheNodesIsRefusedAndChangesNothing() {
+        Scenario s = running();
+        s.reload(Scenario.cluster("node1", "node2", "node3").group("node1", "web", "nginx"));
+        assertFalse(answer(s).accepted());
+        assertTrue(answer(s).message().contains("needs a restart"), answer(s).message());
+        assertEquals(List.of(), s.settle());
+        s.assertRunningHere("web/web", "web/nginx");
+        assertEquals(2, s.rm.config().groups().size(), "the old configuration stays");
+    }
+
+    @Test
+    void failuresOfResourcesNoLongerConfiguredAreForgotten() {
+        Scenario s = running();
+        s.advance(10_001);
+        s.willReturn("monitor web/nginx", OcfStatus.NOT_RUNNING);
+        s.settle();
+        s.settle();
+        assertEquals(1, s.report().failures().size(), "one failure of nginx recorded");
+        s.reload(Scenario.cluster("node1", "node2")
+                .group("node1", "web", "haproxy")
+                .group("node2", "db", "pgsql"));
+        assertTrue(answer(s).message().contains("forgot 1 failure"), answer(s).message());
+        s.settle();
+        assertEquals(List.of(), s.report().failures());
+    }
+}
