@@ -33,7 +33,8 @@ cleanup() {
     done <"$work/pids"
     rm -f "$work/pids"
   fi
-  for ns in $(ip netns list | awk '{print $1}' | grep -E '^ll-sc(hub|n[0-9]+)$'); do
+  prefix=${LL_SCALE_NS:-ll-sc}
+  for ns in $(ip netns list | awk '{print $1}' | grep -E "^${prefix}(hub|n[0-9]+)\$"); do
     ip netns del "$ns" 2>/dev/null || true
   done
 }

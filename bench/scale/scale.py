@@ -35,8 +35,10 @@ sys.path.insert(0, os.path.dirname(HERE))
 from benchlib import (log, run, nsexec, loadavg, cpu_busy_jiffies, proc_cpu_jiffies, Registry,  # noqa: E402
                       write_authkeys, control_status, run_driver)
 
-HUB = "ll-schub"
-NODE_NS = "ll-scn{}"
+# LL_SCALE_NS: another prefix for the namespaces (e.g. one reserved for a helper on a shared box)
+NS_PREFIX = os.environ.get("LL_SCALE_NS", "ll-sc")
+HUB = NS_PREFIX + "hub"
+NODE_NS = NS_PREFIX + "n{}"
 MAX_NODES = 32  # 198.51.100.11-42 for nodes, .101-132 for the VIPs
 SECRET = "bench-scale-0123456789abcdef"
 NFT_TABLE = "llscale"

@@ -297,8 +297,11 @@ final class DatagramAuthenticator {
                         node + " incarnation " + senderEpoch + ", current " + p.acceptedEpoch);
             }
             if (senderEpoch == p.acceptedEpoch) {
-                if (!p.window.accept(seq)) {
-                    return refuse(peer, AuthDropReason.REPLAY, node + " sequence " + seq);
+                ReplayWindow.Verdict verdict = p.window.verdict(seq);
+                if (verdict != ReplayWindow.Verdict.ACCEPTED) {
+                    return refuse(peer, AuthDropReason.REPLAY, node + " sequence " + seq
+                            + (verdict == ReplayWindow.Verdict.ALREADY_ACCEPTED ? " (already accepted)"
+                                    : " (older than the last " + ReplayWindow.SIZE + " accepted)"));
                 }
                 sayHello = !echoesUs && helloDue(p, now);
                 return new Opened(true, node, payloadOffset, payloadLength, sayHello);

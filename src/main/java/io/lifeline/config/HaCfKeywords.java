@@ -121,15 +121,7 @@ public final class HaCfKeywords {
                     + "transition of a group on this node (`script TRANSITION GROUP NODE`); may repeat, "
                     + "run in this order."),
             kw("fence_hook", "fence_hook /path/to/script", LIFELINE_MANAGER, "A command run when a resource "
-                    + "fails to stop and its group is blocked until `hactl cleanup`; with fence_peers on, also "
-                    + "against a peer that died holding groups."),
-            kw("fence_peers", "fence_peers on|off [NAME=VALUE...]", LIFELINE_MANAGER, "Run fence_hook (a script "
-                    + "or a ClusterLabs fence agent) against a peer that left the membership holding or claiming "
-                    + "groups before taking them over; the takeover waits for its success and it is retried "
-                    + "every 5s. NAME=VALUE options go to the hook's stdin after action=reboot, port=NODE and "
-                    + "nodename=NODE (default off)."),
-            kw("fence_timeout", "fence_timeout TIME", LIFELINE_MANAGER, "How long one run of fence_hook may "
-                    + "take before its process group is killed and the run counts as failed (default 60s)."),
+                    + "fails to stop and its group is blocked until `hactl cleanup`."),
             kw("stall_threshold", "stall_threshold TIME", LIFELINE_MANAGER, "A JVM pause longer than this "
                     + "counts as a stall: the node may have been declared dead, so it stops every group "
                     + "(default deadtime less one keepalive less the stall watchdog's period: 300ms at "
@@ -140,6 +132,12 @@ public final class HaCfKeywords {
                     + "state reports each node sends its peers (default 5s)."),
             kw("event_log_size", "event_log_size N", LIFELINE_MANAGER, "Events kept for `hactl events` "
                     + "(default 1000)."),
+            kw("fence_peers", "fence_peers on|off [NAME=VALUE...]", LIFELINE_MANAGER, "Also run fence_hook "
+                    + "against a peer that died holding groups, before taking them over; the takeover waits "
+                    + "for its success (retried every 5s). NAME=VALUE options go to the hook on stdin, as to a "
+                    + "ClusterLabs fence agent (default off)."),
+            kw("fence_timeout", "fence_timeout TIME", LIFELINE_MANAGER, "Longest run of fence_hook, in "
+                    + "both uses (default 60s)."),
             kw("auto_tie_breaker", "auto_tie_breaker on|off", LIFELINE_MANAGER, "As corosync's: of an even "
                     + "split of 4 or more nodes, the half holding the tie-breaker node keeps quorum "
                     + "(default off: both halves stop every group)."),

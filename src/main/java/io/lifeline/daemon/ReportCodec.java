@@ -27,7 +27,7 @@ import java.util.TreeMap;
  * The wire form of the manager's state reports between nodes, version 1:
  * <pre>{"v":1,"report":{"node":..,"incarnation":..,"seq":..,"lamport":..,"ready":..,"score":..,
  *  "standby":"NONE|ALL|LOCAL|FOREIGN",
- *  "groups":{GROUP:{"phase":..,"holdFailback":..,"resources":[STATE,..]}},
+ *  "groups":{GROUP:{"phase":..,"holdFailback":..,"resources":[STATE,..][,"claimSeq":..]}},
  *  "failures":[{"group":..,"resource":..,"count":..,"threshold":..,"banned":..}],
  *  "seen":{NODE:{"incarnation":..,"seq":..}},
  *  "registers":{"pins":{GROUP:{"node":NODE|null,"stamp":STAMP}},"maintenance":{"on":..,"stamp":STAMP},
@@ -44,6 +44,11 @@ import java.util.TreeMap;
  * missing field is a clear error rather than a silent default; fields this version does not know
  * are skipped, so a newer node can add some. Maps are written in key order, so the same report
  * is always the same bytes.
+ *
+ * <p>Optional fields, added to version 1 compatibly (older nodes skip them, and a report
+ * without them means what it meant before they existed): {@code claimSeq} in a CLAIMING group,
+ * the seq of the report that first carried the claim (docs/protocol.md), written only when
+ * known; absent, the claim is acknowledged for every report as before.
  */
 final class ReportCodec {
 
@@ -86,6 +91,9 @@ final class ReportCodec {
                     g.writeString(s.name());
                 }
                 g.writeEndArray();
+                if (e.getValue().claimSeq() > 0) {
+                    g.writeNumberField("claimSeq", e.getValue().claimSeq());
+                }
                 g.writeEndObject();
             }
             g.writeEndObject();
@@ -252,12 +260,14 @@ final class ReportCodec {
                         case "phase" -> f.put(name, constant(GroupPhase.class, name));
                         case "holdFailback" -> f.put(name, bool(name));
                         case "resources" -> f.put(name, constants(ResourceState.class, name));
+                        case "claimSeq" -> f.put(name, longValue(name));
                         default -> skip();
                     }
                 }
                 f.require("phase", "holdFailback", "resources");
+                Long claimSeq = f.get("claimSeq"); // optional: absent from older nodes
                 groups.put(group, new StateReport.GroupReport(f.get("phase"), f.<Boolean>get("holdFailback"),
-                        f.get("resources")));
+                        f.get("resources"), claimSeq == null ? 0 : claimSeq));
             }
             return groups;
         }
@@ -525,6 +535,9 @@ final class ReportCodec {
         String line = nl < 0 ? s : s.substring(0, nl);
         return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
+
+    /** The optional field names of a group object, for the test that keeps the golden files complete. */
+    static final Set<String> V1_OPTIONAL_GROUP_FIELDS = Set.of("claimSeq");
 
     /** The field names version 1 uses, for the test that keeps the golden files complete. */
     static final Set<String> V1_REPORT_FIELDS = Set.of("node", "incarnation", "seq", "lamport", "ready", "score",

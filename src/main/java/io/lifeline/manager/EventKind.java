@@ -2,9 +2,7 @@ package io.lifeline.manager;
 
 /** What an event is about, so that {@code hactl events} can filter. */
 public enum EventKind {
-    MEMBERSHIP, PLACEMENT, RESOURCE, FAILURE, FAILCOUNT, SPLIT_BRAIN, STALL, QUORUM, OPERATOR, MAINTENANCE,
+    MEMBERSHIP, PLACEMENT, RESOURCE, FAILURE, FAILCOUNT, SPLIT_BRAIN, STALL, QUORUM, OPERATOR, MAINTENANCE, FENCING,
     /** A configuration reload: applied (with what changed) or refused (with every problem). */
-    CONFIG,
-    /** Fencing a peer before a takeover (fence_peers on): owed, run, failed, done, cancelled. */
-    FENCING
+    CONFIG
 }

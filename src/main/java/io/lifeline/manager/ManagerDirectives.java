@@ -32,10 +32,10 @@ import java.util.Set;
  * failback_delay 60s
  * notify /etc/ha.d/notify.sh timeout=30s
  * fence_hook /etc/ha.d/fence.sh
- * fence_peers on ipaddr=192.0.2.1 login=admin
- * fence_timeout 60s
  * auto_tie_breaker on
  * auto_tie_breaker_node lowest
+ * fence_peers on ipaddr=192.0.2.1 login=admin
+ * fence_timeout 60s
  * </pre>
  *
  * Every problem is reported with file and line; a bad directive is skipped, the rest still load.
@@ -164,9 +164,6 @@ public final class ManagerDirectives {
                 });
                 case "notify" -> notifyHook(d).ifPresent(hooks::add);
                 case "fence_hook" -> one(d).flatMap(v -> script(d.line(), k, v)).ifPresent(p -> fence[0] = p);
-                case "fence_peers" -> fencePeers(d);
-                case "fence_timeout" -> one(d).flatMap(v -> duration(d.line(), k, v, false))
-                        .ifPresent(v -> delays.put(k, v));
                 case "auto_tie_breaker" -> one(d).ifPresent(v -> {
                     switch (v.toLowerCase(Locale.ROOT)) {
                         case "on", "yes", "true", "1" -> tieBreakerLine[0] = d.line();
@@ -184,6 +181,9 @@ public final class ManagerDirectives {
                         tieBreakerNodeLine[0] = d.line();
                     }
                 });
+                case "fence_peers" -> fencePeers(d);
+                case "fence_timeout" -> one(d).flatMap(v -> duration(d.line(), k, v, false))
+                        .ifPresent(v -> delays.put(k, v));
                 default -> throw new IllegalStateException(k);
             }
         }
@@ -209,14 +209,6 @@ public final class ManagerDirectives {
         if (logSize[0] > 0) {
             s = s.withEventLogSize(logSize[0]);
         }
-        if (fencePeers[0] != null || delays.containsKey("fence_timeout")) {
-            s = s.withFencing(new FencingSettings(Boolean.TRUE.equals(fencePeers[0]),
-                    delays.getOrDefault("fence_timeout", FencingSettings.DEFAULT_TIMEOUT), fenceOptions));
-        }
-        if (Boolean.TRUE.equals(fencePeers[0]) && s.fenceHook().isEmpty()) {
-            diag.error(file, fencePeersLine[0], "fence_peers on needs a fence_hook line naming the script or"
-                    + " fence agent to run (e.g. fence_hook /usr/sbin/fence_ipmilan)");
-        }
         if (tieBreakerLine[0] > 0) {
             s = s.withTieBreaker(tieBreakerNode[0] != null ? tieBreakerNode[0] : new TieBreaker.Position(true));
             if (nodes.size() == 2 || nodes.size() == 3) {
@@ -226,6 +218,14 @@ public final class ManagerDirectives {
         } else if (tieBreakerNodeLine[0] > 0) {
             diag.warning(file, tieBreakerNodeLine[0], "auto_tie_breaker_node has no effect without auto_tie_breaker on");
         }
+        if (fencePeers[0] != null || delays.containsKey("fence_timeout")) {
+            s = s.withFencing(new FencingSettings(Boolean.TRUE.equals(fencePeers[0]),
+                    delays.getOrDefault("fence_timeout", FencingSettings.DEFAULT_TIMEOUT), fenceOptions));
+        }
+        if (Boolean.TRUE.equals(fencePeers[0]) && s.fenceHook().isEmpty()) {
+            diag.error(file, fencePeersLine[0], "fence_peers on needs a fence_hook line naming the script or"
+                    + " fence agent to run (e.g. fence_hook /usr/sbin/fence_ipmilan)");
+        }
         return s;
     }
 
@@ -234,6 +234,9 @@ public final class ManagerDirectives {
     private final Map<String, Duration> delays = new HashMap<>();
     private final Path[] fence = new Path[1];
     private final int[] logSize = new int[1];
+    private final int[] tieBreakerLine = new int[1];
+    private final int[] tieBreakerNodeLine = new int[1];
+    private final TieBreaker[] tieBreakerNode = new TieBreaker[1];
     private final Boolean[] fencePeers = new Boolean[1];
     private final int[] fencePeersLine = new int[1];
     private final Map<String, String> fenceOptions = new LinkedHashMap<>();
@@ -277,9 +280,6 @@ public final class ManagerDirectives {
 
     /** The stdin lines Lifeline writes itself for every fence (the fence-agent convention). */
     static final Set<String> RESERVED_FENCE_OPTIONS = Set.of("action", "port", "plug", "nodename");
-    private final int[] tieBreakerLine = new int[1];
-    private final int[] tieBreakerNodeLine = new int[1];
-    private final TieBreaker[] tieBreakerNode = new TieBreaker[1];
 
     private static boolean hasWord(Haresources h, String word) {
         for (ResourceGroup g : h.groups()) {

@@ -43,6 +43,7 @@ public record ManagerSettings(
         resourcePolicies = Map.copyOf(resourcePolicies);
         notifyHooks = List.copyOf(notifyHooks);
         fencing = fencing == null ? FencingSettings.OFF : fencing; // journals written before fencing had none
+        tieBreaker = tieBreaker == null ? TieBreaker.NONE : tieBreaker; // nor a tie-breaker
         if (eventLogSize < 1) {
             throw new IllegalArgumentException("event log size must be positive");
         }

@@ -125,7 +125,8 @@ public final class ResourceManager {
     private long lamport;
     private long nextOpId = 1;
     private StateReport lastSent;
-    private long lastSentAtMs;
+    /** When reports go out: on change, delayed acknowledgements, periodic (docs/protocol.md). */
+    private ReportScheduler reportScheduler = ReportScheduler.paced();
     private final List<String> releasedSinceReport = new ArrayList<>();
     private boolean forceReport;
     private boolean booted;
@@ -148,6 +149,14 @@ public final class ResourceManager {
 
     public String localNode() {
         return me;
+    }
+
+    /**
+     * Sends every wanted report at once instead of pacing them (docs/protocol.md): for scenario
+     * tests, whose clock does not move between inputs. Call before {@link #boot}.
+     */
+    void sendReportsUnpaced() {
+        reportScheduler = ReportScheduler.unpaced();
     }
 
     public String incarnation() {
@@ -224,7 +233,7 @@ public final class ResourceManager {
      */
     public long nextTimerAtMs() {
         Deadlines next = new Deadlines(now.monotonicMs());
-        next.at(lastSentAtMs + cfg.settings().reportInterval().toMillis());
+        next.at(reportScheduler.nextDueAtMs(cfg.settings().reportInterval().toMillis()));
         for (Retiring r : retiring.values()) {
             if (r.old().inFlight != null) {
                 next.at(resultDeadline(r.old().inFlight));
@@ -1484,7 +1493,8 @@ public final class ResourceManager {
             GroupPhase ph = lg.phase();
             if (ph != GroupPhase.STOPPED) {
                 boolean hold = delay > 0 && lg.runningSinceMs >= 0 && now.monotonicMs() < lg.runningSinceMs + delay;
-                gr.put(lg.name(), new StateReport.GroupReport(ph, hold, List.of(lg.states)));
+                gr.put(lg.name(), new StateReport.GroupReport(ph, hold, List.of(lg.states),
+                        ph == GroupPhase.CLAIMING ? lg.claimSeq : 0));
             }
         }
         List<StateReport.FailureReport> fr = new ArrayList<>();
@@ -1496,25 +1506,24 @@ public final class ResourceManager {
                 lastSeen, registers, releasedSinceReport);
     }
 
+    /**
+     * Sends a report when this node's state changed (or a membership change asks for one), when
+     * a claim a peer made waits for this node's acknowledgement (delayed a little, so that one
+     * report answers every claim of a round), or when the periodic one is due; see
+     * {@link ReportScheduler} and docs/protocol.md for why this bounds the reports per
+     * membership change.
+     */
     private void maybeBroadcast() {
         StateReport candidate = buildReport(seq + 1);
-        boolean changed = !candidate.sameContentAs(lastSent);
-        boolean ackNeeded = false;
-        for (String n : members) {
-            StateReport r = reports.get(n);
-            if (r != null && r.hasClaims() && (lastSent == null || !lastSent.hasSeen(n, r.incarnation(), r.seq()))) {
-                ackNeeded = true;
-            }
-        }
-        boolean periodic = lastSent == null
-                || now.monotonicMs() - lastSentAtMs >= cfg.settings().reportInterval().toMillis();
-        if (forceReport || changed || ackNeeded || periodic) {
+        boolean changed = forceReport || !candidate.sameContentAs(lastSent);
+        boolean ackOwed = ReportScheduler.ackOwed(lastSent, me, members, reports);
+        if (reportScheduler.sendNow(now.monotonicMs(), changed, ackOwed, cfg.settings().reportInterval().toMillis())) {
             seq++;
             lamport++;
             StateReport report = buildReport(seq);
             out.add(new BroadcastReport(report));
             lastSent = report;
-            lastSentAtMs = now.monotonicMs();
+            reportScheduler.sent(now.monotonicMs());
             releasedSinceReport.clear();
             forceReport = false;
         }
@@ -1546,7 +1555,7 @@ public final class ResourceManager {
      * Whether a daemon that is shutting down (after {@code standby all}) may leave now: no
      * action is in flight and no group holds anything here, except groups that are blocked
      * (their stop failed; nothing more will be tried) or everything when maintenance mode says
-     * resources are not to be touched.
+     * resources are not to be touched; and the last report sent says so.
      */
     public boolean settledForShutdown() {
         if (maintenance) {
@@ -1562,7 +1571,9 @@ public final class ResourceManager {
                 return false;
             }
         }
-        return true;
+        // the peers have been told: a release the pacing still holds back goes out first
+        // (docs/protocol.md), so the new owners start by the handover, not after the leave
+        return buildReport(seq + 1).sameContentAs(lastSent);
     }
 
     /** A snapshot for {@code hactl status}, as this node sees the cluster. */

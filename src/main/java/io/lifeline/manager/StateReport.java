@@ -44,10 +44,21 @@ public record StateReport(
         released = List.copyOf(released);
     }
 
-    /** One group on the reporting node. */
-    public record GroupReport(GroupPhase phase, boolean holdFailback, List<ResourceState> resources) {
+    /**
+     * One group on the reporting node.
+     *
+     * @param claimSeq for a {@link GroupPhase#CLAIMING} group, the seq of the first report that
+     *                 carried this claim: a peer that has acknowledged that seq owes the claim
+     *                 nothing more (docs/protocol.md). 0: not claiming, or not known (a report of
+     *                 a node built before this field, whose every report is then acknowledged)
+     */
+    public record GroupReport(GroupPhase phase, boolean holdFailback, List<ResourceState> resources, long claimSeq) {
         public GroupReport {
             resources = List.copyOf(resources);
+        }
+
+        public GroupReport(GroupPhase phase, boolean holdFailback, List<ResourceState> resources) {
+            this(phase, holdFailback, resources, 0);
         }
     }
 
@@ -85,6 +96,21 @@ public record StateReport(
 
     public boolean hasClaims() {
         return groups.values().stream().anyMatch(g -> g.phase() == GroupPhase.CLAIMING);
+    }
+
+    /**
+     * The newest seq a peer must have seen to have acknowledged every claim in this report: the
+     * largest claim start, or this report's own seq for a claim that does not say when it started
+     * (a node built before claimSeq); 0 without claims.
+     */
+    public long newestClaimSeq() {
+        long newest = 0;
+        for (GroupReport g : groups.values()) {
+            if (g.phase() == GroupPhase.CLAIMING) {
+                newest = Math.max(newest, g.claimSeq() > 0 ? Math.min(g.claimSeq(), seq) : seq);
+            }
+        }
+        return newest;
     }
 
     /** Equal apart from the bookkeeping that changes with every report. */

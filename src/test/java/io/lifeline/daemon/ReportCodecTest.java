@@ -66,6 +66,24 @@ class ReportCodecTest {
         assertEquals(new java.util.TreeSet<>(ReportCodec.V1_REPORT_FIELDS), fields, "the golden file uses every field");
     }
 
+    /**
+     * Optional fields added to version 1 later (claimSeq, 2026-12-06): the file with them decodes
+     * to the report that has them, the encoder writes exactly that, and a node that predates them
+     * (the first golden file, above) still decodes, as "not known" (claimSeq 0).
+     */
+    @Test
+    void theOptionalFieldsGoldenFileDecodesForeverAndTheOldOneStillDoes() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        byte[] golden = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("src/test/resources/reports/v1-optional-fields.json"));
+        assertEquals(ReportSamples.everyOptionalField(), codec.decode(golden, "node2"));
+        assertEquals(m.readTree(golden), m.readTree(codec.encode(ReportSamples.everyOptionalField())));
+        java.util.Set<String> groupFields = new java.util.TreeSet<>();
+        m.readTree(golden).get("report").get("groups").get("db").fieldNames().forEachRemaining(groupFields::add);
+        assertTrue(groupFields.containsAll(ReportCodec.V1_OPTIONAL_GROUP_FIELDS), "the golden file uses every optional field");
+        byte[] old = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("src/test/resources/reports/v1-every-field.json"));
+        assertEquals(0, codec.decode(old, "node2").groups().get("db").claimSeq(), "a claim without claimSeq: not known");
+    }
+
     @Test
     void theEncoderWritesWhatTheGoldenFileHoldsInKeyOrder() throws Exception {
         com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();

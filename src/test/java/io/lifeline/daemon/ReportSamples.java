@@ -10,17 +10,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** A report that uses every field of the wire format, for the golden files. */
+/** Reports that use every field of the wire format, for the golden files. */
 final class ReportSamples {
 
     private ReportSamples() {
     }
 
+    /** Every field of the first version-1 format (golden file v1-every-field.json). */
     static StateReport everyField() {
+        return everyField(0);
+    }
+
+    /**
+     * Every field including the optional ones added to version 1 later (golden file
+     * v1-optional-fields.json): the claim of db says the report that first carried it.
+     */
+    static StateReport everyOptionalField() {
+        return everyField(1230);
+    }
+
+    private static StateReport everyField(long claimSeq) {
         Map<String, StateReport.GroupReport> groups = new TreeMap<>();
         groups.put("web", new StateReport.GroupReport(GroupPhase.RUNNING, true,
                 List.of(ResourceState.STARTED, ResourceState.STARTED)));
-        groups.put("db", new StateReport.GroupReport(GroupPhase.CLAIMING, false, List.of(ResourceState.UNKNOWN)));
+        groups.put("db", new StateReport.GroupReport(GroupPhase.CLAIMING, false, List.of(ResourceState.UNKNOWN),
+                claimSeq));
         ClusterRegisters registers = ClusterRegisters.EMPTY
                 .withPin("web", "node2", new Stamp(41, "node1"))
                 .withPin("db", null, new Stamp(42, "node3"))

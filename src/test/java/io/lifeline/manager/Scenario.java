@@ -120,6 +120,8 @@ final class Scenario {
     private Scenario(ManagerConfig cfg, String incarnation, Now bootedAt) {
         this.cfg = cfg;
         this.rm = new ResourceManager(cfg, incarnation);
+        // the clock stands still between a scenario's inputs: its reports cannot wait for time to pass
+        rm.sendReportsUnpaced();
         this.nowMs = bootedAt.monotonicMs();
         record(rm.boot(bootedAt));
     }

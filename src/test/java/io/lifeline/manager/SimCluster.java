@@ -89,6 +89,8 @@ final class SimCluster {
         /** When this node's next Tick is due (the manager's nextTimerAtMs), or Long.MAX_VALUE. */
         long timerAt = Long.MAX_VALUE;
         long ticks;
+        /** Reports this node broadcast (every incarnation): the protocol's message count. */
+        long reportsSent;
 
         Node(String name) {
             this.name = name;
@@ -332,6 +334,7 @@ final class SimCluster {
                 node.actionLog.add(now + " " + a.describe());
             }
             if (a instanceof BroadcastReport b) {
+                node.reportsSent++;
                 for (Node peer : nodes.values()) {
                     if (peer == node || !connected(node.name, peer.name)) {
                         continue;
@@ -426,6 +429,11 @@ final class SimCluster {
     }
 
     // ----------------------------------------------------------------- observations
+
+    /** Reports broadcast by all nodes so far. */
+    long reportsSent() {
+        return nodes.values().stream().mapToLong(n -> n.reportsSent).sum();
+    }
 
     /** Nodes (up) whose host has some resource of the group. */
     List<String> owners(String group) {
