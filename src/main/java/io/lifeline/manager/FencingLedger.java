@@ -61,18 +61,9 @@ final class FencingLedger {
         }
     }
 
-    private final boolean enabled;
     /** Per peer, the groups its latest report says it claims or may hold. */
     private final Map<String, Set<String>> mayHold = new HashMap<>();
     private final Map<String, Debt> debts = new LinkedHashMap<>();
-
-    FencingLedger(boolean enabled) {
-        this.enabled = enabled;
-    }
-
-    boolean enabled() {
-        return enabled;
-    }
 
     /** What a peer's report says about one group (members or not, like {@link ReleaseLedger}). */
     void onReport(String peer, String group, GroupPhase phase) {
@@ -85,10 +76,10 @@ final class FencingLedger {
         }
     }
 
-    /** The peer left the membership: the debt it owes, or null if it held and claimed nothing. */
+    /** The peer left the membership (fence_peers on): the debt it owes, or null if it held and claimed nothing. */
     Debt onLeft(String peer, long nowMs, Instant wall) {
         Set<String> groups = mayHold.getOrDefault(peer, Set.of());
-        if (!enabled || groups.isEmpty()) {
+        if (groups.isEmpty()) {
             return null;
         }
         Debt d = new Debt(peer, groups, nowMs, wall);

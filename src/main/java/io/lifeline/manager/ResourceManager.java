@@ -16,9 +16,9 @@ import io.lifeline.manager.ManagerAction.StopResource;
 import io.lifeline.manager.ManagerEvent.Level;
 import io.lifeline.manager.ManagerInput.ActionCompleted;
 import io.lifeline.manager.ManagerInput.Command;
+import io.lifeline.manager.ManagerInput.FenceCompleted;
 import io.lifeline.manager.ManagerInput.ConfigReloaded;
 import io.lifeline.manager.ManagerInput.ConnectivityChanged;
-import io.lifeline.manager.ManagerInput.FenceCompleted;
 import io.lifeline.manager.ManagerInput.InitdeadElapsed;
 import io.lifeline.manager.ManagerInput.MembershipChanged;
 import io.lifeline.manager.ManagerInput.PeerReport;
@@ -107,7 +107,7 @@ public final class ResourceManager {
     /** Which peers may still hold each group; whether a start here is a confirmed handover. */
     private final ReleaseLedger releases = new ReleaseLedger();
     /** Which departed peers must be fenced before which groups start here (fence_peers on). */
-    private final FencingLedger fencing;
+    private final FencingLedger fencing = new FencingLedger();
     private boolean startupComplete;
     private boolean stalled;
     private long stalledAtMs;
@@ -141,7 +141,6 @@ public final class ResourceManager {
         this.me = cfg.localNode();
         this.incarnation = incarnation;
         this.eventLog = new EventLog(cfg.settings().eventLogSize());
-        this.fencing = new FencingLedger(cfg.settings().fencesPeers());
         for (ResourceGroup g : cfg.groups()) {
             List<ResourcePolicy> policies = g.resources().stream()
                     .map(r -> cfg.settings().policyFor(r.word())).toList();
@@ -381,7 +380,7 @@ public final class ResourceManager {
         for (String n : left) {
             StateReport.SeenMark mark = lastSeen.get(n);
             absent.put(n, new Absence(now.monotonicMs(), mark == null ? null : mark.incarnation()));
-            FencingLedger.Debt debt = fencing.onLeft(n, now.monotonicMs(), now.wall());
+            FencingLedger.Debt debt = cfg.settings().fencesPeers() ? fencing.onLeft(n, now.monotonicMs(), now.wall()) : null;
             if (debt != null) {
                 event(Level.WARN, EventKind.FENCING, null, n + " left while it held or claimed " + debt.groups
                         + ": it is fenced before any of them starts on " + me + " (fence_peers on)");
@@ -1275,7 +1274,7 @@ public final class ResourceManager {
             lg.claimSeq = 0;
             event(Level.INFO, EventKind.PLACEMENT, lg.name(), rival + " claims " + lg.name()
                     + " too and comes first in ha.cf: " + me + " withdraws its claim");
-        } else if (claimConfirmed(lg, view) && fencing.blocking(lg.name()).isEmpty()) {
+        } else if (claimConfirmed(lg, view) && !fenceOwed(lg)) {
             lg.claimSeq = 0;
             lg.goal = Goal.RUN;
             lg.lastReason = d.reason();
@@ -1289,6 +1288,9 @@ public final class ResourceManager {
      * it is due; the claim stays unconfirmed meanwhile (advanceClaim).
      */
     private void fenceBeforeTakeover(LocalGroup lg) {
+        if (!fenceOwed(lg)) {
+            return;
+        }
         for (FencingLedger.Debt debt : fencing.blocking(lg.name())) {
             if (!debt.dueAt(now.monotonicMs())) {
                 continue;
@@ -1305,6 +1307,14 @@ public final class ResourceManager {
         }
     }
 
+    /**
+     * A departed peer that may hold the group has not been fenced yet, and fencing is configured
+     * (a reload that turns fence_peers off lets the takeovers waiting for it go ahead).
+     */
+    private boolean fenceOwed(LocalGroup lg) {
+        return cfg.settings().fencesPeers() && !fencing.blocking(lg.name()).isEmpty();
+    }
+
     private void onFenceCompleted(FenceCompleted f) {
         FencingLedger.Debt debt = fencing.running(f.fenceId());
         if (debt == null) {
@@ -1313,7 +1323,8 @@ public final class ResourceManager {
         if (f.success()) {
             fencing.succeeded(debt);
             event(Level.WARN, EventKind.FENCING, null, debt.peer + " is fenced (" + cfg.settings().fenceHook()
-                    .orElseThrow() + " exited 0 after " + f.durationMs() + " ms): " + debt.groups + " may start on " + me);
+                    .map(Object::toString).orElse("the fence hook") + " exited 0 after " + f.durationMs() + " ms): "
+                    + debt.groups + " may start on " + me);
         } else {
             String error = (f.exitCode() >= 0 ? "exit code " + f.exitCode() : "did not exit")
                     + (f.detail().isEmpty() ? "" : ": " + f.detail());
@@ -1647,7 +1658,7 @@ public final class ResourceManager {
             }
         }
         List<ManagerStatus.FenceStatus> fences = new ArrayList<>();
-        for (FencingLedger.Debt d : fencing.debts()) {
+        for (FencingLedger.Debt d : cfg.settings().fencesPeers() ? fencing.debts() : List.<FencingLedger.Debt>of()) {
             Instant retry = d.state == FencingLedger.State.FAILED
                     ? time.wall().plusMillis(d.retryAtMs - time.monotonicMs()) : null;
             fences.add(new ManagerStatus.FenceStatus(d.peer, d.state.name().toLowerCase(Locale.ROOT),

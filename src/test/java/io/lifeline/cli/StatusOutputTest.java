@@ -138,6 +138,31 @@ class StatusOutputTest {
     }
 
     @Test
+    void pinsAndFencesAreListed() {
+        com.fasterxml.jackson.databind.node.ObjectNode j = (com.fasterxml.jackson.databind.node.ObjectNode) sample();
+        java.time.Instant at = java.time.Instant.ofEpochMilli(T);
+        io.lifeline.manager.ManagerStatus m = new io.lifeline.manager.ManagerStatus(at, "n1", "inc-1",
+                List.of("n1"), true, false, false, true, List.of(), List.of(), List.of(),
+                List.of(new io.lifeline.manager.ManagerStatus.PinStatus("web", "n2", "n1", false),
+                        new io.lifeline.manager.ManagerStatus.PinStatus("db", "n1", "n1", true)),
+                List.of(new io.lifeline.manager.ManagerStatus.FenceStatus("n2", "failed", List.of("db", "web"), 2,
+                        "exit code 1: Unable to connect/login to fencing device", at, at.plusSeconds(5))));
+        io.lifeline.control.ManagerStatusJson.addTo(j, m, Map.of());
+        assertEquals("n2", j.path("pins").get(0).path("node").asText());
+        assertEquals(false, j.path("pins").get(0).path("in_effect").asBoolean());
+        assertEquals("failed", j.path("fences").get(0).path("state").asText());
+        assertEquals("2027-01-15T08:00:05Z", j.path("fences").get(0).path("next_attempt_at").asText());
+        StringWriter w = new StringWriter();
+        StatusTable.print(j, new PrintWriter(w));
+        String out = w.toString();
+        assertTrue(out.matches("(?s).*\\nweb +n2 +n1 +no \\(not eligible or fewer ping targets\\)\\n.*"), out);
+        assertTrue(out.matches("(?s).*\\ndb +n1 +n1 +yes\\n.*"), out);
+        assertTrue(out.contains("(hactl unpin GROUP|all clears them)"), out);
+        assertTrue(out.matches("(?s).*\\nn2 +failed \\(next attempt 2027-01-15T08:00:05Z\\) +db,web +2 +exit code 1: "
+                + "Unable to connect/login to fencing device\\n.*"), out);
+    }
+
+    @Test
     void respawnProgramsAreListedWhenThereAreAny() {
         com.fasterxml.jackson.databind.node.ObjectNode j = (com.fasterxml.jackson.databind.node.ObjectNode) sample();
         StringWriter none = new StringWriter();

@@ -175,6 +175,20 @@ class FencingScenarioTest {
     }
 
     @Test
+    void aReloadThatTurnsFencePeersOffLetsTheWaitingTakeoverGoAhead() {
+        Scenario s = node2Runs(pair(true), "web");
+        s.membership("node1");
+        fenceResult(s, onlyFence(s), false, 1, "device unreachable");
+        assertEquals(List.of(), s.settle());
+        s.reload(pair(false));
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle(),
+                "the operator turned fencing off: nothing waits for it any more");
+        s.advance(FencingLedger.RETRY_MS);
+        assertEquals(1, s.allActionsOf(RunPeerFence.class).size(), "and no retry runs");
+        assertEquals(List.of(), s.rm.status(Now.at(s.nowMs)).fences(), "status shows no fence owed");
+    }
+
+    @Test
     void aNodeWithoutQuorumFencesNobody() {
         Scenario s = node2Runs(Scenario.cluster("node1", "node2", "node3").group("node2", "web", "nginx")
                 .settings(x -> x.withFenceHook(Path.of("/bin/true")).withFencing(

@@ -46,6 +46,9 @@ final class SimCluster {
     final Set<String> addresses = new HashSet<>();
     /** Starts of such resources refused because another host had the address. */
     long conflicts;
+    /** Peer fences run (RunPeerFence), and how many of the next ones fail (the device unreachable). */
+    long fences;
+    int failingFences;
 
     final Random rnd;
     final List<String> names;
@@ -202,6 +205,7 @@ final class SimCluster {
     void crash(String n) {
         Node node = nodes.get(n);
         node.crashed = true;
+        node.frozenUntil = -1; // power loss ends a freeze too: the host that reboots is not frozen
         node.rm = null;
         node.host.clear();
         node.inbox.clear();
@@ -370,8 +374,34 @@ final class SimCluster {
                         () -> node.host.contains(key) ? OcfStatus.SUCCESS : OcfStatus.NOT_RUNNING, st -> { });
             } else if (a instanceof ManagerAction.Reannounce r) {
                 complete(node, inc, r.opId(), a.describe(), () -> OcfStatus.SUCCESS, st -> { });
+            } else if (a instanceof ManagerAction.RunPeerFence f) {
+                fence(node, inc, f);
             }
         }
+    }
+
+    /**
+     * A fence device: after a while it powers the peer off (a crash: everything on it stops at
+     * once) and the hook reports success, unless an injected failure says the device was not
+     * reached. A fencer that died meanwhile never gave the order.
+     */
+    private void fence(Node node, int inc, ManagerAction.RunPeerFence f) {
+        fences++;
+        at(now + 50 + rnd.nextInt(450), () -> {
+            if (node.incarnation != inc || !node.up()) {
+                return;
+            }
+            boolean ok = failingFences == 0;
+            if (ok) {
+                if (!nodes.get(f.node()).crashed) {
+                    log.add(now + " " + node.name + " fences " + f.node());
+                    crash(f.node());
+                }
+            } else {
+                failingFences--;
+            }
+            deliver(node, inc, new ManagerInput.FenceCompleted(f.fenceId(), ok, ok ? 0 : 1, ok ? "" : "injected", 10));
+        });
     }
 
     /** Another host that has not lost power (a frozen one included) has the resource: the probe gets an answer. */
