@@ -153,7 +153,7 @@ class StatusOutputTest {
         assertEquals("failed", j.path("fences").get(0).path("state").asText());
         assertEquals("2027-01-15T08:00:05Z", j.path("fences").get(0).path("next_attempt_at").asText());
         StringWriter w = new StringWriter();
-        StatusTable.print(j, new PrintWriter(w));
+        StatusTable.print(light(j), new PrintWriter(w));
         String out = w.toString();
         assertTrue(out.matches("(?s).*\\nweb +n2 +n1 +no \\(not eligible or fewer ping targets\\)\\n.*"), out);
         assertTrue(out.matches("(?s).*\\ndb +n1 +n1 +yes\\n.*"), out);
