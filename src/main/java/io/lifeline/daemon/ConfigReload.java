@@ -126,10 +126,8 @@ final class ConfigReload {
         // also the manager's), the event log's size, the notify hooks (their executor is built at
         // start). Without stall_threshold the default follows the running timers, as at start.
         ManagerSettings applied = settings.withEventLogSize(startSettings.eventLogSize())
-                .withNotifyHooks(startSettings.notifyHooks());
-        if (applied.stallThreshold().isEmpty()) {
-            applied = applied.withStallThreshold(cluster.stallBound());
-        }
+                .withNotifyHooks(startSettings.notifyHooks())
+                .withDefaultStallThreshold(cluster.stallBound());
         ManagerConfig managerConfig = new ManagerConfig(node, startHaCf.nodes(), next.haresources().groups(),
                 next.haCf().autoFailback(), startHaCf.deadtime(), applied);
 

@@ -163,10 +163,8 @@ public final class NodeDaemon {
             return EXIT_FAILED;
         }
         Cluster cluster = new Cluster(config, node, Clock.systemUTC(), incarnationStart);
-        if (settings.stallThreshold().isEmpty()) {
-            // from deadtime less one keepalive: a freeze that long may already have cost membership
-            settings = settings.withStallThreshold(cluster.stallBound());
-        }
+        // from deadtime less one keepalive: a freeze that long may already have cost membership
+        settings = settings.withDefaultStallThreshold(cluster.stallBound());
         ManagerConfig managerConfig = ManagerConfig.from(config.haCf(), config.haresources(), cluster.localNode(),
                 settings);
         ResourceManager manager = new ResourceManager(managerConfig, newIncarnation());

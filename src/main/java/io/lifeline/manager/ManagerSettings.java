@@ -84,6 +84,14 @@ public record ManagerSettings(
                 Optional.of(d), stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
     }
 
+    /**
+     * These settings with {@code bound} as the stall threshold unless ha.cf gave one: the daemon's
+     * default comes from the running timers (the cluster layer's stall bound), at start and reload.
+     */
+    public ManagerSettings withDefaultStallThreshold(Duration bound) {
+        return stallThreshold.isPresent() ? this : withStallThreshold(bound);
+    }
+
     public ManagerSettings withStallRejoinWait(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
                 stallThreshold, d, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);

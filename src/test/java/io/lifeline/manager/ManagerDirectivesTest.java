@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ManagerDirectivesTest {
@@ -74,6 +75,14 @@ class ManagerDirectivesTest {
         assertEquals(TieBreaker.NONE, parseWithFourNodes("auto_tie_breaker_node node2").tieBreaker());
         assertEquals(List.of("/etc/ha.d/ha.cf:1: warning: auto_tie_breaker_node has no effect without"
                 + " auto_tie_breaker on"), problems());
+    }
+
+    @Test
+    void theDaemonsStallDefaultNeverReplacesAConfiguredThreshold() {
+        assertEquals(Optional.of(Duration.ofMillis(300)),
+                parse("keepalive 1").withDefaultStallThreshold(Duration.ofMillis(300)).stallThreshold());
+        assertEquals(Optional.of(Duration.ofMillis(1500)),
+                parse("stall_threshold 1500ms").withDefaultStallThreshold(Duration.ofMillis(300)).stallThreshold());
     }
 
     List<String> problems() {
