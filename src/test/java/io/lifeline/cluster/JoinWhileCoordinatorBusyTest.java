@@ -23,8 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * bench/scale, 16 daemons started at once on 2 cores: a coordinator busy starting up answered its
- * first JOIN 4-8 s late, while joiners gave up after 500 ms (the join timeout was 2 x keepalive)
+ * bench/scale, 16 daemons started at once on 2 cores: a coordinator busy starting up got to its
+ * first JOIN 4-7 s late, while joiners gave up after 500 ms (the join timeout was 2 x keepalive)
  * and asked again, often another coordinator; the first coordinator still added them when it got
  * to their JOIN, so they were members of two views at once (docs/cluster.md "Forming a cluster").
  * With Lifeline's GMS settings ({@link LinkStack#membership}) a joiner waits out a coordinator that

@@ -84,7 +84,7 @@ class TimerSettingsTest {
 
     /**
      * bench/scale, 16 nodes started at once: the join timeout was 500 ms at keepalive 100 ms, a busy
-     * coordinator answered in 4-8 s, and joiners that gave up joined a second coordinator while the
+     * coordinator got to its first JOIN 4-7 s late, and joiners that gave up joined a second coordinator while the
      * first still added them: members of two views at once, which kept 16 nodes from forming.
      */
     @Test
