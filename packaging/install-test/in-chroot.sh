@@ -97,6 +97,7 @@ tail -n 1 /etc/ha.d/haresources | grep -q "edited by the admin before the upgrad
 hactl --version
 hactl check-config
 rm -f /var/lib/lifeline/upgrade-marker
+rm -rf /tmp/upgrade
 echo "upgraded $old_version -> $new_version; haresources edit, authkeys and state kept"
 
 step "apt-get remove: conffiles stay (Debian policy), the rest goes"
