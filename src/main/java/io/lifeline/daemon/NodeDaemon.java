@@ -25,11 +25,13 @@ import io.lifeline.control.ManagerStatusJson;
 import io.lifeline.control.StatusReport;
 import io.lifeline.manager.ManagerConfig;
 import io.lifeline.manager.ManagerDirectives;
+import io.lifeline.manager.ManagerEvent;
 import io.lifeline.manager.ManagerSettings;
 import io.lifeline.manager.ResourceManager;
 import io.lifeline.manager.notify.NotifyExecutor;
 import io.lifeline.metrics.MetricsEndpoint;
 import io.lifeline.metrics.StatusCollector;
+import io.lifeline.metrics.StatusPage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -177,19 +179,28 @@ public final class NodeDaemon {
                 status -> new Thread(() -> System.exit(status), "lifeline-exit").start());
         cluster.addListener(runtime);
         cluster.addStallListener(gap -> runtime.onStall(gap, cluster.membershipEpoch()));
+        StatusReport.DaemonInfo info = new StatusReport.DaemonInfo(Version.current(), ProcessHandle.current().pid(),
+                marker.previousShutdown());
+        // the one status document, for hactl status (control socket) and the web page (http_listen)
+        StatusPage.JsonSource statusJson = () -> {
+            ObjectNode status = StatusReport.build(cluster.status(), info);
+            ManagerStatusJson.addTo(status, runtime.status(), runtime.agentDetails());
+            status.set("respawn", respawned.statusJson());
+            return status;
+        };
+        StatusPage.JsonSource eventsJson = () -> {
+            List<ManagerEvent> events = runtime.events();
+            return ManagerStatusJson.events(events.subList(Math.max(0, events.size() - StatusPage.EVENTS), events.size()));
+        };
         MetricsEndpoint metrics = MetricsEndpoint.of(config.haCf().httpListen(),
-                () -> new StatusCollector(Version.current(), cluster::status, runtime::status, runtime::agentDetails));
+                () -> new StatusCollector(Version.current(), cluster::status, runtime::status, runtime::agentDetails),
+                new StatusPage(statusJson, eventsJson));
         runtime.onActionDone(metrics::actionDone);
 
         ControlServer control = new ControlServer(options.socket());
-        StatusReport.DaemonInfo info = new StatusReport.DaemonInfo(Version.current(), ProcessHandle.current().pid(),
-                marker.previousShutdown());
         control.register("status", args -> {
             try {
-                ObjectNode status = StatusReport.build(cluster.status(), info);
-                ManagerStatusJson.addTo(status, runtime.status(), runtime.agentDetails());
-                status.set("respawn", respawned.statusJson());
-                return status;
+                return statusJson.json();
             } catch (TimeoutException e) {
                 throw new ControlException("busy", "the daemon did not answer in time");
             }
