@@ -380,10 +380,13 @@ public final class ResourceManager {
         for (String n : left) {
             StateReport.SeenMark mark = lastSeen.get(n);
             absent.put(n, new Absence(now.monotonicMs(), mark == null ? null : mark.incarnation()));
-            FencingLedger.Debt debt = cfg.settings().fencesPeers() ? fencing.onLeft(n, now.monotonicMs(), now.wall()) : null;
+            Duration delay = cfg.settings().fencing().delayFor(n);
+            FencingLedger.Debt debt = cfg.settings().fencesPeers()
+                    ? fencing.onLeft(n, now.monotonicMs(), now.wall(), delay.toMillis()) : null;
             if (debt != null) {
                 event(Level.WARN, EventKind.FENCING, null, n + " left while it held or claimed " + debt.groups
-                        + ": it is fenced before any of them starts on " + me + " (fence_peers on)");
+                        + ": it is fenced before any of them starts on " + me + " (fence_peers on"
+                        + (delay.isZero() ? ")" : "; not before " + fmt(delay) + " from now, fence_delay)"));
             }
         }
         for (String n : joined) {
