@@ -1437,8 +1437,11 @@ public final class ResourceManager {
     private boolean membershipAgreed(LocalGroup lg, List<StateReport> view) {
         String disagreement = null;
         for (StateReport r : view) {
-            if (!r.node().equals(me) && !members.containsAll(r.members())) {
-                List<String> lost = r.members().stream().filter(n -> !members.contains(n)).toList();
+            // Names outside this ha.cf (a peer configured with another one) cannot be agreed on: ignored.
+            List<String> lost = r.node().equals(me) ? List.of() : r.members().stream()
+                    .map(n -> n.toLowerCase(Locale.ROOT)).filter(n -> cfg.nodes().contains(n) && !members.contains(n))
+                    .toList();
+            if (!lost.isEmpty()) {
                 disagreement = r.node() + " still sees " + String.join(", ", lost);
                 break;
             }

@@ -69,7 +69,7 @@ public record StateReport(
      * report that does not say its membership contradicts nothing.
      */
     public boolean mayHear(String node) {
-        return members.isEmpty() || members.contains(node);
+        return members.isEmpty() || members.stream().anyMatch(node::equalsIgnoreCase);
     }
 
     /**
