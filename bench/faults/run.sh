@@ -1,7 +1,8 @@
 #!/bin/sh
 # Long randomized fault run (issue 14, item 3): three real daemons in network namespaces, a seeded
 # nemesis, the invariants of FaultSuiteIT, a summary per fault kind. Needs root.
-#   sudo bench/faults/run.sh [FAULTS [SEED]]     default 100 faults, seed 1 (about 10 s a fault)
+#   sudo bench/faults/run.sh [FAULTS [SEED [KINDS]]]  default 100 faults, seed 1, every kind (about 10 s
+#   a fault); KINDS: comma-separated fault kinds for a focused run, e.g. PARTITION,ONE_SIDED_PARTITION
 # Writes bench/faults/work/ (gitignored): summary.txt, every daemon's logs, the address monitors,
 # the client probe, the status of every node for each stuck group. Not run by CI.
 set -eu
@@ -9,13 +10,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 faults=${1:-100}
 seed=${2:-1}
+kinds=${3:-}
 
 if [ "$(id -u)" != 0 ]; then
   echo "run.sh: needs root (network namespaces, nftables): sudo $0 $*" >&2
   exit 1
 fi
 case "$faults$seed" in
-  *[!0-9]*) echo "usage: $0 [FAULTS [SEED]] (whole numbers)" >&2; exit 2 ;;
+  *[!0-9]*) echo "usage: $0 [FAULTS [SEED [KINDS]]] (whole numbers; KINDS e.g. PARTITION,ONE_SIDED_PARTITION)" >&2; exit 2 ;;
+esac
+case "$kinds" in
+  *[!A-Z0-9_,]*) echo "run.sh: KINDS is a comma-separated list of fault kinds (bench/faults/README.md), not '$kinds'" >&2; exit 2 ;;
 esac
 if [ "$faults" -gt 2000 ]; then
   echo "run.sh: at most 2000 faults a run (about 6 hours)" >&2
@@ -33,7 +38,7 @@ cd "$repo"
 echo "fault run: $faults faults, seed $seed, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 timeout --foreground $((faults * 60 + 600)) \
   mvn -B -o -q verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=FaultBench \
-    -Dfaults.count="$faults" -Dfaults.seed="$seed" -Dfaults.out="$here/work" || status=$?
+    -Dfaults.count="$faults" -Dfaults.seed="$seed" -Dfaults.kinds="$kinds" -Dfaults.out="$here/work" || status=$?
 if [ -f "$here/work/summary.txt" ]; then
   cat "$here/work/summary.txt"
 else

@@ -139,6 +139,9 @@ public final class HaCfKeywords {
                     + "ClusterLabs fence agent (default off)."),
             kw("fence_timeout", "fence_timeout TIME", LIFELINE_MANAGER, "Longest run of fence_hook, in "
                     + "both uses (default 60s)."),
+            kw("fence_delay", "fence_delay NODE=TIME...", LIFELINE_MANAGER, "Wait TIME after NODE left "
+                    + "before fencing it, like Pacemaker's pcmk_delay_base: of two nodes fencing each other at "
+                    + "once, the one named survives (default: no delay)."),
             kw("auto_tie_breaker", "auto_tie_breaker on|off", LIFELINE_MANAGER, "As corosync's: of an even "
                     + "split of 4 or more nodes, the half holding the tie-breaker node keeps quorum "
                     + "(default off: both halves stop every group)."),

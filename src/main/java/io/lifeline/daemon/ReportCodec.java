@@ -32,7 +32,7 @@ import java.util.TreeMap;
  *  "seen":{NODE:{"incarnation":..,"seq":..}},
  *  "registers":{"pins":{GROUP:{"node":NODE|null,"stamp":STAMP}},"maintenance":{"on":..,"stamp":STAMP},
  *               "cleanups":{SCOPE:STAMP}},
- *  "released":[GROUP,..]}}      STAMP = {"lamport":..,"node":..}</pre>
+ *  "released":[GROUP,..][,"members":[NODE,..]]}}      STAMP = {"lamport":..,"node":..}</pre>
  *
  * <p>JSON because reports are small (a few hundred bytes per group) and readable in a packet
  * capture when a 3 a.m. admin needs to know what a node claimed. Written and read here field by
@@ -48,7 +48,9 @@ import java.util.TreeMap;
  * <p>Optional fields, added to version 1 compatibly (older nodes skip them, and a report
  * without them means what it meant before they existed): {@code claimSeq} in a CLAIMING group,
  * the seq of the report that first carried the claim (docs/protocol.md), written only when
- * known; absent, the claim is acknowledged for every report as before.
+ * known; absent, the claim is acknowledged for every report as before. {@code members} in the
+ * report, the sender's membership (itself included), written only when it has one; absent, the
+ * sender contradicts no membership (docs/protocol.md, docs/split-brain.md).
  */
 final class ReportCodec {
 
@@ -122,6 +124,13 @@ final class ReportCodec {
                 g.writeString(group);
             }
             g.writeEndArray();
+            if (r.saysMembers()) {
+                g.writeArrayFieldStart("members");
+                for (String node : r.members()) {
+                    g.writeString(node);
+                }
+                g.writeEndArray();
+            }
             g.writeEndObject();
             g.writeEndObject();
         } catch (IOException e) {
@@ -236,15 +245,17 @@ final class ReportCodec {
                     case "failures" -> f.put(name, failures());
                     case "seen" -> f.put(name, seen());
                     case "registers" -> f.put(name, registers());
-                    case "released" -> f.put(name, strings(name));
+                    case "released", "members" -> f.put(name, strings(name));
                     default -> skip();
                 }
             }
             f.require("node", "incarnation", "seq", "lamport", "ready", "score", "standby", "groups", "failures",
                     "seen", "registers", "released");
+            List<String> members = f.get("members"); // optional: absent from older nodes
             return new StateReport(f.get("node"), f.get("incarnation"), f.<Long>get("seq"), f.<Long>get("lamport"),
                     f.<Boolean>get("ready"), f.<Integer>get("score"), f.get("standby"), f.get("groups"),
-                    f.get("failures"), f.get("seen"), f.get("registers"), f.get("released"));
+                    f.get("failures"), f.get("seen"), f.get("registers"), f.get("released"),
+                    members == null ? List.of() : members);
         }
 
         private Map<String, StateReport.GroupReport> groups() throws IOException, BadReport {
@@ -538,6 +549,9 @@ final class ReportCodec {
 
     /** The optional field names of a group object, for the test that keeps the golden files complete. */
     static final Set<String> V1_OPTIONAL_GROUP_FIELDS = Set.of("claimSeq");
+
+    /** The optional field names of a report object (members, 2026-12-07), for the same test. */
+    static final Set<String> V1_OPTIONAL_REPORT_FIELDS = Set.of("members");
 
     /** The field names version 1 uses, for the test that keeps the golden files complete. */
     static final Set<String> V1_REPORT_FIELDS = Set.of("node", "incarnation", "seq", "lamport", "ready", "score",

@@ -42,6 +42,8 @@ final class FencingLedger {
         final Set<String> groups;
         final long sinceMs;
         final Instant sinceWall;
+        /** Not fenced before this time (fence_delay: the losing side of a fence race waits). */
+        final long notBeforeMs;
         State state = State.NEEDED;
         long fenceId;
         long issuedAtMs;
@@ -49,15 +51,16 @@ final class FencingLedger {
         int attempts;
         String lastError;
 
-        Debt(String peer, Set<String> groups, long sinceMs, Instant sinceWall) {
+        Debt(String peer, Set<String> groups, long sinceMs, Instant sinceWall, long delayMs) {
             this.peer = peer;
             this.groups = new TreeSet<>(groups);
             this.sinceMs = sinceMs;
             this.sinceWall = sinceWall;
+            this.notBeforeMs = sinceMs + delayMs;
         }
 
         boolean dueAt(long nowMs) {
-            return state == State.NEEDED || state == State.FAILED && nowMs >= retryAtMs;
+            return state == State.NEEDED && nowMs >= notBeforeMs || state == State.FAILED && nowMs >= retryAtMs;
         }
     }
 
@@ -76,13 +79,16 @@ final class FencingLedger {
         }
     }
 
-    /** The peer left the membership (fence_peers on): the debt it owes, or null if it held and claimed nothing. */
-    Debt onLeft(String peer, long nowMs, Instant wall) {
+    /**
+     * The peer left the membership (fence_peers on): the debt it owes, not due before
+     * {@code delayMs} from now (fence_delay), or null if it held and claimed nothing.
+     */
+    Debt onLeft(String peer, long nowMs, Instant wall, long delayMs) {
         Set<String> groups = mayHold.getOrDefault(peer, Set.of());
         if (groups.isEmpty()) {
             return null;
         }
-        Debt d = new Debt(peer, groups, nowMs, wall);
+        Debt d = new Debt(peer, groups, nowMs, wall, delayMs);
         debts.put(peer, d);
         return d;
     }
@@ -144,7 +150,9 @@ final class FencingLedger {
     /** Every deadline of the ledger (retries, overdue results), for the manager's timer. */
     void deadlines(java.util.function.LongConsumer at, long timeoutMs, long graceMs) {
         for (Debt d : debts.values()) {
-            if (d.state == State.FAILED) {
+            if (d.state == State.NEEDED) {
+                at.accept(d.notBeforeMs); // a delayed fence falls due (the caller ignores past times)
+            } else if (d.state == State.FAILED) {
                 at.accept(d.retryAtMs);
             } else if (d.state == State.RUNNING) {
                 at.accept(d.issuedAtMs + timeoutMs + graceMs);

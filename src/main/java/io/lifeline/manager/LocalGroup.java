@@ -38,6 +38,8 @@ final class LocalGroup {
     Goal goal = Goal.HOLD;
     /** Seq of the report that first carried this node's claim; 0 when not claiming. */
     long claimSeq;
+    /** Why this node's claim waits for an agreed membership ("n1 still sees n3"), null: it does not; events say it once. */
+    String disagreement;
     /** When the group last became fully started here, or -1. */
     long runningSinceMs = -1;
     String blockedReason;

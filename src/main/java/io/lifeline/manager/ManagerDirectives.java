@@ -36,6 +36,7 @@ import java.util.Set;
  * auto_tie_breaker_node lowest
  * fence_peers on ipaddr=192.0.2.1 login=admin
  * fence_timeout 60s
+ * fence_delay node1=5s
  * </pre>
  *
  * Every problem is reported with file and line; a bad directive is skipped, the rest still load.
@@ -184,6 +185,7 @@ public final class ManagerDirectives {
                 case "fence_peers" -> fencePeers(d);
                 case "fence_timeout" -> one(d).flatMap(v -> duration(d.line(), k, v, false))
                         .ifPresent(v -> delays.put(k, v));
+                case "fence_delay" -> fenceDelay(d);
                 default -> throw new IllegalStateException(k);
             }
         }
@@ -218,9 +220,12 @@ public final class ManagerDirectives {
         } else if (tieBreakerNodeLine[0] > 0) {
             diag.warning(file, tieBreakerNodeLine[0], "auto_tie_breaker_node has no effect without auto_tie_breaker on");
         }
-        if (fencePeers[0] != null || delays.containsKey("fence_timeout")) {
+        if (fencePeers[0] != null || delays.containsKey("fence_timeout") || !fenceDelays.isEmpty()) {
             s = s.withFencing(new FencingSettings(Boolean.TRUE.equals(fencePeers[0]),
-                    delays.getOrDefault("fence_timeout", FencingSettings.DEFAULT_TIMEOUT), fenceOptions));
+                    delays.getOrDefault("fence_timeout", FencingSettings.DEFAULT_TIMEOUT), fenceOptions, fenceDelays));
+        }
+        if (!fenceDelays.isEmpty() && !Boolean.TRUE.equals(fencePeers[0])) {
+            diag.warning(file, fenceDelayLine[0], "fence_delay has no effect without fence_peers on");
         }
         if (Boolean.TRUE.equals(fencePeers[0]) && s.fenceHook().isEmpty()) {
             diag.error(file, fencePeersLine[0], "fence_peers on needs a fence_hook line naming the script or"
@@ -240,6 +245,39 @@ public final class ManagerDirectives {
     private final Boolean[] fencePeers = new Boolean[1];
     private final int[] fencePeersLine = new int[1];
     private final Map<String, String> fenceOptions = new LinkedHashMap<>();
+    private final Map<String, Duration> fenceDelays = new LinkedHashMap<>();
+    private final int[] fenceDelayLine = new int[1];
+
+    /**
+     * {@code fence_delay NODE=TIME [NODE=TIME ...]}: wait TIME after NODE left before fencing it
+     * (Pacemaker's {@code pcmk_delay_base} with a per-node map). Of two nodes that fence each
+     * other at once, the one named survives: the other fences it only after the delay, by which
+     * time it has been fenced itself. A bad word is reported and skipped, the others still count.
+     */
+    private void fenceDelay(HaCf.Directive d) {
+        if (d.args().isEmpty()) {
+            diag.error(file, d.line(), "fence_delay takes NODE=TIME words (e.g. fence_delay node1=5s)");
+            return;
+        }
+        fenceDelayLine[0] = d.line();
+        for (String w : d.args()) {
+            int eq = w.indexOf('=');
+            if (eq <= 0 || eq == w.length() - 1) {
+                diag.error(file, d.line(), "fence_delay: '" + w + "' is not NODE=TIME (e.g. node1=5s)");
+                continue;
+            }
+            String node = w.substring(0, eq).toLowerCase(Locale.ROOT);
+            if (!nodes.isEmpty() && nodes.stream().noneMatch(n -> n.equalsIgnoreCase(node))) {
+                diag.error(file, d.line(), "fence_delay: " + w.substring(0, eq) + " is not a node of " + file
+                        + " (" + String.join(", ", nodes) + ")");
+                continue;
+            }
+            Optional<Duration> delay = duration(d.line(), "fence_delay " + node, w.substring(eq + 1), true);
+            if (delay.isPresent() && fenceDelays.put(node, delay.get()) != null) {
+                diag.error(file, d.line(), "fence_delay: " + node + " given twice");
+            }
+        }
+    }
 
     /**
      * {@code fence_peers on|off [NAME=VALUE ...]}: the extra words are fence-agent options, handed

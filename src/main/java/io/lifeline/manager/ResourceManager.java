@@ -380,10 +380,13 @@ public final class ResourceManager {
         for (String n : left) {
             StateReport.SeenMark mark = lastSeen.get(n);
             absent.put(n, new Absence(now.monotonicMs(), mark == null ? null : mark.incarnation()));
-            FencingLedger.Debt debt = cfg.settings().fencesPeers() ? fencing.onLeft(n, now.monotonicMs(), now.wall()) : null;
+            Duration delay = cfg.settings().fencing().delayFor(n);
+            FencingLedger.Debt debt = cfg.settings().fencesPeers()
+                    ? fencing.onLeft(n, now.monotonicMs(), now.wall(), delay.toMillis()) : null;
             if (debt != null) {
                 event(Level.WARN, EventKind.FENCING, null, n + " left while it held or claimed " + debt.groups
-                        + ": it is fenced before any of them starts on " + me + " (fence_peers on)");
+                        + ": it is fenced before any of them starts on " + me + " (fence_peers on"
+                        + (delay.isZero() ? ")" : "; not before " + fmt(delay) + " from now, fence_delay)"));
             }
         }
         for (String n : joined) {
@@ -1175,17 +1178,19 @@ public final class ResourceManager {
 
     private void decide() {
         checkStartup();
-        boolean q = cfg.hasQuorum(members);
-        boolean tie = q && cfg.tieBrokenFor(members);
+        List<String> voters = quorumMembers();
+        boolean q = cfg.hasQuorum(voters);
+        boolean tie = q && cfg.tieBrokenFor(voters);
         if (quorate == null || q != quorate || tie != quorumByTieBreaker) {
             quorumByTieBreaker = tie;
             if (quorate != null || !q) {
                 event(q ? Level.INFO : Level.ERROR, EventKind.QUORUM, null, q
-                        ? "quorum: " + members.size() + " of " + cfg.nodes().size() + " nodes"
+                        ? "quorum: " + voters.size() + " of " + cfg.nodes().size() + " nodes"
                                 + (tie ? " (an even split, won by auto_tie_breaker: "
                                         + cfg.settings().tieBreaker().describe(cfg.nodes()) + " is in this half)" : "")
-                        : "no quorum: " + members.size() + " of " + cfg.nodes().size() + " nodes in this partition ("
-                                + "no_quorum_policy " + cfg.settings().noQuorumPolicy().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                        : "no quorum: " + voters.size() + " of " + cfg.nodes().size() + " nodes in this partition"
+                                + deafPeers(voters) + " (no_quorum_policy "
+                                + cfg.settings().noQuorumPolicy().name().toLowerCase(java.util.Locale.ROOT) + ")");
             }
             quorate = q;
         }
@@ -1200,6 +1205,28 @@ public final class ResourceManager {
             }
             decideGroup(lg, view, q);
         }
+    }
+
+    /**
+     * The nodes that count for quorum: this node and every member whose latest report does not
+     * leave this node out. A member that this node hears but that does not hear it (a one-sided
+     * or one-way cut) is not part of an agreed membership, so it cannot lend this node its vote
+     * (docs/split-brain.md, "Quorum on an agreed membership"). A member that has not reported yet,
+     * or whose report does not say its membership (a node built before the field), counts, as
+     * before: nothing contradicts the membership yet.
+     */
+    private List<String> quorumMembers() {
+        return members.stream().filter(n -> {
+            StateReport r = n.equals(me) ? null : reports.get(n);
+            return r == null || r.mayHear(me);
+        }).toList();
+    }
+
+    /** For the quorum event: the members left out because their reports leave this node out. */
+    private String deafPeers(List<String> voters) {
+        List<String> deaf = members.stream().filter(n -> !voters.contains(n)).toList();
+        return deaf.isEmpty() ? "" : " (" + String.join(", ", deaf) + (deaf.size() == 1 ? " does" : " do")
+                + " not count: " + (deaf.size() == 1 ? "its report leaves " : "their reports leave ") + me + " out)";
     }
 
     private void clearPinsToIneligibleNodes(List<StateReport> view) {
@@ -1249,6 +1276,7 @@ public final class ResourceManager {
             lg.goal = Goal.HOLD;
             if (stop != null || d == null || !me.equals(d.node())) {
                 lg.claimSeq = 0;
+                lg.disagreement = null;
             } else {
                 if (lg.claimSeq == 0) {
                     // The claim goes out with the next report, which will carry seq + 1. It goes
@@ -1259,7 +1287,11 @@ public final class ResourceManager {
                     lg.lastReason = d.reason();
                 }
                 if (lg.claimSeq > 0) {
-                    fenceBeforeTakeover(lg);
+                    // A node that a peer still sees is not fenced: it may be alive and serving on
+                    // the other side of a one-sided cut, and this claim cannot start anyway.
+                    if (membershipAgreed(lg, view)) {
+                        fenceBeforeTakeover(lg);
+                    }
                     advanceClaim(lg, view, d);
                 }
             }
@@ -1274,7 +1306,7 @@ public final class ResourceManager {
             lg.claimSeq = 0;
             event(Level.INFO, EventKind.PLACEMENT, lg.name(), rival + " claims " + lg.name()
                     + " too and comes first in ha.cf: " + me + " withdraws its claim");
-        } else if (claimConfirmed(lg, view) && !fenceOwed(lg)) {
+        } else if (claimConfirmed(lg, view) && !fenceOwed(lg) && lg.disagreement == null) {
             lg.claimSeq = 0;
             lg.goal = Goal.RUN;
             lg.lastReason = d.reason();
@@ -1344,7 +1376,7 @@ public final class ResourceManager {
             return stallReason;
         }
         if (!quorum) {
-            return "no quorum (" + members.size() + " of " + cfg.nodes().size() + " nodes)";
+            return "no quorum (" + quorumMembers().size() + " of " + cfg.nodes().size() + " nodes)";
         }
         if (standby.covers(lg.spec, me)) {
             return me + " is in standby (" + standby.word() + ")";
@@ -1391,6 +1423,36 @@ public final class ResourceManager {
             }
         }
         return true;
+    }
+
+    /**
+     * A claim starts only on an agreed membership: no peer in the view still sees a node this node
+     * has lost. Such a node may be alive and running the group on its side of a one-sided cut
+     * (n2 and n3 cannot hear each other, n1 hears both: n1's confirmation says nothing about n3),
+     * so the takeover waits until every confirming peer has lost it too, or it is back here. After a
+     * crash that costs the spread between the survivors' detection of it (docs/split-brain.md).
+     * Logs the wait once per disagreement. Called while claiming: the result holds for this decision
+     * ({@link LocalGroup#disagreement}).
+     */
+    private boolean membershipAgreed(LocalGroup lg, List<StateReport> view) {
+        String disagreement = null;
+        for (StateReport r : view) {
+            // Names outside this ha.cf (a peer configured with another one) cannot be agreed on: ignored.
+            List<String> lost = r.node().equals(me) ? List.of() : r.members().stream()
+                    .map(n -> n.toLowerCase(Locale.ROOT)).filter(n -> cfg.nodes().contains(n) && !members.contains(n))
+                    .toList();
+            if (!lost.isEmpty()) {
+                disagreement = r.node() + " still sees " + String.join(", ", lost);
+                break;
+            }
+        }
+        if (disagreement != null && !disagreement.equals(lg.disagreement)) {
+            event(Level.INFO, EventKind.QUORUM, lg.name(), "not starting " + lg.name() + " on " + me + ": "
+                    + disagreement + ", which " + me + " has lost (a one-sided cut, or detection not done on every "
+                    + "node yet); it starts once every peer agrees");
+        }
+        lg.disagreement = disagreement;
+        return disagreement == null;
     }
 
     private void setGoal(LocalGroup lg, Goal goal, String reason) {
@@ -1532,7 +1594,7 @@ public final class ResourceManager {
             fr.add(new StateReport.FailureReport(k.group(), k.resource(), count, p.threshold(), count >= p.threshold()));
         });
         return new StateReport(me, incarnation, reportSeq, lamport, myReady() && !stalled, score, standby, gr, fr,
-                lastSeen, registers, releasedSinceReport);
+                lastSeen, registers, releasedSinceReport, membershipKnown ? members : List.of());
     }
 
     /**

@@ -22,6 +22,11 @@ import java.util.Objects;
  * @param registers   replicated operator decisions
  * @param released    groups this node fully stopped since its previous report: the "released
  *                    GROUP" confirmation a new owner waits for on planned moves
+ * @param members     the sender's membership (itself included) when it sent the report, so that
+ *                    quorum and takeovers rest on a membership the members agree on
+ *                    (docs/split-brain.md, "Quorum on an agreed membership"); empty: not said (a
+ *                    node built before this field, or one that has no membership yet), which
+ *                    counts as agreeing, as before the field existed
  */
 public record StateReport(
         String node,
@@ -35,13 +40,36 @@ public record StateReport(
         List<FailureReport> failures,
         Map<String, SeenMark> seen,
         ClusterRegisters registers,
-        List<String> released) {
+        List<String> released,
+        List<String> members) {
 
     public StateReport {
         groups = Map.copyOf(groups);
         failures = List.copyOf(failures);
         seen = Map.copyOf(seen);
         released = List.copyOf(released);
+        members = members == null ? List.of() : List.copyOf(members); // null: a journal written before the field
+    }
+
+    /** A report that does not say its sender's membership (as nodes built before the field send). */
+    public StateReport(String node, String incarnation, long seq, long lamport, boolean ready, int score,
+                       GroupScope standby, Map<String, GroupReport> groups, List<FailureReport> failures,
+                       Map<String, SeenMark> seen, ClusterRegisters registers, List<String> released) {
+        this(node, incarnation, seq, lamport, ready, score, standby, groups, failures, seen, registers, released,
+                List.of());
+    }
+
+    /** Whether the sender said its membership. */
+    public boolean saysMembers() {
+        return !members.isEmpty();
+    }
+
+    /**
+     * Whether the sender counts {@code node} among its members, as far as this report tells: a
+     * report that does not say its membership contradicts nothing.
+     */
+    public boolean mayHear(String node) {
+        return members.isEmpty() || members.stream().anyMatch(node::equalsIgnoreCase);
     }
 
     /**
@@ -77,7 +105,7 @@ public record StateReport(
         java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(released);
         all.addAll(more);
         return new StateReport(node, incarnation, seq, lamport, ready, score, standby, groups, failures, seen,
-                registers, List.copyOf(all));
+                registers, List.copyOf(all), members);
     }
 
     public GroupPhase phase(String group) {
@@ -117,7 +145,7 @@ public record StateReport(
     public boolean sameContentAs(StateReport o) {
         return o != null && ready == o.ready && score == o.score && standby == o.standby
                 && groups.equals(o.groups) && failures.equals(o.failures)
-                && registers.equals(o.registers) && released.isEmpty()
+                && registers.equals(o.registers) && released.isEmpty() && members.equals(o.members)
                 && Objects.equals(node, o.node);
     }
 }

@@ -84,6 +84,29 @@ class ReportCodecTest {
         assertEquals(0, codec.decode(old, "node2").groups().get("db").claimSeq(), "a claim without claimSeq: not known");
     }
 
+    /**
+     * The sender's membership (members, 2026-12-07): the file with it decodes to the report that
+     * has it, the encoder writes exactly that, and every older file decodes as "not said" (which
+     * contradicts no membership: the quorum and takeover rules treat the sender as before).
+     */
+    @Test
+    void theMembersGoldenFileDecodesForeverAndOlderOnesSayNoMembership() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        byte[] golden = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("src/test/resources/reports/v1-members.json"));
+        assertEquals(ReportSamples.withMembers(), codec.decode(golden, "node2"));
+        assertEquals(m.readTree(golden), m.readTree(codec.encode(ReportSamples.withMembers())));
+        java.util.Set<String> fields = new java.util.TreeSet<>();
+        m.readTree(golden).get("report").fieldNames().forEachRemaining(fields::add);
+        assertTrue(fields.containsAll(ReportCodec.V1_OPTIONAL_REPORT_FIELDS), "the golden file uses every optional field");
+        for (String older : List.of("v1-every-field.json", "v1-optional-fields.json")) {
+            StateReport r = codec.decode(java.nio.file.Files.readAllBytes(
+                    java.nio.file.Path.of("src/test/resources/reports/" + older)), "node2");
+            assertTrue(!r.saysMembers() && r.mayHear("node1") && r.mayHear("node3"), older);
+        }
+        assertTrue(!m.readTree(codec.encode(ReportSamples.everyOptionalField())).get("report").has("members"),
+                "a report without a membership does not write the field");
+    }
+
     @Test
     void theEncoderWritesWhatTheGoldenFileHoldsInKeyOrder() throws Exception {
         com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -29,6 +29,16 @@ final class ReportSamples {
         return everyField(1230);
     }
 
+    /**
+     * As {@link #everyOptionalField()}, with the sender's membership as well (golden file
+     * v1-members.json, 2026-12-07).
+     */
+    static StateReport withMembers() {
+        StateReport r = everyField(1230);
+        return new StateReport(r.node(), r.incarnation(), r.seq(), r.lamport(), r.ready(), r.score(), r.standby(),
+                r.groups(), r.failures(), r.seen(), r.registers(), r.released(), List.of("node1", "node2"));
+    }
+
     private static StateReport everyField(long claimSeq) {
         Map<String, StateReport.GroupReport> groups = new TreeMap<>();
         groups.put("web", new StateReport.GroupReport(GroupPhase.RUNNING, true,

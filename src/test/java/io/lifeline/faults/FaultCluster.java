@@ -255,6 +255,7 @@ final class FaultCluster implements AutoCloseable {
     /** nft table names the suite owns in a node's namespace; each heal deletes its own. */
     static final String CUT_LINK_TABLE = "llfslink";
     static final String PARTITION_TABLE = "llfspart";
+    static final String PAIR_CUT_TABLE = "llfspair";
 
     /** Drops everything on one interface (one heartbeat link), both directions. */
     void cutLink(String node, String ifname) {
@@ -307,6 +308,30 @@ final class FaultCluster implements AutoCloseable {
         cmd.append(" && nft add rule arp ").append(name).append(" in ").append(arpIn).append(" drop");
         cmd.append(" && nft add rule arp ").append(name).append(" out ").append(arpOut).append(" drop");
         hosts.get(node).sh(cmd.substring(4));
+    }
+
+    /**
+     * A one-sided partition: the two nodes other than {@code bridge} stop hearing each other on
+     * both links (each drops what comes from the other's addresses and what goes to them, ARP
+     * included), while both still hear and reach the bridge: heartbeats are broadcast, so each
+     * side drops the other's on input. The client reaches all three.
+     */
+    void cutAllBut(String bridge) {
+        List<String> pair = NODES.stream().filter(n -> !n.equals(bridge)).toList();
+        for (int i = 0; i < 2; i++) {
+            String other = pair.get(1 - i);
+            String set = "{ " + eth0Address(other) + ", " + eth1Address(other) + " }";
+            dropTables(pair.get(i), PAIR_CUT_TABLE, "arp saddr ip " + set, "arp daddr ip " + set,
+                    List.of("ip saddr " + set), List.of("ip daddr " + set));
+        }
+    }
+
+    void healCut(String bridge) {
+        for (String n : NODES) {
+            if (!n.equals(bridge)) {
+                hosts.get(n).shResult("nft delete table inet " + PAIR_CUT_TABLE + "; nft delete table arp " + PAIR_CUT_TABLE);
+            }
+        }
     }
 
     void healPartition(String node) {

@@ -14,6 +14,14 @@ enum FaultKind {
     NODE_CUT_OFF("all links of a node cut (and its clients), healed", 3, 2_000, 6_000, true, false),
     ONE_LINK_CUT("one heartbeat link of a node cut: must be a non-event", 3, 2_000, 5_000, false, true),
     PARTITION("partition 1|2 (both links), healed", 3, 3_000, 6_000, true, false),
+    /**
+     * The node drawn is the bridge: the other two stop hearing each other (both links, ARP
+     * included) while it hears both. Not a split: quorum rests on an agreed membership
+     * (docs/split-brain.md), so neither cut-off node takes the other's groups, and a VIP on two
+     * nodes is a violation like anywhere else.
+     */
+    ONE_SIDED_PARTITION("the two other nodes cut from each other (both links), the drawn one hears both; healed",
+            3, 3_000, 6_000, false, false),
     APP_KILL("nginx killed on the node serving it", 3, 0, 0, false, true),
     GRACEFUL_RESTART("SIGTERM of a daemon, started again", 3, 500, 3_000, false, false),
     STANDBY_ONLINE("hactl standby, then online", 3, 1_500, 4_000, false, false),

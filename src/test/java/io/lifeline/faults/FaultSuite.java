@@ -28,6 +28,11 @@ final class FaultSuite {
     }
 
     static Result run(long seed, int faultCount, Path work, String tag) throws Exception {
+        return run(seed, faultCount, work, tag, List.of(FaultKind.values()));
+    }
+
+    /** A run that draws only {@code kinds} (a focused run, e.g. the partition shapes). */
+    static Result run(long seed, int faultCount, Path work, String tag, List<FaultKind> kinds) throws Exception {
         long maxSeconds = 300 + faultCount * 60L; // every helper process ends by itself after this
         long started = System.currentTimeMillis();
         Files.createDirectories(work.resolve("helpers"));
@@ -52,7 +57,7 @@ final class FaultSuite {
                     .until(() -> checks.unsettled(0).isEmpty());
             System.out.println("fault suite: cluster formed in " + (System.currentTimeMillis() - started) + " ms, seed " + seed);
 
-            Nemesis nemesis = new Nemesis(cluster, seed, checks);
+            Nemesis nemesis = new Nemesis(cluster, seed, checks, kinds);
             nemesis.capture();
             List<Fault> faults = new ArrayList<>();
             for (int i = 0; i < faultCount; i++) {

@@ -38,11 +38,19 @@ final class Nemesis {
     private final AtomicInteger helperRuns = new AtomicInteger();
     private final ObjectMapper json = new ObjectMapper();
 
+    /** The kinds drawn (every kind, unless a focused run names some). */
+    private final List<FaultKind> kinds;
+
     Nemesis(FaultCluster cluster, long seed, InvariantChecks checks) {
+        this(cluster, seed, checks, List.of(FaultKind.values()));
+    }
+
+    Nemesis(FaultCluster cluster, long seed, InvariantChecks checks, List<FaultKind> kinds) {
         this.cluster = cluster;
         this.random = new Random(seed);
         this.checks = checks;
-        List<FaultKind> all = new ArrayList<>(List.of(FaultKind.values()));
+        this.kinds = List.copyOf(kinds);
+        List<FaultKind> all = new ArrayList<>(kinds);
         Collections.shuffle(all, random);
         this.firstRound = all;
     }
@@ -69,11 +77,11 @@ final class Nemesis {
             return firstRound.get(index);
         }
         int total = 0;
-        for (FaultKind k : FaultKind.values()) {
+        for (FaultKind k : kinds) {
             total += k.weight;
         }
         int r = random.nextInt(total);
-        for (FaultKind k : FaultKind.values()) {
+        for (FaultKind k : kinds) {
             r -= k.weight;
             if (r < 0) {
                 return k;
@@ -153,6 +161,11 @@ final class Nemesis {
             case PARTITION -> {
                 cluster.partition(n);
                 return () -> cluster.healPartition(n);
+            }
+            case ONE_SIDED_PARTITION -> {
+                f.detail = "bridge " + n;
+                cluster.cutAllBut(n);
+                return () -> cluster.healCut(n);
             }
             case APP_KILL -> {
                 FaultCluster.Group web = FaultCluster.GROUPS.get(0);

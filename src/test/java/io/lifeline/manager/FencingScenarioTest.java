@@ -66,6 +66,25 @@ class FencingScenarioTest {
         assertEquals("done", s.rm.status(Now.at(s.nowMs)).fences().get(0).state());
     }
 
+    /** fence_delay node2=5s: the fence of node2 waits 5 s after it left (pcmk_delay_base); the takeover with it. */
+    @Test
+    void aFenceDelayHoldsTheFenceOfTheNamedPeerBack() {
+        Scenario s = node2Runs(pair(true).settings(x -> x.withFencing(new FencingSettings(true, Duration.ofSeconds(30),
+                Map.of(), Map.of("node2", Duration.ofSeconds(5))))), "web");
+        s.membership("node1");
+        assertEquals(List.of(), s.lastOf(RunPeerFence.class), "not at once");
+        s.assertEvent("node2 left while it held or claimed [web]: it is fenced before any of them starts on node1"
+                + " (fence_peers on; not before 5s from now, fence_delay)");
+        assertEquals(s.nowMs + 5_000, s.rm.nextTimerAtMs(), "the delay's end is a timer");
+        s.advance(4_999);
+        assertEquals(List.of(), s.allActionsOf(RunPeerFence.class));
+        s.advance(1);
+        RunPeerFence f = onlyFence(s);
+        assertEquals("node2", f.node());
+        fenceResult(s, f, true, 0, "");
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+    }
+
     @Test
     void aFailedFenceStartsNothingAndIsRetriedUntilItSucceeds() {
         Scenario s = node2Runs(pair(true), "web");

@@ -96,6 +96,41 @@ class FencingSimulationTest {
         assertTrue(fencesRun >= 40, "the faults really needed fencing: " + fencesRun + " fences run");
     }
 
+    /**
+     * Fence races (two nodes, each holding a group, fully partitioned: each fences the other).
+     * Without a delay the race is won by chance: whichever device acts first (50-500 ms here; a
+     * fencer powered off before its device acted never gave the order, so the simulation never
+     * fences both, as a real pair can). With {@code fence_delay node1=3s} node2 waits 3 s before
+     * fencing node1, by which time node1's fence has powered node2 off: node1 wins every race.
+     */
+    @Test
+    void aFenceDelayDecidesEveryFenceRace() {
+        int node1LostWithout = 0;
+        for (long seed = 1; seed <= 20; seed++) {
+            node1LostWithout += fenceRace(seed, Map.of()).contains("node1") ? 1 : 0;
+            assertEquals(List.of("node2"), fenceRace(seed, Map.of("node1", Duration.ofSeconds(3))),
+                    "with fence_delay node1=3s only node2 is fenced (seed " + seed + ")");
+        }
+        assertTrue(node1LostWithout >= 3, "races node1 lost without a delay: " + node1LostWithout + " of 20");
+    }
+
+    /** The nodes fenced in one full partition of a pair that each holds a group. */
+    private static List<String> fenceRace(long seed, Map<String, Duration> delays) {
+        ManagerSettings s = ManagerSettings.defaults().withReportInterval(Duration.ofSeconds(2))
+                .withFenceHook(Path.of("/usr/sbin/fence_lab"))
+                .withFencing(new FencingSettings(true, Duration.ofSeconds(20), Map.of(), delays));
+        SimCluster c = new SimCluster(seed, List.of("node1", "node2"), GROUPS, AutoFailback.ON, s);
+        c.invariant(FencingSimulationTest::neverOnTwoNodes);
+        c.bootAll();
+        c.runFor(10_000);
+        assertEquals(List.of("node1"), c.fullOwners("web"));
+        assertEquals(List.of("node2"), c.fullOwners("db"));
+        c.partition(List.of("node1"), List.of("node2"));
+        c.runFor(SimCluster.DETECTION_MS + 6_000);
+        return c.log.stream().filter(l -> l.contains(" fences ")).map(l -> l.substring(l.lastIndexOf(' ') + 1))
+                .sorted().toList();
+    }
+
     /** The control experiment: the same faults without fencing do put groups on two nodes. */
     @Test
     void withoutFencingTheSameFaultsOverlap() {

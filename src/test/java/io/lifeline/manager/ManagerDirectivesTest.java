@@ -212,6 +212,29 @@ class ManagerDirectivesTest {
     }
 
     @Test
+    void fenceDelayDelaysTheFenceOfEachNamedNode() {
+        ManagerSettings s = parseWithFourNodes("fence_hook /bin/true", "fence_peers on", "fence_delay Node1=5s node3=500ms");
+        assertEquals(List.of(), problems());
+        assertEquals(Duration.ofSeconds(5), s.fencing().delayFor("node1"));
+        assertEquals(Duration.ofMillis(500), s.fencing().delayFor("node3"));
+        assertEquals(Duration.ZERO, s.fencing().delayFor("node2"), "not named: fenced at once");
+    }
+
+    @Test
+    void fenceDelayMistakesNameTheLine() {
+        parseWithFourNodes("fence_hook /bin/true", "fence_peers on", "fence_delay node9=5s node1 node2=soon node3=1s node3=2s");
+        parseWithFourNodes("fence_delay");
+        parseWithFourNodes("fence_delay node1=5s");
+        assertEquals(List.of(
+                "/etc/ha.d/ha.cf:3: error: fence_delay: node9 is not a node of /etc/ha.d/ha.cf (node1, node2, node3, node4)",
+                "/etc/ha.d/ha.cf:3: error: fence_delay: 'node1' is not NODE=TIME (e.g. node1=5s)",
+                "/etc/ha.d/ha.cf:3: error: fence_delay node2: 'soon' is not a duration (e.g. 10, 1500ms, 10s, 5min, 1h)",
+                "/etc/ha.d/ha.cf:3: error: fence_delay: node3 given twice",
+                "/etc/ha.d/ha.cf:1: error: fence_delay takes NODE=TIME words (e.g. fence_delay node1=5s)",
+                "/etc/ha.d/ha.cf:1: warning: fence_delay has no effect without fence_peers on"), problems());
+    }
+
+    @Test
     void keywordsAreExposedForTheCoreParser() {
         assertTrue(ManagerDirectives.KEYWORDS.contains("monitor"));
         assertTrue(ManagerDirectives.KEYWORDS.contains("no_quorum_policy"));

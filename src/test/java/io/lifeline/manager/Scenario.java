@@ -394,6 +394,8 @@ final class Scenario {
         ClusterRegisters registers = ClusterRegisters.EMPTY;
         long lamport;
         boolean confirms = true;
+        /** The membership its reports say (empty: not said, as a node built before the field). */
+        List<String> members = List.of();
 
         Peer(String node) {
             this.node = node;
@@ -479,6 +481,12 @@ final class Scenario {
             return this;
         }
 
+        /** The membership its reports say from now on: the nodes this peer hears (itself included). */
+        Peer sees(String... nodes) {
+            members = List.of(nodes);
+            return this;
+        }
+
         Peer registers(ClusterRegisters r) {
             registers = r;
             return this;
@@ -492,7 +500,7 @@ final class Scenario {
             }
             lamport = Math.max(lamport, mine.lamport()) + 1;
             StateReport r = new StateReport(node, incarnation, ++seq, lamport, ready, score, standby, groups,
-                    failures, seen, registers, released);
+                    failures, seen, registers, released, members);
             released.clear();
             return r;
         }

@@ -61,6 +61,13 @@ final class SimCluster {
     private final PriorityQueue<Ev> queue = new PriorityQueue<>();
     /** Nodes in the same component can talk; crashed nodes are in none. */
     private final Map<String, Integer> component = new HashMap<>();
+    /** Links cut inside a component, "a>b": b does not hear a (a one-sided partition is a pair of them). */
+    private final Set<String> cuts = new HashSet<>();
+    /**
+     * Deliver reports without their sender's membership, as nodes built before that field sent
+     * them: the rules that need it then fall back to the old ones (the control experiments).
+     */
+    boolean legacyReports;
     private final List<Consumer<SimCluster>> invariants = new ArrayList<>();
     final List<String> log = new ArrayList<>();
     long events;
@@ -237,7 +244,25 @@ final class SimCluster {
         at(now + DETECTION_MS, () -> installViews(false));
     }
 
+    /**
+     * A one-sided partition: {@code a} and {@code b} stop hearing each other (heartbeats and
+     * reports, both ways), while every other link stays up, so a third node may still hear both.
+     */
+    void cut(String a, String b) {
+        cuts.add(a + ">" + b);
+        cuts.add(b + ">" + a);
+        log.add(now + " cut " + a + "-" + b);
+        at(now + DETECTION_MS, () -> installViews(false));
+    }
+
+    /** Whether {@code to} hears {@code from}: same component and no cut between them. */
+    boolean hears(String to, String from) {
+        return connected(from, to) && !cuts.contains(from + ">" + to);
+    }
+
     void heal() {
+        boolean merge = !cuts.isEmpty();
+        cuts.clear();
         component.replaceAll((n, c) -> 0);
         log.add(now + " heal");
         at(now + 1_500, () -> installViews(true));
@@ -279,8 +304,9 @@ final class SimCluster {
                 comps.computeIfAbsent(c, k -> new ArrayList<>()).add(n);
             }
         }
-        for (List<String> members : comps.values()) {
-            for (String n : members) {
+        for (List<String> component : comps.values()) {
+            for (String n : component) {
+                List<String> members = component.stream().filter(m -> m.equals(n) || hears(n, m)).toList();
                 Node node = nodes.get(n);
                 int inc = node.incarnation;
                 at(now + rnd.nextInt(50), () -> deliver(node, inc, new ManagerInput.MembershipChanged(members, merge)));
@@ -335,16 +361,17 @@ final class SimCluster {
             }
             if (a instanceof BroadcastReport b) {
                 node.reportsSent++;
+                StateReport sent = legacyReports ? withoutMembers(b.report()) : b.report();
                 for (Node peer : nodes.values()) {
-                    if (peer == node || !connected(node.name, peer.name)) {
+                    if (peer == node || !hears(peer.name, node.name)) {
                         continue;
                     }
                     long t = Math.max(node.lastDelivery.getOrDefault(peer.name, 0L), now + 1 + rnd.nextInt(20));
                     node.lastDelivery.put(peer.name, t);
                     int peerInc = peer.incarnation;
                     at(t, () -> {
-                        if (node.incarnation == inc && node.up() && connected(node.name, peer.name)) {
-                            deliver(peer, peerInc, new ManagerInput.PeerReport(b.report()));
+                        if (node.incarnation == inc && node.up() && hears(peer.name, node.name)) {
+                            deliver(peer, peerInc, new ManagerInput.PeerReport(sent));
                         }
                     });
                 }
@@ -378,6 +405,11 @@ final class SimCluster {
                 fence(node, inc, f);
             }
         }
+    }
+
+    private static StateReport withoutMembers(StateReport r) {
+        return new StateReport(r.node(), r.incarnation(), r.seq(), r.lamport(), r.ready(), r.score(), r.standby(),
+                r.groups(), r.failures(), r.seen(), r.registers(), r.released());
     }
 
     /**
