@@ -32,7 +32,7 @@ import java.util.TreeMap;
  *  "seen":{NODE:{"incarnation":..,"seq":..}},
  *  "registers":{"pins":{GROUP:{"node":NODE|null,"stamp":STAMP}},"maintenance":{"on":..,"stamp":STAMP},
  *               "cleanups":{SCOPE:STAMP}},
- *  "released":[GROUP,..][,"members":[NODE,..]]}}      STAMP = {"lamport":..,"node":..}</pre>
+ *  "released":[GROUP,..][,"members":[NODE,..]][,"rejoining":true]}}      STAMP = {"lamport":..,"node":..}</pre>
  *
  * <p>JSON because reports are small (a few hundred bytes per group) and readable in a packet
  * capture when a 3 a.m. admin needs to know what a node claimed. Written and read here field by
@@ -50,7 +50,9 @@ import java.util.TreeMap;
  * the seq of the report that first carried the claim (docs/protocol.md), written only when
  * known; absent, the claim is acknowledged for every report as before. {@code members} in the
  * report, the sender's membership (itself included), written only when it has one; absent, the
- * sender contradicts no membership (docs/protocol.md, docs/split-brain.md).
+ * sender contradicts no membership (docs/protocol.md, docs/split-brain.md). {@code rejoining},
+ * written only when true: the sender recovers from a stall and asks each peer to answer this
+ * report once.
  */
 final class ReportCodec {
 
@@ -130,6 +132,9 @@ final class ReportCodec {
                     g.writeString(node);
                 }
                 g.writeEndArray();
+            }
+            if (r.rejoining()) {
+                g.writeBooleanField("rejoining", true);
             }
             g.writeEndObject();
             g.writeEndObject();
@@ -239,7 +244,7 @@ final class ReportCodec {
                     case "node", "incarnation" -> f.put(name, string(name));
                     case "seq", "lamport" -> f.put(name, longValue(name));
                     case "score" -> f.put(name, integer(name));
-                    case "ready" -> f.put(name, bool(name));
+                    case "ready", "rejoining" -> f.put(name, bool(name));
                     case "standby" -> f.put(name, constant(GroupScope.class, name));
                     case "groups" -> f.put(name, groups());
                     case "failures" -> f.put(name, failures());
@@ -255,7 +260,8 @@ final class ReportCodec {
             return new StateReport(f.get("node"), f.get("incarnation"), f.<Long>get("seq"), f.<Long>get("lamport"),
                     f.<Boolean>get("ready"), f.<Integer>get("score"), f.get("standby"), f.get("groups"),
                     f.get("failures"), f.get("seen"), f.get("registers"), f.get("released"),
-                    members == null ? List.of() : members);
+                    members == null ? List.of() : members,
+                    Boolean.TRUE.equals(f.<Boolean>get("rejoining"))); // optional: absent unless true
         }
 
         private Map<String, StateReport.GroupReport> groups() throws IOException, BadReport {
@@ -551,7 +557,7 @@ final class ReportCodec {
     static final Set<String> V1_OPTIONAL_GROUP_FIELDS = Set.of("claimSeq");
 
     /** The optional field names of a report object (members, 2026-12-07), for the same test. */
-    static final Set<String> V1_OPTIONAL_REPORT_FIELDS = Set.of("members");
+    static final Set<String> V1_OPTIONAL_REPORT_FIELDS = Set.of("members", "rejoining");
 
     /** The field names version 1 uses, for the test that keeps the golden files complete. */
     static final Set<String> V1_REPORT_FIELDS = Set.of("node", "incarnation", "seq", "lamport", "ready", "score",

@@ -88,6 +88,10 @@ final class ReportScheduler {
             if (claimSeq > 0 && (lastSent == null || !lastSent.hasSeen(n, r.incarnation(), claimSeq))) {
                 return true;
             }
+            // a peer rejoining after a stall waits for every member's answer to its report
+            if (r.rejoining() && (lastSent == null || !lastSent.hasSeen(n, r.incarnation(), r.seq()))) {
+                return true;
+            }
         }
         return false;
     }

@@ -113,6 +113,12 @@ public final class ResourceManager {
     private long stalledAtMs;
     /** The cluster layer's snapshot epoch when the stall was seen; a later one ends the recovery. */
     private long stalledAtEpoch;
+    /**
+     * After a stall, the seq of this node's first report sent once every peer's verdict on the
+     * freeze is in (deadtime after the stall was seen); 0 until then. A peer whose report has seen
+     * it and still lists this node as a member did not declare it dead, or has merged it again.
+     */
+    private long rejoinProbeSeq;
     private String stallReason = "";
     private int score;
     private GroupScope standby = GroupScope.NONE;
@@ -286,6 +292,9 @@ public final class ResourceManager {
         next.at(failcounts.nextExpiry(this::policyOf));
         if (stalled) {
             next.at(stalledAtMs + cfg.settings().stallRejoinWait().toMillis());
+            if (rejoinProbeSeq == 0) {
+                next.at(stalledAtMs + cfg.deadtime().toMillis());
+            }
         }
         fencing.deadlines(next::at, fenceTimeoutMs(), RESULT_GRACE_MS);
         return next.earliest();
@@ -504,6 +513,7 @@ public final class ResourceManager {
         stalled = true;
         stalledAtMs = now.monotonicMs();
         stalledAtEpoch = membershipEpoch;
+        rejoinProbeSeq = 0;
         stallReason = me + " was frozen for " + frozenMs + " ms (>= " + threshold
                 + " ms): peers may have declared it dead and taken its groups";
         reports.clear();
@@ -512,13 +522,52 @@ public final class ResourceManager {
         forceReport = true;
     }
 
+    /**
+     * Ends the recovery from a stall once this node has released everything and either every
+     * peer still counts it (the early rejoin below) or {@code stall_rejoin_wait} passed without a
+     * new membership. A new membership ends it too ({@link #onMembership}).
+     *
+     * <p>The early rejoin: a freeze between the stall threshold and deadtime may or may not have
+     * cost this node its membership, and when the peers did not declare it dead no new membership
+     * ever comes (docs/split-brain.md, "Stalls"). A peer decides at the latest deadtime after this
+     * node's last heartbeat before the freeze, which is before {@code stalledAt + deadtime}. The
+     * first report this node sends after that moment is the probe; a peer whose report has seen the
+     * probe and lists this node among its members either never declared it dead or has merged it
+     * back, so its view agrees with this node's again. When every peer of this node's membership
+     * says so, the groups can be placed at once instead of after {@code stall_rejoin_wait}. A peer
+     * whose reports do not say their membership (a node built before the field) cannot say so.
+     */
     private void endStallIfQuiet() {
-        if (stalled && now.monotonicMs() - stalledAtMs >= cfg.settings().stallRejoinWait().toMillis()
-                && groups.values().stream().noneMatch(LocalGroup::holds)) {
+        if (!stalled || groups.values().stream().anyMatch(LocalGroup::holds)) {
+            return;
+        }
+        long since = now.monotonicMs() - stalledAtMs;
+        if (since >= cfg.settings().stallRejoinWait().toMillis()) {
             stalled = false;
             event(Level.INFO, EventKind.STALL, null, "no new membership within "
                     + fmt(cfg.settings().stallRejoinWait()) + " after the stall: trusting membership " + members + " again");
+            return;
         }
+        if (since < cfg.deadtime().toMillis()) {
+            return;
+        }
+        if (rejoinProbeSeq == 0) {
+            rejoinProbeSeq = seq + 1; // the next report, sent by maybeBroadcast in this same step
+            forceReport = true;
+            return;
+        }
+        List<String> peers = members.stream().filter(n -> !n.equals(me)).toList();
+        if (!peers.isEmpty() && peers.stream().allMatch(this::countsThisNodeAfterTheStall)) {
+            stalled = false;
+            event(Level.INFO, EventKind.STALL, null, String.join(", ", peers) + (peers.size() == 1 ? " still counts " : " still count ")
+                    + me + " as a member after the stall (" + (peers.size() == 1 ? "its report" : "their reports")
+                    + " answered " + me + "'s after deadtime): rejoining in membership " + members + " at once");
+        }
+    }
+
+    private boolean countsThisNodeAfterTheStall(String peer) {
+        StateReport r = reports.get(peer);
+        return r != null && r.saysMembers() && r.members().contains(me) && r.hasSeen(me, incarnation, rejoinProbeSeq);
     }
 
     // ------------------------------------------------------------------ agent results
@@ -1594,7 +1643,8 @@ public final class ResourceManager {
             fr.add(new StateReport.FailureReport(k.group(), k.resource(), count, p.threshold(), count >= p.threshold()));
         });
         return new StateReport(me, incarnation, reportSeq, lamport, myReady() && !stalled, score, standby, gr, fr,
-                lastSeen, registers, releasedSinceReport, membershipKnown ? members : List.of());
+                lastSeen, registers, releasedSinceReport, membershipKnown ? members : List.of(),
+                stalled && rejoinProbeSeq > 0);
     }
 
     /**

@@ -27,6 +27,9 @@ import java.util.Objects;
  *                    (docs/split-brain.md, "Quorum on an agreed membership"); empty: not said (a
  *                    node built before this field, or one that has no membership yet), which
  *                    counts as agreeing, as before the field existed
+ * @param rejoining   the sender is recovering from a stall and asks every peer to answer this
+ *                    report once, saying whether it still counts the sender as a member
+ *                    (docs/protocol.md; false from nodes built before the field)
  */
 public record StateReport(
         String node,
@@ -41,7 +44,8 @@ public record StateReport(
         Map<String, SeenMark> seen,
         ClusterRegisters registers,
         List<String> released,
-        List<String> members) {
+        List<String> members,
+        boolean rejoining) {
 
     public StateReport {
         groups = Map.copyOf(groups);
@@ -49,6 +53,15 @@ public record StateReport(
         seen = Map.copyOf(seen);
         released = List.copyOf(released);
         members = members == null ? List.of() : List.copyOf(members); // null: a journal written before the field
+    }
+
+    /** A report of a node that is not rejoining after a stall (as nodes built before the field send). */
+    public StateReport(String node, String incarnation, long seq, long lamport, boolean ready, int score,
+                       GroupScope standby, Map<String, GroupReport> groups, List<FailureReport> failures,
+                       Map<String, SeenMark> seen, ClusterRegisters registers, List<String> released,
+                       List<String> members) {
+        this(node, incarnation, seq, lamport, ready, score, standby, groups, failures, seen, registers, released,
+                members, false);
     }
 
     /** A report that does not say its sender's membership (as nodes built before the field send). */
@@ -105,7 +118,7 @@ public record StateReport(
         java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(released);
         all.addAll(more);
         return new StateReport(node, incarnation, seq, lamport, ready, score, standby, groups, failures, seen,
-                registers, List.copyOf(all), members);
+                registers, List.copyOf(all), members, rejoining);
     }
 
     public GroupPhase phase(String group) {
@@ -146,6 +159,7 @@ public record StateReport(
         return o != null && ready == o.ready && score == o.score && standby == o.standby
                 && groups.equals(o.groups) && failures.equals(o.failures)
                 && registers.equals(o.registers) && released.isEmpty() && members.equals(o.members)
+                && rejoining == o.rejoining
                 && Objects.equals(node, o.node);
     }
 }

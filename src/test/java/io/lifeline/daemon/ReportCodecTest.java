@@ -97,7 +97,7 @@ class ReportCodecTest {
         assertEquals(m.readTree(golden), m.readTree(codec.encode(ReportSamples.withMembers())));
         java.util.Set<String> fields = new java.util.TreeSet<>();
         m.readTree(golden).get("report").fieldNames().forEachRemaining(fields::add);
-        assertTrue(fields.containsAll(ReportCodec.V1_OPTIONAL_REPORT_FIELDS), "the golden file uses every optional field");
+        assertTrue(fields.contains("members"), "the golden file has the field");
         for (String older : List.of("v1-every-field.json", "v1-optional-fields.json")) {
             StateReport r = codec.decode(java.nio.file.Files.readAllBytes(
                     java.nio.file.Path.of("src/test/resources/reports/" + older)), "node2");
@@ -105,6 +105,27 @@ class ReportCodecTest {
         }
         assertTrue(!m.readTree(codec.encode(ReportSamples.everyOptionalField())).get("report").has("members"),
                 "a report without a membership does not write the field");
+    }
+
+    /**
+     * A stalled node's request for answers (rejoining, 2026-12-07): the golden file decodes to the
+     * report, the encoder writes exactly it, older files decode as not rejoining, and a report that
+     * is not rejoining does not write the field.
+     */
+    @Test
+    void theRejoiningGoldenFileDecodesForeverAndOlderOnesAreNotRejoining() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        byte[] golden = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("src/test/resources/reports/v1-rejoining.json"));
+        assertEquals(ReportSamples.rejoining(), codec.decode(golden, "node2"));
+        assertEquals(m.readTree(golden), m.readTree(codec.encode(ReportSamples.rejoining())));
+        java.util.Set<String> fields = new java.util.TreeSet<>();
+        m.readTree(golden).get("report").fieldNames().forEachRemaining(fields::add);
+        assertTrue(fields.containsAll(ReportCodec.V1_OPTIONAL_REPORT_FIELDS), "the newest golden file uses every optional field");
+        for (String older : List.of("v1-every-field.json", "v1-optional-fields.json", "v1-members.json")) {
+            assertTrue(!codec.decode(java.nio.file.Files.readAllBytes(
+                    java.nio.file.Path.of("src/test/resources/reports/" + older)), "node2").rejoining(), older);
+        }
+        assertTrue(!m.readTree(codec.encode(ReportSamples.withMembers())).get("report").has("rejoining"));
     }
 
     @Test

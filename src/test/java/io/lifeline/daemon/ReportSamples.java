@@ -39,6 +39,13 @@ final class ReportSamples {
                 r.groups(), r.failures(), r.seen(), r.registers(), r.released(), List.of("node1", "node2"));
     }
 
+    /** As {@link #withMembers()}, from a node rejoining after a stall (golden file v1-rejoining.json, 2026-12-07). */
+    static StateReport rejoining() {
+        StateReport r = withMembers();
+        return new StateReport(r.node(), r.incarnation(), r.seq(), r.lamport(), false, r.score(), r.standby(),
+                r.groups(), r.failures(), r.seen(), r.registers(), r.released(), r.members(), true);
+    }
+
     private static StateReport everyField(long claimSeq) {
         Map<String, StateReport.GroupReport> groups = new TreeMap<>();
         groups.put("web", new StateReport.GroupReport(GroupPhase.RUNNING, true,
