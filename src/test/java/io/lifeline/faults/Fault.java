@@ -17,6 +17,11 @@ final class Fault {
     /** Faults held at the same time as this one (by label), and their kinds. */
     final List<String> overlappedWith = new ArrayList<>();
     final List<FaultKind> overlappedKinds = new ArrayList<>();
+    /**
+     * VIPs of groups that some node was banned from when this fault began: when the ban expires
+     * the group may move home (failback), which is not this fault's doing.
+     */
+    java.util.Set<String> vipsBannedBefore = java.util.Set.of();
 
     Fault(String label, FaultKind kind, String node, long holdMs) {
         this.label = label;

@@ -61,7 +61,9 @@ final class FaultSuite {
             nemesis.capture();
             List<Fault> faults = new ArrayList<>();
             for (int i = 0; i < faultCount; i++) {
+                java.util.Set<String> bannedBefore = checks.vipsOfBannedGroups();
                 List<Fault> step = nemesis.step(i);
+                step.forEach(f -> f.vipsBannedBefore = bannedBefore);
                 checks.afterHeal(step);
                 faults.addAll(step);
                 for (Fault f : step) {

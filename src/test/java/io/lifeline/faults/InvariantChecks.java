@@ -265,7 +265,15 @@ final class InvariantChecks {
         }
     }
 
+    /** VIPs of the groups a node was banned from at the last check (see {@link Fault#vipsBannedBefore}). */
+    private Set<String> bannedVips = Set.of();
+
+    Set<String> vipsOfBannedGroups() {
+        return bannedVips;
+    }
+
     private void checkBans(Fault f) {
+        Set<String> bannedNow = new HashSet<>();
         Set<String> now = new HashSet<>();
         Map<String, List<String>> unjustified = new java.util.TreeMap<>(); // what -> who saw it
         for (DaemonNode d : cluster.daemons()) {
@@ -275,6 +283,8 @@ final class InvariantChecks {
             }
             for (JsonNode fc : s.path("failcounts")) {
                 if (fc.path("banned").asBoolean()) {
+                    FaultCluster.GROUPS.stream().filter(g -> g.name().equals(fc.path("group").asText()))
+                            .forEach(g -> bannedNow.add(g.vip()));
                     String node = fc.path("node").asText();
                     String key = node + " banned for " + fc.path("group").asText() + " (" + fc.path("resource").asText()
                             + " " + fc.path("count").asInt() + "/" + fc.path("threshold").asInt() + ")";
@@ -295,6 +305,7 @@ final class InvariantChecks {
                 }
             }
         }
+        bannedVips = Set.copyOf(bannedNow);
         activeBans.retainAll(now);
         if (!unjustified.isEmpty()) {
             activeBans.addAll(now);
@@ -364,12 +375,12 @@ final class InvariantChecks {
             }
             long end = f.settledAtMs > 0 ? f.settledAtMs : f.healedAtMs + 2_000; // the next fault starts later
             for (AddressWatch.Change c : changes) {
-                if (c.atMs() >= f.injectedAtMs && c.atMs() <= end) {
+                if (c.atMs() >= f.injectedAtMs && c.atMs() <= end && !f.vipsBannedBefore.contains(c.vip())) {
                     violated(Invariant.NOT_A_NON_EVENT, f, c.vip() + (c.added() ? " added on " : " deleted on ") + c.node());
                     break;
                 }
             }
-            long gap = outage(f);
+            long gap = outageExcept(f, f.vipsBannedBefore);
             if (gap > NON_EVENT_GAP_MS) {
                 violated(Invariant.NOT_A_NON_EVENT, f, "a client waited " + gap + " ms");
             }
@@ -400,10 +411,17 @@ final class InvariantChecks {
 
     /** The longest client gap (any VIP) from the fault's injection until it settled (or the bound after its heal). */
     long outage(Fault f) {
+        return outageExcept(f, Set.of());
+    }
+
+    /** As {@link #outage}, over every VIP but {@code exempt}. */
+    private long outageExcept(Fault f, Set<String> exempt) {
         long end = f.settledAtMs > 0 ? f.settledAtMs : f.healedAtMs + SETTLE_BOUND.toMillis();
         long worst = 0;
         for (int v = 0; v < FaultCluster.GROUPS.size(); v++) {
-            worst = Math.max(worst, probe.longestGap(v, f.injectedAtMs, end));
+            if (!exempt.contains(FaultCluster.GROUPS.get(v).vip())) {
+                worst = Math.max(worst, probe.longestGap(v, f.injectedAtMs, end));
+            }
         }
         return worst;
     }
