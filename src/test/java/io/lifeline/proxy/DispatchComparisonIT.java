@@ -1,0 +1,187 @@
+package io.lifeline.proxy;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DispatchPolicy's rules (retries, option redispatch, maxconn queue, timeout queue) on the
+ * wire, next to the real HAProxy with the same configuration: both must give each request the
+ * same status and server, and take the same turn-around waits. A server that refuses
+ * connections is an address whose listener was closed; nothing is health-checked, so it stays
+ * UP and only the retry rules decide.
+ */
+class DispatchComparisonIT {
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void haproxyInstalled() {
+        assumeTrue(RealHaproxy.installed(), "haproxy is installed by bin/setup-host");
+    }
+
+    /** What one request got: the status, the server that answered, and whether it waited >= 700 ms. */
+    record Answer(int status, String server, boolean waited) {
+        @Override
+        public String toString() {
+            return status + (server.isEmpty() ? "" : " " + server) + (waited ? " after a wait" : "");
+        }
+    }
+
+    private static String config(String backendLines) {
+        return """
+                defaults
+                    mode http
+                    timeout connect 1s
+                    timeout client 5s
+                    timeout server 5s
+                frontend web
+                    bind 127.0.0.1:%d
+                    default_backend app
+                backend app
+                """ + backendLines;
+    }
+
+    /** Runs {@code scenario} against HAProxy and then the built-in proxy, each fresh, and compares. */
+    private static void compare(String backendLines, Scenario scenario) throws Exception {
+        String config = config(backendLines);
+        List<Answer> theirs;
+        try (RealHaproxy haproxy = new RealHaproxy(config, dir)) {
+            theirs = scenario.run(haproxy.address);
+        }
+        List<Answer> ours;
+        try (ProxyHarness builtIn = new ProxyHarness(config.formatted(0))) {
+            ours = scenario.run(builtIn.address("web"));
+        }
+        assertEquals(theirs, ours, "HAProxy " + RealHaproxy.version() + " (expected) vs the built-in proxy");
+    }
+
+    interface Scenario {
+        List<Answer> run(InetSocketAddress proxy) throws Exception;
+    }
+
+    /** {@code n} requests one after another, each on its own connection. */
+    private static Scenario sequential(int n) {
+        return proxy -> {
+            List<Answer> answers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                answers.add(request(proxy, "/"));
+            }
+            // which server a balancer starts with is not a rule: compare what happened, not in which order
+            answers.sort(java.util.Comparator.comparing(Answer::toString));
+            return answers;
+        };
+    }
+
+    private static Answer request(InetSocketAddress proxy, String path) throws IOException {
+        long start = System.nanoTime();
+        try (Socket s = new Socket()) {
+            s.connect(proxy, 2000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            in.transferTo(all);
+            String text = all.toString(StandardCharsets.ISO_8859_1);
+            boolean waited = (System.nanoTime() - start) / 1_000_000 >= 700;
+            int status = text.length() >= 12 ? Integer.parseInt(text.substring(9, 12)) : -1;
+            // TestBackend answers with its name; error pages are not a server's
+            int body = text.indexOf("\r\n\r\n");
+            String server = status == 200 && body >= 0 ? text.substring(body + 4).strip() : "";
+            return new Answer(status, server, waited);
+        }
+    }
+
+    private static String refusingAddress() throws IOException {
+        TestBackend gone = new TestBackend("gone");
+        String address = gone.address();
+        gone.close();
+        return address;
+    }
+
+    @Test
+    void roundRobinWithRedispatchMovesAFailedRequestAtOnce() throws Exception {
+        try (TestBackend b = new TestBackend("b")) {
+            compare("""
+                    balance roundrobin
+                    retries 3
+                    option redispatch
+                    server dead %s
+                    server b %s
+                    """.formatted(refusingAddress(), b.address()), sequential(4));
+        }
+    }
+
+    @Test
+    void withoutRedispatchARefusingServerIsRetriedThenAnswered503() throws Exception {
+        try (TestBackend b = new TestBackend("b")) {
+            compare("""
+                    balance roundrobin
+                    retries 1
+                    server dead %s
+                    server b %s
+                    """.formatted(refusingAddress(), b.address()), sequential(4));
+        }
+    }
+
+    @Test
+    void aHashedRequestWaitsTheTurnAroundBeforeItsRetries() throws Exception {
+        // balance source: every request from 127.0.0.1 maps to one server; with a single
+        // server that refuses, both proxies retry it after min(timeout connect, 1 s), then 503
+        compare("""
+                balance source
+                retries 1
+                timeout connect 800ms
+                server dead %s
+                """.formatted(refusingAddress()), sequential(1));
+    }
+
+    @Test
+    void maxconnQueuesAndTimeoutQueueAnswers503() throws Exception {
+        try (TestBackend b = new TestBackend("b")) {
+            AtomicInteger before = new AtomicInteger();
+            Scenario slowThenQueued = proxy -> {
+                before.set(b.requests.get());
+                CompletableFuture<Answer> slow = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return request(proxy, "/slow?ms=1500");
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                // the slow request holds the only slot before the second one comes
+                await().atMost(Duration.ofSeconds(10)).until(() -> b.requests.get() > before.get());
+                Answer queued = request(proxy, "/");
+                return List.of(slow.get(), queued);
+            };
+            // the second request waits for the slot longer than timeout queue: 503
+            compare("""
+                    timeout queue 300ms
+                    server b %s maxconn 1
+                    """.formatted(b.address()), slowThenQueued);
+            // and gets the slot when timeout queue is longer than the slow request
+            compare("""
+                    timeout queue 5s
+                    server b %s maxconn 1
+                    """.formatted(b.address()), slowThenQueued);
+        }
+    }
+}
