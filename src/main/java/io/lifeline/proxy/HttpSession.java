@@ -428,17 +428,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         interim = false;
         serverEof = false;
 
-        if (fe.stats != null && fe.stats.matches(fe.config.stats(), h)) {
-            localStats(fe.config.stats(), h, hasBody);
-            return true;
-        }
-        be = fe.route(h);
-        if (be == null) {
-            localResponse(ErrorPages.SERVICE_UNAVAILABLE);
-            return true;
-        }
-        if (be.config != fe.config && fe.stats != null && fe.stats.matches(be.config.stats(), h)) {
-            localStats(be.config.stats(), h, hasBody);
+        if (!route(h, hasBody)) {
             return true;
         }
         timeoutServer = be.config.timeouts().server();
@@ -459,6 +449,28 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         resScan = out.position();
         retries = 0;
         assignServer(null, false);
+        return true;
+    }
+
+    /**
+     * Chooses the request's backend ({@code use_backend} rules, then the default), or answers
+     * the request here: a stats page of the frontend or of the chosen backend, or 503 when no
+     * backend applies. False when it was answered here.
+     */
+    private boolean route(HttpHead h, boolean hasBody) {
+        if (fe.stats != null && fe.stats.matches(fe.config.stats(), h)) {
+            localStats(fe.config.stats(), h, hasBody);
+            return false;
+        }
+        be = fe.route(h);
+        if (be == null) {
+            localResponse(ErrorPages.SERVICE_UNAVAILABLE);
+            return false;
+        }
+        if (be.config != fe.config && fe.stats != null && fe.stats.matches(be.config.stats(), h)) {
+            localStats(be.config.stats(), h, hasBody);
+            return false;
+        }
         return true;
     }
 
