@@ -5,12 +5,16 @@
 #   sudo bench/proxy/run.sh --only failure      one part only (throughput | failure)
 # More options: python3 bench/proxy/proxybench.py --help. Results: bench/proxy/results.md and
 # results.json (results-quick.* for --quick). Everything runs on the loopback of one network
-# namespace, ll-hpbench, which this script creates and deletes. Not run by CI.
+# namespace, ll-hpbench (or $LL_HPBENCH_NS), which this script creates and deletes. Not run by CI.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 work=$here/work
-ns=ll-hpbench
+ns=${LL_HPBENCH_NS:-ll-hpbench}
+case $ns in
+  ll-*) ;;
+  *) echo "run.sh: LL_HPBENCH_NS must start with ll- (got $ns)" >&2; exit 1 ;;
+esac
 
 if [ "$(id -u)" != 0 ]; then
   echo "run.sh: needs root (a network namespace): sudo $0 $*" >&2

@@ -89,6 +89,17 @@ public final class BackendRuntime {
         return hasUsable;
     }
 
+    /** Usable servers that are not backups (HAProxy's srv_act). */
+    int activeServersUp() {
+        int n = 0;
+        for (ServerRuntime s : servers) {
+            if (!s.config.backup() && s.isUsable()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     ServerRuntime serverForCookie(String value) {
         return byCookie.get(value);
     }
@@ -133,17 +144,16 @@ public final class BackendRuntime {
 
     /**
      * Whether the given retry (1-based) should go to another server, per HAProxy's
-     * "option redispatch INTERVAL" semantics.
+     * "option redispatch INTERVAL" semantics: every Pth retry, or for -N every multiple of
+     * (retries + 1 - N), which for -1 is the last retry (HAProxy's back_handle_st_cer()).
      */
     boolean redispatchOnRetry(int retry) {
         int interval = config.redispatchInterval();
         if (interval == 0) {
             return false;
         }
-        if (interval > 0) {
-            return retry % interval == 0;
-        }
-        return retry == config.retries() + interval + 1;
+        int period = interval > 0 ? interval : config.retries() + 1 + interval;
+        return period > 0 && retry % period == 0;
     }
 
     String serversLeftText() {

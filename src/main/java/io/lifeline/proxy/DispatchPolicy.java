@@ -14,10 +14,17 @@ package io.lifeline.proxy;
  *       {@code maxconn}), otherwise the service is unavailable.</li>
  *   <li>After a failed connection attempt: give up once {@code retries} are spent; otherwise
  *       retry the same server after min({@code timeout connect}, 1 s), or go to another server
- *       on the retries {@code option redispatch} names. Unlike HAProxy, a DOWN server is left
- *       without the option too, unless a persistence cookie binds the request to it: nothing
- *       else ties a request to the server it was first sent to, and HAProxy's choice (retrying
- *       a DOWN server until the retries are spent, then 503) serves no one.</li>
+ *       at once. With {@code option redispatch}, a retry goes elsewhere on the retries its
+ *       interval names (every Pth; -N: the Nth before the last; plain: the last), when the
+ *       server is DOWN, and, as HAProxy's {@code back_handle_st_cer()} does, on every retry of
+ *       a request no cookie binds when the balancing does not hash (roundrobin, static-rr,
+ *       leastconn) and more than one active server is up: such a request was never meant for
+ *       that server. Unlike HAProxy, a DOWN server is left without the option too, unless a
+ *       persistence cookie binds the request to it: nothing else ties a request to the server
+ *       it was first sent to, and HAProxy's choice (retrying a DOWN server until the retries
+ *       are spent, then 503) serves no one.</li>
+ *   <li>A request waits in the queue at most {@code timeout queue} ({@code timeout connect}
+ *       when unset, {@link #queueTimeoutMillis}); then 503 (HTTP) or close (TCP).</li>
  * </ul>
  */
 final class DispatchPolicy {
@@ -83,6 +90,42 @@ final class DispatchPolicy {
         return redispatch(be, failed, retry, persistent) ? AfterFailure.REDISPATCH : AfterFailure.RETRY_SAME_SERVER;
     }
 
+    /**
+     * A connection attempt to {@code failed} failed (refused, timed out, or closed before a
+     * response byte): reports it to the server's health (a checked server counts it as a
+     * failed check), counts it as HAProxy's stats do, and says what follows. Both session
+     * types call this, then release the slot and carry the answer out.
+     */
+    static AfterFailure connectFailed(BackendRuntime be, ServerRuntime failed, int retry, ServerRuntime persistent,
+            String reason) {
+        if (failed.config.check()) {
+            failed.checkFailed("L4CON", 0, reason, 0, true);
+        }
+        AfterFailure next = afterFailure(be, failed, retry, persistent);
+        switch (next) {
+            case GIVE_UP -> {
+                failed.counters.econ.increment();
+                be.counters.econ.increment();
+            }
+            case RETRY_SAME_SERVER -> {
+                failed.counters.wretr.increment();
+                be.counters.wretr.increment();
+            }
+            case REDISPATCH -> {
+                failed.counters.wretr.increment();
+                be.counters.wretr.increment();
+                failed.counters.wredis.increment();
+                be.counters.wredis.increment();
+            }
+        }
+        return next;
+    }
+
+    /** How long a request may wait in the backend queue: timeout queue, else timeout connect (0: forever). */
+    static long queueTimeoutMillis(BackendRuntime be) {
+        return be.config.timeouts().effectiveQueue();
+    }
+
     /** How long a retry of the same server waits: min(timeout connect, 1 s), as HAProxy. */
     static long retryDelayMillis(long timeoutConnect) {
         return timeoutConnect > 0 ? Math.min(timeoutConnect, 1000) : 1000;
@@ -103,9 +146,18 @@ final class DispatchPolicy {
 
     private static boolean redispatch(BackendRuntime be, ServerRuntime failed, int retry, ServerRuntime persistent) {
         boolean option = be.config.redispatchInterval() != 0;
-        if (option && be.redispatchOnRetry(retry)) {
+        boolean bound = persistent == failed;
+        if (option && (be.redispatchOnRetry(retry) || !bound && !hashes(be) && be.activeServersUp() > 1)) {
             return true;
         }
-        return !failed.isUsable() && (option || persistent != failed);
+        return !failed.isUsable() && (option || !bound);
+    }
+
+    /** Whether the balancing maps a request to one server (source, uri, hdr): a retry elsewhere changes its server. */
+    private static boolean hashes(BackendRuntime be) {
+        return switch (be.config.balance().algorithm()) {
+            case SOURCE, URI, HDR -> true;
+            case ROUNDROBIN, STATIC_RR, LEASTCONN -> false;
+        };
     }
 }

@@ -29,22 +29,39 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
 
     private static final Logger log = LoggerFactory.getLogger(HttpSession.class);
 
-    // request side
-    private static final int RQ_HEAD = 0;   // waiting for (the rest of) a request head
-    private static final int RQ_WAIT = 1;   // routed; waiting for a connection, a queue slot or a retry
-    private static final int RQ_BODY = 2;   // sending head and body to the server
-    private static final int RQ_DONE = 3;   // whole request sent (or answered locally)
-    // response side
-    private static final int RS_IDLE = 0;
-    private static final int RS_HEAD = 1;   // waiting for the response head
-    private static final int RS_BODY = 2;   // forwarding head and body to the client
-    private static final int RS_LOCAL = 3;  // sending a response made by the proxy
-    private static final int RS_DRAIN = 4;  // response sent, output shut; discarding input until EOF
-    // what RQ_WAIT waits for
-    private static final int WAIT_NONE = 0;
-    private static final int WAIT_CONNECT = 1;
-    private static final int WAIT_QUEUE = 2;
-    private static final int WAIT_RETRY = 3;
+    /** Where the current request is. */
+    private enum RequestPhase {
+        /** Waiting for (the rest of) a request head. */
+        HEAD,
+        /** Routed; waiting for a connection, a queue slot or a retry ({@link WaitingFor}). */
+        WAIT,
+        /** Sending head and body to the server. */
+        BODY,
+        /** The whole request is sent (or was answered by the proxy). */
+        DONE
+    }
+
+    /** Where the current response is. */
+    private enum ResponsePhase {
+        /** No request in progress. */
+        IDLE,
+        /** Waiting for the response head. */
+        HEAD,
+        /** Forwarding head and body to the client. */
+        BODY,
+        /** Sending a response made by the proxy. */
+        LOCAL,
+        /** Response sent, output shut; discarding input until EOF. */
+        DRAIN
+    }
+
+    /** What {@link RequestPhase#WAIT} waits for; each has its own deadline in {@code waitDeadline}. */
+    private enum WaitingFor {
+        NONE,
+        CONNECT,
+        QUEUE,
+        RETRY
+    }
 
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] CONNECTION_CLOSE = HttpHead.ascii("connection: close\r\n");
@@ -64,9 +81,9 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
     private ByteBuffer resHead;  // rewritten response head
     private ByteBuffer local;    // a response made by the proxy (error page, stats)
 
-    private int rq = RQ_HEAD;
-    private int rs = RS_IDLE;
-    private int wait = WAIT_NONE;
+    private RequestPhase rq = RequestPhase.HEAD;
+    private ResponsePhase rs = ResponsePhase.IDLE;
+    private WaitingFor wait = WaitingFor.NONE;
     private long waitDeadline;
     private long clientDeadline;
     private long serverDeadline;
@@ -183,10 +200,10 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
     }
 
     private void woken() {
-        if (closed || wait != WAIT_QUEUE) {
+        if (closed || wait != WaitingFor.QUEUE) {
             return;
         }
-        wait = WAIT_NONE;
+        wait = WaitingFor.NONE;
         assignServer(null, true);
         advance();
     }
@@ -194,9 +211,9 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
     private void readClient() {
         int n;
         try {
-            if (rs == RS_DRAIN) {
+            if (rs == ResponsePhase.DRAIN) {
                 in.clear().limit(0);
-            } else if (rq == RQ_BODY && (reqChunked ? clientBulk : reqRemaining > EventLoop.BUFFER_SIZE)) {
+            } else if (rq == RequestPhase.BODY && (reqChunked ? clientBulk : reqRemaining > EventLoop.BUFFER_SIZE)) {
                 enlargeIn();
             }
             n = fill(client, in, true);
@@ -207,7 +224,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         }
         if (n < 0) {
             clientEof = true;
-            if (rs == RS_DRAIN) {
+            if (rs == ResponsePhase.DRAIN) {
                 close();
             }
         } else if (n > 0) {
@@ -217,7 +234,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
     }
 
     private void readServer() {
-        if (rs == RS_BODY && !interim && (resChunked || resUntilClose ? serverBulk : resRemaining > EventLoop.BUFFER_SIZE)) {
+        if (rs == ResponsePhase.BODY && !interim && (resChunked || resUntilClose ? serverBulk : resRemaining > EventLoop.BUFFER_SIZE)) {
             enlargeOut();
         }
         try {
@@ -297,16 +314,16 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
     private void advance() {
         for (int guard = 0; guard < 64 && !closed; guard++) {
             boolean progress = false;
-            if (rq == RQ_HEAD && rs == RS_IDLE) {
+            if (rq == RequestPhase.HEAD && rs == ResponsePhase.IDLE) {
                 progress = startRequest();
             }
-            if (!closed && rq == RQ_BODY && conn != null && conn.connected) {
+            if (!closed && rq == RequestPhase.BODY && conn != null && conn.connected) {
                 progress |= sendToServer();
             }
-            if (!closed && rs == RS_HEAD) {
+            if (!closed && rs == ResponsePhase.HEAD) {
                 progress |= readResponseHead();
             }
-            if (!closed && (rs == RS_BODY || rs == RS_LOCAL)) {
+            if (!closed && (rs == ResponsePhase.BODY || rs == ResponsePhase.LOCAL)) {
                 progress |= sendToClient();
             }
             if (!progress) {
@@ -336,7 +353,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
                 si = SelectionKey.OP_CONNECT;
             } else {
                 si = 0;
-                if ((rs == RS_HEAD || rs == RS_BODY) && !serverEof
+                if ((rs == ResponsePhase.HEAD || rs == ResponsePhase.BODY) && !serverEof
                         && (out.limit() < out.capacity() || out.position() > 0)) {
                     si = SelectionKey.OP_READ;
                 }
@@ -411,17 +428,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         interim = false;
         serverEof = false;
 
-        if (fe.stats != null && fe.stats.matches(fe.config.stats(), h)) {
-            localStats(fe.config.stats(), h, hasBody);
-            return true;
-        }
-        be = fe.route(h);
-        if (be == null) {
-            localResponse(ErrorPages.SERVICE_UNAVAILABLE);
-            return true;
-        }
-        if (be.config != fe.config && fe.stats != null && fe.stats.matches(be.config.stats(), h)) {
-            localStats(be.config.stats(), h, hasBody);
+        if (!route(h, hasBody)) {
             return true;
         }
         timeoutServer = be.config.timeouts().server();
@@ -434,14 +441,36 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
             return true;
         }
         be.counters.lbtot.increment();
-        rq = RQ_WAIT;
-        rs = RS_HEAD;
+        rq = RequestPhase.WAIT;
+        rs = ResponsePhase.HEAD;
         if (out == null) {
             out = loop.takeBuffer();
         }
         resScan = out.position();
         retries = 0;
         assignServer(null, false);
+        return true;
+    }
+
+    /**
+     * Chooses the request's backend ({@code use_backend} rules, then the default), or answers
+     * the request here: a stats page of the frontend or of the chosen backend, or 503 when no
+     * backend applies. False when it was answered here.
+     */
+    private boolean route(HttpHead h, boolean hasBody) {
+        if (fe.stats != null && fe.stats.matches(fe.config.stats(), h)) {
+            localStats(fe.config.stats(), h, hasBody);
+            return false;
+        }
+        be = fe.route(h);
+        if (be == null) {
+            localResponse(ErrorPages.SERVICE_UNAVAILABLE);
+            return false;
+        }
+        if (be.config != fe.config && fe.stats != null && fe.stats.matches(be.config.stats(), h)) {
+            localStats(be.config.stats(), h, hasBody);
+            return false;
+        }
         return true;
     }
 
@@ -621,9 +650,9 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
     }
 
     private void enqueue() {
-        rq = RQ_WAIT;
-        wait = WAIT_QUEUE;
-        waitDeadline = deadline(be.config.timeouts().effectiveQueue());
+        rq = RequestPhase.WAIT;
+        wait = WaitingFor.QUEUE;
+        waitDeadline = deadline(DispatchPolicy.queueTimeoutMillis(be));
         be.enqueue(this);
     }
 
@@ -649,15 +678,15 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         if (c.connected) {
             connected();
         } else {
-            rq = RQ_WAIT;
-            wait = WAIT_CONNECT;
+            rq = RequestPhase.WAIT;
+            wait = WaitingFor.CONNECT;
             waitDeadline = deadline(timeoutConnect);
         }
     }
 
     private void connected() {
-        rq = RQ_BODY;
-        wait = WAIT_NONE;
+        rq = RequestPhase.BODY;
+        wait = WaitingFor.NONE;
         serverWriteBlocked = false;
         serverEof = false;
         serverDeadline = deadline(timeoutServer);
@@ -674,36 +703,28 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
             conn.close();
             conn = null;
         }
-        if (failed.config.check()) {
-            failed.checkFailed("L4CON", 0, reason, 0, true);
-        }
         releaseSlot();
         retries++;
-        DispatchPolicy.AfterFailure next = DispatchPolicy.afterFailure(be, failed, retries, cookieServer);
-        if (next == DispatchPolicy.AfterFailure.GIVE_UP) {
-            failed.counters.econ.increment();
-            be.counters.econ.increment();
-            log.debug("{}: giving up on {} after {} retries: {}", fe.name(), failed.qualifiedName(), retries - 1, reason);
-            localResponse(ErrorPages.SERVICE_UNAVAILABLE);
-            return;
-        }
-        failed.counters.wretr.increment();
-        be.counters.wretr.increment();
-        if (next == DispatchPolicy.AfterFailure.REDISPATCH) {
-            failed.counters.wredis.increment();
-            be.counters.wredis.increment();
-            cookieServer = null; // redispatch breaks persistence
-            assignServer(failed, true);
-        } else {
-            retryServer = failed;
-            rq = RQ_WAIT;
-            wait = WAIT_RETRY;
-            waitDeadline = loop.now + DispatchPolicy.retryDelayMillis(timeoutConnect);
+        switch (DispatchPolicy.connectFailed(be, failed, retries, cookieServer, reason)) {
+            case GIVE_UP -> {
+                log.debug("{}: giving up on {} after {} retries: {}", fe.name(), failed.qualifiedName(), retries - 1, reason);
+                localResponse(ErrorPages.SERVICE_UNAVAILABLE);
+            }
+            case REDISPATCH -> {
+                cookieServer = null; // redispatch breaks persistence
+                assignServer(failed, true);
+            }
+            case RETRY_SAME_SERVER -> {
+                retryServer = failed;
+                rq = RequestPhase.WAIT;
+                wait = WaitingFor.RETRY;
+                waitDeadline = loop.now + DispatchPolicy.retryDelayMillis(timeoutConnect);
+            }
         }
     }
 
     private void retryNow() {
-        wait = WAIT_NONE;
+        wait = WaitingFor.NONE;
         ServerRuntime s = retryServer;
         retryServer = null;
         DispatchPolicy.Step step = DispatchPolicy.retryDue(be, s, retries, cookieServer, reqHash);
@@ -762,7 +783,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         } catch (IOException e) {
             in.limit(savedLimit);
             serverEof = true; // the server went away; the response side decides (replay or 502)
-            rq = RQ_DONE;
+            rq = RequestPhase.DONE;
             return true;
         }
         in.limit(savedLimit);
@@ -783,7 +804,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         }
         boolean complete = reqChunked ? reqChunks.isDone() && in.position() >= reqScanned : reqRemaining == 0;
         if (complete) {
-            rq = RQ_DONE;
+            rq = RequestPhase.DONE;
             headScan = in.position();
             serverDeadline = deadline(timeoutServer);
             return true;
@@ -847,7 +868,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
             resRemaining = 0;
             resChunked = false;
             resUntilClose = false;
-            rs = RS_BODY;
+            rs = ResponsePhase.BODY;
             return true;
         }
         resStarted = true;
@@ -874,7 +895,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         fe.counters.response(status);
         be.counters.response(status);
         srv.counters.response(status);
-        rs = RS_BODY;
+        rs = ResponsePhase.BODY;
         return true;
     }
 
@@ -924,7 +945,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
                 log.debug("{}: reused connection to {} closed before responding; replaying", fe.name(), srv.qualifiedName());
                 conn.close();
                 conn = null;
-                rq = RQ_WAIT;
+                rq = RequestPhase.WAIT;
                 connect(false);
             } else {
                 // a fresh connection closed without a byte (server dying or restarting): nothing
@@ -954,7 +975,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         if (clientWriteBlocked) {
             return false;
         }
-        if (rs == RS_LOCAL) {
+        if (rs == ResponsePhase.LOCAL) {
             try {
                 bytesOut += client.write(local);
             } catch (IOException e) {
@@ -1038,7 +1059,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         }
         if (interim) {
             interim = false;
-            rs = RS_HEAD;
+            rs = ResponsePhase.HEAD;
             return true;
         }
         exchangeDone();
@@ -1048,7 +1069,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
     /** The response is fully sent: recycle the server connection and get ready for the next request. */
     private void exchangeDone() {
         if (conn != null) {
-            boolean reuse = serverKeepAlive && rq == RQ_DONE && !serverEof && out.remaining() == 0 && rs == RS_BODY;
+            boolean reuse = serverKeepAlive && rq == RequestPhase.DONE && !serverEof && out.remaining() == 0 && rs == ResponsePhase.BODY;
             if (reuse) {
                 conn.release();
             } else {
@@ -1072,12 +1093,12 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         fe.counters.bout.add(bytesOut);
         bytesIn = 0;
         bytesOut = 0;
-        if (closeAfter || rq != RQ_DONE || clientEof) {
+        if (closeAfter || rq != RequestPhase.DONE || clientEof) {
             closeGracefully();
             return;
         }
-        rq = RQ_HEAD;
-        rs = RS_IDLE;
+        rq = RequestPhase.HEAD;
+        rs = ResponsePhase.IDLE;
         srv = null;
         be = null;
         cookieServer = null;
@@ -1126,14 +1147,14 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
             conn.close();
             conn = null;
         }
-        if (wait == WAIT_QUEUE) {
+        if (wait == WaitingFor.QUEUE) {
             be.dequeue(this);
         }
-        wait = WAIT_NONE;
+        wait = WaitingFor.NONE;
         releaseSlot();
         closeAfter = close;
-        rq = RQ_DONE;
-        rs = RS_LOCAL;
+        rq = RequestPhase.DONE;
+        rs = ResponsePhase.LOCAL;
     }
 
     /** Ends the exchange: stop sending, let the client read what was sent, then close. */
@@ -1150,8 +1171,8 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         }
         // discard anything the client still sends, so that closing does not reset the connection
         // (which could destroy the response before the client reads it)
-        rs = RS_DRAIN;
-        rq = RQ_DONE;
+        rs = ResponsePhase.DRAIN;
+        rq = RequestPhase.DONE;
         in.clear().limit(0);
         waitDeadline = loop.now + DRAIN_MILLIS;
         if (clientEof) {
@@ -1169,32 +1190,33 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         if (closed) {
             return;
         }
-        if (rs == RS_DRAIN) {
+        if (rs == ResponsePhase.DRAIN) {
             if (now >= waitDeadline) {
                 close();
             }
             return;
         }
-        if (wait != WAIT_NONE && waitDeadline > 0 && now >= waitDeadline) {
+        if (wait != WaitingFor.NONE && waitDeadline > 0 && now >= waitDeadline) {
             switch (wait) {
-                case WAIT_CONNECT -> connectFailed("connection timeout");
-                case WAIT_QUEUE -> {
+                case CONNECT -> connectFailed("connection timeout");
+                case QUEUE -> {
                     if (be.dequeue(this)) {
-                        wait = WAIT_NONE;
+                        wait = WaitingFor.NONE;
                         be.counters.econ.increment();
                         localResponse(ErrorPages.SERVICE_UNAVAILABLE);
                     }
                 }
-                case WAIT_RETRY -> retryNow();
-                default -> {
+                case RETRY -> retryNow();
+                case NONE -> {
+                    // excluded above
                 }
             }
             advance();
             return;
         }
-        boolean waitingOnServer = (rs == RS_HEAD && rq == RQ_DONE || rs == RS_BODY && !clientWriteBlocked) && conn != null;
+        boolean waitingOnServer = (rs == ResponsePhase.HEAD && rq == RequestPhase.DONE || rs == ResponsePhase.BODY && !clientWriteBlocked) && conn != null;
         if (waitingOnServer && serverDeadline > 0 && now >= serverDeadline) {
-            if (rs == RS_HEAD && !resStarted) {
+            if (rs == ResponsePhase.HEAD && !resStarted) {
                 srv.counters.eresp.increment();
                 log.debug("{}: {} did not respond in time", fe.name(), srv.qualifiedName());
                 localResponse(ErrorPages.GATEWAY_TIMEOUT);
@@ -1204,9 +1226,9 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
             }
             return;
         }
-        boolean waitingOnClient = rq == RQ_HEAD && rs == RS_IDLE || rq == RQ_BODY || clientWriteBlocked;
+        boolean waitingOnClient = rq == RequestPhase.HEAD && rs == ResponsePhase.IDLE || rq == RequestPhase.BODY || clientWriteBlocked;
         if (waitingOnClient && clientDeadline > 0 && now >= clientDeadline) {
-            if (rq == RQ_HEAD && rs == RS_IDLE && in.remaining() > 0) {
+            if (rq == RequestPhase.HEAD && rs == ResponsePhase.IDLE && in.remaining() > 0) {
                 fe.counters.ereq.increment();
                 localResponse(ErrorPages.REQUEST_TIMEOUT);
                 advance();
@@ -1218,7 +1240,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
 
     @Override
     boolean isIdle() {
-        return rq == RQ_HEAD && rs == RS_IDLE && in.remaining() == 0;
+        return rq == RequestPhase.HEAD && rs == ResponsePhase.IDLE && in.remaining() == 0;
     }
 
     @Override
@@ -1227,7 +1249,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
             return;
         }
         closed = true;
-        if (wait == WAIT_QUEUE && be != null) {
+        if (wait == WaitingFor.QUEUE && be != null) {
             be.dequeue(this);
         }
         if (conn != null) {

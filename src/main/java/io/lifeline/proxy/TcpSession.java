@@ -172,7 +172,8 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
             }
             case QUEUE -> {
                 queued = true;
-                connectDeadline = be.config.timeouts().effectiveQueue() > 0 ? loop.now + be.config.timeouts().effectiveQueue() : 0;
+                long queueTimeout = DispatchPolicy.queueTimeoutMillis(be);
+                connectDeadline = queueTimeout > 0 ? loop.now + queueTimeout : 0;
                 be.enqueue(this);
             }
             case UNAVAILABLE -> {
@@ -198,31 +199,21 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
             conn.close();
             conn = null;
         }
-        if (failed.config.check()) {
-            failed.checkFailed("L4CON", 0, reason, 0, true);
-        }
         if (slotHeld) {
             slotHeld = false;
             failed.release();
         }
         retries++;
-        DispatchPolicy.AfterFailure next = DispatchPolicy.afterFailure(be, failed, retries, null);
-        if (next == DispatchPolicy.AfterFailure.GIVE_UP) {
-            failed.counters.econ.increment();
-            be.counters.econ.increment();
-            log.debug("{}: giving up on {}: {}", fe.name(), failed.qualifiedName(), reason);
-            close();
-            return;
-        }
-        failed.counters.wretr.increment();
-        be.counters.wretr.increment();
-        if (next == DispatchPolicy.AfterFailure.REDISPATCH) {
-            failed.counters.wredis.increment();
-            be.counters.wredis.increment();
-            assignServer(failed, true);
-        } else {
-            retryServer = failed;
-            retryAt = loop.now + DispatchPolicy.retryDelayMillis(timeoutConnect);
+        switch (DispatchPolicy.connectFailed(be, failed, retries, null, reason)) {
+            case GIVE_UP -> {
+                log.debug("{}: giving up on {} after {} retries: {}", fe.name(), failed.qualifiedName(), retries - 1, reason);
+                close();
+            }
+            case REDISPATCH -> assignServer(failed, true);
+            case RETRY_SAME_SERVER -> {
+                retryServer = failed;
+                retryAt = loop.now + DispatchPolicy.retryDelayMillis(timeoutConnect);
+            }
         }
     }
 
