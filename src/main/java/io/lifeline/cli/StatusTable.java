@@ -23,6 +23,7 @@ final class StatusTable {
                     duration(s.path("last_stall").path("gap_ms").asLong()),
                     duration(s.path("last_stall").path("ms_ago").asLong()));
         }
+        printConfigAgreement(s, out);
         out.println();
         printGroups(s, out);
 
@@ -181,6 +182,20 @@ final class StatusTable {
             table(rows, out);
         }
         out.println();
+    }
+
+    /** Peers whose configuration differs from this node's (docs/propagate.md), one line each. */
+    private static void printConfigAgreement(JsonValue s, PrintWriter out) {
+        for (JsonValue p : s.path("config").path("peers")) {
+            List<String> differs = new ArrayList<>();
+            p.path("differs").forEach(d -> differs.add(d.asText()));
+            if (!differs.isEmpty()) {
+                out.printf("CONFIG DIFFERS on node %s: %s%n", p.path("node").asText(), String.join(", ", differs));
+            } else if (!p.path("advertised").asBoolean(true)) {
+                out.printf("config: node %s runs a version that does not advertise its configuration%n",
+                        p.path("node").asText());
+            }
+        }
     }
 
     /** ha.cf respawn programs, when there are any. */

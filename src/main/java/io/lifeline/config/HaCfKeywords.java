@@ -107,6 +107,10 @@ public final class HaCfKeywords {
             kw("http_listen", "http_listen ADDRESS:PORT", LIFELINE, "Serve Prometheus metrics at "
                     + "http://ADDRESS:PORT/metrics; ADDRESS is IPv4, [IPv6] or localhost. No authentication: "
                     + "anything but loopback draws a warning."),
+            kw("propagate", "propagate on|off", LIFELINE, "Allow `hactl propagate` (default off): with on, this "
+                    + "node sends its haresources, authkeys and the cluster-wide part of ha.cf to its peers "
+                    + "over the authenticated links, and installs and reloads the files a peer sends (it keeps "
+                    + "its own node-local directives). Both sides need it. See docs/propagate.md."),
             kw("resource_defaults", "resource_defaults KEY=VALUE...", LIFELINE_MANAGER, "Monitor settings of "
                     + "every resource without its own monitor line: interval (10s), timeout (20s), "
                     + "start_timeout (60s), stop_timeout (60s), threshold (3), window (10min), on_fail "

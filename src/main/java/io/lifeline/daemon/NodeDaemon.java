@@ -21,6 +21,8 @@ import io.lifeline.config.ResourceSpec;
 import io.lifeline.control.ControlException;
 import io.lifeline.control.ControlProtocol;
 import io.lifeline.control.ControlServer;
+import io.lifeline.config.ConfigDigest;
+import io.lifeline.cluster.ClusterEvent;
 import io.lifeline.control.ManagerStatusJson;
 import io.lifeline.control.StatusReport;
 import io.lifeline.manager.ManagerConfig;
@@ -38,6 +40,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -175,7 +178,36 @@ public final class NodeDaemon {
                 // after a manager failure (groups released, journal dumped): exit for systemd to restart
                 // us; on another thread, since exit runs the shutdown hook, which stops the manager's
                 status -> new Thread(() -> System.exit(status), "lifeline-exit").start());
-        cluster.addListener(runtime);
+        // Configuration across nodes (docs/propagate.md): this node's digest goes beside every
+        // report; the peers' digests and propagated files are taken out of the payloads here.
+        ConfigAgreement agreement = new ConfigAgreement(node, ConfigDigest.of(config), (warning, message) -> {
+            if (warning) {
+                LOG.warn("{}", message);
+            } else {
+                LOG.info("{}", message);
+            }
+            runtime.configNotice(warning, message);
+        });
+        runtime.advertiseConfig(agreement.local());
+        runtime.onPeerConfig(agreement::peer);
+        java.util.concurrent.atomic.AtomicReference<Propagation> propagation = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Set<String>> alivePeers = new java.util.concurrent.atomic.AtomicReference<>(Set.of());
+        cluster.addListener(event -> {
+            if (event instanceof ClusterEvent.PeerPayload p && PropagationMessage.isPropagation(p.data())) {
+                Propagation pr = propagation.get();
+                if (pr != null) {
+                    pr.onPayload(p.node(), p.link(), p.data());
+                }
+                return;
+            }
+            if (event instanceof ClusterEvent.MembershipSnapshot m) {
+                agreement.alive(Set.copyOf(m.alive()));
+                Set<String> peers = new java.util.HashSet<>(m.alive());
+                peers.remove(cluster.localNode());
+                alivePeers.set(Set.copyOf(peers));
+            }
+            runtime.onEvent(event);
+        });
         cluster.addStallListener(gap -> runtime.onStall(gap, cluster.membershipEpoch()));
         MetricsEndpoint metrics = MetricsEndpoint.of(config.haCf().httpListen(),
                 () -> new StatusCollector(Version.current(), cluster::status, runtime::status, runtime::agentDetails));
@@ -189,14 +221,24 @@ public final class NodeDaemon {
                 ObjectNode status = StatusReport.build(cluster.status(), info);
                 ManagerStatusJson.addTo(status, runtime.status(), runtime.agentDetails());
                 status.set("respawn", respawned.statusJson());
+                status.set("config", agreement.json());
                 return status;
             } catch (TimeoutException e) {
                 throw new ControlException("busy", "the daemon did not answer in time");
             }
         });
         new OperatorHandlers(runtime).registerOn(control);
-        ConfigReload reload = new ConfigReload(options.configDir(), config, settings, cluster, runtime, vipLease);
+        ConfigReload reload = new ConfigReload(options.configDir(), config, settings, cluster, runtime, vipLease,
+                applied -> {
+                    ConfigDigest digest = ConfigDigest.of(applied);
+                    runtime.advertiseConfig(digest);
+                    agreement.local(digest);
+                });
         control.register("reload", args -> reload.reload("hactl reload").json());
+        propagation.set(new Propagation(options.configDir(), cluster.localNode(), reload, agreement::local,
+                cluster::broadcast, alivePeers::get, (warning, message) -> runtime.configNotice(warning, message),
+                () -> System.nanoTime() / 1_000_000L));
+        control.register("propagate", args -> propagation.get().propagate());
         control.register("debug_inputs", args -> {
             try {
                 Path file = runtime.dumpInputs("hactl debug inputs");
@@ -273,6 +315,7 @@ public final class NodeDaemon {
             if (pingMonitor != null) {
                 pingMonitor.close();
             }
+            propagation.get().close();
             runtime.close();
             vipLease.close();
             cluster.close();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.lifeline.config.ConfigDigest;
 import io.lifeline.manager.ClusterRegisters;
 import io.lifeline.manager.GroupPhase;
 import io.lifeline.manager.GroupScope;
@@ -48,7 +49,10 @@ import java.util.TreeMap;
  * <p>Optional fields, added to version 1 compatibly (older nodes skip them, and a report
  * without them means what it meant before they existed): {@code claimSeq} in a CLAIMING group,
  * the seq of the report that first carried the claim (docs/protocol.md), written only when
- * known; absent, the claim is acknowledged for every report as before.
+ * known; absent, the claim is acknowledged for every report as before. In the envelope, beside
+ * {@code report}: {@code "config":{"hacf":..,"haresources":..,"authkeys":..,"groups":{GROUP:..}}},
+ * the sender's configuration digest (io.lifeline.config.ConfigDigest, docs/propagate.md); the
+ * manager never sees it.
  */
 final class ReportCodec {
 
@@ -68,6 +72,14 @@ final class ReportCodec {
     // ---- encoding ------------------------------------------------------------------------------
 
     byte[] encode(StateReport r) {
+        return encode(r, null);
+    }
+
+    /**
+     * A report with this node's configuration digest beside it ({@code "config"} in the envelope,
+     * optional: older nodes skip it); {@code config} null writes none.
+     */
+    byte[] encode(StateReport r, ConfigDigest config) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -123,11 +135,27 @@ final class ReportCodec {
             }
             g.writeEndArray();
             g.writeEndObject();
+            if (config != null) {
+                writeConfig(g, config);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode a state report", e);
         }
         return out.toByteArray();
+    }
+
+    private static void writeConfig(JsonGenerator g, ConfigDigest c) throws IOException {
+        g.writeObjectFieldStart("config");
+        g.writeStringField("hacf", c.haCf());
+        g.writeStringField("haresources", c.haresources());
+        g.writeStringField("authkeys", c.authkeys());
+        g.writeObjectFieldStart("groups");
+        for (Map.Entry<String, String> e : new TreeMap<>(c.groups()).entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
     private static void writeRegisters(JsonGenerator g, ClusterRegisters c) throws IOException {
@@ -171,9 +199,21 @@ final class ReportCodec {
      * @throws BadReport when the bytes are not a report, or the report speaks for another node
      */
     StateReport decode(byte[] data, String sender) throws BadReport {
+        return decodeWithConfig(data, sender).report();
+    }
+
+    /** A report and, when its sender advertised one, its configuration digest (docs/propagate.md). */
+    record Decoded(StateReport report, java.util.Optional<ConfigDigest> config) {
+    }
+
+    /** As {@link #decode}, with the envelope's optional configuration digest. */
+    Decoded decodeWithConfig(byte[] data, String sender) throws BadReport {
         StateReport r;
+        ConfigDigest config;
         try (JsonParser p = JSON.createParser(data)) {
-            r = new Reader(p).envelope();
+            Reader reader = new Reader(p);
+            r = reader.envelope();
+            config = reader.config;
             if (p.nextToken() != null) {
                 throw new BadReport("trailing bytes after the state report");
             }
@@ -185,12 +225,14 @@ final class ReportCodec {
         if (!r.node().toLowerCase(Locale.ROOT).equals(sender.toLowerCase(Locale.ROOT))) {
             throw new BadReport("state report speaks for node " + r.node());
         }
-        return r;
+        return new Decoded(r, java.util.Optional.ofNullable(config));
     }
 
     /** Reads one envelope; every object's fields are collected first, then checked complete. */
     private static final class Reader {
         private final JsonParser p;
+        /** The envelope's optional configuration digest, once read. */
+        ConfigDigest config;
 
         Reader(JsonParser p) {
             this.p = p;
@@ -212,6 +254,7 @@ final class ReportCodec {
                         }
                         report = report();
                     }
+                    case "config" -> config = config();
                     default -> skip();
                 }
             }
@@ -219,6 +262,29 @@ final class ReportCodec {
                 throw new BadReport("empty state report");
             }
             return report;
+        }
+
+        private ConfigDigest config() throws IOException, BadReport {
+            Fields f = new Fields("config");
+            startObject("config");
+            while (nextField()) {
+                String name = p.currentName();
+                switch (name) {
+                    case "hacf", "haresources", "authkeys" -> f.put(name, string("config " + name));
+                    case "groups" -> {
+                        Map<String, String> groups = new TreeMap<>();
+                        startObject("config groups");
+                        while (nextField()) {
+                            String group = p.currentName();
+                            groups.put(group, string("config group " + abbreviate(group)));
+                        }
+                        f.put(name, groups);
+                    }
+                    default -> skip();
+                }
+            }
+            f.require("hacf", "haresources", "authkeys", "groups");
+            return new ConfigDigest(f.get("hacf"), f.get("haresources"), f.get("authkeys"), f.get("groups"));
         }
 
         private StateReport report() throws IOException, BadReport {
