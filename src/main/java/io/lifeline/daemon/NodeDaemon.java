@@ -180,14 +180,8 @@ public final class NodeDaemon {
                 status -> new Thread(() -> System.exit(status), "lifeline-exit").start());
         // Configuration across nodes (docs/propagate.md): this node's digest goes beside every
         // report; the peers' digests and propagated files are taken out of the payloads here.
-        ConfigAgreement agreement = new ConfigAgreement(node, ConfigDigest.of(config), (warning, message) -> {
-            if (warning) {
-                LOG.warn("{}", message);
-            } else {
-                LOG.info("{}", message);
-            }
-            runtime.configNotice(warning, message);
-        });
+        // (the manager's event log also logs it)
+        ConfigAgreement agreement = new ConfigAgreement(node, ConfigDigest.of(config), runtime::configNotice);
         runtime.advertiseConfig(agreement.local());
         runtime.onPeerConfig(agreement::peer);
         java.util.concurrent.atomic.AtomicReference<Propagation> propagation = new java.util.concurrent.atomic.AtomicReference<>();
@@ -236,7 +230,7 @@ public final class NodeDaemon {
                 });
         control.register("reload", args -> reload.reload("hactl reload").json());
         propagation.set(new Propagation(options.configDir(), cluster.localNode(), reload, agreement::local,
-                cluster::broadcast, alivePeers::get, (warning, message) -> runtime.configNotice(warning, message),
+                cluster::broadcast, alivePeers::get, runtime::configNotice,
                 () -> System.nanoTime() / 1_000_000L));
         control.register("propagate", args -> propagation.get().propagate());
         control.register("debug_inputs", args -> {

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,7 +89,7 @@ final class Propagation {
     /**
      * @param runningDigest the digest of what this node runs (ConfigAgreement)
      * @param alivePeers    the peers alive now (not this node)
-     * @param notice        (warning?, message) for an event of kind CONFIG
+     * @param notice        (warning?, message) for an event of kind CONFIG (also logged)
      */
     Propagation(Path configDir, String localNode, ConfigReload reload, Supplier<ConfigDigest> runningDigest,
                 Consumer<byte[]> broadcaster, Supplier<Set<String>> alivePeers, BiConsumer<Boolean, String> notice,
@@ -289,8 +288,6 @@ final class Propagation {
                         + outcome.message(), outcome.problems());
                 return;
             }
-            LOG.info("{}: installed {} (previous files kept as *.bak) and reloaded: {}", trigger,
-                    PropagationMessage.FILES, outcome.message());
             notice.accept(false, trigger + ": files installed (previous ones kept as *.bak) and reloaded: "
                     + outcome.message());
             answer(sender, id, true, "installed and reloaded: " + outcome.message(), List.of());
@@ -302,10 +299,8 @@ final class Propagation {
     }
 
     private void refused(String sender, String id, String trigger, String message, List<String> problems) {
-        LOG.error("{}: {}", trigger, message);
-        problems.forEach(p -> LOG.error("  {}", p));
-        List<String> shown = new ArrayList<>(problems);
-        notice.accept(true, trigger + ": " + message + (shown.isEmpty() ? "" : ": " + String.join("; ", shown)));
+        // the event is logged too (the manager's event log), with every problem
+        notice.accept(true, trigger + ": " + message + (problems.isEmpty() ? "" : ": " + String.join("; ", problems)));
         answer(sender, id, false, message, problems);
     }
 
