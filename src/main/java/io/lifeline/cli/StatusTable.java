@@ -106,6 +106,8 @@ final class StatusTable {
         rows.add(new String[] {"GROUP", "PHASE", "RUNS ON", "TARGET", "RESOURCE", "STATE", "LAST MONITOR"});
         List<String> notes = new ArrayList<>();
         for (JsonValue g : s.path("groups")) {
+            // the short name (docs/haresources.md, "Group names"); every command accepts it
+            String name = g.path("short_name").isTextual() ? g.path("short_name").asText() : g.path("name").asText();
             List<String> owners = new ArrayList<>();
             g.path("owners").forEach(o -> owners.add(o.asText()));
             String target = g.path("target").isNull() ? "-" : g.path("target").asText();
@@ -117,7 +119,7 @@ final class StatusTable {
                     monitor += ": " + r.path("last_monitor_message").asText();
                 }
                 rows.add(first
-                        ? new String[] {g.path("name").asText(), g.path("phase").asText(),
+                        ? new String[] {name, g.path("phase").asText(),
                                 owners.isEmpty() ? "-" : String.join(",", owners), target,
                                 r.path("resource").asText(), r.path("state").asText(), monitor}
                         : new String[] {"", "", "", "", r.path("resource").asText(), r.path("state").asText(), monitor});
@@ -128,10 +130,10 @@ final class StatusTable {
             }
             String why = g.path("reason").asText("");
             if (!g.path("blocked_reason").isNull()) {
-                notes.add(g.path("name").asText() + ": BLOCKED: " + g.path("blocked_reason").asText()
-                        + " (fix it, then hactl cleanup " + g.path("name").asText() + ")");
+                notes.add(name + ": BLOCKED: " + g.path("blocked_reason").asText()
+                        + " (fix it, then hactl cleanup " + name + ")");
             } else if (!why.isEmpty()) {
-                notes.add(g.path("name").asText() + ": " + why
+                notes.add(name + ": " + why
                         + (g.path("pinned_to").isNull() ? "" : " (pinned to " + g.path("pinned_to").asText() + ")"));
             }
         }

@@ -107,6 +107,11 @@ public final class HaCfKeywords {
             kw("http_listen", "http_listen ADDRESS:PORT", LIFELINE, "Serve Prometheus metrics at "
                     + "http://ADDRESS:PORT/metrics; ADDRESS is IPv4, [IPv6] or localhost. No authentication: "
                     + "anything but loopback draws a warning."),
+            kw("group_name", "group_name SHORT FIRST-RESOURCE-WORD", LIFELINE, "A short name for the haresources "
+                    + "group whose first resource word is given, shown in `hactl status` and accepted by every "
+                    + "hactl command; haresources stays plain Heartbeat. Without it a group is named after its "
+                    + "first resource: an address for IPaddr/IPaddr2/IPv6addr, else TYPE:ARGUMENT or the word "
+                    + "(docs/haresources.md)."),
             kw("propagate", "propagate on|off", LIFELINE, "Allow `hactl propagate` (default off): with on, this "
                     + "node sends its haresources, authkeys and the cluster-wide part of ha.cf to its peers "
                     + "over the authenticated links, and installs and reloads the files a peer sends (it keeps "

@@ -285,6 +285,7 @@ public final class HaCfParser {
                     bool(args.get(0), n, keyword).ifPresent(b -> allowCrc = b);
                 }
             }
+            case "group_name" -> extensions.add(new HaCf.Directive(keyword, args, n)); // checked by GroupNames
             case "propagate" -> {
                 if (exactArgs(line, 1, "propagate on|off")) {
                     bool(args.get(0), n, keyword).ifPresent(b -> propagate = b);

@@ -22,6 +22,7 @@ import io.lifeline.control.ControlException;
 import io.lifeline.control.ControlProtocol;
 import io.lifeline.control.ControlServer;
 import io.lifeline.config.ConfigDigest;
+import io.lifeline.config.GroupNames;
 import io.lifeline.cluster.ClusterEvent;
 import io.lifeline.control.ManagerStatusJson;
 import io.lifeline.control.StatusReport;
@@ -207,6 +208,9 @@ public final class NodeDaemon {
                 () -> new StatusCollector(Version.current(), cluster::status, runtime::status, runtime::agentDetails));
         runtime.onActionDone(metrics::actionDone);
 
+        // the groups' short names (ha.cf group_name, or derived): in status rows and every command
+        java.util.concurrent.atomic.AtomicReference<GroupNames> groupNames = new java.util.concurrent.atomic.AtomicReference<>(
+                GroupNames.of(config.haCf(), config.haresources(), new Diagnostics()));
         ControlServer control = new ControlServer(options.socket());
         StatusReport.DaemonInfo info = new StatusReport.DaemonInfo(Version.current(), ProcessHandle.current().pid(),
                 marker.previousShutdown());
@@ -216,17 +220,21 @@ public final class NodeDaemon {
                 ManagerStatusJson.addTo(status, runtime.status(), runtime.agentDetails());
                 status.set("respawn", respawned.statusJson());
                 status.set("config", agreement.json());
+                GroupNames names = groupNames.get();
+                status.path("groups").forEach(g -> ((ObjectNode) g).put("short_name",
+                        names.shortName(g.path("name").asText())));
                 return status;
             } catch (TimeoutException e) {
                 throw new ControlException("busy", "the daemon did not answer in time");
             }
         });
-        new OperatorHandlers(runtime).registerOn(control);
+        new OperatorHandlers(runtime, groupNames::get).registerOn(control);
         ConfigReload reload = new ConfigReload(options.configDir(), config, settings, cluster, runtime, vipLease,
                 applied -> {
                     ConfigDigest digest = ConfigDigest.of(applied);
                     runtime.advertiseConfig(digest);
                     agreement.local(digest);
+                    groupNames.set(GroupNames.of(applied.haCf(), applied.haresources(), new Diagnostics()));
                 });
         control.register("reload", args -> reload.reload("hactl reload").json());
         propagation.set(new Propagation(options.configDir(), cluster.localNode(), reload, agreement::local,

@@ -202,4 +202,16 @@ class StatusOutputTest {
         assertTrue(!out.contains("node n4"), out);
         assertTrue(out.indexOf("CONFIG DIFFERS") < out.indexOf("GROUP"), out);
     }
+
+    @Test
+    void groupRowsAndNotesUseTheShortName() {
+        com.fasterxml.jackson.databind.node.ObjectNode j = (com.fasterxml.jackson.databind.node.ObjectNode) withGroups();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) j.path("groups").get(1)).put("short_name", "database");
+        StringWriter w = new StringWriter();
+        StatusTable.print(light(j), new PrintWriter(w));
+        String out = w.toString();
+        assertTrue(out.matches("(?s).*\\ndatabase +blocked +.*"), out);
+        assertTrue(out.contains("database: BLOCKED: stop of mysql failed on n2 (fix it, then hactl cleanup database)"), out);
+        assertTrue(out.matches("(?s).*\\nweb +running +n1 .*"), "without short_name the full name: " + out);
+    }
 }

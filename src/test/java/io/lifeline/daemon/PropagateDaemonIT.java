@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * a haresources and authkeys difference shows in both nodes' status and events, naming the file
  * and the group; {@code hactl propagate} installs n1's files on n2 (keeping n2's node-local ha.cf
  * lines and a backup) and reloads there, after which the digests agree; a peer without
- * {@code propagate on} refuses, saying so.
+ * {@code propagate on} refuses, saying so. And a group's short name in status and a command.
  */
 class PropagateDaemonIT {
 
@@ -136,5 +136,11 @@ class PropagateDaemonIT {
         assertTrue(cli.output().contains("n2: refused: propagate is off in n2's ha.cf"), cli.output());
         assertTrue(configOf(n1).path("same_everywhere").asBoolean());
         assertTrue(n1.alive() && n2.alive());
+
+        // short group names: shown in status, accepted by commands (failover by the VIP's address)
+        assertEquals("198.51.100.121", n1.group(G1).orElseThrow().path("short_name").asText());
+        JsonNode moved = n1.call("failover", new ObjectMapper().createObjectNode().put("group", "198.51.100.121"));
+        assertTrue(moved.path("message").asText().contains(G1), moved.toPrettyString());
+        DaemonNode.awaitRunningOn(G1, "n2", SETTLE, n1, n2);
     }
 }
