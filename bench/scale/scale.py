@@ -148,6 +148,10 @@ class Daemon:
         lines = ["cluster scale", f"keepalive {a.keepalive}", f"deadtime {a.deadtime}",
                  f"warntime {a.warntime}", f"initdead {a.initdead}", "udpport 694",
                  f"realtime {a.realtime}"]
+        if a.debug_log:
+            # JGroups' membership decisions (joins, views, merges) into debug.log; the info lines
+            # still go to daemon.log, which the counts below read
+            lines += [f"logfile {self.logfile}", f"debugfile {os.path.join(self.dir, 'debug.log')}", "debug 2"]
         if a.link == "bcast":
             lines.append("bcast eth0")
         elif a.link == "mcast":
@@ -653,6 +657,8 @@ def parse_args():
     ap.add_argument("--partition-cap", type=float, default=60, help="seconds to wait for the split / the heal")
     ap.add_argument("--kill-cap", type=float, default=60, help="seconds to wait after kill -9")
     ap.add_argument("--max-minutes", type=float, default=60, help="no new phase or N starts after this")
+    ap.add_argument("--debug-log", action="store_true",
+                    help="ha.cf debug 2: JGroups' join, view and merge decisions into each node's debug.log")
     ap.add_argument("--out", default="", help="results file name without extension (default results)")
     return ap.parse_args()
 

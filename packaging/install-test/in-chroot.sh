@@ -70,6 +70,36 @@ tail -n 1 /etc/ha.d/ha.cf | grep -q "edited by the admin" || fail "the reinstall
 [ -f /etc/ha.d/authkeys ] || fail "authkeys missing"
 echo "kept; authkeys kept too: $(stat -c '%a %U' /etc/ha.d/authkeys)"
 
+step "the Debian changelog is installed"
+zcat /usr/share/doc/lifeline/changelog.gz | head -n 1
+zcat /usr/share/doc/lifeline/changelog.gz | head -n 1 | grep -q "^lifeline (" || fail "no Debian changelog"
+
+step "upgrade to a newer version: the admin's files, the key and the state are kept"
+# There is no earlier release to upgrade from, so the newer version is this package with a higher
+# version number (dpkg-deb rebuilds it): what is tested is the upgrade path of the maintainer
+# scripts and of dpkg's conffile handling, not a change between two real releases.
+old_version=$(dpkg-query -W -f '${Version}' lifeline)
+new_version="${old_version}+upgradetest1"
+rm -rf /tmp/upgrade && mkdir -p /tmp/upgrade
+dpkg-deb -R "$deb" /tmp/upgrade/tree
+sed -i "s/^Version: .*/Version: $new_version/" /tmp/upgrade/tree/DEBIAN/control
+quiet dpkg-deb -b /tmp/upgrade/tree /tmp/upgrade/lifeline_upgrade_all.deb
+echo "# edited by the admin before the upgrade" >> /etc/ha.d/haresources
+keysum=$(sha256sum /etc/ha.d/authkeys)
+echo "state kept" > /var/lib/lifeline/upgrade-marker
+quiet apt-get install -y /tmp/upgrade/lifeline_upgrade_all.deb
+grep -E "^(Preparing to unpack|Unpacking|Setting up) lifeline" /tmp/step.log || true
+[ "$(dpkg-query -W -f '${Version}' lifeline)" = "$new_version" ] || fail "not upgraded to $new_version"
+tail -n 1 /etc/ha.d/haresources | grep -q "edited by the admin before the upgrade" || fail "the upgrade overwrote haresources"
+[ "$(sha256sum /etc/ha.d/authkeys)" = "$keysum" ] || fail "the upgrade changed authkeys"
+[ -f /var/lib/lifeline/upgrade-marker ] || fail "the upgrade lost /var/lib/lifeline"
+[ ! -e /etc/systemd/system/multi-user.target.wants/lifeline.service ] || fail "the upgrade enabled the unit"
+hactl --version
+hactl check-config
+rm -f /var/lib/lifeline/upgrade-marker
+rm -rf /tmp/upgrade
+echo "upgraded $old_version -> $new_version; haresources edit, authkeys and state kept"
+
 step "apt-get remove: conffiles stay (Debian policy), the rest goes"
 quiet apt-get remove -y lifeline
 { find /etc/ha.d /etc/logrotate.d/lifeline /usr/share/lifeline /usr/bin/hactl 2>/dev/null || true; } \

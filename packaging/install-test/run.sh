@@ -9,6 +9,8 @@
 # present and loadable in bash and (through bashcompinit) zsh, hactl check-config on the
 # installed examples, an admin's edit of a conffile kept across a reinstall, then remove and
 # purge, and a list of every file the package leaves behind (the test fails if there is any).
+# Also: the Debian changelog is installed, and an upgrade to a newer version (this package with
+# a higher version number) keeps an admin's conffile edit, the key and /var/lib/lifeline.
 #
 # Needs root (debootstrap, chroot), debootstrap, network access to the Debian mirror, ~1 GB in
 # /tmp and about 5 minutes. Not part of CI (.ci/run must stay well under its time budget).

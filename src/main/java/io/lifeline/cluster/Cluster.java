@@ -11,6 +11,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -205,14 +207,7 @@ public final class Cluster implements AutoCloseable {
                 submit(() -> publish(List.of(new ClusterEvent.PeerPayload(node, link.name(), data, clock.millis()))));
             }
         };
-        try {
-            for (LinkSpec spec : specs) {
-                links.add(openLink(spec, vips, sink));
-            }
-        } catch (ClusterStartException e) {
-            closeLinks();
-            throw e;
-        }
+        openLinks(specs, vips, sink);
         // Every tick is a wake-up (at keepalive 50 ms ticking every 25-50 ms cost a measurable share of
         // idle CPU). Late heartbeats are caught as packets arrive (PeerActivity), so the tick only
         // reports them, samples silences still going on, and ends initdead: 250-500 ms is enough.
@@ -232,6 +227,44 @@ public final class Cluster implements AutoCloseable {
                         publish(List.of(new ClusterEvent.LocalStall(gap, lastStallAt)));
                     });
                 }).start();
+    }
+
+    /**
+     * Opens every link at once, each on its own thread: a link that finds no coordinator waits a
+     * whole join timeout (3 s, TimerSettings) before it forms its own group, and one link after
+     * the other that cost a node starting first with two links 6 s. The links keep ha.cf order;
+     * if any fails, all are closed and the first failure in ha.cf order is thrown.
+     */
+    private void openLinks(List<LinkSpec> specs, Set<InetAddress> vips, Link.Sink sink)
+            throws ClusterStartException {
+        List<CompletableFuture<Link>> opening = new ArrayList<>();
+        for (LinkSpec spec : specs) {
+            CompletableFuture<Link> link = new CompletableFuture<>();
+            daemonThread(() -> {
+                try {
+                    link.complete(openLink(spec, vips, sink));
+                } catch (Throwable t) {
+                    link.completeExceptionally(t);
+                }
+            }, "lifeline-link-open-" + spec.name()).start();
+            opening.add(link);
+        }
+        ClusterStartException failure = null;
+        for (int i = 0; i < opening.size(); i++) {
+            try {
+                links.add(opening.get(i).join());
+            } catch (CompletionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof ClusterStartException c ? c
+                            : new ClusterStartException(haCf.file() + ":" + specs.get(i).line() + ": link "
+                                    + specs.get(i).name() + ": " + e.getCause(), e.getCause());
+                }
+            }
+        }
+        if (failure != null) {
+            closeLinks();
+            throw failure;
+        }
     }
 
     private Link openLink(LinkSpec spec, Set<InetAddress> vips, Link.Sink sink) throws ClusterStartException {

@@ -51,6 +51,18 @@ public final class LinkStack {
     private LinkStack() {
     }
 
+    /**
+     * GMS with the join timeout above the view-ack wait of one view change (TimerSettings): a joiner
+     * must not give up on a coordinator that is still busy installing the previous view, or it
+     * ends up in two coordinators' views at once.
+     */
+    static GMS membership(TimerSettings timers) {
+        GMS gms = new GMS().setJoinTimeout(timers.joinTimeoutMs());
+        gms.setViewAckCollectionTimeout(TimerSettings.VIEW_ACK_TIMEOUT_MS);
+        gms.printLocalAddress(false); // JGroups would print a banner to stdout
+        return gms;
+    }
+
     public static List<Protocol> build(LinkSpec spec, InetAddress bindAddress, InetAddress broadcastAddress,
                                        TimerSettings timers, DatagramAuthenticator authenticator,
                                        PeerActivity activity, Clock clock) {
@@ -109,8 +121,7 @@ public final class LinkStack {
         fd.setInterval(timers.fdIntervalMs());
         fd.setTimeout(timers.fdTimeoutMs());
         NAKACK2 nakack = new NAKACK2().useMcastXmit(multicastRetransmission);
-        GMS gms = new GMS().setJoinTimeout(timers.joinTimeoutMs());
-        gms.printLocalAddress(false); // JGroups would print a banner to stdout
+        GMS gms = membership(timers);
 
         return new ArrayList<>(List.of(
                 transport,

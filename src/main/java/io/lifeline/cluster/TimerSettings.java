@@ -25,8 +25,13 @@ import java.util.List;
  *       {@code v0} and at most 1000 ms (so the suspect has 1.5..2.5 times {@code v0} to answer
  *       the "are you dead?" question; 100 ms at 50 ms / 250 ms);</li>
  *   <li>MERGE3 1..3 s so a healed partition or link merges within a few seconds;</li>
- *   <li>GMS join timeout = {@code 2 * keepalive}, clamped to 500..2000 ms: how long a lone
- *       first node looks for an existing cluster before forming its own (it merges later).</li>
+ *   <li>GMS join timeout = {@link #VIEW_ACK_TIMEOUT_MS} + 1 s, whatever the keepalive: how long a
+ *       joiner waits for a coordinator's answer before it asks again, maybe another coordinator,
+ *       and how long a lone first node looks for a cluster before forming its own. A coordinator
+ *       handles JOINs one view change at a time and each view change waits up to the view-ack
+ *       timeout for its members; a joiner that gives up sooner (it was 500 ms at keepalive 100 ms)
+ *       joins a second coordinator while the first still adds it, and is then a member of two
+ *       views that only a merge can repair (docs/cluster.md "Forming a cluster").</li>
  * </ul>
  * A member is then dead {@code deadtime} after its last packet (up to one keepalive less when the
  * 1000 ms cap applies: FD_ALL3 then gets the rest, in whole intervals). Measured from a crash,
@@ -49,6 +54,10 @@ public record TimerSettings(
         List<String> warnings) {
 
     private static final long MIN_VERIFY_MS = 50;
+    /** GMS view_ack_collection_timeout (JGroups' default, set explicitly because the join timeout depends on it). */
+    public static final long VIEW_ACK_TIMEOUT_MS = 2000;
+    /** Margin of the join timeout over one view change's ack wait: the JOIN's own processing and transit. */
+    private static final long JOIN_MARGIN_MS = 1000;
     private static final long MAX_VERIFY_MS = 1000;
 
     public TimerSettings {
@@ -79,7 +88,7 @@ public record TimerSettings(
             }
         }
         long timeout = intervals * ka;
-        long join = clamp(2 * ka, 500, 2000);
+        long join = VIEW_ACK_TIMEOUT_MS + JOIN_MARGIN_MS;
         return new TimerSettings(keepalive, deadtime, warntime, initdead, ka, timeout, verify, 1000, 3000, join,
                 warnings);
     }

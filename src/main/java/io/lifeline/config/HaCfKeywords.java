@@ -105,7 +105,8 @@ public final class HaCfKeywords {
             kw("allow_crc", "allow_crc on|off", LIFELINE, "Allow the `crc` method in authkeys (default "
                     + "off): crc authenticates nothing, so only for physically isolated networks."),
             kw("http_listen", "http_listen ADDRESS:PORT", LIFELINE, "Serve Prometheus metrics at "
-                    + "http://ADDRESS:PORT/metrics; ADDRESS is IPv4, [IPv6] or localhost. No authentication: "
+                    + "http://ADDRESS:PORT/metrics and a live status page at http://ADDRESS:PORT/; ADDRESS is IPv4, "
+                    + "[IPv6] or localhost. No authentication: "
                     + "anything but loopback draws a warning."),
             kw("group_name", "group_name SHORT FIRST-RESOURCE-WORD", LIFELINE, "A short name for the haresources "
                     + "group whose first resource word is given, shown in `hactl status` and accepted by every "

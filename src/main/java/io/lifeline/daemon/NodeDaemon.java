@@ -28,11 +28,13 @@ import io.lifeline.control.ManagerStatusJson;
 import io.lifeline.control.StatusReport;
 import io.lifeline.manager.ManagerConfig;
 import io.lifeline.manager.ManagerDirectives;
+import io.lifeline.manager.ManagerEvent;
 import io.lifeline.manager.ManagerSettings;
 import io.lifeline.manager.ResourceManager;
 import io.lifeline.manager.notify.NotifyExecutor;
 import io.lifeline.metrics.MetricsEndpoint;
 import io.lifeline.metrics.StatusCollector;
+import io.lifeline.metrics.StatusPage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -204,26 +206,34 @@ public final class NodeDaemon {
             runtime.onEvent(event);
         });
         cluster.addStallListener(gap -> runtime.onStall(gap, cluster.membershipEpoch()));
-        MetricsEndpoint metrics = MetricsEndpoint.of(config.haCf().httpListen(),
-                () -> new StatusCollector(Version.current(), cluster::status, runtime::status, runtime::agentDetails));
-        runtime.onActionDone(metrics::actionDone);
-
+        StatusReport.DaemonInfo info = new StatusReport.DaemonInfo(Version.current(), ProcessHandle.current().pid(),
+                marker.previousShutdown());
         // the groups' short names (ha.cf group_name, or derived): in status rows and every command
         java.util.concurrent.atomic.AtomicReference<GroupNames> groupNames = new java.util.concurrent.atomic.AtomicReference<>(
                 GroupNames.of(config.haCf(), config.haresources(), new Diagnostics()));
+        // the one status document, for hactl status (control socket) and the web page (http_listen)
+        StatusPage.JsonSource statusJson = () -> {
+            ObjectNode status = StatusReport.build(cluster.status(), info);
+            ManagerStatusJson.addTo(status, runtime.status(), runtime.agentDetails());
+            status.set("respawn", respawned.statusJson());
+            status.set("config", agreement.json());
+            GroupNames names = groupNames.get();
+            status.path("groups").forEach(g -> ((ObjectNode) g).put("short_name", names.shortName(g.path("name").asText())));
+            return status;
+        };
+        StatusPage.JsonSource eventsJson = () -> {
+            List<ManagerEvent> events = runtime.events();
+            return ManagerStatusJson.events(events.subList(Math.max(0, events.size() - StatusPage.EVENTS), events.size()));
+        };
+        MetricsEndpoint metrics = MetricsEndpoint.of(config.haCf().httpListen(),
+                () -> new StatusCollector(Version.current(), cluster::status, runtime::status, runtime::agentDetails),
+                new StatusPage(statusJson, eventsJson));
+        runtime.onActionDone(metrics::actionDone);
+
         ControlServer control = new ControlServer(options.socket());
-        StatusReport.DaemonInfo info = new StatusReport.DaemonInfo(Version.current(), ProcessHandle.current().pid(),
-                marker.previousShutdown());
         control.register("status", args -> {
             try {
-                ObjectNode status = StatusReport.build(cluster.status(), info);
-                ManagerStatusJson.addTo(status, runtime.status(), runtime.agentDetails());
-                status.set("respawn", respawned.statusJson());
-                status.set("config", agreement.json());
-                GroupNames names = groupNames.get();
-                status.path("groups").forEach(g -> ((ObjectNode) g).put("short_name",
-                        names.shortName(g.path("name").asText())));
-                return status;
+                return statusJson.json();
             } catch (TimeoutException e) {
                 throw new ControlException("busy", "the daemon did not answer in time");
             }

@@ -5,7 +5,6 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -19,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The daemon's HTTP listener (ha.cf {@code http_listen}): {@code /metrics} in the Prometheus
  * text format, served by the Prometheus client's HTTPServer on the JDK's
- * com.sun.net.httpserver. Without {@code http_listen} it does nothing and loads none of the
- * Prometheus classes.
+ * com.sun.net.httpserver, and the live status page ({@link StatusPage}: {@code /},
+ * {@code /status.json}, {@code /events.json}). Without {@code http_listen} it does nothing and
+ * loads none of the Prometheus classes.
  *
  * <p>A listener that cannot bind (port taken) is logged as an error and the daemon runs on
  * without it: high availability must not depend on an observability port.
@@ -33,12 +33,14 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     private final InetSocketAddress address;
     private final Supplier<StatusCollector> status;
+    private final StatusPage page;
     private final ActionMetrics actions;
     private HTTPServer server;
 
-    private MetricsEndpoint(InetSocketAddress address, Supplier<StatusCollector> status) {
+    private MetricsEndpoint(InetSocketAddress address, Supplier<StatusCollector> status, StatusPage page) {
         this.address = address;
         this.status = status;
+        this.page = page;
         this.actions = address == null ? null : new ActionMetrics();
     }
 
@@ -46,9 +48,11 @@ public final class MetricsEndpoint implements AutoCloseable {
      * An endpoint for {@code listen}, or one that does nothing when it is empty.
      *
      * @param status makes the collector of the live status, called once by {@link #start()}
+     * @param page   the status page served beside /metrics
      */
-    public static MetricsEndpoint of(Optional<InetSocketAddress> listen, Supplier<StatusCollector> status) {
-        return new MetricsEndpoint(listen.orElse(null), status);
+    public static MetricsEndpoint of(Optional<InetSocketAddress> listen, Supplier<StatusCollector> status,
+                                     StatusPage page) {
+        return new MetricsEndpoint(listen.orElse(null), status, page);
     }
 
     /** See {@link ActionMetrics#record}. */
@@ -76,30 +80,25 @@ public final class MetricsEndpoint implements AutoCloseable {
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         try {
             server = HTTPServer.builder().inetAddress(address.getAddress()).port(address.getPort())
-                    .registry(registry).executorService(executor).defaultHandler(MetricsEndpoint::other)
+                    .registry(registry).executorService(executor).defaultHandler(this::other)
                     .buildAndStart();
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();
             LOG.error("http_listen {}: cannot listen ({}); running without /metrics", describe(), e.toString());
             return false;
         }
-        LOG.info("serving /metrics on http://{}/metrics", describe());
+        LOG.info("serving /metrics on http://{}/metrics and the status page on http://{}/", describe(), describe());
         return true;
     }
 
     /**
-     * Every path but /metrics and /-/healthy (the library's): {@code /} says where the metrics
-     * are, anything else is 404. The library's own default page would answer every path with
-     * 200 and an HTML form.
+     * Every path but /metrics and /-/healthy (the library's): the status page's, else 404. The
+     * library's own default page would answer every path with 200 and an HTML form.
      */
-    private static void other(HttpExchange exchange) throws IOException {
-        boolean root = exchange.getRequestURI().getPath().equals("/");
-        byte[] body = (root ? "Lifeline: Prometheus metrics at /metrics\n" : "not found; the metrics are at /metrics\n")
-                .getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        exchange.sendResponseHeaders(root ? 200 : 404, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
+    private void other(HttpExchange exchange) throws IOException {
+        if (!page.handle(exchange)) {
+            StatusPage.send(exchange, 404, "text/plain; charset=utf-8",
+                    "not found: the status page is at /, the metrics at /metrics\n".getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -80,7 +80,19 @@ class TimerSettingsTest {
         TimerSettings t = of(200, 1_000);
         assertEquals(1_000, t.mergeMinMs());
         assertEquals(3_000, t.mergeMaxMs());
-        assertEquals(500, t.joinTimeoutMs());
-        assertEquals(2_000, of(2_000, 30_000).joinTimeoutMs());
+    }
+
+    /**
+     * bench/scale, 16 nodes started at once: the join timeout was 500 ms at keepalive 100 ms, a busy
+     * coordinator got to its first JOIN 4-7 s late, and joiners that gave up joined a second coordinator while the
+     * first still added them: members of two views at once, which kept 16 nodes from forming.
+     */
+    @Test
+    void aJoinerWaitsLongerThanACoordinatorsViewAckWaitWhateverTheKeepalive() {
+        for (long keepalive : new long[] {50, 100, 1_000, 2_000}) {
+            TimerSettings t = of(keepalive, keepalive * 10);
+            assertTrue(t.joinTimeoutMs() >= TimerSettings.VIEW_ACK_TIMEOUT_MS + 1_000,
+                    "keepalive " + keepalive + ": join timeout " + t.joinTimeoutMs());
+        }
     }
 }

@@ -73,6 +73,9 @@ final class FaultCluster implements AutoCloseable {
             """;
     static final int FAIL_THRESHOLD = 3;
     static final long FAIL_WINDOW_MS = 60_000;
+    /** nginx's monitor: a kill is seen at the next check, within one interval plus the check's timeout. */
+    static final long NGINX_MONITOR_INTERVAL_MS = 500;
+    static final long NGINX_MONITOR_TIMEOUT_MS = 5_000;
     static final long INITDEAD_MS = 5_000;
 
     final Lab lab;
@@ -102,7 +105,8 @@ final class FaultCluster implements AutoCloseable {
         for (String n : NODES) {
             DaemonNode d = new DaemonNode(hosts.get(n), n, work);
             d.configure(HA_CF + "monitor nginx::" + nginxConfig(d) + "::url=http://127.0.0.1/health"
-                    + "::binary=/usr/sbin/nginx interval=500ms timeout=5s\n", SECRET, haresources(d));
+                    + "::binary=/usr/sbin/nginx interval=" + NGINX_MONITOR_INTERVAL_MS + "ms timeout="
+                    + NGINX_MONITOR_TIMEOUT_MS + "ms\n", SECRET, haresources(d));
             daemons.put(n, d);
             incarnations.put(n, 0);
             configDigests.put(n, configDigest(d));

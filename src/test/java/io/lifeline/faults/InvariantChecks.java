@@ -304,11 +304,27 @@ final class InvariantChecks {
         }
     }
 
-    /** Only nginx killed on that node at least threshold times within the window justifies a ban. */
+    /**
+     * Only nginx killed on that node at least threshold times within the window justifies a ban.
+     * The daemon's window runs from when it saw each failure, up to one monitor interval plus the
+     * check's timeout after the kill, so a kill counts for that much longer here: checked just
+     * before the oldest failure expires, the ban is still in force while the kill that caused it
+     * is already more than a window old (2026-12-07: n1 banned at 00:42:12.7 for failures seen at
+     * 00:41:13.08, 00:41:30.1 and 00:42:06.2, the first of them caused by a kill before 00:41:12.7).
+     */
     private boolean justifiedBan(String node, String resource) {
-        long since = System.currentTimeMillis() - FaultCluster.FAIL_WINDOW_MS;
-        long kills = appKills.getOrDefault(node, List.of()).stream().filter(t -> t >= since).count();
-        return resource.startsWith("nginx") && kills >= FaultCluster.FAIL_THRESHOLD;
+        return resource.startsWith("nginx") && killsCountingNow(node, System.currentTimeMillis()) >= FaultCluster.FAIL_THRESHOLD;
+    }
+
+    private long killsCountingNow(String node, long nowMs) {
+        return killsCounting(appKills.getOrDefault(node, List.of()), nowMs);
+    }
+
+    /** Of these nginx kills, those that can still count in the daemon's failure window at {@code nowMs}. */
+    static long killsCounting(List<Long> killsAtMs, long nowMs) {
+        long since = nowMs - FaultCluster.FAIL_WINDOW_MS - FaultCluster.NGINX_MONITOR_INTERVAL_MS
+                - FaultCluster.NGINX_MONITOR_TIMEOUT_MS;
+        return killsAtMs.stream().filter(t -> t >= since).count();
     }
 
     /**

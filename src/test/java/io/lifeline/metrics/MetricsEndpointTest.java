@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.lifeline.agent.OcfStatus;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,9 +34,22 @@ class MetricsEndpointTest {
         }
     }
 
+    /** What the fake daemon's status source does: answer this document, or time out when it is null. */
+    private volatile JsonNode statusDoc = JsonNodeFactory.instance.objectNode().put("node", "n1");
+
+    private StatusPage page() {
+        return new StatusPage(() -> {
+            if (statusDoc == null) {
+                throw new TimeoutException("busy");
+            }
+            return statusDoc;
+        }, () -> JsonNodeFactory.instance.objectNode().set("events", JsonNodeFactory.instance.arrayNode()));
+    }
+
     private MetricsEndpoint start(int port) {
         endpoint = MetricsEndpoint.of(Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)),
-                () -> new StatusCollector("1.2.3", StatusMetricsTest::cluster, StatusMetricsTest::manager, Map::of));
+                () -> new StatusCollector("1.2.3", StatusMetricsTest::cluster, StatusMetricsTest::manager, Map::of),
+                page());
         return endpoint;
     }
 
@@ -70,20 +86,40 @@ class MetricsEndpointTest {
     }
 
     @Test
-    void otherPathsAreNotFoundAndTheRootSaysWhereTheMetricsAre() throws Exception {
+    void theRootIsTheStatusPageAndOtherPathsAreNotFound() throws Exception {
         assertTrue(start(0).start());
         HttpResponse<String> root = get("/", null);
         assertEquals(200, root.statusCode());
-        assertEquals("Lifeline: Prometheus metrics at /metrics\n", root.body());
+        assertEquals("text/html; charset=utf-8", root.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(root.body().contains("<script src=\"/status.js\"></script>"), root.body());
+        assertTrue(root.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"),
+                "nothing but the page's own script runs");
+        assertEquals(200, get("/status.js", null).statusCode());
+        assertEquals(200, get("/status.css", null).statusCode());
         assertEquals(404, get("/favicon.ico", null).statusCode());
         assertEquals(200, get("/-/healthy", null).statusCode());
+    }
+
+    @Test
+    void statusJsonIsTheStatusDocumentAndABusyDaemonIs503() throws Exception {
+        assertTrue(start(0).start());
+        HttpResponse<String> status = get("/status.json", null);
+        assertEquals(200, status.statusCode());
+        assertEquals("application/json", status.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("no-store", status.headers().firstValue("Cache-Control").orElse(""), "a live page never reads a cached status");
+        assertEquals("{\"node\":\"n1\"}", status.body());
+        assertEquals("{\"events\":[]}", get("/events.json", null).body());
+        statusDoc = null;
+        HttpResponse<String> busy = get("/status.json", null);
+        assertEquals(503, busy.statusCode());
+        assertEquals("the daemon did not answer in time\n", busy.body());
     }
 
     @Test
     void withoutHttpListenNothingListens() {
         endpoint = MetricsEndpoint.of(Optional.empty(), () -> {
             throw new AssertionError("no collector is made when metrics are off");
-        });
+        }, page());
         assertTrue(endpoint.start());
         assertEquals(-1, endpoint.port());
         endpoint.actionDone("web", "x", "start", OcfStatus.SUCCESS, 1); // ignored, no failure

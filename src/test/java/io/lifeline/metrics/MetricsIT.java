@@ -72,6 +72,15 @@ class MetricsIT {
         return new Scrape(type, PromText.parse(out.substring(split + 4)));
     }
 
+    /** n1 and n2 on one bridge (eth0), and the test's fresh work directory. */
+    private Path twoHosts(String test) throws IOException {
+        lab = Lab.create("mx");
+        lab.addBridge("br0");
+        lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
+        lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
+        return DaemonNode.freshWorkDir("metrics-it", test);
+    }
+
     private DaemonNode node(Lab.Host h, Path work, boolean metrics) throws IOException {
         DaemonNode n = new DaemonNode(h, h.name(), work);
         String res = "n1 " + GROUP + " ocf:heartbeat:Dummy::state=" + n.dir.resolve("dummy.state") + "\n";
@@ -80,11 +89,9 @@ class MetricsIT {
 
     @Test
     void metricsFollowTheClusterThroughAPeerCrash() throws Exception {
-        lab = Lab.create("mx");
-        lab.addBridge("br0");
-        Path work = DaemonNode.freshWorkDir("metrics-it", "crash");
-        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
-        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
+        Path work = twoHosts("crash");
+        Lab.Host h1 = lab.hosts().get(0);
+        Lab.Host h2 = lab.hosts().get(1);
         DaemonNode n1 = node(h1, work, true).start();
         DaemonNode n2 = node(h2, work, true).start();
         DaemonNode.awaitRunningOn(GROUP, "n1", WAIT, n1, n2);
@@ -130,6 +137,45 @@ class MetricsIT {
         assertEquals(1, after.value("lifeline_group_phase", "group", GROUP, "phase", "running"), "n1 keeps it");
     }
 
+    /**
+     * The live status page (StatusPage) as an admin sees it: headless Chromium, in n1's
+     * namespace, loads {@code /}, runs its script (which polls /status.json and /events.json) and
+     * the rendered DOM is read. The page shows the group running on n1 and n2 up; after n2 is
+     * killed, the page loaded again shows n2 dead and the membership event.
+     */
+    @Test
+    void theStatusPageRendersTheClusterInChromium() throws Exception {
+        Path work = twoHosts("page");
+        Lab.Host h1 = lab.hosts().get(0);
+        Lab.Host h2 = lab.hosts().get(1);
+        DaemonNode n1 = node(h1, work, true).start();
+        DaemonNode n2 = node(h2, work, false).start();
+        DaemonNode.awaitRunningOn(GROUP, "n1", WAIT, n1, n2);
+
+        String dom = render(h1, work, "running");
+        Files.writeString(work.resolve("page-running.html"), dom);
+        assertTrue(dom.contains("data-state=\"fresh\""), "the script ran and got answers: " + dom);
+        assertTrue(dom.contains("<tr data-node=\"n2\" data-state=\"up\">"), "n2 up: " + dom);
+        assertTrue(dom.contains("<tr data-group=\"" + GROUP + "\" data-phase=\"running\" data-owners=\"n1\">"),
+                "the group runs on n1: " + dom);
+
+        n2.kill9();
+        await("n2 dead on n1").atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() ->
+                scrape(h1).value("lifeline_node_state", "node", "n2", "state", "dead") == 1);
+        String after = render(h1, work, "dead");
+        Files.writeString(work.resolve("page-dead.html"), after);
+        assertTrue(after.contains("<tr data-node=\"n2\" data-state=\"dead\">"), "n2 dead: " + after);
+        assertTrue(after.contains("node n2 failed"), "the membership event is listed: " + after);
+    }
+
+    /** The DOM after the page's script ran (Chromium's virtual time lets its first poll finish). */
+    private static String render(Lab.Host host, Path work, String name) {
+        Path profile = work.resolve("chromium-" + name);
+        return host.sh("timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run"
+                + " --user-data-dir=" + profile + " --virtual-time-budget=5000 --dump-dom http://" + LISTEN + "/"
+                + " 2>" + work.resolve("chromium-" + name + ".log"));
+    }
+
     private static String versionOf(Scrape s) {
         return s.families().get("lifeline_daemon_info").samples().get(0).labels().get("version");
     }
@@ -141,11 +187,9 @@ class MetricsIT {
      */
     @Test
     void theListenerCostsLittleMemory() throws Exception {
-        lab = Lab.create("mx");
-        lab.addBridge("br0");
-        Path work = DaemonNode.freshWorkDir("metrics-it", "rss");
-        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
-        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
+        Path work = twoHosts("rss");
+        Lab.Host h1 = lab.hosts().get(0);
+        Lab.Host h2 = lab.hosts().get(1);
         DaemonNode on = new DaemonNode(h1, "n1", work).configure(haCf(true), SECRET, "").start();
         DaemonNode off = new DaemonNode(h2, "n2", work).configure(haCf(false), SECRET, "").start();
         await("both up").atMost(WAIT).pollInterval(Duration.ofMillis(200))

@@ -1,0 +1,155 @@
+// The live status page (io.lifeline.metrics.StatusPage): polls /status.json and /events.json every
+// second and redraws. Every value is written with textContent, never as HTML.
+"use strict";
+
+const POLL_MS = 1000;
+let lastAnswerAt = 0;
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  if (cls) e.className = cls;
+  return e;
+}
+
+function row(cells) {
+  const tr = document.createElement("tr");
+  for (const c of cells) tr.appendChild(c instanceof Node ? c : el("td", c));
+  return tr;
+}
+
+function stateClass(word) {
+  if (["up", "running", "started", "success", "info", "none"].includes(word)) return "ok";
+  if (["dead", "failed", "blocked", "stop_failed", "error", "not_running"].includes(word)) return "bad";
+  return "warn";
+}
+
+function cell(text, cls) {
+  return el("td", text, cls);
+}
+
+function ago(ms) {
+  if (ms === null || ms === undefined) return "never";
+  if (ms < 1000) return ms + " ms ago";
+  const s = Math.round(ms / 1000);
+  if (s < 120) return s + " s ago";
+  const m = Math.round(s / 60);
+  return m < 120 ? m + " min ago" : Math.round(m / 60) + " h ago";
+}
+
+function replaceRows(tableId, rows) {
+  const body = document.querySelector("#" + tableId + " tbody");
+  body.replaceChildren(...rows);
+}
+
+function drawNodes(s) {
+  replaceRows("nodes", s.nodes.map(n => {
+    const links = n.local ? "(this node)" : n.links.map(l => l.link + " " + l.state + " (" + ago(l.last_heard_ms_ago) + ")").join(", ");
+    const state = n.state + (n.dead_cause ? " (" + n.dead_cause + ")" : "");
+    const tr = row([cell(n.name + (n.local ? " *" : "")), cell(state, "state " + stateClass(n.state)),
+      cell(ago(n.since_ms_ago)), cell(links), cell(n.ready === undefined ? "" : (n.ready ? "yes" : "no")),
+      cell(n.standby || ""), cell(n.ping_score === undefined ? "" : n.ping_score)]);
+    tr.dataset.node = n.name;
+    tr.dataset.state = n.state;
+    return tr;
+  }));
+}
+
+function drawGroups(s) {
+  replaceRows("groups", (s.groups || []).map(g => {
+    const why = [g.reason || ""];
+    if (g.pinned_to) why.push("pinned to " + g.pinned_to);
+    if (g.blocked_reason) why.push("BLOCKED: " + g.blocked_reason);
+    const res = el("td", null, "wrap");
+    for (const r of g.resources || []) {
+      const line = el("div");
+      line.appendChild(el("span", r.state, "state " + stateClass(r.state)));
+      line.appendChild(document.createTextNode(" " + r.resource + (r.last_monitor ? " (monitor: " + r.last_monitor + ")" : "")));
+      res.appendChild(line);
+    }
+    const tr = row([cell(g.name, "wrap"), cell(g.phase, "state " + stateClass(g.phase)),
+      cell((g.owners || []).join(", ") || "-", (g.owners || []).length > 1 ? "bad" : ""), cell(g.target || "-"),
+      cell(why.filter(w => w).join("; ")), res]);
+    tr.dataset.group = g.name;
+    tr.dataset.phase = g.phase;
+    tr.dataset.owners = (g.owners || []).join(" ");
+    return tr;
+  }));
+}
+
+function drawProblems(s) {
+  const items = [];
+  for (const f of s.failcounts || []) {
+    items.push(el("li", f.node + ": " + f.resource + " of " + f.group + " failed " + f.count + "/" + f.threshold
+      + (f.banned ? " - banned until the failures expire or hactl cleanup" : ""), f.banned ? "bad" : "warn"));
+  }
+  for (const p of s.pins || []) {
+    items.push(el("li", p.group + " pinned to " + p.node + " (set on " + p.set_on + ", "
+      + (p.in_effect === false ? "not in effect" : "in effect") + "; hactl unpin lifts it)", "warn"));
+  }
+  for (const f of s.fences || []) {
+    items.push(el("li", "fence of " + f.node + ": " + f.state + " after " + f.attempts + " attempt(s)"
+      + (f.last_error ? ": " + f.last_error : ""), f.state === "done" ? "ok" : "bad"));
+  }
+  document.getElementById("problems").replaceChildren(...items);
+}
+
+function drawSummary(s) {
+  document.getElementById("node").textContent = "on " + s.node + " (" + s.version + ", pid " + s.pid + ", up "
+    + ago(s.uptime_ms).replace(" ago", "") + ")";
+  const m = s.manager || {};
+  const parts = ["members: " + (m.members || []).join(", "), m.quorate ? "quorate" : "NO QUORUM"];
+  if (m.maintenance) parts.push("MAINTENANCE MODE");
+  if (m.stalled) parts.push("recovering from a stall");
+  if (s.last_stall) parts.push("last stall " + s.last_stall.gap_ms + " ms, " + ago(s.last_stall.ms_ago));
+  const summary = document.getElementById("summary");
+  summary.textContent = parts.join(" | ");
+  summary.className = m.quorate && !m.maintenance ? "" : "bad";
+}
+
+function drawEvents(e) {
+  replaceRows("events", (e.events || []).slice().reverse().map(ev => {
+    const tr = row([cell(ev.at), cell(ev.level, "state " + stateClass(ev.level)), cell(ev.kind),
+      cell((ev.group ? "[" + ev.group + "] " : "") + ev.message, "wrap")]);
+    tr.dataset.kind = ev.kind;
+    return tr;
+  }));
+}
+
+function freshness(ok, why) {
+  const p = document.getElementById("freshness");
+  if (ok) {
+    p.className = "fresh";
+    p.dataset.state = "fresh";
+    p.textContent = "live: updated " + new Date().toLocaleTimeString();
+  } else {
+    p.className = "stale";
+    p.dataset.state = "stale";
+    p.textContent = "NOT UPDATING: " + why + (lastAnswerAt ? "; last answer " + ago(Date.now() - lastAnswerAt) : "");
+  }
+}
+
+async function getJson(path) {
+  const r = await fetch(path, { cache: "no-store" });
+  if (!r.ok) throw new Error(path + ": HTTP " + r.status + " " + (await r.text()).trim());
+  return r.json();
+}
+
+async function poll() {
+  try {
+    const [s, e] = await Promise.all([getJson("/status.json"), getJson("/events.json")]);
+    drawSummary(s);
+    drawNodes(s);
+    drawGroups(s);
+    drawProblems(s);
+    drawEvents(e);
+    lastAnswerAt = Date.now();
+    freshness(true);
+  } catch (err) {
+    freshness(false, err.message || String(err));
+  } finally {
+    setTimeout(poll, POLL_MS);
+  }
+}
+
+poll();
