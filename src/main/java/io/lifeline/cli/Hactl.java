@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
                 OperatorCommands.Cleanup.class,
                 OperatorCommands.Maintenance.class,
                 ReloadCommand.class,
+                PropagateCommand.class,
                 VipCommand.class,
                 io.lifeline.proxy.ProxyCommand.class,
         })

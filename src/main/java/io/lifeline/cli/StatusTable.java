@@ -23,6 +23,7 @@ final class StatusTable {
                     duration(s.path("last_stall").path("gap_ms").asLong()),
                     duration(s.path("last_stall").path("ms_ago").asLong()));
         }
+        printConfigAgreement(s, out);
         out.println();
         printGroups(s, out);
 
@@ -105,6 +106,8 @@ final class StatusTable {
         rows.add(new String[] {"GROUP", "PHASE", "RUNS ON", "TARGET", "RESOURCE", "STATE", "LAST MONITOR"});
         List<String> notes = new ArrayList<>();
         for (JsonValue g : s.path("groups")) {
+            // the short name (docs/haresources.md, "Group names"); every command accepts it
+            String name = g.path("short_name").isTextual() ? g.path("short_name").asText() : g.path("name").asText();
             List<String> owners = new ArrayList<>();
             g.path("owners").forEach(o -> owners.add(o.asText()));
             String target = g.path("target").isNull() ? "-" : g.path("target").asText();
@@ -116,7 +119,7 @@ final class StatusTable {
                     monitor += ": " + r.path("last_monitor_message").asText();
                 }
                 rows.add(first
-                        ? new String[] {g.path("name").asText(), g.path("phase").asText(),
+                        ? new String[] {name, g.path("phase").asText(),
                                 owners.isEmpty() ? "-" : String.join(",", owners), target,
                                 r.path("resource").asText(), r.path("state").asText(), monitor}
                         : new String[] {"", "", "", "", r.path("resource").asText(), r.path("state").asText(), monitor});
@@ -127,10 +130,10 @@ final class StatusTable {
             }
             String why = g.path("reason").asText("");
             if (!g.path("blocked_reason").isNull()) {
-                notes.add(g.path("name").asText() + ": BLOCKED: " + g.path("blocked_reason").asText()
-                        + " (fix it, then hactl cleanup " + g.path("name").asText() + ")");
+                notes.add(name + ": BLOCKED: " + g.path("blocked_reason").asText()
+                        + " (fix it, then hactl cleanup " + name + ")");
             } else if (!why.isEmpty()) {
-                notes.add(g.path("name").asText() + ": " + why
+                notes.add(name + ": " + why
                         + (g.path("pinned_to").isNull() ? "" : " (pinned to " + g.path("pinned_to").asText() + ")"));
             }
         }
@@ -181,6 +184,20 @@ final class StatusTable {
             table(rows, out);
         }
         out.println();
+    }
+
+    /** Peers whose configuration differs from this node's (docs/propagate.md), one line each. */
+    private static void printConfigAgreement(JsonValue s, PrintWriter out) {
+        for (JsonValue p : s.path("config").path("peers")) {
+            List<String> differs = new ArrayList<>();
+            p.path("differs").forEach(d -> differs.add(d.asText()));
+            if (!differs.isEmpty()) {
+                out.printf("CONFIG DIFFERS on node %s: %s%n", p.path("node").asText(), String.join(", ", differs));
+            } else if (!p.path("advertised").asBoolean(true)) {
+                out.printf("config: node %s runs a version that does not advertise its configuration%n",
+                        p.path("node").asText());
+            }
+        }
     }
 
     /** ha.cf respawn programs, when there are any. */

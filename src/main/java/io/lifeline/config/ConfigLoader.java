@@ -71,6 +71,7 @@ public final class ConfigLoader {
                             + haCfFile + " (nodes: " + String.join(", ", haCf.get().nodes()) + ")");
                 }
             }
+            GroupNames.of(haCf.get(), resources.get(), diag); // group_name lines
         }
         if (haCf.isEmpty() || resources.isEmpty() || auth.isEmpty()) {
             return new Result(diag, Optional.empty());

@@ -27,6 +27,8 @@ import java.util.Optional;
  *                     signing method, which authenticates nothing
  * @param httpListen   Lifeline directive {@code http_listen ADDR:PORT}: where the daemon serves
  *                     {@code /metrics} (io.lifeline.metrics); empty (the default) for no listener
+ * @param propagate    Lifeline directive {@code propagate on}: this node sends its files with
+ *                     {@code hactl propagate} and accepts its peers' (docs/propagate.md); off by default
  * @param extensions   other Lifeline-only directives, kept for the subsystems that own them
  */
 public record HaCf(
@@ -52,6 +54,7 @@ public record HaCf(
         int rtprio,
         boolean allowCrc,
         Optional<InetSocketAddress> httpListen,
+        boolean propagate,
         List<Directive> extensions) {
 
     public HaCf {

@@ -108,6 +108,15 @@ public final class HaCfKeywords {
                     + "http://ADDRESS:PORT/metrics and a live status page at http://ADDRESS:PORT/; ADDRESS is IPv4, "
                     + "[IPv6] or localhost. No authentication: "
                     + "anything but loopback draws a warning."),
+            kw("group_name", "group_name SHORT FIRST-RESOURCE-WORD", LIFELINE, "A short name for the haresources "
+                    + "group whose first resource word is given, shown in `hactl status` and accepted by every "
+                    + "hactl command; haresources stays plain Heartbeat. Without it a group is named after its "
+                    + "first resource: an address for IPaddr/IPaddr2/IPv6addr, else TYPE:ARGUMENT or the word "
+                    + "(docs/haresources.md)."),
+            kw("propagate", "propagate on|off", LIFELINE, "Allow `hactl propagate` (default off): with on, this "
+                    + "node sends its haresources, authkeys and the cluster-wide part of ha.cf to its peers "
+                    + "over the authenticated links, and installs and reloads the files a peer sends (it keeps "
+                    + "its own node-local directives). Both sides need it. See docs/propagate.md."),
             kw("resource_defaults", "resource_defaults KEY=VALUE...", LIFELINE_MANAGER, "Monitor settings of "
                     + "every resource without its own monitor line: interval (10s), timeout (20s), "
                     + "start_timeout (60s), stop_timeout (60s), threshold (3), window (10min), on_fail "

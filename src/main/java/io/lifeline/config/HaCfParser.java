@@ -75,6 +75,7 @@ public final class HaCfParser {
     private boolean realtime = true;
     private int rtprio;
     private boolean allowCrc;
+    private boolean propagate;
     private InetSocketAddress httpListen;
     private final List<HaCf.Directive> extensions = new ArrayList<>();
 
@@ -102,7 +103,7 @@ public final class HaCfParser {
                 autoFailback != null ? autoFailback : AutoFailback.LEGACY, pingTargets, deadping,
                 Optional.ofNullable(logfile), Optional.ofNullable(debugfile), Optional.ofNullable(logfacility),
                 debug, respawns, respawnEnvironment, realtime, rtprio, allowCrc,
-                Optional.ofNullable(httpListen), extensions));
+                Optional.ofNullable(httpListen), propagate, extensions));
     }
 
     private void directive(ConfigLines.Line line) {
@@ -282,6 +283,12 @@ public final class HaCfParser {
             case "allow_crc" -> {
                 if (exactArgs(line, 1, "allow_crc on|off")) {
                     bool(args.get(0), n, keyword).ifPresent(b -> allowCrc = b);
+                }
+            }
+            case "group_name" -> extensions.add(new HaCf.Directive(keyword, args, n)); // checked by GroupNames
+            case "propagate" -> {
+                if (exactArgs(line, 1, "propagate on|off")) {
+                    bool(args.get(0), n, keyword).ifPresent(b -> propagate = b);
                 }
             }
             case "http_listen" -> {

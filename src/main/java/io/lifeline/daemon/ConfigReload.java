@@ -78,10 +78,16 @@ final class ConfigReload {
     private final ManagerSettings startSettings;
     /** The authkeys in use (the start's, or the last reload's). */
     private io.lifeline.config.Authkeys authkeys;
+    /** The configuration as last accepted (the start's, or the last applied reload's). */
+    private ClusterConfig current;
+    /** Told every configuration a reload applied (the configuration digest, docs/propagate.md). */
+    private final java.util.function.Consumer<ClusterConfig> onApplied;
 
     ConfigReload(Path configDir, ClusterConfig started, ManagerSettings startSettings, Cluster cluster,
-                 ManagerRuntime runtime, VipLease vipLease) {
+                 ManagerRuntime runtime, VipLease vipLease, java.util.function.Consumer<ClusterConfig> onApplied) {
         this.configDir = configDir;
+        this.current = started;
+        this.onApplied = onApplied;
         this.startHaCf = started.haCf();
         this.startSettings = startSettings;
         this.authkeys = started.authkeys();
@@ -156,6 +162,8 @@ final class ConfigReload {
                     next.authkeys().signingKeyId(), next.authkeys().keys().keySet());
         }
         authkeys = next.authkeys();
+        current = next;
+        onApplied.accept(next);
         StringBuilder message = new StringBuilder(answer.message());
         if (authChanged) {
             message.append("; authkeys: signing with key ").append(next.authkeys().signingKeyId())
@@ -169,6 +177,11 @@ final class ConfigReload {
         diag.warnings().forEach(w -> LOG.warn("{}", w));
         LOG.info("{}: {}", trigger, message);
         return new Outcome(true, message.toString(), List.of(), texts(diag.warnings()), needsRestart, authChanged);
+    }
+
+    /** The configuration as last accepted: the start's, or the last applied reload's. */
+    synchronized ClusterConfig current() {
+        return current;
     }
 
     private Outcome refuse(String trigger, Diagnostics diag, List<String> extra) {

@@ -102,6 +102,11 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     /** Agent threads: the words whose agent has warmed up. */
     private final Set<String> warmedUp = ConcurrentHashMap.newKeySet();
     private volatile ActionListener actionListener = (group, resource, action, result, nanos) -> { };
+    /** This node's configuration digest, sent beside every state report (docs/propagate.md); null: none. */
+    private volatile io.lifeline.config.ConfigDigest advertisedConfig;
+    /** Told each peer's advertised configuration digest as its reports arrive (cluster-events thread). */
+    private volatile java.util.function.BiConsumer<String, java.util.Optional<io.lifeline.config.ConfigDigest>>
+            peerConfigListener = (node, digest) -> { };
     private long nextRequestId = 1;
     private volatile boolean running = true;
     /** Set once the manager threw: its state cannot be trusted, the daemon is releasing and exiting. */
@@ -163,6 +168,21 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         this.actionListener = listener;
     }
 
+    /** Sends {@code digest} beside every state report from now on (docs/propagate.md). */
+    public void advertiseConfig(io.lifeline.config.ConfigDigest digest) {
+        this.advertisedConfig = digest;
+    }
+
+    /** Sets who is told the configuration digest (or its absence) of every peer's report (one listener). */
+    public void onPeerConfig(java.util.function.BiConsumer<String, java.util.Optional<io.lifeline.config.ConfigDigest>> l) {
+        this.peerConfigListener = l;
+    }
+
+    /** Records an event about the configuration across nodes (kind CONFIG); decides nothing. */
+    public void configNotice(boolean warning, String message) {
+        submit(new ManagerInput.ConfigNotice(warning, message));
+    }
+
     /** Boots the manager (probes every resource) and starts feeding it, on the manager thread. */
     public void start() {
         thread.start();
@@ -186,7 +206,9 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             }
         } else if (event instanceof ClusterEvent.PeerPayload p) {
             try {
-                submitReport(codec.decode(p.data(), p.node()));
+                ReportCodec.Decoded d = codec.decodeWithConfig(p.data(), p.node());
+                peerConfigListener.accept(p.node(), d.config());
+                submitReport(d.report());
             } catch (ReportCodec.BadReport e) {
                 long n = badReports.computeIfAbsent(p.node(), k -> new AtomicLong()).incrementAndGet();
                 if (Long.bitCount(n) == 1) { // 1st, 2nd, 4th, 8th ... so a broken peer cannot flood the log
@@ -495,7 +517,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             runAgent(m.opId(), m.group(), m.resource(), m.probe() ? "probe" : "monitor", m.timeout(),
                     agent -> m.probe() ? agent.probe(m.timeout()) : agent.monitor(m.timeout()));
         } else if (a instanceof ManagerAction.BroadcastReport r) {
-            byte[] payload = codec.encode(r.report());
+            byte[] payload = codec.encode(r.report(), advertisedConfig);
             sender.execute(() -> broadcaster.accept(payload));
         } else if (a instanceof ManagerAction.Reannounce r) {
             reannounce(r);

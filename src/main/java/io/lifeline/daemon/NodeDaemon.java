@@ -21,6 +21,9 @@ import io.lifeline.config.ResourceSpec;
 import io.lifeline.control.ControlException;
 import io.lifeline.control.ControlProtocol;
 import io.lifeline.control.ControlServer;
+import io.lifeline.config.ConfigDigest;
+import io.lifeline.config.GroupNames;
+import io.lifeline.cluster.ClusterEvent;
 import io.lifeline.control.ManagerStatusJson;
 import io.lifeline.control.StatusReport;
 import io.lifeline.manager.ManagerConfig;
@@ -40,6 +43,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -177,15 +181,44 @@ public final class NodeDaemon {
                 // after a manager failure (groups released, journal dumped): exit for systemd to restart
                 // us; on another thread, since exit runs the shutdown hook, which stops the manager's
                 status -> new Thread(() -> System.exit(status), "lifeline-exit").start());
-        cluster.addListener(runtime);
+        // Configuration across nodes (docs/propagate.md): this node's digest goes beside every
+        // report; the peers' digests and propagated files are taken out of the payloads here.
+        // (the manager's event log also logs it)
+        ConfigAgreement agreement = new ConfigAgreement(node, ConfigDigest.of(config), runtime::configNotice);
+        runtime.advertiseConfig(agreement.local());
+        runtime.onPeerConfig(agreement::peer);
+        java.util.concurrent.atomic.AtomicReference<Propagation> propagation = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Set<String>> alivePeers = new java.util.concurrent.atomic.AtomicReference<>(Set.of());
+        cluster.addListener(event -> {
+            if (event instanceof ClusterEvent.PeerPayload p && PropagationMessage.isPropagation(p.data())) {
+                Propagation pr = propagation.get();
+                if (pr != null) {
+                    pr.onPayload(p.node(), p.link(), p.data());
+                }
+                return;
+            }
+            if (event instanceof ClusterEvent.MembershipSnapshot m) {
+                agreement.alive(Set.copyOf(m.alive()));
+                Set<String> peers = new java.util.HashSet<>(m.alive());
+                peers.remove(cluster.localNode());
+                alivePeers.set(Set.copyOf(peers));
+            }
+            runtime.onEvent(event);
+        });
         cluster.addStallListener(gap -> runtime.onStall(gap, cluster.membershipEpoch()));
         StatusReport.DaemonInfo info = new StatusReport.DaemonInfo(Version.current(), ProcessHandle.current().pid(),
                 marker.previousShutdown());
+        // the groups' short names (ha.cf group_name, or derived): in status rows and every command
+        java.util.concurrent.atomic.AtomicReference<GroupNames> groupNames = new java.util.concurrent.atomic.AtomicReference<>(
+                GroupNames.of(config.haCf(), config.haresources(), new Diagnostics()));
         // the one status document, for hactl status (control socket) and the web page (http_listen)
         StatusPage.JsonSource statusJson = () -> {
             ObjectNode status = StatusReport.build(cluster.status(), info);
             ManagerStatusJson.addTo(status, runtime.status(), runtime.agentDetails());
             status.set("respawn", respawned.statusJson());
+            status.set("config", agreement.json());
+            GroupNames names = groupNames.get();
+            status.path("groups").forEach(g -> ((ObjectNode) g).put("short_name", names.shortName(g.path("name").asText())));
             return status;
         };
         StatusPage.JsonSource eventsJson = () -> {
@@ -205,9 +238,19 @@ public final class NodeDaemon {
                 throw new ControlException("busy", "the daemon did not answer in time");
             }
         });
-        new OperatorHandlers(runtime).registerOn(control);
-        ConfigReload reload = new ConfigReload(options.configDir(), config, settings, cluster, runtime, vipLease);
+        new OperatorHandlers(runtime, groupNames::get).registerOn(control);
+        ConfigReload reload = new ConfigReload(options.configDir(), config, settings, cluster, runtime, vipLease,
+                applied -> {
+                    ConfigDigest digest = ConfigDigest.of(applied);
+                    runtime.advertiseConfig(digest);
+                    agreement.local(digest);
+                    groupNames.set(GroupNames.of(applied.haCf(), applied.haresources(), new Diagnostics()));
+                });
         control.register("reload", args -> reload.reload("hactl reload").json());
+        propagation.set(new Propagation(options.configDir(), cluster.localNode(), reload, agreement::local,
+                cluster::broadcast, alivePeers::get, runtime::configNotice,
+                () -> System.nanoTime() / 1_000_000L));
+        control.register("propagate", args -> propagation.get().propagate());
         control.register("debug_inputs", args -> {
             try {
                 Path file = runtime.dumpInputs("hactl debug inputs");
@@ -284,6 +327,7 @@ public final class NodeDaemon {
             if (pingMonitor != null) {
                 pingMonitor.close();
             }
+            propagation.get().close();
             runtime.close();
             vipLease.close();
             cluster.close();

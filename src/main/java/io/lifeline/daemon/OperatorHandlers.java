@@ -29,16 +29,25 @@ final class OperatorHandlers {
     private static final Set<String> SCOPES = Set.of("all", "local", "foreign", "failback");
 
     private final ManagerRuntime runtime;
+    /** The groups' short names (ha.cf group_name, or derived), as of the last start or reload. */
+    private final java.util.function.Supplier<io.lifeline.config.GroupNames> names;
 
-    OperatorHandlers(ManagerRuntime runtime) {
+    /** @param names the groups' short names now: every command takes a group's short name as well as its full one */
+    OperatorHandlers(ManagerRuntime runtime, java.util.function.Supplier<io.lifeline.config.GroupNames> names) {
         this.runtime = runtime;
+        this.names = names;
+    }
+
+    /** The full group name {@code name} stands for (a short name resolved), else {@code name} as given. */
+    private String group(String name) {
+        return names.get().resolve(name).orElse(name);
     }
 
     void registerOn(ControlServer server) {
         server.register("takeover", args -> {
             String what = text(args, "what").orElse("all");
             return run(SCOPES.contains(what.toLowerCase(Locale.ROOT)) ? new OperatorCommand.Takeover(GroupScope.parse(what))
-                    : new OperatorCommand.TakeoverGroup(what));
+                    : new OperatorCommand.TakeoverGroup(group(what)));
         });
         server.register("standby", args -> {
             String scope = text(args, "scope").orElse("all");
@@ -52,14 +61,15 @@ final class OperatorHandlers {
         server.register("failover", args -> {
             String group = text(args, "group").orElseThrow(
                     () -> new ControlException("bad_args", "failover: which group? (args.group)"));
-            return run(new OperatorCommand.Failover(group, text(args, "to")));
+            return run(new OperatorCommand.Failover(group(group), text(args, "to")));
         });
         server.register("unpin", args -> {
             // args.group: a group name, or "all" / absent for every pinned group
             Optional<String> group = text(args, "group").filter(g -> !g.equalsIgnoreCase("all"));
-            return run(new OperatorCommand.Unpin(group));
+            return run(new OperatorCommand.Unpin(group.map(this::group)));
         });
-        server.register("cleanup", args -> run(new OperatorCommand.Cleanup(text(args, "resource"))));
+        // a resource word or a group: a group's short name means that group
+        server.register("cleanup", args -> run(new OperatorCommand.Cleanup(text(args, "resource").map(this::group))));
         server.register("maintenance", args -> {
             JsonNode on = args.get("on");
             if (on == null || !on.isBoolean()) {

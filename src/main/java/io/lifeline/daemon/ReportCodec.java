@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.lifeline.config.ConfigDigest;
 import io.lifeline.manager.ClusterRegisters;
 import io.lifeline.manager.GroupPhase;
 import io.lifeline.manager.GroupScope;
@@ -53,6 +54,10 @@ import java.util.TreeMap;
  * sender contradicts no membership (docs/protocol.md, docs/split-brain.md). {@code rejoining},
  * written only when true: the sender recovers from a stall and asks each peer to answer this
  * report once.
+ * In the envelope, beside {@code report}:
+ * {@code "config":{"hacf":..,"haresources":..,"authkeys":..,"groups":{GROUP:..}}}, the sender's
+ * configuration digest (io.lifeline.config.ConfigDigest, docs/propagate.md); the manager never
+ * sees it.
  */
 final class ReportCodec {
 
@@ -72,6 +77,14 @@ final class ReportCodec {
     // ---- encoding ------------------------------------------------------------------------------
 
     byte[] encode(StateReport r) {
+        return encode(r, null);
+    }
+
+    /**
+     * A report with this node's configuration digest beside it ({@code "config"} in the envelope,
+     * optional: older nodes skip it); {@code config} null writes none.
+     */
+    byte[] encode(StateReport r, ConfigDigest config) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -137,11 +150,27 @@ final class ReportCodec {
                 g.writeBooleanField("rejoining", true);
             }
             g.writeEndObject();
+            if (config != null) {
+                writeConfig(g, config);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode a state report", e);
         }
         return out.toByteArray();
+    }
+
+    private static void writeConfig(JsonGenerator g, ConfigDigest c) throws IOException {
+        g.writeObjectFieldStart("config");
+        g.writeStringField("hacf", c.haCf());
+        g.writeStringField("haresources", c.haresources());
+        g.writeStringField("authkeys", c.authkeys());
+        g.writeObjectFieldStart("groups");
+        for (Map.Entry<String, String> e : new TreeMap<>(c.groups()).entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
     private static void writeRegisters(JsonGenerator g, ClusterRegisters c) throws IOException {
@@ -185,9 +214,21 @@ final class ReportCodec {
      * @throws BadReport when the bytes are not a report, or the report speaks for another node
      */
     StateReport decode(byte[] data, String sender) throws BadReport {
+        return decodeWithConfig(data, sender).report();
+    }
+
+    /** A report and, when its sender advertised one, its configuration digest (docs/propagate.md). */
+    record Decoded(StateReport report, java.util.Optional<ConfigDigest> config) {
+    }
+
+    /** As {@link #decode}, with the envelope's optional configuration digest. */
+    Decoded decodeWithConfig(byte[] data, String sender) throws BadReport {
         StateReport r;
+        ConfigDigest config;
         try (JsonParser p = JSON.createParser(data)) {
-            r = new Reader(p).envelope();
+            Reader reader = new Reader(p);
+            r = reader.envelope();
+            config = reader.config;
             if (p.nextToken() != null) {
                 throw new BadReport("trailing bytes after the state report");
             }
@@ -199,12 +240,14 @@ final class ReportCodec {
         if (!r.node().toLowerCase(Locale.ROOT).equals(sender.toLowerCase(Locale.ROOT))) {
             throw new BadReport("state report speaks for node " + r.node());
         }
-        return r;
+        return new Decoded(r, java.util.Optional.ofNullable(config));
     }
 
     /** Reads one envelope; every object's fields are collected first, then checked complete. */
     private static final class Reader {
         private final JsonParser p;
+        /** The envelope's optional configuration digest, once read. */
+        ConfigDigest config;
 
         Reader(JsonParser p) {
             this.p = p;
@@ -226,6 +269,7 @@ final class ReportCodec {
                         }
                         report = report();
                     }
+                    case "config" -> config = config();
                     default -> skip();
                 }
             }
@@ -233,6 +277,29 @@ final class ReportCodec {
                 throw new BadReport("empty state report");
             }
             return report;
+        }
+
+        private ConfigDigest config() throws IOException, BadReport {
+            Fields f = new Fields("config");
+            startObject("config");
+            while (nextField()) {
+                String name = p.currentName();
+                switch (name) {
+                    case "hacf", "haresources", "authkeys" -> f.put(name, string("config " + name));
+                    case "groups" -> {
+                        Map<String, String> groups = new TreeMap<>();
+                        startObject("config groups");
+                        while (nextField()) {
+                            String group = p.currentName();
+                            groups.put(group, string("config group " + abbreviate(group)));
+                        }
+                        f.put(name, groups);
+                    }
+                    default -> skip();
+                }
+            }
+            f.require("hacf", "haresources", "authkeys", "groups");
+            return new ConfigDigest(f.get("hacf"), f.get("haresources"), f.get("authkeys"), f.get("groups"));
         }
 
         private StateReport report() throws IOException, BadReport {

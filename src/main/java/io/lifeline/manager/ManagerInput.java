@@ -118,6 +118,13 @@ public sealed interface ManagerInput {
         }
     }
 
+    /**
+     * Something about the configuration across nodes worth an event of kind CONFIG (a peer's
+     * configuration differs or agrees again, files propagated): recorded, nothing decided.
+     */
+    record ConfigNotice(boolean warning, String message) implements ManagerInput {
+    }
+
     /** ha.cf initdead passed since start: place groups even if not every node has shown up. */
     record InitdeadElapsed() implements ManagerInput {
     }

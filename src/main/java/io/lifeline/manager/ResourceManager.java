@@ -244,6 +244,8 @@ public final class ResourceManager {
             event(Level.ERROR, EventKind.CONFIG, null, r.trigger() + ": the configuration was not reloaded ("
                     + r.problems().size() + (r.problems().size() == 1 ? " problem" : " problems")
                     + "); the running one stays: " + String.join("; ", r.problems()));
+        } else if (input instanceof ManagerInput.ConfigNotice c) {
+            event(c.warning() ? Level.WARN : Level.INFO, EventKind.CONFIG, null, c.message());
         } else {
             throw new IllegalArgumentException("unknown input " + input);
         }

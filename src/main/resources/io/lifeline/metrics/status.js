@@ -67,7 +67,7 @@ function drawGroups(s) {
       line.appendChild(document.createTextNode(" " + r.resource + (r.last_monitor ? " (monitor: " + r.last_monitor + ")" : "")));
       res.appendChild(line);
     }
-    const tr = row([cell(g.name, "wrap"), cell(g.phase, "state " + stateClass(g.phase)),
+    const tr = row([cell(g.short_name || g.name, "wrap"), cell(g.phase, "state " + stateClass(g.phase)),
       cell((g.owners || []).join(", ") || "-", (g.owners || []).length > 1 ? "bad" : ""), cell(g.target || "-"),
       cell(why.filter(w => w).join("; ")), res]);
     tr.dataset.group = g.name;

@@ -182,4 +182,36 @@ class StatusOutputTest {
         assertTrue(out.matches("(?s).*\\nwatcher +nobody +running +4711 +2 +exited with status 137 \\(killed by signal 9\\)\\n.*"), out);
         assertTrue(out.matches("(?s).*\\nonce +root +exited +- +1 +exited with status 100\\n.*"), out);
     }
+
+    @Test
+    void aPeerWhoseConfigurationDiffersIsNamedWithTheFilesAboveTheGroups() {
+        com.fasterxml.jackson.databind.node.ObjectNode j = (com.fasterxml.jackson.databind.node.ObjectNode) withGroups();
+        var config = j.putObject("config");
+        config.putObject("digest").put("ha_cf", "a").put("haresources", "b").put("authkeys", "c");
+        var peers = config.putArray("peers");
+        peers.addObject().put("node", "n2").put("advertised", true).putArray("differs")
+                .add("haresources (web: only here)").add("authkeys");
+        peers.addObject().put("node", "n3").put("advertised", false).putArray("differs");
+        peers.addObject().put("node", "n4").put("advertised", true).putArray("differs");
+        config.put("same_everywhere", false);
+        StringWriter w = new StringWriter();
+        StatusTable.print(light(j), new PrintWriter(w));
+        String out = w.toString();
+        assertTrue(out.contains("\nCONFIG DIFFERS on node n2: haresources (web: only here), authkeys\n"), out);
+        assertTrue(out.contains("\nconfig: node n3 runs a version that does not advertise its configuration\n"), out);
+        assertTrue(!out.contains("node n4"), out);
+        assertTrue(out.indexOf("CONFIG DIFFERS") < out.indexOf("GROUP"), out);
+    }
+
+    @Test
+    void groupRowsAndNotesUseTheShortName() {
+        com.fasterxml.jackson.databind.node.ObjectNode j = (com.fasterxml.jackson.databind.node.ObjectNode) withGroups();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) j.path("groups").get(1)).put("short_name", "database");
+        StringWriter w = new StringWriter();
+        StatusTable.print(light(j), new PrintWriter(w));
+        String out = w.toString();
+        assertTrue(out.matches("(?s).*\\ndatabase +blocked +.*"), out);
+        assertTrue(out.contains("database: BLOCKED: stop of mysql failed on n2 (fix it, then hactl cleanup database)"), out);
+        assertTrue(out.matches("(?s).*\\nweb +running +n1 .*"), "without short_name the full name: " + out);
+    }
 }

@@ -118,14 +118,16 @@ class OperatorAndFenceRuntimeTest {
         runtime(settings).start();
         Path socket = dir.resolve("run/hactl.sock");
         server = new ControlServer(socket);
-        new OperatorHandlers(runtime).registerOn(server);
+        io.lifeline.config.GroupNames names = io.lifeline.config.GroupNames.derived(new io.lifeline.config.Haresources(
+                Path.of("haresources"), runtime.query(m -> m.config().groups())));
+        new OperatorHandlers(runtime, () -> names).registerOn(server);
         server.start();
 
         assertEquals(List.of("unpin: no group is pinned"), hactl(0, "unpin", "--socket", socket.toString()));
         // the manager needs a membership before it accepts a takeover; a node alone after initdead
         runtime.onEvent(new io.lifeline.cluster.ClusterEvent.MembershipSnapshot(List.of("node1"), 1, false, true, 0));
         await().atMost(Duration.ofSeconds(10)).until(() -> runtime.status().startupComplete());
-        hactl(0, "takeover", "Recording::x", "--socket", socket.toString());
+        hactl(0, "takeover", "Recording:x", "--socket", socket.toString()); // the group's short name
         await().atMost(Duration.ofSeconds(10)).until(() -> !runtime.status().pins().isEmpty());
         assertEquals("node1", runtime.status().pins().get(0).node());
 

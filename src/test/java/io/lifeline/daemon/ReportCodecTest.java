@@ -157,4 +157,38 @@ class ReportCodecTest {
                 .replace("\"ready\"", "\"newer\":{\"deep\":[1,{\"x\":null}]},\"ready\"");
         assertEquals(report("node2"), codec.decode(text.getBytes(StandardCharsets.UTF_8), "node2"));
     }
+
+    private static final io.lifeline.config.ConfigDigest DIGEST = new io.lifeline.config.ConfigDigest(
+            "0123456789abcdef", "fedcba9876543210", "00112233aabbccdd", Map.of("web", "aaaabbbbccccdddd"));
+
+    @Test
+    void theConfigurationDigestTravelsBesideTheReportAndIsOptional() throws Exception {
+        StateReport r = report("node2");
+        ReportCodec.Decoded d = codec.decodeWithConfig(codec.encode(r, DIGEST), "node2");
+        assertEquals(r, d.report());
+        assertEquals(java.util.Optional.of(DIGEST), d.config());
+        assertEquals(java.util.Optional.empty(), codec.decodeWithConfig(codec.encode(r), "node2").config(),
+                "a node that advertises none (an older version) is told apart");
+        assertEquals(r, codec.decode(codec.encode(r, DIGEST), "node2"), "the manager's decoding ignores it");
+    }
+
+    /** Written 2026-12-07 by the first encoder with the configuration digest: must decode forever. */
+    @Test
+    void theConfigDigestGoldenFileDecodesForever() throws Exception {
+        byte[] golden = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("src/test/resources/reports/v1-config-digest.json"));
+        ReportCodec.Decoded d = codec.decodeWithConfig(golden, "node2");
+        assertEquals(ReportSamples.everyOptionalField(), d.report());
+        assertEquals(java.util.Optional.of(DIGEST), d.config());
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(m.readTree(golden), m.readTree(codec.encode(ReportSamples.everyOptionalField(), DIGEST)));
+    }
+
+    @Test
+    void aMalformedDigestIsNamed() {
+        String text = new String(codec.encode(report("node2"), DIGEST), StandardCharsets.UTF_8)
+                .replace("\"hacf\":\"0123456789abcdef\",", "");
+        ReportCodec.BadReport e = assertThrows(ReportCodec.BadReport.class,
+                () -> codec.decodeWithConfig(text.getBytes(StandardCharsets.UTF_8), "node2"));
+        assertEquals("config without hacf", e.getMessage());
+    }
 }

@@ -158,6 +158,7 @@ class MetricsIT {
         assertTrue(dom.contains("<tr data-node=\"n2\" data-state=\"up\">"), "n2 up: " + dom);
         assertTrue(dom.contains("<tr data-group=\"" + GROUP + "\" data-phase=\"running\" data-owners=\"n1\">"),
                 "the group runs on n1: " + dom);
+        assertTrue(dom.contains("<td class=\"wrap\">" + VIP + "</td>"), "the group's short name (its address): " + dom);
 
         n2.kill9();
         await("n2 dead on n1").atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() ->
