@@ -1,6 +1,7 @@
 package io.lifeline.net;
 
 import com.sun.jna.LastErrorException;
+import io.lifeline.os.Errno;
 import java.time.Duration;
 
 /**

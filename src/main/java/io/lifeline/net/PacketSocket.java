@@ -2,6 +2,7 @@ package io.lifeline.net;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.ptr.IntByReference;
+import io.lifeline.os.Errno;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;

@@ -14,7 +14,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.lifeline.config.Diagnostics;
 import io.lifeline.config.HaCf;
 import io.lifeline.config.HaCfParser;
-import io.lifeline.config.UserAccounts;
+import io.lifeline.os.UserAccounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.lifeline.config;
+package io.lifeline.os;
 
 import com.sun.jna.Library;
 import com.sun.jna.Memory;

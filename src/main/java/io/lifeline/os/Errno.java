@@ -1,4 +1,4 @@
-package io.lifeline.net;
+package io.lifeline.os;
 
 import java.util.Map;
 
