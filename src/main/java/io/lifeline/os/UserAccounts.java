@@ -1,8 +1,6 @@
 package io.lifeline.os;
 
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import java.nio.file.Path;
@@ -19,15 +17,6 @@ public final class UserAccounts {
     public record Account(String name, int uid, int gid, Path home, String shell) {
     }
 
-    private interface C extends Library {
-        C LIB = Native.load("c", C.class);
-
-        int getpwnam_r(String name, Pointer pwd, Pointer buf, long buflen, PointerByReference result);
-
-        int geteuid();
-    }
-
-    private static final int ERANGE = 34;
     /** sizeof(struct passwd) on LP64 Linux: five pointers and two 32-bit ids. */
     private static final int PASSWD_SIZE = 48;
     private static final int MAX_BUFFER = 1 << 20;
@@ -44,8 +33,8 @@ public final class UserAccounts {
         for (int size = 4096; size <= MAX_BUFFER; size *= 4) {
             Memory buf = new Memory(size);
             PointerByReference result = new PointerByReference();
-            int rc = C.LIB.getpwnam_r(name, pwd, buf, size, result);
-            if (rc == ERANGE) {
+            int rc = Libraries.raw().getpwnam_r(name, pwd, buf, size, result);
+            if (rc == Errno.ERANGE) {
                 continue;
             }
             if (rc != 0 || result.getValue() == null) {
@@ -61,7 +50,7 @@ public final class UserAccounts {
 
     /** The daemon's effective user id (0 when it runs as root). */
     public static int effectiveUid() {
-        return C.LIB.geteuid();
+        return Libraries.raw().geteuid();
     }
 
     private static String string(Pointer struct, long offset) {

@@ -1,7 +1,6 @@
 package io.lifeline.agent.script;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
+import io.lifeline.os.Posix;
 import java.io.IOException;
 
 /**
@@ -17,16 +16,6 @@ import java.io.IOException;
  * thread's priority, never fail the start.
  */
 public final class ChildPriority {
-
-    private interface C extends Library {
-        C LIB = Native.load("c", C.class);
-
-        int PRIO_PROCESS = 0;
-
-        int getpriority(int which, int who);
-
-        int setpriority(int which, int who, int prio);
-    }
 
     private ChildPriority() {
     }
@@ -47,7 +36,7 @@ public final class ChildPriority {
     /** The calling thread's nice value (Linux: {@code who = 0} is the calling thread); 0 if unknown. */
     static int threadNice() {
         try {
-            return C.LIB.getpriority(C.PRIO_PROCESS, 0);
+            return Posix.getpriority(Posix.PRIO_PROCESS, 0);
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             return 0;
         }
@@ -55,7 +44,7 @@ public final class ChildPriority {
 
     static boolean setThreadNice(int nice) {
         try {
-            return C.LIB.setpriority(C.PRIO_PROCESS, 0, nice) == 0;
+            return Posix.setpriority(Posix.PRIO_PROCESS, 0, nice) == 0;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             return false;
         }

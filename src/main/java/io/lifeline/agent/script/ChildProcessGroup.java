@@ -1,7 +1,7 @@
 package io.lifeline.agent.script;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
+import io.lifeline.os.Errno;
+import io.lifeline.os.Posix;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -19,16 +19,6 @@ import java.nio.file.Path;
  * signalling a group as soon as they have seen it empty.
  */
 public final class ChildProcessGroup {
-
-    private static final int EPERM = 1;
-    private static final int SIGKILL = 9;
-    private static final int SIGTERM = 15;
-
-    private interface LibC extends Library {
-        int kill(int pid, int signal);
-    }
-
-    private static volatile LibC libc;
 
     private final int pgid;
 
@@ -50,7 +40,7 @@ public final class ChildProcessGroup {
      * slowly) no longer count; they cannot run, nor be signalled.
      */
     public boolean exists() {
-        if (libc().kill(-pgid, 0) != 0 && Native.getLastError() != EPERM) {
+        if (Posix.kill(-pgid, 0) != 0 && Posix.errno() != Errno.EPERM) {
             return false; // ESRCH: nothing left, not even a zombie
         }
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
@@ -87,30 +77,21 @@ public final class ChildProcessGroup {
 
     /** SIGTERM to every member; false when the group is already empty. */
     public boolean terminate() {
-        return signal(SIGTERM);
+        return signal(Posix.SIGTERM);
     }
 
     /** SIGKILL to every member; false when the group is already empty. */
     public boolean kill() {
-        return signal(SIGKILL);
+        return signal(Posix.SIGKILL);
     }
 
     /** False also when libc cannot be reached: then nothing was signalled. */
     private boolean signal(int sig) {
         try {
-            return libc().kill(-pgid, sig) == 0;
+            return Posix.kill(-pgid, sig) == 0;
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
             return false;
         }
-    }
-
-    private static LibC libc() {
-        LibC l = libc;
-        if (l == null) {
-            l = Native.load("c", LibC.class);
-            libc = l;
-        }
-        return l;
     }
 
     @Override

@@ -1,8 +1,6 @@
 package io.lifeline.agent.script;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
+import io.lifeline.os.Posix;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -26,16 +24,6 @@ import java.io.InputStream;
  * output must outlive them in the same way.
  */
 public final class OutputPipe implements AutoCloseable {
-    private interface C extends Library {
-        C LIB = Native.load("c", C.class);
-
-        int pipe2(int[] fds, int flags) throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-    }
-
-    private static final int O_CLOEXEC = 0x80000;
-
     private int readFd;
     private int writeFd;
 
@@ -45,12 +33,7 @@ public final class OutputPipe implements AutoCloseable {
     }
 
     public static OutputPipe open() throws IOException {
-        int[] fds = new int[2];
-        try {
-            C.LIB.pipe2(fds, O_CLOEXEC);
-        } catch (LastErrorException e) {
-            throw new IOException("cannot create a pipe (errno " + e.getErrorCode() + ")");
-        }
+        int[] fds = Posix.pipe(Posix.O_CLOEXEC);
         return new OutputPipe(fds[0], fds[1]);
     }
 
@@ -66,7 +49,7 @@ public final class OutputPipe implements AutoCloseable {
      */
     public InputStream reader() throws IOException {
         FileInputStream in = new FileInputStream("/proc/self/fd/" + readFd);
-        closeQuietly(readFd);
+        Posix.closeQuietly(readFd);
         readFd = -1;
         return in;
     }
@@ -74,7 +57,7 @@ public final class OutputPipe implements AutoCloseable {
     /** Closes our write end once the child has its own (after start), so EOF can come. */
     void closeWriteEnd() {
         if (writeFd >= 0) {
-            closeQuietly(writeFd);
+            Posix.closeQuietly(writeFd);
             writeFd = -1;
         }
     }
@@ -84,16 +67,8 @@ public final class OutputPipe implements AutoCloseable {
     public void close() {
         closeWriteEnd();
         if (readFd >= 0) {
-            closeQuietly(readFd);
+            Posix.closeQuietly(readFd);
             readFd = -1;
-        }
-    }
-
-    private static void closeQuietly(int fd) {
-        try {
-            C.LIB.close(fd);
-        } catch (LastErrorException ignored) {
-            // already closed
         }
     }
 }

@@ -1,21 +1,27 @@
-package io.lifeline.net;
+package io.lifeline.os;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.Structure;
 import com.sun.jna.ptr.IntByReference;
 
 /**
- * The few libc socket calls this package needs. {@code ssize_t}/{@code size_t} are mapped to
- * {@code long}, which is right on LP64 Linux (x86_64, aarch64), the only targets.
+ * The libc calls whose failure JNA reports as a {@link LastErrorException}: the socket calls of
+ * {@code io.lifeline.net} and the pipes of {@link Posix#pipe}. {@code ssize_t}/{@code size_t}
+ * are mapped to {@code long}, which is right on LP64 Linux (x86_64, aarch64), the only targets.
  *
  * <p>{@code throws LastErrorException} is declared only on calls that set errno solely on
  * failure: JNA throws whenever errno is non-zero after the call, whatever the return value.
+ * Calls that may leave errno set on success, or whose callers read errno after a failed return
+ * value, are in {@link RawLibC}, reached through {@link Posix}. Everything else in Lifeline
+ * uses these two and never binds libc itself (ArchitectureRulesTest).
  */
-interface LibC extends Library {
+public interface LibC extends Library {
 
-    LibC C = Native.load("c", LibC.class);
+    /** libc, loaded on first use; an {@link UnsatisfiedLinkError} when it cannot be. */
+    static LibC get() {
+        return Libraries.checked();
+    }
 
     int AF_UNSPEC = 0;
     int AF_UNIX = 1;
@@ -60,6 +66,8 @@ interface LibC extends Library {
     int setsockopt(int fd, int level, int optname, byte[] optval, int optlen) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
+
+    int pipe2(int[] fds, int flags) throws LastErrorException;
 
     /** {@code fds} holds {@code struct pollfd}s: int fd, short events, short revents (8 bytes each). */
     int poll(byte[] fds, long nfds, int timeoutMs) throws LastErrorException;
