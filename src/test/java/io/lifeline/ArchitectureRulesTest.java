@@ -112,8 +112,6 @@ class ArchitectureRulesTest {
             "io/lifeline/ipvs/check/MiscScriptCheck.java -> io.lifeline.agent.script.ProcessResult",
             "io/lifeline/ipvs/check/MiscScriptCheck.java -> io.lifeline.agent.script.ProcessRunner",
             "io/lifeline/ipvs/check/MiscScriptCheck.java -> io.lifeline.agent.script.ScriptEnvironment",
-            "io/lifeline/ipvs/kernel/IpvsException.java -> io.lifeline.agent.OcfStatus",
-            "io/lifeline/ipvs/kernel/Ipvsadm.java -> io.lifeline.agent.OcfStatus",
             "io/lifeline/ipvs/kernel/Ipvsadm.java -> io.lifeline.agent.script.ProcessRequest",
             "io/lifeline/ipvs/kernel/Ipvsadm.java -> io.lifeline.agent.script.ProcessResult",
             "io/lifeline/ipvs/kernel/Ipvsadm.java -> io.lifeline.agent.script.ProcessRunner",

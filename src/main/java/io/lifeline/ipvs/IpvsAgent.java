@@ -136,7 +136,7 @@ final class IpvsAgent implements ResourceAgent {
         try {
             before = kernel.read(); // fails early and clearly when ipvsadm or IPVS is missing
         } catch (IpvsException e) {
-            return AgentResult.failed(e.status(), e.getMessage());
+            return AgentResult.failed(status(e), e.getMessage());
         }
 
         int checks = config.virtualServers().stream()
@@ -195,7 +195,7 @@ final class IpvsAgent implements ResourceAgent {
             } catch (IpvsException e) {
                 running = null;
                 shutdown(executor, loops);
-                return AgentResult.failed(e.status(), e.getMessage());
+                return AgentResult.failed(status(e), e.getMessage());
             }
         }
         return AgentResult.ok(summary(r));
@@ -265,10 +265,10 @@ final class IpvsAgent implements ResourceAgent {
             try {
                 actual = kernel.read();
             } catch (IpvsException e) {
-                if (e.status() == OcfStatus.ERR_INSTALLED) {
+                if (e.kind() == IpvsException.Kind.NOT_INSTALLED) {
                     return AgentResult.ok("nothing to remove: " + e.getMessage());
                 }
-                return AgentResult.failed(e.status(), e.getMessage());
+                return AgentResult.failed(status(e), e.getMessage());
             }
             List<IpvsCommand> commands = IpvsDiff.between(IpvsTable.EMPTY, actual, owned);
             try {
@@ -277,7 +277,7 @@ final class IpvsAgent implements ResourceAgent {
                     kernel.apply(c);
                 }
             } catch (IpvsException e) {
-                return AgentResult.failed(e.status(), e.getMessage());
+                return AgentResult.failed(status(e), e.getMessage());
             }
             return AgentResult.ok(commands.isEmpty() ? "no virtual service was installed"
                     : "removed " + commands.stream().map(c -> c.service().toString()).collect(Collectors.joining(", ")));
@@ -306,7 +306,7 @@ final class IpvsAgent implements ResourceAgent {
                 }
                 return AgentResult.ok("repaired drift: " + what);
             } catch (IpvsException e) {
-                return AgentResult.failed(e.status() == OcfStatus.ERR_INSTALLED ? OcfStatus.ERR_GENERIC : e.status(),
+                return AgentResult.failed(e.kind() == IpvsException.Kind.NOT_INSTALLED ? OcfStatus.ERR_GENERIC : status(e),
                         "cannot check or repair the IPVS table: " + e.getMessage());
             }
         }
@@ -322,10 +322,10 @@ final class IpvsAgent implements ResourceAgent {
         try {
             actual = kernel.read();
         } catch (IpvsException e) {
-            if (e.status() == OcfStatus.ERR_INSTALLED) {
+            if (e.kind() == IpvsException.Kind.NOT_INSTALLED) {
                 return AgentResult.notRunning(e.getMessage());
             }
-            return AgentResult.failed(e.status(), e.getMessage());
+            return AgentResult.failed(status(e), e.getMessage());
         }
         List<String> present = loaded.config.serviceKeys().stream()
                 .filter(k -> actual.service(k) != null).map(ServiceKey::toString).toList();
@@ -399,5 +399,15 @@ final class IpvsAgent implements ResourceAgent {
                   </actions>
                 </resource-agent>
                 """;
+    }
+
+    /** The OCF status of a kernel or ipvsadm failure. */
+    static OcfStatus status(IpvsException e) {
+        return switch (e.kind()) {
+            case FAILED -> OcfStatus.ERR_GENERIC;
+            case NOT_INSTALLED -> OcfStatus.ERR_INSTALLED;
+            case NOT_CONFIGURED -> OcfStatus.ERR_CONFIGURED;
+            case NOT_PERMITTED -> OcfStatus.ERR_PERM;
+        };
     }
 }

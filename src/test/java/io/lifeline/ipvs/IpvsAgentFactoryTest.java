@@ -84,7 +84,7 @@ class IpvsAgentFactoryTest {
     void aMissingIpvsadmIsReportedAsNotInstalled() {
         Ipvsadm missing = new Ipvsadm(new ProcessRunner(), "/nonexistent/ipvsadm", Duration.ofSeconds(5), "test");
         var e = assertThrows(io.lifeline.ipvs.kernel.IpvsException.class, missing::read);
-        assertEquals(OcfStatus.ERR_INSTALLED, e.status());
+        assertEquals(io.lifeline.ipvs.kernel.IpvsException.Kind.NOT_INSTALLED, e.kind());
         assertTrue(e.getMessage().startsWith("ipvsadm is not installed"), e.getMessage());
     }
 
@@ -97,7 +97,7 @@ class IpvsAgentFactoryTest {
                 "this kernel can load IPVS");
         Ipvsadm real = new Ipvsadm(new ProcessRunner(), "ipvsadm", Duration.ofSeconds(10), "test");
         var e = assertThrows(io.lifeline.ipvs.kernel.IpvsException.class, real::read);
-        assertEquals(OcfStatus.ERR_INSTALLED, e.status());
+        assertEquals(io.lifeline.ipvs.kernel.IpvsException.Kind.NOT_INSTALLED, e.kind());
         assertTrue(e.getMessage().startsWith("kernel has no IPVS: load ip_vs"), e.getMessage());
     }
 

@@ -241,7 +241,7 @@ class IpvsAgentTest {
     void monitorFailsWhenTheRepairFails() throws Exception {
         assertTrue(agent.start(T).isSuccess());
         kernel.byHand(new IpvsCommand.DeleteService(WEB));
-        kernel.failWith(new IpvsException(OcfStatus.ERR_GENERIC, "ipvsadm -A -t 198.51.100.100:80 -s rr: Memory allocation problem"));
+        kernel.failWith(new IpvsException(IpvsException.Kind.FAILED, "ipvsadm -A -t 198.51.100.100:80 -s rr: Memory allocation problem"));
         AgentResult r = agent.monitor(T);
         assertEquals(OcfStatus.ERR_GENERIC, r.status());
         assertTrue(r.message().contains("Memory allocation problem"), r.message());
@@ -250,7 +250,7 @@ class IpvsAgentTest {
 
     @Test
     void aKernelWithoutIpvsIsAClearStartFailureAndNotRunningForMonitor() {
-        kernel.failWith(new IpvsException(OcfStatus.ERR_INSTALLED, "kernel has no IPVS: load ip_vs (modprobe ip_vs)"));
+        kernel.failWith(new IpvsException(IpvsException.Kind.NOT_INSTALLED, "kernel has no IPVS: load ip_vs (modprobe ip_vs)"));
         AgentResult r = agent.start(T);
         assertEquals(new AgentResult(OcfStatus.ERR_INSTALLED, "kernel has no IPVS: load ip_vs (modprobe ip_vs)"), r);
         assertEquals(OcfStatus.NOT_RUNNING, agent.monitor(T).status());

@@ -3,12 +3,12 @@ package io.lifeline.agent.script;
 import java.time.Duration;
 
 /** Short human forms of durations for log lines and agent messages: {@code 250ms}, {@code 20s}, {@code 1.5s}. */
-final class Durations {
+public final class Durations {
 
     private Durations() {
     }
 
-    static String format(Duration d) {
+    public static String format(Duration d) {
         long millis = d.toMillis();
         if (millis < 1000) {
             return millis + "ms";
