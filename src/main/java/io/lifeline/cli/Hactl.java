@@ -28,7 +28,7 @@ import picocli.CommandLine.Command;
                 OperatorCommands.Maintenance.class,
                 ReloadCommand.class,
                 VipCommand.class,
-                io.lifeline.proxy.ProxyCommand.class,
+                io.lifeline.cli.ProxyCommand.class,
         })
 public final class Hactl implements Runnable {
 

@@ -1,6 +1,6 @@
 package io.lifeline.daemon;
 
-import io.lifeline.agent.script.ScriptEnvironment;
+import io.lifeline.process.ScriptEnvironment;
 import io.lifeline.config.Diagnostics;
 import io.lifeline.config.HaCf;
 import io.lifeline.os.UserAccounts;

@@ -1,9 +1,8 @@
-package io.lifeline.proxy;
+package io.lifeline.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lifeline.cli.Hactl;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

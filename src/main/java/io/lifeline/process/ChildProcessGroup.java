@@ -1,4 +1,4 @@
-package io.lifeline.agent.script;
+package io.lifeline.process;
 
 import io.lifeline.os.Errno;
 import io.lifeline.os.Posix;

@@ -1,4 +1,4 @@
-package io.lifeline.ipvs;
+package io.lifeline.agent.ipvs;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.OcfStatus;
-import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.process.ProcessRunner;
 import io.lifeline.ipvs.kernel.Destination;
 import io.lifeline.ipvs.kernel.Endpoint;
 import io.lifeline.ipvs.kernel.FakeKernel;

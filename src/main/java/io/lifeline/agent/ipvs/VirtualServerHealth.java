@@ -1,4 +1,4 @@
-package io.lifeline.ipvs;
+package io.lifeline.agent.ipvs;
 
 import io.lifeline.ipvs.config.VirtualServerSpec;
 import io.lifeline.ipvs.kernel.Destination;

@@ -1,6 +1,6 @@
-package io.lifeline.agent.script;
+package io.lifeline.process;
 
-import io.lifeline.agent.script.ProcessResult.Outcome;
+import io.lifeline.process.ProcessResult.Outcome;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

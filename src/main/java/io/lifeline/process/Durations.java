@@ -1,4 +1,4 @@
-package io.lifeline.agent.script;
+package io.lifeline.process;
 
 import java.time.Duration;
 

@@ -1,10 +1,14 @@
-package io.lifeline.manager.notify;
+package io.lifeline.daemon;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lifeline.manager.notify.HookRun;
+import io.lifeline.manager.notify.Notification;
+import io.lifeline.manager.notify.NotifyHook;
+import io.lifeline.manager.notify.Transition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

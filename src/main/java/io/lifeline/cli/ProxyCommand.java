@@ -1,7 +1,8 @@
-package io.lifeline.proxy;
+package io.lifeline.cli;
 
 import io.lifeline.config.ConfigProblem;
 import io.lifeline.config.Diagnostics;
+import io.lifeline.proxy.ProxyServer;
 import io.lifeline.proxy.config.ProxyConfig;
 import io.lifeline.proxy.config.ProxyConfigParser;
 import io.lifeline.proxy.config.ProxyKeywords;

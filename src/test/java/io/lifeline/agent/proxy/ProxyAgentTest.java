@@ -1,4 +1,4 @@
-package io.lifeline.proxy;
+package io.lifeline.agent.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +11,8 @@ import io.lifeline.agent.BuiltinAgentFactory;
 import io.lifeline.agent.OcfStatus;
 import io.lifeline.agent.ResourceAgent;
 import io.lifeline.config.ResourceSpec;
+import io.lifeline.proxy.RawHttp;
+import io.lifeline.proxy.TestBackend;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

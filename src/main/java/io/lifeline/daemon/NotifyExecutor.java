@@ -1,6 +1,9 @@
-package io.lifeline.manager.notify;
+package io.lifeline.daemon;
 
-import io.lifeline.agent.script.ChildPriority;
+import io.lifeline.manager.notify.HookRun;
+import io.lifeline.manager.notify.Notification;
+import io.lifeline.manager.notify.NotifyHook;
+import io.lifeline.process.ChildPriority;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

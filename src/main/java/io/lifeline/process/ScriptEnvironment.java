@@ -1,4 +1,4 @@
-package io.lifeline.agent.script;
+package io.lifeline.process;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,11 +1,12 @@
-package io.lifeline.agent.script;
+package io.lifeline.process;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lifeline.agent.script.ProcessResult.Outcome;
+import io.lifeline.agent.script.TestScripts;
+import io.lifeline.process.ProcessResult.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

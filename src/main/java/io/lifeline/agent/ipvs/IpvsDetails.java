@@ -1,4 +1,4 @@
-package io.lifeline.ipvs;
+package io.lifeline.agent.ipvs;
 
 import io.lifeline.agent.AgentDetails;
 import io.lifeline.ipvs.kernel.Destination;

@@ -1,4 +1,4 @@
-package io.lifeline.agent.script;
+package io.lifeline.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

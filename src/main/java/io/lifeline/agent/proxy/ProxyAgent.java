@@ -1,4 +1,4 @@
-package io.lifeline.proxy;
+package io.lifeline.agent.proxy;
 
 import io.lifeline.agent.AgentDetails;
 import io.lifeline.agent.AgentResult;
@@ -6,6 +6,7 @@ import io.lifeline.agent.OcfStatus;
 import io.lifeline.agent.ResourceAgent;
 import io.lifeline.config.ConfigProblem;
 import io.lifeline.config.Diagnostics;
+import io.lifeline.proxy.ProxyServer;
 import io.lifeline.proxy.config.ProxyConfig;
 import io.lifeline.proxy.config.ProxyConfigParser;
 import java.io.IOException;

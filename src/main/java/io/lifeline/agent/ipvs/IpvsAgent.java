@@ -1,4 +1,4 @@
-package io.lifeline.ipvs;
+package io.lifeline.agent.ipvs;
 
 import io.lifeline.agent.AgentDetails;
 import io.lifeline.agent.AgentHints;
@@ -6,7 +6,7 @@ import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.OcfStatus;
 import io.lifeline.agent.ResourceAgent;
 import io.lifeline.agent.script.OcfMetaData;
-import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.process.ProcessRunner;
 import io.lifeline.config.Diagnostics;
 import io.lifeline.ipvs.check.CheckState;
 import io.lifeline.ipvs.check.HealthCheck;

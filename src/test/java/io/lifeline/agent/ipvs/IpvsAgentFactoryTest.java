@@ -1,4 +1,4 @@
-package io.lifeline.ipvs;
+package io.lifeline.agent.ipvs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -13,7 +13,7 @@ import io.lifeline.agent.script.OcfMetaData;
 import io.lifeline.cli.Hactl;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.ipvs.kernel.Ipvsadm;
-import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.process.ProcessRunner;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
-package io.lifeline.ipvs;
+package io.lifeline.agent.ipvs;
 
 import io.lifeline.agent.AgentConfigException;
 import io.lifeline.agent.BuiltinAgentFactory;
 import io.lifeline.agent.ResourceAgent;
-import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.process.ProcessRunner;
 import io.lifeline.config.Diagnostics;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.ipvs.config.IpvsConfigParser;

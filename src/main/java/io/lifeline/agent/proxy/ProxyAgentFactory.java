@@ -1,4 +1,4 @@
-package io.lifeline.proxy;
+package io.lifeline.agent.proxy;
 
 import io.lifeline.agent.AgentConfigException;
 import io.lifeline.agent.BuiltinAgentFactory;
