@@ -69,7 +69,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private static final int DUMPS_KEPT = 20;
     /** After a manager failure, how long agent actions in flight may take to end once interrupted. */
     private static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(10);
-    private static final DateTimeFormatter DUMP_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss.SSS")
+    private static final DateTimeFormatter DUMP_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss.SSS", java.util.Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
     private final ResourceManager manager;
