@@ -24,11 +24,12 @@ class LocaleIndependenceTest {
     private static final Pattern DEFAULT_LOCALE_CASE = Pattern.compile("\\.to(Lower|Upper)Case\\(\\)");
     /**
      * Formatting whose result depends on the default locale: {@code String.format} and
-     * {@code printf} with the format string first (digits, decimal separators: "%.1f" is "0,5"
-     * under de-DE), and date patterns without a locale (month and day names: "Mär", "Dez").
+     * {@code printf} of numbers with the format string first (digits, decimal separators: "%.1f"
+     * is "0,5" under de-DE), and date patterns without a locale (month and day names: "Mär", "Dez").
      */
     private static final Pattern DEFAULT_LOCALE_FORMAT = Pattern.compile(
-            "\\b(String\\.format|\\.printf)\\(\\s*\"|\\bofPattern\\([^,()]*(\\([^()]*\\))?[^,()]*\\)");
+            "\\b(String\\.format|\\.printf)\\(\\s*\"[^\"]*%[-#+ 0,(]*\\d*(\\.\\d+)?[dfeEgGxXoaA]"
+                    + "|\\bofPattern\\([^,()]*(\\([^()]*\\))?[^,()]*\\)");
 
     @Test
     void noCaseConversionInTheMainCodeDependsOnTheDefaultLocale() throws IOException {
@@ -71,7 +72,7 @@ class LocaleIndependenceTest {
         }
         for (String good : List.of("String.format(Locale.ROOT, \"%d\", n)", "out.printf(Locale.ROOT, \"%d\", n)",
                 "DateTimeFormatter.ofPattern(p, Locale.ROOT)", "ofPattern(p.trim(), Locale.ROOT)",
-                "static String format(Duration d)")) {
+                "static String format(Duration d)", "out.printf(\"%s: %s%n\", a, b)")) {
             assertEquals(false, DEFAULT_LOCALE_FORMAT.matcher(good).find(), good);
         }
     }
