@@ -4,7 +4,7 @@ import io.lifeline.agent.script.HeartbeatScriptAgent;
 import io.lifeline.agent.script.LsbScriptAgent;
 import io.lifeline.agent.script.OcfParameters;
 import io.lifeline.agent.script.OcfScriptAgent;
-import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.process.ProcessRunner;
 import io.lifeline.agent.script.SystemdUnitAgent;
 import io.lifeline.config.Diagnostics;
 import io.lifeline.config.Haresources;

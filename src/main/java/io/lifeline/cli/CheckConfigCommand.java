@@ -63,13 +63,13 @@ public final class CheckConfigCommand implements Callable<Integer> {
         int warnings = result.diagnostics().warnings().size();
         if (result.config().isPresent()) {
             ClusterConfig c = result.config().get();
-            out.printf("%s: OK (%d nodes, %d heartbeat links, %d resource groups, %d warnings)%n",
+            out.printf(java.util.Locale.ROOT, "%s: OK (%d nodes, %d heartbeat links, %d resource groups, %d warnings)%n",
                     configDir, c.haCf().nodes().size(), c.haCf().media().size(),
                     c.haresources().groups().size(), warnings);
             out.flush();
             return 0;
         }
-        out.printf("%s: %d errors, %d warnings%n", configDir, errors, warnings);
+        out.printf(java.util.Locale.ROOT, "%s: %d errors, %d warnings%n", configDir, errors, warnings);
         out.flush();
         return 1;
     }

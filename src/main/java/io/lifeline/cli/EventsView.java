@@ -132,7 +132,7 @@ final class EventsView {
             return;
         }
         String group = e.path("group").isNull() || e.path("group").isMissingNode() ? "" : " [" + e.path("group").asText() + "]";
-        out.printf("%s %-5s %-10s%s %s%n", e.path("at").asText(), e.path("level").asText().toUpperCase(Locale.ROOT),
+        out.printf(Locale.ROOT, "%s %-5s %-10s%s %s%n", e.path("at").asText(), e.path("level").asText().toUpperCase(Locale.ROOT),
                 e.path("kind").asText(), group, e.path("message").asText());
     }
 }

@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
                 ReloadCommand.class,
                 PropagateCommand.class,
                 VipCommand.class,
-                io.lifeline.proxy.ProxyCommand.class,
+                io.lifeline.cli.ProxyCommand.class,
         })
 public final class Hactl implements Runnable {
 

@@ -12,14 +12,14 @@ final class StatusTable {
     }
 
     static void print(JsonValue s, PrintWriter out) {
-        out.printf("Lifeline %s on node %s, up %s (pid %d)%n", s.path("version").asText(), s.path("node").asText(),
+        out.printf(java.util.Locale.ROOT, "Lifeline %s on node %s, up %s (pid %d)%n", s.path("version").asText(), s.path("node").asText(),
                 duration(s.path("uptime_ms").asLong()), s.path("pid").asLong());
         JsonValue t = s.path("timers");
-        out.printf("timers: keepalive %s, deadtime %s, warntime %s, initdead %s%n",
+        out.printf(java.util.Locale.ROOT, "timers: keepalive %s, deadtime %s, warntime %s, initdead %s%n",
                 duration(t.path("keepalive_ms").asLong()), duration(t.path("deadtime_ms").asLong()),
                 duration(t.path("warntime_ms").asLong()), duration(t.path("initdead_ms").asLong()));
         if (!s.path("last_stall").isNull() && !s.path("last_stall").isMissingNode()) {
-            out.printf("WARNING: this node was frozen for %s, %s ago%n",
+            out.printf(java.util.Locale.ROOT, "WARNING: this node was frozen for %s, %s ago%n",
                     duration(s.path("last_stall").path("gap_ms").asLong()),
                     duration(s.path("last_stall").path("ms_ago").asLong()));
         }

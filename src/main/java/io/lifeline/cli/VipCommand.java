@@ -137,14 +137,14 @@ public final class VipCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             try (RtNetlink nl = RtNetlink.open(Duration.ofSeconds(5))) {
                 Map<Integer, String> names = new HashMap<>();
-                out.printf("%-15s %-40s %-15s %s%n", "INTERFACE", "ADDRESS", "LABEL", "FLAGS");
+                out.printf(java.util.Locale.ROOT, "%-15s %-40s %-15s %s%n", "INTERFACE", "ADDRESS", "LABEL", "FLAGS");
                 for (IpFamily family : IpFamily.values()) {
                     for (InterfaceAddress a : nl.addresses(family)) {
                         if (!all && a.scope() != 0) {
                             continue;
                         }
                         String name = names.computeIfAbsent(a.ifindex(), i -> linkName(nl, i));
-                        out.printf("%-15s %-40s %-15s %s%n", name, Addresses.format(a.address(), a.prefixLength()),
+                        out.printf(java.util.Locale.ROOT, "%-15s %-40s %-15s %s%n", name, Addresses.format(a.address(), a.prefixLength()),
                                 a.label().isEmpty() || a.label().equals(name) ? "-" : a.label(), flags(a));
                     }
                 }

@@ -1,7 +1,6 @@
 package io.lifeline.cluster;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
+import io.lifeline.os.Posix;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -40,16 +39,6 @@ public final class HeartbeatPriority {
     public static final int DEFAULT_RTPRIO = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatPriority.class);
-    private static final int SCHED_RR = 2;
-    private static final int SCHED_RESET_ON_FORK = 0x40000000;
-
-    private interface C extends Library {
-        C LIB = Native.load("c", C.class);
-
-        int sched_setscheduler(int pid, int policy, int[] param);
-
-        String strerror(int errnum);
-    }
 
     private static volatile int priority; // 0: off
     private static final ThreadLocal<Boolean> ENTERED = ThreadLocal.withInitial(() -> Boolean.FALSE);
@@ -86,7 +75,7 @@ public final class HeartbeatPriority {
         ENTERED.set(Boolean.TRUE);
         String thread = Thread.currentThread().getName();
         try {
-            if (C.LIB.sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, new int[] {prio}) == 0) {
+            if (Posix.schedSetScheduler(0, Posix.SCHED_RR | Posix.SCHED_RESET_ON_FORK, prio) == 0) {
                 int n = PROMOTED.incrementAndGet();
                 LOG.debug("realtime: thread '{}' runs SCHED_RR priority {} ({} heartbeat threads)", thread, prio, n);
                 if (REPORTED.compareAndSet(false, true)) {
@@ -95,7 +84,7 @@ public final class HeartbeatPriority {
             } else if (REPORTED.compareAndSet(false, true)) {
                 LOG.warn("realtime: cannot give heartbeat threads SCHED_RR priority {}: {} (needs CAP_SYS_NICE and"
                         + " a realtime budget); they keep the daemon's normal priority", prio,
-                        C.LIB.strerror(Native.getLastError()));
+                        Posix.strerror(Posix.errno()));
             }
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             if (REPORTED.compareAndSet(false, true)) {

@@ -1,5 +1,6 @@
 package io.lifeline.config;
 
+import io.lifeline.os.UserAccounts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -29,7 +29,7 @@ public final class LogLineLayout extends LayoutBase<ILoggingEvent> {
      * @param threadName  whether the thread's name is written, in brackets, after the level
      */
     public LogLineLayout(String datePattern, boolean threadName) {
-        this.time = DateTimeFormatter.ofPattern(datePattern).withZone(ZoneId.systemDefault());
+        this.time = DateTimeFormatter.ofPattern(datePattern, java.util.Locale.ROOT).withZone(ZoneId.systemDefault());
         this.threadName = threadName;
     }
 

@@ -6,9 +6,9 @@ import io.lifeline.agent.HandoverAware;
 import io.lifeline.agent.OcfStatus;
 import io.lifeline.agent.Reannouncing;
 import io.lifeline.agent.ResourceAgent;
-import io.lifeline.agent.script.ProcessRequest;
-import io.lifeline.agent.script.ProcessResult;
-import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.process.ProcessRequest;
+import io.lifeline.process.ProcessResult;
+import io.lifeline.process.ProcessRunner;
 import io.lifeline.cluster.ClusterEvent;
 import io.lifeline.cluster.ClusterListener;
 import io.lifeline.config.ResourceSpec;
@@ -21,7 +21,6 @@ import io.lifeline.manager.Now;
 import io.lifeline.manager.OperatorCommand;
 import io.lifeline.manager.ResourceManager;
 import io.lifeline.manager.StateReport;
-import io.lifeline.manager.notify.NotifyExecutor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +69,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private static final int DUMPS_KEPT = 20;
     /** After a manager failure, how long agent actions in flight may take to end once interrupted. */
     private static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(10);
-    private static final DateTimeFormatter DUMP_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss.SSS")
+    private static final DateTimeFormatter DUMP_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss.SSS", java.util.Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
     private final ResourceManager manager;

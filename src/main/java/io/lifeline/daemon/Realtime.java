@@ -1,7 +1,8 @@
 package io.lifeline.daemon;
 
-import com.sun.jna.Native;
 import io.lifeline.cluster.HeartbeatPriority;
+import io.lifeline.os.Errno;
+import io.lifeline.os.Posix;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -39,24 +40,23 @@ final class Realtime {
     }
 
     static void apply(int rtprio) {
-        LibC c;
         try {
-            c = LibC.load();
+            Posix.load();
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             LOG.warn("realtime: cannot load libc through JNA ({}); running without memory locking and priority", e
                     .toString());
             return;
         }
-        int flags = LibC.MCL_CURRENT | LibC.MCL_FUTURE;
-        int rc = c.mlockall(flags | LibC.MCL_ONFAULT);
-        int errno = rc == 0 ? 0 : Native.getLastError();
-        if (rc != 0 && errno == LibC.EINVAL) {
-            rc = c.mlockall(flags); // kernel without MCL_ONFAULT
-            errno = rc == 0 ? 0 : Native.getLastError();
+        int flags = Posix.MCL_CURRENT | Posix.MCL_FUTURE;
+        int rc = Posix.mlockall(flags | Posix.MCL_ONFAULT);
+        int errno = rc == 0 ? 0 : Posix.errno();
+        if (rc != 0 && errno == Errno.EINVAL) {
+            rc = Posix.mlockall(flags); // kernel without MCL_ONFAULT
+            errno = rc == 0 ? 0 : Posix.errno();
         }
         if (rc != 0) {
             LOG.warn("realtime: mlockall failed: {} (needs CAP_IPC_LOCK); the daemon may be swapped out",
-                    c.strerror(errno));
+                    Posix.strerror(errno));
         } else {
             LOG.info("realtime: memory locked (mlockall)");
         }
@@ -66,10 +66,10 @@ final class Realtime {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
                 int tid = Integer.parseInt(task.getFileName().toString());
-                if (c.setpriority(LibC.PRIO_PROCESS, tid, NICE) != 0) {
+                if (Posix.setpriority(Posix.PRIO_PROCESS, tid, NICE) != 0) {
                     failed++;
                     if (firstError == null) {
-                        firstError = c.strerror(Native.getLastError());
+                        firstError = Posix.strerror(Posix.errno());
                     }
                 } else {
                     done++;

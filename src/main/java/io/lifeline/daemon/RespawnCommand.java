@@ -1,9 +1,9 @@
 package io.lifeline.daemon;
 
-import io.lifeline.agent.script.ScriptEnvironment;
+import io.lifeline.process.ScriptEnvironment;
 import io.lifeline.config.Diagnostics;
 import io.lifeline.config.HaCf;
-import io.lifeline.config.UserAccounts;
+import io.lifeline.os.UserAccounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

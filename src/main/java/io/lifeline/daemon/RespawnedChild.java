@@ -1,8 +1,8 @@
 package io.lifeline.daemon;
 
-import io.lifeline.agent.script.ChildPriority;
-import io.lifeline.agent.script.ChildProcessGroup;
-import io.lifeline.agent.script.OutputPipe;
+import io.lifeline.process.ChildPriority;
+import io.lifeline.process.ChildProcessGroup;
+import io.lifeline.process.OutputPipe;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeline.config.Diagnostics;
 import io.lifeline.config.HaCf;
-import io.lifeline.config.UserAccounts;
+import io.lifeline.os.UserAccounts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

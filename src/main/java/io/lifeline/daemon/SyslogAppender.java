@@ -4,7 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
-import com.sun.jna.Native;
+import io.lifeline.os.Posix;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -32,7 +32,6 @@ final class SyslogAppender extends AppenderBase<ILoggingEvent> {
     private final String socketPath;
     private final int facility;
     private final String tag;
-    private LibC libc;
     private int fd = -1;
     private byte[] address;
     private long failures;
@@ -50,17 +49,16 @@ final class SyslogAppender extends AppenderBase<ILoggingEvent> {
 
     /** Opens the socket; returns an error text, or null on success. */
     String open() {
-        libc = LibC.load();
-        fd = libc.socket(LibC.AF_UNIX, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+        fd = Posix.socket(Posix.AF_UNIX, Posix.SOCK_DGRAM | Posix.SOCK_CLOEXEC, 0);
         if (fd < 0) {
-            return "socket(AF_UNIX): " + libc.strerror(Native.getLastError());
+            return "socket(AF_UNIX): " + Posix.strerror(Posix.errno());
         }
         byte[] path = socketPath.getBytes(StandardCharsets.UTF_8);
         address = new byte[2 + 108];
-        address[0] = (byte) LibC.AF_UNIX; // sa_family_t, little-endian on x86_64/aarch64
+        address[0] = (byte) Posix.AF_UNIX; // sa_family_t, little-endian on x86_64/aarch64
         System.arraycopy(path, 0, address, 2, Math.min(path.length, 107));
         if (send(encode(6, "syslog logging started")) < 0) {
-            return "cannot send to " + socketPath + ": " + libc.strerror(Native.getLastError());
+            return "cannot send to " + socketPath + ": " + Posix.strerror(Posix.errno());
         }
         return null;
     }
@@ -88,7 +86,7 @@ final class SyslogAppender extends AppenderBase<ILoggingEvent> {
         if (fd < 0) {
             return -1;
         }
-        return libc.sendto(fd, data, data.length, 0, address, address.length);
+        return Posix.sendto(fd, data, data.length, 0, address, address.length);
     }
 
     private static int severity(Level level) {
@@ -109,7 +107,7 @@ final class SyslogAppender extends AppenderBase<ILoggingEvent> {
     public void stop() {
         super.stop();
         if (fd >= 0) {
-            libc.close(fd);
+            Posix.close(fd);
             fd = -1;
         }
     }

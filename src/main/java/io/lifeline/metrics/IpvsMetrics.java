@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * IPVS real servers from the {@code IPVS::} agent's live details (the {@code details} object
- * of {@code hactl status --json}, written by io.lifeline.ipvs.IpvsDetails): what the health
+ * of {@code hactl status --json}, written by io.lifeline.agent.ipvs.IpvsDetails): what the health
  * checks decided and the weight installed in the kernel. Resources without such details add no
  * samples.
  */

@@ -1,5 +1,6 @@
 package io.lifeline.net;
 
+import io.lifeline.os.Errno;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

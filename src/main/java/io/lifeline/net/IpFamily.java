@@ -1,5 +1,6 @@
 package io.lifeline.net;
 
+import io.lifeline.os.LibC;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

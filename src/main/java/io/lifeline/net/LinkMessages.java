@@ -1,5 +1,7 @@
 package io.lifeline.net;
 
+import io.lifeline.os.Errno;
+import io.lifeline.os.LibC;
 import java.nio.ByteBuffer;
 import java.util.Map;
 

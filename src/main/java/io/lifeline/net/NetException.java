@@ -1,5 +1,6 @@
 package io.lifeline.net;
 
+import io.lifeline.os.Errno;
 import java.io.IOException;
 
 /**

@@ -1,6 +1,8 @@
 package io.lifeline.net;
 
 import com.sun.jna.LastErrorException;
+import io.lifeline.os.Errno;
+import io.lifeline.os.LibC;
 import java.time.Duration;
 
 /**
@@ -20,13 +22,13 @@ final class NetlinkSocket implements NetlinkTransport {
     static NetlinkSocket open(Duration receiveTimeout) throws NetException {
         int fd;
         try {
-            fd = LibC.C.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Netlink.NETLINK_ROUTE);
+            fd = LibC.get().socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, Netlink.NETLINK_ROUTE);
         } catch (LastErrorException e) {
             throw NetException.of(e.getErrorCode(), "cannot open netlink socket");
         }
         try {
             SockaddrNl local = new SockaddrNl();
-            LibC.C.bind(fd, local, local.size());
+            LibC.get().bind(fd, local, local.size());
             Sockets.setTimeout(fd, LibC.SO_RCVTIMEO, receiveTimeout);
             Sockets.setTimeout(fd, LibC.SO_SNDTIMEO, receiveTimeout);
         } catch (LastErrorException e) {
@@ -34,7 +36,7 @@ final class NetlinkSocket implements NetlinkTransport {
             throw NetException.of(e.getErrorCode(), "cannot set up netlink socket");
         }
         try {
-            LibC.C.setsockopt(fd, LibC.SOL_NETLINK, LibC.NETLINK_EXT_ACK, Sockets.intOption(1), 4);
+            LibC.get().setsockopt(fd, LibC.SOL_NETLINK, LibC.NETLINK_EXT_ACK, Sockets.intOption(1), 4);
         } catch (LastErrorException e) {
             // old kernels: errors still arrive, only without the explanatory text
         }
@@ -44,7 +46,7 @@ final class NetlinkSocket implements NetlinkTransport {
     @Override
     public void send(byte[] message) throws NetException {
         try {
-            LibC.C.send(fd, message, message.length, 0);
+            LibC.get().send(fd, message, message.length, 0);
         } catch (LastErrorException e) {
             throw NetException.of(e.getErrorCode(), "cannot send netlink request");
         }
@@ -54,7 +56,7 @@ final class NetlinkSocket implements NetlinkTransport {
     public int receive(byte[] buf) throws NetException {
         while (true) {
             try {
-                long n = LibC.C.recv(fd, buf, buf.length, LibC.MSG_TRUNC);
+                long n = LibC.get().recv(fd, buf, buf.length, LibC.MSG_TRUNC);
                 if (n > buf.length) {
                     throw new NetException(Errno.EMSGSIZE, "netlink reply of " + n + " bytes exceeds the "
                             + buf.length + "-byte buffer");

@@ -1,5 +1,6 @@
 package io.lifeline.net;
 
+import io.lifeline.os.Errno;
 import java.io.Closeable;
 
 /** The raw datagram side of a netlink socket; separate so the protocol logic can be tested without a kernel. */

@@ -2,6 +2,8 @@ package io.lifeline.net;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.ptr.IntByReference;
+import io.lifeline.os.Errno;
+import io.lifeline.os.LibC;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -49,13 +51,13 @@ public final class PacketSocket implements AutoCloseable {
         int fd;
         try {
             // protocol 0: no receive hook yet, so bind() below need not wait for a grace period
-            fd = LibC.C.socket(LibC.AF_PACKET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+            fd = LibC.get().socket(LibC.AF_PACKET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
         } catch (LastErrorException e) {
             throw NetException.of(e.getErrorCode(), "cannot open packet socket");
         }
         try {
             SockaddrLl local = SockaddrLl.of(ethertype, ifindex, null);
-            LibC.C.bind(fd, local, local.size());
+            LibC.get().bind(fd, local, local.size());
         } catch (LastErrorException e) {
             Sockets.closeQuietly(fd);
             throw NetException.of(e.getErrorCode(), "cannot bind packet socket to ifindex " + ifindex);
@@ -89,7 +91,7 @@ public final class PacketSocket implements AutoCloseable {
     private static synchronized int sharedSendFd() throws NetException {
         if (sendFd < 0) {
             try {
-                sendFd = LibC.C.socket(LibC.AF_PACKET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+                sendFd = LibC.get().socket(LibC.AF_PACKET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
             } catch (LastErrorException e) {
                 throw NetException.of(e.getErrorCode(), "cannot open packet socket");
             }
@@ -101,7 +103,7 @@ public final class PacketSocket implements AutoCloseable {
             throws NetException {
         SockaddrLl to = SockaddrLl.of(ethertype, ifindex, destination);
         try {
-            LibC.C.sendto(fd, payload, payload.length, 0, to, to.size());
+            LibC.get().sendto(fd, payload, payload.length, 0, to, to.size());
         } catch (LastErrorException e) {
             throw NetException.of(e.getErrorCode(), "cannot send on ifindex " + ifindex);
         }
@@ -132,10 +134,10 @@ public final class PacketSocket implements AutoCloseable {
                 // poll, not SO_RCVTIMEO: the socket timeout is rounded up to whole jiffies plus one
                 // (a 25 ms wait took 29-31 ms at HZ=250, bench/vip), poll's timer is precise
                 int waitMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000));
-                if (LibC.C.poll(pollFd, 1, waitMs) == 0) {
+                if (LibC.get().poll(pollFd, 1, waitMs) == 0) {
                     continue;
                 }
-                n = LibC.C.recvfrom(fd, buf, buf.length, LibC.MSG_DONTWAIT, from, fromLen);
+                n = LibC.get().recvfrom(fd, buf, buf.length, LibC.MSG_DONTWAIT, from, fromLen);
             } catch (LastErrorException e) {
                 if (e.getErrorCode() == Errno.EAGAIN || e.getErrorCode() == Errno.EINTR) {
                     continue;

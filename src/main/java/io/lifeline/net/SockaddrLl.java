@@ -1,6 +1,7 @@
 package io.lifeline.net;
 
 import com.sun.jna.Structure;
+import io.lifeline.os.LibC;
 
 /**
  * {@code struct sockaddr_ll}: 20 bytes. {@code sll_protocol} is in network byte order, unlike

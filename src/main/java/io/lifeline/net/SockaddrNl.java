@@ -1,6 +1,7 @@
 package io.lifeline.net;
 
 import com.sun.jna.Structure;
+import io.lifeline.os.LibC;
 
 /** {@code struct sockaddr_nl}: 12 bytes. Port id 0 lets the kernel assign one. */
 @Structure.FieldOrder({"nl_family", "nl_pad", "nl_pid", "nl_groups"})

@@ -1,6 +1,7 @@
 package io.lifeline.net;
 
 import com.sun.jna.LastErrorException;
+import io.lifeline.os.LibC;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -15,7 +16,7 @@ final class Sockets {
         long micros = Math.max(1_000, Math.min(timeout.toNanos() / 1_000, 3_600_000_000L));
         byte[] tv = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder())
                 .putLong(micros / 1_000_000).putLong(micros % 1_000_000).array();
-        LibC.C.setsockopt(fd, LibC.SOL_SOCKET, option, tv, tv.length);
+        LibC.get().setsockopt(fd, LibC.SOL_SOCKET, option, tv, tv.length);
     }
 
     static byte[] intOption(int value) {
@@ -24,7 +25,7 @@ final class Sockets {
 
     static void closeQuietly(int fd) {
         try {
-            LibC.C.close(fd);
+            LibC.get().close(fd);
         } catch (LastErrorException ignored) {
             // nothing useful to do: the descriptor is gone either way
         }

@@ -1,6 +1,8 @@
 package io.lifeline.net;
 
 import com.sun.jna.LastErrorException;
+import io.lifeline.os.Errno;
+import io.lifeline.os.LibC;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -28,7 +30,7 @@ public final class UnixDatagram implements AutoCloseable {
         byte[] address = sockaddr(path);
         int fd;
         try {
-            fd = LibC.C.socket(LibC.AF_UNIX, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+            fd = LibC.get().socket(LibC.AF_UNIX, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
         } catch (LastErrorException e) {
             throw NetException.of(e.getErrorCode(), "cannot open a unix datagram socket");
         }
@@ -55,7 +57,7 @@ public final class UnixDatagram implements AutoCloseable {
 
     public void send(byte[] message) throws NetException {
         try {
-            LibC.C.sendto(fd, message, message.length, LibC.MSG_DONTWAIT, address, address.length);
+            LibC.get().sendto(fd, message, message.length, LibC.MSG_DONTWAIT, address, address.length);
         } catch (LastErrorException e) {
             throw NetException.of(e.getErrorCode(), "cannot send to " + path);
         }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lifeline.agent.script.HeartbeatScriptAgent;
 import io.lifeline.agent.script.LsbScriptAgent;
 import io.lifeline.agent.script.OcfScriptAgent;
-import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.process.ProcessRunner;
 import io.lifeline.agent.script.SystemdUnitAgent;
 import io.lifeline.agent.script.TestScripts;
 import io.lifeline.config.ConfigProblem;

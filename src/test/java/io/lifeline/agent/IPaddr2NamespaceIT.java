@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lifeline.agent.script.OcfScriptAgent;
-import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.process.ProcessRunner;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.lab.Lab;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lifeline.agent.script.HeartbeatScriptAgent;
-import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.process.ProcessRunner;
 import io.lifeline.agent.script.TestScripts;
 import io.lifeline.config.ResourceSpec;
 import java.net.InetAddress;

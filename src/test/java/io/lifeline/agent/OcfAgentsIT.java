@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lifeline.agent.script.OcfScriptAgent;
-import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.process.ProcessRunner;
 import io.lifeline.config.ResourceSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;

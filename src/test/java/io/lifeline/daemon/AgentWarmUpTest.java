@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.ResourceAgent;
-import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.process.ProcessRunner;
 import io.lifeline.config.AutoFailback;
 import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.manager.ManagerConfig;
 import io.lifeline.manager.ManagerSettings;
 import io.lifeline.manager.ResourceManager;
-import io.lifeline.manager.notify.NotifyExecutor;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.ResourceAgent;
-import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.process.ProcessRunner;
 import io.lifeline.cluster.ClusterEvent;
 import io.lifeline.cluster.MembershipTracker;
 import io.lifeline.config.AutoFailback;
@@ -24,7 +24,6 @@ import io.lifeline.manager.ManagerConfig;
 import io.lifeline.manager.ManagerSettings;
 import io.lifeline.manager.ResourceManager;
 import io.lifeline.manager.StateReport;
-import io.lifeline.manager.notify.NotifyExecutor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

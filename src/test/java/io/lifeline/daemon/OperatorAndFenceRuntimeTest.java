@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.process.ProcessRunner;
 import io.lifeline.cli.Hactl;
 import io.lifeline.config.AutoFailback;
 import io.lifeline.config.ResourceGroup;
@@ -17,7 +17,6 @@ import io.lifeline.manager.ManagerConfig;
 import io.lifeline.manager.ManagerInput;
 import io.lifeline.manager.ManagerSettings;
 import io.lifeline.manager.ResourceManager;
-import io.lifeline.manager.notify.NotifyExecutor;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

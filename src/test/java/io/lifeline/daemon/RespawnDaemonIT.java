@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lifeline.config.UserAccounts;
+import io.lifeline.os.UserAccounts;
 import io.lifeline.lab.DaemonNode;
 import io.lifeline.lab.Lab;
 import java.io.IOException;

@@ -14,7 +14,8 @@ import ch.qos.logback.core.read.ListAppender;
 import io.lifeline.config.Diagnostics;
 import io.lifeline.config.HaCf;
 import io.lifeline.config.HaCfParser;
-import io.lifeline.config.UserAccounts;
+import io.lifeline.os.Posix;
+import io.lifeline.os.UserAccounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -275,9 +276,8 @@ class RespawnedChildrenTest {
     @Test
     void theProgramDoesNotInheritTheDaemonsRaisedPriority() throws Exception {
         assumeTrue(UserAccounts.effectiveUid() == 0, "raising a priority needs root");
-        LibC c = LibC.load();
         int tid = Integer.parseInt(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
-        assertEquals(0, c.setpriority(LibC.PRIO_PROCESS, tid, Realtime.NICE));
+        assertEquals(0, Posix.setpriority(Posix.PRIO_PROCESS, tid, Realtime.NICE));
         try {
             Path p = script("nice", "echo $$ > $D/main\nexec sleep 300");
             start("respawn root " + p + "\n", FAST); // the supervising thread inherits nice -10 from this one
@@ -286,7 +286,7 @@ class RespawnedChildrenTest {
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             assertEquals("0", fields[16], "nice value of the program (field 19 of /proc/PID/stat)");
         } finally {
-            c.setpriority(LibC.PRIO_PROCESS, tid, 0);
+            Posix.setpriority(Posix.PRIO_PROCESS, tid, 0);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.ResourceAgent;
+import io.lifeline.agent.ipvs.IpvsAgentFactory;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.ipvs.kernel.Destination;
 import io.lifeline.ipvs.kernel.Endpoint;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.lifeline.os.Errno;
 import java.net.InetAddress;
 import java.nio.ByteOrder;
 import java.util.HexFormat;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lifeline.os.LibC;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,14 +20,14 @@ class UnixDatagramTest {
         final int fd;
 
         Listener(String path) throws NetException {
-            fd = LibC.C.socket(LibC.AF_UNIX, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+            fd = LibC.get().socket(LibC.AF_UNIX, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
             byte[] a = UnixDatagram.sockaddr(path);
-            LibC.C.bind(fd, a, a.length);
+            LibC.get().bind(fd, a, a.length);
         }
 
         String receive() {
             byte[] buf = new byte[4096];
-            long n = LibC.C.recv(fd, buf, buf.length, LibC.MSG_DONTWAIT);
+            long n = LibC.get().recv(fd, buf, buf.length, LibC.MSG_DONTWAIT);
             return new String(buf, 0, (int) n, StandardCharsets.UTF_8);
         }
 

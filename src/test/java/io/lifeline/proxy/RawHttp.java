@@ -12,14 +12,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A raw HTTP/1.x client over one socket, to control exactly what goes on the wire. */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
 
-    record Response(int status, String statusLine, Map<String, String> headers, byte[] body) {
-        String text() {
+    public record Response(int status, String statusLine, Map<String, String> headers, byte[] body) {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
@@ -28,7 +28,7 @@ final class RawHttp implements AutoCloseable {
     final InputStream in;
     final OutputStream out;
 
-    RawHttp(InetSocketAddress address) throws IOException {
+    public RawHttp(InetSocketAddress address) throws IOException {
         socket = new Socket();
         socket.connect(address, 5000);
         socket.setSoTimeout(10_000);
@@ -36,12 +36,12 @@ final class RawHttp implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    void send(String text) throws IOException {
+    public void send(String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
     }
 
-    void send(byte[] b) throws IOException {
+    public void send(byte[] b) throws IOException {
         out.write(b);
         out.flush();
     }
@@ -50,7 +50,7 @@ final class RawHttp implements AutoCloseable {
      * Sends {@code chunks} chunks of 1..{@code maxChunk} random bytes, each size line followed
      * by {@code extension}, then the last chunk; returns the body that was sent.
      */
-    byte[] sendRandomChunks(java.util.Random rnd, int chunks, int maxChunk, String extension) throws IOException {
+    public byte[] sendRandomChunks(java.util.Random rnd, int chunks, int maxChunk, String extension) throws IOException {
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
         for (int i = 0; i < chunks; i++) {
             byte[] chunk = new byte[1 + rnd.nextInt(maxChunk)];
@@ -65,7 +65,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Reads one response; a HEAD request's response has no body whatever its headers say. */
-    Response read(boolean head) throws IOException {
+    public Response read(boolean head) throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
@@ -104,12 +104,12 @@ final class RawHttp implements AutoCloseable {
         return new Response(status, statusLine, headers, body.toByteArray());
     }
 
-    Response read() throws IOException {
+    public Response read() throws IOException {
         return read(false);
     }
 
     /** True when the server has closed the connection (reads EOF within the timeout). */
-    boolean closedByPeer() throws IOException {
+    public boolean closedByPeer() throws IOException {
         try {
             return in.read() < 0;
         } catch (java.net.SocketException e) {

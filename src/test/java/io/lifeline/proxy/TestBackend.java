@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code /health} answers 200 or the status set with {@link #healthStatus}; anything else
  * answers the backend's name.
  */
-final class TestBackend implements AutoCloseable {
+public final class TestBackend implements AutoCloseable {
 
     final String name;
     private final HttpServer server;
@@ -38,7 +38,7 @@ final class TestBackend implements AutoCloseable {
     final AtomicInteger healthChecks = new AtomicInteger();
     volatile int healthStatus = 200;
 
-    TestBackend(String name) throws IOException {
+    public TestBackend(String name) throws IOException {
         this.name = name;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
         server.setExecutor(executor);
@@ -46,11 +46,11 @@ final class TestBackend implements AutoCloseable {
         server.start();
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
-    String address() {
+    public String address() {
         return "127.0.0.1:" + port();
     }
 
@@ -105,7 +105,7 @@ final class TestBackend implements AutoCloseable {
         }
     }
 
-    static String sha256(byte[] b) {
+    public static String sha256(byte[] b) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
         } catch (NoSuchAlgorithmException e) {
@@ -113,7 +113,7 @@ final class TestBackend implements AutoCloseable {
         }
     }
 
-    static byte[] readAll(InputStream in) throws IOException {
+    public static byte[] readAll(InputStream in) throws IOException {
         return in.readAllBytes();
     }
 

@@ -1,7 +1,7 @@
 package io.lifeline.agent.haproxy;
 
 import io.lifeline.agent.AgentConfigException;
-import io.lifeline.agent.script.ScriptEnvironment;
+import io.lifeline.process.ScriptEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,6 @@
 package io.lifeline.agent.haproxy;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
+import io.lifeline.os.Posix;
 
 /**
  * kill(2) for the signals haproxy's master understands: SIGUSR1 (soft stop), SIGUSR2 (reload),
@@ -9,16 +8,10 @@ import com.sun.jna.Native;
  */
 final class PosixSignals {
 
-    static final int SIGKILL = 9;
-    static final int SIGUSR1 = 10;
-    static final int SIGUSR2 = 12;
-    static final int SIGTERM = 15;
-
-    private interface LibC extends Library {
-        int kill(int pid, int signal);
-    }
-
-    private static volatile LibC libc;
+    static final int SIGKILL = Posix.SIGKILL;
+    static final int SIGUSR1 = Posix.SIGUSR1;
+    static final int SIGUSR2 = Posix.SIGUSR2;
+    static final int SIGTERM = Posix.SIGTERM;
 
     private PosixSignals() {
     }
@@ -29,11 +22,6 @@ final class PosixSignals {
             // never 0 (our group), -1 (everything) or init
             return false;
         }
-        LibC l = libc;
-        if (l == null) {
-            l = Native.load("c", LibC.class);
-            libc = l;
-        }
-        return l.kill((int) pid, signal) == 0;
+        return Posix.kill((int) pid, signal) == 0;
     }
 }

@@ -8,7 +8,7 @@ import io.lifeline.agent.ResourceAgent;
 import io.lifeline.net.AddressRequest;
 import io.lifeline.net.Addresses;
 import io.lifeline.net.DuplicateAddressProbe;
-import io.lifeline.net.Errno;
+import io.lifeline.os.Errno;
 import io.lifeline.net.InterfaceAddress;
 import io.lifeline.net.IpFamily;
 import io.lifeline.net.LinkState;

@@ -2,7 +2,7 @@ package io.lifeline.agent.ip;
 
 import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.OcfStatus;
-import io.lifeline.net.Errno;
+import io.lifeline.os.Errno;
 import io.lifeline.net.NetException;
 
 /** A failed step of an IP action, already carrying its OCF status and message. */

@@ -1,5 +1,6 @@
 package io.lifeline.agent.script;
 
+import io.lifeline.process.ScriptEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

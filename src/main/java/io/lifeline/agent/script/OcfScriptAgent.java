@@ -3,6 +3,8 @@ package io.lifeline.agent.script;
 import io.lifeline.agent.AgentHints;
 import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.OcfStatus;
+import io.lifeline.process.ProcessResult;
+import io.lifeline.process.ProcessRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

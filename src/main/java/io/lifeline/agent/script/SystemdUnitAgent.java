@@ -2,6 +2,9 @@ package io.lifeline.agent.script;
 
 import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.OcfStatus;
+import io.lifeline.process.ProcessResult;
+import io.lifeline.process.ProcessRunner;
+import io.lifeline.process.ScriptEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

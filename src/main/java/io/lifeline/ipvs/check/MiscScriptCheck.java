@@ -1,9 +1,9 @@
 package io.lifeline.ipvs.check;
 
-import io.lifeline.agent.script.ProcessRequest;
-import io.lifeline.agent.script.ProcessResult;
-import io.lifeline.agent.script.ProcessRunner;
-import io.lifeline.agent.script.ScriptEnvironment;
+import io.lifeline.process.ProcessRequest;
+import io.lifeline.process.ProcessResult;
+import io.lifeline.process.ProcessRunner;
+import io.lifeline.process.ScriptEnvironment;
 import io.lifeline.ipvs.config.CheckSpec;
 import java.util.List;
 

@@ -164,7 +164,7 @@ final class StatementReader {
 
     private static String printable(String s) {
         StringBuilder sb = new StringBuilder();
-        s.chars().forEach(ch -> sb.append(ch < 0x20 || ch == 0x7f ? String.format("\\x%02x", ch) : String.valueOf((char) ch)));
+        s.chars().forEach(ch -> sb.append(ch < 0x20 || ch == 0x7f ? String.format(java.util.Locale.ROOT, "\\x%02x", ch) : String.valueOf((char) ch)));
         return sb.toString();
     }
 }

@@ -1,10 +1,9 @@
 package io.lifeline.ipvs.kernel;
 
-import io.lifeline.agent.OcfStatus;
-import io.lifeline.agent.script.ProcessRequest;
-import io.lifeline.agent.script.ProcessResult;
-import io.lifeline.agent.script.ProcessRunner;
-import io.lifeline.agent.script.ScriptEnvironment;
+import io.lifeline.process.ProcessRequest;
+import io.lifeline.process.ProcessResult;
+import io.lifeline.process.ProcessRunner;
+import io.lifeline.process.ScriptEnvironment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +47,7 @@ public final class Ipvsadm implements IpvsKernel {
         try {
             return IpvsSaveFormat.parse(r.stdout());
         } catch (IllegalArgumentException e) {
-            throw new IpvsException(OcfStatus.ERR_GENERIC, "cannot read the IPVS table: " + e.getMessage());
+            throw new IpvsException(IpvsException.Kind.FAILED, "cannot read the IPVS table: " + e.getMessage());
         }
     }
 
@@ -64,9 +63,9 @@ public final class Ipvsadm implements IpvsKernel {
         ProcessResult r = runner.run(new ProcessRequest(label, cmd, ScriptEnvironment.base(), timeout, outputLevel));
         String shown = "ipvsadm " + String.join(" ", args);
         switch (r.outcome()) {
-            case START_FAILED -> throw new IpvsException(OcfStatus.ERR_INSTALLED,
+            case START_FAILED -> throw new IpvsException(IpvsException.Kind.NOT_INSTALLED,
                     "ipvsadm is not installed (" + r.error() + "): install the ipvsadm package");
-            case TIMED_OUT, INTERRUPTED -> throw new IpvsException(OcfStatus.ERR_GENERIC, shown + ": " + r.error());
+            case TIMED_OUT, INTERRUPTED -> throw new IpvsException(IpvsException.Kind.FAILED, shown + ": " + r.error());
             case EXITED -> {
                 if (r.exitCode() != 0) {
                     throw classify(shown, r.stderr().isBlank() ? r.stdout() : r.stderr());
@@ -82,16 +81,16 @@ public final class Ipvsadm implements IpvsKernel {
         String lower = text.toLowerCase(Locale.ROOT);
         String last = text.isEmpty() ? "failed with no message" : text.lines().reduce((a, b) -> b).orElse(text);
         if (lower.contains("can't initialize ipvs") || lower.contains("protocol not available")) {
-            return new IpvsException(OcfStatus.ERR_INSTALLED,
+            return new IpvsException(IpvsException.Kind.NOT_INSTALLED,
                     "kernel has no IPVS: load ip_vs (modprobe ip_vs), or use a kernel built with CONFIG_IP_VS");
         }
         if (lower.contains("scheduler or persistence engine not found")) {
-            return new IpvsException(OcfStatus.ERR_CONFIGURED,
+            return new IpvsException(IpvsException.Kind.NOT_CONFIGURED,
                     command + ": the kernel has no such scheduler (load its ip_vs_<name> module)");
         }
         if (lower.contains("permission denied") || lower.contains("operation not permitted")) {
-            return new IpvsException(OcfStatus.ERR_PERM, command + ": " + last + " (needs CAP_NET_ADMIN)");
+            return new IpvsException(IpvsException.Kind.NOT_PERMITTED, command + ": " + last + " (needs CAP_NET_ADMIN)");
         }
-        return new IpvsException(OcfStatus.ERR_GENERIC, command + ": " + last.strip());
+        return new IpvsException(IpvsException.Kind.FAILED, command + ": " + last.strip());
     }
 }

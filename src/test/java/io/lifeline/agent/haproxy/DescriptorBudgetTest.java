@@ -3,7 +3,7 @@ package io.lifeline.agent.haproxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.process.ProcessRunner;
 import io.lifeline.config.ConfigProblem;
 import io.lifeline.config.Diagnostics;
 import io.lifeline.config.ResourceSpec;

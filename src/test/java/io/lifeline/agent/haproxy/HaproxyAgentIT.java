@@ -11,7 +11,7 @@ import io.lifeline.agent.AgentDetails;
 import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.OcfStatus;
 import io.lifeline.agent.ResourceAgent;
-import io.lifeline.agent.script.ProcessRunner;
+import io.lifeline.process.ProcessRunner;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.lab.Lab;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeline.net.AddressRequest;
-import io.lifeline.net.Errno;
+import io.lifeline.os.Errno;
 import io.lifeline.net.NetException;
 import java.net.InetAddress;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.lifeline.agent.script;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.lifeline.process.ScriptEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.lifeline.ipvs.kernel;
 
-import io.lifeline.agent.OcfStatus;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -97,6 +96,6 @@ public final class FakeKernel implements IpvsKernel {
     }
 
     private static IpvsException error(String message) {
-        return new IpvsException(OcfStatus.ERR_GENERIC, message);
+        return new IpvsException(IpvsException.Kind.FAILED, message);
     }
 }

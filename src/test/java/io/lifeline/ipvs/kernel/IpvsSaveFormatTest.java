@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lifeline.agent.OcfStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -96,13 +95,13 @@ class IpvsSaveFormatTest {
                 Can't initialize ipvs: Protocol not available
                 Are you sure that IP Virtual Server is built in the kernel or as module?
                 """);
-        assertEquals(OcfStatus.ERR_INSTALLED, noIpvs.status());
+        assertEquals(IpvsException.Kind.NOT_INSTALLED, noIpvs.kind());
         assertTrue(noIpvs.getMessage().startsWith("kernel has no IPVS: load ip_vs"), noIpvs.getMessage());
         IpvsException sched = Ipvsadm.classify("ipvsadm -A -t 198.51.100.1:80 -s twos", "Scheduler or persistence engine not found\n");
-        assertEquals(OcfStatus.ERR_CONFIGURED, sched.status());
+        assertEquals(IpvsException.Kind.NOT_CONFIGURED, sched.kind());
         assertTrue(sched.getMessage().contains("no such scheduler"), sched.getMessage());
         IpvsException other = Ipvsadm.classify("ipvsadm -a ...", "Destination already exists\n");
-        assertEquals(OcfStatus.ERR_GENERIC, other.status());
+        assertEquals(IpvsException.Kind.FAILED, other.kind());
         assertEquals("ipvsadm -a ...: Destination already exists", other.getMessage());
     }
 }
