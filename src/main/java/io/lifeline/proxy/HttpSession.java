@@ -135,11 +135,28 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
     private byte[] clientIp;
     private long sourceHash = Balancer.NO_HASH;
 
+    // the access log (option httplog): the current request's moments, System.nanoTime()
+    private final boolean logRequests;
+    private long waitStartNs;
+    private long waitStartWallMs;
+    private long headNs;
+    private long connectStartNs;
+    private long connectedNs;
+    private long responseHeadNs;
+    /** The request line to log; null while no request is open (nothing to log at close). */
+    private String logRequestLine;
+    private boolean logRouted;
+    private int logStatus;
+    private AccessLog.Termination logTermination = AccessLog.Termination.NORMAL;
+
     HttpSession(EventLoop loop, FrontendRuntime fe, SocketChannel client) throws IOException {
         super(loop);
         this.fe = fe;
         this.client = client;
         this.timeoutClient = fe.config.timeouts().client();
+        this.logRequests = fe.config.accessLog() == io.lifeline.proxy.config.AccessLogFormat.HTTP
+                && AccessLog.LOG.isInfoEnabled();
+        waitingForRequest();
         this.in = loop.takeBuffer();
         this.clientInterest = SelectionKey.OP_READ;
         this.clientKey = client.register(loop.selector, clientInterest, this);
@@ -403,6 +420,11 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         headScan = end;
         String problem = h.parseRequest();
         fe.counters.reqTot.increment();
+        if (logRequests) {
+            headNs = System.nanoTime();
+            logRequestLine = problem != null ? "<BADREQ>" : new String(h.buf, h.methodStart,
+                    h.startLineEnd - h.methodStart, java.nio.charset.StandardCharsets.ISO_8859_1).strip();
+        }
         if (problem != null) {
             log.debug("{}: bad request from {}: {}", fe.name(), clientAddress(), problem);
             fe.counters.ereq.increment();
@@ -431,6 +453,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         if (!route(h, hasBody)) {
             return true;
         }
+        logRouted = true;
         timeoutServer = be.config.timeouts().server();
         timeoutConnect = be.config.timeouts().connect();
         cookieServer = be.cookieName == null ? null : findCookieServer(h);
@@ -657,6 +680,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
     }
 
     private void connect(boolean allowPooled) {
+        connectStartNs = logRequests ? System.nanoTime() : 0;
         ServerConnection c = allowPooled ? loop.takeIdle(srv) : null;
         if (c != null) {
             c.owner = this;
@@ -685,6 +709,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
     }
 
     private void connected() {
+        connectedNs = logRequests ? System.nanoTime() : 0;
         rq = RequestPhase.BODY;
         wait = WaitingFor.NONE;
         serverWriteBlocked = false;
@@ -855,6 +880,10 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
             return true;
         }
         status = h.status;
+        if (logRequests && status >= 200) {
+            responseHeadNs = System.nanoTime();
+            logStatus = status;
+        }
         if (status < 200) {
             if (status == 101) {
                 badResponse("protocol upgrades (101) are not supported");
@@ -1068,6 +1097,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
 
     /** The response is fully sent: recycle the server connection and get ready for the next request. */
     private void exchangeDone() {
+        logRequest(bytesOut);
         if (conn != null) {
             boolean reuse = serverKeepAlive && rq == RequestPhase.DONE && !serverEof && out.remaining() == 0 && rs == ResponsePhase.BODY;
             if (reuse) {
@@ -1093,6 +1123,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         fe.counters.bout.add(bytesOut);
         bytesIn = 0;
         bytesOut = 0;
+        waitingForRequest();
         if (closeAfter || rq != RequestPhase.DONE || clientEof) {
             closeGracefully();
             return;
@@ -1128,6 +1159,8 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
     private void localResponse(byte[] page) {
         local = ErrorPages.buffer(page);
         int code = ErrorPages.status(page);
+        logStatus = code;
+        logTermination = AccessLog.Termination.PROXY_ERROR;
         fe.counters.response(code);
         if (be != null) {
             be.counters.response(code);
@@ -1139,6 +1172,8 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         StatsService.Response r = fe.stats.respond(cfg, h, reqMinor, !hasBody && reqKeepAlive);
         local = ByteBuffer.wrap(r.bytes());
         fe.counters.response(r.status());
+        logStatus = r.status();
+        logTermination = AccessLog.Termination.LOCAL;
         startLocal(!r.keepAlive());
     }
 
@@ -1243,12 +1278,55 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         return rq == RequestPhase.HEAD && rs == ResponsePhase.IDLE && in.remaining() == 0;
     }
 
+    /** The moment this connection starts waiting for its next request (HAProxy's accept date). */
+    private void waitingForRequest() {
+        if (logRequests) {
+            waitStartNs = System.nanoTime();
+            waitStartWallMs = System.currentTimeMillis();
+            headNs = connectStartNs = connectedNs = responseHeadNs = 0;
+            logStatus = -1;
+            logRequestLine = null;
+            logRouted = false;
+            logTermination = AccessLog.Termination.NORMAL;
+        }
+    }
+
+    /** Writes the open request's access log line (option httplog), once. */
+    private void logRequest(long bytes) {
+        if (!logRequests || logRequestLine == null) {
+            return;
+        }
+        long end = System.nanoTime();
+        long tr = headNs == 0 ? -1 : ms(headNs - waitStartNs);
+        long tw = connectStartNs == 0 || headNs == 0 ? -1 : ms(connectStartNs - headNs);
+        long tc = connectedNs == 0 || connectStartNs == 0 ? -1 : ms(connectedNs - connectStartNs);
+        long tResp = responseHeadNs == 0 || connectedNs == 0 ? -1 : ms(responseHeadNs - connectedNs);
+        // as HAProxy: the frontend's name when no backend was chosen, <STATS> for the stats page,
+        // <NOSRV> when no server was tried
+        boolean routed = logRouted && be != null;
+        String server = logTermination == AccessLog.Termination.LOCAL ? "<STATS>"
+                : routed && srv != null && connectStartNs != 0 ? srv.name() : null;
+        AccessLog.LOG.info(AccessLog.http(clientAddress(), waitStartWallMs, fe.name(), routed ? be.name() : fe.name(),
+                server, tr, tw, tc, tResp, ms(end - waitStartNs), logStatus, bytes, logTermination,
+                fe.counters.scur.get(), routed ? be.counters.scur.get() : 0,
+                routed && srv != null ? srv.counters.scur.get() : 0, routed ? retries : 0, logRequestLine));
+        logRequestLine = null;
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000L;
+    }
+
     @Override
     void close() {
         if (closed) {
             return;
         }
         closed = true;
+        if (logRequestLine != null) { // a request was open: the client or the server went away, or a timeout
+            logTermination = clientEof ? AccessLog.Termination.CLIENT_ABORT : AccessLog.Termination.SERVER_ABORT;
+            logRequest(bytesOut);
+        }
         if (wait == WaitingFor.QUEUE && be != null) {
             be.dequeue(this);
         }

@@ -51,6 +51,12 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
     private long hash = Balancer.NO_HASH;
     private long bytesIn;
     private long bytesOut;
+    // the access log (option tcplog): the session's moments, System.nanoTime(); 0 when not reached
+    private final boolean logSession;
+    private final long acceptedNs;
+    private final long acceptedWallMs;
+    private long connectStartNs;
+    private long connectedNs;
 
     TcpSession(EventLoop loop, FrontendRuntime fe, SocketChannel client) throws IOException {
         super(loop);
@@ -67,6 +73,10 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
         this.clientInterest = SelectionKey.OP_READ;
         this.clientKey = client.register(loop.selector, clientInterest, this);
         this.lastActivity = loop.now;
+        this.logSession = fe.config.accessLog() == io.lifeline.proxy.config.AccessLogFormat.TCP
+                && AccessLog.LOG.isInfoEnabled();
+        this.acceptedNs = logSession ? System.nanoTime() : 0;
+        this.acceptedWallMs = logSession ? System.currentTimeMillis() : 0;
         loop.register(this);
     }
 
@@ -184,6 +194,9 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
     }
 
     private void connect() {
+        if (logSession && connectStartNs == 0) {
+            connectStartNs = System.nanoTime();
+        }
         try {
             conn = ServerConnection.open(loop, srv, this);
         } catch (IOException e) {
@@ -223,6 +236,9 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
         }
         if (conn != null && conn.connected) {
             connectDeadline = 0;
+            if (logSession && connectedNs == 0) {
+                connectedNs = System.nanoTime();
+            }
             try {
                 if (up.hasRemaining()) {
                     conn.channel.write(up);
@@ -360,6 +376,7 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
             return;
         }
         closed = true;
+        logSession(); // while the client's address can still be read
         if (queued && be != null) {
             be.dequeue(this);
         }
@@ -392,5 +409,27 @@ final class TcpSession extends Session implements ServerConnection.Owner, Backen
         }
         fe.counters.sessionEnded();
         loop.proxy.connectionClosed(loop);
+    }
+
+    /** The session's access log line (option tcplog), unless dontlognull and the client sent nothing. */
+    private void logSession() {
+        if (!logSession || fe.config.dontLogNull() && bytesIn == 0) {
+            return;
+        }
+        long end = System.nanoTime();
+        AccessLog.Termination t = connectedNs == 0 ? AccessLog.Termination.NO_SERVER
+                : clientEof || serverEof ? AccessLog.Termination.NORMAL : AccessLog.Termination.TIMEOUT_OR_ERROR;
+        InetSocketAddress client = null;
+        try {
+            client = (InetSocketAddress) this.client.getRemoteAddress();
+        } catch (IOException | RuntimeException e) {
+            // closed already: logged as -:-
+        }
+        AccessLog.LOG.info(AccessLog.tcp(client, acceptedWallMs, fe.name(), be == null ? fe.name() : be.name(),
+                srv == null || connectStartNs == 0 ? null : srv.name(),
+                connectStartNs == 0 ? -1 : (connectStartNs - acceptedNs) / 1_000_000L,
+                connectedNs == 0 ? -1 : (connectedNs - connectStartNs) / 1_000_000L, (end - acceptedNs) / 1_000_000L,
+                bytesOut, t, fe.counters.scur.get(), be == null ? 0 : be.counters.scur.get(),
+                srv == null ? 0 : srv.counters.scur.get(), retries));
     }
 }

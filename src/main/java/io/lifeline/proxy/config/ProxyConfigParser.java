@@ -202,6 +202,8 @@ public final class ProxyConfigParser {
             case "option redispatch" -> ctx.settings.redispatchInterval = 0;
             case "option forwardfor" -> ctx.settings.forwardFor = false;
             case "option httpchk" -> ctx.settings.httpCheck = null;
+            case "option httplog", "option tcplog" -> ctx.settings.accessLog = AccessLogFormat.NONE;
+            case "option dontlognull" -> ctx.settings.dontLogNull = false;
             default -> ctx.error("'no' cannot be applied to '" + kw.name() + "'");
         }
     }
@@ -353,7 +355,7 @@ public final class ProxyConfigParser {
                     st.retries, st.redispatchInterval, st.forwardFor ? st.forwardForHeader : null, check, st.balance, st.servers, st.acls,
                     st.useBackends, st.defaultBackend, st.cookie,
                     new StatsConfig(st.statsEnabled, st.statsUri, st.statsCredentials, st.statsRefresh, st.statsRealm),
-                    st.maxconn));
+                    st.maxconn, st.accessLog, st.dontLogNull));
         }
         // mode consistency between a frontend and the backends it can use, as HAProxy requires
         Map<String, ProxySection> byBackendName = new HashMap<>();

@@ -128,6 +128,26 @@ public final class ProxyKeywords {
                             c.error("option redispatch takes at most one argument");
                         }
                     }),
+            kw("option httplog", DFL, "[no] option httplog",
+                    "One access log line per HTTP request in HAProxy's httplog format (client, accept date, "
+                            + "frontend, backend/server, timers TR/Tw/Tc/Tr/Ta, status, bytes, termination state, "
+                            + "connection counts, request line), to the logger io.lifeline.proxy.access (the daemon's "
+                            + "log). HAProxy's 'log' targets are not used. 'clf' is not supported.",
+                    (c, a) -> accessLog(c, a, AccessLogFormat.HTTP, "option httplog")),
+            kw("option tcplog", DFL, "[no] option tcplog",
+                    "One access log line per TCP session in HAProxy's tcplog format (client, accept date, "
+                            + "frontend, backend/server, timers Tw/Tc/Tt, bytes, termination state, connection counts).",
+                    (c, a) -> accessLog(c, a, AccessLogFormat.TCP, "option tcplog")),
+            kw("option dontlognull", DFL, "[no] option dontlognull",
+                    "No access log line for a connection that sent nothing (a port scan, a health check "
+                            + "that only connects).",
+                    (c, a) -> {
+                        if (!a.isEmpty()) {
+                            c.error("option dontlognull takes no argument");
+                        } else {
+                            c.settings.dontLogNull = true;
+                        }
+                    }),
             kw("option forwardfor", DFBL, "[no] option forwardfor [header NAME]",
                     "Adds the client's address to each request in an X-Forwarded-For header (or NAME), "
                             + "appended as a new header line after any existing ones.",
@@ -264,8 +284,8 @@ public final class ProxyKeywords {
             "ssl-default-bind-options", "ssl-default-bind-ciphersuites", "ssl-default-server-ciphers",
             "ssl-default-server-options", "ssl-dh-param-file", "tune.bufsize", "tune.ssl.default-dh-param",
             "tune.maxrewrite", "spread-checks", "nbproc", "cpu-map", "description", "node", "master-worker",
-            "hard-stop-after", "maxsslconn", "ulimit-n", "quiet", "debug", "option httplog", "option tcplog",
-            "option dontlognull", "option http-server-close", "option httpclose", "option forceclose",
+            "hard-stop-after", "maxsslconn", "ulimit-n", "quiet", "debug",
+            "option http-server-close", "option httpclose", "option forceclose",
             "option http-keep-alive", "option abortonclose", "option log-health-checks", "option allbackups",
             "option tcp-check", "option tcpka", "option clitcpka", "option srvtcpka", "option splice-auto",
             "option http-buffer-request", "option originalto", "option persist", "option dontlog-normal",
@@ -305,6 +325,14 @@ public final class ProxyKeywords {
             m.put(k.name(), k);
         }
         return java.util.Collections.unmodifiableMap(m);
+    }
+
+    private static void accessLog(LineContext c, List<String> a, AccessLogFormat format, String keyword) {
+        if (!a.isEmpty()) {
+            c.error(keyword + ": '" + String.join(" ", a) + "' is not supported (no arguments: the default format)");
+        } else {
+            c.settings.accessLog = format;
+        }
     }
 
     private static Keyword kw(String name, Set<Scope> scopes, String syntax, String description, Keyword.Handler h) {

@@ -17,13 +17,16 @@ import java.util.Locale;
  * @param defaultBackend null when unset (a {@code listen} section serves itself)
  * @param cookie null unless {@code cookie ... insert} is set
  * @param maxconn frontend connection limit, 0 for the global one
+ * @param accessLog the frontend's access log ({@code option httplog}, {@code option tcplog})
+ * @param dontLogNull {@code option dontlognull}: no log line for a connection that sent nothing
  */
 public record ProxySection(Kind kind, String name, Path file, int line,
                            List<InetSocketAddress> binds, ProxyMode mode, Timeouts timeouts,
                            int retries, int redispatchInterval, String forwardFor, HttpCheck httpCheck,
                            Balance balance, List<ServerConfig> servers, List<AclConfig> acls,
                            List<UseBackendRule> useBackends, String defaultBackend,
-                           CookieConfig cookie, StatsConfig stats, int maxconn) {
+                           CookieConfig cookie, StatsConfig stats, int maxconn,
+                           AccessLogFormat accessLog, boolean dontLogNull) {
 
     public enum Kind {
         FRONTEND, BACKEND, LISTEN;

@@ -32,6 +32,8 @@ final class SectionSettings {
     String defaultBackend;
     int defaultBackendLine;
     int maxconn;
+    AccessLogFormat accessLog = AccessLogFormat.NONE;
+    boolean dontLogNull;
 
     // never inherited from defaults
     final List<InetSocketAddress> binds = new ArrayList<>();
@@ -64,6 +66,8 @@ final class SectionSettings {
         s.defaultBackend = defaultBackend;
         s.defaultBackendLine = defaultBackendLine;
         s.maxconn = maxconn;
+        s.accessLog = accessLog;
+        s.dontLogNull = dontLogNull;
         return s;
     }
 }
