@@ -115,7 +115,7 @@ public final class ResourceManager {
     private long stalledAtEpoch;
     /**
      * After a stall, the seq of this node's first report sent once every peer's verdict on the
-     * freeze is in (deadtime after the stall was seen); 0 until then. A peer whose report has seen
+     * freeze is in (twice deadtime after the stall was seen); 0 until then. A peer whose report has seen
      * it and still lists this node as a member did not declare it dead, or has merged it again.
      */
     private long rejoinProbeSeq;
@@ -295,7 +295,7 @@ public final class ResourceManager {
         if (stalled) {
             next.at(stalledAtMs + cfg.settings().stallRejoinWait().toMillis());
             if (rejoinProbeSeq == 0) {
-                next.at(stalledAtMs + cfg.deadtime().toMillis());
+                next.at(stalledAtMs + rejoinProbeDelayMs());
             }
         }
         fencing.deadlines(next::at, fenceTimeoutMs(), RESULT_GRACE_MS);
@@ -531,13 +531,17 @@ public final class ResourceManager {
      *
      * <p>The early rejoin: a freeze between the stall threshold and deadtime may or may not have
      * cost this node its membership, and when the peers did not declare it dead no new membership
-     * ever comes (docs/split-brain.md, "Stalls"). A peer decides at the latest deadtime after this
-     * node's last heartbeat before the freeze, which is before {@code stalledAt + deadtime}. The
-     * first report this node sends after that moment is the probe; a peer whose report has seen the
-     * probe and lists this node among its members either never declared it dead or has merged it
-     * back, so its view agrees with this node's again. When every peer of this node's membership
-     * says so, the groups can be placed at once instead of after {@code stall_rejoin_wait}. A peer
-     * whose reports do not say their membership (a node built before the field) cannot say so.
+     * ever comes (docs/manager.md, "Stall"). A peer decides nominally at the latest deadtime after
+     * this node's last heartbeat before the freeze, which is before {@code stalledAt + deadtime};
+     * the probe waits one deadtime more for a peer whose detection or view change runs late (a
+     * loaded box). The first report this node sends after {@code stalledAt + 2 x deadtime} is the
+     * probe, the only report marked rejoining, so each peer answers it once (an answer is never
+     * itself answered, even between two nodes that stalled together). A peer whose report has
+     * seen the probe and lists this node among its members either never declared it dead or has
+     * merged it back, so its view agrees with this node's again. When every peer of this node's
+     * membership says so, the groups can be placed at once instead of after
+     * {@code stall_rejoin_wait}. A peer whose reports do not say their membership (a node built
+     * before the field) cannot say so.
      */
     private void endStallIfQuiet() {
         if (!stalled || groups.values().stream().anyMatch(LocalGroup::holds)) {
@@ -550,7 +554,7 @@ public final class ResourceManager {
                     + fmt(cfg.settings().stallRejoinWait()) + " after the stall: trusting membership " + members + " again");
             return;
         }
-        if (since < cfg.deadtime().toMillis()) {
+        if (since < rejoinProbeDelayMs()) {
             return;
         }
         if (rejoinProbeSeq == 0) {
@@ -563,13 +567,19 @@ public final class ResourceManager {
             stalled = false;
             event(Level.INFO, EventKind.STALL, null, String.join(", ", peers) + (peers.size() == 1 ? " still counts " : " still count ")
                     + me + " as a member after the stall (" + (peers.size() == 1 ? "its report" : "their reports")
-                    + " answered " + me + "'s after deadtime): rejoining in membership " + members + " at once");
+                    + " answered " + me + "'s sent twice deadtime after the stall): rejoining in membership " + members
+                    + " at once");
         }
+    }
+
+    /** When the rejoin probe goes out after a stall: twice deadtime (see {@link #endStallIfQuiet}). */
+    private long rejoinProbeDelayMs() {
+        return 2 * cfg.deadtime().toMillis();
     }
 
     private boolean countsThisNodeAfterTheStall(String peer) {
         StateReport r = reports.get(peer);
-        return r != null && r.saysMembers() && r.members().contains(me) && r.hasSeen(me, incarnation, rejoinProbeSeq);
+        return r != null && r.saysMembers() && r.mayHear(me) && r.hasSeen(me, incarnation, rejoinProbeSeq);
     }
 
     // ------------------------------------------------------------------ agent results
@@ -1646,7 +1656,7 @@ public final class ResourceManager {
         });
         return new StateReport(me, incarnation, reportSeq, lamport, myReady() && !stalled, score, standby, gr, fr,
                 lastSeen, registers, releasedSinceReport, membershipKnown ? members : List.of(),
-                stalled && rejoinProbeSeq > 0);
+                stalled && reportSeq == rejoinProbeSeq);
     }
 
     /**

@@ -27,8 +27,8 @@ import java.util.Objects;
  *                    (docs/split-brain.md, "Quorum on an agreed membership"); empty: not said (a
  *                    node built before this field, or one that has no membership yet), which
  *                    counts as agreeing, as before the field existed
- * @param rejoining   the sender is recovering from a stall and asks every peer to answer this
- *                    report once, saying whether it still counts the sender as a member
+ * @param rejoining   this report is the probe of a sender recovering from a stall: every peer
+ *                    answers it once, saying whether it still counts the sender as a member
  *                    (docs/protocol.md; false from nodes built before the field)
  */
 public record StateReport(
