@@ -280,10 +280,17 @@ final class Propagation {
                 refused(sender, id, trigger, "refused: the files are not valid here; nothing was installed", problems);
                 return;
             }
-            PropagatedFiles.Installed installed = PropagatedFiles.install(configDir, files);
-            ConfigReload.Outcome outcome = reload.reload(trigger);
+            ConfigReload.Outcome outcome;
+            // under the reload's own lock: a SIGHUP or hactl reload meanwhile must not read a mix of
+            // old and new files, nor apply files that a refused reload then puts back underneath it
+            synchronized (reload) {
+                PropagatedFiles.Installed installed = PropagatedFiles.install(configDir, files);
+                outcome = reload.reload(trigger);
+                if (!outcome.applied()) {
+                    installed.restore();
+                }
+            }
             if (!outcome.applied()) {
-                installed.restore();
                 refused(sender, id, trigger, "refused by the reload; the previous files were put back: "
                         + outcome.message(), outcome.problems());
                 return;

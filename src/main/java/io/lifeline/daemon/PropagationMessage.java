@@ -120,11 +120,17 @@ final class PropagationMessage {
                     throw new BadMessage("chunk " + index + " of " + count + " is out of range (at most " + MAX_CHUNKS
                             + " chunks)");
                 }
+                byte[] data;
                 try {
-                    return Optional.of(new Chunk(id, from, index, count, Base64.getDecoder().decode(text(o, "data"))));
+                    data = Base64.getDecoder().decode(text(o, "data"));
                 } catch (IllegalArgumentException e) {
                     throw new BadMessage("chunk data is not base64");
                 }
+                // bounds what a transfer can buffer before it is complete: MAX_CHUNKS x CHUNK_BYTES
+                if (data.length > CHUNK_BYTES) {
+                    throw new BadMessage("chunk " + index + " holds " + data.length + " bytes (at most " + CHUNK_BYTES + ")");
+                }
+                return Optional.of(new Chunk(id, from, index, count, data));
             }
             case "result" -> {
                 List<String> problems = new ArrayList<>();

@@ -54,6 +54,12 @@ class PropagationMessageTest {
         PropagationMessage.BadMessage e = assertThrows(PropagationMessage.BadMessage.class, () -> PropagationMessage.decode(
                 "LLP1{\"t\":\"chunk\",\"id\":\"a\",\"from\":\"n1\",\"i\":0,\"n\":1000,\"data\":\"\"}".getBytes(StandardCharsets.UTF_8)));
         assertEquals("chunk 0 of 1000 is out of range (at most 64 chunks)", e.getMessage());
+        // a chunk larger than the sender would ever cut: refused before anything is buffered
+        String huge = java.util.Base64.getEncoder().encodeToString(new byte[PropagationMessage.CHUNK_BYTES + 1]);
+        PropagationMessage.BadMessage big = assertThrows(PropagationMessage.BadMessage.class, () -> PropagationMessage.decode(
+                ("LLP1{\"t\":\"chunk\",\"id\":\"a\",\"from\":\"n1\",\"i\":0,\"n\":2,\"data\":\"" + huge + "\"}")
+                        .getBytes(StandardCharsets.UTF_8)));
+        assertEquals("chunk 0 holds 16385 bytes (at most 16384)", big.getMessage());
         assertThrows(PropagationMessage.BadMessage.class, () -> PropagationMessage.decode("LLP1[".getBytes(StandardCharsets.UTF_8)));
         assertEquals(Optional.empty(), PropagationMessage.decode(
                 "LLP1{\"t\":\"future\",\"id\":\"a\",\"from\":\"n1\"}".getBytes(StandardCharsets.UTF_8)));
