@@ -44,7 +44,9 @@ public record ConfigDigest(String haCf, String haresources, String authkeys, Map
      */
     public static final Set<String> NODE_LOCAL = Set.of("bcast", "mcast", "ucast", "logfile", "debugfile",
             "logfacility", "debug", "respawn", "env", "realtime", "rtprio", "allow_crc", "http_listen",
-            "event_log_size", "notify", "fence_hook", "fence_timeout", "propagate");
+            "event_log_size", "notify", "fence_hook", "fence_timeout", "propagate",
+            // Heartbeat media and devices this node may name but Lifeline does not use
+            "serial", "mcast6", "ucast6", "hbaping", "watchdog", "baud");
 
     public ConfigDigest {
         Objects.requireNonNull(haCf);
