@@ -80,7 +80,8 @@ public final class GroupNames {
             } else if (explicitLines.containsKey(key)) {
                 diag.error(file, d.line(), "group_name '" + shortName + "' is given twice (first at line "
                         + explicitLines.get(key) + ")");
-            } else if (fullNames.contains(shortName) && !shortName.equals(full)) {
+            } else if (fullNames.stream().anyMatch(n -> n.equalsIgnoreCase(shortName) && !n.equals(full))) {
+                // names resolve in any case, so HTTPD would shadow a group named httpd
                 diag.error(file, d.line(), "group_name '" + shortName + "' is the name of another group");
             } else if (!fullNames.contains(full)) {
                 diag.warning(file, d.line(), "group_name " + shortName + ": no haresources group starts with '"

@@ -53,6 +53,16 @@ class GroupNamesTest {
     }
 
     @Test
+    void anExplicitNameThatIsAnotherGroupsNameInAnyCaseIsAnError() {
+        ConfigLoader.Result r = load("group_name HTTPD IPaddr2::198.51.100.10/24/eth0\n", """
+                n1 IPaddr2::198.51.100.10/24/eth0
+                n2 httpd
+                """);
+        assertTrue(r.diagnostics().errors().toString().contains("group_name 'HTTPD' is the name of another group"),
+                r.diagnostics().problems()::toString);
+    }
+
+    @Test
     void aDerivedNameTwoGroupsShareIsNotUsed() {
         GroupNames n = names("", """
                 n1 IPaddr2::198.51.100.10/24/eth0
