@@ -37,6 +37,11 @@ function ago(ms) {
   return m < 120 ? m + " min ago" : Math.round(m / 60) + " h ago";
 }
 
+// "2026-12-07T01:37:46.569120355Z" -> "2026-12-07 01:37:46.569Z": milliseconds are enough to read
+function shortTime(iso) {
+  return String(iso).replace("T", " ").replace(/\.(\d{3})\d*Z$/, ".$1Z");
+}
+
 function replaceRows(tableId, rows) {
   const body = document.querySelector("#" + tableId + " tbody");
   body.replaceChildren(...rows);
@@ -109,7 +114,7 @@ function drawSummary(s) {
 
 function drawEvents(e) {
   replaceRows("events", (e.events || []).slice().reverse().map(ev => {
-    const tr = row([cell(ev.at), cell(ev.level, "state " + stateClass(ev.level)), cell(ev.kind),
+    const tr = row([cell(shortTime(ev.at)), cell(ev.level, "state " + stateClass(ev.level)), cell(ev.kind),
       cell((ev.group ? "[" + ev.group + "] " : "") + ev.message, "wrap")]);
     tr.dataset.kind = ev.kind;
     return tr;

@@ -159,6 +159,16 @@ class MetricsIT {
         assertTrue(dom.contains("<tr data-group=\"" + GROUP + "\" data-phase=\"running\" data-owners=\"n1\">"),
                 "the group runs on n1: " + dom);
         assertTrue(dom.contains("<td class=\"wrap\">" + VIP + "</td>"), "the group's short name (its address): " + dom);
+        // a picture of the page as an admin sees it, kept with the test's output
+        Path png = work.resolve("page-running.png");
+        h1.sh("timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars"
+                + " --user-data-dir=" + work.resolve("chromium-shot") + " --window-size=1280,900"
+                + " --virtual-time-budget=5000 --screenshot=" + png + " http://" + LISTEN + "/ 2>"
+                + work.resolve("chromium-shot.log"));
+        byte[] shot = Files.readAllBytes(png);
+        assertTrue(shot.length > 10_000 && shot[1] == 'P' && shot[2] == 'N' && shot[3] == 'G',
+                "a PNG screenshot of the page: " + shot.length + " bytes");
+        System.out.println("status page screenshot: " + png);
 
         n2.kill9();
         await("n2 dead on n1").atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() ->
