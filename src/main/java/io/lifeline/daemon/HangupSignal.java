@@ -35,6 +35,18 @@ final class HangupSignal {
     static boolean onHangup(Runnable reload) {
         AtomicBoolean queued = new AtomicBoolean();
         Object lock = new Object();
+        // Started under nohup (or from a shell that ignored SIGHUP), the signal arrives ignored,
+        // the JVM keeps it so, and kill -HUP did nothing at all (seen in a test run started with
+        // nohup). A daemon sets its own SIGHUP handler whatever it inherited, as C daemons do.
+        boolean wasIgnored = false;
+        try {
+            wasIgnored = io.lifeline.os.Posix.unignore(io.lifeline.os.Posix.SIGHUP);
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            LOG.debug("cannot read SIGHUP's disposition: {}", e.toString());
+        }
+        if (wasIgnored) {
+            LOG.info("SIGHUP was ignored by the process that started the daemon (nohup?): handled from now on");
+        }
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
                 if (!queued.compareAndSet(false, true)) {

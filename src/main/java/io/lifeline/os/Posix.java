@@ -51,6 +51,30 @@ public final class Posix {
         return Libraries.raw().strerror(errno);
     }
 
+    public static final int SIGHUP = 1;
+
+    /**
+     * Makes an ignored signal take its default action again (the JVM then installs its handler
+     * for it): a process started from {@code nohup} or a shell that ignored SIGHUP inherits the
+     * disposition, and the JVM leaves an ignored signal ignored. Only an ignored signal is
+     * touched: it is read with sigaction first.
+     *
+     * @return true if the signal was ignored and now is not
+     */
+    public static boolean unignore(int signal) {
+        try (com.sun.jna.Memory old = new com.sun.jna.Memory(256)) { // struct sigaction is 152 bytes on x86-64
+            old.clear();
+            if (Libraries.raw().sigaction(signal, null, old) != 0) {
+                return false;
+            }
+            if (old.getLong(0) != 1L) { // SIG_IGN
+                return false;
+            }
+            Libraries.raw().signal(signal, 0L); // SIG_DFL
+            return true;
+        }
+    }
+
     public static int kill(int pid, int signal) {
         return Libraries.raw().kill(pid, signal);
     }

@@ -15,6 +15,11 @@ interface RawLibC extends Library {
 
     int kill(int pid, int signal);
 
+    /** {@code act} and {@code oldact} are struct sigaction buffers; its first member is the handler. */
+    int sigaction(int signum, Pointer act, Pointer oldact);
+
+    long signal(int signum, long handler);
+
     int getpriority(int which, int who);
 
     int setpriority(int which, int who, int prio);

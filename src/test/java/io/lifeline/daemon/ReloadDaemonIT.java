@@ -102,6 +102,11 @@ class ReloadDaemonIT {
     /** The lab: n1 and n2 on one bridge, an {@code ip monitor} per node; haresources per node from {@code lines}. */
     private List<DaemonNode> start(String test, java.util.function.Function<DaemonNode, String> haresources)
             throws Exception {
+        return start(test, haresources, false);
+    }
+
+    private List<DaemonNode> start(String test, java.util.function.Function<DaemonNode, String> haresources,
+                                   boolean n1UnderNohup) throws Exception {
         lab = Lab.create("rl-");
         lab.addBridge("br0");
         Path work = DaemonNode.freshWorkDir("it-reload", test);
@@ -115,9 +120,29 @@ class ReloadDaemonIT {
             nodes.add(n);
         }
         for (DaemonNode n : nodes) {
-            n.start();
+            if (n1UnderNohup && n.name.equals("n1")) {
+                n.startUnderNohup();
+            } else {
+                n.start();
+            }
         }
         return nodes;
+    }
+
+    /**
+     * A daemon started under nohup inherits SIGHUP ignored, and the JVM leaves an ignored signal
+     * ignored: kill -HUP did nothing at all (a test run launched with nohup failed this way,
+     * 2026-12-07). The daemon now takes SIGHUP back, as C daemons do.
+     */
+    @Test
+    void sighupReloadsEvenWhenTheDaemonWasStartedUnderNohup() throws Exception {
+        List<DaemonNode> nodes = start("nohup", n -> "n1 " + G1 + "\n", true);
+        DaemonNode n1 = nodes.get(0);
+        DaemonNode.awaitRunningOn(G1, "n1", FORM, n1, nodes.get(1));
+        hangup(n1);
+        await("n1 reloads on SIGHUP").atMost(MOVE).pollInterval(Duration.ofMillis(200))
+                .until(() -> n1.logText().contains("SIGHUP: configuration reloaded") || !n1.alive());
+        assertTrue(n1.alive(), "SIGHUP must not stop the daemon:\n" + n1.logText());
     }
 
     @Test

@@ -56,12 +56,22 @@ public final class DaemonNode {
         return this;
     }
 
+    /** Starts the daemon under {@code nohup}, so that it inherits SIGHUP ignored, as from a nohup'd shell. */
+    public DaemonNode startUnderNohup() throws IOException {
+        return start(List.of("nohup"));
+    }
+
     public DaemonNode start() throws IOException {
+        return start(List.of());
+    }
+
+    private DaemonNode start(List<String> prefix) throws IOException {
         String jar = System.getProperty("lifeline.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("system property lifeline.jar does not name the shaded jar: " + jar);
         }
-        List<String> cmd = new ArrayList<>(List.of(
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms16m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-XX:ReservedCodeCacheSize=32m", "-Xss512k",
