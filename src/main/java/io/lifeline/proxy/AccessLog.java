@@ -59,8 +59,7 @@ final class AccessLog {
     static String http(InetSocketAddress client, long acceptedAtMs, String frontend, String backend, String server,
                        long tr, long tw, long tc, long tResp, long ta, int status, long bytes, Termination term,
                        int feConns, int beConns, int srvConns, int retries, String requestLine) {
-        return address(client) + " [" + ACCEPT_DATE.format(Instant.ofEpochMilli(acceptedAtMs)) + "] " + frontend + " "
-                + nameOr(backend) + "/" + nameOr(server) + " " + tr + "/" + tw + "/" + tc + "/" + tResp + "/" + ta
+        return head(client, acceptedAtMs, frontend, backend, server) + " " + tr + "/" + tw + "/" + tc + "/" + tResp + "/" + ta
                 + " " + status + " " + bytes + " - - " + term.flags + " " + feConns + "/" + feConns + "/" + beConns
                 + "/" + srvConns + "/" + retries + " 0/0 \"" + printable(requestLine) + "\"";
     }
@@ -72,9 +71,15 @@ final class AccessLog {
     static String tcp(InetSocketAddress client, long acceptedAtMs, String frontend, String backend, String server,
                       long tw, long tc, long tt, long bytes, Termination term, int feConns, int beConns, int srvConns,
                       int retries) {
-        return address(client) + " [" + ACCEPT_DATE.format(Instant.ofEpochMilli(acceptedAtMs)) + "] " + frontend + " "
-                + nameOr(backend) + "/" + nameOr(server) + " " + tw + "/" + tc + "/" + tt + " " + bytes + " "
+        return head(client, acceptedAtMs, frontend, backend, server) + " " + tw + "/" + tc + "/" + tt + " " + bytes + " "
                 + term.flags + " " + feConns + "/" + feConns + "/" + beConns + "/" + srvConns + "/" + retries + " 0/0";
+    }
+
+    /** The fields both formats start with: {@code CLIENT:PORT [ACCEPT] FRONTEND BACKEND/SERVER}. */
+    private static String head(InetSocketAddress client, long acceptedAtMs, String frontend, String backend,
+                               String server) {
+        return address(client) + " [" + ACCEPT_DATE.format(Instant.ofEpochMilli(acceptedAtMs)) + "] " + frontend + " "
+                + nameOr(backend) + "/" + nameOr(server);
     }
 
     private static String address(InetSocketAddress a) {

@@ -161,10 +161,7 @@ class MetricsIT {
         assertTrue(dom.contains("<td class=\"wrap\">" + VIP + "</td>"), "the group's short name (its address): " + dom);
         // a picture of the page as an admin sees it, kept with the test's output
         Path png = work.resolve("page-running.png");
-        h1.sh("timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars"
-                + " --user-data-dir=" + work.resolve("chromium-shot") + " --window-size=1280,900"
-                + " --virtual-time-budget=5000 --screenshot=" + png + " http://" + LISTEN + "/ 2>"
-                + work.resolve("chromium-shot.log"));
+        chromium(h1, work, "shot", "--hide-scrollbars --window-size=1280,900 --screenshot=" + png);
         byte[] shot = Files.readAllBytes(png);
         assertTrue(shot.length > 10_000 && shot[1] == 'P' && shot[2] == 'N' && shot[3] == 'G',
                 "a PNG screenshot of the page: " + shot.length + " bytes");
@@ -181,10 +178,14 @@ class MetricsIT {
 
     /** The DOM after the page's script ran (Chromium's virtual time lets its first poll finish). */
     private static String render(Lab.Host host, Path work, String name) {
-        Path profile = work.resolve("chromium-" + name);
+        return chromium(host, work, name, "--dump-dom");
+    }
+
+    /** Headless Chromium on the page in the host's namespace, its own profile and log per {@code name}. */
+    private static String chromium(Lab.Host host, Path work, String name, String options) {
         return host.sh("timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run"
-                + " --user-data-dir=" + profile + " --virtual-time-budget=5000 --dump-dom http://" + LISTEN + "/"
-                + " 2>" + work.resolve("chromium-" + name + ".log"));
+                + " --user-data-dir=" + work.resolve("chromium-" + name) + " --virtual-time-budget=5000 " + options
+                + " http://" + LISTEN + "/ 2>" + work.resolve("chromium-" + name + ".log"));
     }
 
     private static String versionOf(Scrape s) {
