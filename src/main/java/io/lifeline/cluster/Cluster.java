@@ -208,6 +208,8 @@ public final class Cluster implements AutoCloseable {
             }
         };
         openLinks(specs, vips, sink);
+        long linksOpenedAt = clock.millis();
+        submit(() -> tracker.linksOpened(linksOpenedAt));
         // Every tick is a wake-up (at keepalive 50 ms ticking every 25-50 ms cost a measurable share of
         // idle CPU). Late heartbeats are caught as packets arrive (PeerActivity), so the tick only
         // reports them, samples silences still going on, and ends initdead: 250-500 ms is enough.

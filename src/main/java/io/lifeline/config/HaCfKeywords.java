@@ -39,8 +39,8 @@ public final class HaCfKeywords {
             kw("warntime", "warntime TIME", USED, "A heartbeat later than this is logged as late, with its "
                     + "link (default deadtime/2); must be less than deadtime."),
             kw("initdead", "initdead TIME", USED, "Deadtime right after start-up, while switches and NICs "
-                    + "settle (default: deadtime if above 10s, else twice deadtime, at least 12s); not "
-                    + "below deadtime."),
+                    + "settle, counted from the moment this node's links are open (default: deadtime if above "
+                    + "10s, else twice deadtime, at least 12s); not below deadtime."),
             // --- media
             kw("udpport", "udpport PORT", USED, "UDP port of the bcast and ucast lines after it (default: "
                     + "`ha-cluster` in /etc/services, else 694). Must come before the lines that use it."),
