@@ -157,6 +157,9 @@ public final class HaCfKeywords {
             kw("auto_tie_breaker_node", "auto_tie_breaker_node lowest|highest|NODE", LIFELINE_MANAGER,
                     "The tie-breaker node: the first (lowest, default) or last (highest) ha.cf node, or a "
                     + "named one."),
+            kw("arbiter", "arbiter NODE...", LIFELINE_MANAGER, "NODE votes and never runs a group: a witness "
+                    + "(hactl arbiter) that gives a pair a third vote; it must be a node line and no group's "
+                    + "home."),
             // --- Heartbeat directives Lifeline has no use for: the meaning is the reason, and the warning
             kw("apiauth", "apiauth ...", IGNORED, "the control socket is protected by file permissions instead"),
             kw("hopfudge", "hopfudge N", IGNORED, "serial media are not supported"),

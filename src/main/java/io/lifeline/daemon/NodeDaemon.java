@@ -62,9 +62,18 @@ public final class NodeDaemon {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeDaemon.class);
 
-    /** Command-line settings of the daemon. */
-    /** @param inputJournalSize how many of the manager's latest inputs the input journal keeps */
-    public record Options(Path configDir, String nodeName, Path socket, Path stateDir, int inputJournalSize) {
+    /**
+     * Command-line settings of the daemon.
+     *
+     * @param inputJournalSize how many of the manager's latest inputs the input journal keeps
+     * @param arbiter          started as {@code hactl arbiter}: ha.cf must name this node an arbiter
+     */
+    public record Options(Path configDir, String nodeName, Path socket, Path stateDir, int inputJournalSize,
+                          boolean arbiter) {
+
+        public Options(Path configDir, String nodeName, Path socket, Path stateDir, int inputJournalSize) {
+            this(configDir, nodeName, socket, stateDir, inputJournalSize, false);
+        }
     }
 
     private final Options options;
@@ -122,8 +131,14 @@ public final class NodeDaemon {
         }
         Diagnostics diagnostics = new Diagnostics();
         ManagerSettings settings = ManagerDirectives.parse(config.haCf(), config.haresources(), diagnostics);
-        Map<String, ResourceAgent> agents = AgentRegistry.forConfig(options.configDir())
-                .resolveAll(config.haresources(), diagnostics);
+        boolean arbiter = settings.arbiters().stream().anyMatch(node::equalsIgnoreCase);
+        if (options.arbiter() && !arbiter) {
+            err.println("hactl arbiter: " + config.haCf().file() + " does not name this node (" + node
+                    + ") in an 'arbiter' line; add 'arbiter " + node + "' to ha.cf on every node");
+            return EXIT_NOT_CONFIGURED;
+        }
+        Map<String, ResourceAgent> agents = arbiter ? absentResources(config.haresources())
+                : AgentRegistry.forConfig(options.configDir()).resolveAll(config.haresources(), diagnostics);
         RespawnedChildren respawned = RespawnedChildren.plan(config.haCf(), RespawnPolicy.HEARTBEAT, diagnostics);
         diagnostics.warnings().forEach(w -> LOG.warn("{}", w));
         if (diagnostics.hasErrors() && GroupErrors.onlyOnGroupLines(diagnostics.errors(), config.haresources().file())) {
@@ -132,7 +147,8 @@ public final class NodeDaemon {
                     GroupErrors.withoutBadLines(config.haresources(), diagnostics.errors()), config.authkeys());
             Diagnostics rest = new Diagnostics();
             settings = ManagerDirectives.parse(config.haCf(), config.haresources(), rest);
-            agents = AgentRegistry.forConfig(options.configDir()).resolveAll(config.haresources(), rest);
+            agents = arbiter ? absentResources(config.haresources())
+                    : AgentRegistry.forConfig(options.configDir()).resolveAll(config.haresources(), rest);
             diagnostics = rest;
         }
         for (ConfigProblem p : skipped) {
@@ -144,6 +160,9 @@ public final class NodeDaemon {
             diagnostics.errors().forEach(p -> err.println("  " + p));
             diagnostics.errors().forEach(p -> LOG.error("{}", p));
             return EXIT_NOT_CONFIGURED;
+        }
+        if (arbiter) {
+            LOG.info("this node is an arbiter ({}): it votes and runs no resources", config.haCf().file());
         }
         if (config.haCf().realtime()) {
             Realtime.apply(config.haCf().rtprio());
@@ -352,6 +371,14 @@ public final class NodeDaemon {
      * one after another (groups stop in parallel), plus a margin for reports and the peers'
      * confirmation. systemd's TimeoutStopSec must be longer.
      */
+    /** An arbiter's stand-ins for every haresources word: it never resolves the real agents. */
+    private static Map<String, ResourceAgent> absentResources(io.lifeline.config.Haresources haresources) {
+        Map<String, ResourceAgent> absent = new java.util.LinkedHashMap<>();
+        haresources.groups().forEach(g -> g.resources()
+                .forEach(r -> absent.putIfAbsent(r.word(), new io.lifeline.agent.AbsentResource(r.word()))));
+        return absent;
+    }
+
     static Duration releaseTime(ManagerConfig cfg) {
         return releaseTime(cfg.groups(), cfg).plusSeconds(5);
     }

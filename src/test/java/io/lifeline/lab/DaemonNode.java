@@ -65,7 +65,16 @@ public final class DaemonNode {
         return start(List.of());
     }
 
+    /** Starts this node as {@code hactl arbiter} (a witness: votes, runs no resources). */
+    public DaemonNode startAsArbiter() throws IOException {
+        return start(List.of(), "arbiter");
+    }
+
     private DaemonNode start(List<String> prefix) throws IOException {
+        return start(prefix, "daemon");
+    }
+
+    private DaemonNode start(List<String> prefix, String subcommand) throws IOException {
         String jar = System.getProperty("lifeline.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("system property lifeline.jar does not name the shaded jar: " + jar);
@@ -75,7 +84,7 @@ public final class DaemonNode {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms16m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-XX:ReservedCodeCacheSize=32m", "-Xss512k",
-                "-jar", jar, "daemon",
+                "-jar", jar, subcommand,
                 "--config", haD.toString(), "--node", name, "--socket", socket.toString(),
                 "--state-dir", dir.resolve("state").toString()));
         process = host.start(cmd, log);
