@@ -66,20 +66,37 @@ public final class DaemonNode {
     }
 
     private DaemonNode start(List<String> prefix) throws IOException {
-        String jar = System.getProperty("lifeline.jar");
-        if (jar == null || !Files.exists(Path.of(jar))) {
-            throw new IllegalStateException("system property lifeline.jar does not name the shaded jar: " + jar);
-        }
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                java(),
                 "-Xms16m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-XX:ReservedCodeCacheSize=32m", "-Xss512k",
-                "-jar", jar, "daemon",
+                "-jar", jar(), "daemon",
                 "--config", haD.toString(), "--node", name, "--socket", socket.toString(),
                 "--state-dir", dir.resolve("state").toString()));
         process = host.start(cmd, log);
         return this;
+    }
+
+    /**
+     * Runs {@code hactl COMMAND --socket <this node's socket>} from the shaded jar, in the root
+     * namespace (the control socket is a file), and returns its exit code and output.
+     */
+    public Lab.Shell.Result hactl(String command) {
+        return Lab.Shell.exec(List.of(java(), "-jar", jar(), command, "--socket", socket.toString()));
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The shaded jar under test, named by the system property failsafe sets. */
+    private static String jar() {
+        String jar = System.getProperty("lifeline.jar");
+        if (jar == null || !Files.exists(Path.of(jar))) {
+            throw new IllegalStateException("system property lifeline.jar does not name the shaded jar: " + jar);
+        }
+        return jar;
     }
 
     /**
