@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeline.lab.DaemonLab;
 import io.lifeline.lab.DaemonNode;
 import io.lifeline.lab.Lab;
 import java.nio.file.Files;
@@ -17,8 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Membership as the manager gets it from the cluster layer, with real daemons in namespaces
@@ -33,28 +34,11 @@ class MembershipDaemonIT {
     /** A Heartbeat-style script resource (same word on every node, state kept in the node's directory). */
     private static final String MARKER = "marker";
 
-    private Lab lab;
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+    @RegisterExtension
+    final DaemonLab lab = new DaemonLab("rt", "it-membership");
 
     private static String haCf() {
-        return """
-                keepalive 200ms
-                deadtime 1s
-                warntime 600ms
-                initdead 4s
-                udpport 694
-                bcast eth0
-                auto_failback off
-                realtime off
-                node n1
-                node n2
-                """;
+        return DaemonLab.haCf("1s", "600ms", false);
     }
 
     private static void writeMarkerScript(DaemonNode n) throws Exception {
@@ -72,7 +56,7 @@ class MembershipDaemonIT {
     }
 
     private static boolean hasVip(Lab.Host h) {
-        return h.shResult("ip -o addr show dev eth0").output().contains(" " + VIP + "/");
+        return h.hasAddress("eth0", VIP);
     }
 
     /**
@@ -82,21 +66,18 @@ class MembershipDaemonIT {
      */
     @Test
     void aNodeBootingAloneStartsItsGroupsAfterInitdead() throws Exception {
-        lab = Lab.create("rt");
-        lab.addBridge("br0");
-        Path work = DaemonNode.freshWorkDir("it-membership", "alone");
-        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
-        DaemonNode n2 = new DaemonNode(h2, "n2", work).configure(haCf(), SECRET, "n1 " + GROUP + "\n").start();
+        lab.open("alone");
+        DaemonNode n2 = lab.node("n2", "198.51.100.12").configure(haCf(), SECRET, "n1 " + GROUP + "\n").start();
 
         await("n2 adds the VIP after initdead").atMost(WITHIN).pollInterval(Duration.ofMillis(200))
-                .until(() -> hasVip(h2));
+                .until(() -> hasVip(n2.host));
         JsonNode status = n2.status();
         assertEquals("[\"n2\"]", status.path("manager").path("members").toString(), status.toPrettyString());
         assertEquals("dead", DaemonNode.nodeEntry(status, "n1").path("state").asText());
         DaemonNode.awaitRunningOn(GROUP, "n2", WITHIN, n2);
         assertTrue(n2.logText().contains("membership [n2]"), "the cluster layer names the membership it hands on");
         Path dump = Path.of(n2.call("debug_inputs", null).path("file").asText());
-        Files.copy(dump, work.resolve("n2-inputs.jsonl"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(dump, lab.work().resolve("n2-inputs.jsonl"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**
@@ -107,13 +88,10 @@ class MembershipDaemonIT {
      */
     @Test
     void aFrozenNodeRejoinsWhenItsLinksReformNotAfterStallRejoinWait() throws Exception {
-        lab = Lab.create("rt");
-        lab.addBridge("br0");
-        Path work = DaemonNode.freshWorkDir("it-membership", "frozen");
+        lab.open("frozen");
         List<DaemonNode> nodes = new ArrayList<>();
         for (String name : List.of("n1", "n2")) {
-            Lab.Host h = lab.addHost(name).connect("br0", "eth0", "198.51.100." + (10 + nodes.size() + 1) + "/24");
-            DaemonNode n = new DaemonNode(h, name, work);
+            DaemonNode n = lab.node(name, "198.51.100." + (10 + nodes.size() + 1));
             // the freeze lasts about deadtime (1 s) plus the takeover: a stall at a threshold of 500 ms
             n.configure(haCf() + "stall_threshold 500ms\n", SECRET, "n1 " + MARKER + "\n");
             writeMarkerScript(n);
@@ -150,6 +128,6 @@ class MembershipDaemonIT {
         Path dump = Path.of(m.group(2));
         String text = Files.readString(dump);
         assertTrue(text.contains("\"type\":\"StallDetected\""), text);
-        Files.copy(dump, work.resolve("n1-inputs.jsonl"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(dump, lab.work().resolve("n1-inputs.jsonl"), StandardCopyOption.REPLACE_EXISTING);
     }
 }
