@@ -81,6 +81,16 @@ public final class DaemonLab implements AfterEachCallback {
         return this;
     }
 
+    /** Another bridge in the hub, for a second link ({@link #BRIDGE} exists from the start). */
+    public String addBridge(String name) {
+        return lab().addBridge(name);
+    }
+
+    /** A host connected to nothing yet, for links other than eth0 in a /24 on {@link #BRIDGE}. */
+    public Lab.Host bareHost(String name) {
+        return lab().addHost(name);
+    }
+
     /** A host on the bridge: its {@code eth0} has {@code address}/24. */
     public Lab.Host host(String name, String address) {
         return lab().addHost(name).connect(BRIDGE, "eth0", address + "/24");
@@ -93,7 +103,18 @@ public final class DaemonLab implements AfterEachCallback {
 
     /** A daemon node on a host of this lab, named as the host (not configured, not started). */
     public DaemonNode node(Lab.Host host) throws IOException {
-        DaemonNode n = new DaemonNode(host, host.name(), work());
+        return register(new DaemonNode(host, host.name(), work()));
+    }
+
+    /**
+     * A daemon node whose files are in {@code target/AREA/TEST/SUBDIR/NAME}: for a test that runs
+     * one cluster after another on the same hosts.
+     */
+    public DaemonNode node(Lab.Host host, String subdir) throws IOException {
+        return register(new DaemonNode(host, host.name(), work().resolve(subdir)));
+    }
+
+    private DaemonNode register(DaemonNode n) {
         nodes.add(n);
         return n;
     }
