@@ -46,9 +46,9 @@ public final class DaemonLab implements AfterEachCallback {
 
     /**
      * The ha.cf head every two-node lab cluster shares: fast heartbeats ({@code keepalive 200ms},
-     * {@code initdead 4s}), one broadcast link on eth0, nodes n1 and n2, automatic failback, no
-     * realtime scheduling (the shared test machine has no spare CPU for it). Ten lines; tests
-     * append theirs (line numbers in expected errors count from 11).
+     * {@code initdead 4s}), one broadcast link on eth0, nodes n1 and n2, automatic failback,
+     * {@code realtime off}. Ten lines; tests append theirs (line numbers in expected errors count
+     * from 11).
      */
     public static String haCf(String deadtime, String warntime) {
         return haCf(deadtime, warntime, true);
@@ -160,6 +160,8 @@ public final class DaemonLab implements AfterEachCallback {
                 lab = null;
             }
             daemonized.killAll();
+            nodes.clear();
+            work = null;
         }
     }
 
