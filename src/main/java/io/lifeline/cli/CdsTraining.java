@@ -24,8 +24,9 @@ import java.util.List;
  * serves itself, answering every request with a recorded daemon answer (resources
  * {@code cds-training/*.json}), so the archive holds the socket client, the JSON reader and the
  * table rendering, not only what loads before a "daemon not running" error. Anything else runs
- * picocli's {@code --help}, the path every other client command takes. The daemon has no
- * training: its archive is made when it stops (it needs its real configuration and links).
+ * {@code --version} and picocli's {@code --help}, the path every other client command takes. The
+ * daemon has no training: its archive is made when it stops (it needs its real configuration and
+ * links).
  * Output goes nowhere; the exit status is 0 when the command ran as with a daemon.
  */
 public final class CdsTraining {
@@ -52,7 +53,8 @@ public final class CdsTraining {
     /** Runs the training of one kind (status, events, anything else: the picocli client). */
     static int run(String kind) throws IOException, ClassNotFoundException {
         if (!kind.equals("status") && !kind.equals("events")) {
-            return Hactl.newCommandLine().execute("--help");
+            Integer version = QuickCommands.run(new String[] {"--version"});
+            return Math.max(version == null ? 2 : version, Hactl.newCommandLine().execute("--help"));
         }
         // the launcher's main class, which the real command loads first (-jar): into the archive too
         Class.forName(Hactl.class.getName(), false, CdsTraining.class.getClassLoader());
