@@ -17,6 +17,14 @@ public final class AbsentResource implements ResourceAgent {
         this.word = word;
     }
 
+    /** A stand-in for every resource word of {@code haresources}: what an arbiter runs instead of agents. */
+    public static java.util.Map<String, ResourceAgent> forEvery(io.lifeline.config.Haresources haresources) {
+        java.util.Map<String, ResourceAgent> absent = new java.util.LinkedHashMap<>();
+        haresources.groups().forEach(g -> g.resources()
+                .forEach(r -> absent.putIfAbsent(r.word(), new AbsentResource(r.word()))));
+        return absent;
+    }
+
     @Override
     public String type() {
         return "absent";

@@ -137,7 +137,7 @@ public final class NodeDaemon {
                     + ") in an 'arbiter' line; add 'arbiter " + node + "' to ha.cf on every node");
             return EXIT_NOT_CONFIGURED;
         }
-        Map<String, ResourceAgent> agents = arbiter ? absentResources(config.haresources())
+        Map<String, ResourceAgent> agents = arbiter ? io.lifeline.agent.AbsentResource.forEvery(config.haresources())
                 : AgentRegistry.forConfig(options.configDir()).resolveAll(config.haresources(), diagnostics);
         RespawnedChildren respawned = RespawnedChildren.plan(config.haCf(), RespawnPolicy.HEARTBEAT, diagnostics);
         diagnostics.warnings().forEach(w -> LOG.warn("{}", w));
@@ -147,7 +147,7 @@ public final class NodeDaemon {
                     GroupErrors.withoutBadLines(config.haresources(), diagnostics.errors()), config.authkeys());
             Diagnostics rest = new Diagnostics();
             settings = ManagerDirectives.parse(config.haCf(), config.haresources(), rest);
-            agents = arbiter ? absentResources(config.haresources())
+            agents = arbiter ? io.lifeline.agent.AbsentResource.forEvery(config.haresources())
                     : AgentRegistry.forConfig(options.configDir()).resolveAll(config.haresources(), rest);
             diagnostics = rest;
         }
@@ -371,14 +371,6 @@ public final class NodeDaemon {
      * one after another (groups stop in parallel), plus a margin for reports and the peers'
      * confirmation. systemd's TimeoutStopSec must be longer.
      */
-    /** An arbiter's stand-ins for every haresources word: it never resolves the real agents. */
-    private static Map<String, ResourceAgent> absentResources(io.lifeline.config.Haresources haresources) {
-        Map<String, ResourceAgent> absent = new java.util.LinkedHashMap<>();
-        haresources.groups().forEach(g -> g.resources()
-                .forEach(r -> absent.putIfAbsent(r.word(), new io.lifeline.agent.AbsentResource(r.word()))));
-        return absent;
-    }
-
     static Duration releaseTime(ManagerConfig cfg) {
         return releaseTime(cfg.groups(), cfg).plusSeconds(5);
     }

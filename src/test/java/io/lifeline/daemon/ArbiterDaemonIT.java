@@ -1,6 +1,7 @@
 package io.lifeline.daemon;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,9 @@ class ArbiterDaemonIT {
         DaemonNode.awaitRunningOn(MARKER, "n1", WITHIN, n1, n2, witness);
         assertTrue(witness.logText().contains("this node is an arbiter"), witness.logText());
         assertFalse(witness.runsMarker(MARKER));
+        // a reload on the witness does not look for the resource scripts it does not have
+        io.lifeline.lab.Lab.Shell.Result reload = witness.hactl("reload");
+        assertEquals(0, reload.exitCode(), reload.output());
 
         n1.host.isolate();
         try {
