@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * A training run for a hactl command's class-data archive, made before anyone runs the command:
- * the package's postinst (and anyone, with {@code LIFELINE_CDS_TRAINING=1 hactl KIND}) runs the
+ * the package's postinst (and anyone, with {@code hactl --cds-train KIND}) runs the
  * launcher with this class instead of hactl's main, so the launcher's archive flags record the
  * classes the command loads with this host's JVM (docs/ARCHITECTURE.md, "Start-up").
  *

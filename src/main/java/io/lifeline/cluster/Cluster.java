@@ -61,6 +61,8 @@ public final class Cluster implements AutoCloseable {
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
             r -> daemonThread(r, "lifeline-cluster-events"));
     private final long startedAt;
+    /** The members of the latest membership snapshot: the peers the links confirm (membership thread only). */
+    private Set<String> confirmedMembers = Set.of();
     private MembershipTracker tracker;
     private StallWatchdog watchdog;
     private long lastStall;
@@ -210,7 +212,11 @@ public final class Cluster implements AutoCloseable {
         };
         openLinks(specs, vips, sink);
         long linksOpenedAt = clock.millis();
-        submit(() -> tracker.linksOpened(linksOpenedAt));
+        submit(() -> {
+            tracker.linksOpened(linksOpenedAt);
+            // a link's first view arrives while it opens, before it is in the list: confirm its members now
+            links.forEach(l -> l.confirmTo(confirmedMembers));
+        });
         // Every tick is a wake-up (at keepalive 50 ms ticking every 25-50 ms cost a measurable share of
         // idle CPU). Late heartbeats are caught as packets arrive (PeerActivity), so the tick only
         // reports them, samples silences still going on, and ends initdead: 250-500 ms is enough.
@@ -335,8 +341,8 @@ public final class Cluster implements AutoCloseable {
             if (e instanceof ClusterEvent.MembershipSnapshot m) {
                 membershipEpoch = m.epoch();
                 // confirm exactly the members: a peer declared dead no longer gets its lease renewed here
-                Set<String> members = Set.copyOf(m.alive());
-                links.forEach(l -> l.confirmTo(members));
+                confirmedMembers = Set.copyOf(m.alive());
+                links.forEach(l -> l.confirmTo(confirmedMembers));
             }
         }
         publish(events);
@@ -443,10 +449,13 @@ public final class Cluster implements AutoCloseable {
 
     /**
      * The quorum lease this node holds now (docs/leases.md): its peers' confirmations, the newest
-     * per peer over all links, against a majority of the ha.cf nodes. Shown in status and metrics;
-     * nothing acts on it yet.
+     * per peer over all links, against a majority of the ha.cf nodes; null for a pair, which has
+     * no quorum rule. Shown in status and metrics; nothing acts on it yet.
      */
     QuorumLease lease(long nowNanos) {
+        if (names.all().size() < 3) {
+            return null; // a pair has no quorum rule, so no lease (docs/leases.md); with an arbiter it is three
+        }
         Map<String, Long> newest = new HashMap<>();
         for (Link l : links) {
             l.confirmedSendTimes().forEach((node, t) -> newest.merge(node, t, (x, y) -> y - x > 0 ? y : x));

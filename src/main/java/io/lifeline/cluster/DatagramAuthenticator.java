@@ -380,7 +380,7 @@ final class DatagramAuthenticator {
                                     : " (older than the last " + ReplayWindow.SIZE + " accepted)"));
                 }
                 sayHello = !echoesUs && helloDue(p, now);
-                accepted(p, seq, confirmedSeq);
+                accepted(p, seq, confirmedSeq, hello);
                 return new Opened(true, node, payloadOffset, payloadLength, sayHello);
             }
             // a newer incarnation of the sender, or the first we hear of it
@@ -391,19 +391,27 @@ final class DatagramAuthenticator {
                 } // else: the handshake is under way; the datagram is refused, but that is no anomaly
                 return sayHello ? Opened.REFUSED_SAY_HELLO : Opened.REFUSED;
             }
-            p.acceptedEpoch = senderEpoch;
+            // reset before publishing the new incarnation: a sender that reads the new acceptedEpoch
+            // must never pair it with the old incarnation's highest number (seal reads them in that order)
             p.highestAccepted = 0;
+            p.acceptedEpoch = senderEpoch;
             p.window = new ReplayWindow(seq);
-            accepted(p, seq, confirmedSeq);
+            accepted(p, seq, confirmedSeq, hello);
             sayHello = helloDue(p, now); // it may still wait for our echo of its incarnation
         }
         LOG.debug("{}: accepting incarnation {} of {}", drops.link(), senderEpoch, node);
         return new Opened(true, node, payloadOffset, payloadLength, sayHello);
     }
 
-    /** Called with the lock held, for a datagram just accepted from {@code p}'s accepted incarnation. */
-    private void accepted(Peer p, long seq, long confirmedSeq) {
-        if (seq > p.highestAccepted) {
+    /**
+     * Called with the lock held, for a datagram just accepted from {@code p}'s accepted incarnation.
+     * A hello is not confirmed back: it carries no JGroups message, so the failure detector never
+     * counts it, and a peer's lease must rest only on what its failure detector heard
+     * (docs/leases.md: the lease ends before the earliest drop, counted from the last datagram
+     * the detector saw).
+     */
+    private void accepted(Peer p, long seq, long confirmedSeq, boolean hello) {
+        if (!hello && seq > p.highestAccepted) {
             p.highestAccepted = seq;
         }
         if (confirmedSeq > 0) {

@@ -44,12 +44,11 @@ class LauncherCdsIT {
         return out;
     }
 
-    /** {@code LIFELINE_CDS_TRAINING=1 bin/hactl WORD} (the package's postinst): its stdout and stderr. */
+    /** {@code bin/hactl --cds-train KIND} (the package's postinst): its stdout and stderr. */
     private String train(Path jar, Path dir, String word) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(launcher().toString(), word).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(launcher().toString(), "--cds-train", word).redirectErrorStream(true);
         pb.environment().put("LIFELINE_JAR", jar.toString());
         pb.environment().put("LIFELINE_CDS_DIR", dir.toString());
-        pb.environment().put("LIFELINE_CDS_TRAINING", "1");
         pb.environment().remove("LIFELINE_JAVA_OPTS");
         pb.environment().remove("LIFELINE_CDS");
         Process p = pb.start();
@@ -65,7 +64,7 @@ class LauncherCdsIT {
         assumeTrue(built != null && Files.isRegularFile(Path.of(built)), "the shaded jar (run through mvn verify)");
         Path jar = Files.copy(Path.of(built), tmp.resolve("lifeline.jar"));
         Path dir = tmp.resolve("cds");
-        for (String word : List.of("status", "events", "--help")) {
+        for (String word : List.of("status", "events", "client")) {
             assertEquals("", train(jar, dir, word), "no output from the training of " + word);
             assertEquals("", train(jar, dir, word), "nor from the second run, which takes a JDK 17 part in");
         }

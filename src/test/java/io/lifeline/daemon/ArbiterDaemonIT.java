@@ -47,8 +47,15 @@ class ArbiterDaemonIT {
         io.lifeline.lab.Lab.Shell.Result reload = witness.hactl("reload");
         assertEquals(0, reload.exitCode(), reload.output());
 
+        // the quorum lease's evidence (docs/leases.md): 3 nodes, so a majority is 2, this node and one confirmation
+        await("n1 holds a quorum lease confirmed by a peer").atMost(WITHIN).pollInterval(Duration.ofMillis(100))
+                .until(() -> n1.tryStatus().map(st -> st.path("quorum_lease").path("held").asBoolean()
+                        && st.path("quorum_lease").path("confirmed_by").size() == 1).orElse(false));
+
         n1.host.isolate();
         try {
+            await("nothing confirms the isolated n1's heartbeats").atMost(WITHIN).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !n1.status().path("quorum_lease").path("held").asBoolean(true));
             await("n1, cut off from n2 and the witness (1 vote of 3), stops the group").atMost(WITHIN)
                     .pollInterval(Duration.ofMillis(100)).until(() -> !n1.runsMarker(MARKER));
             DaemonNode.awaitRunningOn(MARKER, "n2", WITHIN, n2, witness);

@@ -155,13 +155,16 @@ public final class DaemonLab implements AfterEachCallback {
                 printLogTails(context.getDisplayName());
             }
         } finally {
-            if (lab != null) {
-                lab.close();
-                lab = null;
+            try {
+                if (lab != null) {
+                    lab.close();
+                    lab = null;
+                }
+            } finally {
+                daemonized.killAll(); // even when closing the lab failed: no nginx may outlive the test
+                nodes.clear();
+                work = null;
             }
-            daemonized.killAll();
-            nodes.clear();
-            work = null;
         }
     }
 
