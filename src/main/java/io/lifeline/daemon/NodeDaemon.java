@@ -359,11 +359,6 @@ public final class NodeDaemon {
     }
 
     /**
-     * How long a clean stop may take to release the groups: the slowest group's stop actions
-     * one after another (groups stop in parallel), plus a margin for reports and the peers'
-     * confirmation. systemd's TimeoutStopSec must be longer.
-     */
-    /**
      * The status page's users (ha.cf http_auth), read at start. A bad or missing file does not
      * stop the node (high availability must not hang on a web page): its problems are logged with
      * file:line and the page stays read-only.
@@ -383,6 +378,11 @@ public final class NodeDaemon {
         return users;
     }
 
+    /**
+     * How long a clean stop may take to release the groups: the slowest group's stop actions
+     * one after another (groups stop in parallel), plus a margin for reports and the peers'
+     * confirmation. systemd's TimeoutStopSec must be longer.
+     */
     static Duration releaseTime(ManagerConfig cfg) {
         return releaseTime(cfg.groups(), cfg).plusSeconds(5);
     }
