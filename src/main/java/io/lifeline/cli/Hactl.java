@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 KeygenCommand.class,
                 HttpPasswdCommand.class,
                 DaemonCommand.class,
+                ArbiterCommand.class,
                 StatusCommand.class,
                 EventsCommand.class,
                 DebugCommand.class,

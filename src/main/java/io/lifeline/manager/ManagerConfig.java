@@ -56,6 +56,11 @@ public record ManagerConfig(
     }
 
     /** Heartbeat's {@code legacy} behaves like {@code on} here. */
+    /** Whether {@code node} votes and never runs a group ({@code arbiter}). */
+    public boolean isArbiter(String node) {
+        return settings.arbiters().stream().anyMatch(a -> a.equalsIgnoreCase(node));
+    }
+
     public boolean failbackEnabled() {
         return autoFailback != AutoFailback.OFF;
     }
