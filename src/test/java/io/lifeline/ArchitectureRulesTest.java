@@ -84,7 +84,8 @@ class ArchitectureRulesTest {
                     minus(ALL_LIFELINE, "io.lifeline.ipvs", "io.lifeline.config"), Set.of()),
             new Rule("io.lifeline.control", "decide anything", union(DECIDERS,
                     Set.of("io.lifeline.daemon", "io.lifeline.cli")), Set.of()),
-            new Rule("io.lifeline.metrics", "decide anything, or keep state beyond the action histogram",
+            new Rule("io.lifeline.metrics", "decide anything, or keep state beyond the action histogram,"
+                    + " the login sessions and the login throttle",
                     union(DECIDERS, Set.of("io.lifeline.daemon", "io.lifeline.cli", "io.lifeline.control")), Set.of()),
             new Rule("io.lifeline.daemon", "hold decisions (it runs the manager; placement is the manager's)",
                     Set.of("io.lifeline.manager.Placement"), Set.of()),

@@ -10,12 +10,29 @@ import java.util.Optional;
  * the minimum timeouts the agent's author considers safe and the monitor interval they
  * suggest. The manager uses them where the admin configured nothing.
  */
-public record AgentHints(List<ActionHint> actions) {
+public record AgentHints(List<ActionHint> actions, Optional<Reload> reload) {
 
     public static final AgentHints NONE = new AgentHints(List.of());
 
     public AgentHints {
         actions = List.copyOf(actions);
+    }
+
+    /** Hints without an in-place reload. */
+    public AgentHints(List<ActionHint> actions) {
+        this(actions, Optional.empty());
+    }
+
+    /**
+     * The agent applies changes of {@code parameters} to a running resource with {@code action}
+     * instead of a restart: OCF 1.1's {@code reload-agent} with the parameters marked
+     * {@code reloadable="1"}, or the older {@code reload} with every parameter not marked
+     * {@code unique="1"} (Pacemaker's rule for agents before OCF 1.1).
+     */
+    public record Reload(String action, java.util.Set<String> parameters) {
+        public Reload {
+            parameters = java.util.Set.copyOf(parameters);
+        }
     }
 
     /**

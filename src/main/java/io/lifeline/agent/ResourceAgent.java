@@ -41,7 +41,12 @@ public interface ResourceAgent {
     /** Checks the configuration without touching the running system. */
     AgentResult validate(Duration timeout);
 
-    /** Reloads the service's configuration in place, where the agent supports it. */
+    /**
+     * Applies changed parameters to the running resource in place, where the agent supports it
+     * ({@link AgentHints#reload()} says which parameters): the manager asks for it
+     * ({@code ReloadResource}) after a configuration reload that changed only those, instead of a
+     * restart (docs/reload.md). Called on this instance, the resource's new word.
+     */
     default AgentResult reload(Duration timeout) {
         return AgentResult.failed(OcfStatus.ERR_UNIMPLEMENTED, type() + " has no reload action");
     }

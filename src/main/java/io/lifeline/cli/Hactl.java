@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 CheckConfigCommand.class,
                 KeygenCommand.class,
+                HttpPasswdCommand.class,
                 DaemonCommand.class,
                 ArbiterCommand.class,
                 StatusCommand.class,

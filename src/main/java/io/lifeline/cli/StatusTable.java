@@ -50,7 +50,7 @@ final class StatusTable {
                 first = false;
             }
         }
-        table(rows, out);
+        table(rows, out, 1, 5);
         out.println();
 
         rows = new ArrayList<>();
@@ -61,7 +61,7 @@ final class StatusTable {
             rows.add(new String[] {l.path("name").asText(), l.path("bind_address").asText() + ":" + l.path("port").asInt(),
                     l.path("state").asText(), String.join(" ", members)});
         }
-        table(rows, out);
+        table(rows, out, 3);
 
         rows = new ArrayList<>();
         rows.add(new String[] {"LINK", "PEER", "REASON", "DROPPED", "LAST"});
@@ -80,7 +80,7 @@ final class StatusTable {
             out.println("auth drops: none");
         } else {
             out.println("auth drops (packets refused by authkeys checks):");
-            table(rows, out);
+            table(rows, out, 1, 4);
         }
         printRespawned(s, out);
     }
@@ -141,27 +141,27 @@ final class StatusTable {
         if (rows.size() == 1) {
             out.println("groups: none (haresources is empty)");
         } else {
-            table(rows, out);
-            notes.forEach(n -> out.println("  " + n));
+            table(rows, out, 0, 4, 6, 2);
+            notes.forEach(n -> wrap(n, MAX_WIDTH - 2).forEach(line -> out.println("  " + line)));
         }
         rows = new ArrayList<>();
         rows.add(new String[] {"PIN", "PINNED TO", "SET ON", "IN EFFECT"});
         for (JsonValue p : s.path("pins")) {
             String effect = p.path("in_effect").isBoolean()
                     ? (p.path("in_effect").asBoolean() ? "yes" : "no (not eligible or fewer ping targets)") : "-";
-            rows.add(new String[] {p.path("group").asText(), p.path("node").asText(), p.path("set_on").asText(),
-                    effect});
+            rows.add(new String[] {shortName(s, p.path("group").asText()), p.path("node").asText(),
+                    p.path("set_on").asText(), effect});
         }
         if (rows.size() > 1) {
             out.println();
-            table(rows, out);
+            table(rows, out, 0, 3);
             out.println("  (hactl unpin GROUP|all clears them)");
         }
         rows = new ArrayList<>();
         rows.add(new String[] {"FENCE", "STATE", "GROUPS", "ATTEMPTS", "LAST ERROR"});
         for (JsonValue f : s.path("fences")) {
             List<String> groups = new ArrayList<>();
-            f.path("groups").forEach(g -> groups.add(g.asText()));
+            f.path("groups").forEach(g -> groups.add(shortName(s, g.asText())));
             String state = f.path("state").asText();
             if (f.path("next_attempt_at").isTextual()) {
                 state += " (next attempt " + f.path("next_attempt_at").asText() + ")";
@@ -171,18 +171,19 @@ final class StatusTable {
         }
         if (rows.size() > 1) {
             out.println();
-            table(rows, out);
+            table(rows, out, 1, 2, 4);
         }
         rows = new ArrayList<>();
         rows.add(new String[] {"FAILCOUNT ON", "GROUP", "RESOURCE", "COUNT"});
         for (JsonValue f : s.path("failcounts")) {
-            rows.add(new String[] {f.path("node").asText(), f.path("group").asText(), f.path("resource").asText(),
+            rows.add(new String[] {f.path("node").asText(), shortName(s, f.path("group").asText()),
+                    f.path("resource").asText(),
                     f.path("count").asInt() + "/" + f.path("threshold").asInt()
                             + (f.path("banned").asBoolean() ? " (banned until it expires or hactl cleanup)" : "")});
         }
         if (rows.size() > 1) {
             out.println();
-            table(rows, out);
+            table(rows, out, 1, 2, 3);
         }
         out.println();
     }
@@ -193,7 +194,8 @@ final class StatusTable {
             List<String> differs = new ArrayList<>();
             p.path("differs").forEach(d -> differs.add(d.asText()));
             if (!differs.isEmpty()) {
-                out.println("CONFIG DIFFERS on node " + p.path("node").asText() + ": " + String.join(", ", differs));
+                wrap("CONFIG DIFFERS on node " + p.path("node").asText() + ": " + String.join(", ", differs), MAX_WIDTH)
+                        .forEach(out::println);
             } else if (!p.path("advertised").asBoolean(true)) {
                 out.println("config: node " + p.path("node").asText()
                         + " runs a version that does not advertise its configuration");
@@ -212,11 +214,32 @@ final class StatusTable {
         }
         if (rows.size() > 1) {
             out.println();
-            table(rows, out);
+            table(rows, out, 0, 5);
         }
     }
 
-    private static void table(List<String[]> rows, PrintWriter out) {
+    /** The short name of the group called {@code full} (failcounts, pins and fences name the full one). */
+    private static String shortName(JsonValue s, String full) {
+        for (JsonValue g : s.path("groups")) {
+            if (g.path("name").asText().equals(full) && g.path("short_name").isTextual()) {
+                return g.path("short_name").asText();
+            }
+        }
+        return full;
+    }
+
+    /**
+     * The width every line of {@code hactl status} fits in (a terminal split in two, an 80-100
+     * column mail or ticket). Tables whose cells would make a row wider wrap their wrappable
+     * columns (resource words, monitor messages, lists) onto continuation lines, as crm_mon does;
+     * nothing is cut off.
+     */
+    static final int MAX_WIDTH = 100;
+    /** A wrapped column never gets narrower than this. */
+    private static final int MIN_WRAPPED = 12;
+    private static final int GAP = 2;
+
+    private static void table(List<String[]> rows, PrintWriter out, int... wrappable) {
         int cols = rows.get(0).length;
         int[] width = new int[cols];
         for (String[] r : rows) {
@@ -224,16 +247,111 @@ final class StatusTable {
                 width[i] = Math.max(width[i], r[i].length());
             }
         }
+        fit(width, wrappable);
         for (String[] r : rows) {
-            StringBuilder sb = new StringBuilder();
+            List<List<String>> cells = new ArrayList<>();
+            int lines = 1;
             for (int i = 0; i < cols; i++) {
-                sb.append(r[i]);
-                if (i < cols - 1) {
-                    sb.append(" ".repeat(width[i] - r[i].length() + 2));
+                List<String> parts = i == cols - 1 && !contains(wrappable, i) ? List.of(r[i]) : wrap(r[i], width[i]);
+                cells.add(parts);
+                lines = Math.max(lines, parts.size());
+            }
+            for (int line = 0; line < lines; line++) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < cols; i++) {
+                    String cell = line < cells.get(i).size() ? cells.get(i).get(line) : "";
+                    sb.append(cell);
+                    if (i < cols - 1) {
+                        sb.append(" ".repeat(Math.max(0, width[i] - cell.length()) + GAP));
+                    }
+                }
+                out.println(sb.toString().stripTrailing());
+            }
+        }
+    }
+
+    /**
+     * Narrows the wrappable columns until a row fits {@link #MAX_WIDTH}: the widest gives first,
+     * down to the next widest, then both together, and so on (no column is squeezed while a wider
+     * one could give), never below {@link #MIN_WRAPPED}.
+     */
+    private static void fit(int[] width, int[] wrappable) {
+        while (total(width) > MAX_WIDTH) {
+            int max = MIN_WRAPPED;
+            for (int c : wrappable) {
+                max = Math.max(max, width[c]);
+            }
+            if (max <= MIN_WRAPPED) {
+                return;
+            }
+            int next = MIN_WRAPPED;
+            int atMax = 0;
+            for (int c : wrappable) {
+                if (width[c] == max) {
+                    atMax++;
+                } else {
+                    next = Math.max(next, width[c]);
                 }
             }
-            out.println(sb.toString().stripTrailing());
+            int excess = total(width) - MAX_WIDTH;
+            int target = Math.max(next, max - (excess + atMax - 1) / atMax);
+            for (int c : wrappable) {
+                if (width[c] == max) {
+                    width[c] = target;
+                }
+            }
         }
+    }
+
+    private static int total(int[] width) {
+        int sum = GAP * (width.length - 1);
+        for (int w : width) {
+            sum += w;
+        }
+        return sum;
+    }
+
+    private static boolean contains(int[] columns, int column) {
+        for (int c : columns) {
+            if (c == column) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code text} in pieces of at most {@code width}, broken after the last {@code ::}, space,
+     * comma, {@code /} or {@code =} that fits (a resource word breaks between its arguments),
+     * else hard at the width. Continuation pieces are indented by two, so they read as one cell.
+     */
+    static List<String> wrap(String text, int width) {
+        List<String> parts = new ArrayList<>();
+        String rest = text;
+        String indent = "";
+        while (indent.length() + rest.length() > width) {
+            int room = width - indent.length();
+            int cut = breakPoint(rest, room);
+            parts.add(indent + rest.substring(0, cut).stripTrailing());
+            rest = rest.substring(cut).stripLeading();
+            indent = "  ";
+        }
+        parts.add(indent + rest);
+        return parts;
+    }
+
+    private static int breakPoint(String text, int room) {
+        int best = -1;
+        for (int i = 1; i < room && i < text.length(); i++) {
+            char c = text.charAt(i - 1);
+            if (c == ' ' || c == ',' || c == '/' || c == '=' || (c == ':' && i >= 2 && text.charAt(i - 2) == ':')) {
+                best = i;
+            }
+        }
+        if (room < text.length() && text.charAt(room - 1) != ' ' && (text.charAt(room) == ' ')) {
+            best = room; // the piece ends exactly before a space
+        }
+        return best > room / 3 ? best : room; // a break point too early wastes the line: cut hard
     }
 
     /** 850 ms, 3.2 s, 5 min 2 s, 3 h 4 min, 2 d 3 h. */

@@ -32,7 +32,7 @@ public final class AuthkeysParser {
      * @param checkPermissions false only for tools that inspect a copy (never for the daemon)
      */
     public static Optional<Authkeys> parse(Path file, boolean allowCrc, boolean checkPermissions, Diagnostics diag) {
-        if (checkPermissions && !permissionsOk(file, diag)) {
+        if (checkPermissions && !permissionsOk(file, "the cluster's secrets", "hactl keygen", diag)) {
             return Optional.empty();
         }
         Optional<List<String>> read = ConfigLines.readRaw(file, diag);
@@ -133,13 +133,20 @@ public final class AuthkeysParser {
         return v >= 1 && v <= 15 ? Optional.of(v) : Optional.empty();
     }
 
-    private static boolean permissionsOk(Path file, Diagnostics diag) {
+    /**
+     * Whether a secrets file is mode 600 (or stricter) and owned by the daemon's user; an error
+     * naming the fix when not.
+     *
+     * @param holds   what the file holds, for the error ("the cluster's secrets")
+     * @param creator the command that writes one, for a missing file
+     */
+    static boolean permissionsOk(Path file, String holds, String creator, Diagnostics diag) {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
             boolean loose = perms.stream().anyMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"));
             if (loose) {
                 diag.error(file, 0, "bad permissions " + java.nio.file.attribute.PosixFilePermissions.toString(perms)
-                        + ": the file holds the cluster's secrets and must be mode 600 (chmod 600 " + file + ")");
+                        + ": the file holds " + holds + " and must be mode 600 (chmod 600 " + file + ")");
                 return false;
             }
             String owner = Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName();
@@ -151,7 +158,7 @@ public final class AuthkeysParser {
             }
             return true;
         } catch (java.nio.file.NoSuchFileException e) {
-            diag.error(file, 0, "no such file: create one with 'hactl keygen'");
+            diag.error(file, 0, "no such file: create one with '" + creator + "'");
             return false;
         } catch (IOException | UnsupportedOperationException e) {
             diag.error(file, 0, "cannot check permissions: " + e.getMessage());

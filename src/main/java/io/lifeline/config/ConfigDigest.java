@@ -43,7 +43,7 @@ public record ConfigDigest(String haCf, String haresources, String authkeys, Map
      * runs, its listener, hooks that run on it, and whether it accepts propagated files.
      */
     public static final Set<String> NODE_LOCAL = Set.of("bcast", "mcast", "ucast", "logfile", "debugfile",
-            "logfacility", "debug", "respawn", "env", "realtime", "rtprio", "allow_crc", "http_listen",
+            "logfacility", "debug", "respawn", "env", "realtime", "rtprio", "allow_crc", "http_listen", "http_auth",
             "event_log_size", "notify", "fence_hook", "fence_timeout", "propagate",
             // Heartbeat media and devices this node may name but Lifeline does not use
             "serial", "mcast6", "ucast6", "hbaping", "watchdog", "baud");

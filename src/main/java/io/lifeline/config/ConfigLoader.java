@@ -63,6 +63,11 @@ public final class ConfigLoader {
         }
         boolean allowCrc = haCf.map(HaCf::allowCrc).orElse(false);
         Optional<Authkeys> auth = AuthkeysParser.parse(authFile, allowCrc, checkAuthkeysPermissions, diag);
+        if (!skipBadGroups) {
+            // check-config and reload: a bad users file is an error. At start the daemon reads it
+            // itself and, when it is bad, logs why and serves a read-only page (docs/metrics.md).
+            haCf.flatMap(HaCf::httpAuth).ifPresent(users -> HttpUsers.read(users, checkAuthkeysPermissions, diag));
+        }
 
         if (haCf.isPresent() && resources.isPresent()) {
             for (ResourceGroup g : resources.get().groups()) {

@@ -27,6 +27,9 @@ import java.util.Optional;
  *                     signing method, which authenticates nothing
  * @param httpListen   Lifeline directive {@code http_listen ADDR:PORT}: where the daemon serves
  *                     {@code /metrics} (io.lifeline.metrics); empty (the default) for no listener
+ * @param httpAuth     Lifeline directive {@code http_auth FILE}: the users (names and password hashes,
+ *                     {@link HttpUsers}) who may act on the cluster from the status page; empty (the
+ *                     default) for a read-only page
  * @param propagate    Lifeline directive {@code propagate on}: this node sends its files with
  *                     {@code hactl propagate} and accepts its peers' (docs/propagate.md); off by default
  * @param extensions   other Lifeline-only directives, kept for the subsystems that own them
@@ -54,6 +57,7 @@ public record HaCf(
         int rtprio,
         boolean allowCrc,
         Optional<InetSocketAddress> httpListen,
+        Optional<Path> httpAuth,
         boolean propagate,
         List<Directive> extensions) {
 

@@ -106,8 +106,12 @@ public final class HaCfKeywords {
                     + "off): crc authenticates nothing, so only for physically isolated networks."),
             kw("http_listen", "http_listen ADDRESS:PORT", LIFELINE, "Serve Prometheus metrics at "
                     + "http://ADDRESS:PORT/metrics and a live status page at http://ADDRESS:PORT/; ADDRESS is IPv4, "
-                    + "[IPv6] or localhost. No authentication: "
+                    + "[IPv6] or localhost. Reading needs no authentication (the page's operator actions need `http_auth`): "
                     + "anything but loopback draws a warning."),
+            kw("http_auth", "http_auth FILE", LIFELINE, "Turn on the operator actions of the status page "
+                    + "(standby, online, failover, cleanup) for the users in FILE: lines `user:hash`, hashes written by "
+                    + "`hactl http-passwd` (PBKDF2-HMAC-SHA256); mode 600, owned by the daemon's user. Off by "
+                    + "default: without it the page is read-only. Read at start; changing it needs a restart."),
             kw("group_name", "group_name SHORT FIRST-RESOURCE-WORD", LIFELINE, "A short name for the haresources "
                     + "group whose first resource word is given, shown in `hactl status` and accepted by every "
                     + "hactl command; haresources stays plain Heartbeat. Without it a group is named after its "

@@ -78,6 +78,8 @@ public final class HaCfParser {
     private boolean allowCrc;
     private boolean propagate;
     private InetSocketAddress httpListen;
+    private Path httpAuth;
+    private int httpAuthLine;
     private final List<HaCf.Directive> extensions = new ArrayList<>();
 
     private HaCfParser(Path file, Diagnostics diag) {
@@ -104,7 +106,7 @@ public final class HaCfParser {
                 autoFailback != null ? autoFailback : AutoFailback.LEGACY, pingTargets, deadping,
                 Optional.ofNullable(logfile), Optional.ofNullable(debugfile), Optional.ofNullable(logfacility),
                 debug, respawns, respawnEnvironment, realtime, rtprio, allowCrc,
-                Optional.ofNullable(httpListen), propagate, extensions));
+                Optional.ofNullable(httpListen), Optional.ofNullable(httpAuth), propagate, extensions));
     }
 
     private void directive(ConfigLines.Line line) {
@@ -297,6 +299,17 @@ public final class HaCfParser {
                     httpListen(args.get(0), n);
                 }
             }
+            case "http_auth" -> {
+                if (exactArgs(line, 1, "http_auth /path/to/users (lines 'user:hash' from 'hactl http-passwd')")) {
+                    Path users = Path.of(args.get(0));
+                    if (!users.isAbsolute()) {
+                        diag.error(file, n, "http_auth: '" + args.get(0) + "' must be an absolute path");
+                    } else {
+                        httpAuth = users;
+                        httpAuthLine = n;
+                    }
+                }
+            }
             default -> {
                 switch (known.status()) {
                     case LIFELINE_MANAGER -> extensions.add(new HaCf.Directive(keyword, args, n));
@@ -469,6 +482,13 @@ public final class HaCfParser {
 
     private void finish() {
         Path f = file;
+        if (httpAuth != null && httpListen == null) {
+            diag.warning(f, httpAuthLine, "http_auth without http_listen: there is no status page to act from");
+        } else if (httpAuth != null && !httpListen.getAddress().isLoopbackAddress()) {
+            diag.warning(f, httpAuthLine, "http_auth on a non-loopback http_listen: passwords and session cookies"
+                    + " cross the network unencrypted; listen on 127.0.0.1 and reach it through an SSH tunnel or a"
+                    + " TLS reverse proxy");
+        }
         if (nodes.isEmpty()) {
             diag.error(f, 0, "no nodes: list the cluster members with 'node NAME' (names as 'uname -n' prints them)");
         }

@@ -154,10 +154,18 @@ final class ConfigReload {
                 ip.useLease(vipLease); // a new VIP is held on the daemon's lease like the others
             }
         });
+        // What the agents of new resource words reload in place (their meta-data: I/O, done here,
+        // so the manager decides from data whether a changed group reloads or restarts)
+        Map<String, java.util.Set<String>> reloadable = new java.util.HashMap<>();
+        agents.forEach((word, agent) -> {
+            if (runtime.agent(word) == null) {
+                agent.hints().reload().ifPresent(r -> reloadable.put(word, r.parameters()));
+            }
+        });
         runtime.addAgents(agents);
         ManagerAction.AnswerCommand answer;
         try {
-            answer = runtime.reload(managerConfig);
+            answer = runtime.reload(managerConfig, reloadable);
         } catch (TimeoutException e) {
             return new Outcome(false, "the resource manager did not answer in time; nothing was changed",
                     List.of(), texts(diag.warnings()), List.of(), false);

@@ -338,12 +338,21 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
 
     /** Hands a reloaded configuration to the manager and waits for its answer (what it changed). */
     public ManagerAction.AnswerCommand reload(io.lifeline.manager.ManagerConfig config) throws TimeoutException {
+        return reload(config, Map.of());
+    }
+
+    /**
+     * As {@link #reload(io.lifeline.manager.ManagerConfig)}, with what the agents reload in place:
+     * per resource word, the parameters its agent's reload applies (from its meta-data).
+     */
+    public ManagerAction.AnswerCommand reload(io.lifeline.manager.ManagerConfig config,
+                                              Map<String, java.util.Set<String>> reloadable) throws TimeoutException {
         refuseIfFailed();
         CompletableFuture<ManagerAction.AnswerCommand> answer = new CompletableFuture<>();
         inbox.offerLast(() -> {
             long id = nextRequestId++;
             pendingCommands.put(id, answer);
-            feed(new ManagerInput.ConfigReloaded(id, config));
+            feed(new ManagerInput.ConfigReloaded(id, config, reloadable));
             if (pendingCommands.remove(id) != null) {
                 answer.complete(new ManagerAction.AnswerCommand(id, false, "the manager gave no answer"));
             }
@@ -512,6 +521,8 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
                             : agent.start(s.timeout()));
         } else if (a instanceof ManagerAction.StopResource s) {
             runAgent(s.opId(), s.group(), s.resource(), "stop", s.timeout(), agent -> agent.stop(s.timeout()));
+        } else if (a instanceof ManagerAction.ReloadResource r) {
+            runAgent(r.opId(), r.group(), r.resource(), "reload", r.timeout(), agent -> agent.reload(r.timeout()));
         } else if (a instanceof ManagerAction.MonitorResource m) {
             runAgent(m.opId(), m.group(), m.resource(), m.probe() ? "probe" : "monitor", m.timeout(),
                     agent -> m.probe() ? agent.probe(m.timeout()) : agent.monitor(m.timeout()));

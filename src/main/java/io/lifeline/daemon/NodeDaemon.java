@@ -33,6 +33,7 @@ import io.lifeline.manager.ManagerSettings;
 import io.lifeline.manager.ResourceManager;
 import io.lifeline.metrics.MetricsEndpoint;
 import io.lifeline.metrics.StatusCollector;
+import io.lifeline.metrics.OperatorActions;
 import io.lifeline.metrics.StatusPage;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -243,9 +244,19 @@ public final class NodeDaemon {
             List<ManagerEvent> events = runtime.events();
             return ManagerStatusJson.events(events.subList(Math.max(0, events.size() - StatusPage.EVENTS), events.size()));
         };
+        OperatorHandlers operatorHandlers = new OperatorHandlers(runtime, groupNames::get);
         MetricsEndpoint metrics = MetricsEndpoint.of(config.haCf().httpListen(),
                 () -> new StatusCollector(Version.current(), cluster::status, runtime::status, runtime::agentDetails),
-                new StatusPage(statusJson, eventsJson));
+                new StatusPage(statusJson, eventsJson, new OperatorActions(httpUsers(config.haCf()),
+                        (command, args) -> {
+                            ObjectNode a = ControlProtocol.json().createObjectNode();
+                            args.forEach(a::put);
+                            try {
+                                return operatorHandlers.call(command, a).path("message").asText();
+                            } catch (ControlException e) {
+                                throw new OperatorActions.Refused(e.code(), e.getMessage());
+                            }
+                        }, () -> System.nanoTime() / 1_000_000L)));
         runtime.onActionDone(metrics::actionDone);
 
         ControlServer control = new ControlServer(options.socket());
@@ -256,7 +267,7 @@ public final class NodeDaemon {
                 throw new ControlException("busy", "the daemon did not answer in time");
             }
         });
-        new OperatorHandlers(runtime, groupNames::get).registerOn(control);
+        operatorHandlers.registerOn(control);
         ConfigReload reload = new ConfigReload(options.configDir(), config, settings, cluster, runtime, vipLease,
                 applied -> {
                     ConfigDigest digest = ConfigDigest.of(applied);
@@ -364,6 +375,26 @@ public final class NodeDaemon {
             Thread.currentThread().interrupt();
         }
         return EXIT_OK;
+    }
+
+    /**
+     * The status page's users (ha.cf http_auth), read at start. A bad or missing file does not
+     * stop the node (high availability must not hang on a web page): its problems are logged with
+     * file:line and the page stays read-only.
+     */
+    private static java.util.Optional<io.lifeline.config.HttpUsers> httpUsers(io.lifeline.config.HaCf haCf) {
+        if (haCf.httpAuth().isEmpty() || haCf.httpListen().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Diagnostics diag = new Diagnostics();
+        java.util.Optional<io.lifeline.config.HttpUsers> users =
+                io.lifeline.config.HttpUsers.read(haCf.httpAuth().get(), true, diag);
+        for (ConfigProblem p : diag.errors()) {
+            LOG.error("{}: the status page stays read-only", p);
+        }
+        users.ifPresent(u -> LOG.info("status page: operator actions on for {} user(s) of {}", u.users().size(),
+                u.file()));
+        return users;
     }
 
     /**

@@ -36,6 +36,7 @@ final class OperatorHandlers {
     OperatorHandlers(ManagerRuntime runtime, java.util.function.Supplier<io.lifeline.config.GroupNames> names) {
         this.runtime = runtime;
         this.names = names;
+        build();
     }
 
     /** The full group name {@code name} stands for (a short name resolved), else {@code name} as given. */
@@ -43,13 +44,34 @@ final class OperatorHandlers {
         return names.get().resolve(name).orElse(name);
     }
 
+    /** The handlers, by command, as the control socket and the status page (http_auth) call them. */
+    private final java.util.Map<String, io.lifeline.control.CommandHandler> handlers = new java.util.LinkedHashMap<>(); // filled once, by the constructor
+
     void registerOn(ControlServer server) {
-        server.register("takeover", args -> {
+        handlers.forEach(server::register);
+    }
+
+    /**
+     * Runs one command as the control socket would (the status page's actions come here).
+     *
+     * @return its result: an object with the manager's {@code message}
+     */
+    JsonNode call(String command, JsonNode args) throws ControlException {
+        io.lifeline.control.CommandHandler h = handlers.get(command);
+        if (h == null) {
+            throw new ControlException("unknown_command", "no such command: " + command);
+        }
+        return ControlProtocol.json().valueToTree(h.handle(args));
+    }
+
+    private void build() {
+        java.util.Map<String, io.lifeline.control.CommandHandler> server = handlers;
+        server.put("takeover", args -> {
             String what = text(args, "what").orElse("all");
             return run(SCOPES.contains(what.toLowerCase(Locale.ROOT)) ? new OperatorCommand.Takeover(GroupScope.parse(what))
                     : new OperatorCommand.TakeoverGroup(group(what)));
         });
-        server.register("standby", args -> {
+        server.put("standby", args -> {
             String scope = text(args, "scope").orElse("all");
             if (!SCOPES.contains(scope.toLowerCase(Locale.ROOT))) {
                 throw new ControlException("bad_args", "standby: unknown scope '" + scope
@@ -57,27 +79,27 @@ final class OperatorHandlers {
             }
             return run(new OperatorCommand.Standby(GroupScope.parse(scope)));
         });
-        server.register("online", args -> run(new OperatorCommand.Online()));
-        server.register("failover", args -> {
+        server.put("online", args -> run(new OperatorCommand.Online()));
+        server.put("failover", args -> {
             String group = text(args, "group").orElseThrow(
                     () -> new ControlException("bad_args", "failover: which group? (args.group)"));
             return run(new OperatorCommand.Failover(group(group), text(args, "to")));
         });
-        server.register("unpin", args -> {
+        server.put("unpin", args -> {
             // args.group: a group name, or "all" / absent for every pinned group
             Optional<String> group = text(args, "group").filter(g -> !g.equalsIgnoreCase("all"));
             return run(new OperatorCommand.Unpin(group.map(this::group)));
         });
         // a resource word or a group: a group's short name means that group
-        server.register("cleanup", args -> run(new OperatorCommand.Cleanup(text(args, "resource").map(this::group))));
-        server.register("maintenance", args -> {
+        server.put("cleanup", args -> run(new OperatorCommand.Cleanup(text(args, "resource").map(this::group))));
+        server.put("maintenance", args -> {
             JsonNode on = args.get("on");
             if (on == null || !on.isBoolean()) {
                 throw new ControlException("bad_args", "maintenance: args.on must be true or false");
             }
             return run(new OperatorCommand.Maintenance(on.booleanValue()));
         });
-        server.register("events", args -> {
+        server.put("events", args -> {
             int limit = args.path("limit").asInt(0);
             try {
                 List<ManagerEvent> events = runtime.events();

@@ -43,7 +43,8 @@ final class RestartDirectives {
             new Directive("realtime", HaCf::realtime),
             new Directive("rtprio", HaCf::rtprio),
             new Directive("allow_crc", HaCf::allowCrc),
-            new Directive("http_listen", HaCf::httpListen));
+            new Directive("http_listen", HaCf::httpListen),
+            new Directive("http_auth", HaCf::httpAuth));
 
     private RestartDirectives() {
     }

@@ -17,7 +17,7 @@ final class LocalGroup {
     /** RUN: bring it fully up here; STOP: take it fully down; HOLD: change nothing (no decision yet). */
     enum Goal { RUN, STOP, HOLD }
 
-    enum OpKind { PROBE, START, STOP, MONITOR, REANNOUNCE }
+    enum OpKind { PROBE, START, STOP, MONITOR, REANNOUNCE, RELOAD }
 
     record Op(long id, OpKind kind, int index, long issuedAtMs, long timeoutMs) {
     }
@@ -57,6 +57,11 @@ final class LocalGroup {
     long retryStartAtMs = -1;
     GroupPhase lastPhase = GroupPhase.PROBING;
     String lastReason = "";
+    /**
+     * Resources (positions) whose parameters a reload changed and whose agent reloads them in
+     * place (ConfigDiff.Reload): each gets a reload action once the group runs here, in order.
+     */
+    final java.util.ArrayDeque<Integer> reloadPending = new java.util.ArrayDeque<>();
 
     LocalGroup(ResourceGroup spec, List<ResourcePolicy> policies) {
         this.spec = spec;

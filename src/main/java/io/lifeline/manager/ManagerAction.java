@@ -35,6 +35,17 @@ public sealed interface ManagerAction {
         }
     }
 
+    /**
+     * Apply changed parameters to a running resource through its agent's reload (OCF
+     * {@code reload-agent} or {@code reload}) instead of a restart; {@code resource} is the new word.
+     */
+    record ReloadResource(long opId, String group, ResourceSpec resource, Duration timeout) implements ManagerAction {
+        @Override
+        public String describe() {
+            return "reload " + group + "/" + resource.word();
+        }
+    }
+
     /** A monitor; {@code probe} marks the one-off check of whether a resource already runs here. */
     record MonitorResource(long opId, String group, ResourceSpec resource, Duration timeout, boolean probe)
             implements ManagerAction {

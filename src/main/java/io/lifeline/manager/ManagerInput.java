@@ -3,6 +3,8 @@ package io.lifeline.manager;
 import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.OcfStatus;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything that can happen to the manager. The adapters (cluster layer, agent executor,
@@ -102,7 +104,21 @@ public sealed interface ManagerInput {
      * with {@code requestId}. {@code config} must keep this node's name and the ha.cf node list
      * (the cluster's links cannot change them without a restart).
      */
-    record ConfigReloaded(long requestId, ManagerConfig config) implements ManagerInput {
+    record ConfigReloaded(long requestId, ManagerConfig config, Map<String, Set<String>> reloadable)
+            implements ManagerInput {
+        /**
+         * @param reloadable for each resource word of {@code config} whose agent can reload in
+         *                   place, the parameters a reload applies (OCF meta-data, read by the
+         *                   daemon); see {@link ConfigDiff#reloadInPlace}
+         */
+        public ConfigReloaded {
+            reloadable = reloadable == null ? Map.of() : Map.copyOf(reloadable); // null: a journal dump written before this field
+        }
+
+        /** A reload whose agents reload nothing in place (every changed group restarts). */
+        public ConfigReloaded(long requestId, ManagerConfig config) {
+            this(requestId, config, Map.of());
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import io.lifeline.manager.ManagerAction.BroadcastReport;
 import io.lifeline.manager.ManagerAction.LogEvent;
 import io.lifeline.manager.ManagerAction.MonitorResource;
 import io.lifeline.manager.ManagerAction.Reannounce;
+import io.lifeline.manager.ManagerAction.ReloadResource;
 import io.lifeline.manager.ManagerAction.RunFenceHook;
 import io.lifeline.manager.ManagerAction.RunNotify;
 import io.lifeline.manager.ManagerAction.RunPeerFence;
@@ -642,6 +643,19 @@ public final class ResourceManager {
                 }
             }
             case MONITOR -> onMonitor(lg, i, c.status(), c.message(), outcome);
+            case RELOAD -> {
+                if (c.status() == OcfStatus.SUCCESS) {
+                    event(Level.INFO, EventKind.RESOURCE, lg.name(), "reloaded " + res + " in place on " + me
+                            + " (" + c.durationMs() + " ms): its new parameters apply without a restart");
+                    lg.scheduleMonitor(i, now.monotonicMs());
+                } else {
+                    // as Pacemaker: a failed reload is a failure of the resource, recovered like a failed monitor
+                    event(Level.ERROR, EventKind.FAILURE, lg.name(), "reload of " + res + " failed on " + me
+                            + " (" + outcome + ")");
+                    onMonitor(lg, i, c.status() == OcfStatus.NOT_RUNNING ? OcfStatus.ERR_GENERIC : c.status(),
+                            "reload failed: " + c.message(), outcome);
+                }
+            }
             case REANNOUNCE -> {
                 if (c.status() == OcfStatus.SUCCESS) {
                     event(Level.INFO, EventKind.RESOURCE, lg.name(), "re-announced " + lg.name() + " on " + me
@@ -838,8 +852,10 @@ public final class ResourceManager {
             }
         }
         ManagerConfig applied = next.withGroups(effective);
-        ConfigDiff diff = ConfigDiff.between(cfg, applied);
+        ConfigDiff diff = ConfigDiff.between(cfg, applied, r.reloadable());
         cfg = applied;
+        Map<String, ConfigDiff.Reload> reloads = new HashMap<>();
+        diff.reloaded().forEach(x -> reloads.put(x.name(), x));
 
         Map<String, LocalGroup> rebuilt = new LinkedHashMap<>();
         Map<String, ConfigDiff.Change> changes = new HashMap<>();
@@ -854,6 +870,14 @@ public final class ResourceManager {
                 old.spec = g;
                 old.policies = policies;
                 rebuilt.put(g.name(), old);
+                ConfigDiff.Reload reload = reloads.get(g.name());
+                if (reload != null) {
+                    // the running resources get the agent's reload (drive); stopped ones start
+                    // with the new parameters when they next start
+                    dropMonitor(old); // a monitor of the old parameters says nothing about the new ones
+                    reload.resources().stream().filter(i -> old.states[i] == ResourceState.STARTED
+                            && !old.reloadPending.contains(i)).forEach(old.reloadPending::add);
+                }
             } else {
                 dropMonitor(old);
                 rebuilt.put(g.name(), LocalGroup.succeeding(old, g, policies, change.keep()));
@@ -874,7 +898,8 @@ public final class ResourceManager {
         Set<String> removedNames = new HashSet<>();
         diff.removed().forEach(g -> removedNames.add(g.name()));
         int forgotten = failcounts.clear(k -> removedNames.contains(k.group())
-                || changes.containsKey(k.group()) && !words(changes.get(k.group()).after()).contains(k.resource()),
+                || changes.containsKey(k.group()) && !words(changes.get(k.group()).after()).contains(k.resource())
+                || reloads.containsKey(k.group()) && !words(reloads.get(k.group()).after()).contains(k.resource()),
                 nextStamp());
         String message = "configuration reloaded: " + diff.summary()
                 + (kept.isEmpty() ? "" : "; kept the old definition of " + String.join(", ", kept))
@@ -1541,6 +1566,7 @@ public final class ResourceManager {
         if (!lg.phase().isActive()) {
             lg.reannounceDue = null; // this node does not keep the group: nothing to announce
             lg.splitBrainSeen = false;
+            lg.reloadPending.clear(); // not running here: the new parameters apply at its next start
         }
         Step step = lg.nextLifecycleStep();
         if (lg.inFlight != null) {
@@ -1563,6 +1589,11 @@ public final class ResourceManager {
                 event(Level.INFO, EventKind.SPLIT_BRAIN, lg.name(), reason + "; re-announcing it");
                 issue(lg, OpKind.REANNOUNCE, 0, reason);
                 notify(lg, Transition.REANNOUNCED, reason);
+                return;
+            }
+            Integer reload = lg.reloadPending.poll();
+            if (reload != null) {
+                issue(lg, OpKind.RELOAD, reload, "its parameters changed in a configuration reload");
                 return;
             }
             int due = lg.dueMonitor(now.monotonicMs());
@@ -1593,6 +1624,7 @@ public final class ResourceManager {
             case STOP -> p.stopTimeout();
             case PROBE, MONITOR -> p.monitorTimeout();
             case REANNOUNCE -> REANNOUNCE_TIMEOUT;
+            case RELOAD -> p.startTimeout(); // a reload does a start's work at most
         };
         lg.inFlight = new Op(id, kind, index, now.monotonicMs(), timeout.toMillis());
         out.add(switch (kind) {
@@ -1601,6 +1633,7 @@ public final class ResourceManager {
             case PROBE -> new MonitorResource(id, lg.name(), res, timeout, true);
             case MONITOR -> new MonitorResource(id, lg.name(), res, timeout, false);
             case REANNOUNCE -> new Reannounce(id, lg.name(), lg.spec.resources(), timeout, reason);
+            case RELOAD -> new ReloadResource(id, lg.name(), res, timeout);
         });
     }
 

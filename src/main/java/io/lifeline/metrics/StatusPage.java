@@ -15,8 +15,9 @@ import java.util.concurrent.TimeoutException;
  * counterpart of {@code hactl status --watch} and Pacemaker's crm_mon: {@code /} is a page whose
  * script polls {@code /status.json} (the document of {@code hactl status --json},
  * docs/status-json.md) and {@code /events.json} (the newest {@link #EVENTS} events) every second
- * and redraws nodes, links, groups, failcounts and events. Read-only: nothing here changes the
- * cluster, so it needs no authentication beyond where the admin lets the listener listen.
+ * and redraws nodes, links, groups, failcounts and events. Reading needs no authentication beyond
+ * where the admin lets the listener listen; the operator actions (standby, online, failover,
+ * cleanup) are {@link OperatorActions}', off unless ha.cf says {@code http_auth}.
  *
  * <p>The page and its script are files of the jar, served as they are; the script writes every
  * value as text (never as HTML), and the responses forbid everything but the page's own origin
@@ -37,16 +38,27 @@ public final class StatusPage {
     }
 
     private static final String SECURITY_POLICY =
-            "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'";
+            "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self';"
+            // the operator buttons must not be framed by another site (clickjacking), and the login
+            // form never submits natively (its script posts JSON; a native submit would put the
+            // password in a URL)
+            + " frame-ancestors 'none'; form-action 'none'";
 
     private final JsonSource status;
     private final JsonSource events;
+    private final OperatorActions actions;
     /** Read from the jar on the first request: a daemon without http_listen never reads them. */
     private Map<String, Asset> assets;
 
+    /** A read-only page. */
     public StatusPage(JsonSource status, JsonSource events) {
+        this(status, events, OperatorActions.off());
+    }
+
+    public StatusPage(JsonSource status, JsonSource events, OperatorActions actions) {
         this.status = status;
         this.events = events;
+        this.actions = actions;
     }
 
     private synchronized Map<String, Asset> assets() {
@@ -72,6 +84,9 @@ public final class StatusPage {
 
     /** Answers the request if its path is one of the page's; false otherwise (then nothing was sent). */
     boolean handle(HttpExchange exchange) throws IOException {
+        if (actions.handle(exchange)) {
+            return true;
+        }
         String path = exchange.getRequestURI().getPath();
         Asset asset = assets().get(path);
         if (asset != null) {

@@ -1,9 +1,13 @@
 // The live status page (io.lifeline.metrics.StatusPage): polls /status.json and /events.json every
-// second and redraws. Every value is written with textContent, never as HTML.
+// second and redraws. Every value is written with textContent, never as HTML. With ha.cf http_auth,
+// a login turns on the operator actions (io.lifeline.metrics.OperatorActions): each is a JSON POST
+// carrying the session's CSRF token in a header; the session cookie itself is HttpOnly.
 "use strict";
 
 const POLL_MS = 1000;
 let lastAnswerAt = 0;
+// /session.json: {actions: "off" | "login" | "on", user, csrf}
+let session = { actions: "off" };
 
 function el(tag, text, cls) {
   const e = document.createElement(tag);
@@ -74,13 +78,98 @@ function drawGroups(s) {
     }
     const tr = row([cell(g.short_name || g.name, "wrap"), cell(g.phase, "state " + stateClass(g.phase)),
       cell((g.owners || []).join(", ") || "-", (g.owners || []).length > 1 ? "bad" : ""), cell(g.target || "-"),
-      cell(why.filter(w => w).join("; ")), res]);
+      cell(why.filter(w => w).join("; ")), res, groupActions(g)]);
     tr.dataset.group = g.name;
     tr.dataset.phase = g.phase;
     tr.dataset.owners = (g.owners || []).join(" ");
     return tr;
   }));
 }
+
+function groupActions(g) {
+  const td = el("td", null, "operator-only");
+  for (const action of ["failover", "cleanup"]) {
+    const b = el("button", action);
+    b.type = "button";
+    b.dataset.action = action;
+    b.dataset.group = g.name;
+    td.appendChild(b);
+  }
+  return td;
+}
+
+function drawSession() {
+  const box = document.getElementById("operator");
+  box.hidden = session.actions === "off";
+  box.dataset.actions = session.actions;
+  document.getElementById("login").hidden = session.actions !== "login";
+  document.getElementById("actions").hidden = session.actions !== "on";
+  document.getElementById("operator-user").textContent = session.actions === "on" ? "operator: " + session.user : "";
+  document.body.classList.toggle("operating", session.actions === "on");
+}
+
+function actionResult(ok, text) {
+  const p = document.getElementById("action-result");
+  p.dataset.state = ok ? "ok" : "error";
+  p.className = ok ? "ok" : "bad";
+  p.textContent = text;
+}
+
+async function loadSession() {
+  try {
+    session = await getJson("/session.json");
+  } catch (err) {
+    session = { actions: "off" };
+  }
+  drawSession();
+}
+
+// A state-changing request: JSON, same origin, the CSRF token in its header.
+async function post(path, body) {
+  const headers = { "Content-Type": "application/json" };
+  if (session.csrf) headers["X-Lifeline-CSRF"] = session.csrf;
+  const r = await fetch(path, { method: "POST", headers, body: JSON.stringify(body), cache: "no-store",
+    credentials: "same-origin" });
+  let doc = {};
+  try { doc = await r.json(); } catch (e) { doc = { error: "HTTP " + r.status }; }
+  return { ok: r.ok, status: r.status, doc };
+}
+
+async function login(event) {
+  event.preventDefault();
+  const user = document.getElementById("login-user").value;
+  const password = document.getElementById("login-password");
+  const r = await post("/login", { user, password: password.value });
+  password.value = "";
+  if (r.ok) {
+    session = r.doc;
+    actionResult(true, "logged in as " + r.doc.user);
+  } else {
+    actionResult(false, "login: " + (r.doc.error || "HTTP " + r.status));
+  }
+  drawSession();
+}
+
+async function act(action, group) {
+  const what = action + (group ? " " + group : "");
+  if (action !== "cleanup" && !window.confirm(what + "?")) return;
+  const r = await post("/action", group ? { action, group } : { action });
+  actionResult(r.ok, what + ": " + (r.ok ? r.doc.message : (r.doc.error || "HTTP " + r.status)));
+  if (r.status === 401) await loadSession();
+}
+
+async function logout() {
+  await post("/logout", {});
+  session = { actions: "login" };
+  await loadSession();
+}
+
+document.getElementById("login").addEventListener("submit", login);
+document.getElementById("logout").addEventListener("click", logout);
+document.addEventListener("click", event => {
+  const b = event.target.closest("button[data-action]");
+  if (b && session.actions === "on") act(b.dataset.action, b.dataset.group);
+});
 
 function drawProblems(s) {
   const items = [];
@@ -157,4 +246,5 @@ async function poll() {
   }
 }
 
+loadSession();
 poll();

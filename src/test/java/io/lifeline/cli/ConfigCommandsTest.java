@@ -33,6 +33,28 @@ class ConfigCommandsTest {
         return cl.execute(args);
     }
 
+    /** hactl http-passwd: a users-file line whose hash verifies, and the file it makes loads (http_auth). */
+    @Test
+    void httpPasswdPrintsAUsersLineThatTheDaemonAccepts() throws Exception {
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("operator-pw\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertEquals(0, run("http-passwd", "--iterations", "100000", "alice"), err.toString());
+        } finally {
+            System.setIn(stdin);
+        }
+        String line = out.toString().strip();
+        assertTrue(line.startsWith("alice:$pbkdf2-sha256$100000$"), line);
+        Path users = dir.resolve("http_users");
+        Files.writeString(users, line + "\n");
+        Files.setPosixFilePermissions(users, PosixFilePermissions.fromString("rw-------"));
+        io.lifeline.config.HttpUsers read = io.lifeline.config.HttpUsers.read(users, true,
+                new io.lifeline.config.Diagnostics()).orElseThrow();
+        assertTrue(read.hashOf("alice").orElseThrow().matches("operator-pw".toCharArray()));
+        assertEquals(2, run("http-passwd", "al ice"), "a bad user name");
+        assertEquals(2, run("http-passwd", "--iterations", "1000", "bob"), "too few iterations");
+    }
+
     @Test
     void keygenWritesAPrivateFileThatLoadsAndRefusesToOverwrite() throws Exception {
         Path keys = dir.resolve("authkeys");

@@ -67,4 +67,41 @@ class ConfigDiffTest {
         assertEquals(2, d.unchanged().size());
         assertEquals(2, d.updated().size(), "a new home for the first, a new monitor interval for both");
     }
+
+    /** reloadInPlace: which changes an agent's reload applies, from the words as haresources has them. */
+    @Test
+    void onlyChangesOfReloadableParametersOfTheSameAgentReloadInPlace() {
+        String old = "ocf:heartbeat:nginx::configfile=/etc/nginx/a.conf::port=80";
+        Scenario.Builder before = Scenario.cluster("node1", "node2").group("node1", "IPaddr2::ip=198.51.100.10", old);
+        java.util.function.Function<String, ConfigDiff> to = word -> ConfigDiff.between(before.config(),
+                Scenario.cluster("node1", "node2").group("node1", "IPaddr2::ip=198.51.100.10", word).config(),
+                java.util.Map.of(word, java.util.Set.of("configfile", "status10url")));
+
+        ConfigDiff value = to.apply("ocf:heartbeat:nginx::configfile=/etc/nginx/b.conf::port=80");
+        assertEquals(1, value.reloaded().size(), value.toString());
+        assertEquals(List.of(1), value.reloaded().get(0).resources());
+        assertEquals(List.of(), value.changed());
+        assertTrue(value.summary().contains("reloaded in place IPaddr2::ip=198.51.100.10 (ocf:heartbeat:nginx)"),
+                value.summary());
+        assertEquals(1, to.apply("ocf:heartbeat:nginx::port=80::configfile=/etc/nginx/b.conf").reloaded().size(),
+                "the order of the parameters does not matter");
+        assertEquals(1, to.apply(old + "::status10url=http://localhost/s").reloaded().size(), "an added reloadable one");
+        assertEquals(1, to.apply("ocf:heartbeat:nginx::configfile=/etc/nginx/b.conf::port=8080").changed().size(),
+                "port is not reloadable: restart");
+        assertEquals(1, to.apply("ocf:heartbeat:nginx::configfile=/etc/nginx/a.conf").changed().size(),
+                "a removed parameter that is not reloadable: restart");
+        assertEquals(1, to.apply("ocf:heartbeat:apache::configfile=/etc/nginx/a.conf::port=80").changed().size(),
+                "another agent: restart");
+        assertEquals(1, ConfigDiff.between(before.config(), Scenario.cluster("node1", "node2")
+                .group("node1", "IPaddr2::ip=198.51.100.10", "ocf:heartbeat:nginx::configfile=/etc/nginx/b.conf::port=80")
+                .config()).changed().size(), "an agent that reloads nothing: restart");
+        assertEquals(1, ConfigDiff.between(before.config(), Scenario.cluster("node1", "node2")
+                .group("node1", "IPaddr2::ip=198.51.100.10", "ocf:heartbeat:nginx::configfile=/etc/nginx/b.conf::port=80",
+                        "php").config(), java.util.Map.of("ocf:heartbeat:nginx::configfile=/etc/nginx/b.conf::port=80",
+                java.util.Set.of("configfile"))).changed().size(), "a resource more: restart from the difference");
+        assertEquals(java.util.Optional.empty(), ConfigDiff.reloadInPlace(
+                before.config().groups().get(0), Scenario.cluster("node1", "node2")
+                        .group("node1", "IPaddr2::ip=198.51.100.10", "httpd::/etc/b.conf").config().groups().get(0),
+                java.util.Map.of("httpd::/etc/b.conf", java.util.Set.of("configfile"))), "positional arguments: restart");
+    }
 }

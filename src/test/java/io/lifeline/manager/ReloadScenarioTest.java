@@ -91,6 +91,65 @@ class ReloadScenarioTest {
         assertEquals(GroupPhase.RUNNING, s.phase("web"));
     }
 
+    /** The pair with web's resources after the VIP replaced by {@code resources}. */
+    private static Scenario.Builder webWith(String... resources) {
+        String[] words = new String[resources.length + 1];
+        words[0] = "web";
+        System.arraycopy(resources, 0, words, 1, resources.length);
+        return Scenario.cluster("node1", "node2").group("node1", words).group("node2", "db", "pgsql");
+    }
+
+    /** nginx whose agent reloads {@code conf} in place (OCF reload-agent, reloadable="1"). */
+    private static java.util.Map<String, java.util.Set<String>> nginxReloads(String word) {
+        return java.util.Map.of(word, java.util.Set.of("conf"));
+    }
+
+    @Test
+    void onlyReloadableParametersChangedTheAgentReloadsAndNothingStops() {
+        Scenario s = running();
+        s.reload(webWith("nginx::conf=/etc/nginx/new.conf"), nginxReloads("nginx::conf=/etc/nginx/new.conf"));
+        assertTrue(answer(s).message().contains("reloaded in place web (nginx)"), answer(s).message());
+        assertEquals(List.of("reload web/nginx::conf=/etc/nginx/new.conf"), s.settle(),
+                "no stop, no start: the VIP and nginx stay up, nginx reloads");
+        assertEquals(GroupPhase.RUNNING, s.phase("web"));
+        s.assertRunningHere("web/web", "web/nginx::conf=/etc/nginx/new.conf");
+        s.assertEvent("reloaded nginx::conf=/etc/nginx/new.conf in place on node1");
+        s.advance(60_000);
+        List<String> later = s.settle();
+        assertTrue(later.contains("monitor web/nginx::conf=/etc/nginx/new.conf"), "monitored with the new word: " + later);
+        assertFalse(s.allOf(ManagerAction.StopResource.class).stream().anyMatch(a -> a.contains("web")));
+    }
+
+    @Test
+    void aParameterTheAgentCannotReloadRestartsAsBefore() {
+        Scenario s = running();
+        s.reload(webWith("nginx::conf=/etc/nginx/new.conf::port=8080"), nginxReloads("nginx::conf=/etc/nginx/new.conf::port=8080"));
+        assertTrue(answer(s).message().contains("changed web (restarting from resource 2)"), answer(s).message());
+        assertEquals(List.of("stop web/nginx", "start web/nginx::conf=/etc/nginx/new.conf::port=8080"), s.settle());
+    }
+
+    @Test
+    void aFailedReloadIsAFailureOfTheResourceAndIsRecovered() {
+        Scenario s = running();
+        s.willReturn("reload web/nginx::conf=/etc/nginx/new.conf", OcfStatus.ERR_GENERIC);
+        s.reload(webWith("nginx::conf=/etc/nginx/new.conf"), nginxReloads("nginx::conf=/etc/nginx/new.conf"));
+        List<String> ran = s.settle();
+        assertEquals("reload web/nginx::conf=/etc/nginx/new.conf -> err_generic", ran.get(0));
+        s.assertEvent("reload of nginx::conf=/etc/nginx/new.conf failed on node1");
+        assertTrue(ran.contains("start web/nginx::conf=/etc/nginx/new.conf"), "recovered by a restart: " + ran);
+    }
+
+    @Test
+    void aReloadableChangeOfAGroupThatRunsElsewhereRunsNothingHere() {
+        Scenario s = running();
+        s.reload(Scenario.cluster("node1", "node2")
+                        .group("node1", "web", "nginx")
+                        .group("node2", "db", "pgsql::conf=/etc/pg.conf"),
+                java.util.Map.of("pgsql::conf=/etc/pg.conf", java.util.Set.of("conf")));
+        assertTrue(answer(s).message().contains("reloaded in place db (pgsql)"), answer(s).message());
+        assertEquals(List.of(), s.settle(), "db does not run here: the new parameters apply at its next start");
+    }
+
     @Test
     void aChangedGroupThatRunsElsewhereIsOnlyProbedHere() {
         Scenario s = running();

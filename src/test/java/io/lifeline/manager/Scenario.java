@@ -151,7 +151,8 @@ final class Scenario {
         /** Descriptions of the agent actions (start, stop, monitor) the input {@code seq} led to. */
         List<String> agentActionsAfter(long seq) {
             return actionsBySeq.getOrDefault(seq, List.of()).stream()
-                    .filter(a -> a instanceof StartResource || a instanceof StopResource || a instanceof MonitorResource)
+                    .filter(a -> a instanceof StartResource || a instanceof StopResource || a instanceof MonitorResource
+                            || a instanceof ManagerAction.ReloadResource)
                     .map(ManagerAction::describe).toList();
         }
     }
@@ -210,6 +211,11 @@ final class Scenario {
     /** A reload (hactl reload, SIGHUP) with the configuration {@code next} builds. */
     Scenario reload(Builder next) {
         return input(new ManagerInput.ConfigReloaded(++requestIds, next.config()));
+    }
+
+    /** A reload where the agents of the given words reload the given parameters in place. */
+    Scenario reload(Builder next, Map<String, java.util.Set<String>> reloadable) {
+        return input(new ManagerInput.ConfigReloaded(++requestIds, next.config(), reloadable));
     }
 
     /** Moves time forward and ticks. */
@@ -299,6 +305,17 @@ final class Scenario {
         if (a instanceof Reannounce) {
             return new Outcome(OcfStatus.SUCCESS, false);
         }
+        if (a instanceof ManagerAction.ReloadResource r) {
+            // the running instance takes the new parameters: the old word of the same agent is gone
+            String group = r.group() + "/";
+            boolean ran = host.removeIf(k -> k.startsWith(group)
+                    && k.substring(group.length()).split("::", 2)[0].equals(r.resource().name()));
+            if (!ran) {
+                return new Outcome(OcfStatus.NOT_RUNNING, false);
+            }
+            host.add(key(r.group(), r.resource()));
+            return new Outcome(OcfStatus.SUCCESS, false);
+        }
         throw new IllegalStateException("not an agent action: " + a);
     }
 
@@ -317,6 +334,8 @@ final class Scenario {
             } else if (a instanceof MonitorResource m) {
                 pending.put(m.opId(), a);
             } else if (a instanceof Reannounce r) {
+                pending.put(r.opId(), a);
+            } else if (a instanceof ManagerAction.ReloadResource r) {
                 pending.put(r.opId(), a);
             }
         }

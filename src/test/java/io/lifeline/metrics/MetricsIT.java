@@ -161,6 +161,69 @@ class MetricsIT {
         assertTrue(after.contains("node n2 failed"), "the membership event is listed: " + after);
     }
 
+    /**
+     * An operator acts through the page (ha.cf http_auth): headless Chromium, driven over the
+     * DevTools protocol by page_operator.py in n1's namespace, logs in with the page's form and
+     * clicks "standby this node"; the cluster does it (the group moves to n2). A page of another
+     * origin then tries two forged actions with the browser's cookies: the JSON one dies in the
+     * CORS preflight, the "simple" one reaches the daemon and is refused as cross-site, and n1 stays
+     * in standby. Forgeries with the right cookie and token but a foreign Origin, or without the
+     * token, are refused too (curl).
+     */
+    @Test
+    void anOperatorPutsTheNodeInStandbyThroughThePage() throws Exception {
+        Path work = twoHosts("operator");
+        Lab.Host h1 = lab.hosts().get(0);
+        Lab.Host h2 = lab.hosts().get(1);
+        DaemonNode n1 = new DaemonNode(h1, "n1", work);
+        Path users = n1.dir.resolve("http_users");
+        Files.writeString(users, "admin:" + io.lifeline.config.PasswordHash.create("page-password".toCharArray(),
+                io.lifeline.config.PasswordHash.MIN_ITERATIONS, new java.security.SecureRandom()).format() + "\n");
+        Files.setPosixFilePermissions(users, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        n1.configure(haCf(true) + "http_auth " + users + "\n", SECRET, "n1 " + GROUP + "\n").start();
+        DaemonNode n2 = new DaemonNode(h2, "n2", work).configure(haCf(false), SECRET, "n1 " + GROUP + "\n").start();
+        DaemonNode.awaitRunningOn(GROUP, "n1", WAIT, n1, n2);
+
+        // the same forgeries from curl, with a real session (cookie and CSRF token)
+        String login = h1.sh("curl -sS -i --max-time 30 -H 'Content-Type: application/json' -H 'Origin: http://"
+                + LISTEN + "' --data '{\"user\":\"admin\",\"password\":\"page-password\"}' http://" + LISTEN
+                + "/login");
+        assertTrue(login.startsWith("HTTP/1.1 200"), login);
+        String cookie = login.lines().filter(l -> l.toLowerCase().startsWith("set-cookie:"))
+                .map(l -> l.substring(l.indexOf(':') + 1).split(";")[0].strip()).findFirst().orElseThrow();
+        String csrf = login.substring(login.indexOf("\"csrf\":\"") + 8).split("\"")[0];
+        String standby = "-H 'Content-Type: application/json' --data '{\"action\":\"standby\"}' -H 'Cookie: "
+                + cookie + "' http://" + LISTEN + "/action";
+        assertEquals("403", h1.sh("curl -sS -o /dev/null -w '%{http_code}' -H 'Origin: http://evil.example' -H"
+                + " 'X-Lifeline-CSRF: " + csrf + "' " + standby).strip(), "a foreign Origin");
+        assertEquals("403", h1.sh("curl -sS -o /dev/null -w '%{http_code}' -H 'Origin: http://" + LISTEN + "' "
+                + standby).strip(), "no CSRF token");
+        assertEquals("none", DaemonNode.nodeEntry(n1.status(), "n1").path("standby").asText(), "nothing happened");
+
+        Path script = work.resolve("page_operator.py");
+        try (var in = MetricsIT.class.getResourceAsStream("page_operator.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        String out = h1.sh("timeout 150 python3 " + script + " http://" + LISTEN + "/ admin page-password standby "
+                + work.resolve("chromium-operator") + " 2>&1");
+        Files.writeString(work.resolve("page-operator.txt"), out);
+        assertTrue(out.contains("STEP before-login \"login\""), "the page offers a login: " + out);
+        assertTrue(out.contains("STEP logged-in \"operator: admin\""), out);
+        assertTrue(out.contains("STEP cookie-visible-to-script \"\""), "the session cookie is HttpOnly: " + out);
+        assertTrue(out.contains("STEP result {\"state\": \"ok\""), "standby accepted: " + out);
+        DaemonNode.awaitRunningOn(GROUP, "n2", WAIT, n1, n2);
+        assertTrue(out.contains("STEP forged-json \"blocked:"), "the JSON forgery dies in the preflight: " + out);
+        assertTrue(out.contains("STEP forged-simple \"sent"), out);
+        await("the daemon refused the simple forgery").atMost(WAIT).until(() ->
+                n1.logText().contains("refused /action from 127.0.0.1: Sec-Fetch-Site is 'cross-site'"));
+        assertTrue(n1.logText().contains("status page: admin (from 127.0.0.1) ran standby"), "audited");
+        assertTrue(n1.logText().contains("status page: an action from 127.0.0.1 (session of admin) without the right"
+                + " CSRF token"), "the missing token is logged");
+        assertEquals("all", DaemonNode.nodeEntry(n1.status(), "n1").path("standby").asText(),
+                "n1 still in standby: the forged 'online' did not run");
+        assertEquals("n2", n1.ownersOf(GROUP));
+    }
+
     /** The DOM after the page's script ran (Chromium's virtual time lets its first poll finish). */
     private static String render(Lab.Host host, Path work, String name) {
         return chromium(host, work, name, "--dump-dom");

@@ -71,7 +71,15 @@ public record OcfMetaData(String name, String shortDescription, List<Parameter> 
                     + ">, expected <resource-agent>");
         }
         List<Parameter> parameters = new ArrayList<>();
+        java.util.Set<String> reloadable = new java.util.HashSet<>();
+        java.util.Set<String> notUnique = new java.util.HashSet<>();
         for (Element p : children(child(root, "parameters"), "parameter")) {
+            if (isTrue(p.getAttribute("reloadable"))) {
+                reloadable.add(p.getAttribute("name"));
+            }
+            if (!isTrue(p.getAttribute("unique"))) {
+                notUnique.add(p.getAttribute("name"));
+            }
             Element content = child(p, "content");
             Optional<String> def = content == null || !content.hasAttribute("default")
                     ? Optional.empty() : Optional.of(content.getAttribute("default"));
@@ -89,8 +97,14 @@ public record OcfMetaData(String name, String shortDescription, List<Parameter> 
             actions.add(new ActionHint(a.getAttribute("name"), OcfDurations.parse(a.getAttribute("timeout")),
                     OcfDurations.parse(a.getAttribute("interval")), depth));
         }
+        Optional<AgentHints.Reload> reload = Optional.empty();
+        if (actions.stream().anyMatch(a -> a.name().equals("reload-agent"))) {
+            reload = Optional.of(new AgentHints.Reload("reload-agent", reloadable));
+        } else if (actions.stream().anyMatch(a -> a.name().equals("reload"))) {
+            reload = Optional.of(new AgentHints.Reload("reload", notUnique));
+        }
         return new OcfMetaData(root.getAttribute("name"), text(child(root, "shortdesc")), parameters,
-                new AgentHints(actions));
+                new AgentHints(actions, reload));
     }
 
     private static DocumentBuilderFactory factory() throws ParserConfigurationException {

@@ -99,9 +99,11 @@ public final class OcfScriptAgent extends ScriptAgent {
         return action("validate-all", timeout, Duration.ZERO);
     }
 
+    /** The action the meta-data declares for an in-place reload: OCF 1.1 {@code reload-agent}, else {@code reload}. */
     @Override
     public AgentResult reload(Duration timeout) {
-        return action("reload", timeout, Duration.ZERO);
+        String action = hints().reload().map(AgentHints.Reload::action).orElse("reload");
+        return action(action, timeout, Duration.ZERO);
     }
 
     /** The agent's meta-data XML, or an empty string if the agent cannot give it (logged). */

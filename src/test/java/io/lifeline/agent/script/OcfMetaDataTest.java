@@ -55,6 +55,28 @@ class OcfMetaDataTest {
         assertEquals(Optional.empty(), h.monitorInterval(20));
         assertEquals(Optional.empty(), h.timeout("validate-all"));
         assertEquals(Optional.empty(), h.timeout("reload"));
+        assertEquals(Optional.empty(), h.reload(), "no reload action: every change restarts");
+    }
+
+    /** What an agent reloads in place: OCF 1.1 reload-agent with reloadable="1", or reload with non-unique parameters. */
+    @Test
+    void readsWhatTheAgentReloadsInPlace() {
+        String params = """
+                <parameters>
+                <parameter name="configfile" unique="1" reloadable="1"><content type="string"/></parameter>
+                <parameter name="status10url" reloadable="true"><content type="string"/></parameter>
+                <parameter name="port" unique="0"><content type="string"/></parameter>
+                <parameter name="pid" unique="1"><content type="string"/></parameter>
+                </parameters>
+                """;
+        String ocf11 = "<resource-agent name=\"x\">" + params + "<actions><action name=\"start\"/>"
+                + "<action name=\"reload\"/><action name=\"reload-agent\" timeout=\"10s\"/></actions></resource-agent>";
+        assertEquals(Optional.of(new AgentHints.Reload("reload-agent", java.util.Set.of("configfile", "status10url"))),
+                OcfMetaData.parse(ocf11).hints().reload(), "reload-agent wins and takes the reloadable ones");
+        String ocf10 = "<resource-agent name=\"x\">" + params + "<actions><action name=\"reload\"/></actions>"
+                + "</resource-agent>";
+        assertEquals(Optional.of(new AgentHints.Reload("reload", java.util.Set.of("status10url", "port"))),
+                OcfMetaData.parse(ocf10).hints().reload(), "the older style: every parameter not unique");
     }
 
     @Test
