@@ -193,12 +193,12 @@ public final class ResourceManager {
             if (r == null) {
                 out.add(g);
             } else {
-                List<ResourceSpec> all = new ArrayList<>(r.old().spec.resources());
+                List<ResourceSpec> all = new ArrayList<>(r.old().spec().resources());
                 all.addAll(g.resources().subList(r.keep(), g.resources().size()));
                 out.add(new ResourceGroup(g.preferredNode(), all, g.line()));
             }
         }
-        retiring.values().stream().filter(r -> !r.replaced()).forEach(r -> out.add(r.old().spec));
+        retiring.values().stream().filter(r -> !r.replaced()).forEach(r -> out.add(r.old().spec()));
         return out;
     }
 
@@ -272,24 +272,12 @@ public final class ResourceManager {
         Deadlines next = new Deadlines(now.monotonicMs());
         next.at(reportScheduler.nextDueAtMs(cfg.settings().reportInterval().toMillis()));
         for (Retiring r : retiring.values()) {
-            if (r.old().inFlight != null) {
-                next.at(resultDeadline(r.old().inFlight));
+            if (r.old().inFlight() != null) {
+                next.at(r.old().inFlight().resultDeadlineMs());
             }
         }
         for (LocalGroup lg : groups.values()) {
-            if (lg.inFlight != null) {
-                next.at(resultDeadline(lg.inFlight));
-            } else if (lg.goal != Goal.STOP && lg.allStarted()) {
-                for (int i = 0; i < lg.states.length; i++) {
-                    if (lg.policies.get(i).monitored()) {
-                        next.at(lg.nextMonitorAtMs[i]);
-                    }
-                }
-            }
-            next.at(lg.retryStartAtMs);
-            if (lg.runningSinceMs >= 0 && !cfg.settings().failbackDelay().isZero()) {
-                next.at(lg.runningSinceMs + cfg.settings().failbackDelay().toMillis());
-            }
+            lg.offerDeadlines(next::at, cfg.settings().failbackDelay().toMillis());
         }
         next.at(failcounts.nextExpiry(this::policyOf));
         if (stalled) {
@@ -320,11 +308,6 @@ public final class ResourceManager {
         long earliest() {
             return earliest;
         }
-    }
-
-    /** When the manager stops waiting for an action's result and counts it as failed. */
-    private static long resultDeadline(Op op) {
-        return op.issuedAtMs() + op.timeoutMs() + RESULT_GRACE_MS;
     }
 
     // ------------------------------------------------------------------ inputs
@@ -477,7 +460,7 @@ public final class ResourceManager {
                 // up here meanwhile was announced only where this node could reach, and clients on its
                 // side may still point at the old owner.
                 for (LocalGroup lg : groups.values()) {
-                    if (lg.phase().isActive() && lg.runningSinceMs >= away.sinceMs()) {
+                    if (lg.phase().isActive() && lg.runningSinceMs() >= away.sinceMs()) {
                         lg.reannounceAfter(from + " came back (" + lg.name() + " moved here while it was cut off)");
                     }
                 }
@@ -486,9 +469,7 @@ public final class ResourceManager {
                 // the peer's first report after a heal may already say STOPPING, or even released
                 GroupPhase theirs = r.phase(lg.name());
                 boolean theyHadIt = theirs.isActive() || theirs == GroupPhase.STOPPING || r.released().contains(lg.name());
-                if (lg.phase().isActive() && theyHadIt && !lg.splitBrainSeen) {
-                    lg.splitBrainSeen = true;
-                    lg.reannounceAfter("the split brain");
+                if (lg.phase().isActive() && theyHadIt && lg.noteSplitBrain()) {
                     event(Level.WARN, EventKind.SPLIT_BRAIN, lg.name(), lg.name() + " runs on both " + me
                             + " and " + from + "; placement over the merged membership picks one");
                 }
@@ -544,7 +525,7 @@ public final class ResourceManager {
      * before the field) cannot say so.
      */
     private void endStallIfQuiet() {
-        if (!stalled || groups.values().stream().anyMatch(LocalGroup::holds)) {
+        if (!stalled || groups.values().stream().anyMatch(LocalGroup::occupies)) {
             return;
         }
         long since = now.monotonicMs() - stalledAtMs;
@@ -587,12 +568,11 @@ public final class ResourceManager {
     private void onActionCompleted(ActionCompleted c) {
         LocalGroup lg = java.util.stream.Stream.concat(groups.values().stream(),
                         retiring.values().stream().map(Retiring::old))
-                .filter(g -> g.inFlight != null && g.inFlight.id() == c.opId()).findFirst().orElse(null);
+                .filter(g -> g.awaits(c.opId())).findFirst().orElse(null);
         if (lg == null) {
             return; // an abandoned monitor, or a result we already gave up waiting for
         }
-        Op op = lg.inFlight;
-        lg.inFlight = null;
+        Op op = lg.takeInFlight();
         int i = op.index();
         String res = lg.word(i);
         String outcome = c.message().isEmpty() ? c.status().description() : c.status().description() + ": " + c.message();
@@ -600,44 +580,35 @@ public final class ResourceManager {
             case PROBE -> onProbe(lg, i, c.status(), outcome);
             case START -> {
                 if (c.status() == OcfStatus.SUCCESS) {
-                    lg.states[i] = ResourceState.STARTED;
-                    lg.startRefusals = 0;
-                    lg.scheduleMonitor(i, now.monotonicMs());
+                    lg.markStarted(i, now.monotonicMs());
                     event(Level.INFO, EventKind.RESOURCE, lg.name(), "started " + res + " on " + me + " (" + c.durationMs() + " ms)");
                     if (lg.allStarted()) {
-                        if (lg.runningSinceMs < 0) {
-                            lg.runningSinceMs = now.monotonicMs();
-                        }
+                        lg.markRunning(now.monotonicMs());
                         event(Level.INFO, EventKind.PLACEMENT, lg.name(), lg.name() + " is running on " + me);
-                        lg.reannounceDue = null; // the start itself announced it, after anything a joiner did
                     }
                 } else if (c.conflict()) {
-                    lg.states[i] = ResourceState.STOPPED;
                     onStartRefused(lg, i, outcome);
                 } else {
-                    lg.states[i] = ResourceState.FAILED;
-                    ResourcePolicy p = lg.policies.get(i);
+                    lg.markFailed(i);
+                    ResourcePolicy p = lg.policy(i);
                     recordFailure(lg, i, p.threshold());
                     String reason = "start of " + res + " failed on " + me + " (" + outcome + "): " + me
                             + " is not eligible for " + lg.name() + " for " + fmt(p.window()) + "; " + lg.name() + " moves";
                     event(Level.ERROR, EventKind.FAILURE, lg.name(), reason);
-                    lg.lastReason = reason;
+                    lg.explain(reason);
                     notify(lg, Transition.FAILED, reason);
                 }
             }
             case STOP -> {
                 if (c.status() == OcfStatus.SUCCESS || c.status() == OcfStatus.NOT_RUNNING) {
-                    lg.states[i] = ResourceState.STOPPED;
+                    boolean down = lg.markStopped(i);
                     event(Level.INFO, EventKind.RESOURCE, lg.name(), "stopped " + res + " on " + me + " (" + c.durationMs() + " ms)");
-                    if (!lg.holds()) {
-                        lg.runningSinceMs = -1;
-                        if (lg.goal == Goal.STOP) {
-                            releasedSinceReport.add(lg.name());
-                            event(Level.INFO, EventKind.PLACEMENT, lg.name(), me + " released " + lg.name() + ": " + lg.lastReason);
-                        }
+                    if (down && lg.goal() == Goal.STOP) {
+                        releasedSinceReport.add(lg.name());
+                        event(Level.INFO, EventKind.PLACEMENT, lg.name(), me + " released " + lg.name() + ": " + lg.lastReason());
                     }
                 } else {
-                    lg.states[i] = ResourceState.STOP_FAILED;
+                    lg.markStopFailed(i);
                     block(lg, res, "stop of " + res + " failed on " + me + " (" + outcome + ")", true);
                 }
             }
@@ -665,11 +636,10 @@ public final class ResourceManager {
      * If the holder comes back instead, placement over the merged membership decides.
      */
     private void onStartRefused(LocalGroup lg, int i, String outcome) {
-        lg.startRefusals++;
-        lg.retryStartAtMs = now.monotonicMs() + CONFLICT_RETRY_MS;
-        if (lg.startRefusals == 1 || lg.startRefusals % 30 == 0) {
+        int refusals = lg.startRefused(i, now.monotonicMs() + CONFLICT_RETRY_MS);
+        if (refusals == 1 || refusals % 30 == 0) {
             event(Level.WARN, EventKind.RESOURCE, lg.name(), "start of " + lg.word(i) + " on " + me + " refused ("
-                    + outcome + "), " + lg.startRefusals + (lg.startRefusals == 1 ? " time" : " times")
+                    + outcome + "), " + refusals + (refusals == 1 ? " time" : " times")
                     + ": another host still holds it, so its holder is alive; not a failure of " + me
                     + " (nothing counted), retrying every " + fmt(Duration.ofMillis(CONFLICT_RETRY_MS)));
         }
@@ -679,18 +649,17 @@ public final class ResourceManager {
         String res = lg.word(i);
         switch (status) {
             case SUCCESS, DEGRADED -> {
-                lg.states[i] = ResourceState.STARTED;
-                lg.scheduleMonitor(i, now.monotonicMs());
+                lg.markFoundRunning(i, now.monotonicMs());
                 event(Level.INFO, EventKind.RESOURCE, lg.name(), "probe: " + res + " is already running on " + me);
             }
-            case NOT_RUNNING -> lg.states[i] = ResourceState.STOPPED;
+            case NOT_RUNNING -> lg.markFoundStopped(i);
             case ERR_INSTALLED, ERR_CONFIGURED -> {
-                lg.states[i] = ResourceState.STOPPED;
+                lg.markFoundStopped(i);
                 event(Level.WARN, EventKind.RESOURCE, lg.name(), "probe of " + res + " on " + me + ": "
                         + outcome + "; treated as not running (a start here would fail)");
             }
             default -> {
-                lg.states[i] = ResourceState.FAILED;
+                lg.markFailed(i);
                 event(Level.WARN, EventKind.RESOURCE, lg.name(), "probe of " + res + " on " + me + " failed ("
                         + outcome + "): it will be stopped before anything else");
             }
@@ -698,16 +667,14 @@ public final class ResourceManager {
     }
 
     private void onMonitor(LocalGroup lg, int i, OcfStatus status, String message, String outcome) {
-        lg.lastMonitorStatus[i] = status;
-        lg.lastMonitorMessage[i] = message;
-        lg.lastMonitorAtMs[i] = now.monotonicMs();
+        lg.recordMonitor(i, status, message, now.monotonicMs());
         if (status == OcfStatus.SUCCESS || status == OcfStatus.DEGRADED) {
             lg.scheduleMonitor(i, now.monotonicMs());
             return;
         }
-        lg.states[i] = ResourceState.FAILED;
+        lg.markFailed(i);
         String res = lg.word(i);
-        ResourcePolicy p = lg.policies.get(i);
+        ResourcePolicy p = lg.policy(i);
         String what = "monitor of " + res + " failed on " + me + " (" + outcome + ")";
         switch (p.onFail()) {
             case BLOCK -> block(lg, res, what + "; on_fail=block", false);
@@ -715,7 +682,7 @@ public final class ResourceManager {
                 recordFailure(lg, i, p.threshold());
                 String reason = what + "; on_fail=move: " + lg.name() + " leaves " + me;
                 event(Level.ERROR, EventKind.FAILURE, lg.name(), reason);
-                lg.lastReason = reason;
+                lg.explain(reason);
                 notify(lg, Transition.FAILED, reason);
             }
             case RESTART -> {
@@ -731,7 +698,7 @@ public final class ResourceManager {
                             + ": restarting " + res + afterIt(lg, i) + " on " + me;
                     event(Level.WARN, EventKind.FAILURE, lg.name(), reason);
                 }
-                lg.lastReason = reason;
+                lg.explain(reason);
                 notify(lg, Transition.FAILED, reason);
             }
             default -> throw new IllegalStateException();
@@ -739,7 +706,7 @@ public final class ResourceManager {
     }
 
     private static String afterIt(LocalGroup lg, int i) {
-        int after = lg.states.length - i - 1;
+        int after = lg.size() - i - 1;
         return after == 0 ? "" : " and the " + after + " resource" + (after == 1 ? "" : "s") + " after it";
     }
 
@@ -750,13 +717,11 @@ public final class ResourceManager {
 
     private void block(LocalGroup lg, String resource, String what, boolean fence) {
         lamport++;
-        lg.blockedStamp = new Stamp(lamport, me);
-        lg.blockedReason = what;
-        lg.claimSeq = 0;
+        lg.block(what, new Stamp(lamport, me));
         String reason = what + ": " + lg.name() + " is blocked and will not start anywhere until `hactl cleanup "
                 + lg.name() + "`";
         event(Level.ERROR, EventKind.FAILURE, lg.name(), reason);
-        lg.lastReason = reason;
+        lg.explain(reason);
         if (fence) {
             Optional<java.nio.file.Path> hook = cfg.settings().fenceHook();
             if (hook.isPresent()) {
@@ -776,8 +741,8 @@ public final class ResourceManager {
         List<LocalGroup> all = new ArrayList<>(groups.values());
         retiring.values().forEach(r -> all.add(r.old()));
         for (LocalGroup lg : all) {
-            Op op = lg.inFlight;
-            if (op != null && now.monotonicMs() >= resultDeadline(op)) {
+            Op op = lg.inFlight();
+            if (op != null && now.monotonicMs() >= op.resultDeadlineMs()) {
                 onActionCompleted(new ActionCompleted(op.id(), OcfStatus.ERR_GENERIC,
                         "no result within " + fmt(Duration.ofMillis(op.timeoutMs() + RESULT_GRACE_MS)),
                         now.monotonicMs() - op.issuedAtMs()));
@@ -822,11 +787,11 @@ public final class ResourceManager {
         for (ResourceGroup g : next.groups()) {
             nextNames.add(g.name());
             LocalGroup now = groups.get(g.name());
-            boolean resourcesChange = now != null && !words(now.spec).equals(words(g));
+            boolean resourcesChange = now != null && !words(now.spec()).equals(words(g));
             if (resourcesChange && (now.blocked() || retiring.containsKey(g.name()))) {
                 kept.add(g.name() + (now.blocked() ? " (blocked: run hactl cleanup, then reload again)"
                         : " (still restarting after the previous reload: reload again when it runs)"));
-                effective.add(now.spec);
+                effective.add(now.spec());
             } else {
                 effective.add(g);
             }
@@ -834,7 +799,7 @@ public final class ResourceManager {
         for (LocalGroup lg : groups.values()) {
             if (!nextNames.contains(lg.name()) && lg.blocked()) {
                 kept.add(lg.name() + " (blocked: it stays until hactl cleanup, then reload again)");
-                effective.add(lg.spec);
+                effective.add(lg.spec());
             }
         }
         ManagerConfig applied = next.withGroups(effective);
@@ -851,22 +816,17 @@ public final class ResourceManager {
             if (old == null) {
                 rebuilt.put(g.name(), new LocalGroup(g, policies));
             } else if (change == null) {
-                old.spec = g;
-                old.policies = policies;
+                old.redefine(g, policies);
                 rebuilt.put(g.name(), old);
             } else {
-                dropMonitor(old);
                 rebuilt.put(g.name(), LocalGroup.succeeding(old, g, policies, change.keep()));
-                old.goal = Goal.HOLD; // stopping part of it is not a release: the successor keeps the group
+                old.retireReplaced(); // stopping part of it is not a release: the successor keeps the group
                 retiring.put(g.name(), new Retiring(old, change.keep(), true));
             }
         }
         for (ResourceGroup g : diff.removed()) {
             LocalGroup old = groups.get(g.name());
-            dropMonitor(old);
-            old.goal = Goal.STOP;
-            old.claimSeq = 0;
-            old.lastReason = g.name() + " was removed from haresources by a reload";
+            old.retireRemoved(g.name() + " was removed from haresources by a reload");
             retiring.put(g.name(), new Retiring(old, 0, false));
         }
         groups.clear();
@@ -889,13 +849,6 @@ public final class ResourceManager {
         return g.resources().stream().map(ResourceSpec::word).toList();
     }
 
-    /** A monitor or announcement in flight would hold up the stops; its result is ignored. */
-    private static void dropMonitor(LocalGroup lg) {
-        if (lg.inFlight != null && (lg.inFlight.kind() == OpKind.MONITOR || lg.inFlight.kind() == OpKind.REANNOUNCE)) {
-            lg.inFlight = null;
-        }
-    }
-
     /**
      * Stops, right to left, the old resources of the groups a reload removed or changed, one
      * action at a time per group; when a group's are all stopped, its successor (if any) is
@@ -909,24 +862,17 @@ public final class ResourceManager {
         for (java.util.Iterator<Retiring> it = retiring.values().iterator(); it.hasNext(); ) {
             Retiring r = it.next();
             LocalGroup lg = r.old();
-            dropMonitor(lg);
+            lg.abandonBackgroundAction(); // a monitor or announcement in flight would hold up the stops
             LocalGroup successor = r.replaced() ? groups.get(lg.name()) : null;
             if (lg.blocked() && successor != null && !successor.blocked()) {
-                successor.blockedReason = lg.blockedReason;
-                successor.blockedStamp = lg.blockedStamp;
+                successor.inheritBlock(lg);
             }
-            if (lg.inFlight != null || lg.blocked()) {
+            if (lg.inFlight() != null || lg.blocked()) {
                 continue;
             }
-            int next = -1;
-            for (int i = lg.states.length - 1; i >= r.keep(); i--) {
-                if (lg.states[i] != ResourceState.STOPPED) {
-                    next = i;
-                    break;
-                }
-            }
+            int next = lg.lastNotStopped(r.keep());
             if (next >= 0) {
-                issue(lg, OpKind.STOP, next, r.replaced() ? lg.name() + " changed in a reload" : lg.lastReason);
+                issue(lg, OpKind.STOP, next, r.replaced() ? lg.name() + " changed in a reload" : lg.lastReason());
             } else {
                 it.remove();
                 event(Level.INFO, EventKind.CONFIG, lg.name(), r.replaced()
@@ -1056,7 +1002,7 @@ public final class ResourceManager {
         if (view == null) {
             return "";
         }
-        Placement.Decision d = Placement.place(cfg, groups.get(group).spec, view, registers);
+        Placement.Decision d = Placement.place(cfg, groups.get(group).spec(), view, registers);
         return node.equals(d.node()) ? "" : "; " + group + " is pinned to " + node + " but not moved now: " + d.reason();
     }
 
@@ -1120,17 +1066,15 @@ public final class ResourceManager {
                 event(Level.WARN, EventKind.MAINTENANCE, null, "maintenance mode on: resources are left as they are,"
                         + " monitors paused");
                 for (LocalGroup lg : groups.values()) {
-                    if (lg.inFlight != null && lg.inFlight.kind() == OpKind.MONITOR) {
-                        lg.inFlight = null;
-                    }
-                    lg.claimSeq = 0;
+                    lg.abandonMonitor();
+                    lg.dropClaim();
                 }
             } else {
                 event(Level.INFO, EventKind.MAINTENANCE, null, "maintenance mode off: probing every resource on "
                         + me + " before managing again");
                 for (LocalGroup lg : groups.values()) {
                     if (!lg.blocked()) {
-                        reprobe(lg);
+                        lg.reprobe();
                     }
                 }
             }
@@ -1140,14 +1084,6 @@ public final class ResourceManager {
             if (c.getValue().isAfter(applied)) {
                 appliedCleanups.put(c.getKey(), c.getValue());
                 applyCleanup(c.getKey(), c.getValue());
-            }
-        }
-    }
-
-    private void reprobe(LocalGroup lg) {
-        for (int i = 0; i < lg.states.length; i++) {
-            if (lg.inFlight == null || lg.inFlight.index() != i) {
-                lg.states[i] = ResourceState.UNKNOWN;
             }
         }
     }
@@ -1163,13 +1099,11 @@ public final class ResourceManager {
         retiring.values().forEach(r -> local.add(r.old()));
         for (LocalGroup lg : local) {
             boolean matches = all || lg.name().equals(scope)
-                    || lg.spec.resources().stream().anyMatch(r -> r.word().equals(scope));
-            if (matches && lg.blocked() && stamp.isAfter(lg.blockedStamp)) {
-                lg.blockedReason = null;
-                reprobe(lg);
+                    || lg.spec().resources().stream().anyMatch(r -> r.word().equals(scope));
+            if (matches && lg.blocked() && stamp.isAfter(lg.blockedStamp())) {
                 String reason = "cleanup lifted the block of " + lg.name() + " on " + me + "; probing its resources";
+                lg.unblock(reason);
                 event(Level.INFO, EventKind.FAILURE, lg.name(), reason);
-                lg.lastReason = reason;
             }
         }
     }
@@ -1261,7 +1195,7 @@ public final class ResourceManager {
         }
         for (LocalGroup lg : groups.values()) {
             if (retiring.containsKey(lg.name())) {
-                lg.claimSeq = 0; // a reload is still stopping its old resources here (retire)
+                lg.dropClaim(); // a reload is still stopping its old resources here (retire)
                 continue;
             }
             decideGroup(lg, view, q);
@@ -1306,19 +1240,19 @@ public final class ResourceManager {
 
     private void decideGroup(LocalGroup lg, List<StateReport> view, boolean quorum) {
         if (lg.blocked() || maintenance) {
-            lg.claimSeq = 0;
+            lg.dropClaim();
             return;
         }
         if (lg.hasUnknown()) {
-            if (lg.inFlight == null) {
+            if (lg.inFlight() == null) {
                 issue(lg, OpKind.PROBE, lg.nextUnknown());
             }
             return;
         }
         String stop = localStopReason(lg, quorum);
-        Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec, view, registers);
-        if (lg.holds()) {
-            lg.claimSeq = 0;
+        Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec(), view, registers);
+        if (lg.occupies()) {
+            lg.dropClaim();
             if (stop != null) {
                 setGoal(lg, Goal.STOP, stop);
             } else if (d != null && !me.equals(d.node())) {
@@ -1326,28 +1260,27 @@ public final class ResourceManager {
                 // taken in the same view and decided (a node that just rejoined is still loading
                 // code for that), and this node's release confirms its claim, so the new owner
                 // starts the moment the release arrives (docs/manager.md).
-                if (d.node() == null || lg.goal == Goal.STOP || newOwnerClaims(lg, view, d.node())) {
+                if (d.node() == null || lg.goal() == Goal.STOP || newOwnerClaims(lg, view, d.node())) {
                     setGoal(lg, Goal.STOP, d.node() == null ? d.reason() : "moving to " + d.node() + ": " + d.reason());
                 }
             } else if (d != null) {
                 setGoal(lg, Goal.RUN, d.reason());
             }
-            // else: no complete view yet; carry on with the current goal (HOLD: leave it as it is)
+            // else: no complete view yet; carry on with the current goal (NONE: leave it as it is)
         } else {
-            lg.goal = Goal.HOLD;
+            lg.clearGoal();
             if (stop != null || d == null || !me.equals(d.node())) {
-                lg.claimSeq = 0;
-                lg.disagreement = null;
+                lg.dropClaim();
+                lg.noteDisagreement(null);
             } else {
-                if (lg.claimSeq == 0) {
+                if (lg.claimSeq() == 0) {
                     // The claim goes out with the next report, which will carry seq + 1. It goes
                     // out even while the old holder is still running or stopping the group: the
                     // holder's "released" report has then seen it and confirms it, so a planned
                     // move costs no claim round trip after the release.
-                    lg.claimSeq = seq + 1;
-                    lg.lastReason = d.reason();
+                    lg.claim(seq + 1, d.reason());
                 }
-                if (lg.claimSeq > 0) {
+                if (lg.claimSeq() > 0) {
                     // A node that a peer still sees is not fenced: it may be alive and serving on
                     // the other side of a one-sided cut, and this claim cannot start anyway.
                     if (membershipAgreed(lg, view)) {
@@ -1364,13 +1297,11 @@ public final class ResourceManager {
     private void advanceClaim(LocalGroup lg, List<StateReport> view, Placement.Decision d) {
         String rival = betterRival(lg, view);
         if (rival != null) {
-            lg.claimSeq = 0;
+            lg.dropClaim();
             event(Level.INFO, EventKind.PLACEMENT, lg.name(), rival + " claims " + lg.name()
                     + " too and comes first in ha.cf: " + me + " withdraws its claim");
-        } else if (claimConfirmed(lg, view) && !fenceOwed(lg) && lg.disagreement == null) {
-            lg.claimSeq = 0;
-            lg.goal = Goal.RUN;
-            lg.lastReason = d.reason();
+        } else if (claimConfirmed(lg, view) && !fenceOwed(lg) && lg.disagreement() == null) {
+            lg.claimConfirmed(d.reason());
             event(Level.INFO, EventKind.PLACEMENT, lg.name(), "starting " + lg.name() + " on " + me + ": " + d.reason());
         }
     }
@@ -1439,14 +1370,14 @@ public final class ResourceManager {
         if (!quorum) {
             return "no quorum (" + quorumMembers().size() + " of " + cfg.nodes().size() + " nodes)";
         }
-        if (standby.covers(lg.spec, me)) {
+        if (standby.covers(lg.spec(), me)) {
             return me + " is in standby (" + standby.word() + ")";
         }
-        for (int i = 0; i < lg.states.length; i++) {
+        for (int i = 0; i < lg.size(); i++) {
             Failcounts.Key k = new Failcounts.Key(lg.name(), lg.word(i));
-            if (failcounts.banned(k, lg.policies.get(i))) {
+            if (failcounts.banned(k, lg.policy(i))) {
                 return me + " reached the failure threshold for " + lg.word(i) + " (" + failcounts.count(k) + " of "
-                        + lg.policies.get(i).threshold() + " within " + fmt(lg.policies.get(i).window()) + ")";
+                        + lg.policy(i).threshold() + " within " + fmt(lg.policy(i).window()) + ")";
             }
         }
         return null;
@@ -1479,7 +1410,7 @@ public final class ResourceManager {
             if (r.node().equals(me)) {
                 continue;
             }
-            if (!r.ready() || !r.hasSeen(me, incarnation, lg.claimSeq) || r.phase(lg.name()) != GroupPhase.STOPPED) {
+            if (!r.ready() || !r.hasSeen(me, incarnation, lg.claimSeq()) || r.phase(lg.name()) != GroupPhase.STOPPED) {
                 return false;
             }
         }
@@ -1507,19 +1438,17 @@ public final class ResourceManager {
                 break;
             }
         }
-        if (disagreement != null && !disagreement.equals(lg.disagreement)) {
+        if (disagreement != null && !disagreement.equals(lg.disagreement())) {
             event(Level.INFO, EventKind.QUORUM, lg.name(), "not starting " + lg.name() + " on " + me + ": "
                     + disagreement + ", which " + me + " has lost (a one-sided cut, or detection not done on every "
                     + "node yet); it starts once every peer agrees");
         }
-        lg.disagreement = disagreement;
+        lg.noteDisagreement(disagreement);
         return disagreement == null;
     }
 
     private void setGoal(LocalGroup lg, Goal goal, String reason) {
-        if (lg.goal != goal) {
-            lg.goal = goal;
-            lg.lastReason = reason;
+        if (lg.aim(goal, reason)) {
             if (goal == Goal.STOP) {
                 event(Level.INFO, EventKind.PLACEMENT, lg.name(), "stopping " + lg.name() + " on " + me + ": " + reason);
             } else if (goal == Goal.RUN) {
@@ -1534,32 +1463,28 @@ public final class ResourceManager {
      * while a holder that just came back has not reported yet).
      */
     private void drive(LocalGroup lg, boolean placedHere) {
-        if (lg.goal != Goal.RUN) {
-            lg.startRefusals = 0;
-            lg.retryStartAtMs = -1;
+        if (lg.goal() != Goal.RUN) {
+            lg.forgetRefusals();
         }
         if (!lg.phase().isActive()) {
-            lg.reannounceDue = null; // this node does not keep the group: nothing to announce
-            lg.splitBrainSeen = false;
+            lg.forgetAnnouncements(); // this node does not keep the group: nothing to announce
         }
         Step step = lg.nextLifecycleStep();
-        if (lg.inFlight != null) {
-            if (step != null && (lg.inFlight.kind() == OpKind.MONITOR || lg.inFlight.kind() == OpKind.REANNOUNCE)) {
-                lg.inFlight = null; // a start or stop must not wait for a monitor or an announcement; its result is ignored
-            } else {
+        if (lg.inFlight() != null) {
+            // a start or stop must not wait for a monitor or an announcement; its result is ignored
+            if (step == null || !lg.abandonBackgroundAction()) {
                 return;
             }
         }
         if (step != null) {
-            boolean retryDue = lg.startRefusals == 0 || placedHere && now.monotonicMs() >= lg.retryStartAtMs;
+            boolean retryDue = lg.startRefusals() == 0 || placedHere && now.monotonicMs() >= lg.retryStartAtMs();
             if (step.kind() != OpKind.START || retryDue) {
                 issue(lg, step.kind(), step.index());
             }
-        } else if (lg.goal != Goal.STOP && lg.allStarted()) {
-            if (lg.reannounceDue != null && noPeerHolds(lg)) {
-                String reason = me + " keeps " + lg.name() + " after " + lg.reannounceDue + " (" + lg.lastReason + ")";
-                lg.reannounceDue = null;
-                lg.splitBrainSeen = false;
+        } else if (lg.goal() != Goal.STOP && lg.allStarted()) {
+            if (lg.reannounceDue() != null && noPeerHolds(lg)) {
+                String reason = me + " keeps " + lg.name() + " after " + lg.reannounceDue() + " (" + lg.lastReason() + ")";
+                lg.forgetAnnouncements();
                 event(Level.INFO, EventKind.SPLIT_BRAIN, lg.name(), reason + "; re-announcing it");
                 issue(lg, OpKind.REANNOUNCE, 0, reason);
                 notify(lg, Transition.REANNOUNCED, reason);
@@ -1580,38 +1505,37 @@ public final class ResourceManager {
     }
 
     private void issue(LocalGroup lg, OpKind kind, int index) {
-        issue(lg, kind, index, lg.lastReason);
+        issue(lg, kind, index, lg.lastReason());
     }
 
     /** {@code reason}: why, for the actions that carry one (a re-announcement). */
     private void issue(LocalGroup lg, OpKind kind, int index, String reason) {
         long id = nextOpId++;
-        ResourcePolicy p = lg.policies.get(index);
-        ResourceSpec res = lg.spec.resources().get(index);
+        ResourcePolicy p = lg.policy(index);
+        ResourceSpec res = lg.spec().resources().get(index);
         Duration timeout = switch (kind) {
             case START -> p.startTimeout();
             case STOP -> p.stopTimeout();
             case PROBE, MONITOR -> p.monitorTimeout();
             case REANNOUNCE -> REANNOUNCE_TIMEOUT;
         };
-        lg.inFlight = new Op(id, kind, index, now.monotonicMs(), timeout.toMillis());
+        lg.track(new Op(id, kind, index, now.monotonicMs(), timeout.toMillis()));
         out.add(switch (kind) {
             case START -> new StartResource(id, lg.name(), res, timeout, releases.isHandover(lg.name()));
             case STOP -> new StopResource(id, lg.name(), res, timeout);
             case PROBE -> new MonitorResource(id, lg.name(), res, timeout, true);
             case MONITOR -> new MonitorResource(id, lg.name(), res, timeout, false);
-            case REANNOUNCE -> new Reannounce(id, lg.name(), lg.spec.resources(), timeout, reason);
+            case REANNOUNCE -> new Reannounce(id, lg.name(), lg.spec().resources(), timeout, reason);
         });
     }
 
     private void emitTransitions() {
         for (LocalGroup lg : groups.values()) {
-            GroupPhase before = lg.lastPhase;
             GroupPhase after = lg.phase();
+            GroupPhase before = lg.notePhase(after);
             if (before == after) {
                 continue;
             }
-            lg.lastPhase = after;
             Transition t = switch (after) {
                 case STARTING -> Transition.STARTING;
                 case RUNNING -> before == GroupPhase.RECOVERING ? Transition.RECOVERED : Transition.STARTED;
@@ -1623,7 +1547,7 @@ public final class ResourceManager {
                 case CLAIMING -> null;
             };
             if (t != null) {
-                notify(lg, t, lg.lastReason);
+                notify(lg, t, lg.lastReason());
             }
         }
     }
@@ -1644,9 +1568,8 @@ public final class ResourceManager {
         for (LocalGroup lg : reported) {
             GroupPhase ph = lg.phase();
             if (ph != GroupPhase.STOPPED) {
-                boolean hold = delay > 0 && lg.runningSinceMs >= 0 && now.monotonicMs() < lg.runningSinceMs + delay;
-                gr.put(lg.name(), new StateReport.GroupReport(ph, hold, List.of(lg.states),
-                        ph == GroupPhase.CLAIMING ? lg.claimSeq : 0));
+                gr.put(lg.name(), new StateReport.GroupReport(ph, lg.defersFailback(now.monotonicMs(), delay), lg.states(),
+                        ph == GroupPhase.CLAIMING ? lg.claimSeq() : 0));
             }
         }
         List<StateReport.FailureReport> fr = new ArrayList<>();
@@ -1715,12 +1638,12 @@ public final class ResourceManager {
             return true;
         }
         for (LocalGroup lg : groups.values()) {
-            if (lg.inFlight != null || lg.holds() && !lg.blocked()) {
+            if (lg.inFlight() != null || lg.occupies() && !lg.blocked()) {
                 return false;
             }
         }
         for (Retiring r : retiring.values()) {
-            if (r.old().inFlight != null || r.old().holds() && !r.old().blocked()) {
+            if (r.old().inFlight() != null || r.old().occupies() && !r.old().blocked()) {
                 return false;
             }
         }
@@ -1748,21 +1671,22 @@ public final class ResourceManager {
                     .map(StateReport::node).toList();
             StateReport shown = owners.isEmpty() ? known.get(me) : known.get(owners.get(0));
             StateReport.GroupReport g = shown.groups().get(lg.name());
-            Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec, view, registers);
-            String blocked = lg.blockedReason;
+            Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec(), view, registers);
+            String blocked = lg.blockedReason();
             if (blocked == null) {
                 blocked = known.values().stream().filter(r -> r.phase(lg.name()) == GroupPhase.BLOCKED)
                         .map(r -> "blocked on " + r.node()).findFirst().orElse(null);
             }
             List<ManagerStatus.ResourceStatus> rs = new ArrayList<>();
-            for (int i = 0; i < lg.states.length; i++) {
+            for (int i = 0; i < lg.size(); i++) {
                 ResourceState st = g == null ? ResourceState.STOPPED : g.resources().get(i);
-                long at = lg.lastMonitorAtMs[i];
+                LocalGroup.Resource here = lg.resource(i);
+                long at = here.lastMonitorAtMs();
                 Instant when = at < 0 ? null : time.wall().minusMillis(time.monotonicMs() - at);
-                rs.add(new ManagerStatus.ResourceStatus(lg.word(i), st, lg.lastMonitorStatus[i],
-                        lg.lastMonitorMessage[i], when));
+                rs.add(new ManagerStatus.ResourceStatus(lg.word(i), st, here.lastMonitorStatus(),
+                        here.lastMonitorMessage(), when));
             }
-            gs.add(new ManagerStatus.GroupStatus(lg.name(), lg.spec.preferredNode(), owners,
+            gs.add(new ManagerStatus.GroupStatus(lg.name(), lg.spec().preferredNode(), owners,
                     g == null ? GroupPhase.STOPPED : g.phase(), d == null ? null : d.node(),
                     d == null ? whyNoView() : d.reason(), registers.pinnedNode(lg.name()).orElse(null), blocked, rs));
         }
@@ -1776,7 +1700,7 @@ public final class ResourceManager {
         for (LocalGroup lg : groups.values()) {
             ClusterRegisters.Pin p = registers.pins().get(lg.name());
             if (p != null && p.node() != null) {
-                Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec, view, registers);
+                Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec(), view, registers);
                 pins.add(new ManagerStatus.PinStatus(lg.name(), p.node(), p.stamp().node(),
                         d == null ? null : p.node().equals(d.node())));
             }
