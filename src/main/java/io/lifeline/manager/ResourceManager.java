@@ -5,7 +5,6 @@ import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.manager.ManagerAction.AnswerCommand;
 import io.lifeline.manager.ManagerAction.BroadcastReport;
-import io.lifeline.manager.ManagerAction.LogEvent;
 import io.lifeline.manager.ManagerAction.MonitorResource;
 import io.lifeline.manager.ManagerAction.Reannounce;
 import io.lifeline.manager.ManagerAction.RunFenceHook;
@@ -69,8 +68,8 @@ public final class ResourceManager {
     /** Timeout of a re-announcement (a burst of gratuitous ARP or unsolicited neighbour advertisements). */
     static final Duration REANNOUNCE_TIMEOUT = Duration.ofSeconds(10);
 
-    /** Replaced by a reload ({@link #onConfigReloaded}); the node list and this node's name never change. */
-    private ManagerConfig cfg;
+    /** This node's identity, the configuration in force, the clocks, the current input's output: shared by the parts. */
+    private final ManagerContext ctx;
     private final ManagerConfig bootCfg;
     private final String me;
     private final String incarnation;
@@ -86,7 +85,6 @@ public final class ResourceManager {
     private record Retiring(LocalGroup old, int keep, boolean replaced) {
     }
     private final Failcounts failcounts = new Failcounts();
-    private final EventLog eventLog;
 
     /** Latest report per peer; removed when the peer leaves the membership. */
     private final Map<String, StateReport> reports = new HashMap<>();
@@ -128,9 +126,6 @@ public final class ResourceManager {
     private Boolean quorate;
     /** Whether the quorum held is an even split's, won by auto_tie_breaker (events say so when it changes). */
     private boolean quorumByTieBreaker;
-    private long seq;
-    private long lamport;
-    private long nextOpId = 1;
     private StateReport lastSent;
     /** When reports go out: on change, delayed acknowledgements, periodic (docs/protocol.md). */
     private ReportScheduler reportScheduler = ReportScheduler.paced();
@@ -138,18 +133,14 @@ public final class ResourceManager {
     private boolean forceReport;
     private boolean booted;
 
-    private Now now = Now.at(0);
-    private List<ManagerAction> out = new ArrayList<>();
-
     public ResourceManager(ManagerConfig cfg, String incarnation) {
-        this.cfg = cfg;
+        this.ctx = new ManagerContext(cfg, incarnation);
         this.bootCfg = cfg;
         this.me = cfg.localNode();
         this.incarnation = incarnation;
-        this.eventLog = new EventLog(cfg.settings().eventLogSize());
-        for (ResourceGroup g : cfg.groups()) {
+        for (ResourceGroup g : ctx.cfg().groups()) {
             List<ResourcePolicy> policies = g.resources().stream()
-                    .map(r -> cfg.settings().policyFor(r.word())).toList();
+                    .map(r -> ctx.cfg().settings().policyFor(r.word())).toList();
             groups.put(g.name(), new LocalGroup(g, policies));
         }
         this.members = List.of(me);
@@ -172,7 +163,7 @@ public final class ResourceManager {
     }
 
     public ManagerConfig config() {
-        return cfg;
+        return ctx.cfg();
     }
 
     /** The configuration the manager booted with (a reload replaces {@link #config()}): a journal replay starts from it. */
@@ -187,19 +178,19 @@ public final class ResourceManager {
      * ones before the new ones (so right to left stops the new, then the old, then the kept).
      */
     public List<ResourceGroup> groupsThatMayRunHere() {
-        List<ResourceGroup> out = new ArrayList<>();
-        for (ResourceGroup g : cfg.groups()) {
+        List<ResourceGroup> all = new ArrayList<>();
+        for (ResourceGroup g : ctx.cfg().groups()) {
             Retiring r = retiring.get(g.name());
             if (r == null) {
-                out.add(g);
+                all.add(g);
             } else {
-                List<ResourceSpec> all = new ArrayList<>(r.old().spec().resources());
-                all.addAll(g.resources().subList(r.keep(), g.resources().size()));
-                out.add(new ResourceGroup(g.preferredNode(), all, g.line()));
+                List<ResourceSpec> resources = new ArrayList<>(r.old().spec().resources());
+                resources.addAll(g.resources().subList(r.keep(), g.resources().size()));
+                all.add(new ResourceGroup(g.preferredNode(), resources, g.line()));
             }
         }
-        retiring.values().stream().filter(r -> !r.replaced()).forEach(r -> out.add(r.old().spec()));
-        return out;
+        retiring.values().stream().filter(r -> !r.replaced()).forEach(r -> all.add(r.old().spec()));
+        return all;
     }
 
     /** First call: probes every resource (is it already running here?) and announces this node. */
@@ -254,7 +245,7 @@ public final class ResourceManager {
 
     /** The newest events, oldest first (bounded; see event_log_size). */
     public List<ManagerEvent> events() {
-        return eventLog.snapshot();
+        return ctx.events();
     }
 
     /**
@@ -269,19 +260,19 @@ public final class ResourceManager {
      * deadline it cannot consume, and the caller never spins (docs/manager.md, "Timers").
      */
     public long nextTimerAtMs() {
-        Deadlines next = new Deadlines(now.monotonicMs());
-        next.at(reportScheduler.nextDueAtMs(cfg.settings().reportInterval().toMillis()));
+        Deadlines next = new Deadlines(ctx.nowMs());
+        next.at(reportScheduler.nextDueAtMs(ctx.cfg().settings().reportInterval().toMillis()));
         for (Retiring r : retiring.values()) {
             if (r.old().inFlight() != null) {
                 next.at(r.old().inFlight().resultDeadlineMs());
             }
         }
         for (LocalGroup lg : groups.values()) {
-            lg.offerDeadlines(next::at, cfg.settings().failbackDelay().toMillis());
+            lg.offerDeadlines(next::at, ctx.cfg().settings().failbackDelay().toMillis());
         }
         next.at(failcounts.nextExpiry(this::policyOf));
         if (stalled) {
-            next.at(stalledAtMs + cfg.settings().stallRejoinWait().toMillis());
+            next.at(stalledAtMs + ctx.cfg().settings().stallRejoinWait().toMillis());
             if (rejoinProbeSeq == 0) {
                 next.at(stalledAtMs + rejoinProbeDelayMs());
             }
@@ -313,11 +304,7 @@ public final class ResourceManager {
     // ------------------------------------------------------------------ inputs
 
     private void begin(Now time) {
-        if (time.monotonicMs() < now.monotonicMs()) {
-            throw new IllegalArgumentException("monotonic time went backwards: " + time + " < " + now);
-        }
-        now = time;
-        out = new ArrayList<>();
+        ctx.begin(time);
     }
 
     private List<ManagerAction> finish() {
@@ -328,26 +315,24 @@ public final class ResourceManager {
         decide();
         emitTransitions();
         maybeBroadcast();
-        List<ManagerAction> result = List.copyOf(out);
-        out = new ArrayList<>();
-        return result;
+        return ctx.drain();
     }
 
     private void onMembership(MembershipChanged m) {
         List<String> named = m.members().stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
         for (String n : named) {
-            if (!cfg.nodes().contains(n) && warnedUnknownNodes.add(n)) {
+            if (!ctx.cfg().nodes().contains(n) && warnedUnknownNodes.add(n)) {
                 event(Level.WARN, EventKind.MEMBERSHIP, null,
                         "membership names " + n + ", which is not a node in ha.cf: ignored");
             }
         }
-        List<String> next = cfg.nodes().stream().filter(n -> n.equals(me) || named.contains(n)).toList();
+        List<String> next = ctx.cfg().nodes().stream().filter(n -> n.equals(me) || named.contains(n)).toList();
         List<String> left = members.stream().filter(n -> !next.contains(n)).toList();
         List<String> joined = next.stream().filter(n -> !members.contains(n) && !n.equals(me)).toList();
         for (String n : left) {
             reports.remove(n);
             departed(n, m.causes().get(n));
-            for (ResourceGroup g : cfg.groups()) {
+            for (ResourceGroup g : ctx.cfg().groups()) {
                 if (registers.pinnedNode(g.name()).filter(n::equals).isPresent()) {
                     clearPin(g.name(), n + ", where an operator had moved it, is dead");
                 }
@@ -355,8 +340,8 @@ public final class ResourceManager {
         }
         for (String n : joined) {
             event(Level.INFO, EventKind.MEMBERSHIP, null, "node " + n + " joined" + (m.merge() ? " (partition healed)" : ""));
-            if (cfg.failbackEnabled()) {
-                for (ResourceGroup g : cfg.groups()) {
+            if (ctx.cfg().failbackEnabled()) {
+                for (ResourceGroup g : ctx.cfg().groups()) {
                     if (g.preferredNode().equals(n) && registers.pinnedNode(g.name()).isPresent()) {
                         clearPin(g.name(), "its home node " + n + " is back (auto_failback on)");
                     }
@@ -373,10 +358,10 @@ public final class ResourceManager {
         }
         for (String n : left) {
             StateReport.SeenMark mark = lastSeen.get(n);
-            absent.put(n, new Absence(now.monotonicMs(), mark == null ? null : mark.incarnation()));
-            Duration delay = cfg.settings().fencing().delayFor(n);
-            FencingLedger.Debt debt = cfg.settings().fencesPeers()
-                    ? fencing.onLeft(n, now.monotonicMs(), now.wall(), delay.toMillis()) : null;
+            absent.put(n, new Absence(ctx.nowMs(), mark == null ? null : mark.incarnation()));
+            Duration delay = ctx.cfg().settings().fencing().delayFor(n);
+            FencingLedger.Debt debt = ctx.cfg().settings().fencesPeers()
+                    ? fencing.onLeft(n, ctx.nowMs(), ctx.now().wall(), delay.toMillis()) : null;
             if (debt != null) {
                 event(Level.WARN, EventKind.FENCING, null, n + " left while it held or claimed " + debt.groups
                         + ": it is fenced before any of them starts on " + me + " (fence_peers on"
@@ -428,7 +413,7 @@ public final class ResourceManager {
             }
             return;
         }
-        if (!cfg.nodes().contains(from)) {
+        if (!ctx.cfg().nodes().contains(from)) {
             if (warnedUnknownNodes.add(from)) {
                 event(Level.WARN, EventKind.MEMBERSHIP, null, "report from " + from + ", which is not a node in ha.cf: ignored");
             }
@@ -443,7 +428,7 @@ public final class ResourceManager {
         }
         lastSeen.put(from, new StateReport.SeenMark(r.incarnation(), r.seq()));
         reports.put(from, r);
-        lamport = Math.max(lamport, r.lamport());
+        ctx.observeLamport(r.lamport());
         // What a peer holds counts whether or not it is a member yet: its report may arrive before
         // this node installs the view that contains it, and a holder missed then is missed for good.
         for (String g : groups.keySet()) {
@@ -487,14 +472,14 @@ public final class ResourceManager {
     }
 
     private void onStall(long frozenMs, long membershipEpoch) {
-        long threshold = cfg.stallThreshold().toMillis();
+        long threshold = ctx.cfg().stallThreshold().toMillis();
         if (frozenMs < threshold) {
             event(Level.WARN, EventKind.STALL, null, "this process was frozen for " + frozenMs
                     + " ms (below the stall threshold of " + threshold + " ms): keeping resources");
             return;
         }
         stalled = true;
-        stalledAtMs = now.monotonicMs();
+        stalledAtMs = ctx.nowMs();
         stalledAtEpoch = membershipEpoch;
         rejoinProbeSeq = 0;
         stallReason = me + " was frozen for " + frozenMs + " ms (>= " + threshold
@@ -528,18 +513,18 @@ public final class ResourceManager {
         if (!stalled || groups.values().stream().anyMatch(LocalGroup::occupies)) {
             return;
         }
-        long since = now.monotonicMs() - stalledAtMs;
-        if (since >= cfg.settings().stallRejoinWait().toMillis()) {
+        long since = ctx.nowMs() - stalledAtMs;
+        if (since >= ctx.cfg().settings().stallRejoinWait().toMillis()) {
             stalled = false;
             event(Level.INFO, EventKind.STALL, null, "no new membership within "
-                    + fmt(cfg.settings().stallRejoinWait()) + " after the stall: trusting membership " + members + " again");
+                    + fmt(ctx.cfg().settings().stallRejoinWait()) + " after the stall: trusting membership " + members + " again");
             return;
         }
         if (since < rejoinProbeDelayMs()) {
             return;
         }
         if (rejoinProbeSeq == 0) {
-            rejoinProbeSeq = seq + 1; // the next report, sent by maybeBroadcast in this same step
+            rejoinProbeSeq = ctx.seq() + 1; // the next report, sent by maybeBroadcast in this same step
             forceReport = true;
             return;
         }
@@ -555,7 +540,7 @@ public final class ResourceManager {
 
     /** When the rejoin probe goes out after a stall: twice deadtime (see {@link #endStallIfQuiet}). */
     private long rejoinProbeDelayMs() {
-        return 2 * cfg.deadtime().toMillis();
+        return 2 * ctx.cfg().deadtime().toMillis();
     }
 
     private boolean countsThisNodeAfterTheStall(String peer) {
@@ -580,10 +565,10 @@ public final class ResourceManager {
             case PROBE -> onProbe(lg, i, c.status(), outcome);
             case START -> {
                 if (c.status() == OcfStatus.SUCCESS) {
-                    lg.markStarted(i, now.monotonicMs());
+                    lg.markStarted(i, ctx.nowMs());
                     event(Level.INFO, EventKind.RESOURCE, lg.name(), "started " + res + " on " + me + " (" + c.durationMs() + " ms)");
                     if (lg.allStarted()) {
-                        lg.markRunning(now.monotonicMs());
+                        lg.markRunning(ctx.nowMs());
                         event(Level.INFO, EventKind.PLACEMENT, lg.name(), lg.name() + " is running on " + me);
                     }
                 } else if (c.conflict()) {
@@ -636,7 +621,7 @@ public final class ResourceManager {
      * If the holder comes back instead, placement over the merged membership decides.
      */
     private void onStartRefused(LocalGroup lg, int i, String outcome) {
-        int refusals = lg.startRefused(i, now.monotonicMs() + CONFLICT_RETRY_MS);
+        int refusals = lg.startRefused(i, ctx.nowMs() + CONFLICT_RETRY_MS);
         if (refusals == 1 || refusals % 30 == 0) {
             event(Level.WARN, EventKind.RESOURCE, lg.name(), "start of " + lg.word(i) + " on " + me + " refused ("
                     + outcome + "), " + refusals + (refusals == 1 ? " time" : " times")
@@ -649,7 +634,7 @@ public final class ResourceManager {
         String res = lg.word(i);
         switch (status) {
             case SUCCESS, DEGRADED -> {
-                lg.markFoundRunning(i, now.monotonicMs());
+                lg.markFoundRunning(i, ctx.nowMs());
                 event(Level.INFO, EventKind.RESOURCE, lg.name(), "probe: " + res + " is already running on " + me);
             }
             case NOT_RUNNING -> lg.markFoundStopped(i);
@@ -667,9 +652,9 @@ public final class ResourceManager {
     }
 
     private void onMonitor(LocalGroup lg, int i, OcfStatus status, String message, String outcome) {
-        lg.recordMonitor(i, status, message, now.monotonicMs());
+        lg.recordMonitor(i, status, message, ctx.nowMs());
         if (status == OcfStatus.SUCCESS || status == OcfStatus.DEGRADED) {
-            lg.scheduleMonitor(i, now.monotonicMs());
+            lg.scheduleMonitor(i, ctx.nowMs());
             return;
         }
         lg.markFailed(i);
@@ -711,21 +696,19 @@ public final class ResourceManager {
     }
 
     private void recordFailure(LocalGroup lg, int i, int weight) {
-        lamport++;
-        failcounts.record(new Failcounts.Key(lg.name(), lg.word(i)), now.monotonicMs(), new Stamp(lamport, me), weight);
+        failcounts.record(new Failcounts.Key(lg.name(), lg.word(i)), ctx.nowMs(), ctx.nextStamp(), weight);
     }
 
     private void block(LocalGroup lg, String resource, String what, boolean fence) {
-        lamport++;
-        lg.block(what, new Stamp(lamport, me));
+        lg.block(what, ctx.nextStamp());
         String reason = what + ": " + lg.name() + " is blocked and will not start anywhere until `hactl cleanup "
                 + lg.name() + "`";
         event(Level.ERROR, EventKind.FAILURE, lg.name(), reason);
         lg.explain(reason);
         if (fence) {
-            Optional<java.nio.file.Path> hook = cfg.settings().fenceHook();
+            Optional<java.nio.file.Path> hook = ctx.cfg().settings().fenceHook();
             if (hook.isPresent()) {
-                out.add(new RunFenceHook(hook.get(), lg.name(), resource, what));
+                ctx.emit(new RunFenceHook(hook.get(), lg.name(), resource, what));
             } else {
                 event(Level.ERROR, EventKind.FAILURE, lg.name(), "no fence_hook configured: " + resource
                         + " may still run on " + me + "; check it by hand before cleanup");
@@ -734,31 +717,31 @@ public final class ResourceManager {
     }
 
     private void checkOverdueActions() {
-        for (FencingLedger.Debt d : fencing.overdue(now.monotonicMs(), fenceTimeoutMs(), RESULT_GRACE_MS)) {
+        for (FencingLedger.Debt d : fencing.overdue(ctx.nowMs(), fenceTimeoutMs(), RESULT_GRACE_MS)) {
             onFenceCompleted(new FenceCompleted(d.fenceId, false, -1, "no result within "
-                    + fmt(Duration.ofMillis(fenceTimeoutMs() + RESULT_GRACE_MS)), now.monotonicMs() - d.issuedAtMs));
+                    + fmt(Duration.ofMillis(fenceTimeoutMs() + RESULT_GRACE_MS)), ctx.nowMs() - d.issuedAtMs));
         }
         List<LocalGroup> all = new ArrayList<>(groups.values());
         retiring.values().forEach(r -> all.add(r.old()));
         for (LocalGroup lg : all) {
             Op op = lg.inFlight();
-            if (op != null && now.monotonicMs() >= op.resultDeadlineMs()) {
+            if (op != null && ctx.nowMs() >= op.resultDeadlineMs()) {
                 onActionCompleted(new ActionCompleted(op.id(), OcfStatus.ERR_GENERIC,
                         "no result within " + fmt(Duration.ofMillis(op.timeoutMs() + RESULT_GRACE_MS)),
-                        now.monotonicMs() - op.issuedAtMs()));
+                        ctx.nowMs() - op.issuedAtMs()));
             }
         }
     }
 
     private void expireFailures() {
-        for (Failcounts.Key k : failcounts.expire(now.monotonicMs(), this::policyOf)) {
+        for (Failcounts.Key k : failcounts.expire(ctx.nowMs(), this::policyOf)) {
             event(Level.INFO, EventKind.FAILCOUNT, k.group(), "failures of " + k.resource() + " on " + me
                     + " expired: " + me + " is eligible for " + k.group() + " again");
         }
     }
 
     private ResourcePolicy policyOf(Failcounts.Key k) {
-        return cfg.settings().policyFor(k.resource());
+        return ctx.cfg().settings().policyFor(k.resource());
     }
 
     // ------------------------------------------------------------------ reload
@@ -774,11 +757,11 @@ public final class ResourceManager {
      */
     private void onConfigReloaded(ConfigReloaded r) {
         ManagerConfig next = r.config();
-        if (!next.localNode().equals(me) || !next.nodes().equals(cfg.nodes())) {
-            String why = "the reloaded configuration changes the nodes (" + cfg.nodes() + " -> " + next.nodes()
+        if (!next.localNode().equals(me) || !next.nodes().equals(ctx.cfg().nodes())) {
+            String why = "the reloaded configuration changes the nodes (" + ctx.cfg().nodes() + " -> " + next.nodes()
                     + "): that needs a restart of every node; nothing was changed";
             event(Level.ERROR, EventKind.CONFIG, null, why);
-            out.add(new AnswerCommand(r.requestId(), false, why));
+            ctx.emit(new AnswerCommand(r.requestId(), false, why));
             return;
         }
         List<String> kept = new ArrayList<>();
@@ -786,12 +769,12 @@ public final class ResourceManager {
         java.util.Set<String> nextNames = new HashSet<>();
         for (ResourceGroup g : next.groups()) {
             nextNames.add(g.name());
-            LocalGroup now = groups.get(g.name());
-            boolean resourcesChange = now != null && !words(now.spec()).equals(words(g));
-            if (resourcesChange && (now.blocked() || retiring.containsKey(g.name()))) {
-                kept.add(g.name() + (now.blocked() ? " (blocked: run hactl cleanup, then reload again)"
+            LocalGroup current = groups.get(g.name());
+            boolean resourcesChange = current != null && !words(current.spec()).equals(words(g));
+            if (resourcesChange && (current.blocked() || retiring.containsKey(g.name()))) {
+                kept.add(g.name() + (current.blocked() ? " (blocked: run hactl cleanup, then reload again)"
                         : " (still restarting after the previous reload: reload again when it runs)"));
-                effective.add(now.spec());
+                effective.add(current.spec());
             } else {
                 effective.add(g);
             }
@@ -803,15 +786,15 @@ public final class ResourceManager {
             }
         }
         ManagerConfig applied = next.withGroups(effective);
-        ConfigDiff diff = ConfigDiff.between(cfg, applied);
-        cfg = applied;
+        ConfigDiff diff = ConfigDiff.between(ctx.cfg(), applied);
+        ctx.reconfigure(applied);
 
         Map<String, LocalGroup> rebuilt = new LinkedHashMap<>();
         Map<String, ConfigDiff.Change> changes = new HashMap<>();
         diff.changed().forEach(c -> changes.put(c.name(), c));
-        for (ResourceGroup g : cfg.groups()) {
+        for (ResourceGroup g : ctx.cfg().groups()) {
             LocalGroup old = groups.get(g.name());
-            List<ResourcePolicy> policies = g.resources().stream().map(x -> cfg.settings().policyFor(x.word())).toList();
+            List<ResourcePolicy> policies = g.resources().stream().map(x -> ctx.cfg().settings().policyFor(x.word())).toList();
             ConfigDiff.Change change = changes.get(g.name());
             if (old == null) {
                 rebuilt.put(g.name(), new LocalGroup(g, policies));
@@ -835,14 +818,14 @@ public final class ResourceManager {
         diff.removed().forEach(g -> removedNames.add(g.name()));
         int forgotten = failcounts.clear(k -> removedNames.contains(k.group())
                 || changes.containsKey(k.group()) && !words(changes.get(k.group()).after()).contains(k.resource()),
-                nextStamp());
+                ctx.nextStamp());
         String message = "configuration reloaded: " + diff.summary()
                 + (kept.isEmpty() ? "" : "; kept the old definition of " + String.join(", ", kept))
                 + (forgotten > 0 ? "; forgot " + forgotten + " failure" + (forgotten == 1 ? "" : "s")
                         + " of resources no longer configured" : "");
         event(kept.isEmpty() ? Level.INFO : Level.WARN, EventKind.CONFIG, null, message);
         forceReport = true;
-        out.add(new AnswerCommand(r.requestId(), true, message));
+        ctx.emit(new AnswerCommand(r.requestId(), true, message));
     }
 
     private static List<String> words(ResourceGroup g) {
@@ -889,9 +872,9 @@ public final class ResourceManager {
         try {
             String answer = execute(cmd);
             event(Level.INFO, EventKind.OPERATOR, null, answer);
-            out.add(new AnswerCommand(id, true, answer));
+            ctx.emit(new AnswerCommand(id, true, answer));
         } catch (IllegalArgumentException e) {
-            out.add(new AnswerCommand(id, false, e.getMessage()));
+            ctx.emit(new AnswerCommand(id, false, e.getMessage()));
         }
     }
 
@@ -902,7 +885,7 @@ public final class ResourceManager {
             }
             requireEligibleHere();
             List<String> moved = new ArrayList<>();
-            for (ResourceGroup g : cfg.groups()) {
+            for (ResourceGroup g : ctx.cfg().groups()) {
                 if (t.scope().covers(g, me)) {
                     pin(g.name(), me);
                     moved.add(g.name());
@@ -922,13 +905,13 @@ public final class ResourceManager {
                 throw new IllegalArgumentException("standby needs all, local or foreign");
             }
             standby = s.scope();
-            for (ResourceGroup g : cfg.groups()) {
+            for (ResourceGroup g : ctx.cfg().groups()) {
                 if (s.scope().covers(g, me) && registers.pinnedNode(g.name()).filter(me::equals).isPresent()) {
                     clearPin(g.name(), me + " went into standby");
                 }
             }
             return me + " is in standby (" + s.scope().word() + "): it gives away and refuses "
-                    + cfg.groups().stream().filter(g -> s.scope().covers(g, me)).map(ResourceGroup::name).toList();
+                    + ctx.cfg().groups().stream().filter(g -> s.scope().covers(g, me)).map(ResourceGroup::name).toList();
         }
         if (cmd instanceof OperatorCommand.Online) {
             standby = GroupScope.NONE;
@@ -942,17 +925,17 @@ public final class ResourceManager {
         }
         if (cmd instanceof OperatorCommand.Cleanup c) {
             String scope = c.resource().orElse(ClusterRegisters.ALL_RESOURCES);
-            if (c.resource().isPresent() && cfg.groups().stream().noneMatch(g -> g.name().equals(scope)
+            if (c.resource().isPresent() && ctx.cfg().groups().stream().noneMatch(g -> g.name().equals(scope)
                     || g.resources().stream().anyMatch(r -> r.word().equals(scope)))) {
                 throw new IllegalArgumentException("no group or resource named " + scope + " in haresources");
             }
-            registers = registers.withCleanup(scope, nextStamp());
+            registers = registers.withCleanup(scope, ctx.nextStamp());
             applyRegisters();
             return "cleanup " + (c.resource().isPresent() ? scope : "of all resources")
                     + ": failcounts forgotten and blocks lifted on every node";
         }
         if (cmd instanceof OperatorCommand.Maintenance m) {
-            registers = registers.withMaintenance(m.on(), nextStamp());
+            registers = registers.withMaintenance(m.on(), ctx.nextStamp());
             applyRegisters();
             return "maintenance mode " + (m.on() ? "on: no starts, stops or monitors until it is turned off"
                     : "off: probing resources, then managing again");
@@ -969,7 +952,7 @@ public final class ResourceManager {
         String target;
         if (to.isPresent()) {
             target = to.get();
-            if (!cfg.nodes().contains(target)) {
+            if (!ctx.cfg().nodes().contains(target)) {
                 throw new IllegalArgumentException("no node named " + target + " in ha.cf");
             }
             StateReport r = view.stream().filter(x -> x.node().equals(target)).findFirst()
@@ -985,7 +968,7 @@ public final class ResourceManager {
             if (owners.isEmpty()) {
                 throw new IllegalArgumentException(g.name() + " is not running anywhere; use --to NODE");
             }
-            Placement.Decision d = Placement.place(cfg, g, view, ClusterRegisters.EMPTY, Set.copyOf(owners));
+            Placement.Decision d = Placement.place(ctx.cfg(), g, view, ClusterRegisters.EMPTY, Set.copyOf(owners));
             if (d.node() == null) {
                 throw new IllegalArgumentException("no other node can take " + g.name() + ": " + d.reason());
             }
@@ -1002,14 +985,14 @@ public final class ResourceManager {
         if (view == null) {
             return "";
         }
-        Placement.Decision d = Placement.place(cfg, groups.get(group).spec(), view, registers);
+        Placement.Decision d = Placement.place(ctx.cfg(), groups.get(group).spec(), view, registers);
         return node.equals(d.node()) ? "" : "; " + group + " is pinned to " + node + " but not moved now: " + d.reason();
     }
 
     /** Clears the pin of one group, or of every pinned group; nothing pinned is not an error (scripts may run it twice). */
     private String unpin(Optional<String> group) {
         List<String> names = group.isPresent() ? List.of(groupNamed(group.get()).name())
-                : cfg.groups().stream().map(ResourceGroup::name).toList();
+                : ctx.cfg().groups().stream().map(ResourceGroup::name).toList();
         List<String> cleared = new ArrayList<>();
         for (String g : names) {
             Optional<String> node = registers.pinnedNode(g);
@@ -1025,7 +1008,7 @@ public final class ResourceManager {
     }
 
     private ResourceGroup groupNamed(String name) {
-        return cfg.group(name).orElseThrow(() -> new IllegalArgumentException("no group named " + name
+        return ctx.cfg().group(name).orElseThrow(() -> new IllegalArgumentException("no group named " + name
                 + " in haresources (groups: " + groups.keySet() + ")"));
     }
 
@@ -1035,17 +1018,12 @@ public final class ResourceManager {
         }
     }
 
-    private Stamp nextStamp() {
-        lamport++;
-        return new Stamp(lamport, me);
-    }
-
     private void pin(String group, String node) {
-        registers = registers.withPin(group, node, nextStamp());
+        registers = registers.withPin(group, node, ctx.nextStamp());
     }
 
     private void clearPin(String group, String why) {
-        registers = registers.withPin(group, null, nextStamp());
+        registers = registers.withPin(group, null, ctx.nextStamp());
         event(Level.INFO, EventKind.OPERATOR, group, "operator move of " + group + " cleared: " + why);
     }
 
@@ -1151,7 +1129,7 @@ public final class ResourceManager {
         }
         List<StateReport> view = new ArrayList<>();
         for (String n : members) {
-            view.add(n.equals(me) ? buildReport(seq) : reports.get(n));
+            view.add(n.equals(me) ? buildReport(ctx.seq()) : reports.get(n));
         }
         return view;
     }
@@ -1160,32 +1138,32 @@ public final class ResourceManager {
         if (startupComplete || !membershipKnown) {
             return;
         }
-        boolean allReported = members.size() == cfg.nodes().size()
+        boolean allReported = members.size() == ctx.cfg().nodes().size()
                 && members.stream().allMatch(n -> n.equals(me) || reports.containsKey(n));
         if (allReported || initdeadElapsed) {
             startupComplete = true;
             event(Level.INFO, EventKind.MEMBERSHIP, null, allReported
                     ? "all nodes are up: placing groups"
                     : "initdead elapsed: placing groups on " + members
-                            + " (" + cfg.nodes().stream().filter(n -> !members.contains(n)).toList() + " not seen)");
+                            + " (" + ctx.cfg().nodes().stream().filter(n -> !members.contains(n)).toList() + " not seen)");
         }
     }
 
     private void decide() {
         checkStartup();
         List<String> voters = quorumMembers();
-        boolean q = cfg.hasQuorum(voters);
-        boolean tie = q && cfg.tieBrokenFor(voters);
+        boolean q = ctx.cfg().hasQuorum(voters);
+        boolean tie = q && ctx.cfg().tieBrokenFor(voters);
         if (quorate == null || q != quorate || tie != quorumByTieBreaker) {
             quorumByTieBreaker = tie;
             if (quorate != null || !q) {
                 event(q ? Level.INFO : Level.ERROR, EventKind.QUORUM, null, q
-                        ? "quorum: " + voters.size() + " of " + cfg.nodes().size() + " nodes"
+                        ? "quorum: " + voters.size() + " of " + ctx.cfg().nodes().size() + " nodes"
                                 + (tie ? " (an even split, won by auto_tie_breaker: "
-                                        + cfg.settings().tieBreaker().describe(cfg.nodes()) + " is in this half)" : "")
-                        : "no quorum: " + voters.size() + " of " + cfg.nodes().size() + " nodes in this partition"
+                                        + ctx.cfg().settings().tieBreaker().describe(ctx.cfg().nodes()) + " is in this half)" : "")
+                        : "no quorum: " + voters.size() + " of " + ctx.cfg().nodes().size() + " nodes in this partition"
                                 + deafPeers(voters) + " (no_quorum_policy "
-                                + cfg.settings().noQuorumPolicy().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                                + ctx.cfg().settings().noQuorumPolicy().name().toLowerCase(java.util.Locale.ROOT) + ")");
             }
             quorate = q;
         }
@@ -1225,7 +1203,7 @@ public final class ResourceManager {
     }
 
     private void clearPinsToIneligibleNodes(List<StateReport> view) {
-        for (ResourceGroup g : cfg.groups()) {
+        for (ResourceGroup g : ctx.cfg().groups()) {
             Optional<String> pinned = registers.pinnedNode(g.name());
             if (pinned.isEmpty()) {
                 continue;
@@ -1250,7 +1228,7 @@ public final class ResourceManager {
             return;
         }
         String stop = localStopReason(lg, quorum);
-        Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec(), view, registers);
+        Placement.Decision d = view == null ? null : Placement.place(ctx.cfg(), lg.spec(), view, registers);
         if (lg.occupies()) {
             lg.dropClaim();
             if (stop != null) {
@@ -1278,7 +1256,7 @@ public final class ResourceManager {
                     // out even while the old holder is still running or stopping the group: the
                     // holder's "released" report has then seen it and confirms it, so a planned
                     // move costs no claim round trip after the release.
-                    lg.claim(seq + 1, d.reason());
+                    lg.claim(ctx.seq() + 1, d.reason());
                 }
                 if (lg.claimSeq() > 0) {
                     // A node that a peer still sees is not fenced: it may be alive and serving on
@@ -1316,17 +1294,17 @@ public final class ResourceManager {
             return;
         }
         for (FencingLedger.Debt debt : fencing.blocking(lg.name())) {
-            if (!debt.dueAt(now.monotonicMs())) {
+            if (!debt.dueAt(ctx.nowMs())) {
                 continue;
             }
-            long id = nextOpId++;
-            fencing.issued(debt, id, now.monotonicMs());
+            long id = ctx.nextOpId();
+            fencing.issued(debt, id, ctx.nowMs());
             String reason = debt.peer + " left the membership while it held or claimed " + debt.groups
                     + "; " + me + " takes over " + lg.name();
             event(Level.WARN, EventKind.FENCING, lg.name(), "fencing " + debt.peer + " (attempt " + debt.attempts
                     + ") before " + me + " takes over " + debt.groups);
-            out.add(new RunPeerFence(id, cfg.settings().fenceHook().orElseThrow(), debt.peer,
-                    List.copyOf(debt.groups), Duration.ofMillis(fenceTimeoutMs()), cfg.settings().fencing().options(),
+            ctx.emit(new RunPeerFence(id, ctx.cfg().settings().fenceHook().orElseThrow(), debt.peer,
+                    List.copyOf(debt.groups), Duration.ofMillis(fenceTimeoutMs()), ctx.cfg().settings().fencing().options(),
                     reason));
         }
     }
@@ -1336,7 +1314,7 @@ public final class ResourceManager {
      * (a reload that turns fence_peers off lets the takeovers waiting for it go ahead).
      */
     private boolean fenceOwed(LocalGroup lg) {
-        return cfg.settings().fencesPeers() && !fencing.blocking(lg.name()).isEmpty();
+        return ctx.cfg().settings().fencesPeers() && !fencing.blocking(lg.name()).isEmpty();
     }
 
     private void onFenceCompleted(FenceCompleted f) {
@@ -1346,13 +1324,13 @@ public final class ResourceManager {
         }
         if (f.success()) {
             fencing.succeeded(debt);
-            event(Level.WARN, EventKind.FENCING, null, debt.peer + " is fenced (" + cfg.settings().fenceHook()
+            event(Level.WARN, EventKind.FENCING, null, debt.peer + " is fenced (" + ctx.cfg().settings().fenceHook()
                     .map(Object::toString).orElse("the fence hook") + " exited 0 after " + f.durationMs() + " ms): "
                     + debt.groups + " may start on " + me);
         } else {
             String error = (f.exitCode() >= 0 ? "exit code " + f.exitCode() : "did not exit")
                     + (f.detail().isEmpty() ? "" : ": " + f.detail());
-            fencing.failed(debt, error, now.monotonicMs());
+            fencing.failed(debt, error, ctx.nowMs());
             event(Level.ERROR, EventKind.FENCING, null, "fencing " + debt.peer + " failed (attempt " + debt.attempts
                     + ", " + error + "): nothing of " + debt.groups + " starts on " + me + "; retrying in "
                     + fmt(Duration.ofMillis(FencingLedger.RETRY_MS)));
@@ -1360,7 +1338,7 @@ public final class ResourceManager {
     }
 
     private long fenceTimeoutMs() {
-        return cfg.settings().fencing().timeout().toMillis();
+        return ctx.cfg().settings().fencing().timeout().toMillis();
     }
 
     private String localStopReason(LocalGroup lg, boolean quorum) {
@@ -1368,7 +1346,7 @@ public final class ResourceManager {
             return stallReason;
         }
         if (!quorum) {
-            return "no quorum (" + quorumMembers().size() + " of " + cfg.nodes().size() + " nodes)";
+            return "no quorum (" + quorumMembers().size() + " of " + ctx.cfg().nodes().size() + " nodes)";
         }
         if (standby.covers(lg.spec(), me)) {
             return me + " is in standby (" + standby.word() + ")";
@@ -1397,7 +1375,7 @@ public final class ResourceManager {
     private String betterRival(LocalGroup lg, List<StateReport> view) {
         for (StateReport r : view) {
             if (!r.node().equals(me) && r.phase(lg.name()) == GroupPhase.CLAIMING
-                    && cfg.nodeIndex(r.node()) < cfg.nodeIndex(me)) {
+                    && ctx.cfg().nodeIndex(r.node()) < ctx.cfg().nodeIndex(me)) {
                 return r.node();
             }
         }
@@ -1431,7 +1409,7 @@ public final class ResourceManager {
         for (StateReport r : view) {
             // Names outside this ha.cf (a peer configured with another one) cannot be agreed on: ignored.
             List<String> lost = r.node().equals(me) ? List.of() : r.members().stream()
-                    .map(n -> n.toLowerCase(Locale.ROOT)).filter(n -> cfg.nodes().contains(n) && !members.contains(n))
+                    .map(n -> n.toLowerCase(Locale.ROOT)).filter(n -> ctx.cfg().nodes().contains(n) && !members.contains(n))
                     .toList();
             if (!lost.isEmpty()) {
                 disagreement = r.node() + " still sees " + String.join(", ", lost);
@@ -1477,7 +1455,7 @@ public final class ResourceManager {
             }
         }
         if (step != null) {
-            boolean retryDue = lg.startRefusals() == 0 || placedHere && now.monotonicMs() >= lg.retryStartAtMs();
+            boolean retryDue = lg.startRefusals() == 0 || placedHere && ctx.nowMs() >= lg.retryStartAtMs();
             if (step.kind() != OpKind.START || retryDue) {
                 issue(lg, step.kind(), step.index());
             }
@@ -1490,7 +1468,7 @@ public final class ResourceManager {
                 notify(lg, Transition.REANNOUNCED, reason);
                 return;
             }
-            int due = lg.dueMonitor(now.monotonicMs());
+            int due = lg.dueMonitor(ctx.nowMs());
             if (due >= 0) {
                 issue(lg, OpKind.MONITOR, due);
             }
@@ -1510,7 +1488,7 @@ public final class ResourceManager {
 
     /** {@code reason}: why, for the actions that carry one (a re-announcement). */
     private void issue(LocalGroup lg, OpKind kind, int index, String reason) {
-        long id = nextOpId++;
+        long id = ctx.nextOpId();
         ResourcePolicy p = lg.policy(index);
         ResourceSpec res = lg.spec().resources().get(index);
         Duration timeout = switch (kind) {
@@ -1519,8 +1497,8 @@ public final class ResourceManager {
             case PROBE, MONITOR -> p.monitorTimeout();
             case REANNOUNCE -> REANNOUNCE_TIMEOUT;
         };
-        lg.track(new Op(id, kind, index, now.monotonicMs(), timeout.toMillis()));
-        out.add(switch (kind) {
+        lg.track(new Op(id, kind, index, ctx.nowMs(), timeout.toMillis()));
+        ctx.emit(switch (kind) {
             case START -> new StartResource(id, lg.name(), res, timeout, releases.isHandover(lg.name()));
             case STOP -> new StopResource(id, lg.name(), res, timeout);
             case PROBE -> new MonitorResource(id, lg.name(), res, timeout, true);
@@ -1553,8 +1531,8 @@ public final class ResourceManager {
     }
 
     private void notify(LocalGroup lg, Transition t, String reason) {
-        if (!cfg.settings().notifyHooks().isEmpty()) {
-            out.add(new RunNotify(new Notification(now.wall(), me, lg.name(), t, reason)));
+        if (!ctx.cfg().settings().notifyHooks().isEmpty()) {
+            ctx.emit(new RunNotify(new Notification(ctx.now().wall(), me, lg.name(), t, reason)));
         }
     }
 
@@ -1562,13 +1540,13 @@ public final class ResourceManager {
 
     private StateReport buildReport(long reportSeq) {
         Map<String, StateReport.GroupReport> gr = new LinkedHashMap<>();
-        long delay = cfg.settings().failbackDelay().toMillis();
+        long delay = ctx.cfg().settings().failbackDelay().toMillis();
         List<LocalGroup> reported = new ArrayList<>(groups.values());
         retiring.values().stream().filter(r -> !r.replaced()).forEach(r -> reported.add(r.old()));
         for (LocalGroup lg : reported) {
             GroupPhase ph = lg.phase();
             if (ph != GroupPhase.STOPPED) {
-                gr.put(lg.name(), new StateReport.GroupReport(ph, lg.defersFailback(now.monotonicMs(), delay), lg.states(),
+                gr.put(lg.name(), new StateReport.GroupReport(ph, lg.defersFailback(ctx.nowMs(), delay), lg.states(),
                         ph == GroupPhase.CLAIMING ? lg.claimSeq() : 0));
             }
         }
@@ -1577,7 +1555,7 @@ public final class ResourceManager {
             ResourcePolicy p = policyOf(k);
             fr.add(new StateReport.FailureReport(k.group(), k.resource(), count, p.threshold(), count >= p.threshold()));
         });
-        return new StateReport(me, incarnation, reportSeq, lamport, myReady() && !stalled, score, standby, gr, fr,
+        return new StateReport(me, incarnation, reportSeq, ctx.lamport(), myReady() && !stalled, score, standby, gr, fr,
                 lastSeen, registers, releasedSinceReport, membershipKnown ? members : List.of(),
                 stalled && reportSeq == rejoinProbeSeq);
     }
@@ -1590,16 +1568,16 @@ public final class ResourceManager {
      * membership change.
      */
     private void maybeBroadcast() {
-        StateReport candidate = buildReport(seq + 1);
+        StateReport candidate = buildReport(ctx.seq() + 1);
         boolean changed = forceReport || !candidate.sameContentAs(lastSent);
         boolean ackOwed = ReportScheduler.ackOwed(lastSent, me, members, reports);
-        if (reportScheduler.sendNow(now.monotonicMs(), changed, ackOwed, cfg.settings().reportInterval().toMillis())) {
-            seq++;
-            lamport++;
-            StateReport report = buildReport(seq);
-            out.add(new BroadcastReport(report));
+        if (reportScheduler.sendNow(ctx.nowMs(), changed, ackOwed, ctx.cfg().settings().reportInterval().toMillis())) {
+            ctx.nextSeq();
+            ctx.tickLamport();
+            StateReport report = buildReport(ctx.seq());
+            ctx.emit(new BroadcastReport(report));
             lastSent = report;
-            reportScheduler.sent(now.monotonicMs());
+            reportScheduler.sent(ctx.nowMs());
             releasedSinceReport.clear();
             forceReport = false;
         }
@@ -1608,23 +1586,11 @@ public final class ResourceManager {
     // ------------------------------------------------------------------ events and status
 
     private void event(Level level, EventKind kind, String group, String message) {
-        ManagerEvent e = new ManagerEvent(now.wall(), now.monotonicMs(), level, kind, me, group, message);
-        eventLog.add(e);
-        out.add(new LogEvent(e));
+        ctx.event(level, kind, group, message);
     }
 
-    static String fmt(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 3_600_000 == 0 && ms > 0) {
-            return ms / 3_600_000 + "h";
-        }
-        if (ms % 60_000 == 0 && ms > 0) {
-            return ms / 60_000 + "min";
-        }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return ms + "ms";
+    private static String fmt(Duration d) {
+        return ManagerContext.fmt(d);
     }
 
     /**
@@ -1649,15 +1615,15 @@ public final class ResourceManager {
         }
         // the peers have been told: a release the pacing still holds back goes out first
         // (docs/protocol.md), so the new owners start by the handover, not after the leave
-        return buildReport(seq + 1).sameContentAs(lastSent);
+        return buildReport(ctx.seq() + 1).sameContentAs(lastSent);
     }
 
     /** A snapshot for {@code hactl status}, as this node sees the cluster. */
     public ManagerStatus status(Now time) {
         List<ManagerStatus.NodeStatus> nodes = new ArrayList<>();
         Map<String, StateReport> known = new LinkedHashMap<>();
-        for (String n : cfg.nodes()) {
-            StateReport r = n.equals(me) ? buildReport(seq) : (members.contains(n) ? reports.get(n) : null);
+        for (String n : ctx.cfg().nodes()) {
+            StateReport r = n.equals(me) ? buildReport(ctx.seq()) : (members.contains(n) ? reports.get(n) : null);
             if (r != null) {
                 known.put(n, r);
             }
@@ -1671,7 +1637,7 @@ public final class ResourceManager {
                     .map(StateReport::node).toList();
             StateReport shown = owners.isEmpty() ? known.get(me) : known.get(owners.get(0));
             StateReport.GroupReport g = shown.groups().get(lg.name());
-            Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec(), view, registers);
+            Placement.Decision d = view == null ? null : Placement.place(ctx.cfg(), lg.spec(), view, registers);
             String blocked = lg.blockedReason();
             if (blocked == null) {
                 blocked = known.values().stream().filter(r -> r.phase(lg.name()) == GroupPhase.BLOCKED)
@@ -1700,13 +1666,13 @@ public final class ResourceManager {
         for (LocalGroup lg : groups.values()) {
             ClusterRegisters.Pin p = registers.pins().get(lg.name());
             if (p != null && p.node() != null) {
-                Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec(), view, registers);
+                Placement.Decision d = view == null ? null : Placement.place(ctx.cfg(), lg.spec(), view, registers);
                 pins.add(new ManagerStatus.PinStatus(lg.name(), p.node(), p.stamp().node(),
                         d == null ? null : p.node().equals(d.node())));
             }
         }
         List<ManagerStatus.FenceStatus> fences = new ArrayList<>();
-        for (FencingLedger.Debt d : cfg.settings().fencesPeers() ? fencing.debts() : List.<FencingLedger.Debt>of()) {
+        for (FencingLedger.Debt d : ctx.cfg().settings().fencesPeers() ? fencing.debts() : List.<FencingLedger.Debt>of()) {
             Instant retry = d.state == FencingLedger.State.FAILED
                     ? time.wall().plusMillis(d.retryAtMs - time.monotonicMs()) : null;
             fences.add(new ManagerStatus.FenceStatus(d.peer, d.state.name().toLowerCase(Locale.ROOT),
