@@ -73,18 +73,11 @@ public final class ResourceManager {
     private final ManagerConfig bootCfg;
     private final String me;
     private final String incarnation;
+    /** The configured groups as this node runs them, in haresources order (a reload rebuilds it). */
     private final Map<String, LocalGroup> groups = new LinkedHashMap<>();
-    /**
-     * Groups a reload removed or changed, whose old resources are still being stopped here (right
-     * to left, down to {@link Retiring#keep}). A changed group's successor in {@link #groups} waits
-     * until its entry is gone.
-     */
-    private final Map<String, Retiring> retiring = new LinkedHashMap<>();
-
-    /** @param replaced a changed group (its successor waits); false: a removed group */
-    private record Retiring(LocalGroup old, int keep, boolean replaced) {
-    }
     private final Failcounts failcounts = new Failcounts();
+    /** Reloads: the configuration in force, and the old resources of changed or removed groups still stopping. */
+    private final Reconfiguration reconfiguration;
 
     /** Latest report per peer; removed when the peer leaves the membership. */
     private final Map<String, StateReport> reports = new HashMap<>();
@@ -138,6 +131,8 @@ public final class ResourceManager {
         this.bootCfg = cfg;
         this.me = cfg.localNode();
         this.incarnation = incarnation;
+        this.reconfiguration = new Reconfiguration(ctx, groups, failcounts,
+                (lg, index, reason) -> issue(lg, OpKind.STOP, index, reason), () -> maintenance);
         for (ResourceGroup g : ctx.cfg().groups()) {
             List<ResourcePolicy> policies = g.resources().stream()
                     .map(r -> ctx.cfg().settings().policyFor(r.word())).toList();
@@ -178,19 +173,7 @@ public final class ResourceManager {
      * ones before the new ones (so right to left stops the new, then the old, then the kept).
      */
     public List<ResourceGroup> groupsThatMayRunHere() {
-        List<ResourceGroup> all = new ArrayList<>();
-        for (ResourceGroup g : ctx.cfg().groups()) {
-            Retiring r = retiring.get(g.name());
-            if (r == null) {
-                all.add(g);
-            } else {
-                List<ResourceSpec> resources = new ArrayList<>(r.old().spec().resources());
-                resources.addAll(g.resources().subList(r.keep(), g.resources().size()));
-                all.add(new ResourceGroup(g.preferredNode(), resources, g.line()));
-            }
-        }
-        retiring.values().stream().filter(r -> !r.replaced()).forEach(r -> all.add(r.old().spec()));
-        return all;
+        return reconfiguration.groupsThatMayRunHere();
     }
 
     /** First call: probes every resource (is it already running here?) and announces this node. */
@@ -230,7 +213,9 @@ public final class ResourceManager {
         } else if (input instanceof InitdeadElapsed) {
             initdeadElapsed = true;
         } else if (input instanceof ConfigReloaded r) {
-            onConfigReloaded(r);
+            if (reconfiguration.onConfigReloaded(r)) {
+                forceReport = true;
+            }
         } else if (input instanceof ManagerInput.ConfigRejected r) {
             event(Level.ERROR, EventKind.CONFIG, null, r.trigger() + ": the configuration was not reloaded ("
                     + r.problems().size() + (r.problems().size() == 1 ? " problem" : " problems")
@@ -262,9 +247,9 @@ public final class ResourceManager {
     public long nextTimerAtMs() {
         Deadlines next = new Deadlines(ctx.nowMs());
         next.at(reportScheduler.nextDueAtMs(ctx.cfg().settings().reportInterval().toMillis()));
-        for (Retiring r : retiring.values()) {
-            if (r.old().inFlight() != null) {
-                next.at(r.old().inFlight().resultDeadlineMs());
+        for (LocalGroup old : reconfiguration.retiringGroups()) {
+            if (old.inFlight() != null) {
+                next.at(old.inFlight().resultDeadlineMs());
             }
         }
         for (LocalGroup lg : groups.values()) {
@@ -311,7 +296,7 @@ public final class ResourceManager {
         checkOverdueActions();
         expireFailures();
         endStallIfQuiet();
-        retire();
+        reconfiguration.retire();
         decide();
         emitTransitions();
         maybeBroadcast();
@@ -551,8 +536,7 @@ public final class ResourceManager {
     // ------------------------------------------------------------------ agent results
 
     private void onActionCompleted(ActionCompleted c) {
-        LocalGroup lg = java.util.stream.Stream.concat(groups.values().stream(),
-                        retiring.values().stream().map(Retiring::old))
+        LocalGroup lg = reconfiguration.allGroups().stream()
                 .filter(g -> g.awaits(c.opId())).findFirst().orElse(null);
         if (lg == null) {
             return; // an abandoned monitor, or a result we already gave up waiting for
@@ -721,9 +705,7 @@ public final class ResourceManager {
             onFenceCompleted(new FenceCompleted(d.fenceId, false, -1, "no result within "
                     + fmt(Duration.ofMillis(fenceTimeoutMs() + RESULT_GRACE_MS)), ctx.nowMs() - d.issuedAtMs));
         }
-        List<LocalGroup> all = new ArrayList<>(groups.values());
-        retiring.values().forEach(r -> all.add(r.old()));
-        for (LocalGroup lg : all) {
+        for (LocalGroup lg : reconfiguration.allGroups()) {
             Op op = lg.inFlight();
             if (op != null && ctx.nowMs() >= op.resultDeadlineMs()) {
                 onActionCompleted(new ActionCompleted(op.id(), OcfStatus.ERR_GENERIC,
@@ -745,126 +727,6 @@ public final class ResourceManager {
     }
 
     // ------------------------------------------------------------------ reload
-
-    /**
-     * A reload: the new configuration's groups replace the old ones, group by group
-     * ({@link ConfigDiff}). Unchanged groups keep their state and are not touched (a new home
-     * node or policy applies in place); added groups are probed and placed; removed groups are
-     * stopped here right to left and forgotten; changed groups stop their old resources from the
-     * first difference on (right to left) and then start the new ones in order, keeping the
-     * resources before it up. A group that is blocked here, or still restarting after a previous
-     * reload, keeps its old definition and is said so in the answer.
-     */
-    private void onConfigReloaded(ConfigReloaded r) {
-        ManagerConfig next = r.config();
-        if (!next.localNode().equals(me) || !next.nodes().equals(ctx.cfg().nodes())) {
-            String why = "the reloaded configuration changes the nodes (" + ctx.cfg().nodes() + " -> " + next.nodes()
-                    + "): that needs a restart of every node; nothing was changed";
-            event(Level.ERROR, EventKind.CONFIG, null, why);
-            ctx.emit(new AnswerCommand(r.requestId(), false, why));
-            return;
-        }
-        List<String> kept = new ArrayList<>();
-        List<ResourceGroup> effective = new ArrayList<>();
-        java.util.Set<String> nextNames = new HashSet<>();
-        for (ResourceGroup g : next.groups()) {
-            nextNames.add(g.name());
-            LocalGroup current = groups.get(g.name());
-            boolean resourcesChange = current != null && !words(current.spec()).equals(words(g));
-            if (resourcesChange && (current.blocked() || retiring.containsKey(g.name()))) {
-                kept.add(g.name() + (current.blocked() ? " (blocked: run hactl cleanup, then reload again)"
-                        : " (still restarting after the previous reload: reload again when it runs)"));
-                effective.add(current.spec());
-            } else {
-                effective.add(g);
-            }
-        }
-        for (LocalGroup lg : groups.values()) {
-            if (!nextNames.contains(lg.name()) && lg.blocked()) {
-                kept.add(lg.name() + " (blocked: it stays until hactl cleanup, then reload again)");
-                effective.add(lg.spec());
-            }
-        }
-        ManagerConfig applied = next.withGroups(effective);
-        ConfigDiff diff = ConfigDiff.between(ctx.cfg(), applied);
-        ctx.reconfigure(applied);
-
-        Map<String, LocalGroup> rebuilt = new LinkedHashMap<>();
-        Map<String, ConfigDiff.Change> changes = new HashMap<>();
-        diff.changed().forEach(c -> changes.put(c.name(), c));
-        for (ResourceGroup g : ctx.cfg().groups()) {
-            LocalGroup old = groups.get(g.name());
-            List<ResourcePolicy> policies = g.resources().stream().map(x -> ctx.cfg().settings().policyFor(x.word())).toList();
-            ConfigDiff.Change change = changes.get(g.name());
-            if (old == null) {
-                rebuilt.put(g.name(), new LocalGroup(g, policies));
-            } else if (change == null) {
-                old.redefine(g, policies);
-                rebuilt.put(g.name(), old);
-            } else {
-                rebuilt.put(g.name(), LocalGroup.succeeding(old, g, policies, change.keep()));
-                old.retireReplaced(); // stopping part of it is not a release: the successor keeps the group
-                retiring.put(g.name(), new Retiring(old, change.keep(), true));
-            }
-        }
-        for (ResourceGroup g : diff.removed()) {
-            LocalGroup old = groups.get(g.name());
-            old.retireRemoved(g.name() + " was removed from haresources by a reload");
-            retiring.put(g.name(), new Retiring(old, 0, false));
-        }
-        groups.clear();
-        groups.putAll(rebuilt);
-        Set<String> removedNames = new HashSet<>();
-        diff.removed().forEach(g -> removedNames.add(g.name()));
-        int forgotten = failcounts.clear(k -> removedNames.contains(k.group())
-                || changes.containsKey(k.group()) && !words(changes.get(k.group()).after()).contains(k.resource()),
-                ctx.nextStamp());
-        String message = "configuration reloaded: " + diff.summary()
-                + (kept.isEmpty() ? "" : "; kept the old definition of " + String.join(", ", kept))
-                + (forgotten > 0 ? "; forgot " + forgotten + " failure" + (forgotten == 1 ? "" : "s")
-                        + " of resources no longer configured" : "");
-        event(kept.isEmpty() ? Level.INFO : Level.WARN, EventKind.CONFIG, null, message);
-        forceReport = true;
-        ctx.emit(new AnswerCommand(r.requestId(), true, message));
-    }
-
-    private static List<String> words(ResourceGroup g) {
-        return g.resources().stream().map(ResourceSpec::word).toList();
-    }
-
-    /**
-     * Stops, right to left, the old resources of the groups a reload removed or changed, one
-     * action at a time per group; when a group's are all stopped, its successor (if any) is
-     * decided like any group from then on. Nothing while maintenance mode is on; a failed stop
-     * blocks the group (and its successor) until cleanup, as any failed stop does.
-     */
-    private void retire() {
-        if (maintenance) {
-            return;
-        }
-        for (java.util.Iterator<Retiring> it = retiring.values().iterator(); it.hasNext(); ) {
-            Retiring r = it.next();
-            LocalGroup lg = r.old();
-            lg.abandonBackgroundAction(); // a monitor or announcement in flight would hold up the stops
-            LocalGroup successor = r.replaced() ? groups.get(lg.name()) : null;
-            if (lg.blocked() && successor != null && !successor.blocked()) {
-                successor.inheritBlock(lg);
-            }
-            if (lg.inFlight() != null || lg.blocked()) {
-                continue;
-            }
-            int next = lg.lastNotStopped(r.keep());
-            if (next >= 0) {
-                issue(lg, OpKind.STOP, next, r.replaced() ? lg.name() + " changed in a reload" : lg.lastReason());
-            } else {
-                it.remove();
-                event(Level.INFO, EventKind.CONFIG, lg.name(), r.replaced()
-                        ? "reload: the old resources of " + lg.name() + " after the first " + r.keep()
-                                + " are stopped on " + me + "; placing it with its new resources"
-                        : "reload: " + lg.name() + " is stopped on " + me + " and no longer managed");
-            }
-        }
-    }
 
     // ------------------------------------------------------------------ operator commands
 
@@ -1073,9 +935,7 @@ public final class ResourceManager {
             event(Level.INFO, EventKind.FAILCOUNT, null, "cleanup " + scope + ": forgot " + cleared + " failure"
                     + (cleared == 1 ? "" : "s") + " on " + me);
         }
-        List<LocalGroup> local = new ArrayList<>(groups.values());
-        retiring.values().forEach(r -> local.add(r.old()));
-        for (LocalGroup lg : local) {
+        for (LocalGroup lg : reconfiguration.allGroups()) {
             boolean matches = all || lg.name().equals(scope)
                     || lg.spec().resources().stream().anyMatch(r -> r.word().equals(scope));
             if (matches && lg.blocked() && stamp.isAfter(lg.blockedStamp())) {
@@ -1172,7 +1032,7 @@ public final class ResourceManager {
             clearPinsToIneligibleNodes(view);
         }
         for (LocalGroup lg : groups.values()) {
-            if (retiring.containsKey(lg.name())) {
+            if (reconfiguration.isRetiring(lg.name())) {
                 lg.dropClaim(); // a reload is still stopping its old resources here (retire)
                 continue;
             }
@@ -1542,7 +1402,7 @@ public final class ResourceManager {
         Map<String, StateReport.GroupReport> gr = new LinkedHashMap<>();
         long delay = ctx.cfg().settings().failbackDelay().toMillis();
         List<LocalGroup> reported = new ArrayList<>(groups.values());
-        retiring.values().stream().filter(r -> !r.replaced()).forEach(r -> reported.add(r.old()));
+        reported.addAll(reconfiguration.removedGroupsStopping());
         for (LocalGroup lg : reported) {
             GroupPhase ph = lg.phase();
             if (ph != GroupPhase.STOPPED) {
@@ -1603,13 +1463,8 @@ public final class ResourceManager {
         if (maintenance) {
             return true;
         }
-        for (LocalGroup lg : groups.values()) {
+        for (LocalGroup lg : reconfiguration.allGroups()) {
             if (lg.inFlight() != null || lg.occupies() && !lg.blocked()) {
-                return false;
-            }
-        }
-        for (Retiring r : retiring.values()) {
-            if (r.old().inFlight() != null || r.old().occupies() && !r.old().blocked()) {
                 return false;
             }
         }
