@@ -112,10 +112,8 @@ public final class ResourceManager {
     private long rejoinProbeSeq;
     private String stallReason = "";
     private int score;
-    private GroupScope standby = GroupScope.NONE;
-    private ClusterRegisters registers = ClusterRegisters.EMPTY;
-    private final Map<String, Stamp> appliedCleanups = new HashMap<>();
-    private boolean maintenance;
+    /** Standby, pins, cleanups, maintenance mode: the operator's commands and the registers they write. */
+    private final OperatorRegisters operators;
     private Boolean quorate;
     /** Whether the quorum held is an even split's, won by auto_tie_breaker (events say so when it changes). */
     private boolean quorumByTieBreaker;
@@ -132,13 +130,30 @@ public final class ResourceManager {
         this.me = cfg.localNode();
         this.incarnation = incarnation;
         this.reconfiguration = new Reconfiguration(ctx, groups, failcounts,
-                (lg, index, reason) -> issue(lg, OpKind.STOP, index, reason), () -> maintenance);
+                (lg, index, reason) -> issue(lg, OpKind.STOP, index, reason), this::maintenanceOn);
+        this.operators = new OperatorRegisters(ctx, groups, reconfiguration::allGroups, failcounts,
+                new OperatorRegisters.View() {
+                    @Override
+                    public List<StateReport> viewOrNull() {
+                        return ResourceManager.this.viewOrNull();
+                    }
+
+                    @Override
+                    public String whyNoView() {
+                        return ResourceManager.this.whyNoView();
+                    }
+                });
         for (ResourceGroup g : ctx.cfg().groups()) {
             List<ResourcePolicy> policies = g.resources().stream()
                     .map(r -> ctx.cfg().settings().policyFor(r.word())).toList();
             groups.put(g.name(), new LocalGroup(g, policies));
         }
         this.members = List.of(me);
+    }
+
+    /** Maintenance mode is on here: nothing is started, stopped or monitored. */
+    private boolean maintenanceOn() {
+        return operators.maintenance();
     }
 
     public String localNode() {
@@ -205,7 +220,7 @@ public final class ResourceManager {
         } else if (input instanceof ConnectivityChanged c) {
             onConnectivity(c.score());
         } else if (input instanceof Command c) {
-            onCommand(c.requestId(), c.command());
+            operators.onCommand(c.requestId(), c.command());
         } else if (input instanceof StallDetected s) {
             onStall(s.frozenMs(), s.membershipEpoch());
         } else if (input instanceof FenceCompleted f) {
@@ -317,21 +332,11 @@ public final class ResourceManager {
         for (String n : left) {
             reports.remove(n);
             departed(n, m.causes().get(n));
-            for (ResourceGroup g : ctx.cfg().groups()) {
-                if (registers.pinnedNode(g.name()).filter(n::equals).isPresent()) {
-                    clearPin(g.name(), n + ", where an operator had moved it, is dead");
-                }
-            }
+            operators.onNodeLeft(n);
         }
         for (String n : joined) {
             event(Level.INFO, EventKind.MEMBERSHIP, null, "node " + n + " joined" + (m.merge() ? " (partition healed)" : ""));
-            if (ctx.cfg().failbackEnabled()) {
-                for (ResourceGroup g : ctx.cfg().groups()) {
-                    if (g.preferredNode().equals(n) && registers.pinnedNode(g.name()).isPresent()) {
-                        clearPin(g.name(), "its home node " + n + " is back (auto_failback on)");
-                    }
-                }
-            }
+            operators.onNodeJoined(n);
         }
         if (m.merge()) {
             event(Level.INFO, EventKind.MEMBERSHIP, null, "membership merged after a partition: " + next);
@@ -445,7 +450,7 @@ public final class ResourceManager {
                 }
             }
         }
-        mergeRegisters(r.registers());
+        operators.merge(r.registers());
     }
 
     private void onConnectivity(int newScore) {
@@ -728,224 +733,6 @@ public final class ResourceManager {
 
     // ------------------------------------------------------------------ reload
 
-    // ------------------------------------------------------------------ operator commands
-
-    private void onCommand(long id, OperatorCommand cmd) {
-        try {
-            String answer = execute(cmd);
-            event(Level.INFO, EventKind.OPERATOR, null, answer);
-            ctx.emit(new AnswerCommand(id, true, answer));
-        } catch (IllegalArgumentException e) {
-            ctx.emit(new AnswerCommand(id, false, e.getMessage()));
-        }
-    }
-
-    private String execute(OperatorCommand cmd) {
-        if (cmd instanceof OperatorCommand.Takeover t) {
-            if (t.scope() == GroupScope.NONE) {
-                throw new IllegalArgumentException("takeover needs all, local, foreign or a group name");
-            }
-            requireEligibleHere();
-            List<String> moved = new ArrayList<>();
-            for (ResourceGroup g : ctx.cfg().groups()) {
-                if (t.scope().covers(g, me)) {
-                    pin(g.name(), me);
-                    moved.add(g.name());
-                }
-            }
-            return "takeover " + t.scope().word() + ": moving " + (moved.isEmpty() ? "no groups" : moved) + " to " + me
-                    + moved.stream().map(g -> pinNotInEffect(g, me)).reduce("", String::concat);
-        }
-        if (cmd instanceof OperatorCommand.TakeoverGroup t) {
-            ResourceGroup g = groupNamed(t.group());
-            requireEligibleHere();
-            pin(g.name(), me);
-            return "takeover: moving " + g.name() + " to " + me + pinNotInEffect(g.name(), me);
-        }
-        if (cmd instanceof OperatorCommand.Standby s) {
-            if (s.scope() == GroupScope.NONE) {
-                throw new IllegalArgumentException("standby needs all, local or foreign");
-            }
-            standby = s.scope();
-            for (ResourceGroup g : ctx.cfg().groups()) {
-                if (s.scope().covers(g, me) && registers.pinnedNode(g.name()).filter(me::equals).isPresent()) {
-                    clearPin(g.name(), me + " went into standby");
-                }
-            }
-            return me + " is in standby (" + s.scope().word() + "): it gives away and refuses "
-                    + ctx.cfg().groups().stream().filter(g -> s.scope().covers(g, me)).map(ResourceGroup::name).toList();
-        }
-        if (cmd instanceof OperatorCommand.Online) {
-            standby = GroupScope.NONE;
-            return me + " is online: it may run any group again";
-        }
-        if (cmd instanceof OperatorCommand.Failover f) {
-            return failover(groupNamed(f.group()), f.to().map(n -> n.toLowerCase(Locale.ROOT)));
-        }
-        if (cmd instanceof OperatorCommand.Unpin u) {
-            return unpin(u.group());
-        }
-        if (cmd instanceof OperatorCommand.Cleanup c) {
-            String scope = c.resource().orElse(ClusterRegisters.ALL_RESOURCES);
-            if (c.resource().isPresent() && ctx.cfg().groups().stream().noneMatch(g -> g.name().equals(scope)
-                    || g.resources().stream().anyMatch(r -> r.word().equals(scope)))) {
-                throw new IllegalArgumentException("no group or resource named " + scope + " in haresources");
-            }
-            registers = registers.withCleanup(scope, ctx.nextStamp());
-            applyRegisters();
-            return "cleanup " + (c.resource().isPresent() ? scope : "of all resources")
-                    + ": failcounts forgotten and blocks lifted on every node";
-        }
-        if (cmd instanceof OperatorCommand.Maintenance m) {
-            registers = registers.withMaintenance(m.on(), ctx.nextStamp());
-            applyRegisters();
-            return "maintenance mode " + (m.on() ? "on: no starts, stops or monitors until it is turned off"
-                    : "off: probing resources, then managing again");
-        }
-        throw new IllegalArgumentException("unknown command " + cmd);
-    }
-
-    private String failover(ResourceGroup g, Optional<String> to) {
-        List<StateReport> view = viewOrNull();
-        if (view == null) {
-            throw new IllegalArgumentException("cannot move " + g.name() + " now: " + whyNoView());
-        }
-        List<String> owners = view.stream().filter(r -> r.phase(g.name()).isActive()).map(StateReport::node).toList();
-        String target;
-        if (to.isPresent()) {
-            target = to.get();
-            if (!ctx.cfg().nodes().contains(target)) {
-                throw new IllegalArgumentException("no node named " + target + " in ha.cf");
-            }
-            StateReport r = view.stream().filter(x -> x.node().equals(target)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException(target + " is not in the membership"));
-            if (r.standby().covers(g, target)) {
-                throw new IllegalArgumentException(target + " is in standby for " + g.name());
-            }
-            if (r.bannedFor(g.name())) {
-                throw new IllegalArgumentException(target + " reached the failure threshold for " + g.name()
-                        + "; run hactl cleanup " + g.name() + " first");
-            }
-        } else {
-            if (owners.isEmpty()) {
-                throw new IllegalArgumentException(g.name() + " is not running anywhere; use --to NODE");
-            }
-            Placement.Decision d = Placement.place(ctx.cfg(), g, view, ClusterRegisters.EMPTY, Set.copyOf(owners));
-            if (d.node() == null) {
-                throw new IllegalArgumentException("no other node can take " + g.name() + ": " + d.reason());
-            }
-            target = d.node();
-        }
-        pin(g.name(), target);
-        return "failover: moving " + g.name() + (owners.isEmpty() ? "" : " from " + String.join(",", owners))
-                + " to " + target + pinNotInEffect(g.name(), target);
-    }
-
-    /** A note for the operator when a pin just set does not decide placement (pins never beat connectivity). */
-    private String pinNotInEffect(String group, String node) {
-        List<StateReport> view = viewOrNull();
-        if (view == null) {
-            return "";
-        }
-        Placement.Decision d = Placement.place(ctx.cfg(), groups.get(group).spec(), view, registers);
-        return node.equals(d.node()) ? "" : "; " + group + " is pinned to " + node + " but not moved now: " + d.reason();
-    }
-
-    /** Clears the pin of one group, or of every pinned group; nothing pinned is not an error (scripts may run it twice). */
-    private String unpin(Optional<String> group) {
-        List<String> names = group.isPresent() ? List.of(groupNamed(group.get()).name())
-                : ctx.cfg().groups().stream().map(ResourceGroup::name).toList();
-        List<String> cleared = new ArrayList<>();
-        for (String g : names) {
-            Optional<String> node = registers.pinnedNode(g);
-            if (node.isPresent()) {
-                clearPin(g, "hactl unpin on " + me + " (it was pinned to " + node.get() + ")");
-                cleared.add(g + " (was pinned to " + node.get() + ")");
-            }
-        }
-        if (cleared.isEmpty()) {
-            return "unpin: " + (group.isPresent() ? names.get(0) + " has no pin" : "no group is pinned");
-        }
-        return "unpin: cleared " + String.join(", ", cleared) + " on every node; placement decides again";
-    }
-
-    private ResourceGroup groupNamed(String name) {
-        return ctx.cfg().group(name).orElseThrow(() -> new IllegalArgumentException("no group named " + name
-                + " in haresources (groups: " + groups.keySet() + ")"));
-    }
-
-    private void requireEligibleHere() {
-        if (standby != GroupScope.NONE) {
-            throw new IllegalArgumentException(me + " is in standby (" + standby.word() + "); run hactl online first");
-        }
-    }
-
-    private void pin(String group, String node) {
-        registers = registers.withPin(group, node, ctx.nextStamp());
-    }
-
-    private void clearPin(String group, String why) {
-        registers = registers.withPin(group, null, ctx.nextStamp());
-        event(Level.INFO, EventKind.OPERATOR, group, "operator move of " + group + " cleared: " + why);
-    }
-
-    private void mergeRegisters(ClusterRegisters other) {
-        ClusterRegisters merged = registers.merge(other);
-        if (!merged.equals(registers)) {
-            registers = merged;
-            applyRegisters();
-        }
-    }
-
-    /** Acts on register values this node has not acted on yet: maintenance flips and cleanups. */
-    private void applyRegisters() {
-        boolean m = registers.maintenance().on();
-        if (m != maintenance) {
-            maintenance = m;
-            if (m) {
-                event(Level.WARN, EventKind.MAINTENANCE, null, "maintenance mode on: resources are left as they are,"
-                        + " monitors paused");
-                for (LocalGroup lg : groups.values()) {
-                    lg.abandonMonitor();
-                    lg.dropClaim();
-                }
-            } else {
-                event(Level.INFO, EventKind.MAINTENANCE, null, "maintenance mode off: probing every resource on "
-                        + me + " before managing again");
-                for (LocalGroup lg : groups.values()) {
-                    if (!lg.blocked()) {
-                        lg.reprobe();
-                    }
-                }
-            }
-        }
-        for (Map.Entry<String, Stamp> c : registers.cleanups().entrySet()) {
-            Stamp applied = appliedCleanups.getOrDefault(c.getKey(), Stamp.ZERO);
-            if (c.getValue().isAfter(applied)) {
-                appliedCleanups.put(c.getKey(), c.getValue());
-                applyCleanup(c.getKey(), c.getValue());
-            }
-        }
-    }
-
-    private void applyCleanup(String scope, Stamp stamp) {
-        boolean all = scope.equals(ClusterRegisters.ALL_RESOURCES);
-        int cleared = failcounts.clear(k -> all || k.group().equals(scope) || k.resource().equals(scope), stamp);
-        if (cleared > 0) {
-            event(Level.INFO, EventKind.FAILCOUNT, null, "cleanup " + scope + ": forgot " + cleared + " failure"
-                    + (cleared == 1 ? "" : "s") + " on " + me);
-        }
-        for (LocalGroup lg : reconfiguration.allGroups()) {
-            boolean matches = all || lg.name().equals(scope)
-                    || lg.spec().resources().stream().anyMatch(r -> r.word().equals(scope));
-            if (matches && lg.blocked() && stamp.isAfter(lg.blockedStamp())) {
-                String reason = "cleanup lifted the block of " + lg.name() + " on " + me + "; probing its resources";
-                lg.unblock(reason);
-                event(Level.INFO, EventKind.FAILURE, lg.name(), reason);
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ decisions
 
     private boolean myReady() {
@@ -959,7 +746,7 @@ public final class ResourceManager {
         if (stalled) {
             return "recovering from a stall";
         }
-        if (maintenance) {
+        if (maintenanceOn()) {
             return "maintenance mode is on";
         }
         if (!startupComplete) {
@@ -1029,7 +816,7 @@ public final class ResourceManager {
         }
         List<StateReport> view = viewOrNull();
         if (view != null) {
-            clearPinsToIneligibleNodes(view);
+            operators.clearPinsToIneligibleNodes(view);
         }
         for (LocalGroup lg : groups.values()) {
             if (reconfiguration.isRetiring(lg.name())) {
@@ -1062,22 +849,8 @@ public final class ResourceManager {
                 + " not count: " + (deaf.size() == 1 ? "its report leaves " : "their reports leave ") + me + " out)";
     }
 
-    private void clearPinsToIneligibleNodes(List<StateReport> view) {
-        for (ResourceGroup g : ctx.cfg().groups()) {
-            Optional<String> pinned = registers.pinnedNode(g.name());
-            if (pinned.isEmpty()) {
-                continue;
-            }
-            view.stream().filter(r -> r.node().equals(pinned.get())).findFirst().ifPresent(r -> {
-                if (r.standby().covers(g, r.node()) || r.bannedFor(g.name())) {
-                    clearPin(g.name(), r.node() + " can no longer run it");
-                }
-            });
-        }
-    }
-
     private void decideGroup(LocalGroup lg, List<StateReport> view, boolean quorum) {
-        if (lg.blocked() || maintenance) {
+        if (lg.blocked() || maintenanceOn()) {
             lg.dropClaim();
             return;
         }
@@ -1088,7 +861,7 @@ public final class ResourceManager {
             return;
         }
         String stop = localStopReason(lg, quorum);
-        Placement.Decision d = view == null ? null : Placement.place(ctx.cfg(), lg.spec(), view, registers);
+        Placement.Decision d = view == null ? null : Placement.place(ctx.cfg(), lg.spec(), view, operators.registers());
         if (lg.occupies()) {
             lg.dropClaim();
             if (stop != null) {
@@ -1208,8 +981,8 @@ public final class ResourceManager {
         if (!quorum) {
             return "no quorum (" + quorumMembers().size() + " of " + ctx.cfg().nodes().size() + " nodes)";
         }
-        if (standby.covers(lg.spec(), me)) {
-            return me + " is in standby (" + standby.word() + ")";
+        if (operators.standby().covers(lg.spec(), me)) {
+            return me + " is in standby (" + operators.standby().word() + ")";
         }
         for (int i = 0; i < lg.size(); i++) {
             Failcounts.Key k = new Failcounts.Key(lg.name(), lg.word(i));
@@ -1415,8 +1188,8 @@ public final class ResourceManager {
             ResourcePolicy p = policyOf(k);
             fr.add(new StateReport.FailureReport(k.group(), k.resource(), count, p.threshold(), count >= p.threshold()));
         });
-        return new StateReport(me, incarnation, reportSeq, ctx.lamport(), myReady() && !stalled, score, standby, gr, fr,
-                lastSeen, registers, releasedSinceReport, membershipKnown ? members : List.of(),
+        return new StateReport(me, incarnation, reportSeq, ctx.lamport(), myReady() && !stalled, score, operators.standby(), gr, fr,
+                lastSeen, operators.registers(), releasedSinceReport, membershipKnown ? members : List.of(),
                 stalled && reportSeq == rejoinProbeSeq);
     }
 
@@ -1460,7 +1233,7 @@ public final class ResourceManager {
      * resources are not to be touched; and the last report sent says so.
      */
     public boolean settledForShutdown() {
-        if (maintenance) {
+        if (maintenanceOn()) {
             return true;
         }
         for (LocalGroup lg : reconfiguration.allGroups()) {
@@ -1492,7 +1265,7 @@ public final class ResourceManager {
                     .map(StateReport::node).toList();
             StateReport shown = owners.isEmpty() ? known.get(me) : known.get(owners.get(0));
             StateReport.GroupReport g = shown.groups().get(lg.name());
-            Placement.Decision d = view == null ? null : Placement.place(ctx.cfg(), lg.spec(), view, registers);
+            Placement.Decision d = view == null ? null : Placement.place(ctx.cfg(), lg.spec(), view, operators.registers());
             String blocked = lg.blockedReason();
             if (blocked == null) {
                 blocked = known.values().stream().filter(r -> r.phase(lg.name()) == GroupPhase.BLOCKED)
@@ -1509,7 +1282,7 @@ public final class ResourceManager {
             }
             gs.add(new ManagerStatus.GroupStatus(lg.name(), lg.spec().preferredNode(), owners,
                     g == null ? GroupPhase.STOPPED : g.phase(), d == null ? null : d.node(),
-                    d == null ? whyNoView() : d.reason(), registers.pinnedNode(lg.name()).orElse(null), blocked, rs));
+                    d == null ? whyNoView() : d.reason(), operators.registers().pinnedNode(lg.name()).orElse(null), blocked, rs));
         }
         List<ManagerStatus.FailcountStatus> fs = new ArrayList<>();
         for (StateReport r : known.values()) {
@@ -1519,9 +1292,9 @@ public final class ResourceManager {
         }
         List<ManagerStatus.PinStatus> pins = new ArrayList<>();
         for (LocalGroup lg : groups.values()) {
-            ClusterRegisters.Pin p = registers.pins().get(lg.name());
+            ClusterRegisters.Pin p = operators.registers().pins().get(lg.name());
             if (p != null && p.node() != null) {
-                Placement.Decision d = view == null ? null : Placement.place(ctx.cfg(), lg.spec(), view, registers);
+                Placement.Decision d = view == null ? null : Placement.place(ctx.cfg(), lg.spec(), view, operators.registers());
                 pins.add(new ManagerStatus.PinStatus(lg.name(), p.node(), p.stamp().node(),
                         d == null ? null : p.node().equals(d.node())));
             }
@@ -1533,7 +1306,7 @@ public final class ResourceManager {
             fences.add(new ManagerStatus.FenceStatus(d.peer, d.state.name().toLowerCase(Locale.ROOT),
                     List.copyOf(d.groups), d.attempts, d.lastError, d.sinceWall, retry));
         }
-        return new ManagerStatus(time.wall(), me, incarnation, members, Boolean.TRUE.equals(quorate), maintenance,
+        return new ManagerStatus(time.wall(), me, incarnation, members, Boolean.TRUE.equals(quorate), maintenanceOn(),
                 stalled, startupComplete, nodes, gs, fs, pins, fences);
     }
 }
