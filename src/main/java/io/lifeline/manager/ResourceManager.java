@@ -79,27 +79,10 @@ public final class ResourceManager {
     /** Reloads: the configuration in force, and the old resources of changed or removed groups still stopping. */
     private final Reconfiguration reconfiguration;
 
-    /** Latest report per peer; removed when the peer leaves the membership. */
-    private final Map<String, StateReport> reports = new HashMap<>();
-    /** Newest report mark per peer, kept after it leaves, so late or duplicate reports are ignored. */
-    private final Map<String, StateReport.SeenMark> lastSeen = new HashMap<>();
-    private final Set<String> warnedUnknownNodes = new HashSet<>();
-    /** A peer's time away from the membership: since when, and the incarnation it had when it left (null: unknown). */
-    private record Absence(long sinceMs, String incarnation) {
-    }
-
-    /** Peers that left the membership and have not come back. */
-    private final Map<String, Absence> absent = new HashMap<>();
-    /** Peers that came back and whose first report, which tells whether they restarted meanwhile, has not arrived. */
-    private final Map<String, Absence> rejoined = new HashMap<>();
-    private List<String> members = List.of();
-    private boolean membershipKnown;
-    private boolean initdeadElapsed;
-    /** Which peers may still hold each group; whether a start here is a confirmed handover. */
-    private final ReleaseLedger releases = new ReleaseLedger();
+    /** The membership, the peers' latest reports, start-up and quorum. */
+    private final ClusterView cluster;
     /** Which departed peers must be fenced before which groups start here (fence_peers on). */
     private final FencingLedger fencing = new FencingLedger();
-    private boolean startupComplete;
     private boolean stalled;
     private long stalledAtMs;
     /** The cluster layer's snapshot epoch when the stall was seen; a later one ends the recovery. */
@@ -114,9 +97,6 @@ public final class ResourceManager {
     private int score;
     /** Standby, pins, cleanups, maintenance mode: the operator's commands and the registers they write. */
     private final OperatorRegisters operators;
-    private Boolean quorate;
-    /** Whether the quorum held is an even split's, won by auto_tie_breaker (events say so when it changes). */
-    private boolean quorumByTieBreaker;
     private StateReport lastSent;
     /** When reports go out: on change, delayed acknowledgements, periodic (docs/protocol.md). */
     private ReportScheduler reportScheduler = ReportScheduler.paced();
@@ -129,6 +109,7 @@ public final class ResourceManager {
         this.bootCfg = cfg;
         this.me = cfg.localNode();
         this.incarnation = incarnation;
+        this.cluster = new ClusterView(ctx, groups);
         this.reconfiguration = new Reconfiguration(ctx, groups, failcounts,
                 (lg, index, reason) -> issue(lg, OpKind.STOP, index, reason), this::maintenanceOn);
         this.operators = new OperatorRegisters(ctx, groups, reconfiguration::allGroups, failcounts,
@@ -148,7 +129,6 @@ public final class ResourceManager {
                     .map(r -> ctx.cfg().settings().policyFor(r.word())).toList();
             groups.put(g.name(), new LocalGroup(g, policies));
         }
-        this.members = List.of(me);
     }
 
     /** Maintenance mode is on here: nothing is started, stopped or monitored. */
@@ -226,7 +206,7 @@ public final class ResourceManager {
         } else if (input instanceof FenceCompleted f) {
             onFenceCompleted(f);
         } else if (input instanceof InitdeadElapsed) {
-            initdeadElapsed = true;
+            cluster.initdeadElapsed();
         } else if (input instanceof ConfigReloaded r) {
             if (reconfiguration.onConfigReloaded(r)) {
                 forceReport = true;
@@ -319,36 +299,23 @@ public final class ResourceManager {
     }
 
     private void onMembership(MembershipChanged m) {
-        List<String> named = m.members().stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
-        for (String n : named) {
-            if (!ctx.cfg().nodes().contains(n) && warnedUnknownNodes.add(n)) {
-                event(Level.WARN, EventKind.MEMBERSHIP, null,
-                        "membership names " + n + ", which is not a node in ha.cf: ignored");
-            }
-        }
-        List<String> next = ctx.cfg().nodes().stream().filter(n -> n.equals(me) || named.contains(n)).toList();
-        List<String> left = members.stream().filter(n -> !next.contains(n)).toList();
-        List<String> joined = next.stream().filter(n -> !members.contains(n) && !n.equals(me)).toList();
+        ClusterView.Change change = cluster.compare(m);
+        List<String> next = change.members();
+        List<String> left = change.left();
+        List<String> joined = change.joined();
         for (String n : left) {
-            reports.remove(n);
-            departed(n, m.causes().get(n));
+            cluster.nodeLeft(n, m.causes().get(n));
             operators.onNodeLeft(n);
         }
         for (String n : joined) {
-            event(Level.INFO, EventKind.MEMBERSHIP, null, "node " + n + " joined" + (m.merge() ? " (partition healed)" : ""));
+            cluster.nodeJoined(n, m.merge());
             operators.onNodeJoined(n);
         }
         if (m.merge()) {
             event(Level.INFO, EventKind.MEMBERSHIP, null, "membership merged after a partition: " + next);
         }
-        if (!left.isEmpty()) {
-            // What the departed do now is unknown (dead, frozen or cut off, they may start groups on
-            // their side): no release heard before this point vouches for the groups' addresses any more.
-            releases.forgetReleases();
-        }
+        cluster.markAbsent(left);
         for (String n : left) {
-            StateReport.SeenMark mark = lastSeen.get(n);
-            absent.put(n, new Absence(ctx.nowMs(), mark == null ? null : mark.incarnation()));
             Duration delay = ctx.cfg().settings().fencing().delayFor(n);
             FencingLedger.Debt debt = ctx.cfg().settings().fencesPeers()
                     ? fencing.onLeft(n, ctx.nowMs(), ctx.now().wall(), delay.toMillis()) : null;
@@ -366,13 +333,9 @@ public final class ResourceManager {
                         + " attempt" + (cancelled.attempts == 1 ? "" : "s") + ") is cancelled; placement over the "
                         + "merged membership decides " + cancelled.groups);
             }
-            Absence a = absent.remove(n);
-            if (a != null && a.incarnation() != null) {
-                rejoined.put(n, a); // its first report says whether it restarted meanwhile
-            }
+            cluster.markReturned(n);
         }
-        members = next;
-        membershipKnown = true;
+        cluster.install(next);
         // Only a snapshot taken after the freeze shows the cluster as it re-formed: one queued before
         // it (the stall report jumps the queue) is stale. Unnumbered memberships (0) always count.
         if (stalled && (m.epoch() == 0 || m.epoch() > stalledAtEpoch)) {
@@ -382,73 +345,13 @@ public final class ResourceManager {
         forceReport = true;
     }
 
-    /** The event for a node gone from the membership, with the cluster layer's cause when it knows one. */
-    private void departed(String n, String cause) {
-        if ("left".equals(cause)) {
-            event(Level.INFO, EventKind.MEMBERSHIP, null, "node " + n + " left: it announced a clean shutdown");
-        } else if ("failed".equals(cause)) {
-            event(Level.WARN, EventKind.MEMBERSHIP, null, "node " + n + " failed: silent on every link for deadtime"
-                    + " (a crash, a hang, power loss or a cut network); it is dead");
-        } else {
-            event(Level.WARN, EventKind.MEMBERSHIP, null, "node " + n + " is dead (left the membership)");
-        }
-    }
-
     private void onReport(StateReport r) {
-        String from = r.node().toLowerCase(Locale.ROOT);
-        if (from.equals(me)) {
-            if (!r.incarnation().equals(incarnation) && warnedUnknownNodes.add("self:" + r.incarnation())) {
-                event(Level.ERROR, EventKind.MEMBERSHIP, null, "another process reports as " + me
-                        + " (incarnation " + r.incarnation() + "): two nodes share a name?");
-            }
+        String from = cluster.onReport(r);
+        if (from == null) {
             return;
         }
-        if (!ctx.cfg().nodes().contains(from)) {
-            if (warnedUnknownNodes.add(from)) {
-                event(Level.WARN, EventKind.MEMBERSHIP, null, "report from " + from + ", which is not a node in ha.cf: ignored");
-            }
-            return;
-        }
-        StateReport.SeenMark last = lastSeen.get(from);
-        if (last != null && last.incarnation().equals(r.incarnation()) && r.seq() <= last.seq()) {
-            return;
-        }
-        if (last != null && !last.incarnation().equals(r.incarnation())) {
-            event(Level.INFO, EventKind.MEMBERSHIP, null, "node " + from + " restarted (new incarnation " + r.incarnation() + ")");
-        }
-        lastSeen.put(from, new StateReport.SeenMark(r.incarnation(), r.seq()));
-        reports.put(from, r);
-        ctx.observeLamport(r.lamport());
-        // What a peer holds counts whether or not it is a member yet: its report may arrive before
-        // this node installs the view that contains it, and a holder missed then is missed for good.
         for (String g : groups.keySet()) {
-            releases.onReport(from, g, r.phase(g), r.released().contains(g));
             fencing.onReport(from, g, r.phase(g));
-        }
-        if (members.contains(from)) {
-            for (String g : r.released()) {
-                event(Level.INFO, EventKind.PLACEMENT, g, from + " released " + g);
-            }
-            Absence away = rejoined.remove(from);
-            if (away != null && away.incarnation().equals(r.incarnation())) {
-                // It kept running while cut off from this node (a partition, a blip): a group that came
-                // up here meanwhile was announced only where this node could reach, and clients on its
-                // side may still point at the old owner.
-                for (LocalGroup lg : groups.values()) {
-                    if (lg.phase().isActive() && lg.runningSinceMs() >= away.sinceMs()) {
-                        lg.reannounceAfter(from + " came back (" + lg.name() + " moved here while it was cut off)");
-                    }
-                }
-            }
-            for (LocalGroup lg : groups.values()) {
-                // the peer's first report after a heal may already say STOPPING, or even released
-                GroupPhase theirs = r.phase(lg.name());
-                boolean theyHadIt = theirs.isActive() || theirs == GroupPhase.STOPPING || r.released().contains(lg.name());
-                if (lg.phase().isActive() && theyHadIt && lg.noteSplitBrain()) {
-                    event(Level.WARN, EventKind.SPLIT_BRAIN, lg.name(), lg.name() + " runs on both " + me
-                            + " and " + from + "; placement over the merged membership picks one");
-                }
-            }
         }
         operators.merge(r.registers());
     }
@@ -474,8 +377,7 @@ public final class ResourceManager {
         rejoinProbeSeq = 0;
         stallReason = me + " was frozen for " + frozenMs + " ms (>= " + threshold
                 + " ms): peers may have declared it dead and taken its groups";
-        reports.clear();
-        releases.forgetReleases();
+        cluster.forgetAfterStall();
         event(Level.ERROR, EventKind.STALL, null, stallReason + "; releasing every group, then rejoining");
         forceReport = true;
     }
@@ -507,7 +409,7 @@ public final class ResourceManager {
         if (since >= ctx.cfg().settings().stallRejoinWait().toMillis()) {
             stalled = false;
             event(Level.INFO, EventKind.STALL, null, "no new membership within "
-                    + fmt(ctx.cfg().settings().stallRejoinWait()) + " after the stall: trusting membership " + members + " again");
+                    + fmt(ctx.cfg().settings().stallRejoinWait()) + " after the stall: trusting membership " + cluster.members() + " again");
             return;
         }
         if (since < rejoinProbeDelayMs()) {
@@ -518,12 +420,12 @@ public final class ResourceManager {
             forceReport = true;
             return;
         }
-        List<String> peers = members.stream().filter(n -> !n.equals(me)).toList();
-        if (!peers.isEmpty() && peers.stream().allMatch(this::countsThisNodeAfterTheStall)) {
+        List<String> peers = cluster.members().stream().filter(n -> !n.equals(me)).toList();
+        if (!peers.isEmpty() && peers.stream().allMatch(p -> cluster.countsThisNodeAfterTheStall(p, rejoinProbeSeq))) {
             stalled = false;
             event(Level.INFO, EventKind.STALL, null, String.join(", ", peers) + (peers.size() == 1 ? " still counts " : " still count ")
                     + me + " as a member after the stall (" + (peers.size() == 1 ? "its report" : "their reports")
-                    + " answered " + me + "'s sent twice deadtime after the stall): rejoining in membership " + members
+                    + " answered " + me + "'s sent twice deadtime after the stall): rejoining in membership " + cluster.members()
                     + " at once");
         }
     }
@@ -531,11 +433,6 @@ public final class ResourceManager {
     /** When the rejoin probe goes out after a stall: twice deadtime (see {@link #endStallIfQuiet}). */
     private long rejoinProbeDelayMs() {
         return 2 * ctx.cfg().deadtime().toMillis();
-    }
-
-    private boolean countsThisNodeAfterTheStall(String peer) {
-        StateReport r = reports.get(peer);
-        return r != null && r.saysMembers() && r.mayHear(me) && r.hasSeen(me, incarnation, rejoinProbeSeq);
     }
 
     // ------------------------------------------------------------------ agent results
@@ -740,7 +637,7 @@ public final class ResourceManager {
     }
 
     private String whyNoView() {
-        if (!membershipKnown) {
+        if (!cluster.membershipKnown()) {
             return "no membership yet";
         }
         if (stalled) {
@@ -749,24 +646,13 @@ public final class ResourceManager {
         if (maintenanceOn()) {
             return "maintenance mode is on";
         }
-        if (!startupComplete) {
+        if (!cluster.startupComplete()) {
             return "waiting for all nodes or initdead";
         }
         if (!myReady()) {
             return "still probing resources";
         }
-        for (String n : members) {
-            if (!n.equals(me)) {
-                StateReport r = reports.get(n);
-                if (r == null) {
-                    return "no report from " + n + " yet";
-                }
-                if (!r.ready()) {
-                    return n + " is still probing";
-                }
-            }
-        }
-        return "";
+        return cluster.peersNotReady();
     }
 
     /** The alive nodes' reports (this node's own current state included), or null while incomplete. */
@@ -774,46 +660,12 @@ public final class ResourceManager {
         if (!whyNoView().isEmpty()) {
             return null;
         }
-        List<StateReport> view = new ArrayList<>();
-        for (String n : members) {
-            view.add(n.equals(me) ? buildReport(ctx.seq()) : reports.get(n));
-        }
-        return view;
-    }
-
-    private void checkStartup() {
-        if (startupComplete || !membershipKnown) {
-            return;
-        }
-        boolean allReported = members.size() == ctx.cfg().nodes().size()
-                && members.stream().allMatch(n -> n.equals(me) || reports.containsKey(n));
-        if (allReported || initdeadElapsed) {
-            startupComplete = true;
-            event(Level.INFO, EventKind.MEMBERSHIP, null, allReported
-                    ? "all nodes are up: placing groups"
-                    : "initdead elapsed: placing groups on " + members
-                            + " (" + ctx.cfg().nodes().stream().filter(n -> !members.contains(n)).toList() + " not seen)");
-        }
+        return cluster.view(buildReport(ctx.seq()));
     }
 
     private void decide() {
-        checkStartup();
-        List<String> voters = quorumMembers();
-        boolean q = ctx.cfg().hasQuorum(voters);
-        boolean tie = q && ctx.cfg().tieBrokenFor(voters);
-        if (quorate == null || q != quorate || tie != quorumByTieBreaker) {
-            quorumByTieBreaker = tie;
-            if (quorate != null || !q) {
-                event(q ? Level.INFO : Level.ERROR, EventKind.QUORUM, null, q
-                        ? "quorum: " + voters.size() + " of " + ctx.cfg().nodes().size() + " nodes"
-                                + (tie ? " (an even split, won by auto_tie_breaker: "
-                                        + ctx.cfg().settings().tieBreaker().describe(ctx.cfg().nodes()) + " is in this half)" : "")
-                        : "no quorum: " + voters.size() + " of " + ctx.cfg().nodes().size() + " nodes in this partition"
-                                + deafPeers(voters) + " (no_quorum_policy "
-                                + ctx.cfg().settings().noQuorumPolicy().name().toLowerCase(java.util.Locale.ROOT) + ")");
-            }
-            quorate = q;
-        }
+        cluster.checkStartup();
+        boolean q = cluster.decideQuorum();
         List<StateReport> view = viewOrNull();
         if (view != null) {
             operators.clearPinsToIneligibleNodes(view);
@@ -825,28 +677,6 @@ public final class ResourceManager {
             }
             decideGroup(lg, view, q);
         }
-    }
-
-    /**
-     * The nodes that count for quorum: this node and every member whose latest report does not
-     * leave this node out. A member that this node hears but that does not hear it (a one-sided
-     * or one-way cut) is not part of an agreed membership, so it cannot lend this node its vote
-     * (docs/split-brain.md, "Quorum on an agreed membership"). A member that has not reported yet,
-     * or whose report does not say its membership (a node built before the field), counts, as
-     * before: nothing contradicts the membership yet.
-     */
-    private List<String> quorumMembers() {
-        return members.stream().filter(n -> {
-            StateReport r = n.equals(me) ? null : reports.get(n);
-            return r == null || r.mayHear(me);
-        }).toList();
-    }
-
-    /** For the quorum event: the members left out because their reports leave this node out. */
-    private String deafPeers(List<String> voters) {
-        List<String> deaf = members.stream().filter(n -> !voters.contains(n)).toList();
-        return deaf.isEmpty() ? "" : " (" + String.join(", ", deaf) + (deaf.size() == 1 ? " does" : " do")
-                + " not count: " + (deaf.size() == 1 ? "its report leaves " : "their reports leave ") + me + " out)";
     }
 
     private void decideGroup(LocalGroup lg, List<StateReport> view, boolean quorum) {
@@ -979,7 +809,7 @@ public final class ResourceManager {
             return stallReason;
         }
         if (!quorum) {
-            return "no quorum (" + quorumMembers().size() + " of " + ctx.cfg().nodes().size() + " nodes)";
+            return "no quorum (" + cluster.quorumMembers().size() + " of " + ctx.cfg().nodes().size() + " nodes)";
         }
         if (operators.standby().covers(lg.spec(), me)) {
             return me + " is in standby (" + operators.standby().word() + ")";
@@ -1042,7 +872,7 @@ public final class ResourceManager {
         for (StateReport r : view) {
             // Names outside this ha.cf (a peer configured with another one) cannot be agreed on: ignored.
             List<String> lost = r.node().equals(me) ? List.of() : r.members().stream()
-                    .map(n -> n.toLowerCase(Locale.ROOT)).filter(n -> ctx.cfg().nodes().contains(n) && !members.contains(n))
+                    .map(n -> n.toLowerCase(Locale.ROOT)).filter(n -> ctx.cfg().nodes().contains(n) && !cluster.members().contains(n))
                     .toList();
             if (!lost.isEmpty()) {
                 disagreement = r.node() + " still sees " + String.join(", ", lost);
@@ -1093,7 +923,7 @@ public final class ResourceManager {
                 issue(lg, step.kind(), step.index());
             }
         } else if (lg.goal() != Goal.STOP && lg.allStarted()) {
-            if (lg.reannounceDue() != null && noPeerHolds(lg)) {
+            if (lg.reannounceDue() != null && cluster.noPeerHolds(lg.name())) {
                 String reason = me + " keeps " + lg.name() + " after " + lg.reannounceDue() + " (" + lg.lastReason() + ")";
                 lg.forgetAnnouncements();
                 event(Level.INFO, EventKind.SPLIT_BRAIN, lg.name(), reason + "; re-announcing it");
@@ -1106,13 +936,6 @@ public final class ResourceManager {
                 issue(lg, OpKind.MONITOR, due);
             }
         }
-    }
-
-    /** Every other member has reported, and none of them runs or is still stopping the group. */
-    private boolean noPeerHolds(LocalGroup lg) {
-        return members.stream().filter(n -> !n.equals(me))
-                .allMatch(n -> reports.containsKey(n) && !reports.get(n).phase(lg.name()).isActive()
-                        && reports.get(n).phase(lg.name()) != GroupPhase.STOPPING);
     }
 
     private void issue(LocalGroup lg, OpKind kind, int index) {
@@ -1132,7 +955,7 @@ public final class ResourceManager {
         };
         lg.track(new Op(id, kind, index, ctx.nowMs(), timeout.toMillis()));
         ctx.emit(switch (kind) {
-            case START -> new StartResource(id, lg.name(), res, timeout, releases.isHandover(lg.name()));
+            case START -> new StartResource(id, lg.name(), res, timeout, cluster.isHandover(lg.name()));
             case STOP -> new StopResource(id, lg.name(), res, timeout);
             case PROBE -> new MonitorResource(id, lg.name(), res, timeout, true);
             case MONITOR -> new MonitorResource(id, lg.name(), res, timeout, false);
@@ -1189,7 +1012,8 @@ public final class ResourceManager {
             fr.add(new StateReport.FailureReport(k.group(), k.resource(), count, p.threshold(), count >= p.threshold()));
         });
         return new StateReport(me, incarnation, reportSeq, ctx.lamport(), myReady() && !stalled, score, operators.standby(), gr, fr,
-                lastSeen, operators.registers(), releasedSinceReport, membershipKnown ? members : List.of(),
+                cluster.lastSeen(), operators.registers(), releasedSinceReport,
+                cluster.membershipKnown() ? cluster.members() : List.of(),
                 stalled && reportSeq == rejoinProbeSeq);
     }
 
@@ -1203,7 +1027,7 @@ public final class ResourceManager {
     private void maybeBroadcast() {
         StateReport candidate = buildReport(ctx.seq() + 1);
         boolean changed = forceReport || !candidate.sameContentAs(lastSent);
-        boolean ackOwed = ReportScheduler.ackOwed(lastSent, me, members, reports);
+        boolean ackOwed = ReportScheduler.ackOwed(lastSent, me, cluster.members(), cluster.reports());
         if (reportScheduler.sendNow(ctx.nowMs(), changed, ackOwed, ctx.cfg().settings().reportInterval().toMillis())) {
             ctx.nextSeq();
             ctx.tickLamport();
@@ -1251,11 +1075,11 @@ public final class ResourceManager {
         List<ManagerStatus.NodeStatus> nodes = new ArrayList<>();
         Map<String, StateReport> known = new LinkedHashMap<>();
         for (String n : ctx.cfg().nodes()) {
-            StateReport r = n.equals(me) ? buildReport(ctx.seq()) : (members.contains(n) ? reports.get(n) : null);
+            StateReport r = n.equals(me) ? buildReport(ctx.seq()) : (cluster.members().contains(n) ? cluster.report(n) : null);
             if (r != null) {
                 known.put(n, r);
             }
-            nodes.add(new ManagerStatus.NodeStatus(n, members.contains(n), r != null, r != null && r.ready(),
+            nodes.add(new ManagerStatus.NodeStatus(n, cluster.members().contains(n), r != null, r != null && r.ready(),
                     r == null ? 0 : r.score(), r == null ? GroupScope.NONE : r.standby()));
         }
         List<StateReport> view = viewOrNull();
@@ -1306,7 +1130,7 @@ public final class ResourceManager {
             fences.add(new ManagerStatus.FenceStatus(d.peer, d.state.name().toLowerCase(Locale.ROOT),
                     List.copyOf(d.groups), d.attempts, d.lastError, d.sinceWall, retry));
         }
-        return new ManagerStatus(time.wall(), me, incarnation, members, Boolean.TRUE.equals(quorate), maintenanceOn(),
-                stalled, startupComplete, nodes, gs, fs, pins, fences);
+        return new ManagerStatus(time.wall(), me, incarnation, cluster.members(), Boolean.TRUE.equals(cluster.quorate()),
+                maintenanceOn(), stalled, cluster.startupComplete(), nodes, gs, fs, pins, fences);
     }
 }
