@@ -83,17 +83,8 @@ public final class ResourceManager {
     private final ClusterView cluster;
     /** Which departed peers must be fenced before which groups start here (fence_peers on). */
     private final FencingLedger fencing = new FencingLedger();
-    private boolean stalled;
-    private long stalledAtMs;
-    /** The cluster layer's snapshot epoch when the stall was seen; a later one ends the recovery. */
-    private long stalledAtEpoch;
-    /**
-     * After a stall, the seq of this node's first report sent once every peer's verdict on the
-     * freeze is in (twice deadtime after the stall was seen); 0 until then. A peer whose report has seen
-     * it and still lists this node as a member did not declare it dead, or has merged it again.
-     */
-    private long rejoinProbeSeq;
-    private String stallReason = "";
+    /** Recovery from a stall: releases everything, then rejoins. */
+    private final StallRecovery stall;
     private int score;
     /** Standby, pins, cleanups, maintenance mode: the operator's commands and the registers they write. */
     private final OperatorRegisters operators;
@@ -110,6 +101,7 @@ public final class ResourceManager {
         this.me = cfg.localNode();
         this.incarnation = incarnation;
         this.cluster = new ClusterView(ctx, groups);
+        this.stall = new StallRecovery(ctx, groups, cluster);
         this.reconfiguration = new Reconfiguration(ctx, groups, failcounts,
                 (lg, index, reason) -> issue(lg, OpKind.STOP, index, reason), this::maintenanceOn);
         this.operators = new OperatorRegisters(ctx, groups, reconfiguration::allGroups, failcounts,
@@ -202,7 +194,9 @@ public final class ResourceManager {
         } else if (input instanceof Command c) {
             operators.onCommand(c.requestId(), c.command());
         } else if (input instanceof StallDetected s) {
-            onStall(s.frozenMs(), s.membershipEpoch());
+            if (stall.onStall(s.frozenMs(), s.membershipEpoch())) {
+                forceReport = true;
+            }
         } else if (input instanceof FenceCompleted f) {
             onFenceCompleted(f);
         } else if (input instanceof InitdeadElapsed) {
@@ -251,12 +245,7 @@ public final class ResourceManager {
             lg.offerDeadlines(next::at, ctx.cfg().settings().failbackDelay().toMillis());
         }
         next.at(failcounts.nextExpiry(this::policyOf));
-        if (stalled) {
-            next.at(stalledAtMs + ctx.cfg().settings().stallRejoinWait().toMillis());
-            if (rejoinProbeSeq == 0) {
-                next.at(stalledAtMs + rejoinProbeDelayMs());
-            }
-        }
+        stall.offerDeadlines(next::at);
         fencing.deadlines(next::at, fenceTimeoutMs(), RESULT_GRACE_MS);
         return next.earliest();
     }
@@ -290,7 +279,9 @@ public final class ResourceManager {
     private List<ManagerAction> finish() {
         checkOverdueActions();
         expireFailures();
-        endStallIfQuiet();
+        if (stall.endIfQuiet()) {
+            forceReport = true;
+        }
         reconfiguration.retire();
         decide();
         emitTransitions();
@@ -336,12 +327,7 @@ public final class ResourceManager {
             cluster.markReturned(n);
         }
         cluster.install(next);
-        // Only a snapshot taken after the freeze shows the cluster as it re-formed: one queued before
-        // it (the stall report jumps the queue) is stale. Unnumbered memberships (0) always count.
-        if (stalled && (m.epoch() == 0 || m.epoch() > stalledAtEpoch)) {
-            stalled = false;
-            event(Level.INFO, EventKind.STALL, null, "rejoined the cluster after the stall (membership " + next + ")");
-        }
+        stall.onMembership(m.epoch(), next);
         forceReport = true;
     }
 
@@ -362,77 +348,6 @@ public final class ResourceManager {
                     + score + " -> " + newScore + " ping targets reachable");
             score = newScore;
         }
-    }
-
-    private void onStall(long frozenMs, long membershipEpoch) {
-        long threshold = ctx.cfg().stallThreshold().toMillis();
-        if (frozenMs < threshold) {
-            event(Level.WARN, EventKind.STALL, null, "this process was frozen for " + frozenMs
-                    + " ms (below the stall threshold of " + threshold + " ms): keeping resources");
-            return;
-        }
-        stalled = true;
-        stalledAtMs = ctx.nowMs();
-        stalledAtEpoch = membershipEpoch;
-        rejoinProbeSeq = 0;
-        stallReason = me + " was frozen for " + frozenMs + " ms (>= " + threshold
-                + " ms): peers may have declared it dead and taken its groups";
-        cluster.forgetAfterStall();
-        event(Level.ERROR, EventKind.STALL, null, stallReason + "; releasing every group, then rejoining");
-        forceReport = true;
-    }
-
-    /**
-     * Ends the recovery from a stall once this node has released everything and either every
-     * peer still counts it (the early rejoin below) or {@code stall_rejoin_wait} passed without a
-     * new membership. A new membership ends it too ({@link #onMembership}).
-     *
-     * <p>The early rejoin: a freeze between the stall threshold and deadtime may or may not have
-     * cost this node its membership, and when the peers did not declare it dead no new membership
-     * ever comes (docs/manager.md, "Stall"). A peer decides nominally at the latest deadtime after
-     * this node's last heartbeat before the freeze, which is before {@code stalledAt + deadtime};
-     * the probe waits one deadtime more for a peer whose detection or view change runs late (a
-     * loaded box). The first report this node sends after {@code stalledAt + 2 x deadtime} is the
-     * probe, the only report marked rejoining, so each peer answers it once (an answer is never
-     * itself answered, even between two nodes that stalled together). A peer whose report has
-     * seen the probe and lists this node among its members either never declared it dead or has
-     * merged it back, so its view agrees with this node's again. When every peer of this node's
-     * membership says so, the groups can be placed at once instead of after
-     * {@code stall_rejoin_wait}. A peer whose reports do not say their membership (a node built
-     * before the field) cannot say so.
-     */
-    private void endStallIfQuiet() {
-        if (!stalled || groups.values().stream().anyMatch(LocalGroup::occupies)) {
-            return;
-        }
-        long since = ctx.nowMs() - stalledAtMs;
-        if (since >= ctx.cfg().settings().stallRejoinWait().toMillis()) {
-            stalled = false;
-            event(Level.INFO, EventKind.STALL, null, "no new membership within "
-                    + fmt(ctx.cfg().settings().stallRejoinWait()) + " after the stall: trusting membership " + cluster.members() + " again");
-            return;
-        }
-        if (since < rejoinProbeDelayMs()) {
-            return;
-        }
-        if (rejoinProbeSeq == 0) {
-            rejoinProbeSeq = ctx.seq() + 1; // the next report, sent by maybeBroadcast in this same step
-            forceReport = true;
-            return;
-        }
-        List<String> peers = cluster.members().stream().filter(n -> !n.equals(me)).toList();
-        if (!peers.isEmpty() && peers.stream().allMatch(p -> cluster.countsThisNodeAfterTheStall(p, rejoinProbeSeq))) {
-            stalled = false;
-            event(Level.INFO, EventKind.STALL, null, String.join(", ", peers) + (peers.size() == 1 ? " still counts " : " still count ")
-                    + me + " as a member after the stall (" + (peers.size() == 1 ? "its report" : "their reports")
-                    + " answered " + me + "'s sent twice deadtime after the stall): rejoining in membership " + cluster.members()
-                    + " at once");
-        }
-    }
-
-    /** When the rejoin probe goes out after a stall: twice deadtime (see {@link #endStallIfQuiet}). */
-    private long rejoinProbeDelayMs() {
-        return 2 * ctx.cfg().deadtime().toMillis();
     }
 
     // ------------------------------------------------------------------ agent results
@@ -640,7 +555,7 @@ public final class ResourceManager {
         if (!cluster.membershipKnown()) {
             return "no membership yet";
         }
-        if (stalled) {
+        if (stall.stalled()) {
             return "recovering from a stall";
         }
         if (maintenanceOn()) {
@@ -805,8 +720,8 @@ public final class ResourceManager {
     }
 
     private String localStopReason(LocalGroup lg, boolean quorum) {
-        if (stalled) {
-            return stallReason;
+        if (stall.stalled()) {
+            return stall.reason();
         }
         if (!quorum) {
             return "no quorum (" + cluster.quorumMembers().size() + " of " + ctx.cfg().nodes().size() + " nodes)";
@@ -1011,10 +926,10 @@ public final class ResourceManager {
             ResourcePolicy p = policyOf(k);
             fr.add(new StateReport.FailureReport(k.group(), k.resource(), count, p.threshold(), count >= p.threshold()));
         });
-        return new StateReport(me, incarnation, reportSeq, ctx.lamport(), myReady() && !stalled, score, operators.standby(), gr, fr,
+        return new StateReport(me, incarnation, reportSeq, ctx.lamport(), myReady() && !stall.stalled(), score, operators.standby(), gr, fr,
                 cluster.lastSeen(), operators.registers(), releasedSinceReport,
                 cluster.membershipKnown() ? cluster.members() : List.of(),
-                stalled && reportSeq == rejoinProbeSeq);
+                stall.isRejoinProbe(reportSeq));
     }
 
     /**
@@ -1131,6 +1046,6 @@ public final class ResourceManager {
                     List.copyOf(d.groups), d.attempts, d.lastError, d.sinceWall, retry));
         }
         return new ManagerStatus(time.wall(), me, incarnation, cluster.members(), Boolean.TRUE.equals(cluster.quorate()),
-                maintenanceOn(), stalled, cluster.startupComplete(), nodes, gs, fs, pins, fences);
+                maintenanceOn(), stall.stalled(), cluster.startupComplete(), nodes, gs, fs, pins, fences);
     }
 }
