@@ -81,8 +81,8 @@ public final class ResourceManager {
 
     /** The membership, the peers' latest reports, start-up and quorum. */
     private final ClusterView cluster;
-    /** Which departed peers must be fenced before which groups start here (fence_peers on). */
-    private final FencingLedger fencing = new FencingLedger();
+    /** Which departed peers must be fenced before which groups start here (fence_peers on), and the fences. */
+    private final PeerFencing fencing;
     /** Recovery from a stall: releases everything, then rejoins. */
     private final StallRecovery stall;
     private int score;
@@ -101,6 +101,7 @@ public final class ResourceManager {
         this.me = cfg.localNode();
         this.incarnation = incarnation;
         this.cluster = new ClusterView(ctx, groups);
+        this.fencing = new PeerFencing(ctx);
         this.stall = new StallRecovery(ctx, groups, cluster);
         this.reconfiguration = new Reconfiguration(ctx, groups, failcounts,
                 (lg, index, reason) -> issue(lg, OpKind.STOP, index, reason), this::maintenanceOn);
@@ -198,7 +199,7 @@ public final class ResourceManager {
                 forceReport = true;
             }
         } else if (input instanceof FenceCompleted f) {
-            onFenceCompleted(f);
+            fencing.onFenceCompleted(f);
         } else if (input instanceof InitdeadElapsed) {
             cluster.initdeadElapsed();
         } else if (input instanceof ConfigReloaded r) {
@@ -246,7 +247,7 @@ public final class ResourceManager {
         }
         next.at(failcounts.nextExpiry(this::policyOf));
         stall.offerDeadlines(next::at);
-        fencing.deadlines(next::at, fenceTimeoutMs(), RESULT_GRACE_MS);
+        fencing.offerDeadlines(next::at);
         return next.earliest();
     }
 
@@ -307,23 +308,10 @@ public final class ResourceManager {
         }
         cluster.markAbsent(left);
         for (String n : left) {
-            Duration delay = ctx.cfg().settings().fencing().delayFor(n);
-            FencingLedger.Debt debt = ctx.cfg().settings().fencesPeers()
-                    ? fencing.onLeft(n, ctx.nowMs(), ctx.now().wall(), delay.toMillis()) : null;
-            if (debt != null) {
-                event(Level.WARN, EventKind.FENCING, null, n + " left while it held or claimed " + debt.groups
-                        + ": it is fenced before any of them starts on " + me + " (fence_peers on"
-                        + (delay.isZero() ? ")" : "; not before " + fmt(delay) + " from now, fence_delay)"));
-            }
+            fencing.onNodeLeft(n);
         }
         for (String n : joined) {
-            FencingLedger.Debt cancelled = fencing.onJoined(n);
-            if (cancelled != null && cancelled.state != FencingLedger.State.DONE) {
-                event(Level.WARN, EventKind.FENCING, null, n + " is back: its pending fence ("
-                        + cancelled.state.name().toLowerCase(Locale.ROOT) + ", " + cancelled.attempts
-                        + " attempt" + (cancelled.attempts == 1 ? "" : "s") + ") is cancelled; placement over the "
-                        + "merged membership decides " + cancelled.groups);
-            }
+            fencing.onNodeJoined(n);
             cluster.markReturned(n);
         }
         cluster.install(next);
@@ -336,9 +324,7 @@ public final class ResourceManager {
         if (from == null) {
             return;
         }
-        for (String g : groups.keySet()) {
-            fencing.onReport(from, g, r.phase(g));
-        }
+        fencing.onReport(from, groups.keySet(), r);
         operators.merge(r.registers());
     }
 
@@ -518,10 +504,7 @@ public final class ResourceManager {
     }
 
     private void checkOverdueActions() {
-        for (FencingLedger.Debt d : fencing.overdue(ctx.nowMs(), fenceTimeoutMs(), RESULT_GRACE_MS)) {
-            onFenceCompleted(new FenceCompleted(d.fenceId, false, -1, "no result within "
-                    + fmt(Duration.ofMillis(fenceTimeoutMs() + RESULT_GRACE_MS)), ctx.nowMs() - d.issuedAtMs));
-        }
+        fencing.checkOverdue();
         for (LocalGroup lg : reconfiguration.allGroups()) {
             Op op = lg.inFlight();
             if (op != null && ctx.nowMs() >= op.resultDeadlineMs()) {
@@ -640,7 +623,7 @@ public final class ResourceManager {
                     // A node that a peer still sees is not fenced: it may be alive and serving on
                     // the other side of a one-sided cut, and this claim cannot start anyway.
                     if (membershipAgreed(lg, view)) {
-                        fenceBeforeTakeover(lg);
+                        fencing.fenceBeforeTakeover(lg);
                     }
                     advanceClaim(lg, view, d);
                 }
@@ -656,67 +639,10 @@ public final class ResourceManager {
             lg.dropClaim();
             event(Level.INFO, EventKind.PLACEMENT, lg.name(), rival + " claims " + lg.name()
                     + " too and comes first in ha.cf: " + me + " withdraws its claim");
-        } else if (claimConfirmed(lg, view) && !fenceOwed(lg) && lg.disagreement() == null) {
+        } else if (claimConfirmed(lg, view) && !fencing.owed(lg.name()) && lg.disagreement() == null) {
             lg.claimConfirmed(d.reason());
             event(Level.INFO, EventKind.PLACEMENT, lg.name(), "starting " + lg.name() + " on " + me + ": " + d.reason());
         }
-    }
-
-    /**
-     * This node is to take the group over: every departed peer that may hold it must be fenced
-     * first. Runs the fence each of them owes (once per departure, shared by all its groups) when
-     * it is due; the claim stays unconfirmed meanwhile (advanceClaim).
-     */
-    private void fenceBeforeTakeover(LocalGroup lg) {
-        if (!fenceOwed(lg)) {
-            return;
-        }
-        for (FencingLedger.Debt debt : fencing.blocking(lg.name())) {
-            if (!debt.dueAt(ctx.nowMs())) {
-                continue;
-            }
-            long id = ctx.nextOpId();
-            fencing.issued(debt, id, ctx.nowMs());
-            String reason = debt.peer + " left the membership while it held or claimed " + debt.groups
-                    + "; " + me + " takes over " + lg.name();
-            event(Level.WARN, EventKind.FENCING, lg.name(), "fencing " + debt.peer + " (attempt " + debt.attempts
-                    + ") before " + me + " takes over " + debt.groups);
-            ctx.emit(new RunPeerFence(id, ctx.cfg().settings().fenceHook().orElseThrow(), debt.peer,
-                    List.copyOf(debt.groups), Duration.ofMillis(fenceTimeoutMs()), ctx.cfg().settings().fencing().options(),
-                    reason));
-        }
-    }
-
-    /**
-     * A departed peer that may hold the group has not been fenced yet, and fencing is configured
-     * (a reload that turns fence_peers off lets the takeovers waiting for it go ahead).
-     */
-    private boolean fenceOwed(LocalGroup lg) {
-        return ctx.cfg().settings().fencesPeers() && !fencing.blocking(lg.name()).isEmpty();
-    }
-
-    private void onFenceCompleted(FenceCompleted f) {
-        FencingLedger.Debt debt = fencing.running(f.fenceId());
-        if (debt == null) {
-            return; // cancelled (the peer came back) or already counted as failed
-        }
-        if (f.success()) {
-            fencing.succeeded(debt);
-            event(Level.WARN, EventKind.FENCING, null, debt.peer + " is fenced (" + ctx.cfg().settings().fenceHook()
-                    .map(Object::toString).orElse("the fence hook") + " exited 0 after " + f.durationMs() + " ms): "
-                    + debt.groups + " may start on " + me);
-        } else {
-            String error = (f.exitCode() >= 0 ? "exit code " + f.exitCode() : "did not exit")
-                    + (f.detail().isEmpty() ? "" : ": " + f.detail());
-            fencing.failed(debt, error, ctx.nowMs());
-            event(Level.ERROR, EventKind.FENCING, null, "fencing " + debt.peer + " failed (attempt " + debt.attempts
-                    + ", " + error + "): nothing of " + debt.groups + " starts on " + me + "; retrying in "
-                    + fmt(Duration.ofMillis(FencingLedger.RETRY_MS)));
-        }
-    }
-
-    private long fenceTimeoutMs() {
-        return ctx.cfg().settings().fencing().timeout().toMillis();
     }
 
     private String localStopReason(LocalGroup lg, boolean quorum) {
@@ -1038,13 +964,7 @@ public final class ResourceManager {
                         d == null ? null : p.node().equals(d.node())));
             }
         }
-        List<ManagerStatus.FenceStatus> fences = new ArrayList<>();
-        for (FencingLedger.Debt d : ctx.cfg().settings().fencesPeers() ? fencing.debts() : List.<FencingLedger.Debt>of()) {
-            Instant retry = d.state == FencingLedger.State.FAILED
-                    ? time.wall().plusMillis(d.retryAtMs - time.monotonicMs()) : null;
-            fences.add(new ManagerStatus.FenceStatus(d.peer, d.state.name().toLowerCase(Locale.ROOT),
-                    List.copyOf(d.groups), d.attempts, d.lastError, d.sinceWall, retry));
-        }
+        List<ManagerStatus.FenceStatus> fences = fencing.status(time);
         return new ManagerStatus(time.wall(), me, incarnation, cluster.members(), Boolean.TRUE.equals(cluster.quorate()),
                 maintenanceOn(), stall.stalled(), cluster.startupComplete(), nodes, gs, fs, pins, fences);
     }
