@@ -59,15 +59,6 @@ public final class ResourceManager {
 
     /** Extra time past an action's own timeout before the manager gives up waiting for its result. */
     static final long RESULT_GRACE_MS = 10_000;
-    /**
-     * How long a start refused because another host still holds the resource (a duplicate-address
-     * conflict) waits before it is tried again: short, so the takeover completes about a second
-     * after the holder really lets go, yet not a busy loop of probes.
-     */
-    static final long CONFLICT_RETRY_MS = 1_000;
-    /** Timeout of a re-announcement (a burst of gratuitous ARP or unsolicited neighbour advertisements). */
-    static final Duration REANNOUNCE_TIMEOUT = Duration.ofSeconds(10);
-
     /** This node's identity, the configuration in force, the clocks, the current input's output: shared by the parts. */
     private final ManagerContext ctx;
     private final ManagerConfig bootCfg;
@@ -83,6 +74,8 @@ public final class ResourceManager {
     private final ClusterView cluster;
     /** Which departed peers must be fenced before which groups start here (fence_peers on), and the fences. */
     private final PeerFencing fencing;
+    /** Agent actions, one at a time per group, and their results. */
+    private final GroupActions actions;
     /** Recovery from a stall: releases everything, then rejoins. */
     private final StallRecovery stall;
     private int score;
@@ -103,8 +96,9 @@ public final class ResourceManager {
         this.cluster = new ClusterView(ctx, groups);
         this.fencing = new PeerFencing(ctx);
         this.stall = new StallRecovery(ctx, groups, cluster);
+        this.actions = new GroupActions(ctx, groups, this::allGroups, failcounts, cluster, releasedSinceReport::add);
         this.reconfiguration = new Reconfiguration(ctx, groups, failcounts,
-                (lg, index, reason) -> issue(lg, OpKind.STOP, index, reason), this::maintenanceOn);
+                (lg, index, reason) -> actions.issue(lg, OpKind.STOP, index, reason), this::maintenanceOn);
         this.operators = new OperatorRegisters(ctx, groups, reconfiguration::allGroups, failcounts,
                 new OperatorRegisters.View() {
                     @Override
@@ -122,6 +116,11 @@ public final class ResourceManager {
                     .map(r -> ctx.cfg().settings().policyFor(r.word())).toList();
             groups.put(g.name(), new LocalGroup(g, policies));
         }
+    }
+
+    /** The configured groups and those a reload is still stopping. */
+    private List<LocalGroup> allGroups() {
+        return reconfiguration.allGroups();
     }
 
     /** Maintenance mode is on here: nothing is started, stopped or monitored. */
@@ -187,7 +186,7 @@ public final class ResourceManager {
         } else if (input instanceof PeerReport r) {
             onReport(r.report());
         } else if (input instanceof ActionCompleted c) {
-            onActionCompleted(c);
+            actions.onActionCompleted(c);
         } else if (input instanceof Tick) {
             // nothing of its own: every input runs the timers that are due (finish)
         } else if (input instanceof ConnectivityChanged c) {
@@ -245,7 +244,7 @@ public final class ResourceManager {
         for (LocalGroup lg : groups.values()) {
             lg.offerDeadlines(next::at, ctx.cfg().settings().failbackDelay().toMillis());
         }
-        next.at(failcounts.nextExpiry(this::policyOf));
+        next.at(failcounts.nextExpiry(actions::policyOf));
         stall.offerDeadlines(next::at);
         fencing.offerDeadlines(next::at);
         return next.earliest();
@@ -278,14 +277,15 @@ public final class ResourceManager {
     }
 
     private List<ManagerAction> finish() {
-        checkOverdueActions();
-        expireFailures();
+        fencing.checkOverdue();
+        actions.checkOverdueActions();
+        actions.expireFailures();
         if (stall.endIfQuiet()) {
             forceReport = true;
         }
         reconfiguration.retire();
         decide();
-        emitTransitions();
+        actions.emitTransitions();
         maybeBroadcast();
         return ctx.drain();
     }
@@ -334,196 +334,6 @@ public final class ResourceManager {
                     + score + " -> " + newScore + " ping targets reachable");
             score = newScore;
         }
-    }
-
-    // ------------------------------------------------------------------ agent results
-
-    private void onActionCompleted(ActionCompleted c) {
-        LocalGroup lg = reconfiguration.allGroups().stream()
-                .filter(g -> g.awaits(c.opId())).findFirst().orElse(null);
-        if (lg == null) {
-            return; // an abandoned monitor, or a result we already gave up waiting for
-        }
-        Op op = lg.takeInFlight();
-        int i = op.index();
-        String res = lg.word(i);
-        String outcome = c.message().isEmpty() ? c.status().description() : c.status().description() + ": " + c.message();
-        switch (op.kind()) {
-            case PROBE -> onProbe(lg, i, c.status(), outcome);
-            case START -> {
-                if (c.status() == OcfStatus.SUCCESS) {
-                    lg.markStarted(i, ctx.nowMs());
-                    event(Level.INFO, EventKind.RESOURCE, lg.name(), "started " + res + " on " + me + " (" + c.durationMs() + " ms)");
-                    if (lg.allStarted()) {
-                        lg.markRunning(ctx.nowMs());
-                        event(Level.INFO, EventKind.PLACEMENT, lg.name(), lg.name() + " is running on " + me);
-                    }
-                } else if (c.conflict()) {
-                    onStartRefused(lg, i, outcome);
-                } else {
-                    lg.markFailed(i);
-                    ResourcePolicy p = lg.policy(i);
-                    recordFailure(lg, i, p.threshold());
-                    String reason = "start of " + res + " failed on " + me + " (" + outcome + "): " + me
-                            + " is not eligible for " + lg.name() + " for " + fmt(p.window()) + "; " + lg.name() + " moves";
-                    event(Level.ERROR, EventKind.FAILURE, lg.name(), reason);
-                    lg.explain(reason);
-                    notify(lg, Transition.FAILED, reason);
-                }
-            }
-            case STOP -> {
-                if (c.status() == OcfStatus.SUCCESS || c.status() == OcfStatus.NOT_RUNNING) {
-                    boolean down = lg.markStopped(i);
-                    event(Level.INFO, EventKind.RESOURCE, lg.name(), "stopped " + res + " on " + me + " (" + c.durationMs() + " ms)");
-                    if (down && lg.goal() == Goal.STOP) {
-                        releasedSinceReport.add(lg.name());
-                        event(Level.INFO, EventKind.PLACEMENT, lg.name(), me + " released " + lg.name() + ": " + lg.lastReason());
-                    }
-                } else {
-                    lg.markStopFailed(i);
-                    block(lg, res, "stop of " + res + " failed on " + me + " (" + outcome + ")", true);
-                }
-            }
-            case MONITOR -> onMonitor(lg, i, c.status(), c.message(), outcome);
-            case REANNOUNCE -> {
-                if (c.status() == OcfStatus.SUCCESS) {
-                    event(Level.INFO, EventKind.RESOURCE, lg.name(), "re-announced " + lg.name() + " on " + me
-                            + " (" + c.durationMs() + " ms)");
-                } else {
-                    event(Level.WARN, EventKind.RESOURCE, lg.name(), "re-announcing " + lg.name() + " on " + me
-                            + " failed (" + outcome + "): neighbours learn the address again from its next "
-                            + "announcement; the monitor says whether it still runs");
-                }
-            }
-            default -> throw new IllegalStateException();
-        }
-    }
-
-    /**
-     * A start refused because another host still holds the resource (the VIP answered the
-     * duplicate-address probe). That host is alive, whatever the membership says (a heartbeat
-     * blip, a frozen holder): this node did nothing wrong and left nothing behind, so no failure
-     * is counted and nothing moves; the start is tried again every {@link #CONFLICT_RETRY_MS}
-     * for as long as this node is the placement's choice, and succeeds once the holder lets go.
-     * If the holder comes back instead, placement over the merged membership decides.
-     */
-    private void onStartRefused(LocalGroup lg, int i, String outcome) {
-        int refusals = lg.startRefused(i, ctx.nowMs() + CONFLICT_RETRY_MS);
-        if (refusals == 1 || refusals % 30 == 0) {
-            event(Level.WARN, EventKind.RESOURCE, lg.name(), "start of " + lg.word(i) + " on " + me + " refused ("
-                    + outcome + "), " + refusals + (refusals == 1 ? " time" : " times")
-                    + ": another host still holds it, so its holder is alive; not a failure of " + me
-                    + " (nothing counted), retrying every " + fmt(Duration.ofMillis(CONFLICT_RETRY_MS)));
-        }
-    }
-
-    private void onProbe(LocalGroup lg, int i, OcfStatus status, String outcome) {
-        String res = lg.word(i);
-        switch (status) {
-            case SUCCESS, DEGRADED -> {
-                lg.markFoundRunning(i, ctx.nowMs());
-                event(Level.INFO, EventKind.RESOURCE, lg.name(), "probe: " + res + " is already running on " + me);
-            }
-            case NOT_RUNNING -> lg.markFoundStopped(i);
-            case ERR_INSTALLED, ERR_CONFIGURED -> {
-                lg.markFoundStopped(i);
-                event(Level.WARN, EventKind.RESOURCE, lg.name(), "probe of " + res + " on " + me + ": "
-                        + outcome + "; treated as not running (a start here would fail)");
-            }
-            default -> {
-                lg.markFailed(i);
-                event(Level.WARN, EventKind.RESOURCE, lg.name(), "probe of " + res + " on " + me + " failed ("
-                        + outcome + "): it will be stopped before anything else");
-            }
-        }
-    }
-
-    private void onMonitor(LocalGroup lg, int i, OcfStatus status, String message, String outcome) {
-        lg.recordMonitor(i, status, message, ctx.nowMs());
-        if (status == OcfStatus.SUCCESS || status == OcfStatus.DEGRADED) {
-            lg.scheduleMonitor(i, ctx.nowMs());
-            return;
-        }
-        lg.markFailed(i);
-        String res = lg.word(i);
-        ResourcePolicy p = lg.policy(i);
-        String what = "monitor of " + res + " failed on " + me + " (" + outcome + ")";
-        switch (p.onFail()) {
-            case BLOCK -> block(lg, res, what + "; on_fail=block", false);
-            case MOVE -> {
-                recordFailure(lg, i, p.threshold());
-                String reason = what + "; on_fail=move: " + lg.name() + " leaves " + me;
-                event(Level.ERROR, EventKind.FAILURE, lg.name(), reason);
-                lg.explain(reason);
-                notify(lg, Transition.FAILED, reason);
-            }
-            case RESTART -> {
-                recordFailure(lg, i, 1);
-                int count = failcounts.count(new Failcounts.Key(lg.name(), res));
-                String reason;
-                if (count >= p.threshold()) {
-                    reason = "monitor of " + res + " failed " + count + " times within " + fmt(p.window()) + " on "
-                            + me + " (" + outcome + "): " + lg.name() + " leaves " + me;
-                    event(Level.ERROR, EventKind.FAILURE, lg.name(), reason);
-                } else {
-                    reason = what + ", failure " + count + " of " + p.threshold() + " within " + fmt(p.window())
-                            + ": restarting " + res + afterIt(lg, i) + " on " + me;
-                    event(Level.WARN, EventKind.FAILURE, lg.name(), reason);
-                }
-                lg.explain(reason);
-                notify(lg, Transition.FAILED, reason);
-            }
-            default -> throw new IllegalStateException();
-        }
-    }
-
-    private static String afterIt(LocalGroup lg, int i) {
-        int after = lg.size() - i - 1;
-        return after == 0 ? "" : " and the " + after + " resource" + (after == 1 ? "" : "s") + " after it";
-    }
-
-    private void recordFailure(LocalGroup lg, int i, int weight) {
-        failcounts.record(new Failcounts.Key(lg.name(), lg.word(i)), ctx.nowMs(), ctx.nextStamp(), weight);
-    }
-
-    private void block(LocalGroup lg, String resource, String what, boolean fence) {
-        lg.block(what, ctx.nextStamp());
-        String reason = what + ": " + lg.name() + " is blocked and will not start anywhere until `hactl cleanup "
-                + lg.name() + "`";
-        event(Level.ERROR, EventKind.FAILURE, lg.name(), reason);
-        lg.explain(reason);
-        if (fence) {
-            Optional<java.nio.file.Path> hook = ctx.cfg().settings().fenceHook();
-            if (hook.isPresent()) {
-                ctx.emit(new RunFenceHook(hook.get(), lg.name(), resource, what));
-            } else {
-                event(Level.ERROR, EventKind.FAILURE, lg.name(), "no fence_hook configured: " + resource
-                        + " may still run on " + me + "; check it by hand before cleanup");
-            }
-        }
-    }
-
-    private void checkOverdueActions() {
-        fencing.checkOverdue();
-        for (LocalGroup lg : reconfiguration.allGroups()) {
-            Op op = lg.inFlight();
-            if (op != null && ctx.nowMs() >= op.resultDeadlineMs()) {
-                onActionCompleted(new ActionCompleted(op.id(), OcfStatus.ERR_GENERIC,
-                        "no result within " + fmt(Duration.ofMillis(op.timeoutMs() + RESULT_GRACE_MS)),
-                        ctx.nowMs() - op.issuedAtMs()));
-            }
-        }
-    }
-
-    private void expireFailures() {
-        for (Failcounts.Key k : failcounts.expire(ctx.nowMs(), this::policyOf)) {
-            event(Level.INFO, EventKind.FAILCOUNT, k.group(), "failures of " + k.resource() + " on " + me
-                    + " expired: " + me + " is eligible for " + k.group() + " again");
-        }
-    }
-
-    private ResourcePolicy policyOf(Failcounts.Key k) {
-        return ctx.cfg().settings().policyFor(k.resource());
     }
 
     // ------------------------------------------------------------------ reload
@@ -584,7 +394,7 @@ public final class ResourceManager {
         }
         if (lg.hasUnknown()) {
             if (lg.inFlight() == null) {
-                issue(lg, OpKind.PROBE, lg.nextUnknown());
+                actions.issue(lg, OpKind.PROBE, lg.nextUnknown());
             }
             return;
         }
@@ -629,7 +439,7 @@ public final class ResourceManager {
                 }
             }
         }
-        drive(lg, d != null && me.equals(d.node()));
+        actions.drive(lg, d != null && me.equals(d.node()));
     }
 
     /** Withdraws the claim if a rival comes first in ha.cf; starts once every peer has confirmed it. */
@@ -739,100 +549,6 @@ public final class ResourceManager {
         }
     }
 
-    /**
-     * Issues the next agent action of a group, if it has none in flight. {@code placedHere}: the
-     * placement over a complete view chooses this node; a refused start is retried only then (not
-     * while a holder that just came back has not reported yet).
-     */
-    private void drive(LocalGroup lg, boolean placedHere) {
-        if (lg.goal() != Goal.RUN) {
-            lg.forgetRefusals();
-        }
-        if (!lg.phase().isActive()) {
-            lg.forgetAnnouncements(); // this node does not keep the group: nothing to announce
-        }
-        Step step = lg.nextLifecycleStep();
-        if (lg.inFlight() != null) {
-            // a start or stop must not wait for a monitor or an announcement; its result is ignored
-            if (step == null || !lg.abandonBackgroundAction()) {
-                return;
-            }
-        }
-        if (step != null) {
-            boolean retryDue = lg.startRefusals() == 0 || placedHere && ctx.nowMs() >= lg.retryStartAtMs();
-            if (step.kind() != OpKind.START || retryDue) {
-                issue(lg, step.kind(), step.index());
-            }
-        } else if (lg.goal() != Goal.STOP && lg.allStarted()) {
-            if (lg.reannounceDue() != null && cluster.noPeerHolds(lg.name())) {
-                String reason = me + " keeps " + lg.name() + " after " + lg.reannounceDue() + " (" + lg.lastReason() + ")";
-                lg.forgetAnnouncements();
-                event(Level.INFO, EventKind.SPLIT_BRAIN, lg.name(), reason + "; re-announcing it");
-                issue(lg, OpKind.REANNOUNCE, 0, reason);
-                notify(lg, Transition.REANNOUNCED, reason);
-                return;
-            }
-            int due = lg.dueMonitor(ctx.nowMs());
-            if (due >= 0) {
-                issue(lg, OpKind.MONITOR, due);
-            }
-        }
-    }
-
-    private void issue(LocalGroup lg, OpKind kind, int index) {
-        issue(lg, kind, index, lg.lastReason());
-    }
-
-    /** {@code reason}: why, for the actions that carry one (a re-announcement). */
-    private void issue(LocalGroup lg, OpKind kind, int index, String reason) {
-        long id = ctx.nextOpId();
-        ResourcePolicy p = lg.policy(index);
-        ResourceSpec res = lg.spec().resources().get(index);
-        Duration timeout = switch (kind) {
-            case START -> p.startTimeout();
-            case STOP -> p.stopTimeout();
-            case PROBE, MONITOR -> p.monitorTimeout();
-            case REANNOUNCE -> REANNOUNCE_TIMEOUT;
-        };
-        lg.track(new Op(id, kind, index, ctx.nowMs(), timeout.toMillis()));
-        ctx.emit(switch (kind) {
-            case START -> new StartResource(id, lg.name(), res, timeout, cluster.isHandover(lg.name()));
-            case STOP -> new StopResource(id, lg.name(), res, timeout);
-            case PROBE -> new MonitorResource(id, lg.name(), res, timeout, true);
-            case MONITOR -> new MonitorResource(id, lg.name(), res, timeout, false);
-            case REANNOUNCE -> new Reannounce(id, lg.name(), lg.spec().resources(), timeout, reason);
-        });
-    }
-
-    private void emitTransitions() {
-        for (LocalGroup lg : groups.values()) {
-            GroupPhase after = lg.phase();
-            GroupPhase before = lg.notePhase(after);
-            if (before == after) {
-                continue;
-            }
-            Transition t = switch (after) {
-                case STARTING -> Transition.STARTING;
-                case RUNNING -> before == GroupPhase.RECOVERING ? Transition.RECOVERED : Transition.STARTED;
-                case RECOVERING -> Transition.RECOVERING;
-                case STOPPING -> Transition.STOPPING;
-                case STOPPED -> before == GroupPhase.CLAIMING || before == GroupPhase.PROBING ? null : Transition.STOPPED;
-                case BLOCKED -> Transition.BLOCKED;
-                case PROBING -> before == GroupPhase.BLOCKED ? Transition.UNBLOCKED : null;
-                case CLAIMING -> null;
-            };
-            if (t != null) {
-                notify(lg, t, lg.lastReason());
-            }
-        }
-    }
-
-    private void notify(LocalGroup lg, Transition t, String reason) {
-        if (!ctx.cfg().settings().notifyHooks().isEmpty()) {
-            ctx.emit(new RunNotify(new Notification(ctx.now().wall(), me, lg.name(), t, reason)));
-        }
-    }
-
     // ------------------------------------------------------------------ reports
 
     private StateReport buildReport(long reportSeq) {
@@ -849,7 +565,7 @@ public final class ResourceManager {
         }
         List<StateReport.FailureReport> fr = new ArrayList<>();
         failcounts.counts().forEach((k, count) -> {
-            ResourcePolicy p = policyOf(k);
+            ResourcePolicy p = actions.policyOf(k);
             fr.add(new StateReport.FailureReport(k.group(), k.resource(), count, p.threshold(), count >= p.threshold()));
         });
         return new StateReport(me, incarnation, reportSeq, ctx.lamport(), myReady() && !stall.stalled(), score, operators.standby(), gr, fr,
