@@ -21,21 +21,13 @@ import java.util.function.Supplier;
  */
 final class OperatorRegisters {
 
-    /** The view the operator's moves are checked against (the manager's, complete or not). */
-    interface View {
-        /** The alive nodes' reports, this node's own included, or null while incomplete. */
-        List<StateReport> viewOrNull();
-
-        /** Why there is no complete view, or "" when there is. */
-        String whyNoView();
-    }
-
     private final ManagerContext ctx;
     private final String me;
     private final Map<String, LocalGroup> groups;
     private final Supplier<List<LocalGroup>> allGroups;
     private final Failcounts failcounts;
-    private final View views;
+    /** The view the operator's moves are checked against. */
+    private final PlacementView views;
 
     /** This node's standby (hactl standby / online): the groups it gives away and refuses. */
     private GroupScope standby = GroupScope.NONE;
@@ -50,7 +42,7 @@ final class OperatorRegisters {
      * @param allGroups the configured groups and those a reload is still stopping (cleanup lifts their blocks too)
      */
     OperatorRegisters(ManagerContext ctx, Map<String, LocalGroup> groups, Supplier<List<LocalGroup>> allGroups,
-            Failcounts failcounts, View views) {
+            Failcounts failcounts, PlacementView views) {
         this.ctx = ctx;
         this.me = ctx.me;
         this.groups = groups;

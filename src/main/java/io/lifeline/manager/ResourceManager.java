@@ -74,6 +74,20 @@ public final class ResourceManager {
     private final ClusterView cluster;
     /** Which departed peers must be fenced before which groups start here (fence_peers on), and the fences. */
     private final PeerFencing fencing;
+    /** The view placement decides on: the alive nodes' reports once complete, else why not. */
+    private final PlacementView placementView = new PlacementView() {
+        @Override
+        public List<StateReport> viewOrNull() {
+            return ResourceManager.this.viewOrNull();
+        }
+
+        @Override
+        public String whyNoView() {
+            return ResourceManager.this.whyNoView();
+        }
+    };
+    /** The hactl status snapshot. */
+    private final StatusView statusView;
     /** Per group: keep, stop, claim or start here. */
     private final Claims claims;
     /** Agent actions, one at a time per group, and their results. */
@@ -102,17 +116,8 @@ public final class ResourceManager {
         this.reconfiguration = new Reconfiguration(ctx, groups, failcounts,
                 (lg, index, reason) -> actions.issue(lg, OpKind.STOP, index, reason), this::maintenanceOn);
         this.operators = new OperatorRegisters(ctx, groups, reconfiguration::allGroups, failcounts,
-                new OperatorRegisters.View() {
-                    @Override
-                    public List<StateReport> viewOrNull() {
-                        return ResourceManager.this.viewOrNull();
-                    }
-
-                    @Override
-                    public String whyNoView() {
-                        return ResourceManager.this.whyNoView();
-                    }
-                });
+                placementView);
+        this.statusView = new StatusView(ctx, groups, cluster, operators, fencing, stall, placementView);
         this.claims = new Claims(ctx, cluster, stall, operators, failcounts, fencing, actions);
         for (ResourceGroup g : ctx.cfg().groups()) {
             List<ResourcePolicy> policies = g.resources().stream()
@@ -468,59 +473,6 @@ public final class ResourceManager {
 
     /** A snapshot for {@code hactl status}, as this node sees the cluster. */
     public ManagerStatus status(Now time) {
-        List<ManagerStatus.NodeStatus> nodes = new ArrayList<>();
-        Map<String, StateReport> known = new LinkedHashMap<>();
-        for (String n : ctx.cfg().nodes()) {
-            StateReport r = n.equals(me) ? buildReport(ctx.seq()) : (cluster.members().contains(n) ? cluster.report(n) : null);
-            if (r != null) {
-                known.put(n, r);
-            }
-            nodes.add(new ManagerStatus.NodeStatus(n, cluster.members().contains(n), r != null, r != null && r.ready(),
-                    r == null ? 0 : r.score(), r == null ? GroupScope.NONE : r.standby()));
-        }
-        List<StateReport> view = viewOrNull();
-        List<ManagerStatus.GroupStatus> gs = new ArrayList<>();
-        for (LocalGroup lg : groups.values()) {
-            List<String> owners = known.values().stream().filter(r -> r.phase(lg.name()).isActive())
-                    .map(StateReport::node).toList();
-            StateReport shown = owners.isEmpty() ? known.get(me) : known.get(owners.get(0));
-            StateReport.GroupReport g = shown.groups().get(lg.name());
-            Placement.Decision d = view == null ? null : Placement.place(ctx.cfg(), lg.spec(), view, operators.registers());
-            String blocked = lg.blockedReason();
-            if (blocked == null) {
-                blocked = known.values().stream().filter(r -> r.phase(lg.name()) == GroupPhase.BLOCKED)
-                        .map(r -> "blocked on " + r.node()).findFirst().orElse(null);
-            }
-            List<ManagerStatus.ResourceStatus> rs = new ArrayList<>();
-            for (int i = 0; i < lg.size(); i++) {
-                ResourceState st = g == null ? ResourceState.STOPPED : g.resources().get(i);
-                LocalGroup.Resource here = lg.resource(i);
-                long at = here.lastMonitorAtMs();
-                Instant when = at < 0 ? null : time.wall().minusMillis(time.monotonicMs() - at);
-                rs.add(new ManagerStatus.ResourceStatus(lg.word(i), st, here.lastMonitorStatus(),
-                        here.lastMonitorMessage(), when));
-            }
-            gs.add(new ManagerStatus.GroupStatus(lg.name(), lg.spec().preferredNode(), owners,
-                    g == null ? GroupPhase.STOPPED : g.phase(), d == null ? null : d.node(),
-                    d == null ? whyNoView() : d.reason(), operators.registers().pinnedNode(lg.name()).orElse(null), blocked, rs));
-        }
-        List<ManagerStatus.FailcountStatus> fs = new ArrayList<>();
-        for (StateReport r : known.values()) {
-            for (StateReport.FailureReport f : r.failures()) {
-                fs.add(new ManagerStatus.FailcountStatus(r.node(), f.group(), f.resource(), f.count(), f.threshold(), f.banned()));
-            }
-        }
-        List<ManagerStatus.PinStatus> pins = new ArrayList<>();
-        for (LocalGroup lg : groups.values()) {
-            ClusterRegisters.Pin p = operators.registers().pins().get(lg.name());
-            if (p != null && p.node() != null) {
-                Placement.Decision d = view == null ? null : Placement.place(ctx.cfg(), lg.spec(), view, operators.registers());
-                pins.add(new ManagerStatus.PinStatus(lg.name(), p.node(), p.stamp().node(),
-                        d == null ? null : p.node().equals(d.node())));
-            }
-        }
-        List<ManagerStatus.FenceStatus> fences = fencing.status(time);
-        return new ManagerStatus(time.wall(), me, incarnation, cluster.members(), Boolean.TRUE.equals(cluster.quorate()),
-                maintenanceOn(), stall.stalled(), cluster.startupComplete(), nodes, gs, fs, pins, fences);
+        return statusView.status(time, buildReport(ctx.seq()));
     }
 }
