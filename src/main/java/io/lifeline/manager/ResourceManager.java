@@ -94,14 +94,10 @@ public final class ResourceManager {
     private final GroupActions actions;
     /** Recovery from a stall: releases everything, then rejoins. */
     private final StallRecovery stall;
-    private int score;
     /** Standby, pins, cleanups, maintenance mode: the operator's commands and the registers they write. */
     private final OperatorRegisters operators;
-    private StateReport lastSent;
-    /** When reports go out: on change, delayed acknowledgements, periodic (docs/protocol.md). */
-    private ReportScheduler reportScheduler = ReportScheduler.paced();
-    private final List<String> releasedSinceReport = new ArrayList<>();
-    private boolean forceReport;
+    /** This node's state reports: what they say and when they go out. */
+    private final OwnReports reports;
     private boolean booted;
 
     public ResourceManager(ManagerConfig cfg, String incarnation) {
@@ -112,11 +108,13 @@ public final class ResourceManager {
         this.cluster = new ClusterView(ctx, groups);
         this.fencing = new PeerFencing(ctx);
         this.stall = new StallRecovery(ctx, groups, cluster);
-        this.actions = new GroupActions(ctx, groups, this::allGroups, failcounts, cluster, releasedSinceReport::add);
+        this.actions = new GroupActions(ctx, groups, this::allGroups, failcounts, cluster, this::released);
         this.reconfiguration = new Reconfiguration(ctx, groups, failcounts,
                 (lg, index, reason) -> actions.issue(lg, OpKind.STOP, index, reason), this::maintenanceOn);
         this.operators = new OperatorRegisters(ctx, groups, reconfiguration::allGroups, failcounts,
                 placementView);
+        this.reports = new OwnReports(ctx, groups, reconfiguration::removedGroupsStopping, failcounts, cluster, stall,
+                operators);
         this.statusView = new StatusView(ctx, groups, cluster, operators, fencing, stall, placementView);
         this.claims = new Claims(ctx, cluster, stall, operators, failcounts, fencing, actions);
         for (ResourceGroup g : ctx.cfg().groups()) {
@@ -124,6 +122,11 @@ public final class ResourceManager {
                     .map(r -> ctx.cfg().settings().policyFor(r.word())).toList();
             groups.put(g.name(), new LocalGroup(g, policies));
         }
+    }
+
+    /** A completed stop released the group here: the next report says so. */
+    private void released(String group) {
+        reports.released(group);
     }
 
     /** The configured groups and those a reload is still stopping. */
@@ -145,7 +148,7 @@ public final class ResourceManager {
      * tests, whose clock does not move between inputs. Call before {@link #boot}.
      */
     void sendReportsUnpaced() {
-        reportScheduler = ReportScheduler.unpaced();
+        reports.sendUnpaced();
     }
 
     public String incarnation() {
@@ -198,12 +201,12 @@ public final class ResourceManager {
         } else if (input instanceof Tick) {
             // nothing of its own: every input runs the timers that are due (finish)
         } else if (input instanceof ConnectivityChanged c) {
-            onConnectivity(c.score());
+            reports.onConnectivity(c.score());
         } else if (input instanceof Command c) {
             operators.onCommand(c.requestId(), c.command());
         } else if (input instanceof StallDetected s) {
             if (stall.onStall(s.frozenMs(), s.membershipEpoch())) {
-                forceReport = true;
+                reports.force();
             }
         } else if (input instanceof FenceCompleted f) {
             fencing.onFenceCompleted(f);
@@ -211,7 +214,7 @@ public final class ResourceManager {
             cluster.initdeadElapsed();
         } else if (input instanceof ConfigReloaded r) {
             if (reconfiguration.onConfigReloaded(r)) {
-                forceReport = true;
+                reports.force();
             }
         } else if (input instanceof ManagerInput.ConfigRejected r) {
             event(Level.ERROR, EventKind.CONFIG, null, r.trigger() + ": the configuration was not reloaded ("
@@ -243,7 +246,7 @@ public final class ResourceManager {
      */
     public long nextTimerAtMs() {
         Deadlines next = new Deadlines(ctx.nowMs());
-        next.at(reportScheduler.nextDueAtMs(ctx.cfg().settings().reportInterval().toMillis()));
+        next.at(reports.nextDueAtMs());
         for (LocalGroup old : reconfiguration.retiringGroups()) {
             if (old.inFlight() != null) {
                 next.at(old.inFlight().resultDeadlineMs());
@@ -289,12 +292,12 @@ public final class ResourceManager {
         actions.checkOverdueActions();
         actions.expireFailures();
         if (stall.endIfQuiet()) {
-            forceReport = true;
+            reports.force();
         }
         reconfiguration.retire();
         decide();
         actions.emitTransitions();
-        maybeBroadcast();
+        reports.maybeBroadcast();
         return ctx.drain();
     }
 
@@ -324,7 +327,7 @@ public final class ResourceManager {
         }
         cluster.install(next);
         stall.onMembership(m.epoch(), next);
-        forceReport = true;
+        reports.force();
     }
 
     private void onReport(StateReport r) {
@@ -336,19 +339,7 @@ public final class ResourceManager {
         operators.merge(r.registers());
     }
 
-    private void onConnectivity(int newScore) {
-        if (newScore != score) {
-            event(Level.INFO, EventKind.PLACEMENT, null, "connectivity of " + me + " changed: "
-                    + score + " -> " + newScore + " ping targets reachable");
-            score = newScore;
-        }
-    }
-
     // ------------------------------------------------------------------ decisions
-
-    private boolean myReady() {
-        return groups.values().stream().allMatch(lg -> lg.blocked() || !lg.hasUnknown());
-    }
 
     private String whyNoView() {
         if (!cluster.membershipKnown()) {
@@ -363,7 +354,7 @@ public final class ResourceManager {
         if (!cluster.startupComplete()) {
             return "waiting for all nodes or initdead";
         }
-        if (!myReady()) {
+        if (!reports.ready()) {
             return "still probing resources";
         }
         return cluster.peersNotReady();
@@ -374,7 +365,7 @@ public final class ResourceManager {
         if (!whyNoView().isEmpty()) {
             return null;
         }
-        return cluster.view(buildReport(ctx.seq()));
+        return cluster.view(reports.build(ctx.seq()));
     }
 
     private void decide() {
@@ -390,54 +381,6 @@ public final class ResourceManager {
                 continue;
             }
             claims.decide(lg, view, q);
-        }
-    }
-
-    // ------------------------------------------------------------------ reports
-
-    private StateReport buildReport(long reportSeq) {
-        Map<String, StateReport.GroupReport> gr = new LinkedHashMap<>();
-        long delay = ctx.cfg().settings().failbackDelay().toMillis();
-        List<LocalGroup> reported = new ArrayList<>(groups.values());
-        reported.addAll(reconfiguration.removedGroupsStopping());
-        for (LocalGroup lg : reported) {
-            GroupPhase ph = lg.phase();
-            if (ph != GroupPhase.STOPPED) {
-                gr.put(lg.name(), new StateReport.GroupReport(ph, lg.defersFailback(ctx.nowMs(), delay), lg.states(),
-                        ph == GroupPhase.CLAIMING ? lg.claimSeq() : 0));
-            }
-        }
-        List<StateReport.FailureReport> fr = new ArrayList<>();
-        failcounts.counts().forEach((k, count) -> {
-            ResourcePolicy p = actions.policyOf(k);
-            fr.add(new StateReport.FailureReport(k.group(), k.resource(), count, p.threshold(), count >= p.threshold()));
-        });
-        return new StateReport(me, incarnation, reportSeq, ctx.lamport(), myReady() && !stall.stalled(), score, operators.standby(), gr, fr,
-                cluster.lastSeen(), operators.registers(), releasedSinceReport,
-                cluster.membershipKnown() ? cluster.members() : List.of(),
-                stall.isRejoinProbe(reportSeq));
-    }
-
-    /**
-     * Sends a report when this node's state changed (or a membership change asks for one), when
-     * a claim a peer made waits for this node's acknowledgement (delayed a little, so that one
-     * report answers every claim of a round), or when the periodic one is due; see
-     * {@link ReportScheduler} and docs/protocol.md for why this bounds the reports per
-     * membership change.
-     */
-    private void maybeBroadcast() {
-        StateReport candidate = buildReport(ctx.seq() + 1);
-        boolean changed = forceReport || !candidate.sameContentAs(lastSent);
-        boolean ackOwed = ReportScheduler.ackOwed(lastSent, me, cluster.members(), cluster.reports());
-        if (reportScheduler.sendNow(ctx.nowMs(), changed, ackOwed, ctx.cfg().settings().reportInterval().toMillis())) {
-            ctx.nextSeq();
-            ctx.tickLamport();
-            StateReport report = buildReport(ctx.seq());
-            ctx.emit(new BroadcastReport(report));
-            lastSent = report;
-            reportScheduler.sent(ctx.nowMs());
-            releasedSinceReport.clear();
-            forceReport = false;
         }
     }
 
@@ -468,11 +411,11 @@ public final class ResourceManager {
         }
         // the peers have been told: a release the pacing still holds back goes out first
         // (docs/protocol.md), so the new owners start by the handover, not after the leave
-        return buildReport(ctx.seq() + 1).sameContentAs(lastSent);
+        return reports.peersAreUpToDate();
     }
 
     /** A snapshot for {@code hactl status}, as this node sees the cluster. */
     public ManagerStatus status(Now time) {
-        return statusView.status(time, buildReport(ctx.seq()));
+        return statusView.status(time, reports.build(ctx.seq()));
     }
 }
