@@ -1,17 +1,6 @@
 package io.lifeline.manager;
 
-import io.lifeline.agent.OcfStatus;
 import io.lifeline.config.ResourceGroup;
-import io.lifeline.config.ResourceSpec;
-import io.lifeline.manager.ManagerAction.AnswerCommand;
-import io.lifeline.manager.ManagerAction.BroadcastReport;
-import io.lifeline.manager.ManagerAction.MonitorResource;
-import io.lifeline.manager.ManagerAction.Reannounce;
-import io.lifeline.manager.ManagerAction.RunFenceHook;
-import io.lifeline.manager.ManagerAction.RunNotify;
-import io.lifeline.manager.ManagerAction.RunPeerFence;
-import io.lifeline.manager.ManagerAction.StartResource;
-import io.lifeline.manager.ManagerAction.StopResource;
 import io.lifeline.manager.ManagerEvent.Level;
 import io.lifeline.manager.ManagerInput.ActionCompleted;
 import io.lifeline.manager.ManagerInput.Command;
@@ -23,23 +12,10 @@ import io.lifeline.manager.ManagerInput.MembershipChanged;
 import io.lifeline.manager.ManagerInput.PeerReport;
 import io.lifeline.manager.ManagerInput.StallDetected;
 import io.lifeline.manager.ManagerInput.Tick;
-import io.lifeline.manager.LocalGroup.Goal;
-import io.lifeline.manager.LocalGroup.Op;
 import io.lifeline.manager.LocalGroup.OpKind;
-import io.lifeline.manager.LocalGroup.Step;
-import io.lifeline.manager.notify.Notification;
-import io.lifeline.manager.notify.Transition;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * The decision core: a deterministic, single-threaded state machine. Feed it one
@@ -54,6 +30,15 @@ import java.util.Set;
  * neither holds nor claims the group. That confirmation is what makes planned moves free of
  * overlap (the old owner's "released") and breaks ties between concurrent claims (the claimant
  * first in ha.cf order keeps its claim). See docs/manager.md.
+ *
+ * <p>This class is the manager's front: it owns the input loop and the order of the decision
+ * round that follows every input ({@link #handle}), and the view placement decides on. The
+ * rules live in package-private parts, one concept each, sharing a {@link ManagerContext}:
+ * {@link ClusterView} (membership, peers' reports, start-up, quorum), {@link StallRecovery},
+ * {@link PeerFencing}, {@link OperatorRegisters} (hactl's commands and registers),
+ * {@link Claims} (keep, stop, claim or start each group here), {@link GroupActions} (agent
+ * actions and their results, on {@link LocalGroup}s), {@link Reconfiguration} (reload),
+ * {@link OwnReports} (this node's reports) and {@link StatusView} (hactl status).
  */
 public final class ResourceManager {
 
@@ -67,13 +52,27 @@ public final class ResourceManager {
     /** The configured groups as this node runs them, in haresources order (a reload rebuilds it). */
     private final Map<String, LocalGroup> groups = new LinkedHashMap<>();
     private final Failcounts failcounts = new Failcounts();
-    /** Reloads: the configuration in force, and the old resources of changed or removed groups still stopping. */
-    private final Reconfiguration reconfiguration;
 
+    // The parts, one concept each; this class feeds them each input and runs the decision round
+    // (finish) in a fixed order, which is what keeps the actions and events deterministic.
     /** The membership, the peers' latest reports, start-up and quorum. */
     private final ClusterView cluster;
     /** Which departed peers must be fenced before which groups start here (fence_peers on), and the fences. */
     private final PeerFencing fencing;
+    /** Recovery from a stall: releases everything, then rejoins. */
+    private final StallRecovery stall;
+    /** Agent actions, one at a time per group, and their results. */
+    private final GroupActions actions;
+    /** Reloads: the new configuration applied group by group, the old resources of changed or removed groups stopped. */
+    private final Reconfiguration reconfiguration;
+    /** Standby, pins, cleanups, maintenance mode: the operator's commands and the registers they write. */
+    private final OperatorRegisters operators;
+    /** This node's state reports: what they say and when they go out. */
+    private final OwnReports reports;
+    /** Per group: keep, stop, claim or start here. */
+    private final Claims claims;
+    /** The hactl status snapshot. */
+    private final StatusView statusView;
     /** The view placement decides on: the alive nodes' reports once complete, else why not. */
     private final PlacementView placementView = new PlacementView() {
         @Override
@@ -86,18 +85,6 @@ public final class ResourceManager {
             return ResourceManager.this.whyNoView();
         }
     };
-    /** The hactl status snapshot. */
-    private final StatusView statusView;
-    /** Per group: keep, stop, claim or start here. */
-    private final Claims claims;
-    /** Agent actions, one at a time per group, and their results. */
-    private final GroupActions actions;
-    /** Recovery from a stall: releases everything, then rejoins. */
-    private final StallRecovery stall;
-    /** Standby, pins, cleanups, maintenance mode: the operator's commands and the registers they write. */
-    private final OperatorRegisters operators;
-    /** This node's state reports: what they say and when they go out. */
-    private final OwnReports reports;
     private boolean booted;
 
     public ResourceManager(ManagerConfig cfg, String incarnation) {
@@ -111,12 +98,11 @@ public final class ResourceManager {
         this.actions = new GroupActions(ctx, groups, this::allGroups, failcounts, cluster, this::released);
         this.reconfiguration = new Reconfiguration(ctx, groups, failcounts,
                 (lg, index, reason) -> actions.issue(lg, OpKind.STOP, index, reason), this::maintenanceOn);
-        this.operators = new OperatorRegisters(ctx, groups, reconfiguration::allGroups, failcounts,
-                placementView);
+        this.operators = new OperatorRegisters(ctx, groups, reconfiguration::allGroups, failcounts, placementView);
         this.reports = new OwnReports(ctx, groups, reconfiguration::removedGroupsStopping, failcounts, cluster, stall,
                 operators);
-        this.statusView = new StatusView(ctx, groups, cluster, operators, fencing, stall, placementView);
         this.claims = new Claims(ctx, cluster, stall, operators, failcounts, fencing, actions);
+        this.statusView = new StatusView(ctx, groups, cluster, operators, fencing, stall, placementView);
         for (ResourceGroup g : ctx.cfg().groups()) {
             List<ResourcePolicy> policies = g.resources().stream()
                     .map(r -> ctx.cfg().settings().policyFor(r.word())).toList();
@@ -388,10 +374,6 @@ public final class ResourceManager {
 
     private void event(Level level, EventKind kind, String group, String message) {
         ctx.event(level, kind, group, message);
-    }
-
-    private static String fmt(Duration d) {
-        return ManagerContext.fmt(d);
     }
 
     /**
