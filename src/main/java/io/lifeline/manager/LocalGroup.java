@@ -104,7 +104,7 @@ final class LocalGroup {
      * "the split brain", "node1 joined"); null when nothing is due.
      */
     private String reannounceDue;
-    /** Starts refused in a row because another host still holds a resource (see ResourceManager). */
+    /** Starts refused in a row because another host still holds a resource (see GroupActions.onStartRefused). */
     private int startRefusals;
     /** No start before this monotonic time (a refused start waits before it is tried again); -1 for none. */
     private long retryStartAtMs = -1;
