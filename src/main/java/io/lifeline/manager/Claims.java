@@ -14,7 +14,8 @@ import java.util.Locale;
  * standby, failures; or to hand it to the placement's new owner once that one claims it). A node
  * that does not occupy a group claims it when it is the choice, and starts it only once every
  * peer has confirmed the claim, no rival comes first in ha.cf, the membership is agreed and any
- * fence owed for a departed holder is done (docs/manager.md, "Claims").
+ * fence owed for a departed holder is done (docs/manager.md, "How the nodes agree without a
+ * leader").
  */
 final class Claims {
 
