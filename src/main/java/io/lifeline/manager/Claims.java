@@ -1,9 +1,10 @@
 package io.lifeline.manager;
 
+import static io.lifeline.manager.ManagerContext.fmt;
+
 import io.lifeline.manager.LocalGroup.Goal;
 import io.lifeline.manager.LocalGroup.OpKind;
 import io.lifeline.manager.ManagerEvent.Level;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -204,9 +205,5 @@ final class Claims {
                 ctx.event(Level.INFO, EventKind.PLACEMENT, lg.name(), lg.name() + " stays on " + me + ": " + reason);
             }
         }
-    }
-
-    private static String fmt(Duration d) {
-        return ManagerContext.fmt(d);
     }
 }

@@ -1,5 +1,7 @@
 package io.lifeline.manager;
 
+import static io.lifeline.manager.ManagerContext.fmt;
+
 import io.lifeline.agent.OcfStatus;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.manager.LocalGroup.Goal;
@@ -348,9 +350,5 @@ final class GroupActions {
         if (!ctx.cfg().settings().notifyHooks().isEmpty()) {
             ctx.emit(new RunNotify(new Notification(ctx.now().wall(), me, lg.name(), t, reason)));
         }
-    }
-
-    private static String fmt(Duration d) {
-        return ManagerContext.fmt(d);
     }
 }

@@ -1,5 +1,7 @@
 package io.lifeline.manager;
 
+import static io.lifeline.manager.ManagerContext.fmt;
+
 import io.lifeline.config.ResourceGroup;
 import io.lifeline.manager.ManagerAction.AnswerCommand;
 import io.lifeline.manager.ManagerEvent.Level;
@@ -313,9 +315,5 @@ final class OperatorRegisters {
                 }
             });
         }
-    }
-
-    private static String fmt(java.time.Duration d) {
-        return ManagerContext.fmt(d);
     }
 }

@@ -1,5 +1,7 @@
 package io.lifeline.manager;
 
+import static io.lifeline.manager.ManagerContext.fmt;
+
 import io.lifeline.manager.ManagerAction.RunPeerFence;
 import io.lifeline.manager.ManagerEvent.Level;
 import io.lifeline.manager.ManagerInput.FenceCompleted;
@@ -140,9 +142,5 @@ final class PeerFencing {
 
     private long timeoutMs() {
         return ctx.cfg().settings().fencing().timeout().toMillis();
-    }
-
-    private static String fmt(Duration d) {
-        return ManagerContext.fmt(d);
     }
 }

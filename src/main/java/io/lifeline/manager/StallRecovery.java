@@ -1,7 +1,8 @@
 package io.lifeline.manager;
 
+import static io.lifeline.manager.ManagerContext.fmt;
+
 import io.lifeline.manager.ManagerEvent.Level;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -151,9 +152,5 @@ final class StallRecovery {
     /** When the rejoin probe goes out after a stall: twice deadtime (see {@link #endIfQuiet}). */
     private long rejoinProbeDelayMs() {
         return 2 * ctx.cfg().deadtime().toMillis();
-    }
-
-    private static String fmt(Duration d) {
-        return ManagerContext.fmt(d);
     }
 }
