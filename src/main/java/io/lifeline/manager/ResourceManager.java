@@ -273,6 +273,12 @@ public final class ResourceManager {
         ctx.begin(time);
     }
 
+    /**
+     * The decision round after every input, in a fixed order: results given up on and failures
+     * expired first (they change what the groups may do), then the end of a stall and the
+     * reload's stops, then quorum and each group's decision, then the notify transitions of what
+     * changed, and last the report that tells the peers.
+     */
     private List<ManagerAction> finish() {
         fencing.checkOverdue();
         actions.checkOverdueActions();
@@ -287,6 +293,11 @@ public final class ResourceManager {
         return ctx.drain();
     }
 
+    /**
+     * A new membership, applied part by part in the order the events read best: each departure
+     * and its cleared pins, each arrival and its cleared pins, the merge, then what fencing owes
+     * or forgives, and the end of a stall.
+     */
     private void onMembership(MembershipChanged m) {
         ClusterView.Change change = cluster.compare(m);
         List<String> next = change.members();
@@ -316,6 +327,7 @@ public final class ResourceManager {
         reports.force();
     }
 
+    /** A peer's report: the view takes it in (or drops it), then fencing and the registers learn from it. */
     private void onReport(StateReport r) {
         String from = cluster.onReport(r);
         if (from == null) {
