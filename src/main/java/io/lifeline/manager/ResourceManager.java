@@ -1,19 +1,6 @@
 package io.lifeline.manager;
 
-import io.lifeline.agent.OcfStatus;
 import io.lifeline.config.ResourceGroup;
-import io.lifeline.config.ResourceSpec;
-import io.lifeline.manager.ManagerAction.AnswerCommand;
-import io.lifeline.manager.ManagerAction.BroadcastReport;
-import io.lifeline.manager.ManagerAction.LogEvent;
-import io.lifeline.manager.ManagerAction.MonitorResource;
-import io.lifeline.manager.ManagerAction.Reannounce;
-import io.lifeline.manager.ManagerAction.ReloadResource;
-import io.lifeline.manager.ManagerAction.RunFenceHook;
-import io.lifeline.manager.ManagerAction.RunNotify;
-import io.lifeline.manager.ManagerAction.RunPeerFence;
-import io.lifeline.manager.ManagerAction.StartResource;
-import io.lifeline.manager.ManagerAction.StopResource;
 import io.lifeline.manager.ManagerEvent.Level;
 import io.lifeline.manager.ManagerInput.ActionCompleted;
 import io.lifeline.manager.ManagerInput.Command;
@@ -25,23 +12,10 @@ import io.lifeline.manager.ManagerInput.MembershipChanged;
 import io.lifeline.manager.ManagerInput.PeerReport;
 import io.lifeline.manager.ManagerInput.StallDetected;
 import io.lifeline.manager.ManagerInput.Tick;
-import io.lifeline.manager.LocalGroup.Goal;
-import io.lifeline.manager.LocalGroup.Op;
 import io.lifeline.manager.LocalGroup.OpKind;
-import io.lifeline.manager.LocalGroup.Step;
-import io.lifeline.manager.notify.Notification;
-import io.lifeline.manager.notify.Transition;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * The decision core: a deterministic, single-threaded state machine. Feed it one
@@ -56,104 +30,99 @@ import java.util.Set;
  * neither holds nor claims the group. That confirmation is what makes planned moves free of
  * overlap (the old owner's "released") and breaks ties between concurrent claims (the claimant
  * first in ha.cf order keeps its claim). See docs/manager.md.
+ *
+ * <p>This class is the manager's front: it owns the input loop and the order of the decision
+ * round that follows every input ({@link #handle}), and the view placement decides on. The
+ * rules live in package-private parts, one concept each, sharing a {@link ManagerContext}:
+ * {@link ClusterView} (membership, peers' reports, start-up, quorum), {@link StallRecovery},
+ * {@link PeerFencing}, {@link OperatorRegisters} (hactl's commands and registers),
+ * {@link Claims} (keep, stop, claim or start each group here), {@link GroupActions} (agent
+ * actions and their results, on {@link LocalGroup}s), {@link Reconfiguration} (reload),
+ * {@link OwnReports} (this node's reports) and {@link StatusView} (hactl status).
  */
 public final class ResourceManager {
 
     /** Extra time past an action's own timeout before the manager gives up waiting for its result. */
     static final long RESULT_GRACE_MS = 10_000;
-    /**
-     * How long a start refused because another host still holds the resource (a duplicate-address
-     * conflict) waits before it is tried again: short, so the takeover completes about a second
-     * after the holder really lets go, yet not a busy loop of probes.
-     */
-    static final long CONFLICT_RETRY_MS = 1_000;
-    /** Timeout of a re-announcement (a burst of gratuitous ARP or unsolicited neighbour advertisements). */
-    static final Duration REANNOUNCE_TIMEOUT = Duration.ofSeconds(10);
-
-    /** Replaced by a reload ({@link #onConfigReloaded}); the node list and this node's name never change. */
-    private ManagerConfig cfg;
+    /** This node's identity, the configuration in force, the clocks, the current input's output: shared by the parts. */
+    private final ManagerContext ctx;
     private final ManagerConfig bootCfg;
     private final String me;
     private final String incarnation;
+    /** The configured groups as this node runs them, in haresources order (a reload rebuilds it). */
     private final Map<String, LocalGroup> groups = new LinkedHashMap<>();
-    /**
-     * Groups a reload removed or changed, whose old resources are still being stopped here (right
-     * to left, down to {@link Retiring#keep}). A changed group's successor in {@link #groups} waits
-     * until its entry is gone.
-     */
-    private final Map<String, Retiring> retiring = new LinkedHashMap<>();
-
-    /** @param replaced a changed group (its successor waits); false: a removed group */
-    private record Retiring(LocalGroup old, int keep, boolean replaced) {
-    }
     private final Failcounts failcounts = new Failcounts();
-    private final EventLog eventLog;
 
-    /** Latest report per peer; removed when the peer leaves the membership. */
-    private final Map<String, StateReport> reports = new HashMap<>();
-    /** Newest report mark per peer, kept after it leaves, so late or duplicate reports are ignored. */
-    private final Map<String, StateReport.SeenMark> lastSeen = new HashMap<>();
-    private final Set<String> warnedUnknownNodes = new HashSet<>();
-    /** A peer's time away from the membership: since when, and the incarnation it had when it left (null: unknown). */
-    private record Absence(long sinceMs, String incarnation) {
-    }
+    // The parts, one concept each; this class feeds them each input and runs the decision round
+    // (finish) in a fixed order, which is what keeps the actions and events deterministic.
+    /** The membership, the peers' latest reports, start-up and quorum. */
+    private final ClusterView cluster;
+    /** Which departed peers must be fenced before which groups start here (fence_peers on), and the fences. */
+    private final PeerFencing fencing;
+    /** Recovery from a stall: releases everything, then rejoins. */
+    private final StallRecovery stall;
+    /** Agent actions, one at a time per group, and their results. */
+    private final GroupActions actions;
+    /** Reloads: the new configuration applied group by group, the old resources of changed or removed groups stopped. */
+    private final Reconfiguration reconfiguration;
+    /** Standby, pins, cleanups, maintenance mode: the operator's commands and the registers they write. */
+    private final OperatorRegisters operators;
+    /** This node's state reports: what they say and when they go out. */
+    private final OwnReports reports;
+    /** Per group: keep, stop, claim or start here. */
+    private final Claims claims;
+    /** The hactl status snapshot. */
+    private final StatusView statusView;
+    /** The view placement decides on: the alive nodes' reports once complete, else why not. */
+    private final PlacementView placementView = new PlacementView() {
+        @Override
+        public List<StateReport> viewOrNull() {
+            return ResourceManager.this.viewOrNull();
+        }
 
-    /** Peers that left the membership and have not come back. */
-    private final Map<String, Absence> absent = new HashMap<>();
-    /** Peers that came back and whose first report, which tells whether they restarted meanwhile, has not arrived. */
-    private final Map<String, Absence> rejoined = new HashMap<>();
-    private List<String> members = List.of();
-    private boolean membershipKnown;
-    private boolean initdeadElapsed;
-    /** Which peers may still hold each group; whether a start here is a confirmed handover. */
-    private final ReleaseLedger releases = new ReleaseLedger();
-    /** Which departed peers must be fenced before which groups start here (fence_peers on). */
-    private final FencingLedger fencing = new FencingLedger();
-    private boolean startupComplete;
-    private boolean stalled;
-    private long stalledAtMs;
-    /** The cluster layer's snapshot epoch when the stall was seen; a later one ends the recovery. */
-    private long stalledAtEpoch;
-    /**
-     * After a stall, the seq of this node's first report sent once every peer's verdict on the
-     * freeze is in (twice deadtime after the stall was seen); 0 until then. A peer whose report has seen
-     * it and still lists this node as a member did not declare it dead, or has merged it again.
-     */
-    private long rejoinProbeSeq;
-    private String stallReason = "";
-    private int score;
-    private GroupScope standby = GroupScope.NONE;
-    private ClusterRegisters registers = ClusterRegisters.EMPTY;
-    private final Map<String, Stamp> appliedCleanups = new HashMap<>();
-    private boolean maintenance;
-    private Boolean quorate;
-    /** Whether the quorum held is an even split's, won by auto_tie_breaker (events say so when it changes). */
-    private boolean quorumByTieBreaker;
-    private long seq;
-    private long lamport;
-    private long nextOpId = 1;
-    private StateReport lastSent;
-    /** When reports go out: on change, delayed acknowledgements, periodic (docs/protocol.md). */
-    private ReportScheduler reportScheduler = ReportScheduler.paced();
-    private final List<String> releasedSinceReport = new ArrayList<>();
-    private boolean forceReport;
+        @Override
+        public String whyNoView() {
+            return ResourceManager.this.whyNoView();
+        }
+    };
     private boolean booted;
 
-    private Now now = Now.at(0);
-    private List<ManagerAction> out = new ArrayList<>();
-
     public ResourceManager(ManagerConfig cfg, String incarnation) {
-        this.cfg = cfg;
+        this.ctx = new ManagerContext(cfg, incarnation);
         this.bootCfg = cfg;
         this.me = cfg.localNode();
         this.incarnation = incarnation;
-        this.eventLog = new EventLog(cfg.settings().eventLogSize());
-        for (ResourceGroup g : cfg.groups()) {
+        this.cluster = new ClusterView(ctx, groups);
+        this.fencing = new PeerFencing(ctx);
+        this.stall = new StallRecovery(ctx, groups, cluster);
+        this.actions = new GroupActions(ctx, groups, this::allGroups, failcounts, cluster, this::released);
+        this.reconfiguration = new Reconfiguration(ctx, groups, failcounts,
+                (lg, index, reason) -> actions.issue(lg, OpKind.STOP, index, reason), this::maintenanceOn);
+        this.operators = new OperatorRegisters(ctx, groups, reconfiguration::allGroups, failcounts, placementView);
+        this.reports = new OwnReports(ctx, groups, reconfiguration::removedGroupsStopping, failcounts, cluster, stall,
+                operators);
+        this.claims = new Claims(ctx, cluster, stall, operators, failcounts, fencing, actions);
+        this.statusView = new StatusView(ctx, groups, cluster, operators, fencing, stall, placementView);
+        for (ResourceGroup g : ctx.cfg().groups()) {
             List<ResourcePolicy> policies = g.resources().stream()
-                    .map(r -> cfg.settings().policyFor(r.word())).toList();
+                    .map(r -> ctx.cfg().settings().policyFor(r.word())).toList();
             groups.put(g.name(), new LocalGroup(g, policies));
         }
-        this.members = List.of(me);
+    }
+
+    /** A completed stop released the group here: the next report says so. */
+    private void released(String group) {
+        reports.released(group);
+    }
+
+    /** The configured groups and those a reload is still stopping. */
+    private List<LocalGroup> allGroups() {
+        return reconfiguration.allGroups();
+    }
+
+    /** Maintenance mode is on here: nothing is started, stopped or monitored. */
+    private boolean maintenanceOn() {
+        return operators.maintenance();
     }
 
     public String localNode() {
@@ -165,7 +134,7 @@ public final class ResourceManager {
      * tests, whose clock does not move between inputs. Call before {@link #boot}.
      */
     void sendReportsUnpaced() {
-        reportScheduler = ReportScheduler.unpaced();
+        reports.sendUnpaced();
     }
 
     public String incarnation() {
@@ -173,7 +142,7 @@ public final class ResourceManager {
     }
 
     public ManagerConfig config() {
-        return cfg;
+        return ctx.cfg();
     }
 
     /** The configuration the manager booted with (a reload replaces {@link #config()}): a journal replay starts from it. */
@@ -188,19 +157,7 @@ public final class ResourceManager {
      * ones before the new ones (so right to left stops the new, then the old, then the kept).
      */
     public List<ResourceGroup> groupsThatMayRunHere() {
-        List<ResourceGroup> out = new ArrayList<>();
-        for (ResourceGroup g : cfg.groups()) {
-            Retiring r = retiring.get(g.name());
-            if (r == null) {
-                out.add(g);
-            } else {
-                List<ResourceSpec> all = new ArrayList<>(r.old().spec.resources());
-                all.addAll(g.resources().subList(r.keep(), g.resources().size()));
-                out.add(new ResourceGroup(g.preferredNode(), all, g.line()));
-            }
-        }
-        retiring.values().stream().filter(r -> !r.replaced()).forEach(r -> out.add(r.old().spec));
-        return out;
+        return reconfiguration.groupsThatMayRunHere();
     }
 
     /** First call: probes every resource (is it already running here?) and announces this node. */
@@ -226,21 +183,25 @@ public final class ResourceManager {
         } else if (input instanceof PeerReport r) {
             onReport(r.report());
         } else if (input instanceof ActionCompleted c) {
-            onActionCompleted(c);
+            actions.onActionCompleted(c);
         } else if (input instanceof Tick) {
             // nothing of its own: every input runs the timers that are due (finish)
         } else if (input instanceof ConnectivityChanged c) {
-            onConnectivity(c.score());
+            reports.onConnectivity(c.score());
         } else if (input instanceof Command c) {
-            onCommand(c.requestId(), c.command());
+            operators.onCommand(c.requestId(), c.command());
         } else if (input instanceof StallDetected s) {
-            onStall(s.frozenMs(), s.membershipEpoch());
+            if (stall.onStall(s.frozenMs(), s.membershipEpoch())) {
+                reports.force();
+            }
         } else if (input instanceof FenceCompleted f) {
-            onFenceCompleted(f);
+            fencing.onFenceCompleted(f);
         } else if (input instanceof InitdeadElapsed) {
-            initdeadElapsed = true;
+            cluster.initdeadElapsed();
         } else if (input instanceof ConfigReloaded r) {
-            onConfigReloaded(r);
+            if (reconfiguration.onConfigReloaded(r)) {
+                reports.force();
+            }
         } else if (input instanceof ManagerInput.ConfigRejected r) {
             event(Level.ERROR, EventKind.CONFIG, null, r.trigger() + ": the configuration was not reloaded ("
                     + r.problems().size() + (r.problems().size() == 1 ? " problem" : " problems")
@@ -255,7 +216,7 @@ public final class ResourceManager {
 
     /** The newest events, oldest first (bounded; see event_log_size). */
     public List<ManagerEvent> events() {
-        return eventLog.snapshot();
+        return ctx.events();
     }
 
     /**
@@ -270,36 +231,19 @@ public final class ResourceManager {
      * deadline it cannot consume, and the caller never spins (docs/manager.md, "Timers").
      */
     public long nextTimerAtMs() {
-        Deadlines next = new Deadlines(now.monotonicMs());
-        next.at(reportScheduler.nextDueAtMs(cfg.settings().reportInterval().toMillis()));
-        for (Retiring r : retiring.values()) {
-            if (r.old().inFlight != null) {
-                next.at(resultDeadline(r.old().inFlight));
+        Deadlines next = new Deadlines(ctx.nowMs());
+        next.at(reports.nextDueAtMs());
+        for (LocalGroup old : reconfiguration.retiringGroups()) {
+            if (old.inFlight() != null) {
+                next.at(old.inFlight().resultDeadlineMs());
             }
         }
         for (LocalGroup lg : groups.values()) {
-            if (lg.inFlight != null) {
-                next.at(resultDeadline(lg.inFlight));
-            } else if (lg.goal != Goal.STOP && lg.allStarted()) {
-                for (int i = 0; i < lg.states.length; i++) {
-                    if (lg.policies.get(i).monitored()) {
-                        next.at(lg.nextMonitorAtMs[i]);
-                    }
-                }
-            }
-            next.at(lg.retryStartAtMs);
-            if (lg.runningSinceMs >= 0 && !cfg.settings().failbackDelay().isZero()) {
-                next.at(lg.runningSinceMs + cfg.settings().failbackDelay().toMillis());
-            }
+            lg.offerDeadlines(next::at, ctx.cfg().settings().failbackDelay().toMillis());
         }
-        next.at(failcounts.nextExpiry(this::policyOf));
-        if (stalled) {
-            next.at(stalledAtMs + cfg.settings().stallRejoinWait().toMillis());
-            if (rejoinProbeSeq == 0) {
-                next.at(stalledAtMs + rejoinProbeDelayMs());
-            }
-        }
-        fencing.deadlines(next::at, fenceTimeoutMs(), RESULT_GRACE_MS);
+        next.at(failcounts.nextExpiry(actions::policyOf));
+        stall.offerDeadlines(next::at);
+        fencing.offerDeadlines(next::at);
         return next.earliest();
     }
 
@@ -323,916 +267,95 @@ public final class ResourceManager {
         }
     }
 
-    /** When the manager stops waiting for an action's result and counts it as failed. */
-    private static long resultDeadline(Op op) {
-        return op.issuedAtMs() + op.timeoutMs() + RESULT_GRACE_MS;
-    }
-
     // ------------------------------------------------------------------ inputs
 
     private void begin(Now time) {
-        if (time.monotonicMs() < now.monotonicMs()) {
-            throw new IllegalArgumentException("monotonic time went backwards: " + time + " < " + now);
-        }
-        now = time;
-        out = new ArrayList<>();
+        ctx.begin(time);
     }
 
+    /**
+     * The decision round after every input, in a fixed order: results given up on and failures
+     * expired first (they change what the groups may do), then the end of a stall and the
+     * reload's stops, then quorum and each group's decision, then the notify transitions of what
+     * changed, and last the report that tells the peers.
+     */
     private List<ManagerAction> finish() {
-        checkOverdueActions();
-        expireFailures();
-        endStallIfQuiet();
-        retire();
+        fencing.checkOverdue();
+        actions.checkOverdueActions();
+        actions.expireFailures();
+        if (stall.endIfQuiet()) {
+            reports.force();
+        }
+        reconfiguration.retire();
         decide();
-        emitTransitions();
-        maybeBroadcast();
-        List<ManagerAction> result = List.copyOf(out);
-        out = new ArrayList<>();
-        return result;
+        actions.emitTransitions();
+        reports.maybeBroadcast();
+        return ctx.drain();
     }
 
+    /**
+     * A new membership, applied part by part in the order the events read best: each departure
+     * and its cleared pins, each arrival and its cleared pins, the merge, then what fencing owes
+     * or forgives, and the end of a stall.
+     */
     private void onMembership(MembershipChanged m) {
-        List<String> named = m.members().stream().map(n -> n.toLowerCase(Locale.ROOT)).toList();
-        for (String n : named) {
-            if (!cfg.nodes().contains(n) && warnedUnknownNodes.add(n)) {
-                event(Level.WARN, EventKind.MEMBERSHIP, null,
-                        "membership names " + n + ", which is not a node in ha.cf: ignored");
-            }
-        }
-        List<String> next = cfg.nodes().stream().filter(n -> n.equals(me) || named.contains(n)).toList();
-        List<String> left = members.stream().filter(n -> !next.contains(n)).toList();
-        List<String> joined = next.stream().filter(n -> !members.contains(n) && !n.equals(me)).toList();
+        ClusterView.Change change = cluster.compare(m);
+        List<String> next = change.members();
+        List<String> left = change.left();
+        List<String> joined = change.joined();
         for (String n : left) {
-            reports.remove(n);
-            departed(n, m.causes().get(n));
-            for (ResourceGroup g : cfg.groups()) {
-                if (registers.pinnedNode(g.name()).filter(n::equals).isPresent()) {
-                    clearPin(g.name(), n + ", where an operator had moved it, is dead");
-                }
-            }
+            cluster.nodeLeft(n, m.causes().get(n));
+            operators.onNodeLeft(n);
         }
         for (String n : joined) {
-            event(Level.INFO, EventKind.MEMBERSHIP, null, "node " + n + " joined" + (m.merge() ? " (partition healed)" : ""));
-            if (cfg.failbackEnabled()) {
-                for (ResourceGroup g : cfg.groups()) {
-                    if (g.preferredNode().equals(n) && registers.pinnedNode(g.name()).isPresent()) {
-                        clearPin(g.name(), "its home node " + n + " is back (auto_failback on)");
-                    }
-                }
-            }
+            cluster.nodeJoined(n, m.merge());
+            operators.onNodeJoined(n);
         }
         if (m.merge()) {
             event(Level.INFO, EventKind.MEMBERSHIP, null, "membership merged after a partition: " + next);
         }
-        if (!left.isEmpty()) {
-            // What the departed do now is unknown (dead, frozen or cut off, they may start groups on
-            // their side): no release heard before this point vouches for the groups' addresses any more.
-            releases.forgetReleases();
-        }
+        cluster.markAbsent(left);
         for (String n : left) {
-            StateReport.SeenMark mark = lastSeen.get(n);
-            absent.put(n, new Absence(now.monotonicMs(), mark == null ? null : mark.incarnation()));
-            Duration delay = cfg.settings().fencing().delayFor(n);
-            FencingLedger.Debt debt = cfg.settings().fencesPeers()
-                    ? fencing.onLeft(n, now.monotonicMs(), now.wall(), delay.toMillis()) : null;
-            if (debt != null) {
-                event(Level.WARN, EventKind.FENCING, null, n + " left while it held or claimed " + debt.groups
-                        + ": it is fenced before any of them starts on " + me + " (fence_peers on"
-                        + (delay.isZero() ? ")" : "; not before " + fmt(delay) + " from now, fence_delay)"));
-            }
+            fencing.onNodeLeft(n);
         }
         for (String n : joined) {
-            FencingLedger.Debt cancelled = fencing.onJoined(n);
-            if (cancelled != null && cancelled.state != FencingLedger.State.DONE) {
-                event(Level.WARN, EventKind.FENCING, null, n + " is back: its pending fence ("
-                        + cancelled.state.name().toLowerCase(Locale.ROOT) + ", " + cancelled.attempts
-                        + " attempt" + (cancelled.attempts == 1 ? "" : "s") + ") is cancelled; placement over the "
-                        + "merged membership decides " + cancelled.groups);
-            }
-            Absence a = absent.remove(n);
-            if (a != null && a.incarnation() != null) {
-                rejoined.put(n, a); // its first report says whether it restarted meanwhile
-            }
+            fencing.onNodeJoined(n);
+            cluster.markReturned(n);
         }
-        members = next;
-        membershipKnown = true;
-        // Only a snapshot taken after the freeze shows the cluster as it re-formed: one queued before
-        // it (the stall report jumps the queue) is stale. Unnumbered memberships (0) always count.
-        if (stalled && (m.epoch() == 0 || m.epoch() > stalledAtEpoch)) {
-            stalled = false;
-            event(Level.INFO, EventKind.STALL, null, "rejoined the cluster after the stall (membership " + next + ")");
-        }
-        forceReport = true;
+        cluster.install(next);
+        stall.onMembership(m.epoch(), next);
+        reports.force();
     }
 
-    /** The event for a node gone from the membership, with the cluster layer's cause when it knows one. */
-    private void departed(String n, String cause) {
-        if ("left".equals(cause)) {
-            event(Level.INFO, EventKind.MEMBERSHIP, null, "node " + n + " left: it announced a clean shutdown");
-        } else if ("failed".equals(cause)) {
-            event(Level.WARN, EventKind.MEMBERSHIP, null, "node " + n + " failed: silent on every link for deadtime"
-                    + " (a crash, a hang, power loss or a cut network); it is dead");
-        } else {
-            event(Level.WARN, EventKind.MEMBERSHIP, null, "node " + n + " is dead (left the membership)");
-        }
-    }
-
+    /** A peer's report: the view takes it in (or drops it), then fencing and the registers learn from it. */
     private void onReport(StateReport r) {
-        String from = r.node().toLowerCase(Locale.ROOT);
-        if (from.equals(me)) {
-            if (!r.incarnation().equals(incarnation) && warnedUnknownNodes.add("self:" + r.incarnation())) {
-                event(Level.ERROR, EventKind.MEMBERSHIP, null, "another process reports as " + me
-                        + " (incarnation " + r.incarnation() + "): two nodes share a name?");
-            }
+        String from = cluster.onReport(r);
+        if (from == null) {
             return;
         }
-        if (!cfg.nodes().contains(from)) {
-            if (warnedUnknownNodes.add(from)) {
-                event(Level.WARN, EventKind.MEMBERSHIP, null, "report from " + from + ", which is not a node in ha.cf: ignored");
-            }
-            return;
-        }
-        StateReport.SeenMark last = lastSeen.get(from);
-        if (last != null && last.incarnation().equals(r.incarnation()) && r.seq() <= last.seq()) {
-            return;
-        }
-        if (last != null && !last.incarnation().equals(r.incarnation())) {
-            event(Level.INFO, EventKind.MEMBERSHIP, null, "node " + from + " restarted (new incarnation " + r.incarnation() + ")");
-        }
-        lastSeen.put(from, new StateReport.SeenMark(r.incarnation(), r.seq()));
-        reports.put(from, r);
-        lamport = Math.max(lamport, r.lamport());
-        // What a peer holds counts whether or not it is a member yet: its report may arrive before
-        // this node installs the view that contains it, and a holder missed then is missed for good.
-        for (String g : groups.keySet()) {
-            releases.onReport(from, g, r.phase(g), r.released().contains(g));
-            fencing.onReport(from, g, r.phase(g));
-        }
-        if (members.contains(from)) {
-            for (String g : r.released()) {
-                event(Level.INFO, EventKind.PLACEMENT, g, from + " released " + g);
-            }
-            Absence away = rejoined.remove(from);
-            if (away != null && away.incarnation().equals(r.incarnation())) {
-                // It kept running while cut off from this node (a partition, a blip): a group that came
-                // up here meanwhile was announced only where this node could reach, and clients on its
-                // side may still point at the old owner.
-                for (LocalGroup lg : groups.values()) {
-                    if (lg.phase().isActive() && lg.runningSinceMs >= away.sinceMs()) {
-                        lg.reannounceAfter(from + " came back (" + lg.name() + " moved here while it was cut off)");
-                    }
-                }
-            }
-            for (LocalGroup lg : groups.values()) {
-                // the peer's first report after a heal may already say STOPPING, or even released
-                GroupPhase theirs = r.phase(lg.name());
-                boolean theyHadIt = theirs.isActive() || theirs == GroupPhase.STOPPING || r.released().contains(lg.name());
-                if (lg.phase().isActive() && theyHadIt && !lg.splitBrainSeen) {
-                    lg.splitBrainSeen = true;
-                    lg.reannounceAfter("the split brain");
-                    event(Level.WARN, EventKind.SPLIT_BRAIN, lg.name(), lg.name() + " runs on both " + me
-                            + " and " + from + "; placement over the merged membership picks one");
-                }
-            }
-        }
-        mergeRegisters(r.registers());
-    }
-
-    private void onConnectivity(int newScore) {
-        if (newScore != score) {
-            event(Level.INFO, EventKind.PLACEMENT, null, "connectivity of " + me + " changed: "
-                    + score + " -> " + newScore + " ping targets reachable");
-            score = newScore;
-        }
-    }
-
-    private void onStall(long frozenMs, long membershipEpoch) {
-        long threshold = cfg.stallThreshold().toMillis();
-        if (frozenMs < threshold) {
-            event(Level.WARN, EventKind.STALL, null, "this process was frozen for " + frozenMs
-                    + " ms (below the stall threshold of " + threshold + " ms): keeping resources");
-            return;
-        }
-        stalled = true;
-        stalledAtMs = now.monotonicMs();
-        stalledAtEpoch = membershipEpoch;
-        rejoinProbeSeq = 0;
-        stallReason = me + " was frozen for " + frozenMs + " ms (>= " + threshold
-                + " ms): peers may have declared it dead and taken its groups";
-        reports.clear();
-        releases.forgetReleases();
-        event(Level.ERROR, EventKind.STALL, null, stallReason + "; releasing every group, then rejoining");
-        forceReport = true;
-    }
-
-    /**
-     * Ends the recovery from a stall once this node has released everything and either every
-     * peer still counts it (the early rejoin below) or {@code stall_rejoin_wait} passed without a
-     * new membership. A new membership ends it too ({@link #onMembership}).
-     *
-     * <p>The early rejoin: a freeze between the stall threshold and deadtime may or may not have
-     * cost this node its membership, and when the peers did not declare it dead no new membership
-     * ever comes (docs/manager.md, "Stall"). A peer decides nominally at the latest deadtime after
-     * this node's last heartbeat before the freeze, which is before {@code stalledAt + deadtime};
-     * the probe waits one deadtime more for a peer whose detection or view change runs late (a
-     * loaded box). The first report this node sends after {@code stalledAt + 2 x deadtime} is the
-     * probe, the only report marked rejoining, so each peer answers it once (an answer is never
-     * itself answered, even between two nodes that stalled together). A peer whose report has
-     * seen the probe and lists this node among its members either never declared it dead or has
-     * merged it back, so its view agrees with this node's again. When every peer of this node's
-     * membership says so, the groups can be placed at once instead of after
-     * {@code stall_rejoin_wait}. A peer whose reports do not say their membership (a node built
-     * before the field) cannot say so.
-     */
-    private void endStallIfQuiet() {
-        if (!stalled || groups.values().stream().anyMatch(LocalGroup::holds)) {
-            return;
-        }
-        long since = now.monotonicMs() - stalledAtMs;
-        if (since >= cfg.settings().stallRejoinWait().toMillis()) {
-            stalled = false;
-            event(Level.INFO, EventKind.STALL, null, "no new membership within "
-                    + fmt(cfg.settings().stallRejoinWait()) + " after the stall: trusting membership " + members + " again");
-            return;
-        }
-        if (since < rejoinProbeDelayMs()) {
-            return;
-        }
-        if (rejoinProbeSeq == 0) {
-            rejoinProbeSeq = seq + 1; // the next report, sent by maybeBroadcast in this same step
-            forceReport = true;
-            return;
-        }
-        List<String> peers = members.stream().filter(n -> !n.equals(me)).toList();
-        if (!peers.isEmpty() && peers.stream().allMatch(this::countsThisNodeAfterTheStall)) {
-            stalled = false;
-            event(Level.INFO, EventKind.STALL, null, String.join(", ", peers) + (peers.size() == 1 ? " still counts " : " still count ")
-                    + me + " as a member after the stall (" + (peers.size() == 1 ? "its report" : "their reports")
-                    + " answered " + me + "'s sent twice deadtime after the stall): rejoining in membership " + members
-                    + " at once");
-        }
-    }
-
-    /** When the rejoin probe goes out after a stall: twice deadtime (see {@link #endStallIfQuiet}). */
-    private long rejoinProbeDelayMs() {
-        return 2 * cfg.deadtime().toMillis();
-    }
-
-    private boolean countsThisNodeAfterTheStall(String peer) {
-        StateReport r = reports.get(peer);
-        return r != null && r.saysMembers() && r.mayHear(me) && r.hasSeen(me, incarnation, rejoinProbeSeq);
-    }
-
-    // ------------------------------------------------------------------ agent results
-
-    private void onActionCompleted(ActionCompleted c) {
-        LocalGroup lg = java.util.stream.Stream.concat(groups.values().stream(),
-                        retiring.values().stream().map(Retiring::old))
-                .filter(g -> g.inFlight != null && g.inFlight.id() == c.opId()).findFirst().orElse(null);
-        if (lg == null) {
-            return; // an abandoned monitor, or a result we already gave up waiting for
-        }
-        Op op = lg.inFlight;
-        lg.inFlight = null;
-        int i = op.index();
-        String res = lg.word(i);
-        String outcome = c.message().isEmpty() ? c.status().description() : c.status().description() + ": " + c.message();
-        switch (op.kind()) {
-            case PROBE -> onProbe(lg, i, c.status(), outcome);
-            case START -> {
-                if (c.status() == OcfStatus.SUCCESS) {
-                    lg.states[i] = ResourceState.STARTED;
-                    lg.startRefusals = 0;
-                    lg.scheduleMonitor(i, now.monotonicMs());
-                    event(Level.INFO, EventKind.RESOURCE, lg.name(), "started " + res + " on " + me + " (" + c.durationMs() + " ms)");
-                    if (lg.allStarted()) {
-                        if (lg.runningSinceMs < 0) {
-                            lg.runningSinceMs = now.monotonicMs();
-                        }
-                        event(Level.INFO, EventKind.PLACEMENT, lg.name(), lg.name() + " is running on " + me);
-                        lg.reannounceDue = null; // the start itself announced it, after anything a joiner did
-                    }
-                } else if (c.conflict()) {
-                    lg.states[i] = ResourceState.STOPPED;
-                    onStartRefused(lg, i, outcome);
-                } else {
-                    lg.states[i] = ResourceState.FAILED;
-                    ResourcePolicy p = lg.policies.get(i);
-                    recordFailure(lg, i, p.threshold());
-                    String reason = "start of " + res + " failed on " + me + " (" + outcome + "): " + me
-                            + " is not eligible for " + lg.name() + " for " + fmt(p.window()) + "; " + lg.name() + " moves";
-                    event(Level.ERROR, EventKind.FAILURE, lg.name(), reason);
-                    lg.lastReason = reason;
-                    notify(lg, Transition.FAILED, reason);
-                }
-            }
-            case STOP -> {
-                if (c.status() == OcfStatus.SUCCESS || c.status() == OcfStatus.NOT_RUNNING) {
-                    lg.states[i] = ResourceState.STOPPED;
-                    event(Level.INFO, EventKind.RESOURCE, lg.name(), "stopped " + res + " on " + me + " (" + c.durationMs() + " ms)");
-                    if (!lg.holds()) {
-                        lg.runningSinceMs = -1;
-                        if (lg.goal == Goal.STOP) {
-                            releasedSinceReport.add(lg.name());
-                            event(Level.INFO, EventKind.PLACEMENT, lg.name(), me + " released " + lg.name() + ": " + lg.lastReason);
-                        }
-                    }
-                } else {
-                    lg.states[i] = ResourceState.STOP_FAILED;
-                    block(lg, res, "stop of " + res + " failed on " + me + " (" + outcome + ")", true);
-                }
-            }
-            case MONITOR -> onMonitor(lg, i, c.status(), c.message(), outcome);
-            case RELOAD -> {
-                if (c.status() == OcfStatus.SUCCESS) {
-                    event(Level.INFO, EventKind.RESOURCE, lg.name(), "reloaded " + res + " in place on " + me
-                            + " (" + c.durationMs() + " ms): its new parameters apply without a restart");
-                    lg.scheduleMonitor(i, now.monotonicMs());
-                } else {
-                    // as Pacemaker: a failed reload is a failure of the resource, recovered like a failed monitor
-                    event(Level.ERROR, EventKind.FAILURE, lg.name(), "reload of " + res + " failed on " + me
-                            + " (" + outcome + ")");
-                    onMonitor(lg, i, c.status() == OcfStatus.NOT_RUNNING ? OcfStatus.ERR_GENERIC : c.status(),
-                            "reload failed: " + c.message(), outcome);
-                }
-            }
-            case REANNOUNCE -> {
-                if (c.status() == OcfStatus.SUCCESS) {
-                    event(Level.INFO, EventKind.RESOURCE, lg.name(), "re-announced " + lg.name() + " on " + me
-                            + " (" + c.durationMs() + " ms)");
-                } else {
-                    event(Level.WARN, EventKind.RESOURCE, lg.name(), "re-announcing " + lg.name() + " on " + me
-                            + " failed (" + outcome + "): neighbours learn the address again from its next "
-                            + "announcement; the monitor says whether it still runs");
-                }
-            }
-            default -> throw new IllegalStateException();
-        }
-    }
-
-    /**
-     * A start refused because another host still holds the resource (the VIP answered the
-     * duplicate-address probe). That host is alive, whatever the membership says (a heartbeat
-     * blip, a frozen holder): this node did nothing wrong and left nothing behind, so no failure
-     * is counted and nothing moves; the start is tried again every {@link #CONFLICT_RETRY_MS}
-     * for as long as this node is the placement's choice, and succeeds once the holder lets go.
-     * If the holder comes back instead, placement over the merged membership decides.
-     */
-    private void onStartRefused(LocalGroup lg, int i, String outcome) {
-        lg.startRefusals++;
-        lg.retryStartAtMs = now.monotonicMs() + CONFLICT_RETRY_MS;
-        if (lg.startRefusals == 1 || lg.startRefusals % 30 == 0) {
-            event(Level.WARN, EventKind.RESOURCE, lg.name(), "start of " + lg.word(i) + " on " + me + " refused ("
-                    + outcome + "), " + lg.startRefusals + (lg.startRefusals == 1 ? " time" : " times")
-                    + ": another host still holds it, so its holder is alive; not a failure of " + me
-                    + " (nothing counted), retrying every " + fmt(Duration.ofMillis(CONFLICT_RETRY_MS)));
-        }
-    }
-
-    private void onProbe(LocalGroup lg, int i, OcfStatus status, String outcome) {
-        String res = lg.word(i);
-        switch (status) {
-            case SUCCESS, DEGRADED -> {
-                lg.states[i] = ResourceState.STARTED;
-                lg.scheduleMonitor(i, now.monotonicMs());
-                event(Level.INFO, EventKind.RESOURCE, lg.name(), "probe: " + res + " is already running on " + me);
-            }
-            case NOT_RUNNING -> lg.states[i] = ResourceState.STOPPED;
-            case ERR_INSTALLED, ERR_CONFIGURED -> {
-                lg.states[i] = ResourceState.STOPPED;
-                event(Level.WARN, EventKind.RESOURCE, lg.name(), "probe of " + res + " on " + me + ": "
-                        + outcome + "; treated as not running (a start here would fail)");
-            }
-            default -> {
-                lg.states[i] = ResourceState.FAILED;
-                event(Level.WARN, EventKind.RESOURCE, lg.name(), "probe of " + res + " on " + me + " failed ("
-                        + outcome + "): it will be stopped before anything else");
-            }
-        }
-    }
-
-    private void onMonitor(LocalGroup lg, int i, OcfStatus status, String message, String outcome) {
-        lg.lastMonitorStatus[i] = status;
-        lg.lastMonitorMessage[i] = message;
-        lg.lastMonitorAtMs[i] = now.monotonicMs();
-        if (status == OcfStatus.SUCCESS || status == OcfStatus.DEGRADED) {
-            lg.scheduleMonitor(i, now.monotonicMs());
-            return;
-        }
-        lg.states[i] = ResourceState.FAILED;
-        String res = lg.word(i);
-        ResourcePolicy p = lg.policies.get(i);
-        String what = "monitor of " + res + " failed on " + me + " (" + outcome + ")";
-        switch (p.onFail()) {
-            case BLOCK -> block(lg, res, what + "; on_fail=block", false);
-            case MOVE -> {
-                recordFailure(lg, i, p.threshold());
-                String reason = what + "; on_fail=move: " + lg.name() + " leaves " + me;
-                event(Level.ERROR, EventKind.FAILURE, lg.name(), reason);
-                lg.lastReason = reason;
-                notify(lg, Transition.FAILED, reason);
-            }
-            case RESTART -> {
-                recordFailure(lg, i, 1);
-                int count = failcounts.count(new Failcounts.Key(lg.name(), res));
-                String reason;
-                if (count >= p.threshold()) {
-                    reason = "monitor of " + res + " failed " + count + " times within " + fmt(p.window()) + " on "
-                            + me + " (" + outcome + "): " + lg.name() + " leaves " + me;
-                    event(Level.ERROR, EventKind.FAILURE, lg.name(), reason);
-                } else {
-                    reason = what + ", failure " + count + " of " + p.threshold() + " within " + fmt(p.window())
-                            + ": restarting " + res + afterIt(lg, i) + " on " + me;
-                    event(Level.WARN, EventKind.FAILURE, lg.name(), reason);
-                }
-                lg.lastReason = reason;
-                notify(lg, Transition.FAILED, reason);
-            }
-            default -> throw new IllegalStateException();
-        }
-    }
-
-    private static String afterIt(LocalGroup lg, int i) {
-        int after = lg.states.length - i - 1;
-        return after == 0 ? "" : " and the " + after + " resource" + (after == 1 ? "" : "s") + " after it";
-    }
-
-    private void recordFailure(LocalGroup lg, int i, int weight) {
-        lamport++;
-        failcounts.record(new Failcounts.Key(lg.name(), lg.word(i)), now.monotonicMs(), new Stamp(lamport, me), weight);
-    }
-
-    private void block(LocalGroup lg, String resource, String what, boolean fence) {
-        lamport++;
-        lg.blockedStamp = new Stamp(lamport, me);
-        lg.blockedReason = what;
-        lg.claimSeq = 0;
-        String reason = what + ": " + lg.name() + " is blocked and will not start anywhere until `hactl cleanup "
-                + lg.name() + "`";
-        event(Level.ERROR, EventKind.FAILURE, lg.name(), reason);
-        lg.lastReason = reason;
-        if (fence) {
-            Optional<java.nio.file.Path> hook = cfg.settings().fenceHook();
-            if (hook.isPresent()) {
-                out.add(new RunFenceHook(hook.get(), lg.name(), resource, what));
-            } else {
-                event(Level.ERROR, EventKind.FAILURE, lg.name(), "no fence_hook configured: " + resource
-                        + " may still run on " + me + "; check it by hand before cleanup");
-            }
-        }
-    }
-
-    private void checkOverdueActions() {
-        for (FencingLedger.Debt d : fencing.overdue(now.monotonicMs(), fenceTimeoutMs(), RESULT_GRACE_MS)) {
-            onFenceCompleted(new FenceCompleted(d.fenceId, false, -1, "no result within "
-                    + fmt(Duration.ofMillis(fenceTimeoutMs() + RESULT_GRACE_MS)), now.monotonicMs() - d.issuedAtMs));
-        }
-        List<LocalGroup> all = new ArrayList<>(groups.values());
-        retiring.values().forEach(r -> all.add(r.old()));
-        for (LocalGroup lg : all) {
-            Op op = lg.inFlight;
-            if (op != null && now.monotonicMs() >= resultDeadline(op)) {
-                onActionCompleted(new ActionCompleted(op.id(), OcfStatus.ERR_GENERIC,
-                        "no result within " + fmt(Duration.ofMillis(op.timeoutMs() + RESULT_GRACE_MS)),
-                        now.monotonicMs() - op.issuedAtMs()));
-            }
-        }
-    }
-
-    private void expireFailures() {
-        for (Failcounts.Key k : failcounts.expire(now.monotonicMs(), this::policyOf)) {
-            event(Level.INFO, EventKind.FAILCOUNT, k.group(), "failures of " + k.resource() + " on " + me
-                    + " expired: " + me + " is eligible for " + k.group() + " again");
-        }
-    }
-
-    private ResourcePolicy policyOf(Failcounts.Key k) {
-        return cfg.settings().policyFor(k.resource());
-    }
-
-    // ------------------------------------------------------------------ reload
-
-    /**
-     * A reload: the new configuration's groups replace the old ones, group by group
-     * ({@link ConfigDiff}). Unchanged groups keep their state and are not touched (a new home
-     * node or policy applies in place); added groups are probed and placed; removed groups are
-     * stopped here right to left and forgotten; changed groups stop their old resources from the
-     * first difference on (right to left) and then start the new ones in order, keeping the
-     * resources before it up. A group that is blocked here, or still restarting after a previous
-     * reload, keeps its old definition and is said so in the answer.
-     */
-    private void onConfigReloaded(ConfigReloaded r) {
-        ManagerConfig next = r.config();
-        if (!next.localNode().equals(me) || !next.nodes().equals(cfg.nodes())) {
-            String why = "the reloaded configuration changes the nodes (" + cfg.nodes() + " -> " + next.nodes()
-                    + "): that needs a restart of every node; nothing was changed";
-            event(Level.ERROR, EventKind.CONFIG, null, why);
-            out.add(new AnswerCommand(r.requestId(), false, why));
-            return;
-        }
-        List<String> kept = new ArrayList<>();
-        List<ResourceGroup> effective = new ArrayList<>();
-        java.util.Set<String> nextNames = new HashSet<>();
-        for (ResourceGroup g : next.groups()) {
-            nextNames.add(g.name());
-            LocalGroup now = groups.get(g.name());
-            boolean resourcesChange = now != null && !words(now.spec).equals(words(g));
-            if (resourcesChange && (now.blocked() || retiring.containsKey(g.name()))) {
-                kept.add(g.name() + (now.blocked() ? " (blocked: run hactl cleanup, then reload again)"
-                        : " (still restarting after the previous reload: reload again when it runs)"));
-                effective.add(now.spec);
-            } else {
-                effective.add(g);
-            }
-        }
-        for (LocalGroup lg : groups.values()) {
-            if (!nextNames.contains(lg.name()) && lg.blocked()) {
-                kept.add(lg.name() + " (blocked: it stays until hactl cleanup, then reload again)");
-                effective.add(lg.spec);
-            }
-        }
-        ManagerConfig applied = next.withGroups(effective);
-        ConfigDiff diff = ConfigDiff.between(cfg, applied, r.reloadable());
-        cfg = applied;
-        Map<String, ConfigDiff.Reload> reloads = new HashMap<>();
-        diff.reloaded().forEach(x -> reloads.put(x.name(), x));
-
-        Map<String, LocalGroup> rebuilt = new LinkedHashMap<>();
-        Map<String, ConfigDiff.Change> changes = new HashMap<>();
-        diff.changed().forEach(c -> changes.put(c.name(), c));
-        for (ResourceGroup g : cfg.groups()) {
-            LocalGroup old = groups.get(g.name());
-            List<ResourcePolicy> policies = g.resources().stream().map(x -> cfg.settings().policyFor(x.word())).toList();
-            ConfigDiff.Change change = changes.get(g.name());
-            if (old == null) {
-                rebuilt.put(g.name(), new LocalGroup(g, policies));
-            } else if (change == null) {
-                old.spec = g;
-                old.policies = policies;
-                rebuilt.put(g.name(), old);
-                ConfigDiff.Reload reload = reloads.get(g.name());
-                if (reload != null) {
-                    // the running resources get the agent's reload (drive); stopped ones start
-                    // with the new parameters when they next start
-                    dropMonitor(old); // a monitor of the old parameters says nothing about the new ones
-                    reload.resources().stream().filter(i -> old.states[i] == ResourceState.STARTED
-                            && !old.reloadPending.contains(i)).forEach(old.reloadPending::add);
-                }
-            } else {
-                dropMonitor(old);
-                rebuilt.put(g.name(), LocalGroup.succeeding(old, g, policies, change.keep()));
-                old.goal = Goal.HOLD; // stopping part of it is not a release: the successor keeps the group
-                retiring.put(g.name(), new Retiring(old, change.keep(), true));
-            }
-        }
-        for (ResourceGroup g : diff.removed()) {
-            LocalGroup old = groups.get(g.name());
-            dropMonitor(old);
-            old.goal = Goal.STOP;
-            old.claimSeq = 0;
-            old.lastReason = g.name() + " was removed from haresources by a reload";
-            retiring.put(g.name(), new Retiring(old, 0, false));
-        }
-        groups.clear();
-        groups.putAll(rebuilt);
-        Set<String> removedNames = new HashSet<>();
-        diff.removed().forEach(g -> removedNames.add(g.name()));
-        int forgotten = failcounts.clear(k -> removedNames.contains(k.group())
-                || changes.containsKey(k.group()) && !words(changes.get(k.group()).after()).contains(k.resource())
-                || reloads.containsKey(k.group()) && !words(reloads.get(k.group()).after()).contains(k.resource()),
-                nextStamp());
-        String message = "configuration reloaded: " + diff.summary()
-                + (kept.isEmpty() ? "" : "; kept the old definition of " + String.join(", ", kept))
-                + (forgotten > 0 ? "; forgot " + forgotten + " failure" + (forgotten == 1 ? "" : "s")
-                        + " of resources no longer configured" : "");
-        event(kept.isEmpty() ? Level.INFO : Level.WARN, EventKind.CONFIG, null, message);
-        forceReport = true;
-        out.add(new AnswerCommand(r.requestId(), true, message));
-    }
-
-    private static List<String> words(ResourceGroup g) {
-        return g.resources().stream().map(ResourceSpec::word).toList();
-    }
-
-    /** A monitor or announcement in flight would hold up the stops; its result is ignored. */
-    private static void dropMonitor(LocalGroup lg) {
-        if (lg.inFlight != null && (lg.inFlight.kind() == OpKind.MONITOR || lg.inFlight.kind() == OpKind.REANNOUNCE)) {
-            lg.inFlight = null;
-        }
-    }
-
-    /**
-     * Stops, right to left, the old resources of the groups a reload removed or changed, one
-     * action at a time per group; when a group's are all stopped, its successor (if any) is
-     * decided like any group from then on. Nothing while maintenance mode is on; a failed stop
-     * blocks the group (and its successor) until cleanup, as any failed stop does.
-     */
-    private void retire() {
-        if (maintenance) {
-            return;
-        }
-        for (java.util.Iterator<Retiring> it = retiring.values().iterator(); it.hasNext(); ) {
-            Retiring r = it.next();
-            LocalGroup lg = r.old();
-            dropMonitor(lg);
-            LocalGroup successor = r.replaced() ? groups.get(lg.name()) : null;
-            if (lg.blocked() && successor != null && !successor.blocked()) {
-                successor.blockedReason = lg.blockedReason;
-                successor.blockedStamp = lg.blockedStamp;
-            }
-            if (lg.inFlight != null || lg.blocked()) {
-                continue;
-            }
-            int next = -1;
-            for (int i = lg.states.length - 1; i >= r.keep(); i--) {
-                if (lg.states[i] != ResourceState.STOPPED) {
-                    next = i;
-                    break;
-                }
-            }
-            if (next >= 0) {
-                issue(lg, OpKind.STOP, next, r.replaced() ? lg.name() + " changed in a reload" : lg.lastReason);
-            } else {
-                it.remove();
-                event(Level.INFO, EventKind.CONFIG, lg.name(), r.replaced()
-                        ? "reload: the old resources of " + lg.name() + " after the first " + r.keep()
-                                + " are stopped on " + me + "; placing it with its new resources"
-                        : "reload: " + lg.name() + " is stopped on " + me + " and no longer managed");
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ operator commands
-
-    private void onCommand(long id, OperatorCommand cmd) {
-        try {
-            String answer = execute(cmd);
-            event(Level.INFO, EventKind.OPERATOR, null, answer);
-            out.add(new AnswerCommand(id, true, answer));
-        } catch (IllegalArgumentException e) {
-            out.add(new AnswerCommand(id, false, e.getMessage()));
-        }
-    }
-
-    private String execute(OperatorCommand cmd) {
-        if (cmd instanceof OperatorCommand.Takeover t) {
-            if (t.scope() == GroupScope.NONE) {
-                throw new IllegalArgumentException("takeover needs all, local, foreign or a group name");
-            }
-            requireEligibleHere();
-            List<String> moved = new ArrayList<>();
-            for (ResourceGroup g : cfg.groups()) {
-                if (t.scope().covers(g, me)) {
-                    pin(g.name(), me);
-                    moved.add(g.name());
-                }
-            }
-            return "takeover " + t.scope().word() + ": moving " + (moved.isEmpty() ? "no groups" : moved) + " to " + me
-                    + moved.stream().map(g -> pinNotInEffect(g, me)).reduce("", String::concat);
-        }
-        if (cmd instanceof OperatorCommand.TakeoverGroup t) {
-            ResourceGroup g = groupNamed(t.group());
-            requireEligibleHere();
-            pin(g.name(), me);
-            return "takeover: moving " + g.name() + " to " + me + pinNotInEffect(g.name(), me);
-        }
-        if (cmd instanceof OperatorCommand.Standby s) {
-            if (s.scope() == GroupScope.NONE) {
-                throw new IllegalArgumentException("standby needs all, local or foreign");
-            }
-            standby = s.scope();
-            for (ResourceGroup g : cfg.groups()) {
-                if (s.scope().covers(g, me) && registers.pinnedNode(g.name()).filter(me::equals).isPresent()) {
-                    clearPin(g.name(), me + " went into standby");
-                }
-            }
-            return me + " is in standby (" + s.scope().word() + "): it gives away and refuses "
-                    + cfg.groups().stream().filter(g -> s.scope().covers(g, me)).map(ResourceGroup::name).toList();
-        }
-        if (cmd instanceof OperatorCommand.Online) {
-            standby = GroupScope.NONE;
-            return me + " is online: it may run any group again";
-        }
-        if (cmd instanceof OperatorCommand.Failover f) {
-            return failover(groupNamed(f.group()), f.to().map(n -> n.toLowerCase(Locale.ROOT)));
-        }
-        if (cmd instanceof OperatorCommand.Unpin u) {
-            return unpin(u.group());
-        }
-        if (cmd instanceof OperatorCommand.Cleanup c) {
-            String scope = c.resource().orElse(ClusterRegisters.ALL_RESOURCES);
-            if (c.resource().isPresent() && cfg.groups().stream().noneMatch(g -> g.name().equals(scope)
-                    || g.resources().stream().anyMatch(r -> r.word().equals(scope)))) {
-                throw new IllegalArgumentException("no group or resource named " + scope + " in haresources");
-            }
-            registers = registers.withCleanup(scope, nextStamp());
-            applyRegisters();
-            return "cleanup " + (c.resource().isPresent() ? scope : "of all resources")
-                    + ": failcounts forgotten and blocks lifted on every node";
-        }
-        if (cmd instanceof OperatorCommand.Maintenance m) {
-            registers = registers.withMaintenance(m.on(), nextStamp());
-            applyRegisters();
-            return "maintenance mode " + (m.on() ? "on: no starts, stops or monitors until it is turned off"
-                    : "off: probing resources, then managing again");
-        }
-        throw new IllegalArgumentException("unknown command " + cmd);
-    }
-
-    private String failover(ResourceGroup g, Optional<String> to) {
-        List<StateReport> view = viewOrNull();
-        if (view == null) {
-            throw new IllegalArgumentException("cannot move " + g.name() + " now: " + whyNoView());
-        }
-        List<String> owners = view.stream().filter(r -> r.phase(g.name()).isActive()).map(StateReport::node).toList();
-        String target;
-        if (to.isPresent()) {
-            target = to.get();
-            if (!cfg.nodes().contains(target)) {
-                throw new IllegalArgumentException("no node named " + target + " in ha.cf");
-            }
-            StateReport r = view.stream().filter(x -> x.node().equals(target)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException(target + " is not in the membership"));
-            if (r.standby().covers(g, target)) {
-                throw new IllegalArgumentException(target + " is in standby for " + g.name());
-            }
-            if (r.bannedFor(g.name())) {
-                throw new IllegalArgumentException(target + " reached the failure threshold for " + g.name()
-                        + "; run hactl cleanup " + g.name() + " first");
-            }
-        } else {
-            if (owners.isEmpty()) {
-                throw new IllegalArgumentException(g.name() + " is not running anywhere; use --to NODE");
-            }
-            Placement.Decision d = Placement.place(cfg, g, view, ClusterRegisters.EMPTY, Set.copyOf(owners));
-            if (d.node() == null) {
-                throw new IllegalArgumentException("no other node can take " + g.name() + ": " + d.reason());
-            }
-            target = d.node();
-        }
-        pin(g.name(), target);
-        return "failover: moving " + g.name() + (owners.isEmpty() ? "" : " from " + String.join(",", owners))
-                + " to " + target + pinNotInEffect(g.name(), target);
-    }
-
-    /** A note for the operator when a pin just set does not decide placement (pins never beat connectivity). */
-    private String pinNotInEffect(String group, String node) {
-        List<StateReport> view = viewOrNull();
-        if (view == null) {
-            return "";
-        }
-        Placement.Decision d = Placement.place(cfg, groups.get(group).spec, view, registers);
-        return node.equals(d.node()) ? "" : "; " + group + " is pinned to " + node + " but not moved now: " + d.reason();
-    }
-
-    /** Clears the pin of one group, or of every pinned group; nothing pinned is not an error (scripts may run it twice). */
-    private String unpin(Optional<String> group) {
-        List<String> names = group.isPresent() ? List.of(groupNamed(group.get()).name())
-                : cfg.groups().stream().map(ResourceGroup::name).toList();
-        List<String> cleared = new ArrayList<>();
-        for (String g : names) {
-            Optional<String> node = registers.pinnedNode(g);
-            if (node.isPresent()) {
-                clearPin(g, "hactl unpin on " + me + " (it was pinned to " + node.get() + ")");
-                cleared.add(g + " (was pinned to " + node.get() + ")");
-            }
-        }
-        if (cleared.isEmpty()) {
-            return "unpin: " + (group.isPresent() ? names.get(0) + " has no pin" : "no group is pinned");
-        }
-        return "unpin: cleared " + String.join(", ", cleared) + " on every node; placement decides again";
-    }
-
-    private ResourceGroup groupNamed(String name) {
-        return cfg.group(name).orElseThrow(() -> new IllegalArgumentException("no group named " + name
-                + " in haresources (groups: " + groups.keySet() + ")"));
-    }
-
-    private void requireEligibleHere() {
-        if (standby != GroupScope.NONE) {
-            throw new IllegalArgumentException(me + " is in standby (" + standby.word() + "); run hactl online first");
-        }
-    }
-
-    private Stamp nextStamp() {
-        lamport++;
-        return new Stamp(lamport, me);
-    }
-
-    private void pin(String group, String node) {
-        registers = registers.withPin(group, node, nextStamp());
-    }
-
-    private void clearPin(String group, String why) {
-        registers = registers.withPin(group, null, nextStamp());
-        event(Level.INFO, EventKind.OPERATOR, group, "operator move of " + group + " cleared: " + why);
-    }
-
-    private void mergeRegisters(ClusterRegisters other) {
-        ClusterRegisters merged = registers.merge(other);
-        if (!merged.equals(registers)) {
-            registers = merged;
-            applyRegisters();
-        }
-    }
-
-    /** Acts on register values this node has not acted on yet: maintenance flips and cleanups. */
-    private void applyRegisters() {
-        boolean m = registers.maintenance().on();
-        if (m != maintenance) {
-            maintenance = m;
-            if (m) {
-                event(Level.WARN, EventKind.MAINTENANCE, null, "maintenance mode on: resources are left as they are,"
-                        + " monitors paused");
-                for (LocalGroup lg : groups.values()) {
-                    if (lg.inFlight != null && lg.inFlight.kind() == OpKind.MONITOR) {
-                        lg.inFlight = null;
-                    }
-                    lg.claimSeq = 0;
-                }
-            } else {
-                event(Level.INFO, EventKind.MAINTENANCE, null, "maintenance mode off: probing every resource on "
-                        + me + " before managing again");
-                for (LocalGroup lg : groups.values()) {
-                    if (!lg.blocked()) {
-                        reprobe(lg);
-                    }
-                }
-            }
-        }
-        for (Map.Entry<String, Stamp> c : registers.cleanups().entrySet()) {
-            Stamp applied = appliedCleanups.getOrDefault(c.getKey(), Stamp.ZERO);
-            if (c.getValue().isAfter(applied)) {
-                appliedCleanups.put(c.getKey(), c.getValue());
-                applyCleanup(c.getKey(), c.getValue());
-            }
-        }
-    }
-
-    private void reprobe(LocalGroup lg) {
-        for (int i = 0; i < lg.states.length; i++) {
-            if (lg.inFlight == null || lg.inFlight.index() != i) {
-                lg.states[i] = ResourceState.UNKNOWN;
-            }
-        }
-    }
-
-    private void applyCleanup(String scope, Stamp stamp) {
-        boolean all = scope.equals(ClusterRegisters.ALL_RESOURCES);
-        int cleared = failcounts.clear(k -> all || k.group().equals(scope) || k.resource().equals(scope), stamp);
-        if (cleared > 0) {
-            event(Level.INFO, EventKind.FAILCOUNT, null, "cleanup " + scope + ": forgot " + cleared + " failure"
-                    + (cleared == 1 ? "" : "s") + " on " + me);
-        }
-        List<LocalGroup> local = new ArrayList<>(groups.values());
-        retiring.values().forEach(r -> local.add(r.old()));
-        for (LocalGroup lg : local) {
-            boolean matches = all || lg.name().equals(scope)
-                    || lg.spec.resources().stream().anyMatch(r -> r.word().equals(scope));
-            if (matches && lg.blocked() && stamp.isAfter(lg.blockedStamp)) {
-                lg.blockedReason = null;
-                reprobe(lg);
-                String reason = "cleanup lifted the block of " + lg.name() + " on " + me + "; probing its resources";
-                event(Level.INFO, EventKind.FAILURE, lg.name(), reason);
-                lg.lastReason = reason;
-            }
-        }
+        fencing.onReport(from, groups.keySet(), r);
+        operators.merge(r.registers());
     }
 
     // ------------------------------------------------------------------ decisions
 
-    private boolean myReady() {
-        return groups.values().stream().allMatch(lg -> lg.blocked() || !lg.hasUnknown());
-    }
-
     private String whyNoView() {
-        if (!membershipKnown) {
+        if (!cluster.membershipKnown()) {
             return "no membership yet";
         }
-        if (stalled) {
+        if (stall.stalled()) {
             return "recovering from a stall";
         }
-        if (maintenance) {
+        if (maintenanceOn()) {
             return "maintenance mode is on";
         }
-        if (!startupComplete) {
+        if (!cluster.startupComplete()) {
             return "waiting for all nodes or initdead";
         }
-        if (!myReady()) {
+        if (!reports.ready()) {
             return "still probing resources";
         }
-        for (String n : members) {
-            if (!n.equals(me)) {
-                StateReport r = reports.get(n);
-                if (r == null) {
-                    return "no report from " + n + " yet";
-                }
-                if (!r.ready()) {
-                    return n + " is still probing";
-                }
-            }
-        }
-        return "";
+        return cluster.peersNotReady();
     }
 
     /** The alive nodes' reports (this node's own current state included), or null while incomplete. */
@@ -1240,501 +363,29 @@ public final class ResourceManager {
         if (!whyNoView().isEmpty()) {
             return null;
         }
-        List<StateReport> view = new ArrayList<>();
-        for (String n : members) {
-            view.add(n.equals(me) ? buildReport(seq) : reports.get(n));
-        }
-        return view;
-    }
-
-    private void checkStartup() {
-        if (startupComplete || !membershipKnown) {
-            return;
-        }
-        boolean allReported = members.size() == cfg.nodes().size()
-                && members.stream().allMatch(n -> n.equals(me) || reports.containsKey(n));
-        if (allReported || initdeadElapsed) {
-            startupComplete = true;
-            event(Level.INFO, EventKind.MEMBERSHIP, null, allReported
-                    ? "all nodes are up: placing groups"
-                    : "initdead elapsed: placing groups on " + members
-                            + " (" + cfg.nodes().stream().filter(n -> !members.contains(n)).toList() + " not seen)");
-        }
+        return cluster.view(reports.build(ctx.seq()));
     }
 
     private void decide() {
-        checkStartup();
-        List<String> voters = quorumMembers();
-        boolean q = cfg.hasQuorum(voters);
-        boolean tie = q && cfg.tieBrokenFor(voters);
-        if (quorate == null || q != quorate || tie != quorumByTieBreaker) {
-            quorumByTieBreaker = tie;
-            if (quorate != null || !q) {
-                event(q ? Level.INFO : Level.ERROR, EventKind.QUORUM, null, q
-                        ? "quorum: " + voters.size() + " of " + cfg.nodes().size() + " nodes"
-                                + (tie ? " (an even split, won by auto_tie_breaker: "
-                                        + cfg.settings().tieBreaker().describe(cfg.nodes()) + " is in this half)" : "")
-                        : "no quorum: " + voters.size() + " of " + cfg.nodes().size() + " nodes in this partition"
-                                + deafPeers(voters) + " (no_quorum_policy "
-                                + cfg.settings().noQuorumPolicy().name().toLowerCase(java.util.Locale.ROOT) + ")");
-            }
-            quorate = q;
-        }
+        cluster.checkStartup();
+        boolean q = cluster.decideQuorum();
         List<StateReport> view = viewOrNull();
         if (view != null) {
-            clearPinsToIneligibleNodes(view);
+            operators.clearPinsToIneligibleNodes(view);
         }
         for (LocalGroup lg : groups.values()) {
-            if (retiring.containsKey(lg.name())) {
-                lg.claimSeq = 0; // a reload is still stopping its old resources here (retire)
+            if (reconfiguration.isRetiring(lg.name())) {
+                lg.dropClaim(); // a reload is still stopping its old resources here (retire)
                 continue;
             }
-            decideGroup(lg, view, q);
-        }
-    }
-
-    /**
-     * The nodes that count for quorum: this node and every member whose latest report does not
-     * leave this node out. A member that this node hears but that does not hear it (a one-sided
-     * or one-way cut) is not part of an agreed membership, so it cannot lend this node its vote
-     * (docs/split-brain.md, "Quorum on an agreed membership"). A member that has not reported yet,
-     * or whose report does not say its membership (a node built before the field), counts, as
-     * before: nothing contradicts the membership yet.
-     */
-    private List<String> quorumMembers() {
-        return members.stream().filter(n -> {
-            StateReport r = n.equals(me) ? null : reports.get(n);
-            return r == null || r.mayHear(me);
-        }).toList();
-    }
-
-    /** For the quorum event: the members left out because their reports leave this node out. */
-    private String deafPeers(List<String> voters) {
-        List<String> deaf = members.stream().filter(n -> !voters.contains(n)).toList();
-        return deaf.isEmpty() ? "" : " (" + String.join(", ", deaf) + (deaf.size() == 1 ? " does" : " do")
-                + " not count: " + (deaf.size() == 1 ? "its report leaves " : "their reports leave ") + me + " out)";
-    }
-
-    private void clearPinsToIneligibleNodes(List<StateReport> view) {
-        for (ResourceGroup g : cfg.groups()) {
-            Optional<String> pinned = registers.pinnedNode(g.name());
-            if (pinned.isEmpty()) {
-                continue;
-            }
-            view.stream().filter(r -> r.node().equals(pinned.get())).findFirst().ifPresent(r -> {
-                if (r.standby().covers(g, r.node()) || r.bannedFor(g.name())) {
-                    clearPin(g.name(), r.node() + " can no longer run it");
-                }
-            });
-        }
-    }
-
-    private void decideGroup(LocalGroup lg, List<StateReport> view, boolean quorum) {
-        if (lg.blocked() || maintenance) {
-            lg.claimSeq = 0;
-            return;
-        }
-        if (lg.hasUnknown()) {
-            if (lg.inFlight == null) {
-                issue(lg, OpKind.PROBE, lg.nextUnknown());
-            }
-            return;
-        }
-        String stop = localStopReason(lg, quorum);
-        Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec, view, registers);
-        if (lg.holds()) {
-            lg.claimSeq = 0;
-            if (stop != null) {
-                setGoal(lg, Goal.STOP, stop);
-            } else if (d != null && !me.equals(d.node())) {
-                // A planned move: keep serving until the new owner claims the group. By then it has
-                // taken in the same view and decided (a node that just rejoined is still loading
-                // code for that), and this node's release confirms its claim, so the new owner
-                // starts the moment the release arrives (docs/manager.md).
-                if (d.node() == null || lg.goal == Goal.STOP || newOwnerClaims(lg, view, d.node())) {
-                    setGoal(lg, Goal.STOP, d.node() == null ? d.reason() : "moving to " + d.node() + ": " + d.reason());
-                }
-            } else if (d != null) {
-                setGoal(lg, Goal.RUN, d.reason());
-            }
-            // else: no complete view yet; carry on with the current goal (HOLD: leave it as it is)
-        } else {
-            lg.goal = Goal.HOLD;
-            if (stop != null || d == null || !me.equals(d.node())) {
-                lg.claimSeq = 0;
-                lg.disagreement = null;
-            } else {
-                if (lg.claimSeq == 0) {
-                    // The claim goes out with the next report, which will carry seq + 1. It goes
-                    // out even while the old holder is still running or stopping the group: the
-                    // holder's "released" report has then seen it and confirms it, so a planned
-                    // move costs no claim round trip after the release.
-                    lg.claimSeq = seq + 1;
-                    lg.lastReason = d.reason();
-                }
-                if (lg.claimSeq > 0) {
-                    // A node that a peer still sees is not fenced: it may be alive and serving on
-                    // the other side of a one-sided cut, and this claim cannot start anyway.
-                    if (membershipAgreed(lg, view)) {
-                        fenceBeforeTakeover(lg);
-                    }
-                    advanceClaim(lg, view, d);
-                }
-            }
-        }
-        drive(lg, d != null && me.equals(d.node()));
-    }
-
-    /** Withdraws the claim if a rival comes first in ha.cf; starts once every peer has confirmed it. */
-    private void advanceClaim(LocalGroup lg, List<StateReport> view, Placement.Decision d) {
-        String rival = betterRival(lg, view);
-        if (rival != null) {
-            lg.claimSeq = 0;
-            event(Level.INFO, EventKind.PLACEMENT, lg.name(), rival + " claims " + lg.name()
-                    + " too and comes first in ha.cf: " + me + " withdraws its claim");
-        } else if (claimConfirmed(lg, view) && !fenceOwed(lg) && lg.disagreement == null) {
-            lg.claimSeq = 0;
-            lg.goal = Goal.RUN;
-            lg.lastReason = d.reason();
-            event(Level.INFO, EventKind.PLACEMENT, lg.name(), "starting " + lg.name() + " on " + me + ": " + d.reason());
-        }
-    }
-
-    /**
-     * This node is to take the group over: every departed peer that may hold it must be fenced
-     * first. Runs the fence each of them owes (once per departure, shared by all its groups) when
-     * it is due; the claim stays unconfirmed meanwhile (advanceClaim).
-     */
-    private void fenceBeforeTakeover(LocalGroup lg) {
-        if (!fenceOwed(lg)) {
-            return;
-        }
-        for (FencingLedger.Debt debt : fencing.blocking(lg.name())) {
-            if (!debt.dueAt(now.monotonicMs())) {
-                continue;
-            }
-            long id = nextOpId++;
-            fencing.issued(debt, id, now.monotonicMs());
-            String reason = debt.peer + " left the membership while it held or claimed " + debt.groups
-                    + "; " + me + " takes over " + lg.name();
-            event(Level.WARN, EventKind.FENCING, lg.name(), "fencing " + debt.peer + " (attempt " + debt.attempts
-                    + ") before " + me + " takes over " + debt.groups);
-            out.add(new RunPeerFence(id, cfg.settings().fenceHook().orElseThrow(), debt.peer,
-                    List.copyOf(debt.groups), Duration.ofMillis(fenceTimeoutMs()), cfg.settings().fencing().options(),
-                    reason));
-        }
-    }
-
-    /**
-     * A departed peer that may hold the group has not been fenced yet, and fencing is configured
-     * (a reload that turns fence_peers off lets the takeovers waiting for it go ahead).
-     */
-    private boolean fenceOwed(LocalGroup lg) {
-        return cfg.settings().fencesPeers() && !fencing.blocking(lg.name()).isEmpty();
-    }
-
-    private void onFenceCompleted(FenceCompleted f) {
-        FencingLedger.Debt debt = fencing.running(f.fenceId());
-        if (debt == null) {
-            return; // cancelled (the peer came back) or already counted as failed
-        }
-        if (f.success()) {
-            fencing.succeeded(debt);
-            event(Level.WARN, EventKind.FENCING, null, debt.peer + " is fenced (" + cfg.settings().fenceHook()
-                    .map(Object::toString).orElse("the fence hook") + " exited 0 after " + f.durationMs() + " ms): "
-                    + debt.groups + " may start on " + me);
-        } else {
-            String error = (f.exitCode() >= 0 ? "exit code " + f.exitCode() : "did not exit")
-                    + (f.detail().isEmpty() ? "" : ": " + f.detail());
-            fencing.failed(debt, error, now.monotonicMs());
-            event(Level.ERROR, EventKind.FENCING, null, "fencing " + debt.peer + " failed (attempt " + debt.attempts
-                    + ", " + error + "): nothing of " + debt.groups + " starts on " + me + "; retrying in "
-                    + fmt(Duration.ofMillis(FencingLedger.RETRY_MS)));
-        }
-    }
-
-    private long fenceTimeoutMs() {
-        return cfg.settings().fencing().timeout().toMillis();
-    }
-
-    private String localStopReason(LocalGroup lg, boolean quorum) {
-        if (stalled) {
-            return stallReason;
-        }
-        if (!quorum) {
-            return "no quorum (" + quorumMembers().size() + " of " + cfg.nodes().size() + " nodes)";
-        }
-        if (standby.covers(lg.spec, me)) {
-            return me + " is in standby (" + standby.word() + ")";
-        }
-        for (int i = 0; i < lg.states.length; i++) {
-            Failcounts.Key k = new Failcounts.Key(lg.name(), lg.word(i));
-            if (failcounts.banned(k, lg.policies.get(i))) {
-                return me + " reached the failure threshold for " + lg.word(i) + " (" + failcounts.count(k) + " of "
-                        + lg.policies.get(i).threshold() + " within " + fmt(lg.policies.get(i).window()) + ")";
-            }
-        }
-        return null;
-    }
-
-    /** The placement's new owner claims the group, or already runs it (a healed split brain), or is not in the view. */
-    private boolean newOwnerClaims(LocalGroup lg, List<StateReport> view, String target) {
-        for (StateReport r : view) {
-            if (r.node().equals(target)) {
-                GroupPhase p = r.phase(lg.name());
-                return p == GroupPhase.CLAIMING || p.isActive();
-            }
-        }
-        return true;
-    }
-
-    private String betterRival(LocalGroup lg, List<StateReport> view) {
-        for (StateReport r : view) {
-            if (!r.node().equals(me) && r.phase(lg.name()) == GroupPhase.CLAIMING
-                    && cfg.nodeIndex(r.node()) < cfg.nodeIndex(me)) {
-                return r.node();
-            }
-        }
-        return null;
-    }
-
-    /** Every alive peer has sent a report, after seeing our claim, in which it neither holds nor claims the group. */
-    private boolean claimConfirmed(LocalGroup lg, List<StateReport> view) {
-        for (StateReport r : view) {
-            if (r.node().equals(me)) {
-                continue;
-            }
-            if (!r.ready() || !r.hasSeen(me, incarnation, lg.claimSeq) || r.phase(lg.name()) != GroupPhase.STOPPED) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * A claim starts only on an agreed membership: no peer in the view still sees a node this node
-     * has lost. Such a node may be alive and running the group on its side of a one-sided cut
-     * (n2 and n3 cannot hear each other, n1 hears both: n1's confirmation says nothing about n3),
-     * so the takeover waits until every confirming peer has lost it too, or it is back here. After a
-     * crash that costs the spread between the survivors' detection of it (docs/split-brain.md).
-     * Logs the wait once per disagreement. Called while claiming: the result holds for this decision
-     * ({@link LocalGroup#disagreement}).
-     */
-    private boolean membershipAgreed(LocalGroup lg, List<StateReport> view) {
-        String disagreement = null;
-        for (StateReport r : view) {
-            // Names outside this ha.cf (a peer configured with another one) cannot be agreed on: ignored.
-            List<String> lost = r.node().equals(me) ? List.of() : r.members().stream()
-                    .map(n -> n.toLowerCase(Locale.ROOT)).filter(n -> cfg.nodes().contains(n) && !members.contains(n))
-                    .toList();
-            if (!lost.isEmpty()) {
-                disagreement = r.node() + " still sees " + String.join(", ", lost);
-                break;
-            }
-        }
-        if (disagreement != null && !disagreement.equals(lg.disagreement)) {
-            event(Level.INFO, EventKind.QUORUM, lg.name(), "not starting " + lg.name() + " on " + me + ": "
-                    + disagreement + ", which " + me + " has lost (a one-sided cut, or detection not done on every "
-                    + "node yet); it starts once every peer agrees");
-        }
-        lg.disagreement = disagreement;
-        return disagreement == null;
-    }
-
-    private void setGoal(LocalGroup lg, Goal goal, String reason) {
-        if (lg.goal != goal) {
-            lg.goal = goal;
-            lg.lastReason = reason;
-            if (goal == Goal.STOP) {
-                event(Level.INFO, EventKind.PLACEMENT, lg.name(), "stopping " + lg.name() + " on " + me + ": " + reason);
-            } else if (goal == Goal.RUN) {
-                event(Level.INFO, EventKind.PLACEMENT, lg.name(), lg.name() + " stays on " + me + ": " + reason);
-            }
-        }
-    }
-
-    /**
-     * Issues the next agent action of a group, if it has none in flight. {@code placedHere}: the
-     * placement over a complete view chooses this node; a refused start is retried only then (not
-     * while a holder that just came back has not reported yet).
-     */
-    private void drive(LocalGroup lg, boolean placedHere) {
-        if (lg.goal != Goal.RUN) {
-            lg.startRefusals = 0;
-            lg.retryStartAtMs = -1;
-        }
-        if (!lg.phase().isActive()) {
-            lg.reannounceDue = null; // this node does not keep the group: nothing to announce
-            lg.splitBrainSeen = false;
-            lg.reloadPending.clear(); // not running here: the new parameters apply at its next start
-        }
-        Step step = lg.nextLifecycleStep();
-        if (lg.inFlight != null) {
-            if (step != null && (lg.inFlight.kind() == OpKind.MONITOR || lg.inFlight.kind() == OpKind.REANNOUNCE)) {
-                lg.inFlight = null; // a start or stop must not wait for a monitor or an announcement; its result is ignored
-            } else {
-                return;
-            }
-        }
-        if (step != null) {
-            boolean retryDue = lg.startRefusals == 0 || placedHere && now.monotonicMs() >= lg.retryStartAtMs;
-            if (step.kind() != OpKind.START || retryDue) {
-                issue(lg, step.kind(), step.index());
-            }
-        } else if (lg.goal != Goal.STOP && lg.allStarted()) {
-            if (lg.reannounceDue != null && noPeerHolds(lg)) {
-                String reason = me + " keeps " + lg.name() + " after " + lg.reannounceDue + " (" + lg.lastReason + ")";
-                lg.reannounceDue = null;
-                lg.splitBrainSeen = false;
-                event(Level.INFO, EventKind.SPLIT_BRAIN, lg.name(), reason + "; re-announcing it");
-                issue(lg, OpKind.REANNOUNCE, 0, reason);
-                notify(lg, Transition.REANNOUNCED, reason);
-                return;
-            }
-            Integer reload = lg.reloadPending.poll();
-            if (reload != null) {
-                issue(lg, OpKind.RELOAD, reload, "its parameters changed in a configuration reload");
-                return;
-            }
-            int due = lg.dueMonitor(now.monotonicMs());
-            if (due >= 0) {
-                issue(lg, OpKind.MONITOR, due);
-            }
-        }
-    }
-
-    /** Every other member has reported, and none of them runs or is still stopping the group. */
-    private boolean noPeerHolds(LocalGroup lg) {
-        return members.stream().filter(n -> !n.equals(me))
-                .allMatch(n -> reports.containsKey(n) && !reports.get(n).phase(lg.name()).isActive()
-                        && reports.get(n).phase(lg.name()) != GroupPhase.STOPPING);
-    }
-
-    private void issue(LocalGroup lg, OpKind kind, int index) {
-        issue(lg, kind, index, lg.lastReason);
-    }
-
-    /** {@code reason}: why, for the actions that carry one (a re-announcement). */
-    private void issue(LocalGroup lg, OpKind kind, int index, String reason) {
-        long id = nextOpId++;
-        ResourcePolicy p = lg.policies.get(index);
-        ResourceSpec res = lg.spec.resources().get(index);
-        Duration timeout = switch (kind) {
-            case START -> p.startTimeout();
-            case STOP -> p.stopTimeout();
-            case PROBE, MONITOR -> p.monitorTimeout();
-            case REANNOUNCE -> REANNOUNCE_TIMEOUT;
-            case RELOAD -> p.startTimeout(); // a reload does a start's work at most
-        };
-        lg.inFlight = new Op(id, kind, index, now.monotonicMs(), timeout.toMillis());
-        out.add(switch (kind) {
-            case START -> new StartResource(id, lg.name(), res, timeout, releases.isHandover(lg.name()));
-            case STOP -> new StopResource(id, lg.name(), res, timeout);
-            case PROBE -> new MonitorResource(id, lg.name(), res, timeout, true);
-            case MONITOR -> new MonitorResource(id, lg.name(), res, timeout, false);
-            case REANNOUNCE -> new Reannounce(id, lg.name(), lg.spec.resources(), timeout, reason);
-            case RELOAD -> new ReloadResource(id, lg.name(), res, timeout);
-        });
-    }
-
-    private void emitTransitions() {
-        for (LocalGroup lg : groups.values()) {
-            GroupPhase before = lg.lastPhase;
-            GroupPhase after = lg.phase();
-            if (before == after) {
-                continue;
-            }
-            lg.lastPhase = after;
-            Transition t = switch (after) {
-                case STARTING -> Transition.STARTING;
-                case RUNNING -> before == GroupPhase.RECOVERING ? Transition.RECOVERED : Transition.STARTED;
-                case RECOVERING -> Transition.RECOVERING;
-                case STOPPING -> Transition.STOPPING;
-                case STOPPED -> before == GroupPhase.CLAIMING || before == GroupPhase.PROBING ? null : Transition.STOPPED;
-                case BLOCKED -> Transition.BLOCKED;
-                case PROBING -> before == GroupPhase.BLOCKED ? Transition.UNBLOCKED : null;
-                case CLAIMING -> null;
-            };
-            if (t != null) {
-                notify(lg, t, lg.lastReason);
-            }
-        }
-    }
-
-    private void notify(LocalGroup lg, Transition t, String reason) {
-        if (!cfg.settings().notifyHooks().isEmpty()) {
-            out.add(new RunNotify(new Notification(now.wall(), me, lg.name(), t, reason)));
-        }
-    }
-
-    // ------------------------------------------------------------------ reports
-
-    private StateReport buildReport(long reportSeq) {
-        Map<String, StateReport.GroupReport> gr = new LinkedHashMap<>();
-        long delay = cfg.settings().failbackDelay().toMillis();
-        List<LocalGroup> reported = new ArrayList<>(groups.values());
-        retiring.values().stream().filter(r -> !r.replaced()).forEach(r -> reported.add(r.old()));
-        for (LocalGroup lg : reported) {
-            GroupPhase ph = lg.phase();
-            if (ph != GroupPhase.STOPPED) {
-                boolean hold = delay > 0 && lg.runningSinceMs >= 0 && now.monotonicMs() < lg.runningSinceMs + delay;
-                gr.put(lg.name(), new StateReport.GroupReport(ph, hold, List.of(lg.states),
-                        ph == GroupPhase.CLAIMING ? lg.claimSeq : 0));
-            }
-        }
-        List<StateReport.FailureReport> fr = new ArrayList<>();
-        failcounts.counts().forEach((k, count) -> {
-            ResourcePolicy p = policyOf(k);
-            fr.add(new StateReport.FailureReport(k.group(), k.resource(), count, p.threshold(), count >= p.threshold()));
-        });
-        return new StateReport(me, incarnation, reportSeq, lamport, myReady() && !stalled, score, standby, gr, fr,
-                lastSeen, registers, releasedSinceReport, membershipKnown ? members : List.of(),
-                stalled && reportSeq == rejoinProbeSeq);
-    }
-
-    /**
-     * Sends a report when this node's state changed (or a membership change asks for one), when
-     * a claim a peer made waits for this node's acknowledgement (delayed a little, so that one
-     * report answers every claim of a round), or when the periodic one is due; see
-     * {@link ReportScheduler} and docs/protocol.md for why this bounds the reports per
-     * membership change.
-     */
-    private void maybeBroadcast() {
-        StateReport candidate = buildReport(seq + 1);
-        boolean changed = forceReport || !candidate.sameContentAs(lastSent);
-        boolean ackOwed = ReportScheduler.ackOwed(lastSent, me, members, reports);
-        if (reportScheduler.sendNow(now.monotonicMs(), changed, ackOwed, cfg.settings().reportInterval().toMillis())) {
-            seq++;
-            lamport++;
-            StateReport report = buildReport(seq);
-            out.add(new BroadcastReport(report));
-            lastSent = report;
-            reportScheduler.sent(now.monotonicMs());
-            releasedSinceReport.clear();
-            forceReport = false;
+            claims.decide(lg, view, q);
         }
     }
 
     // ------------------------------------------------------------------ events and status
 
     private void event(Level level, EventKind kind, String group, String message) {
-        ManagerEvent e = new ManagerEvent(now.wall(), now.monotonicMs(), level, kind, me, group, message);
-        eventLog.add(e);
-        out.add(new LogEvent(e));
-    }
-
-    static String fmt(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 3_600_000 == 0 && ms > 0) {
-            return ms / 3_600_000 + "h";
-        }
-        if (ms % 60_000 == 0 && ms > 0) {
-            return ms / 60_000 + "min";
-        }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return ms + "ms";
+        ctx.event(level, kind, group, message);
     }
 
     /**
@@ -1744,84 +395,21 @@ public final class ResourceManager {
      * resources are not to be touched; and the last report sent says so.
      */
     public boolean settledForShutdown() {
-        if (maintenance) {
+        if (maintenanceOn()) {
             return true;
         }
-        for (LocalGroup lg : groups.values()) {
-            if (lg.inFlight != null || lg.holds() && !lg.blocked()) {
-                return false;
-            }
-        }
-        for (Retiring r : retiring.values()) {
-            if (r.old().inFlight != null || r.old().holds() && !r.old().blocked()) {
+        for (LocalGroup lg : reconfiguration.allGroups()) {
+            if (lg.inFlight() != null || lg.occupies() && !lg.blocked()) {
                 return false;
             }
         }
         // the peers have been told: a release the pacing still holds back goes out first
         // (docs/protocol.md), so the new owners start by the handover, not after the leave
-        return buildReport(seq + 1).sameContentAs(lastSent);
+        return reports.peersAreUpToDate();
     }
 
     /** A snapshot for {@code hactl status}, as this node sees the cluster. */
     public ManagerStatus status(Now time) {
-        List<ManagerStatus.NodeStatus> nodes = new ArrayList<>();
-        Map<String, StateReport> known = new LinkedHashMap<>();
-        for (String n : cfg.nodes()) {
-            StateReport r = n.equals(me) ? buildReport(seq) : (members.contains(n) ? reports.get(n) : null);
-            if (r != null) {
-                known.put(n, r);
-            }
-            nodes.add(new ManagerStatus.NodeStatus(n, members.contains(n), r != null, r != null && r.ready(),
-                    r == null ? 0 : r.score(), r == null ? GroupScope.NONE : r.standby()));
-        }
-        List<StateReport> view = viewOrNull();
-        List<ManagerStatus.GroupStatus> gs = new ArrayList<>();
-        for (LocalGroup lg : groups.values()) {
-            List<String> owners = known.values().stream().filter(r -> r.phase(lg.name()).isActive())
-                    .map(StateReport::node).toList();
-            StateReport shown = owners.isEmpty() ? known.get(me) : known.get(owners.get(0));
-            StateReport.GroupReport g = shown.groups().get(lg.name());
-            Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec, view, registers);
-            String blocked = lg.blockedReason;
-            if (blocked == null) {
-                blocked = known.values().stream().filter(r -> r.phase(lg.name()) == GroupPhase.BLOCKED)
-                        .map(r -> "blocked on " + r.node()).findFirst().orElse(null);
-            }
-            List<ManagerStatus.ResourceStatus> rs = new ArrayList<>();
-            for (int i = 0; i < lg.states.length; i++) {
-                ResourceState st = g == null ? ResourceState.STOPPED : g.resources().get(i);
-                long at = lg.lastMonitorAtMs[i];
-                Instant when = at < 0 ? null : time.wall().minusMillis(time.monotonicMs() - at);
-                rs.add(new ManagerStatus.ResourceStatus(lg.word(i), st, lg.lastMonitorStatus[i],
-                        lg.lastMonitorMessage[i], when));
-            }
-            gs.add(new ManagerStatus.GroupStatus(lg.name(), lg.spec.preferredNode(), owners,
-                    g == null ? GroupPhase.STOPPED : g.phase(), d == null ? null : d.node(),
-                    d == null ? whyNoView() : d.reason(), registers.pinnedNode(lg.name()).orElse(null), blocked, rs));
-        }
-        List<ManagerStatus.FailcountStatus> fs = new ArrayList<>();
-        for (StateReport r : known.values()) {
-            for (StateReport.FailureReport f : r.failures()) {
-                fs.add(new ManagerStatus.FailcountStatus(r.node(), f.group(), f.resource(), f.count(), f.threshold(), f.banned()));
-            }
-        }
-        List<ManagerStatus.PinStatus> pins = new ArrayList<>();
-        for (LocalGroup lg : groups.values()) {
-            ClusterRegisters.Pin p = registers.pins().get(lg.name());
-            if (p != null && p.node() != null) {
-                Placement.Decision d = view == null ? null : Placement.place(cfg, lg.spec, view, registers);
-                pins.add(new ManagerStatus.PinStatus(lg.name(), p.node(), p.stamp().node(),
-                        d == null ? null : p.node().equals(d.node())));
-            }
-        }
-        List<ManagerStatus.FenceStatus> fences = new ArrayList<>();
-        for (FencingLedger.Debt d : cfg.settings().fencesPeers() ? fencing.debts() : List.<FencingLedger.Debt>of()) {
-            Instant retry = d.state == FencingLedger.State.FAILED
-                    ? time.wall().plusMillis(d.retryAtMs - time.monotonicMs()) : null;
-            fences.add(new ManagerStatus.FenceStatus(d.peer, d.state.name().toLowerCase(Locale.ROOT),
-                    List.copyOf(d.groups), d.attempts, d.lastError, d.sinceWall, retry));
-        }
-        return new ManagerStatus(time.wall(), me, incarnation, members, Boolean.TRUE.equals(quorate), maintenance,
-                stalled, startupComplete, nodes, gs, fs, pins, fences);
+        return statusView.status(time, reports.build(ctx.seq()));
     }
 }
