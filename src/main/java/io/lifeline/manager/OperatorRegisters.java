@@ -172,6 +172,9 @@ final class OperatorRegisters {
             if (!ctx.cfg().nodes().contains(target)) {
                 throw new IllegalArgumentException("no node named " + target + " in ha.cf");
             }
+            if (ctx.cfg().isArbiter(target)) {
+                throw new IllegalArgumentException(target + " is an arbiter: it votes and runs no group");
+            }
             StateReport r = view.stream().filter(x -> x.node().equals(target)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException(target + " is not in the membership"));
             if (r.standby().covers(g, target)) {
@@ -230,6 +233,9 @@ final class OperatorRegisters {
     }
 
     private void requireEligibleHere() {
+        if (ctx.cfg().isArbiter(me)) {
+            throw new IllegalArgumentException(me + " is an arbiter: it votes and runs no group");
+        }
         if (standby != GroupScope.NONE) {
             throw new IllegalArgumentException(me + " is in standby (" + standby.word() + "); run hactl online first");
         }

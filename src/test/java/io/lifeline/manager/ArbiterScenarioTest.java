@@ -44,4 +44,15 @@ class ArbiterScenarioTest {
         s.membership("witness");
         assertEquals(List.of(), s.settle(), "an arbiter is never eligible");
     }
+
+    /** Review finding: a takeover on the witness, or a failover to it, pinned the group there for nothing. */
+    @Test
+    void noOperatorCommandMovesAGroupToTheArbiter() {
+        Scenario witness = PartitionScenarioTest.running(pairWithArbiter("witness"), "node1", "node2");
+        witness.command(new OperatorCommand.TakeoverGroup("web"));
+        assertEquals("witness is an arbiter: it votes and runs no group", PinScenarioTest.answer(witness).message());
+        Scenario node1 = PartitionScenarioTest.running(pairWithArbiter("node1"), "node2", "witness");
+        node1.command(new OperatorCommand.Failover("web", java.util.Optional.of("witness")));
+        assertEquals("witness is an arbiter: it votes and runs no group", PinScenarioTest.answer(node1).message());
+    }
 }
