@@ -110,6 +110,8 @@ public final class Lab implements AutoCloseable {
     public final class Host {
         private final String namespace;
         private final String name;
+        /** The hub-side ends of this host's veth pairs (its switch ports). */
+        private final List<String> ports = new ArrayList<>();
 
         Host(String namespace, String name) {
             this.namespace = namespace;
@@ -136,6 +138,7 @@ public final class Lab implements AutoCloseable {
                     "peer", "name", hubSide, "netns", hub.namespace()));
             sh("ip link set " + tmp + " name " + ifname);
             hub.sh("ip link set " + hubSide + " master " + bridge + " && ip link set " + hubSide + " up");
+            ports.add(hubSide);
             sh("ip addr add " + cidr + " brd + dev " + ifname + " && ip link set " + ifname + " up");
             return this;
         }
@@ -175,6 +178,20 @@ public final class Lab implements AutoCloseable {
          * packet in and out (IPv4, IPv6 and ARP) except on loopback. {@link #rejoin()} undoes it.
          */
         public void isolate() {
+            // On the hub's bridge first, as an unplugged cable: frames sent through packet sockets
+            // (the VIP's gratuitous ARPs) bypass the host's own nftables tables and reached the
+            // client, which then sent its requests to the cut-off node (ManagerDaemonIT, 2026-12-07).
+            if (!ports.isEmpty()) {
+                StringBuilder rules = new StringBuilder("nft add table bridge " + cutTable()
+                        + " && nft add chain bridge " + cutTable()
+                        + " cut '{ type filter hook forward priority 0; policy accept; }'");
+                for (String port : ports) {
+                    rules.append(" && nft add rule bridge ").append(cutTable()).append(" cut iifname '\"")
+                            .append(port).append("\"' drop && nft add rule bridge ").append(cutTable())
+                            .append(" cut oifname '\"").append(port).append("\"' drop");
+                }
+                hub.sh(rules.toString());
+            }
             sh("nft add table inet llcut"
                     + " && nft add chain inet llcut in '{ type filter hook input priority 0; policy drop; }'"
                     + " && nft add chain inet llcut out '{ type filter hook output priority 0; policy drop; }'"
@@ -187,6 +204,14 @@ public final class Lab implements AutoCloseable {
         /** Ends {@link #isolate()}. */
         public void rejoin() {
             sh("nft delete table inet llcut && nft delete table arp llcut");
+            if (!ports.isEmpty()) {
+                hub.sh("nft delete table bridge " + cutTable());
+            }
+        }
+
+        /** This host's table on the hub (one per host, so hosts are isolated and rejoined independently). */
+        private String cutTable() {
+            return "llcut_" + name.replaceAll("[^A-Za-z0-9]", "_");
         }
 
         public void linkDown(String ifname) {
