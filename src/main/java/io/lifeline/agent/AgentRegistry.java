@@ -184,6 +184,28 @@ public final class AgentRegistry {
         });
     }
 
+    /**
+     * What {@code hactl check-config} runs after {@link #check}: each resolved agent's own
+     * {@code validate} (OCF {@code validate-all}, which the OCF standard keeps free of side
+     * effects; the built-in VIP resolves its interface; a Heartbeat script is checked to be
+     * runnable). A failure is a warning at the resource's line, not an error: it may say more
+     * about this machine (an interface or a program it lacks) than about the file, and
+     * check-config is also run away from the nodes. Not run by a reload, which must not wait on
+     * scripts.
+     */
+    public void validateAll(Haresources haresources, Diagnostics diagnostics, java.time.Duration timeout) {
+        Map<String, ResourceAgent> agents = resolveAll(haresources, new Diagnostics());
+        Map<String, Integer> lines = new HashMap<>();
+        haresources.groups().forEach(g -> g.resources().forEach(s -> lines.putIfAbsent(s.word(), s.line())));
+        agents.forEach((word, agent) -> {
+            AgentResult r = agent.validate(timeout);
+            if (r.status() != OcfStatus.SUCCESS) {
+                diagnostics.warning(haresources.file(), lines.get(word), word + ": the agent's validate says "
+                        + r.status().description() + (r.message() == null || r.message().isBlank() ? "" : ": " + r.message()));
+            }
+        });
+    }
+
     private Resolution resolveBare(Path file, ResourceSpec spec) throws AgentConfigException {
         String name = spec.name();
         BuiltinAgentFactory factory = builtins.get(name);

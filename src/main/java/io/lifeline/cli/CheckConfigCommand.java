@@ -39,6 +39,9 @@ public final class CheckConfigCommand implements Callable<Integer> {
                     + "instead of checking.")
     String reference;
 
+    /** One agent's validate action; OCF agents' validate-all is quick, a hung one must not hang check-config. */
+    private static final java.time.Duration VALIDATE_TIMEOUT = java.time.Duration.ofSeconds(10);
+
     @Spec
     CommandSpec spec;
 
@@ -59,7 +62,11 @@ public final class CheckConfigCommand implements Callable<Integer> {
             // only report the scripts and services the witness deliberately lacks.
             String here = node != null ? node : io.lifeline.daemon.LocalNodeName.get();
             if (settings.arbiters().stream().noneMatch(here::equalsIgnoreCase)) {
-                AgentRegistry.forConfig(configDir).check(c.haresources(), loaded.diagnostics());
+                AgentRegistry registry = AgentRegistry.forConfig(configDir);
+                registry.check(c.haresources(), loaded.diagnostics());
+                if (!loaded.diagnostics().hasErrors()) {
+                    registry.validateAll(c.haresources(), loaded.diagnostics(), VALIDATE_TIMEOUT);
+                }
             }
         });
         if (result.diagnostics().hasErrors()) {

@@ -101,6 +101,19 @@ class ConfigCommandsTest {
         assertTrue(out.toString().contains("haresources:1: error:"), out.toString());
     }
 
+    /** check-config runs each agent's own validate (OCF validate-all): its complaint is a warning at the line. */
+    @Test
+    void checkConfigReportsWhatTheAgentsValidateSays() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/lib/ocf/resource.d/heartbeat/Dummy")),
+                "ClusterLabs resource-agents installed");
+        Files.writeString(dir.resolve("ha.cf"), "node a b\nbcast eth0\n");
+        Files.writeString(dir.resolve("haresources"), "a ocf:heartbeat:Dummy::state=/nonexistent-ll/dir/dummy.state\n");
+        assertEquals(0, run("keygen", "--output", dir.resolve("authkeys").toString()));
+        assertEquals(0, run("check-config", "--config", dir.toString()), out.toString());
+        assertTrue(out.toString().contains("haresources:1: warning: ocf:heartbeat:Dummy::state=/nonexistent-ll/dir/dummy.state:"
+                + " the agent's validate says"), out.toString());
+    }
+
     @Test
     void badCommandLineIsAUsageErrorNotAStackTrace() {
         assertEquals(2, run("check-config", "--no-such-option"));
