@@ -2,6 +2,7 @@ package io.lifeline.cluster;
 
 import io.lifeline.config.ClusterConfig;
 import io.lifeline.config.HaCf;
+import io.lifeline.thread.NamedThreads;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class Cluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
+    private static final NamedThreads LINK_OPENERS = NamedThreads.daemon("link-open");
+    private static final NamedThreads MEMBERSHIP = NamedThreads.heartbeat("membership");
     private static final long STATUS_TIMEOUT_MS = 2_000;
     private static final long CLOSE_TIMEOUT_MS = 5_000;
     /** How long a leaving node waits for peers to confirm its shutdown notice. */
@@ -53,12 +56,12 @@ public final class Cluster implements AutoCloseable {
     private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
     private final List<LongConsumer> stallListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService membershipThread = Executors.newSingleThreadScheduledExecutor(
-            r -> daemonThread(() -> {
+            r -> MEMBERSHIP.newThread(() -> {
                 HeartbeatPriority.enterCurrentThread();
                 r.run();
-            }, "lifeline-membership"));
+            }));
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
-            r -> daemonThread(r, "lifeline-cluster-events"));
+            NamedThreads.daemon("cluster-events"));
     private final long startedAt;
     private MembershipTracker tracker;
     private StallWatchdog watchdog;
@@ -240,13 +243,13 @@ public final class Cluster implements AutoCloseable {
         List<CompletableFuture<Link>> opening = new ArrayList<>();
         for (LinkSpec spec : specs) {
             CompletableFuture<Link> link = new CompletableFuture<>();
-            daemonThread(() -> {
+            LINK_OPENERS.start(() -> {
                 try {
                     link.complete(openLink(spec, vips, sink));
                 } catch (Throwable t) {
                     link.completeExceptionally(t);
                 }
-            }, "lifeline-link-open-" + spec.name()).start();
+            }, spec.name());
             opening.add(link);
         }
         ClusterStartException failure = null;
@@ -497,11 +500,5 @@ public final class Cluster implements AutoCloseable {
             }
         }
         links.clear();
-    }
-
-    private static Thread daemonThread(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

@@ -2,6 +2,7 @@ package io.lifeline.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lifeline.thread.NamedThreads;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -103,11 +104,7 @@ public final class ControlClient {
         } catch (AccessDeniedException e) {
             throw permissionDenied(socket);
         }
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hactl-timeout");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("hactl-timeout"));
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ScheduledFuture<?> deadline = timer.schedule(() -> {
                 try {

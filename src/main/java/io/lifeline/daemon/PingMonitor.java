@@ -1,6 +1,7 @@
 package io.lifeline.daemon;
 
 import io.lifeline.config.PingTarget;
+import io.lifeline.thread.NamedThreads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -52,11 +53,7 @@ final class PingMonitor implements AutoCloseable {
         this.onScore = onScore;
         this.monotonicMs = monotonicMs;
         int addresses = targets.stream().mapToInt(t -> t.addresses().size()).sum();
-        this.threads = Executors.newScheduledThreadPool(addresses + 1, r -> {
-            Thread t = new Thread(r, "lifeline-ping");
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = Executors.newScheduledThreadPool(addresses + 1, NamedThreads.daemon("ping"));
     }
 
     /** The echo interval and deadping Heartbeat would use: keepalive, and deadping or else deadtime. */

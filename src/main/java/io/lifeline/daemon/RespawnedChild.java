@@ -3,6 +3,7 @@ package io.lifeline.daemon;
 import io.lifeline.process.ChildPriority;
 import io.lifeline.process.ChildProcessGroup;
 import io.lifeline.process.OutputPipe;
+import io.lifeline.thread.NamedThreads;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +52,8 @@ final class RespawnedChild {
 
     static final int DO_NOT_RESPAWN = 100;
     private static final Logger LOG = LoggerFactory.getLogger(RespawnedChild.class);
+    /** ll-respawn-N-NAME, NAME the program's. */
+    private static final NamedThreads THREADS = NamedThreads.daemon("respawn");
     private static final File DEV_NULL = new File("/dev/null");
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
 
@@ -80,9 +83,7 @@ final class RespawnedChild {
     }
 
     void start() {
-        thread = new Thread(this::supervise, "lifeline-respawn-" + command.name());
-        thread.setDaemon(true);
-        thread.start();
+        thread = THREADS.start(this::supervise, command.name());
     }
 
     Status status() {

@@ -3,6 +3,7 @@ package io.lifeline.agent.ip;
 import io.lifeline.net.AddressRequest;
 import io.lifeline.net.NetException;
 import io.lifeline.net.RtNetlink;
+import io.lifeline.thread.NamedThreads;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -31,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class VipLease implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VipLease.class);
+    /** A late renewal loses a VIP: heartbeat priority (and SCHED_RR through renewerSetup). */
+    private static final NamedThreads RENEWERS = NamedThreads.heartbeat("vip-lease");
     /**
      * A renewal later than this before the end of the lease is not sent: it covers the send itself
      * and the kernel's own expiry check, which runs at its own pace.
@@ -99,14 +102,10 @@ public final class VipLease implements AutoCloseable {
         this.renewEveryMillis = renewEveryMillis;
         this.nanoClock = nanoClock;
         if (startRenewer) {
-            renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(() -> {
-                    renewerSetup.run();
-                    r.run();
-                }, "lifeline-vip-lease");
-                t.setDaemon(true);
-                return t;
-            });
+            renewer = Executors.newSingleThreadScheduledExecutor(r -> RENEWERS.newThread(() -> {
+                renewerSetup.run();
+                r.run();
+            }));
             renewer.scheduleWithFixedDelay(this::renewAll, renewEveryMillis, renewEveryMillis, TimeUnit.MILLISECONDS);
         } else {
             renewer = null;
