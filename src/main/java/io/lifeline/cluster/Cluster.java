@@ -3,6 +3,7 @@ package io.lifeline.cluster;
 import io.lifeline.config.ClusterConfig;
 import io.lifeline.config.HaCf;
 import io.lifeline.thread.NamedThreads;
+import io.lifeline.thread.Repeating;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -215,7 +216,7 @@ public final class Cluster implements AutoCloseable {
         // idle CPU). Late heartbeats are caught as packets arrive (PeerActivity), so the tick only
         // reports them, samples silences still going on, and ends initdead: 250-500 ms is enough.
         long period = Math.max(250, Math.min(timers.warntime().toMillis(), 500));
-        membershipThread.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+        Repeating.withFixedDelay(membershipThread, "membership tick", period, period, TimeUnit.MILLISECONDS, this::tick);
         StallBound stalls = StallBound.of(timers);
         watchdog = new StallWatchdog(stalls.periodMs(), stalls.reportAboveMs(), timers.deadtime().toMillis() / 2,
                 gap -> {

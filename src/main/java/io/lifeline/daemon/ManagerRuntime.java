@@ -505,13 +505,13 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
 
     private void carryOut(ManagerAction a) {
         if (a instanceof ManagerAction.StartResource s) {
-            runAgent(s.opId(), s.group(), s.resource(), "start", s.timeout(),
+            runAgent(s.opId(), s.group(), s.resource(), "start",
                     agent -> s.handover() && agent instanceof HandoverAware h ? h.startAfterHandover(s.timeout())
                             : agent.start(s.timeout()));
         } else if (a instanceof ManagerAction.StopResource s) {
-            runAgent(s.opId(), s.group(), s.resource(), "stop", s.timeout(), agent -> agent.stop(s.timeout()));
+            runAgent(s.opId(), s.group(), s.resource(), "stop", agent -> agent.stop(s.timeout()));
         } else if (a instanceof ManagerAction.MonitorResource m) {
-            runAgent(m.opId(), m.group(), m.resource(), m.probe() ? "probe" : "monitor", m.timeout(),
+            runAgent(m.opId(), m.group(), m.resource(), m.probe() ? "probe" : "monitor",
                     agent -> m.probe() ? agent.probe(m.timeout()) : agent.monitor(m.timeout()));
         } else if (a instanceof ManagerAction.BroadcastReport r) {
             byte[] payload = codec.encode(r.report(), advertisedConfig);
@@ -540,7 +540,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         AgentResult call(ResourceAgent agent);
     }
 
-    private void runAgent(long opId, String group, ResourceSpec spec, String action, Duration timeout, AgentCall call) {
+    private void runAgent(long opId, String group, ResourceSpec spec, String action, AgentCall call) {
         ResourceAgent agent = agents.get(spec.word());
         if (agent == null) {
             submit(new ManagerInput.ActionCompleted(opId, OcfStatus.ERR_CONFIGURED,

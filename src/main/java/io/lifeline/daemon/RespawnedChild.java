@@ -62,7 +62,6 @@ final class RespawnedChild {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Object lock = new Object();
-    private Thread thread;
 
     // guarded by lock
     private boolean stopping;
@@ -83,7 +82,7 @@ final class RespawnedChild {
     }
 
     void start() {
-        thread = THREADS.start(this::supervise, command.name());
+        THREADS.start(this::supervise, command.name());
     }
 
     Status status() {

@@ -155,7 +155,9 @@ public final class ProcessRunner {
         Duration elapsed = elapsed(started);
 
         long graceEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OUTPUT_GRACE_MILLIS);
-        boolean complete = awaitEnd(stdout, graceEnd) & awaitEnd(stderr, graceEnd);
+        boolean stdoutEnded = awaitEnd(stdout, graceEnd); // both waited for, whatever the first says
+        boolean stderrEnded = awaitEnd(stderr, graceEnd);
+        boolean complete = stdoutEnded && stderrEnded;
         if (!complete) {
             LOG.debug("{}: a background process still holds the output pipe; returning the output read so far",
                     label);

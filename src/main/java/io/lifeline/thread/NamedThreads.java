@@ -98,6 +98,7 @@ public final class NamedThreads implements ThreadFactory {
         return t;
     }
 
+    @SuppressWarnings("ThreadPriorityCheck") // a hint only, see the class comment; SCHED_RR is what counts
     private Thread make(Runnable task, String detail) {
         String name = PREFIX + role + "-" + made.incrementAndGet()
                 + (detail == null || detail.isEmpty() ? "" : "-" + detail);

@@ -4,6 +4,7 @@ import io.lifeline.net.AddressRequest;
 import io.lifeline.net.NetException;
 import io.lifeline.net.RtNetlink;
 import io.lifeline.thread.NamedThreads;
+import io.lifeline.thread.Repeating;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -106,7 +107,8 @@ public final class VipLease implements AutoCloseable {
                 renewerSetup.run();
                 r.run();
             }));
-            renewer.scheduleWithFixedDelay(this::renewAll, renewEveryMillis, renewEveryMillis, TimeUnit.MILLISECONDS);
+            Repeating.withFixedDelay(renewer, "VIP lease renewal", renewEveryMillis, renewEveryMillis, TimeUnit.MILLISECONDS,
+                    this::renewAll);
         } else {
             renewer = null;
         }
@@ -187,6 +189,7 @@ public final class VipLease implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("ReferenceEquality") // this very lease, not an equal one renewed meanwhile
     private synchronized void renew(Kernel k, Held h) throws NetException {
         InetAddress address = h.request().address();
         if (held.get(address) != h) {

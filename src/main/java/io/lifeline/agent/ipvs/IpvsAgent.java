@@ -208,6 +208,7 @@ final class IpvsAgent implements ResourceAgent {
     }
 
     /** A checker changed a real server's health: apply what that changes, on the checker's thread. */
+    @SuppressWarnings("ReferenceEquality") // this start's Running, not an equal one
     private void onHealthChange(Running r) {
         synchronized (kernelLock) {
             if (running != r) {
