@@ -6,16 +6,12 @@
 # Writes bench/faults/work/ (gitignored): summary.txt, every daemon's logs, the address monitors,
 # the client probe, the status of every node for each stuck group. Not run by CI.
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
+. "$(dirname "$0")/../lib.sh"
 faults=${1:-100}
 seed=${2:-1}
 kinds=${3:-}
 
-if [ "$(id -u)" != 0 ]; then
-  echo "run.sh: needs root (network namespaces, nftables): sudo $0 $*" >&2
-  exit 1
-fi
+bench_need_root "network namespaces, nftables" "$@"
 case "$faults$seed" in
   *[!0-9]*) echo "usage: $0 [FAULTS [SEED [KINDS]]] (whole numbers; KINDS e.g. PARTITION,ONE_SIDED_PARTITION)" >&2; exit 2 ;;
 esac
@@ -26,9 +22,7 @@ if [ "$faults" -gt 2000 ]; then
   echo "run.sh: at most 2000 faults a run (about 6 hours)" >&2
   exit 2
 fi
-for tool in ip nft nginx timeout java mvn; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "run.sh: $tool is not installed (see bin/setup-host)" >&2; exit 1; }
-done
+bench_need_tools ip nft nginx timeout java mvn
 [ -x /usr/lib/ocf/resource.d/heartbeat/Dummy ] || { echo "run.sh: the OCF Dummy agent is missing (resource-agents, see bin/setup-host)" >&2; exit 1; }
 
 # The run is the FaultBench test through failsafe (it builds the daemon's jar first). Every helper

@@ -5,38 +5,16 @@
 # Further options: python3 bench/forged/forged.py --help. Results: bench/forged/results.md and
 # results.json. Not run by CI.
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-work=$here/work
+. "$(dirname "$0")/../lib.sh"
 
-if [ "$(id -u)" != 0 ]; then
-  echo "run.sh: needs root (network namespaces, raw sockets): sudo $0 $*" >&2
-  exit 1
-fi
-for tool in ip timeout java python3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "run.sh: $tool is not installed (see bin/setup-host)" >&2; exit 1; }
-done
-jar=$(ls "$repo"/target/lifeline-*-all.jar 2>/dev/null | head -n 1 || true)
-if [ -z "$jar" ] || [ -n "$(find "$repo/src/main" "$repo/pom.xml" -newer "$jar" -print -quit)" ]; then
-  echo "run.sh: building the jar (mvn -q package -DskipTests)"
-  (cd "$repo" && { mvn -q -o package -DskipTests || mvn -q package -DskipTests; })
-  jar=$(ls "$repo"/target/lifeline-*-all.jar | head -n 1)
-fi
+bench_need_root "network namespaces, raw sockets" "$@"
+bench_need_tools ip timeout java python3
+bench_jar
 # Backstop if the driver itself is killed: end the processes it recorded, by PID, and delete its
 # namespaces. The driver normally does this itself.
 cleanup() {
-  if [ -f "$work/pids" ]; then
-    while read -r pid what; do
-      if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "$work"; then
-        kill -9 "$pid" 2>/dev/null || true
-      fi
-    done <"$work/pids"
-    rm -f "$work/pids"
-  fi
-  for ns in ll-fn1 ll-fn2 ll-fatk ll-fhub; do
-    ip netns del "$ns" 2>/dev/null || true
-  done
+  bench_kill_recorded "$work"
+  bench_delete_namespaces ll-fn1 ll-fn2 ll-fatk ll-fhub
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+bench_on_exit cleanup
 python3 "$here/forged.py" --repo "$repo" --jar "$jar" "$@"

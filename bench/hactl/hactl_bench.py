@@ -83,6 +83,18 @@ def main():
                 raise RuntimeError("the daemon did not answer within 60 s (see work/daemon.log)")
             time.sleep(0.2)
         commands = {"status": ["status"], "status --json": ["status", "--json"], "events": ["events"]}
+        java = os.environ.get("JAVA", "java")
+        # the floor under every command: the JVM alone with the launcher's client flags (and the
+        # JDK's own class-data archive), and hactl without the daemon (picocli's --version)
+        floors = {"java -version (the JVM alone)": [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                                                     "-XX:-UsePerfData", "-version"],
+                  "--version (no socket)": [args.launcher, "--version"]}
+        for name, cmd in floors.items():
+            timed(cmd, env)
+            rows = [timed(cmd, env) for _ in range(args.runs)]
+            results["runs"][name] = [{"wall_s": round(w, 3), "cpu_s": round(c, 3), "rc": rc} for w, c, rc in rows]
+            log(f"{name}: wall median {statistics.median(r[0] for r in rows):.3f} s, "
+                f"CPU median {statistics.median(r[1] for r in rows):.3f} s")
         for name, words in commands.items():
             cmd = [args.launcher] + words + ["--socket", sock]
             timed(cmd, env)  # warm-up (and the command's class-data archive, if there is none yet)
@@ -104,7 +116,7 @@ def main():
         f.write(f"launcher `{args.launcher}`, jar `{args.jar}`, {args.runs} runs each after one warm-up\n\n")
         f.write("| command | wall s, median (min-max) | CPU s, median (min-max) |\n|---|---|---|\n")
         for name, rows in results["runs"].items():
-            f.write(f"| hactl {name} | {benchlib.med_range([r['wall_s'] for r in rows], 3)} | "
+            f.write(f"| {'' if name.startswith('java') else 'hactl '}{name} | {benchlib.med_range([r['wall_s'] for r in rows], 3)} | "
                     f"{benchlib.med_range([r['cpu_s'] for r in rows], 3)} |\n")
     log(f"wrote {args.out}.md/.json")
 

@@ -9,17 +9,10 @@
 # (results-quick.md for --quick, results-soak.md for --only soak) and the same data as JSON.
 # Not run by CI.
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-work=$here/work
+. "$(dirname "$0")/../lib.sh"
 
-if [ "$(id -u)" != 0 ]; then
-  echo "run.sh: needs root (network namespaces, nftables): sudo $0 $*" >&2
-  exit 1
-fi
-for tool in ip nft curl nginx timeout java python3 unshare; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "run.sh: $tool is not installed (see bin/setup-host)" >&2; exit 1; }
-done
+bench_need_root "network namespaces, nftables" "$@"
+bench_need_tools ip nft curl nginx timeout java python3 unshare
 # The comparison systems are optional for Lifeline's own numbers but installed when missing.
 missing=
 [ -x /usr/libexec/heartbeat/heartbeat ] || missing="$missing heartbeat"
@@ -29,28 +22,14 @@ if [ -n "$missing" ]; then
   apt-get install -y -qq --no-install-recommends $missing
 fi
 
-jar=$(ls "$repo"/target/lifeline-*-all.jar 2>/dev/null | head -n 1 || true)
-if [ -z "$jar" ] || [ -n "$(find "$repo/src/main" "$repo/pom.xml" -newer "$jar" -print -quit)" ]; then
-  echo "run.sh: building the jar (mvn -q package -DskipTests)"
-  (cd "$repo" && { mvn -q -o package -DskipTests || mvn -q package -DskipTests; })
-  jar=$(ls "$repo"/target/lifeline-*-all.jar | head -n 1)
-fi
+bench_jar
 
 # Backstop if the Python driver itself is killed: end the processes it recorded (by PID, only if
 # they still look like ours) and delete its namespaces. The driver normally does this itself.
 cleanup() {
-  if [ -f "$work/pids" ]; then
-    while read -r pid what; do
-      if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE "$work|while :|nginx|heartbeat|keepalived"; then
-        kill -9 "$pid" 2>/dev/null || true
-      fi
-    done <"$work/pids"
-  fi
-  for ns in ll-on1 ll-on2 ll-ocl ll-ohub; do
-    ip netns del "$ns" 2>/dev/null || true
-  done
+  bench_kill_recorded "$work|while :|nginx|heartbeat|keepalived"
+  bench_delete_namespaces ll-on1 ll-on2 ll-ocl ll-ohub
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+bench_on_exit cleanup
 
 python3 "$here/outage.py" --repo "$repo" --jar "$jar" "$@"

@@ -6,41 +6,20 @@
 #   sudo bench/reload/run.sh --rounds 2
 # Results: bench/reload/results.json (README.md has the numbers and how to read them).
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-work=$here/work
+. "$(dirname "$0")/../lib.sh"
 
-if [ "$(id -u)" != 0 ]; then
-  echo "run.sh: needs root (network namespaces): sudo $0 $*" >&2
-  exit 1
-fi
-for tool in ip java python3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "run.sh: $tool is not installed (see bin/setup-host)" >&2; exit 1; }
-done
+bench_need_root "network namespaces" "$@"
+bench_need_tools ip java python3
 [ -x /usr/lib/ocf/resource.d/heartbeat/Dummy ] || { echo "run.sh: needs the ClusterLabs resource-agents (Dummy)" >&2; exit 1; }
 
-jar=$(ls "$repo"/target/lifeline-*-all.jar 2>/dev/null | head -n 1 || true)
-if [ -z "$jar" ] || [ -n "$(find "$repo/src/main" "$repo/pom.xml" -newer "$jar" -print -quit)" ]; then
-  echo "run.sh: building the jar (mvn -q package -DskipTests)"
-  (cd "$repo" && { mvn -q -o package -DskipTests || mvn -q package -DskipTests; })
-  jar=$(ls "$repo"/target/lifeline-*-all.jar | head -n 1)
-fi
+bench_jar
 
 # Backstop if the Python driver itself is killed: end the processes it recorded (by PID, only if
 # they still look like ours) and delete its namespaces. The driver normally does this itself.
 cleanup() {
-  if [ -f "$work/pids" ]; then
-    while read -r pid what; do
-      if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE "$work|reload.py|monitor"; then
-        kill -9 "$pid" 2>/dev/null || true
-      fi
-    done <"$work/pids"
-  fi
-  for ns in ll-rl-n1 ll-rl-n2 ll-rl-cl ll-rl-hub; do
-    ip netns del "$ns" 2>/dev/null || true
-  done
+  bench_kill_recorded "$work|reload.py|monitor"
+  bench_delete_namespaces ll-rl-n1 ll-rl-n2 ll-rl-cl ll-rl-hub
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+bench_on_exit cleanup
 
 python3 "$here/reload.py" --repo "$repo" --jar "$jar" "$@"

@@ -349,7 +349,7 @@ class Bench:
         busy0, ours0, la0 = cpu_busy_jiffies(), self.our_cpu_jiffies(), loadavg()
         cpu0 = {d.name: proc_cpu_jiffies(d.pid) for d in self.daemons}
         net0, t0 = self.lab.bridge_counters(), time.monotonic()
-        time.sleep(w)
+        lease = self.sample_leases(t0 + w)
         elapsed = time.monotonic() - t0
         net1 = self.lab.bridge_counters()
         cpu1 = {d.name: proc_cpu_jiffies(d.pid) for d in self.daemons}
@@ -372,6 +372,7 @@ class Bench:
             "auth_drops_in_window": {n: (total_drops(s) - drops0[n]) if s and drops0.get(n) is not None else None
                                      for n, s in sts.items()},
             "auth_drops_at_end": drops_by_reason(sts),
+            "quorum_lease": lease,
             "formed_at_start": entry["formed"],
             "formed_at_end": bool(all(sts.values()) and self.formed(sts, self.names(), self.daemons))}
         i = entry["idle"]
@@ -380,6 +381,32 @@ class Bench:
             f"{i['cpu_pct_total']} %; RSS {min(rss) if rss else '-'}-{max(rss) if rss else '-'} MiB; bridge "
             f"{net['sent_packets']} pkt/s, {net['sent_bytes']} B/s sent; false deaths {i['log_events']['total']}; "
             f"loadavg {i['loadavg_end']}")
+        ql = i["quorum_lease"]
+        log(f"  quorum lease (length {ql['length_ms']} ms): lowest remaining {ql['min_remaining_ms_all']} ms over "
+            f"{ql['samples_per_node']} samples per node; samples not held {sum(ql['samples_not_held'].values())}")
+
+    def sample_leases(self, until):
+        """Until `until` (monotonic), every 0.25 s: each node's quorum lease (docs/leases.md) as its
+        status shows it. The lowest remaining time seen is the margin a self-fence would have had;
+        a sample with no lease held would have been a self-fence (the lease is not enforced yet)."""
+        low, not_held, samples, length = {}, {}, 0, None
+        for _ in range(int(max(0, until - time.monotonic()) / 0.25) + 1):
+            if time.monotonic() >= until:
+                break
+            for n, st in self.statuses().items():
+                q = (st or {}).get("quorum_lease")
+                if not q:
+                    continue
+                length = q.get("length_ms", length)
+                if q.get("held"):
+                    low[n] = min(low.get(n, q["remaining_ms"]), q["remaining_ms"])
+                else:
+                    not_held[n] = not_held.get(n, 0) + 1
+            samples += 1
+            time.sleep(max(0.0, min(0.25, until - time.monotonic())))
+        lows = list(low.values())
+        return {"samples_per_node": samples, "length_ms": length, "min_remaining_ms": low,
+                "min_remaining_ms_all": min(lows) if lows else None, "samples_not_held": not_held}
 
     def converged(self, sts, alive, names):
         """One owner per group, the same in every live node's view, running on that owner."""

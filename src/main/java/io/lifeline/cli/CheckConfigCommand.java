@@ -30,6 +30,11 @@ public final class CheckConfigCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print errors only.")
     boolean quiet;
 
+    @Option(names = "--node", paramLabel = "NAME",
+            description = "This node's name as listed in ha.cf (default: the kernel host name); on a node named in an"
+                    + " 'arbiter' line the resource agents are not checked.")
+    String node;
+
     @Option(names = "--reference", paramLabel = "FILE",
             description = "Print the keyword reference of ha.cf, haresources or ipvs (an IPVS:: file; Markdown, as in docs/) "
                     + "instead of checking.")
@@ -49,8 +54,14 @@ public final class CheckConfigCommand implements Callable<Integer> {
         // Resource words are checked here rather than in ConfigLoader: resolving them needs the
         // agent registry (and runs OCF meta-data), which the config package must not depend on.
         loaded.config().ifPresent(c -> {
-            AgentRegistry.forConfig(configDir).check(c.haresources(), loaded.diagnostics());
-            ManagerDirectives.parse(c.haCf(), c.haresources(), loaded.diagnostics());
+            io.lifeline.manager.ManagerSettings settings =
+                    ManagerDirectives.parse(c.haCf(), c.haresources(), loaded.diagnostics());
+            // An arbiter has no agents and needs none (hactl arbiter): checking them there would
+            // only report the scripts and services the witness deliberately lacks.
+            String here = node != null ? node : io.lifeline.daemon.LocalNodeName.get();
+            if (settings.arbiters().stream().noneMatch(here::equalsIgnoreCase)) {
+                AgentRegistry.forConfig(configDir).check(c.haresources(), loaded.diagnostics());
+            }
         });
         if (result.diagnostics().hasErrors()) {
             result = new ConfigLoader.Result(result.diagnostics(), java.util.Optional.empty());

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         description = {"Run the Lifeline daemon of this node in the foreground until SIGTERM.",
                 "Exit status: 1 start-up failure, 6 configuration not usable,",
                 "70 the resource manager failed (after releasing every group; systemd restarts the daemon)."})
-public final class DaemonCommand implements Callable<Integer> {
+public class DaemonCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "DIR", defaultValue = QuickCommands.DAEMON_CONFIG,
             description = "Configuration directory with ha.cf, haresources, authkeys (default: ${DEFAULT-VALUE}).")
@@ -37,7 +37,12 @@ public final class DaemonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return run(new NodeDaemon.Options(configDir, node, socket, stateDir, inputJournalSize));
+        return run(new NodeDaemon.Options(configDir, node, socket, stateDir, inputJournalSize, arbiter()));
+    }
+
+    /** Whether this command insists on running as an arbiter ({@link ArbiterCommand}). */
+    boolean arbiter() {
+        return false;
     }
 
     /** Runs the daemon; the picocli command and hactl's quick path ({@link QuickCommands}) both come here. */

@@ -132,7 +132,13 @@ final class EventsView {
             return;
         }
         String group = e.path("group").isNull() || e.path("group").isMissingNode() ? "" : " [" + e.path("group").asText() + "]";
-        out.printf(Locale.ROOT, "%s %-5s %-10s%s %s%n", e.path("at").asText(), e.path("level").asText().toUpperCase(Locale.ROOT),
-                e.path("kind").asText(), group, e.path("message").asText());
+        // "%s %-5s %-10s%s %s" by hand: java.util.Formatter is start-up time (docs/ARCHITECTURE.md, "Start-up")
+        out.println(e.path("at").asText() + " " + padded(e.path("level").asText().toUpperCase(Locale.ROOT), 5) + " "
+                + padded(e.path("kind").asText(), 10) + group + " " + e.path("message").asText());
+    }
+
+    /** text, then spaces up to width (as "%-Ns": never cut). */
+    static String padded(String text, int width) {
+        return text.length() >= width ? text : text + " ".repeat(width - text.length());
     }
 }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 CheckConfigCommand.class,
                 KeygenCommand.class,
                 DaemonCommand.class,
+                ArbiterCommand.class,
                 StatusCommand.class,
                 EventsCommand.class,
                 DebugCommand.class,

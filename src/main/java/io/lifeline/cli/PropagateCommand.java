@@ -1,16 +1,8 @@
 package io.lifeline.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lifeline.control.ControlClient;
-import io.lifeline.control.ControlException;
-import io.lifeline.control.ControlProtocol;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hactl propagate}: Heartbeat's {@code ha_propagate} through the daemon (docs/propagate.md).
@@ -22,40 +14,24 @@ import picocli.CommandLine.Spec;
                 "installs them (keeping its node-local ha.cf lines and the previous files as *.bak) and reloads.",
                 "Needs 'propagate on' on this node too, and the files must be what this node runs (hactl reload",
                 "first). Exit status 1 unless every peer applied them."})
-final class PropagateCommand implements Callable<Integer> {
+final class PropagateCommand extends DaemonRequestCommand {
 
     /** The daemon waits up to 20 s for the peers' answers; their reloads run OCF meta-data. */
     private static final long TIMEOUT_MS = 60_000;
 
-    @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
-    Path socket = ControlProtocol.DEFAULT_SOCKET;
-
-    @Spec
-    CommandSpec spec;
+    PropagateCommand() {
+        super("propagate", TIMEOUT_MS);
+    }
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            JsonNode r = new ControlClient(socket, TIMEOUT_MS).call("propagate", ControlProtocol.json().createObjectNode());
-            for (JsonNode p : r.path("peers")) {
-                boolean applied = p.path("applied").asBoolean(false);
-                (applied ? out : err).println(p.path("node").asText() + ": " + p.path("message").asText());
-                for (JsonNode problem : p.path("problems")) {
-                    err.println("  " + problem.asText());
-                }
+    int report(JsonNode r, PrintWriter out, PrintWriter err) {
+        for (JsonNode p : r.path("peers")) {
+            boolean applied = p.path("applied").asBoolean(false);
+            (applied ? out : err).println(p.path("node").asText() + ": " + p.path("message").asText());
+            for (JsonNode problem : p.path("problems")) {
+                err.println("  " + problem.asText());
             }
-            return r.path("applied_everywhere").asBoolean(false) ? 0 : 1;
-        } catch (ControlClient.NotReachable e) {
-            err.println("hactl: " + e.getMessage());
-            return 1;
-        } catch (ControlException e) {
-            err.println("hactl propagate: " + e.getMessage());
-            return 1;
-        } finally {
-            out.flush();
-            err.flush();
         }
+        return r.path("applied_everywhere").asBoolean(false) ? 0 : 1;
     }
 }

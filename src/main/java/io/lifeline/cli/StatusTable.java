@@ -12,16 +12,17 @@ final class StatusTable {
     }
 
     static void print(JsonValue s, PrintWriter out) {
-        out.printf(java.util.Locale.ROOT, "Lifeline %s on node %s, up %s (pid %d)%n", s.path("version").asText(), s.path("node").asText(),
-                duration(s.path("uptime_ms").asLong()), s.path("pid").asLong());
+        // plain concatenation, no printf: java.util.Formatter pulls in regular expressions and the
+        // locale data (CLDR), a tenth of hactl status's CPU (docs/ARCHITECTURE.md, "Start-up")
+        out.println("Lifeline " + s.path("version").asText() + " on node " + s.path("node").asText() + ", up "
+                + duration(s.path("uptime_ms").asLong()) + " (pid " + s.path("pid").asLong() + ")");
         JsonValue t = s.path("timers");
-        out.printf(java.util.Locale.ROOT, "timers: keepalive %s, deadtime %s, warntime %s, initdead %s%n",
-                duration(t.path("keepalive_ms").asLong()), duration(t.path("deadtime_ms").asLong()),
-                duration(t.path("warntime_ms").asLong()), duration(t.path("initdead_ms").asLong()));
+        out.println("timers: keepalive " + duration(t.path("keepalive_ms").asLong()) + ", deadtime "
+                + duration(t.path("deadtime_ms").asLong()) + ", warntime " + duration(t.path("warntime_ms").asLong())
+                + ", initdead " + duration(t.path("initdead_ms").asLong()));
         if (!s.path("last_stall").isNull() && !s.path("last_stall").isMissingNode()) {
-            out.printf(java.util.Locale.ROOT, "WARNING: this node was frozen for %s, %s ago%n",
-                    duration(s.path("last_stall").path("gap_ms").asLong()),
-                    duration(s.path("last_stall").path("ms_ago").asLong()));
+            out.println("WARNING: this node was frozen for " + duration(s.path("last_stall").path("gap_ms").asLong())
+                    + ", " + duration(s.path("last_stall").path("ms_ago").asLong()) + " ago");
         }
         printConfigAgreement(s, out);
         out.println();
@@ -192,10 +193,10 @@ final class StatusTable {
             List<String> differs = new ArrayList<>();
             p.path("differs").forEach(d -> differs.add(d.asText()));
             if (!differs.isEmpty()) {
-                out.printf("CONFIG DIFFERS on node %s: %s%n", p.path("node").asText(), String.join(", ", differs));
+                out.println("CONFIG DIFFERS on node " + p.path("node").asText() + ": " + String.join(", ", differs));
             } else if (!p.path("advertised").asBoolean(true)) {
-                out.printf("config: node %s runs a version that does not advertise its configuration%n",
-                        p.path("node").asText());
+                out.println("config: node " + p.path("node").asText()
+                        + " runs a version that does not advertise its configuration");
             }
         }
     }
@@ -241,7 +242,8 @@ final class StatusTable {
             return ms + " ms";
         }
         if (ms < 60_000) {
-            return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+            long tenths = (ms + 50) / 100; // rounded half up, as "%.1f" did
+            return (tenths / 10) + "." + (tenths % 10) + " s";
         }
         long s = ms / 1000;
         if (s < 3600) {

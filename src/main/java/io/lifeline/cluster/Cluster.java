@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,6 +65,8 @@ public final class Cluster implements AutoCloseable {
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
             NamedThreads.daemon("cluster-events"));
     private final long startedAt;
+    /** The members of the latest membership snapshot: the peers the links confirm (membership thread only). */
+    private Set<String> confirmedMembers = Set.of();
     private MembershipTracker tracker;
     private StallWatchdog watchdog;
     private long lastStall;
@@ -212,6 +215,12 @@ public final class Cluster implements AutoCloseable {
             }
         };
         openLinks(specs, vips, sink);
+        long linksOpenedAt = clock.millis();
+        submit(() -> {
+            tracker.linksOpened(linksOpenedAt);
+            // a link's first view arrives while it opens, before it is in the list: confirm its members now
+            links.forEach(l -> l.confirmTo(confirmedMembers));
+        });
         // Every tick is a wake-up (at keepalive 50 ms ticking every 25-50 ms cost a measurable share of
         // idle CPU). Late heartbeats are caught as packets arrive (PeerActivity), so the tick only
         // reports them, samples silences still going on, and ends initdead: 250-500 ms is enough.
@@ -335,6 +344,9 @@ public final class Cluster implements AutoCloseable {
             log(e);
             if (e instanceof ClusterEvent.MembershipSnapshot m) {
                 membershipEpoch = m.epoch();
+                // confirm exactly the members: a peer declared dead no longer gets its lease renewed here
+                confirmedMembers = Set.copyOf(m.alive());
+                links.forEach(l -> l.confirmTo(confirmedMembers));
             }
         }
         publish(events);
@@ -434,7 +446,26 @@ public final class Cluster implements AutoCloseable {
                     l.bindAddress().getHostAddress(), l.spec().port(), l.clusterName(), linkSummary(l.name()),
                     l.currentMembers(), l.drops().entries(), l.rejectedMembers()));
         }
-        return new ClusterStatus(localNode, startedAt, now, timers, nodes, infos, lastStall, lastStallAt);
+        long nowNanos = System.nanoTime();
+        return new ClusterStatus(localNode, startedAt, now, timers, nodes, infos, lastStall, lastStallAt,
+                lease(nowNanos), nowNanos);
+    }
+
+    /**
+     * The quorum lease this node holds now (docs/leases.md): its peers' confirmations, the newest
+     * per peer over all links, against a majority of the ha.cf nodes; null for a pair, which has
+     * no quorum rule. Shown in status and metrics; nothing acts on it yet.
+     */
+    QuorumLease lease(long nowNanos) {
+        if (names.all().size() < 3) {
+            return null; // a pair has no quorum rule, so no lease (docs/leases.md); with an arbiter it is three
+        }
+        Map<String, Long> newest = new HashMap<>();
+        for (Link l : links) {
+            l.confirmedSendTimes().forEach((node, t) -> newest.merge(node, t, (x, y) -> y - x > 0 ? y : x));
+        }
+        return QuorumLease.of(nowNanos, newest, QuorumLease.majorityOf(names.all().size()),
+                TimeUnit.MILLISECONDS.toNanos(timers.leaseMs()));
     }
 
     /** up: at least one peer reachable on it; init: nothing known yet; dead: no peer reachable. */

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * A consistent snapshot of the cluster layer for {@code hactl status}. Times are wall-clock ms;
- * ages are computed by the caller from {@link #takenAtMillis()}.
+ * ages are computed by the caller from {@link #takenAtMillis()}, except the lease's, which are
+ * monotonic nanoseconds against {@link #takenAtNanos()}; {@code lease} is null when unknown.
  */
 public record ClusterStatus(
         String localNode,
@@ -14,11 +15,20 @@ public record ClusterStatus(
         List<Node> nodes,
         List<LinkInfo> links,
         long lastStallMillis,
-        long lastStallAtMillis) {
+        long lastStallAtMillis,
+        QuorumLease lease,
+        long takenAtNanos) {
 
     public ClusterStatus {
         nodes = List.copyOf(nodes);
         links = List.copyOf(links);
+    }
+
+    /** A snapshot without lease information (tests of the status output). */
+    public ClusterStatus(String localNode, long startedAtMillis, long takenAtMillis, TimerSettings timers,
+                         List<Node> nodes, List<LinkInfo> links, long lastStallMillis, long lastStallAtMillis) {
+        this(localNode, startedAtMillis, takenAtMillis, timers, nodes, links, lastStallMillis, lastStallAtMillis,
+                null, 0);
     }
 
     /** One ha.cf node as this node sees it. {@code deathCause} is null unless state is DEAD. */

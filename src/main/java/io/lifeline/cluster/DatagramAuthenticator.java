@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,14 +22,17 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   offset  size  field
  *   0       2     magic "LF"
- *   2       1     envelope version (1)
+ *   2       1     envelope version (2)
  *   3       1     authkeys key index
  *   4       8     sender incarnation (epoch: start time in ms &lt;&lt; 10 | 10 random bits)
  *   12      8     sequence number, 1, 2, ... per incarnation
  *   20      1     n: length of the sender's node name (UTF-8, 1..255 bytes)
  *   21      n     sender's node name
- *   21+n    1     c: number of echoed incarnations
- *   22+n    8c    the newest incarnation of each peer the sender has received a correctly signed datagram from
+ *   21+n    1     c: number of echoed peers
+ *   22+n    16c   per peer: the newest incarnation the sender has received a correctly signed datagram
+ *                 from (8), and the highest sequence number it accepted from that incarnation, or 0
+ *                 (8): 0 unless the peer is in the sender's membership and that incarnation is the
+ *                 accepted one
  *   H       L     signature over cluster name | bytes 0..H | payload (L fixed by the key's method)
  *   H+L     ...   payload: the JGroups datagram (empty for a handshake "hello")
  * </pre>
@@ -42,6 +46,14 @@ import org.slf4j.LoggerFactory;
  * known to a sender answers it with a hello (rate-limited), so the exchange completes within a
  * round trip instead of waiting for the sender's next heartbeat.
  *
+ * <p>Confirmations (version 2, docs/leases.md): the sequence number echoed beside our own
+ * incarnation tells us the newest of our datagrams that peer accepted. This node keeps the send
+ * time (monotonic) of its recent sequence numbers, so a confirmation becomes "that peer heard a
+ * datagram we sent at time t": the evidence a quorum lease is made of, anchored at a send time as
+ * in Raft leader leases, and carried by every heartbeat at no extra datagram. A node confirms only
+ * the peers in its membership ({@link #confirmTo}): once it has declared a peer dead, nothing it
+ * sends renews that peer's lease, even if it still hears it.
+ *
  * <p>Thread-safe: the per-peer state is guarded by this object; counting and logging refused
  * datagrams is {@link AuthDrops}' job. Never throws on received data.
  */
@@ -53,7 +65,14 @@ final class DatagramAuthenticator {
     static final int MAX_DATAGRAM = 65_507;
     static final byte MAGIC_0 = 'L';
     static final byte MAGIC_1 = 'F';
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    /** Bytes per echoed peer: incarnation and the highest sequence number accepted from it. */
+    static final int ECHO_ENTRY = 16;
+    /**
+     * Own send times kept to date confirmations: about 50 s of heartbeats at keepalive 100 ms with
+     * some data; a confirmation of an older datagram dates nothing (it would be stale anyway).
+     */
+    static final int SENT_RING = 1024;
     static final int EPOCH_AT = 4;
     static final int SEQ_AT = 12;
     static final int NAME_LENGTH_AT = 20;
@@ -75,16 +94,25 @@ final class DatagramAuthenticator {
 
     /** What this node knows about one ha.cf peer; guarded by the authenticator. */
     private static final class Peer {
+        final String node;
         /** Newest incarnation seen in a correctly signed datagram: echoed in everything we send. */
-        long seenEpoch = Long.MIN_VALUE;
+        volatile long seenEpoch = Long.MIN_VALUE;
         /** When {@link #seenEpoch} was first seen. */
         long seenAt;
         /** Incarnation whose datagrams are accepted (through {@link #window}). */
-        long acceptedEpoch = Long.MIN_VALUE;
+        volatile long acceptedEpoch = Long.MIN_VALUE;
+        /** Highest sequence number accepted from {@link #acceptedEpoch}: what we confirm to it. */
+        volatile long highestAccepted;
+        /** Monotonic send time of the newest of our datagrams it confirmed; MIN_VALUE before any. */
+        long confirmedSentNanos = Long.MIN_VALUE;
         ReplayWindow window;
         long lastHelloAt = Long.MIN_VALUE;
         /** The key index of its latest accepted datagram; -1 before the first. */
         int keyIndex = -1;
+
+        Peer(String node) {
+            this.node = node;
+        }
     }
 
     private final byte[] cluster;
@@ -102,8 +130,14 @@ final class DatagramAuthenticator {
     private final Clock clock;
     private final AtomicLong nextSeq = new AtomicLong();
     private final Map<String, Peer> peers = new HashMap<>();
-    /** The incarnations we echo, rebuilt when one changes (rare); read without locking by senders. */
-    private volatile long[] echo = new long[0];
+    /** The peers we echo, rebuilt when one appears (rare); read without locking by senders. */
+    private volatile Peer[] echo = new Peer[0];
+    /** The peers we confirm (this node's membership, {@link #confirmTo}). */
+    private volatile java.util.Set<String> confirmed = java.util.Set.of();
+    private final java.util.function.LongSupplier monotonicNanos;
+    /** Slot seq % SENT_RING: the sequence number sent, and its send time. Written by senders. */
+    private final AtomicLongArray sentSeq = new AtomicLongArray(SENT_RING);
+    private final AtomicLongArray sentNanos = new AtomicLongArray(SENT_RING);
 
     /**
      * @param clusterName mixed into every signature, so datagrams of another cluster never verify
@@ -112,6 +146,13 @@ final class DatagramAuthenticator {
      */
     DatagramAuthenticator(String clusterName, Authkeys authkeys, boolean allowCrc, NodeNames names, String localNode,
                           long epoch, AuthDrops drops, Clock clock) {
+        this(clusterName, authkeys, allowCrc, names, localNode, epoch, drops, clock, System::nanoTime);
+    }
+
+    /** @param monotonicNanos dates our own datagrams for confirmations (System::nanoTime outside tests) */
+    DatagramAuthenticator(String clusterName, Authkeys authkeys, boolean allowCrc, NodeNames names, String localNode,
+                          long epoch, AuthDrops drops, Clock clock, java.util.function.LongSupplier monotonicNanos) {
+        this.monotonicNanos = monotonicNanos;
         this.cluster = SigningKey.clusterBytes(clusterName);
         this.allowCrc = allowCrc;
         this.names = names;
@@ -191,11 +232,34 @@ final class DatagramAuthenticator {
         return epoch;
     }
 
+    /**
+     * The peers this node confirms from now on: its membership. A peer left out gets 0 beside its
+     * echoed incarnation (the handshake still works; its lease is no longer renewed by us).
+     */
+    void confirmTo(java.util.Set<String> members) {
+        confirmed = java.util.Set.copyOf(members);
+    }
+
+    /**
+     * Per peer, the monotonic send time ({@code monotonicNanos}) of the newest of our datagrams it
+     * confirmed; peers that never confirmed one are absent.
+     */
+    synchronized Map<String, Long> confirmedSendTimes() {
+        Map<String, Long> out = new HashMap<>();
+        peers.forEach((node, p) -> {
+            if (p.confirmedSentNanos != Long.MIN_VALUE) {
+                out.put(node, p.confirmedSentNanos);
+            }
+        });
+        return out;
+    }
+
     /** The datagram to send for {@code payload}: a fresh envelope around it. */
     byte[] seal(byte[] payload, int offset, int length) {
-        long[] echoed = echo;
+        Peer[] echoed = echo;
+        java.util.Set<String> confirm = confirmed;
         SigningKey signingKey = keys.signing();
-        int header = NAME_AT + localNameBytes.length + 1 + 8 * echoed.length;
+        int header = NAME_AT + localNameBytes.length + 1 + ECHO_ENTRY * echoed.length;
         int signature = signingKey.signatureLength();
         byte[] out = new byte[header + signature + length];
         out[0] = MAGIC_0;
@@ -203,14 +267,21 @@ final class DatagramAuthenticator {
         out[2] = VERSION;
         out[3] = (byte) signingKey.id();
         putLong(out, EPOCH_AT, epoch);
-        putLong(out, SEQ_AT, nextSeq.incrementAndGet());
+        long seq = nextSeq.incrementAndGet();
+        int slot = (int) (seq & (SENT_RING - 1));
+        sentSeq.set(slot, 0); // a reader never pairs this time with the slot's previous number
+        sentNanos.set(slot, monotonicNanos.getAsLong());
+        sentSeq.set(slot, seq);
+        putLong(out, SEQ_AT, seq);
         out[NAME_LENGTH_AT] = (byte) localNameBytes.length;
         System.arraycopy(localNameBytes, 0, out, NAME_AT, localNameBytes.length);
         int p = NAME_AT + localNameBytes.length;
         out[p++] = (byte) echoed.length;
-        for (long e : echoed) {
-            putLong(out, p, e);
-            p += 8;
+        for (Peer e : echoed) {
+            long seen = e.seenEpoch;
+            putLong(out, p, seen);
+            putLong(out, p + 8, seen == e.acceptedEpoch && confirm.contains(e.node) ? e.highestAccepted : 0);
+            p += ECHO_ENTRY;
         }
         System.arraycopy(payload, offset, out, header + signature, length);
         signingKey.sign(cluster, out, 0, header, header + signature, length, out, header);
@@ -250,7 +321,7 @@ final class DatagramAuthenticator {
             return refuse(peer, AuthDropReason.TRUNCATED, len + " bytes");
         }
         int echoCount = d[off + echoCountAt] & 0xff;
-        int header = echoCountAt + 1 + 8 * echoCount;
+        int header = echoCountAt + 1 + ECHO_ENTRY * echoCount;
         int payloadAt = header + key.signatureLength();
         if (payloadAt > len) {
             return refuse(peer, AuthDropReason.TRUNCATED, len + " bytes");
@@ -274,18 +345,23 @@ final class DatagramAuthenticator {
                     : refuse(peer, AuthDropReason.OWN_NAME, "incarnation " + senderEpoch);
         }
         boolean echoesUs = false;
-        for (int i = 0, p = off + echoCountAt + 1; i < echoCount; i++, p += 8) {
-            echoesUs |= getLong(d, p) == epoch;
+        long confirmedSeq = 0;
+        for (int i = 0, p = off + echoCountAt + 1; i < echoCount; i++, p += ECHO_ENTRY) {
+            if (getLong(d, p) == epoch) {
+                echoesUs = true;
+                confirmedSeq = Math.max(confirmedSeq, getLong(d, p + 8));
+            }
         }
-        return judge(peer, node, keyIndex, senderEpoch, seq, echoesUs, hello, off + payloadAt, len - payloadAt);
+        return judge(peer, node, keyIndex, senderEpoch, seq, echoesUs, confirmedSeq, hello, off + payloadAt,
+                len - payloadAt);
     }
 
     private Opened judge(String peer, String node, int keyIndex, long senderEpoch, long seq, boolean echoesUs,
-                         boolean hello, int payloadOffset, int payloadLength) {
+                         long confirmedSeq, boolean hello, int payloadOffset, int payloadLength) {
         long now = clock.millis();
         boolean sayHello;
         synchronized (this) {
-            Peer p = peers.computeIfAbsent(node, n -> new Peer());
+            Peer p = peers.computeIfAbsent(node, Peer::new);
             p.keyIndex = keyIndex;
             if (senderEpoch > p.seenEpoch) {
                 p.seenEpoch = senderEpoch;
@@ -304,6 +380,7 @@ final class DatagramAuthenticator {
                                     : " (older than the last " + ReplayWindow.SIZE + " accepted)"));
                 }
                 sayHello = !echoesUs && helloDue(p, now);
+                accepted(p, seq, confirmedSeq, hello);
                 return new Opened(true, node, payloadOffset, payloadLength, sayHello);
             }
             // a newer incarnation of the sender, or the first we hear of it
@@ -314,12 +391,45 @@ final class DatagramAuthenticator {
                 } // else: the handshake is under way; the datagram is refused, but that is no anomaly
                 return sayHello ? Opened.REFUSED_SAY_HELLO : Opened.REFUSED;
             }
+            // reset before publishing the new incarnation: a sender that reads the new acceptedEpoch
+            // must never pair it with the old incarnation's highest number (seal reads them in that order)
+            p.highestAccepted = 0;
             p.acceptedEpoch = senderEpoch;
             p.window = new ReplayWindow(seq);
+            accepted(p, seq, confirmedSeq, hello);
             sayHello = helloDue(p, now); // it may still wait for our echo of its incarnation
         }
         LOG.debug("{}: accepting incarnation {} of {}", drops.link(), senderEpoch, node);
         return new Opened(true, node, payloadOffset, payloadLength, sayHello);
+    }
+
+    /**
+     * Called with the lock held, for a datagram just accepted from {@code p}'s accepted incarnation.
+     * A hello is not confirmed back: it carries no JGroups message, so the failure detector never
+     * counts it, and a peer's lease must rest only on what its failure detector heard
+     * (docs/leases.md: the lease ends before the earliest drop, counted from the last datagram
+     * the detector saw).
+     */
+    private void accepted(Peer p, long seq, long confirmedSeq, boolean hello) {
+        if (!hello && seq > p.highestAccepted) {
+            p.highestAccepted = seq;
+        }
+        if (confirmedSeq > 0) {
+            long sentAt = sentAt(confirmedSeq);
+            if (sentAt != Long.MIN_VALUE && (p.confirmedSentNanos == Long.MIN_VALUE || sentAt - p.confirmedSentNanos > 0)) {
+                p.confirmedSentNanos = sentAt;
+            }
+        }
+    }
+
+    /** When we sent {@code seq}, or MIN_VALUE when it is no longer in the ring (or never was sent). */
+    private long sentAt(long seq) {
+        int slot = (int) (seq & (SENT_RING - 1));
+        if (sentSeq.get(slot) != seq) {
+            return Long.MIN_VALUE;
+        }
+        long t = sentNanos.get(slot);
+        return sentSeq.get(slot) == seq ? t : Long.MIN_VALUE;
     }
 
     private static boolean helloDue(Peer p, long now) {
@@ -331,8 +441,7 @@ final class DatagramAuthenticator {
     }
 
     private void rebuildEcho() {
-        echo = peers.values().stream().filter(p -> p.seenEpoch != Long.MIN_VALUE)
-                .mapToLong(p -> p.seenEpoch).limit(255).toArray();
+        echo = peers.values().stream().filter(p -> p.seenEpoch != Long.MIN_VALUE).limit(255).toArray(Peer[]::new);
     }
 
     private Opened refuse(String peer, AuthDropReason reason, String detail) {

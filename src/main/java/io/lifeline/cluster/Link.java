@@ -106,6 +106,20 @@ final class Link implements Receiver {
         }
     }
 
+    /** The peers this link confirms (this node's membership; DatagramAuthenticator#confirmTo). */
+    void confirmTo(Set<String> members) {
+        DatagramAuthenticator a = authenticator;
+        if (a != null) {
+            a.confirmTo(members);
+        }
+    }
+
+    /** Per peer, the monotonic send time of the newest of our datagrams it confirmed on this link. */
+    Map<String, Long> confirmedSendTimes() {
+        DatagramAuthenticator a = authenticator;
+        return a == null ? Map.of() : a.confirmedSendTimes();
+    }
+
     /** Per peer, the key index of its latest accepted datagram on this link. */
     Map<String, Integer> peerSigningKeys() {
         DatagramAuthenticator a = authenticator;

@@ -38,7 +38,8 @@ public final class MembershipTracker {
     private final List<String> nodes;
     private final List<String> peers;
     private final List<String> links;
-    private final long initdeadEnd;
+    private final long initdeadMs;
+    private long initdeadEnd;
     private final long warntimeMs;
     private boolean initdeadOver;
     private long epoch;
@@ -61,6 +62,7 @@ public final class MembershipTracker {
         this.nodes = List.copyOf(nodes);
         this.peers = nodes.stream().filter(n -> !n.equals(localNode)).toList();
         this.links = List.copyOf(links);
+        this.initdeadMs = initdeadMs;
         this.initdeadEnd = startMillis + initdeadMs;
         this.warntimeMs = warntimeMs;
         for (String p : peers) {
@@ -153,6 +155,20 @@ public final class MembershipTracker {
     public void leaveAnnounced(String node) {
         if (nodeStates.containsKey(node)) {
             leaving.add(node);
+        }
+    }
+
+    /**
+     * This node's links are open: from now on it can hear its peers, so initdead (the time given
+     * to peers to show up) counts from here, not from the daemon's start. Opening a link takes a
+     * JVM start and a JGroups join attempt, seconds on a loaded box; counted from the start,
+     * initdead could end half a second after this node began to listen, and a peer that started
+     * at the same moment but whose links opened a little later was declared dead and its home
+     * groups started here (MembershipDaemonIT, 2026-12-07). Never shortens initdead.
+     */
+    public void linksOpened(long now) {
+        if (!initdeadOver) {
+            initdeadEnd = Math.max(initdeadEnd, now + initdeadMs);
         }
     }
 

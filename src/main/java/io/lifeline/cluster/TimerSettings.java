@@ -93,6 +93,16 @@ public record TimerSettings(
                 warnings);
     }
 
+    /**
+     * The quorum lease's length (docs/leases.md): a peer drops this node no earlier than
+     * {@code fdTimeout + verify} after it last heard it, and the lease it renews is anchored at a
+     * send time before that receipt, so a lease this long has ended before any peer drops the node.
+     * The margin (10 % of deadtime, at least 20 ms) covers clock-rate differences and timer delays.
+     */
+    public long leaseMs() {
+        return fdTimeoutMs + verifySuspectMs - Math.max(20, deadtime.toMillis() / 10);
+    }
+
     /** The expected (average) time from a node's failure to its removal from a link's view, in ms. */
     public long expectedDetectionMs() {
         return fdTimeoutMs + verifySuspectMs;

@@ -40,8 +40,8 @@ public final class HaCfKeywords {
             kw("warntime", "warntime TIME", USED, "A heartbeat later than this is logged as late, with its "
                     + "link (default deadtime/2); must be less than deadtime."),
             kw("initdead", "initdead TIME", USED, "Deadtime right after start-up, while switches and NICs "
-                    + "settle (default: deadtime if above 10s, else twice deadtime, at least 12s); not "
-                    + "below deadtime."),
+                    + "settle, counted from the moment this node's links are open (default: deadtime if above "
+                    + "10s, else twice deadtime, at least 12s); not below deadtime."),
             // --- media
             kw("udpport", "udpport PORT", USED, "UDP port of the bcast and ucast lines after it (default: "
                     + "`ha-cluster` in /etc/services, else 694). Must come before the lines that use it."),
@@ -158,6 +158,9 @@ public final class HaCfKeywords {
             kw("auto_tie_breaker_node", "auto_tie_breaker_node lowest|highest|NODE", LIFELINE_MANAGER,
                     "The tie-breaker node: the first (lowest, default) or last (highest) ha.cf node, or a "
                     + "named one."),
+            kw("arbiter", "arbiter NODE...", LIFELINE_MANAGER, "NODE votes and never runs a group: a witness "
+                    + "(hactl arbiter) that gives a pair a third vote; it must be a node line and no group's "
+                    + "home."),
             // --- Heartbeat directives Lifeline has no use for: the meaning is the reason, and the warning
             kw("apiauth", "apiauth ...", IGNORED, "the control socket is protected by file permissions instead"),
             kw("hopfudge", "hopfudge N", IGNORED, "serial media are not supported"),

@@ -14,10 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /** Sends one request to the daemon's control socket and returns its {@code result}. */
 public final class ControlClient {
@@ -104,38 +100,75 @@ public final class ControlClient {
         } catch (AccessDeniedException e) {
             throw permissionDenied(socket);
         }
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("hactl-timeout"));
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ScheduledFuture<?> deadline = timer.schedule(() -> {
+            Deadline deadline = new Deadline(ch, timeoutMs);
+            try {
                 try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // unblocks the read below
+                    ch.connect(UnixDomainSocketAddress.of(socket));
+                } catch (IOException e) {
+                    throw connectFailed(socket, e, Files.isWritable(socket));
                 }
-            }, timeoutMs, TimeUnit.MILLISECONDS);
+                ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
+                while (out.hasRemaining()) {
+                    ch.write(out);
+                }
+                String line;
+                try {
+                    line = new LineReader(ch).readLine();
+                } catch (IOException e) {
+                    throw deadline.expired() ? new NotReachable("lifeline daemon did not answer within " + timeoutMs
+                            + " ms on " + socket) : e;
+                }
+                if (line == null) {
+                    throw new NotReachable("lifeline daemon closed the connection without answering on " + socket);
+                }
+                return line;
+            } finally {
+                deadline.cancel();
+            }
+        }
+    }
+
+    /**
+     * Closes the channel when the daemon has not answered in time, which unblocks the read. One
+     * sleeping daemon thread rather than a ScheduledExecutorService: this runs in every hactl
+     * command, and the executor's classes are start-up time (docs/ARCHITECTURE.md, "Start-up").
+     */
+    private static final class Deadline implements Runnable {
+        private static final NamedThreads TIMEOUT = NamedThreads.daemon("hactl-timeout");
+
+        private final SocketChannel channel;
+        private final long timeoutMs;
+        private final Thread thread;
+        private volatile boolean expired;
+
+        Deadline(SocketChannel channel, long timeoutMs) {
+            this.channel = channel;
+            this.timeoutMs = timeoutMs;
+            this.thread = TIMEOUT.start(this);
+        }
+
+        @Override
+        public void run() {
             try {
-                ch.connect(UnixDomainSocketAddress.of(socket));
-            } catch (IOException e) {
-                throw connectFailed(socket, e, Files.isWritable(socket));
+                Thread.sleep(timeoutMs);
+            } catch (InterruptedException e) {
+                return; // answered in time
             }
-            ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
-            while (out.hasRemaining()) {
-                ch.write(out);
-            }
-            String line;
+            expired = true;
             try {
-                line = new LineReader(ch).readLine();
-            } catch (IOException e) {
-                throw deadline.isDone() ? new NotReachable("lifeline daemon did not answer within " + timeoutMs
-                        + " ms on " + socket) : e;
+                channel.close();
+            } catch (IOException ignored) {
+                // the read fails either way
             }
-            deadline.cancel(false);
-            if (line == null) {
-                throw new NotReachable("lifeline daemon closed the connection without answering on " + socket);
-            }
-            return line;
-        } finally {
-            timer.shutdownNow();
+        }
+
+        boolean expired() {
+            return expired;
+        }
+
+        void cancel() {
+            thread.interrupt();
         }
     }
 

@@ -111,6 +111,23 @@ public final class StatusReport {
         } else {
             root.putNull("last_stall");
         }
+        if (s.lease() != null) {
+            // docs/leases.md: shown, not yet enforced
+            ObjectNode lease = root.putObject("quorum_lease");
+            lease.put("quorum", s.lease().quorum());
+            lease.put("length_ms", s.lease().lengthNanos() / 1_000_000);
+            boolean held = s.lease().heldAt(s.takenAtNanos());
+            lease.put("held", held);
+            if (held) {
+                lease.put("remaining_ms", (s.lease().endNanos() - s.takenAtNanos()) / 1_000_000);
+            } else {
+                lease.putNull("remaining_ms");
+            }
+            ArrayNode by = lease.putArray("confirmed_by");
+            s.lease().confirmedBy().forEach(by::add);
+        } else {
+            root.putNull("quorum_lease");
+        }
         return root;
     }
 

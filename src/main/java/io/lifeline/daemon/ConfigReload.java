@@ -115,8 +115,19 @@ final class ConfigReload {
             return refuse(trigger, diag, List.of());
         }
         ManagerSettings settings = ManagerDirectives.parse(next.haCf(), next.haresources(), diag);
-        registry.check(next.haresources(), diag); // as check-config: words resolve, OCF parameters
-        Map<String, ResourceAgent> agents = registry.resolveAll(next.haresources(), new Diagnostics());
+        boolean arbiter = settings.arbiters().stream().anyMatch(node::equalsIgnoreCase);
+        if (arbiter != startSettings.arbiters().stream().anyMatch(node::equalsIgnoreCase)) {
+            diag.error(next.haCf().file(), 0, "this node (" + node + ") " + (arbiter ? "becomes an arbiter" : "is no"
+                    + " longer an arbiter") + " (the arbiter line): that takes a restart ("
+                    + (arbiter ? "hactl arbiter" : "hactl daemon") + ")");
+        }
+        Map<String, ResourceAgent> agents;
+        if (arbiter) {
+            agents = io.lifeline.agent.AbsentResource.forEvery(next.haresources()); // an arbiter resolves no agents
+        } else {
+            registry.check(next.haresources(), diag); // as check-config: words resolve, OCF parameters
+            agents = registry.resolveAll(next.haresources(), new Diagnostics());
+        }
         List<String> peerProblems = new ArrayList<>(cluster.authkeysProblems(next.authkeys()));
         if (next.authkeys().signingKey().method() == io.lifeline.config.AuthMethod.CRC && !startHaCf.allowCrc()) {
             // the links were built without allow_crc, and that directive only changes at a restart

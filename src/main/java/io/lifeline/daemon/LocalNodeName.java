@@ -10,14 +10,14 @@ import java.nio.file.Path;
  * ha.cf's {@code node} lines. Read from the kernel: Java's {@code getLocalHost().getHostName()}
  * goes through the resolver and may return a different (e.g. fully qualified) name.
  */
-final class LocalNodeName {
+public final class LocalNodeName {
 
     private static final Path KERNEL_HOSTNAME = Path.of("/proc/sys/kernel/hostname");
 
     private LocalNodeName() {
     }
 
-    static String get() {
+    public static String get() {
         try {
             String name = Files.readString(KERNEL_HOSTNAME).trim();
             if (!name.isEmpty()) {

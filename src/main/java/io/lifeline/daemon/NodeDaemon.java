@@ -63,9 +63,18 @@ public final class NodeDaemon {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeDaemon.class);
 
-    /** Command-line settings of the daemon. */
-    /** @param inputJournalSize how many of the manager's latest inputs the input journal keeps */
-    public record Options(Path configDir, String nodeName, Path socket, Path stateDir, int inputJournalSize) {
+    /**
+     * Command-line settings of the daemon.
+     *
+     * @param inputJournalSize how many of the manager's latest inputs the input journal keeps
+     * @param arbiter          started as {@code hactl arbiter}: ha.cf must name this node an arbiter
+     */
+    public record Options(Path configDir, String nodeName, Path socket, Path stateDir, int inputJournalSize,
+                          boolean arbiter) {
+
+        public Options(Path configDir, String nodeName, Path socket, Path stateDir, int inputJournalSize) {
+            this(configDir, nodeName, socket, stateDir, inputJournalSize, false);
+        }
     }
 
     private final Options options;
@@ -123,8 +132,14 @@ public final class NodeDaemon {
         }
         Diagnostics diagnostics = new Diagnostics();
         ManagerSettings settings = ManagerDirectives.parse(config.haCf(), config.haresources(), diagnostics);
-        Map<String, ResourceAgent> agents = AgentRegistry.forConfig(options.configDir())
-                .resolveAll(config.haresources(), diagnostics);
+        boolean arbiter = settings.arbiters().stream().anyMatch(node::equalsIgnoreCase);
+        if (options.arbiter() && !arbiter) {
+            err.println("hactl arbiter: " + config.haCf().file() + " does not name this node (" + node
+                    + ") in an 'arbiter' line; add 'arbiter " + node + "' to ha.cf on every node");
+            return EXIT_NOT_CONFIGURED;
+        }
+        Map<String, ResourceAgent> agents = arbiter ? io.lifeline.agent.AbsentResource.forEvery(config.haresources())
+                : AgentRegistry.forConfig(options.configDir()).resolveAll(config.haresources(), diagnostics);
         RespawnedChildren respawned = RespawnedChildren.plan(config.haCf(), RespawnPolicy.HEARTBEAT, diagnostics);
         diagnostics.warnings().forEach(w -> LOG.warn("{}", w));
         if (diagnostics.hasErrors() && GroupErrors.onlyOnGroupLines(diagnostics.errors(), config.haresources().file())) {
@@ -133,7 +148,8 @@ public final class NodeDaemon {
                     GroupErrors.withoutBadLines(config.haresources(), diagnostics.errors()), config.authkeys());
             Diagnostics rest = new Diagnostics();
             settings = ManagerDirectives.parse(config.haCf(), config.haresources(), rest);
-            agents = AgentRegistry.forConfig(options.configDir()).resolveAll(config.haresources(), rest);
+            agents = arbiter ? io.lifeline.agent.AbsentResource.forEvery(config.haresources())
+                    : AgentRegistry.forConfig(options.configDir()).resolveAll(config.haresources(), rest);
             diagnostics = rest;
         }
         for (ConfigProblem p : skipped) {
@@ -145,6 +161,9 @@ public final class NodeDaemon {
             diagnostics.errors().forEach(p -> err.println("  " + p));
             diagnostics.errors().forEach(p -> LOG.error("{}", p));
             return EXIT_NOT_CONFIGURED;
+        }
+        if (arbiter) {
+            LOG.info("this node is an arbiter ({}): it votes and runs no resources", config.haCf().file());
         }
         if (config.haCf().realtime()) {
             Realtime.apply(config.haCf().rtprio());

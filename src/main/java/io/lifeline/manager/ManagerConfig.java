@@ -55,6 +55,11 @@ public record ManagerConfig(
         return new ManagerConfig(localNode, nodes, otherGroups, autoFailback, deadtime, settings);
     }
 
+    /** Whether {@code node} votes and never runs a group ({@code arbiter}). */
+    public boolean isArbiter(String node) {
+        return settings.arbiters().stream().anyMatch(a -> a.equalsIgnoreCase(node));
+    }
+
     /** Heartbeat's {@code legacy} behaves like {@code on} here. */
     public boolean failbackEnabled() {
         return autoFailback != AutoFailback.OFF;

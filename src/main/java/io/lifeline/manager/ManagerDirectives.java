@@ -37,6 +37,7 @@ import java.util.Set;
  * fence_peers on ipaddr=192.0.2.1 login=admin
  * fence_timeout 60s
  * fence_delay node1=5s
+ * arbiter witness
  * </pre>
  *
  * Every problem is reported with file and line; a bad directive is skipped, the rest still load.
@@ -186,6 +187,7 @@ public final class ManagerDirectives {
                 case "fence_timeout" -> one(d).flatMap(v -> duration(d.line(), k, v, false))
                         .ifPresent(v -> delays.put(k, v));
                 case "fence_delay" -> fenceDelay(d);
+                case "arbiter" -> arbiter(d);
                 default -> throw new IllegalStateException(k);
             }
         }
@@ -220,6 +222,10 @@ public final class ManagerDirectives {
         } else if (tieBreakerNodeLine[0] > 0) {
             diag.warning(file, tieBreakerNodeLine[0], "auto_tie_breaker_node has no effect without auto_tie_breaker on");
         }
+        if (!arbiters.isEmpty()) {
+            s = s.withArbiters(arbiters.keySet());
+            arbiterChecks(haresources);
+        }
         if (fencePeers[0] != null || delays.containsKey("fence_timeout") || !fenceDelays.isEmpty()) {
             s = s.withFencing(new FencingSettings(Boolean.TRUE.equals(fencePeers[0]),
                     delays.getOrDefault("fence_timeout", FencingSettings.DEFAULT_TIMEOUT), fenceOptions, fenceDelays));
@@ -247,6 +253,8 @@ public final class ManagerDirectives {
     private final Map<String, String> fenceOptions = new LinkedHashMap<>();
     private final Map<String, Duration> fenceDelays = new LinkedHashMap<>();
     private final int[] fenceDelayLine = new int[1];
+    /** Arbiter node (canonical ha.cf spelling) and the line that named it. */
+    private final Map<String, Integer> arbiters = new LinkedHashMap<>();
 
     /**
      * {@code fence_delay NODE=TIME [NODE=TIME ...]}: wait TIME after NODE left before fencing it
@@ -276,6 +284,38 @@ public final class ManagerDirectives {
             if (delay.isPresent() && fenceDelays.put(node, delay.get()) != null) {
                 diag.error(file, d.line(), "fence_delay: " + node + " given twice");
             }
+        }
+    }
+
+    /** {@code arbiter NODE...}: nodes that vote and never run a group (docs/split-brain.md, "Arbiter"). */
+    private void arbiter(HaCf.Directive d) {
+        if (d.args().isEmpty()) {
+            diag.error(file, d.line(), "arbiter takes the ha.cf node names of the witnesses (e.g. arbiter witness)");
+            return;
+        }
+        for (String w : d.args()) {
+            Optional<String> node = nodes.stream().filter(n -> n.equalsIgnoreCase(w)).findFirst();
+            if (node.isEmpty() && !nodes.isEmpty()) {
+                diag.error(file, d.line(), "arbiter: " + w + " is not a node of " + file + " (" + String.join(", ", nodes)
+                        + "); an arbiter needs its own node line");
+                continue;
+            }
+            arbiters.put(node.orElse(w), d.line());
+        }
+    }
+
+    /** An arbiter is nobody's home, and someone must be left to run the groups. */
+    private void arbiterChecks(Haresources haresources) {
+        if (haresources != null) {
+            for (io.lifeline.config.ResourceGroup g : haresources.groups()) {
+                arbiters.keySet().stream().filter(a -> a.equalsIgnoreCase(g.preferredNode())).findFirst()
+                        .ifPresent(a -> diag.error(haresources.file(), g.line(), "the home node of this group, "
+                                + g.preferredNode() + ", is an arbiter (" + file + ":" + arbiters.get(a)
+                                + "): an arbiter runs no group; name another node first"));
+            }
+        }
+        if (!nodes.isEmpty() && arbiters.size() >= nodes.size()) {
+            diag.error(file, arbiters.values().iterator().next(), "every node is an arbiter: nothing could run a group");
         }
     }
 

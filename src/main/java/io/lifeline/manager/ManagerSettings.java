@@ -24,6 +24,7 @@ import java.util.Optional;
  *                          {@code fencing.peers()} also against a peer that died holding groups
  * @param tieBreaker        which half of an even split keeps quorum ({@link TieBreaker#NONE}: neither)
  * @param fencing           fencing of peers, the hook's timeout and fence-agent options
+ * @param arbiters          nodes that vote and never run a group ({@code arbiter NODE}; docs/split-brain.md)
  */
 public record ManagerSettings(
         ResourcePolicy resourceDefaults,
@@ -37,13 +38,15 @@ public record ManagerSettings(
         Optional<Path> fenceHook,
         int eventLogSize,
         TieBreaker tieBreaker,
-        FencingSettings fencing) {
+        FencingSettings fencing,
+        java.util.Set<String> arbiters) {
 
     public ManagerSettings {
         resourcePolicies = Map.copyOf(resourcePolicies);
         notifyHooks = List.copyOf(notifyHooks);
         fencing = fencing == null ? FencingSettings.OFF : fencing; // journals written before fencing had none
         tieBreaker = tieBreaker == null ? TieBreaker.NONE : tieBreaker; // nor a tie-breaker
+        arbiters = arbiters == null ? java.util.Set.of() : java.util.Set.copyOf(arbiters); // nor arbiters
         if (eventLogSize < 1) {
             throw new IllegalArgumentException("event log size must be positive");
         }
@@ -52,7 +55,7 @@ public record ManagerSettings(
     public static ManagerSettings defaults() {
         return new ManagerSettings(ResourcePolicy.DEFAULT, Map.of(), NoQuorumPolicy.STOP, Duration.ZERO,
                 Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(5), List.of(),
-                Optional.empty(), 1000, TieBreaker.NONE, FencingSettings.OFF);
+                Optional.empty(), 1000, TieBreaker.NONE, FencingSettings.OFF, java.util.Set.of());
     }
 
     public ResourcePolicy policyFor(String resourceWord) {
@@ -61,27 +64,27 @@ public record ManagerSettings(
 
     public ManagerSettings withResourceDefaults(ResourcePolicy p) {
         return new ManagerSettings(p, resourcePolicies, noQuorumPolicy, failbackDelay, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters);
     }
 
     public ManagerSettings withResourcePolicies(Map<String, ResourcePolicy> p) {
         return new ManagerSettings(resourceDefaults, p, noQuorumPolicy, failbackDelay, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters);
     }
 
     public ManagerSettings withNoQuorumPolicy(NoQuorumPolicy p) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, p, failbackDelay, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters);
     }
 
     public ManagerSettings withFailbackDelay(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, d, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters);
     }
 
     public ManagerSettings withStallThreshold(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                Optional.of(d), stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
+                Optional.of(d), stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters);
     }
 
     /**
@@ -94,37 +97,43 @@ public record ManagerSettings(
 
     public ManagerSettings withStallRejoinWait(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, d, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
+                stallThreshold, d, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters);
     }
 
     public ManagerSettings withReportInterval(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, d, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing);
+                stallThreshold, stallRejoinWait, d, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters);
     }
 
     public ManagerSettings withNotifyHooks(List<NotifyHook> hooks) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, hooks, fenceHook, eventLogSize, tieBreaker, fencing);
+                stallThreshold, stallRejoinWait, reportInterval, hooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters);
     }
 
     public ManagerSettings withFenceHook(Path hook) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, Optional.of(hook), eventLogSize, tieBreaker, fencing);
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, Optional.of(hook), eventLogSize, tieBreaker, fencing, arbiters);
     }
 
     public ManagerSettings withEventLogSize(int size) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, size, tieBreaker, fencing);
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, size, tieBreaker, fencing, arbiters);
     }
 
     public ManagerSettings withTieBreaker(TieBreaker t) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, t, fencing);
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, t, fencing, arbiters);
     }
 
     public ManagerSettings withFencing(FencingSettings f) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, f);
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, f, arbiters);
+    }
+
+    public ManagerSettings withArbiters(java.util.Set<String> a) {
+        return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing,
+                a);
     }
 
     /** Whether a peer that died holding groups is fenced before they start here. */

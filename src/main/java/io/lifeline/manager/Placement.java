@@ -11,8 +11,8 @@ import java.util.Optional;
  *
  * <ol>
  *   <li>A group blocked anywhere is placed nowhere until cleanup.</li>
- *   <li>Eligible nodes: alive, probed, not in standby for the group, not at the failure threshold
- *       for any of its resources.</li>
+ *   <li>Eligible nodes: alive, probed, not an arbiter, not in standby for the group, not at the
+ *       failure threshold for any of its resources.</li>
  *   <li>Only the nodes with the best connectivity score remain (ipfail: a node that reaches fewer
  *       ping targets never keeps or takes a group a better-connected node could run).</li>
  *   <li>An operator pin (takeover, failover) to one of those nodes wins. A pin never beats
@@ -58,7 +58,9 @@ final class Placement {
         List<String> excluded = new ArrayList<>();
         List<StateReport> candidates = new ArrayList<>();
         for (StateReport r : alive) {
-            if (setAside.contains(r.node())) {
+            if (cfg.isArbiter(r.node())) {
+                continue; // an arbiter only votes: not worth a word in every reason
+            } else if (setAside.contains(r.node())) {
                 excluded.add(r.node() + " is where it runs now");
             } else if (!r.ready()) {
                 excluded.add(r.node() + " is still probing");

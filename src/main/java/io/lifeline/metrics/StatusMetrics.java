@@ -79,6 +79,14 @@ public final class StatusMetrics {
             stallAt.add(seconds(s.lastStallAtMillis()));
         }
         out.addAll(List.of(stall, stallAt));
+        Family leaseLeft = Family.gauge("lifeline_quorum_lease_remaining_seconds",
+                "How long the quorum lease confirmed by a majority of the nodes' peers lasts without a new"
+                        + " confirmation (docs/leases.md; shown, not yet enforced); 0 when not held, absent when unknown");
+        if (s.lease() != null) {
+            long left = s.lease().heldAt(s.takenAtNanos()) ? s.lease().endNanos() - s.takenAtNanos() : 0;
+            leaseLeft.add(left / 1e9);
+        }
+        out.add(leaseLeft);
     }
 
     private static void nodes(ClusterStatus s, List<Family> out) {

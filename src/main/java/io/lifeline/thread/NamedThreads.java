@@ -29,12 +29,17 @@ public final class NamedThreads implements ThreadFactory {
     /** Every Lifeline thread's name starts with this. */
     public static final String PREFIX = "ll-";
 
-    private static final Logger LOG = LoggerFactory.getLogger(NamedThreads.class);
     private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9]*(?:-[a-z0-9]+)*");
 
-    /** Logs what killed a thread; the JVM's default handler would print it to stderr. */
-    static final Thread.UncaughtExceptionHandler LOG_UNCAUGHT = (thread, e) ->
-            LOG.error("thread {} ended by an uncaught {}", thread.getName(), e.toString(), e);
+    /**
+     * Logs what killed a thread; the JVM's default handler would print it to stderr. The logger
+     * is looked up only then: hactl's client makes a thread on every command, and its start-up
+     * should not pay for logging it does not do (docs/ARCHITECTURE.md, "Start-up").
+     */
+    static final Thread.UncaughtExceptionHandler LOG_UNCAUGHT = (thread, e) -> {
+        Logger log = LoggerFactory.getLogger(NamedThreads.class);
+        log.error("thread {} ended by an uncaught {}", thread.getName(), e.toString(), e);
+    };
 
     private final String role;
     private final boolean daemon;

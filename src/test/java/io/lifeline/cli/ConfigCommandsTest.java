@@ -68,6 +68,17 @@ class ConfigCommandsTest {
         assertTrue(out.toString().contains("OK (2 nodes, 1 heartbeat links, 1 resource groups"), out.toString());
     }
 
+    /** The witness has no resource scripts (hactl arbiter needs none): check-config there does not ask for them. */
+    @Test
+    void checkConfigOnAnArbiterDoesNotCheckTheAgentsItDoesNotHave() throws Exception {
+        Files.writeString(dir.resolve("ha.cf"), "node a b witness\nbcast eth0\narbiter witness\n");
+        Files.writeString(dir.resolve("haresources"), "a no-such-script\n");
+        assertEquals(0, run("keygen", "--output", dir.resolve("authkeys").toString()));
+        assertEquals(0, run("check-config", "--config", dir.toString(), "--node", "witness"), out.toString());
+        assertEquals(1, run("check-config", "--config", dir.toString(), "--node", "a"));
+        assertTrue(out.toString().contains("haresources:1: error:"), out.toString());
+    }
+
     @Test
     void badCommandLineIsAUsageErrorNotAStackTrace() {
         assertEquals(2, run("check-config", "--no-such-option"));

@@ -44,6 +44,39 @@ class LauncherCdsIT {
         return out;
     }
 
+    /** {@code bin/hactl --cds-train KIND} (the package's postinst): its stdout and stderr. */
+    private String train(Path jar, Path dir, String word) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(launcher().toString(), "--cds-train", word).redirectErrorStream(true);
+        pb.environment().put("LIFELINE_JAR", jar.toString());
+        pb.environment().put("LIFELINE_CDS_DIR", dir.toString());
+        pb.environment().remove("LIFELINE_JAVA_OPTS");
+        pb.environment().remove("LIFELINE_CDS");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "training finished");
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    @Test
+    void trainingMakesEachKindsArchiveBeforeTheFirstRealCommandQuietly() throws Exception {
+        String built = System.getProperty("lifeline.jar");
+        assumeTrue(built != null && Files.isRegularFile(Path.of(built)), "the shaded jar (run through mvn verify)");
+        Path jar = Files.copy(Path.of(built), tmp.resolve("lifeline.jar"));
+        Path dir = tmp.resolve("cds");
+        for (String word : List.of("status", "events", "client")) {
+            assertEquals("", train(jar, dir, word), "no output from the training of " + word);
+            assertEquals("", train(jar, dir, word), "nor from the second run, which takes a JDK 17 part in");
+        }
+        List<String> made = files(dir);
+        assertEquals(3, made.size(), made.toString());
+        for (String kind : List.of("client", "events", "status")) {
+            assertTrue(made.stream().anyMatch(f -> f.matches(kind + "-\\d+-\\d+-\\d+-\\d+\\.jsa")), kind + ": " + made);
+        }
+        // the real command maps the trained archive: the same output as without archives
+        assertEquals(version(jar, tmp.resolve("none")), version(jar, dir));
+    }
+
     private static List<String> files(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(f -> f.getFileName().toString()).sorted().toList();

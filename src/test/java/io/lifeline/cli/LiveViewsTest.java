@@ -39,6 +39,15 @@ class LiveViewsTest {
     }
 
     @Test
+    void eventColumnsArePaddedAsPrintfDid() {
+        for (String text : new String[] {"", "INFO", "WARN", "ERROR", "membership", "placement", "configuration"}) {
+            for (int width : new int[] {5, 10}) {
+                assertEquals(String.format(java.util.Locale.ROOT, "%-" + width + "s", text), EventsView.padded(text, width));
+            }
+        }
+    }
+
+    @Test
     void watchRefreshesUntilItsCountWithoutEscapesWhenNotATerminal() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

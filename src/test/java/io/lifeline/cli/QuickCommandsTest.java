@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -59,10 +61,23 @@ class QuickCommandsTest {
     }
 
     @Test
+    void versionPrintsWhatPicocliPrints() {
+        StringWriter picocli = new StringWriter();
+        CommandLine cl = Hactl.newCommandLine();
+        cl.setOut(new PrintWriter(picocli));
+        assertEquals(0, cl.execute("--version"));
+        StringWriter quick = new StringWriter();
+        PrintWriter out = new PrintWriter(quick);
+        QuickCommands.version(out);
+        out.flush();
+        assertEquals(picocli.toString(), quick.toString());
+    }
+
+    @Test
     void anythingElseIsLeftToPicocli() {
         for (String line : new String[] {"status --help", "status -h", "status --jsn", "status --socket", "status extra",
                 "status --count x", "status --count -1", "status --json=yes", "status --socket=", "events -n",
-                "events -n five", "events -n5", "events --tail", "events -V", "takeover web", "--version"}) {
+                "events -n five", "events -n5", "events --tail", "events -V", "takeover web", "--version extra", "-V -h"}) {
             String[] a = args(line);
             Object parsed = a[0].equals("status") ? QuickCommands.status(a)
                     : a[0].equals("events") ? QuickCommands.events(a) : QuickCommands.run(a);

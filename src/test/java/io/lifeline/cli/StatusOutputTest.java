@@ -52,6 +52,17 @@ class StatusOutputTest {
     }
 
     @Test
+    void durationsInSecondsRoundAsPrintfDid() {
+        // StatusTable writes "%.1f s" by hand (no java.util.Formatter on hactl's start-up path)
+        for (long ms = 1_000; ms < 60_000; ms += 7) {
+            assertEquals(String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0), StatusTable.duration(ms), ms + " ms");
+        }
+        assertEquals("59.9 s", StatusTable.duration(59_949));
+        assertEquals("60.0 s", StatusTable.duration(59_950));
+        assertEquals("1 min 0 s", StatusTable.duration(60_000));
+    }
+
+    @Test
     void jsonFollowsTheDocumentedSchema() {
         JsonNode j = sample();
         assertEquals(1, j.path("schema_version").asInt());

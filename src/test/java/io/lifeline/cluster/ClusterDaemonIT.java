@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeline.lab.DaemonLab;
 import io.lifeline.lab.DaemonNode;
 import io.lifeline.lab.Lab;
 import java.nio.file.Files;
@@ -12,8 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Real daemons ({@code java -jar lifeline.jar daemon}) in network namespaces, one ha.d each.
@@ -28,18 +29,8 @@ class ClusterDaemonIT {
     private static final long DEAD_BOUND_MS = 6_000;
     static final String SECRET = "it-secret-0123456789";
 
-    private Lab lab;
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
-
-    static Path workDir(String test) throws Exception {
-        return DaemonNode.freshWorkDir("it-cluster", test);
-    }
+    @RegisterExtension
+    final DaemonLab lab = new DaemonLab("c", "it-cluster");
 
     static String haCf(String media, boolean realtime, String... nodes) {
         StringBuilder sb = new StringBuilder();
@@ -79,19 +70,17 @@ class ClusterDaemonIT {
 
     @Test
     void bcastClusterOfThreeFormsSeesAKilledNodeDeadAndACleanStopAsLeave() throws Exception {
-        lab = Lab.create("c");
-        lab.addBridge("br0");
-        Path work = workDir("bcast");
-        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
-        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
-        Lab.Host h3 = lab.addHost("n3").connect("br0", "eth0", "198.51.100.13/24");
+        lab.open("bcast");
+        Lab.Host h1 = lab.host("n1", "198.51.100.11");
+        Lab.Host h2 = lab.host("n2", "198.51.100.12");
+        Lab.Host h3 = lab.host("n3", "198.51.100.13");
         // n1 still holds its VIP (e.g. restarted while active): it must not bind heartbeats to it
         h1.sh("ip addr add 198.51.100.100/24 dev eth0");
         String cf = haCf("bcast eth0\n", true, "n1", "n2", "n3");
         String res = "n1 198.51.100.100\n";
-        DaemonNode n1 = new DaemonNode(h1, "n1", work).configure(cf, SECRET, res).start();
-        DaemonNode n2 = new DaemonNode(h2, "n2", work).configure(cf, SECRET, res).start();
-        DaemonNode n3 = new DaemonNode(h3, "n3", work).configure(cf, SECRET, res).start();
+        DaemonNode n1 = lab.node(h1).configure(cf, SECRET, res).start();
+        DaemonNode n2 = lab.node(h2).configure(cf, SECRET, res).start();
+        DaemonNode n3 = lab.node(h3).configure(cf, SECRET, res).start();
 
         awaitUp(n1, "n2", "n3");
         awaitUp(n2, "n1", "n3");
@@ -127,20 +116,18 @@ class ClusterDaemonIT {
 
     @Test
     void twoLinksKeepTheNodeUpWhenOneFailsAndDeclareItDeadWhenBothFail() throws Exception {
-        lab = Lab.create("c");
-        lab.addBridge("br0");
+        lab.open("twolinks");
         lab.addBridge("br1");
-        Path work = workDir("twolinks");
-        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/25")
+        Lab.Host h1 = lab.bareHost("n1").connect(DaemonLab.BRIDGE, "eth0", "198.51.100.11/25")
                 .connect("br1", "eth1", "198.51.100.141/25");
-        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/25")
+        Lab.Host h2 = lab.bareHost("n2").connect(DaemonLab.BRIDGE, "eth0", "198.51.100.12/25")
                 .connect("br1", "eth1", "198.51.100.142/25");
         for (Lab.Host h : List.of(h1, h2)) {
             h.sh("ip route add 239.0.0.0/8 dev eth0"); // no default route in the lab
         }
         String cf = haCf("mcast eth0 239.1.2.3 694 1 0\nbcast eth1\n", false, "n1", "n2");
-        DaemonNode n1 = new DaemonNode(h1, "n1", work).configure(cf, SECRET, "").start();
-        DaemonNode n2 = new DaemonNode(h2, "n2", work).configure(cf, SECRET, "").start();
+        DaemonNode n1 = lab.node(h1).configure(cf, SECRET, "").start();
+        DaemonNode n2 = lab.node(h2).configure(cf, SECRET, "").start();
         String mcast = "mcast:eth0:239.1.2.3";
         String bcast = "bcast:eth1";
         await("both links up").atMost(FORM).pollInterval(Duration.ofMillis(200)).until(() -> n1.tryStatus()
@@ -175,13 +162,11 @@ class ClusterDaemonIT {
     /** Three nodes form over mcast alone and over ucast alone (bcast: see the first test). */
     @Test
     void threeNodesFormOverMcastAndOverUcast() throws Exception {
-        lab = Lab.create("c");
-        lab.addBridge("br0");
-        Path work = workDir("three");
+        lab.open("three");
         List<Lab.Host> hosts = List.of(
-                lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24"),
-                lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24"),
-                lab.addHost("n3").connect("br0", "eth0", "198.51.100.13/24"));
+                lab.host("n1", "198.51.100.11"),
+                lab.host("n2", "198.51.100.12"),
+                lab.host("n3", "198.51.100.13"));
         for (Lab.Host h : hosts) {
             h.sh("ip route add 239.0.0.0/8 dev eth0"); // no default route in the lab
         }
@@ -190,10 +175,9 @@ class ClusterDaemonIT {
                 false, "n1", "n2", "n3");
         for (String cf : List.of(mcast, ucast)) {
             String kind = cf.contains("mcast") ? "mcast" : "ucast";
-            Path dir = Files.createDirectories(work.resolve(kind));
-            DaemonNode n1 = new DaemonNode(hosts.get(0), "n1", dir).configure(cf, SECRET, "").start();
-            DaemonNode n2 = new DaemonNode(hosts.get(1), "n2", dir).configure(cf, SECRET, "").start();
-            DaemonNode n3 = new DaemonNode(hosts.get(2), "n3", dir).configure(cf, SECRET, "").start();
+            DaemonNode n1 = lab.node(hosts.get(0), kind).configure(cf, SECRET, "").start();
+            DaemonNode n2 = lab.node(hosts.get(1), kind).configure(cf, SECRET, "").start();
+            DaemonNode n3 = lab.node(hosts.get(2), kind).configure(cf, SECRET, "").start();
             awaitUp(n1, "n2", "n3");
             awaitUp(n2, "n1", "n3");
             awaitUp(n3, "n1", "n2");
@@ -208,17 +192,15 @@ class ClusterDaemonIT {
 
     @Test
     void ucastNodesFormWhileANodeWithTheWrongKeyNeverJoinsAndIsCountedAsDropped() throws Exception {
-        lab = Lab.create("c");
-        lab.addBridge("br0");
-        Path work = workDir("ucast");
-        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
-        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
-        Lab.Host h3 = lab.addHost("n3").connect("br0", "eth0", "198.51.100.13/24");
+        lab.open("ucast");
+        Lab.Host h1 = lab.host("n1", "198.51.100.11");
+        Lab.Host h2 = lab.host("n2", "198.51.100.12");
+        Lab.Host h3 = lab.host("n3", "198.51.100.13");
         String cf = haCf("ucast eth0 198.51.100.11\nucast eth0 198.51.100.12\nucast eth0 198.51.100.13\n", false,
                 "n1", "n2", "n3");
-        DaemonNode n1 = new DaemonNode(h1, "n1", work).configure(cf, SECRET, "").start();
-        DaemonNode n2 = new DaemonNode(h2, "n2", work).configure(cf, SECRET, "").start();
-        DaemonNode n3 = new DaemonNode(h3, "n3", work).configure(cf, "a-different-secret", "").start();
+        DaemonNode n1 = lab.node(h1).configure(cf, SECRET, "").start();
+        DaemonNode n2 = lab.node(h2).configure(cf, SECRET, "").start();
+        DaemonNode n3 = lab.node(h3).configure(cf, "a-different-secret", "").start();
 
         awaitUp(n1, "n2");
         awaitUp(n2, "n1");
@@ -240,15 +222,14 @@ class ClusterDaemonIT {
 
     @Test
     void capturedPacketsReplayedAfterANodeDiedAreDroppedAndDoNotKeepItAlive() throws Exception {
-        lab = Lab.create("c");
-        lab.addBridge("br0");
-        Path work = workDir("replay");
-        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
-        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
-        Lab.Host attacker = lab.addHost("x").connect("br0", "eth0", "198.51.100.13/24");
+        lab.open("replay");
+        Path work = lab.work();
+        Lab.Host h1 = lab.host("n1", "198.51.100.11");
+        Lab.Host h2 = lab.host("n2", "198.51.100.12");
+        Lab.Host attacker = lab.host("x", "198.51.100.13");
         String cf = haCf("bcast eth0\n", false, "n1", "n2");
-        DaemonNode n1 = new DaemonNode(h1, "n1", work).configure(cf, SECRET, "").start();
-        DaemonNode n2 = new DaemonNode(h2, "n2", work).configure(cf, SECRET, "").start();
+        DaemonNode n1 = lab.node(h1).configure(cf, SECRET, "").start();
+        DaemonNode n2 = lab.node(h2).configure(cf, SECRET, "").start();
         awaitUp(n1, "n2");
 
         Path pcap = work.resolve("n2.pcap");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeline.lab.DaemonLab;
 import io.lifeline.lab.DaemonNode;
 import io.lifeline.lab.Lab;
 import java.net.InetAddress;
@@ -18,8 +19,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 14 items 3 and 4 with real daemons (64 MiB heap): a host without the key sends datagrams
@@ -34,26 +35,19 @@ class ForgedDatagramIT {
     private static final String ATTACKER = "198.51.100.13";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private Lab lab;
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+    @RegisterExtension
+    final DaemonLab lab = new DaemonLab("au", "it-cluster");
 
     @Test
     void forgedAndReplayedDatagramsAreCountedAndChangeNothing() throws Exception {
-        lab = Lab.create("au");
-        lab.addBridge("br0");
-        Path work = ClusterDaemonIT.workDir("forged");
-        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
-        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
-        Lab.Host x = lab.addHost("x").connect("br0", "eth0", ATTACKER + "/24");
+        lab.open("forged");
+        Path work = lab.work();
+        DaemonNode n1 = lab.node("n1", "198.51.100.11");
+        DaemonNode n2 = lab.node("n2", "198.51.100.12");
+        Lab.Host x = lab.host("x", ATTACKER);
         String cf = haCf("bcast eth0\n", false, "n1", "n2");
-        DaemonNode n1 = new DaemonNode(h1, "n1", work).configure(cf, SECRET, "").start();
-        DaemonNode n2 = new DaemonNode(h2, "n2", work).configure(cf, SECRET, "").start();
+        n1.configure(cf, SECRET, "").start();
+        n2.configure(cf, SECRET, "").start();
         awaitUp(n1, "n2");
         awaitUp(n2, "n1");
         Path pcap = capture(x, work);

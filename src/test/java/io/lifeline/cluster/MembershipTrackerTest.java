@@ -1,6 +1,7 @@
 package io.lifeline.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,6 +114,34 @@ class MembershipTrackerTest {
         assertEquals(List.of(new NodeDead("n1", DeathCause.NEVER_SEEN, INITDEAD),
                 new MembershipSnapshot(List.of("n2"), 1, false, true, INITDEAD,
                         Map.of("n1", DeathCause.NEVER_SEEN))), alone.tick(INITDEAD));
+    }
+
+    /**
+     * Regression (MembershipDaemonIT, 2026-12-07): under load n2's link took 3.4 s to open, so
+     * initdead (4 s, counted from the daemon's start) ended 0.5 s after n2 could first hear
+     * anything; n1, started at the same moment but 0.6 s slower to open its link, was declared
+     * dead 40 ms before it showed up, and n2 started n1's group. Initdead counts from the moment
+     * the links are open.
+     */
+    @Test
+    void initdeadCountsFromTheMomentTheLinksAreOpen() {
+        MembershipTracker slow = new MembershipTracker("n2", List.of("n1", "n2"), List.of(A), 0, INITDEAD, WARNTIME);
+        long opened = 3_400;
+        slow.linksOpened(opened);
+        assertTrue(slow.tick(INITDEAD).isEmpty(), "initdead after the start, but not after the links opened");
+        assertTrue(slow.tick(opened + INITDEAD - 1).isEmpty(), "still within initdead of the links opening");
+        List<ClusterEvent> up = slow.viewChanged(A, Set.of("n1", "n2"), null, opened + 600);
+        assertTrue(up.contains(new NodeUp("n1", A, opened + 600)), up.toString());
+        assertEquals(List.of(new MembershipSnapshot(List.of("n1", "n2"), 2, false, true, opened + INITDEAD)),
+                slow.tick(opened + INITDEAD), "initdead ends with n1 up, not never_seen");
+    }
+
+    @Test
+    void linksOpeningEarlyNeverShortenInitdead() {
+        MembershipTracker fast = new MembershipTracker("n2", List.of("n1", "n2"), List.of(A), 1_000, INITDEAD, WARNTIME);
+        fast.linksOpened(500);
+        assertTrue(fast.tick(1_000 + INITDEAD - 1).isEmpty());
+        assertFalse(fast.tick(1_000 + INITDEAD).isEmpty());
     }
 
     @Test

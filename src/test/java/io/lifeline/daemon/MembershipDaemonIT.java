@@ -6,19 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeline.lab.DaemonLab;
 import io.lifeline.lab.DaemonNode;
 import io.lifeline.lab.Lab;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Membership as the manager gets it from the cluster layer, with real daemons in namespaces
@@ -33,46 +33,15 @@ class MembershipDaemonIT {
     /** A Heartbeat-style script resource (same word on every node, state kept in the node's directory). */
     private static final String MARKER = "marker";
 
-    private Lab lab;
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+    @RegisterExtension
+    final DaemonLab lab = new DaemonLab("rt", "it-membership");
 
     private static String haCf() {
-        return """
-                keepalive 200ms
-                deadtime 1s
-                warntime 600ms
-                initdead 4s
-                udpport 694
-                bcast eth0
-                auto_failback off
-                realtime off
-                node n1
-                node n2
-                """;
-    }
-
-    private static void writeMarkerScript(DaemonNode n) throws Exception {
-        Path script = Files.createDirectories(n.haD.resolve("resource.d")).resolve(MARKER);
-        Files.writeString(script, """
-                #!/bin/sh
-                F=%s/marker.state
-                case "$1" in
-                  start) touch "$F" ;;
-                  stop) rm -f "$F" ;;
-                  status) if [ -e "$F" ]; then echo running; else echo stopped; fi ;;
-                esac
-                """.formatted(n.dir));
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return DaemonLab.haCf("1s", "600ms", false);
     }
 
     private static boolean hasVip(Lab.Host h) {
-        return h.shResult("ip -o addr show dev eth0").output().contains(" " + VIP + "/");
+        return h.hasAddress("eth0", VIP);
     }
 
     /**
@@ -82,21 +51,18 @@ class MembershipDaemonIT {
      */
     @Test
     void aNodeBootingAloneStartsItsGroupsAfterInitdead() throws Exception {
-        lab = Lab.create("rt");
-        lab.addBridge("br0");
-        Path work = DaemonNode.freshWorkDir("it-membership", "alone");
-        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
-        DaemonNode n2 = new DaemonNode(h2, "n2", work).configure(haCf(), SECRET, "n1 " + GROUP + "\n").start();
+        lab.open("alone");
+        DaemonNode n2 = lab.node("n2", "198.51.100.12").configure(haCf(), SECRET, "n1 " + GROUP + "\n").start();
 
         await("n2 adds the VIP after initdead").atMost(WITHIN).pollInterval(Duration.ofMillis(200))
-                .until(() -> hasVip(h2));
+                .until(() -> hasVip(n2.host));
         JsonNode status = n2.status();
         assertEquals("[\"n2\"]", status.path("manager").path("members").toString(), status.toPrettyString());
         assertEquals("dead", DaemonNode.nodeEntry(status, "n1").path("state").asText());
         DaemonNode.awaitRunningOn(GROUP, "n2", WITHIN, n2);
         assertTrue(n2.logText().contains("membership [n2]"), "the cluster layer names the membership it hands on");
         Path dump = Path.of(n2.call("debug_inputs", null).path("file").asText());
-        Files.copy(dump, work.resolve("n2-inputs.jsonl"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(dump, lab.work().resolve("n2-inputs.jsonl"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**
@@ -107,22 +73,19 @@ class MembershipDaemonIT {
      */
     @Test
     void aFrozenNodeRejoinsWhenItsLinksReformNotAfterStallRejoinWait() throws Exception {
-        lab = Lab.create("rt");
-        lab.addBridge("br0");
-        Path work = DaemonNode.freshWorkDir("it-membership", "frozen");
+        lab.open("frozen");
         List<DaemonNode> nodes = new ArrayList<>();
         for (String name : List.of("n1", "n2")) {
-            Lab.Host h = lab.addHost(name).connect("br0", "eth0", "198.51.100." + (10 + nodes.size() + 1) + "/24");
-            DaemonNode n = new DaemonNode(h, name, work);
+            DaemonNode n = lab.node(name, "198.51.100." + (10 + nodes.size() + 1));
             // the freeze lasts about deadtime (1 s) plus the takeover: a stall at a threshold of 500 ms
             n.configure(haCf() + "stall_threshold 500ms\n", SECRET, "n1 " + MARKER + "\n");
-            writeMarkerScript(n);
+            n.withMarkerScript(MARKER);
             nodes.add(n.start());
         }
         DaemonNode n1 = nodes.get(0);
         DaemonNode n2 = nodes.get(1);
         DaemonNode.awaitRunningOn(MARKER, "n1", WITHIN, n1, n2);
-
+        assertTrue(n1.status().path("quorum_lease").isNull(), "a pair has no quorum rule, so no lease");
         n1.freeze();
         try {
             await("n2 takes the group over from the frozen n1").atMost(WITHIN).pollInterval(Duration.ofMillis(100))
@@ -150,6 +113,6 @@ class MembershipDaemonIT {
         Path dump = Path.of(m.group(2));
         String text = Files.readString(dump);
         assertTrue(text.contains("\"type\":\"StallDetected\""), text);
-        Files.copy(dump, work.resolve("n1-inputs.jsonl"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(dump, lab.work().resolve("n1-inputs.jsonl"), StandardCopyOption.REPLACE_EXISTING);
     }
 }

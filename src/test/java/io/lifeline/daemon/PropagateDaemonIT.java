@@ -7,15 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeline.lab.DaemonLab;
 import io.lifeline.lab.DaemonNode;
 import io.lifeline.lab.Lab;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One configuration across nodes (docs/propagate.md) on two real daemons in network namespaces:
@@ -32,27 +31,11 @@ class PropagateDaemonIT {
     private static final String G1 = "IPaddr2::198.51.100.121/24/eth0";
     private static final String G2 = "IPaddr2::198.51.100.122/24/eth0";
 
-    private Lab lab;
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+    @RegisterExtension
+    final DaemonLab lab = new DaemonLab("op-pr-", "it-propagate");
 
     private static String haCf(String extra) {
-        return """
-                keepalive 200ms
-                deadtime 2s
-                warntime 1s
-                initdead 4s
-                udpport 694
-                bcast eth0
-                auto_failback on
-                realtime off
-                node n1
-                node n2
+        return DaemonLab.haCf("2s", "1s") + """
                 report_interval 1s
                 resource_defaults interval=1s timeout=10s start_timeout=30s stop_timeout=30s
                 """ + extra;
@@ -77,16 +60,10 @@ class PropagateDaemonIT {
 
     @Test
     void aDifferenceShowsAndPropagateInstallsAndReloadsOnThePeer() throws Exception {
-        lab = Lab.create("op-pr-");
-        lab.addBridge("br0");
-        Path work = DaemonNode.freshWorkDir("it-propagate", "propagate");
-        List<DaemonNode> nodes = new ArrayList<>();
-        for (String name : List.of("n1", "n2")) {
-            Lab.Host h = lab.addHost(name).connect("br0", "eth0", "198.51.100." + (name.equals("n1") ? 21 : 22) + "/24");
-            nodes.add(new DaemonNode(h, name, work));
-        }
-        DaemonNode n1 = nodes.get(0);
-        DaemonNode n2 = nodes.get(1);
+        lab.open("propagate");
+        DaemonNode n1 = lab.node("n1", "198.51.100.21");
+        DaemonNode n2 = lab.node("n2", "198.51.100.22");
+        List<DaemonNode> nodes = List.of(n1, n2);
         n1.configure(haCf("propagate on\n"), SECRET, "n1 " + G1 + "\nn1 " + G2 + "\n");
         // n2: a group less, one key more, and a node-local directive of its own that must survive
         n2.configure(haCf("propagate on\nevent_log_size 300\n"), SECRET, "n1 " + G1 + "\n");
@@ -130,8 +107,7 @@ class PropagateDaemonIT {
         JsonNode reloaded = new io.lifeline.control.ControlClient(n2.socket, 120_000).call("reload",
                 new ObjectMapper().createObjectNode());
         assertTrue(reloaded.path("applied").asBoolean(), reloaded.toPrettyString());
-        Lab.Shell.Result cli = Lab.Shell.exec(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("lifeline.jar"), "propagate", "--socket", n1.socket.toString()));
+        Lab.Shell.Result cli = n1.hactl("propagate");
         assertEquals(1, cli.exitCode(), cli.output());
         assertTrue(cli.output().contains("n2: refused: propagate is off in n2's ha.cf"), cli.output());
         assertTrue(configOf(n1).path("same_everywhere").asBoolean());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeline.lab.DaemonLab;
 import io.lifeline.lab.DaemonNode;
 import io.lifeline.lab.Lab;
 import java.nio.file.Files;
@@ -14,8 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code hactl reload} and SIGHUP on two real daemons in network namespaces, with real VIPs
@@ -35,27 +36,12 @@ class ReloadDaemonIT {
     private static final String G2 = "IPaddr2::" + VIP2 + "/24/eth0";
     private static final String G3 = "IPaddr2::" + VIP3 + "/24/eth0";
 
-    private Lab lab;
+    @RegisterExtension
+    final DaemonLab lab = new DaemonLab("rl-", "it-reload");
 
-    @AfterEach
-    void cleanUp() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
-
+    /** Eleven lines: an appended line is line 12. */
     private static String haCf(String extra) {
-        return """
-                keepalive 200ms
-                deadtime 2s
-                warntime 1s
-                initdead 4s
-                udpport 694
-                bcast eth0
-                auto_failback on
-                realtime off
-                node n1
-                node n2
+        return DaemonLab.haCf("2s", "1s") + """
                 resource_defaults interval=1s timeout=10s start_timeout=30s stop_timeout=30s threshold=2 window=60s
                 """ + extra;
     }
@@ -95,10 +81,6 @@ class ReloadDaemonIT {
         return out;
     }
 
-    private static boolean hasVip(Lab.Host h, String vip) {
-        return h.shResult("ip -o addr show dev eth0").output().contains(" " + vip + "/");
-    }
-
     /** The lab: n1 and n2 on one bridge, an {@code ip monitor} per node; haresources per node from {@code lines}. */
     private List<DaemonNode> start(String test, java.util.function.Function<DaemonNode, String> haresources)
             throws Exception {
@@ -107,16 +89,13 @@ class ReloadDaemonIT {
 
     private List<DaemonNode> start(String test, java.util.function.Function<DaemonNode, String> haresources,
                                    boolean n1UnderNohup) throws Exception {
-        lab = Lab.create("rl-");
-        lab.addBridge("br0");
-        Path work = DaemonNode.freshWorkDir("it-reload", test);
+        lab.open(test);
         List<DaemonNode> nodes = new ArrayList<>();
         for (String name : List.of("n1", "n2")) {
-            Lab.Host h = lab.addHost(name).connect("br0", "eth0", "198.51.100." + (name.equals("n1") ? 11 : 12) + "/24");
-            DaemonNode n = new DaemonNode(h, name, work);
+            DaemonNode n = lab.node(name, "198.51.100." + (name.equals("n1") ? 11 : 12));
             n.configure(haCf(""), SECRET, "");
             write(n, "haresources", haresources.apply(n));
-            h.start(List.of("ip", "-o", "monitor", "address"), n.dir.resolve("ip-monitor.log"));
+            n.host.start(List.of("ip", "-o", "monitor", "address"), n.dir.resolve("ip-monitor.log"));
             nodes.add(n);
         }
         for (DaemonNode n : nodes) {
@@ -158,7 +137,7 @@ class ReloadDaemonIT {
                 .until(() -> n1.logText().contains("SIGHUP: configuration reloaded") || !n1.alive());
         assertTrue(n1.alive(), "SIGHUP must not stop the daemon:\n" + n1.logText());
         assertEquals("n1", n1.ownersOf(G1));
-        assertTrue(hasVip(n1.host, VIP1));
+        assertTrue(n1.host.hasAddress("eth0", VIP1));
         assertEquals(List.of(), deletions(n1.dir.resolve("ip-monitor.log"), VIP1), "the VIP never flapped");
 
         // a clean stop of the peer is a leave, not a failure, in n1's events
@@ -227,8 +206,7 @@ class ReloadDaemonIT {
         assertTrue(problems.contains("haresources:4: error:") && problems.contains("haresources:5: error:")
                 && problems.contains("ha.cf:12: error:"), "every problem with file:line: " + problems);
         // the command line tool prints them and exits non-zero
-        Lab.Shell.Result cli = Lab.Shell.exec(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("lifeline.jar"), "reload", "--socket", n1.socket.toString()));
+        Lab.Shell.Result cli = n1.hactl("reload");
         assertEquals(1, cli.exitCode(), cli.output());
         assertTrue(cli.output().contains("haresources:5: error:"), cli.output());
         // SIGHUP with the broken file: logged, an event, the daemon runs on

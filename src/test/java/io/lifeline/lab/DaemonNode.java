@@ -65,21 +65,72 @@ public final class DaemonNode {
         return start(List.of());
     }
 
+    /**
+     * Installs {@code resource.d/NAME}, a Heartbeat-style script resource whose state is a file in
+     * this node's directory ({@link #runsMarker}): the same word can run on every node at once, so
+     * an overlap would be visible.
+     */
+    public DaemonNode withMarkerScript(String name) throws IOException {
+        Path script = Files.createDirectories(haD.resolve("resource.d")).resolve(name);
+        Files.writeString(script, """
+                #!/bin/sh
+                F=%s/%s.state
+                case "$1" in
+                  start) touch "$F" ;;
+                  stop) rm -f "$F" ;;
+                  status) if [ -e "$F" ]; then echo running; else echo stopped; fi ;;
+                esac
+                """.formatted(dir, name));
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return this;
+    }
+
+    /** Whether the marker script resource {@code name} ({@link #withMarkerScript}) runs here. */
+    public boolean runsMarker(String name) {
+        return Files.exists(dir.resolve(name + ".state"));
+    }
+
+    /** Starts this node as {@code hactl arbiter} (a witness: votes, runs no resources). */
+    public DaemonNode startAsArbiter() throws IOException {
+        return start(List.of(), "arbiter");
+    }
+
     private DaemonNode start(List<String> prefix) throws IOException {
-        String jar = System.getProperty("lifeline.jar");
-        if (jar == null || !Files.exists(Path.of(jar))) {
-            throw new IllegalStateException("system property lifeline.jar does not name the shaded jar: " + jar);
-        }
+        return start(prefix, "daemon");
+    }
+
+    private DaemonNode start(List<String> prefix, String subcommand) throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                java(),
                 "-Xms16m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-XX:ReservedCodeCacheSize=32m", "-Xss512k",
-                "-jar", jar, "daemon",
+                "-jar", jar(), subcommand,
                 "--config", haD.toString(), "--node", name, "--socket", socket.toString(),
                 "--state-dir", dir.resolve("state").toString()));
         process = host.start(cmd, log);
         return this;
+    }
+
+    /**
+     * Runs {@code hactl COMMAND --socket <this node's socket>} from the shaded jar, in the root
+     * namespace (the control socket is a file), and returns its exit code and output.
+     */
+    public Lab.Shell.Result hactl(String command) {
+        return Lab.Shell.exec(List.of(java(), "-jar", jar(), command, "--socket", socket.toString()));
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The shaded jar under test, named by the system property failsafe sets. */
+    private static String jar() {
+        String jar = System.getProperty("lifeline.jar");
+        if (jar == null || !Files.exists(Path.of(jar))) {
+            throw new IllegalStateException("system property lifeline.jar does not name the shaded jar: " + jar);
+        }
+        return jar;
     }
 
     /**

@@ -165,6 +165,11 @@ public final class Lab implements AutoCloseable {
             return p;
         }
 
+        /** Whether {@code ifname} holds {@code address} (any prefix length), as {@code ip addr} lists it. */
+        public boolean hasAddress(String ifname, String address) {
+            return shResult("ip -o addr show dev " + ifname).output().contains(" " + address + "/");
+        }
+
         /**
          * Cuts the host off as if unplugged, with its interfaces left up: nftables drops every
          * packet in and out (IPv4, IPv6 and ARP) except on loopback. {@link #rejoin()} undoes it.

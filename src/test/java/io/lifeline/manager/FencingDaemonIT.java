@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeline.lab.DaemonLab;
 import io.lifeline.lab.DaemonNode;
 import io.lifeline.lab.Lab;
 import java.nio.file.Files;
@@ -17,8 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fencing on peer death with real daemons (ha.cf {@code fence_peers on}): n1 runs a VIP and is cut
@@ -36,27 +37,11 @@ class FencingDaemonIT {
     private static final String VIP = "198.51.100.110";
     private static final String GROUP = "IPaddr2::" + VIP + "/24/eth0";
 
-    private Lab lab;
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+    @RegisterExtension
+    final DaemonLab lab = new DaemonLab("f", "it-fencing");
 
     private static String haCf(Path hook) {
-        return """
-                keepalive 200ms
-                deadtime 1s
-                warntime 600ms
-                initdead 4s
-                udpport 694
-                bcast eth0
-                auto_failback on
-                realtime off
-                node n1
-                node n2
+        return DaemonLab.haCf("1s", "600ms") + """
                 resource_defaults interval=1s timeout=10s start_timeout=30s stop_timeout=30s
                 fence_hook %s
                 fence_peers on ipaddr=192.0.2.9
@@ -91,7 +76,7 @@ class FencingDaemonIT {
     }
 
     private static boolean hasVip(Lab.Host h) {
-        return h.shResult("ip -o addr show dev eth0").output().contains(" " + VIP + "/");
+        return h.hasAddress("eth0", VIP);
     }
 
     private static String fenceLog(Path dir) throws Exception {
@@ -110,16 +95,14 @@ class FencingDaemonIT {
 
     @Test
     void theTakeoverWaitsForTheFenceWhichIsRetriedUntilItSucceeds() throws Exception {
-        lab = Lab.create("f");
-        lab.addBridge("br0");
-        Path work = DaemonNode.freshWorkDir("it-fencing", "peer-death");
-        Path fenceDir = Files.createDirectories(work.resolve("fence"));
+        lab.open("peer-death");
+        Path fenceDir = Files.createDirectories(lab.work().resolve("fence"));
         Path hook = writeFenceAgent(fenceDir);
-        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
-        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
+        Lab.Host h1 = lab.host("n1", "198.51.100.11");
+        Lab.Host h2 = lab.host("n2", "198.51.100.12");
         List<DaemonNode> nodes = new ArrayList<>();
         for (Lab.Host h : List.of(h1, h2)) {
-            nodes.add(new DaemonNode(h, h.name(), work).configure(haCf(hook), SECRET, "n1 " + GROUP + "\n").start());
+            nodes.add(lab.node(h).configure(haCf(hook), SECRET, "n1 " + GROUP + "\n").start());
             Files.writeString(fenceDir.resolve("ns-" + h.name()), h.namespace());
         }
         DaemonNode n1 = nodes.get(0);

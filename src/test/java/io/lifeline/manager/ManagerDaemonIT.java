@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lifeline.lab.DaemonLab;
 import io.lifeline.lab.DaemonNode;
-import io.lifeline.lab.DaemonizedProcesses;
 import io.lifeline.lab.Lab;
 import io.lifeline.lab.NginxConfigs;
 import java.nio.file.Files;
@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole daemon: two (real) Lifeline nodes in network namespaces on one bridge, a client
@@ -49,33 +49,11 @@ class ManagerDaemonIT {
             + " && nft add chain inet llcut out '{ type filter hook output priority 0; }'"
             + " && nft add rule inet llcut in meta l4proto udp drop && nft add rule inet llcut out meta l4proto udp drop";
 
-    private Lab lab;
-    private final DaemonizedProcesses nginx = new DaemonizedProcesses();
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null) {
-            lab.close();
-        }
-        nginx.killAll();
-    }
-
-    private static Path workDir(String test) throws Exception {
-        return DaemonNode.freshWorkDir("it-manager", test);
-    }
+    @RegisterExtension
+    final DaemonLab lab = new DaemonLab("m", "it-manager");
 
     private static String haCf(String extra) {
-        return """
-                keepalive 200ms
-                deadtime 1s
-                warntime 600ms
-                initdead 4s
-                udpport 694
-                bcast eth0
-                auto_failback on
-                realtime off
-                node n1
-                node n2
+        return DaemonLab.haCf("1s", "600ms") + """
                 resource_defaults interval=1s timeout=10s start_timeout=30s stop_timeout=30s threshold=2 window=60s
                 """ + extra;
     }
@@ -90,7 +68,7 @@ class ManagerDaemonIT {
                     location / { return 200 "%s\\n"; }
                 }
                 """.formatted(node));
-        nginx.register(NginxConfigs.pidFile(dir));
+        lab.daemonized().register(NginxConfigs.pidFile(dir));
         return conf;
     }
 
@@ -100,7 +78,7 @@ class ManagerDaemonIT {
     }
 
     private static boolean hasVip(Lab.Host h) {
-        return h.shResult("ip -o addr show dev eth0").output().contains(" " + VIP + "/");
+        return h.hasAddress("eth0", VIP);
     }
 
     private static void awaitOwner(String owner, DaemonNode... observers) {
@@ -166,19 +144,17 @@ class ManagerDaemonIT {
 
     @Test
     void plannedMovesHaveNoOverlapAnAppFailureRestartsInPlaceAndACleanStopHandsOver() throws Exception {
-        lab = Lab.create("m");
-        lab.addBridge("br0");
-        Path work = workDir("planned");
-        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
-        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
-        Lab.Host client = lab.addHost("cl").connect("br0", "eth0", "198.51.100.50/24");
+        lab.open("planned");
+        Lab.Host h1 = lab.host("n1", "198.51.100.11");
+        Lab.Host h2 = lab.host("n2", "198.51.100.12");
+        Lab.Host client = lab.host("cl", "198.51.100.50");
         String nginxAgent = Path.of(System.getProperty("lifeline.home", ".")).toAbsolutePath()
                 .resolve("resource-agents/nginx").toString();
         assertTrue(Files.isExecutable(Path.of(nginxAgent)), nginxAgent);
 
         List<DaemonNode> nodes = new ArrayList<>();
         for (Lab.Host h : List.of(h1, h2)) {
-            DaemonNode n = new DaemonNode(h, h.name(), work);
+            DaemonNode n = lab.node(h);
             Path conf = nginxConfig(n.dir, h.name());
             String res = "n1 " + GROUP + " ocf:heartbeat:Dummy::state=" + n.dir.resolve("dummy.state")
                     + " nginx::" + conf + "::url=http://127.0.0.1/health::binary=/usr/sbin/nginx\n";
@@ -217,7 +193,7 @@ class ManagerDaemonIT {
         }
 
         // the application dies behind a healthy node: restarted in place, counted
-        long nginxPid = Long.parseLong(Files.readString(nginx.get(0)).strip());
+        long nginxPid = Long.parseLong(Files.readString(lab.daemonized().get(0)).strip());
         h1.sh("kill -9 " + nginxPid);
         await("nginx restarted on n1").atMost(MOVE).pollInterval(Duration.ofMillis(200)).until(() -> {
             JsonNode s = n1.status();
@@ -251,15 +227,13 @@ class ManagerDaemonIT {
 
     @Test
     void aPartitionedNodeIsTakenOverAndAfterTheHealExactlyOneKeepsTheGroup() throws Exception {
-        lab = Lab.create("m");
-        lab.addBridge("br0");
-        Path work = workDir("partition");
-        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
-        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
-        Lab.Host client = lab.addHost("cl").connect("br0", "eth0", "198.51.100.50/24");
+        lab.open("partition");
+        Lab.Host h1 = lab.host("n1", "198.51.100.11");
+        Lab.Host h2 = lab.host("n2", "198.51.100.12");
+        Lab.Host client = lab.host("cl", "198.51.100.50");
         List<DaemonNode> nodes = new ArrayList<>();
         for (Lab.Host h : List.of(h1, h2)) {
-            DaemonNode n = new DaemonNode(h, h.name(), work);
+            DaemonNode n = lab.node(h);
             Path conf = nginxConfig(n.dir, h.name());
             n.configure(haCf(""), SECRET, "n1 " + GROUP + " nginx::" + conf + "::binary=/usr/sbin/nginx\n");
             nodes.add(n.start());
@@ -319,14 +293,12 @@ class ManagerDaemonIT {
 
     @Test
     void repeatedMonitorFailuresMoveTheGroupAndAStopFailureBlocksIt() throws Exception {
-        lab = Lab.create("m");
-        lab.addBridge("br0");
-        Path work = workDir("failures");
-        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
-        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
+        lab.open("failures");
+        Lab.Host h1 = lab.host("n1", "198.51.100.11");
+        Lab.Host h2 = lab.host("n2", "198.51.100.12");
         List<DaemonNode> nodes = new ArrayList<>();
         for (Lab.Host h : List.of(h1, h2)) {
-            DaemonNode n = new DaemonNode(h, h.name(), work);
+            DaemonNode n = lab.node(h);
             n.configure(haCf("monitor flaky interval=500ms timeout=5s\n"), SECRET, "n1 " + GROUP + " flaky\n");
             writeFlakyScript(n);
             nodes.add(n.start());
@@ -362,15 +334,13 @@ class ManagerDaemonIT {
 
     @Test
     void aNodeThatLosesItsPingNodeGivesItsGroupToABetterConnectedPeer() throws Exception {
-        lab = Lab.create("m");
-        lab.addBridge("br0");
-        Path work = workDir("ping");
-        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
-        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
-        lab.addHost("gw").connect("br0", "eth0", "198.51.100.1/24"); // the router both nodes ping
+        lab.open("ping");
+        Lab.Host h1 = lab.host("n1", "198.51.100.11");
+        Lab.Host h2 = lab.host("n2", "198.51.100.12");
+        lab.host("gw", "198.51.100.1"); // the router both nodes ping
         List<DaemonNode> nodes = new ArrayList<>();
         for (Lab.Host h : List.of(h1, h2)) {
-            DaemonNode n = new DaemonNode(h, h.name(), work);
+            DaemonNode n = lab.node(h);
             n.configure(haCf("ping 198.51.100.1\ndeadping 1s\n"), SECRET, "n1 " + GROUP + "\n");
             nodes.add(n.start());
         }

@@ -71,6 +71,23 @@ class ManagerDirectivesTest {
     }
 
     @Test
+    void anArbiterIsAnHaCfNodeSpelledAsInHaCf() {
+        assertEquals(java.util.Set.of("node3"), parseWithFourNodes("arbiter NODE3").arbiters());
+        assertEquals(List.of(), problems());
+    }
+
+    @Test
+    void arbiterMistakesNameTheLine() {
+        ManagerSettings s = parseWithFourNodes("arbiter witness node1");
+        assertEquals(java.util.Set.of("node1"), s.arbiters());
+        assertEquals(List.of(
+                "/etc/ha.d/ha.cf:1: error: arbiter: witness is not a node of /etc/ha.d/ha.cf (node1, node2, node3,"
+                        + " node4); an arbiter needs its own node line",
+                "/etc/ha.d/haresources:1: error: the home node of this group, node1, is an arbiter"
+                        + " (/etc/ha.d/ha.cf:1): an arbiter runs no group; name another node first"), problems());
+    }
+
+    @Test
     void aTieBreakerNodeWithoutTheSwitchIsOnlyAWarning() {
         assertEquals(TieBreaker.NONE, parseWithFourNodes("auto_tie_breaker_node node2").tieBreaker());
         assertEquals(List.of("/etc/ha.d/ha.cf:1: warning: auto_tie_breaker_node has no effect without"

@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeline.lab.DaemonLab;
 import io.lifeline.lab.DaemonNode;
 import io.lifeline.lab.Lab;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Pins never beat connectivity, with real daemons: n1 takes over n2's group with {@code hactl
@@ -31,14 +31,8 @@ class PinDaemonIT {
     private static final String VIP = "198.51.100.120";
     private static final String GROUP = "IPaddr2::" + VIP + "/24/eth0";
 
-    private Lab lab;
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+    @RegisterExtension
+    final DaemonLab lab = new DaemonLab("p", "it-pin");
 
     private static JsonNode pinOf(DaemonNode n) throws Exception {
         for (JsonNode p : n.status().path("pins")) {
@@ -59,25 +53,13 @@ class PinDaemonIT {
 
     @Test
     void aPinnedNodeThatLosesItsPingNodeGivesTheGroupAwayAndUnpinClearsThePin() throws Exception {
-        lab = Lab.create("p");
-        lab.addBridge("br0");
-        Path work = DaemonNode.freshWorkDir("it-pin", "ping");
-        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
-        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
-        lab.addHost("gw").connect("br0", "eth0", "198.51.100.1/24"); // the router both nodes ping
+        lab.open("ping");
+        Lab.Host h1 = lab.host("n1", "198.51.100.11");
+        Lab.Host h2 = lab.host("n2", "198.51.100.12");
+        lab.host("gw", "198.51.100.1"); // the router both nodes ping
         List<DaemonNode> nodes = new ArrayList<>();
         for (Lab.Host h : List.of(h1, h2)) {
-            nodes.add(new DaemonNode(h, h.name(), work).configure("""
-                    keepalive 200ms
-                    deadtime 1s
-                    warntime 600ms
-                    initdead 4s
-                    udpport 694
-                    bcast eth0
-                    auto_failback on
-                    realtime off
-                    node n1
-                    node n2
+            nodes.add(lab.node(h).configure(DaemonLab.haCf("1s", "600ms") + """
                     ping 198.51.100.1
                     deadping 1s
                     resource_defaults interval=1s timeout=10s start_timeout=30s stop_timeout=30s
@@ -100,7 +82,7 @@ class PinDaemonIT {
                 + " && nft add rule inet llping out ip daddr 198.51.100.1 drop");
         DaemonNode.awaitRunningOn(GROUP, "n2", MOVE, n1, n2);
         await("the VIP left n1").atMost(MOVE).pollInterval(Duration.ofMillis(200))
-                .until(() -> !h1.shResult("ip -o addr show dev eth0").output().contains(" " + VIP + "/"));
+                .until(() -> !h1.hasAddress("eth0", VIP));
         await("status shows the pin, not in effect").atMost(MOVE).pollInterval(Duration.ofMillis(200))
                 .until(() -> pinOf(n1) != null && pinOf(n1).path("in_effect").isBoolean()
                         && !pinOf(n1).path("in_effect").asBoolean());
@@ -118,6 +100,6 @@ class PinDaemonIT {
         await("both reach the ping node again").atMost(MOVE).pollInterval(Duration.ofMillis(200))
                 .until(() -> pingScoreSum(n2) == 2);
         assertEquals("n2", n1.ownersOf(GROUP));
-        assertFalse(h1.shResult("ip -o addr show dev eth0").output().contains(" " + VIP + "/"));
+        assertFalse(h1.hasAddress("eth0", VIP));
     }
 }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lifeline.lab.DaemonLab;
 import io.lifeline.lab.DaemonNode;
 import io.lifeline.lab.Lab;
 import java.io.IOException;
@@ -12,8 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Real daemons in network namespaces with {@code http_listen}: /metrics is scraped over HTTP
@@ -30,26 +31,11 @@ class MetricsIT {
     private static final String LISTEN = "127.0.0.1:9694";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private Lab lab;
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+    @RegisterExtension
+    final DaemonLab lab = new DaemonLab("mx", "metrics-it");
 
     private static String haCf(boolean metrics) {
-        return """
-                keepalive 200ms
-                deadtime 1s
-                warntime 600ms
-                initdead 4s
-                udpport 694
-                bcast eth0
-                auto_failback on
-                realtime off
-                node n1 n2
+        return DaemonLab.haCf("1s", "600ms") + """
                 resource_defaults interval=500ms timeout=5s
                 """ + (metrics ? "http_listen " + LISTEN + "\n" : "");
     }
@@ -74,15 +60,14 @@ class MetricsIT {
 
     /** n1 and n2 on one bridge (eth0), and the test's fresh work directory. */
     private Path twoHosts(String test) throws IOException {
-        lab = Lab.create("mx");
-        lab.addBridge("br0");
-        lab.addHost("n1").connect("br0", "eth0", "198.51.100.11/24");
-        lab.addHost("n2").connect("br0", "eth0", "198.51.100.12/24");
-        return DaemonNode.freshWorkDir("metrics-it", test);
+        lab.open(test);
+        lab.host("n1", "198.51.100.11");
+        lab.host("n2", "198.51.100.12");
+        return lab.work();
     }
 
     private DaemonNode node(Lab.Host h, Path work, boolean metrics) throws IOException {
-        DaemonNode n = new DaemonNode(h, h.name(), work);
+        DaemonNode n = lab.node(h);
         String res = "n1 " + GROUP + " ocf:heartbeat:Dummy::state=" + n.dir.resolve("dummy.state") + "\n";
         return n.configure(haCf(metrics), SECRET, res);
     }
@@ -202,8 +187,8 @@ class MetricsIT {
         Path work = twoHosts("rss");
         Lab.Host h1 = lab.hosts().get(0);
         Lab.Host h2 = lab.hosts().get(1);
-        DaemonNode on = new DaemonNode(h1, "n1", work).configure(haCf(true), SECRET, "").start();
-        DaemonNode off = new DaemonNode(h2, "n2", work).configure(haCf(false), SECRET, "").start();
+        DaemonNode on = lab.node(h1).configure(haCf(true), SECRET, "").start();
+        DaemonNode off = lab.node(h2).configure(haCf(false), SECRET, "").start();
         await("both up").atMost(WAIT).pollInterval(Duration.ofMillis(200))
                 .until(() -> on.stateOf("n2").equals("up") && off.stateOf("n1").equals("up"));
         System.out.println("MEASURED daemon RSS at start, with / without http_listen: " + rssKiB(on) / 1024

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeline.lab.DaemonLab;
 import io.lifeline.lab.DaemonNode;
-import io.lifeline.lab.DaemonizedProcesses;
 import io.lifeline.lab.Lab;
 import io.lifeline.lab.NginxConfigs;
 import java.nio.file.Files;
@@ -18,8 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The built-in proxy as a cluster resource: two Lifeline nodes run the group
@@ -42,29 +42,11 @@ class ProxyClusterIT {
     private static final String BACKENDS = "198.51.100.60";
     private static final Path NGINX = Path.of("/usr/sbin/nginx");
 
-    private Lab lab;
-    private final DaemonizedProcesses nginx = new DaemonizedProcesses();
-
-    @AfterEach
-    void cleanUp() {
-        if (lab != null) {
-            lab.close();
-        }
-        nginx.killAll();
-    }
+    @RegisterExtension
+    final DaemonLab lab = new DaemonLab("px", "it-proxy");
 
     private static String haCf() {
-        return """
-                keepalive 200ms
-                deadtime 1s
-                warntime 600ms
-                initdead 4s
-                udpport 694
-                bcast eth0
-                auto_failback off
-                realtime off
-                node n1
-                node n2
+        return DaemonLab.haCf("1s", "600ms", false) + """
                 resource_defaults interval=1s timeout=10s threshold=2 window=60s
                 """;
     }
@@ -100,7 +82,7 @@ class ProxyClusterIT {
                     location / { return 200 "%s $remote_addr\\n"; }
                 }
                 """.formatted(BACKENDS, port, name));
-        Path pidFile = nginx.register(NginxConfigs.pidFile(dir));
+        Path pidFile = lab.daemonized().register(NginxConfigs.pidFile(dir));
         host.sh(NGINX + " -c " + conf);
         return pidFile;
     }
@@ -126,20 +108,19 @@ class ProxyClusterIT {
     @Test
     void theProxyBalancesBehindTheVipSurvivesABackendDeathAndMovesWithTheGroup() throws Exception {
         assumeTrue(Files.isExecutable(NGINX), "nginx not installed");
-        lab = Lab.create("px");
-        lab.addBridge("br0");
-        Path work = DaemonNode.freshWorkDir("it-proxy", "cluster");
-        Lab.Host h1 = lab.addHost("n1").connect("br0", "eth0", N1 + "/24");
-        Lab.Host h2 = lab.addHost("n2").connect("br0", "eth0", N2 + "/24");
-        Lab.Host backends = lab.addHost("be").connect("br0", "eth0", BACKENDS + "/24");
-        Lab.Host client = lab.addHost("cl").connect("br0", "eth0", "198.51.100.61/24");
+        lab.open("cluster");
+        Path work = lab.work();
+        Lab.Host h1 = lab.host("n1", N1);
+        Lab.Host h2 = lab.host("n2", N2);
+        Lab.Host backends = lab.host("be", BACKENDS);
+        Lab.Host client = lab.host("cl", "198.51.100.61");
         startBackend(backends, work.resolve("b1"), "b1", 8081);
         Path b2Pid = startBackend(backends, work.resolve("b2"), "b2", 8082);
 
         Path cfg = Files.writeString(work.resolve("proxy.cfg"), proxyCfg());
         List<DaemonNode> nodes = new ArrayList<>();
         for (Lab.Host h : List.of(h1, h2)) {
-            DaemonNode n = new DaemonNode(h, h.name(), work);
+            DaemonNode n = lab.node(h);
             n.configure(haCf() + "monitor Proxy::" + cfg + " interval=500ms timeout=5s\n", SECRET,
                     "n1 " + GROUP + " Proxy::" + cfg + "\n");
             nodes.add(n);
