@@ -56,7 +56,8 @@ class ArchitectureRulesTest {
 
     static final List<Rule> RULES = List.of(
             new Rule("io.lifeline.config", "touch the network or start anything (and stays below everything)",
-                    union(minus(ALL_LIFELINE, "io.lifeline.config"), STARTS_OR_CONNECTS, Set.of("com.sun.jna")),
+                    union(minus(ALL_LIFELINE, "io.lifeline.config"), STARTS_OR_CONNECTS,
+                            Set.of("com.sun.jna", "io.lifeline.thread")),
                     Set.of()),
             new Rule("io.lifeline.cluster", "decide where resources run (nor run processes)",
                     Set.of("io.lifeline.manager", "io.lifeline.agent", "io.lifeline.daemon", "io.lifeline.control",
@@ -65,7 +66,7 @@ class ArchitectureRulesTest {
                     Set.of()),
             new Rule("io.lifeline.manager", "know how a resource works inside (and does no I/O: pure)",
                     union(minus(ALL_LIFELINE, "io.lifeline.manager", "io.lifeline.config"), STARTS_OR_CONNECTS,
-                            Set.of("com.sun.jna", "io.lifeline.os", "io.lifeline.process")),
+                            Set.of("com.sun.jna", "io.lifeline.os", "io.lifeline.process", "io.lifeline.thread")),
                     // the agent contract's result types are the manager's vocabulary
                     Set.of("io.lifeline.agent.AgentResult", "io.lifeline.agent.OcfStatus")),
             new Rule("io.lifeline.agent", "decide placement",
@@ -73,8 +74,11 @@ class ArchitectureRulesTest {
                             "io.lifeline.metrics", "io.lifeline.cli"),
                     Set.of()),
             new Rule("io.lifeline.os", "depend on any other Lifeline package", union(ALL_LIFELINE,
-                    Set.of("io.lifeline.process")), Set.of()),
-            new Rule("io.lifeline.process", "depend on any other Lifeline package than os", ALL_LIFELINE, Set.of()),
+                    Set.of("io.lifeline.process", "io.lifeline.thread")), Set.of()),
+            new Rule("io.lifeline.thread", "depend on any other Lifeline package", union(ALL_LIFELINE,
+                    Set.of("io.lifeline.os", "io.lifeline.process")), Set.of()),
+            new Rule("io.lifeline.process", "depend on any other Lifeline package than os and thread", ALL_LIFELINE,
+                    Set.of()),
             new Rule("io.lifeline.net", "anything above the kernel boundary",
                     union(minus(ALL_LIFELINE, "io.lifeline.net"), Set.of("io.lifeline.process")), Set.of()),
             new Rule("io.lifeline.proxy", "depend on the cluster (usable alone: no agent contract, no picocli)",
@@ -129,6 +133,45 @@ class ArchitectureRulesTest {
         assertEquals(Set.of(), fresh, "new references against docs/ARCHITECTURE.md's package table:\n"
                 + String.join("\n", fresh) + "\n(" + RULES.size() + " rules; see " + Rule.class.getName() + ")");
         assertEquals(Set.of(), gone, "known violations that are fixed now: remove them from KNOWN_VIOLATIONS");
+    }
+
+    /** The ways to make a platform thread without {@link #THREAD_FACTORY}: its names, daemon flag and logging. */
+    private static final Pattern THREAD_MADE_ELSEWHERE = Pattern.compile("\\bnew\\s+Thread\\s*\\("
+            + "|\\bextends\\s+Thread\\b|\\bThread\\s*\\.\\s*(?:ofPlatform|ofVirtual|startVirtualThread)\\b"
+            + "|\\bdefaultThreadFactory\\b");
+    private static final Path THREAD_FACTORY = SOURCES.resolve("io/lifeline/thread/NamedThreads.java");
+
+    @Test
+    void threadsAreMadeOnlyByTheThreadFactory() throws IOException {
+        Set<String> found = new TreeSet<>();
+        for (Path file : mainSources()) {
+            if (file.equals(THREAD_FACTORY)) {
+                continue;
+            }
+            String[] lines = stripCommentsAndStrings(Files.readString(file)).split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                Matcher m = THREAD_MADE_ELSEWHERE.matcher(lines[i]);
+                if (m.find()) {
+                    found.add(SOURCES.relativize(file) + ":" + (i + 1) + ": " + m.group().strip());
+                }
+            }
+        }
+        assertEquals(Set.of(), found, "threads are made by io.lifeline.thread.NamedThreads (names ll-ROLE-N, daemon"
+                + " flag, uncaught exceptions logged), not here:\n" + String.join("\n", found));
+    }
+
+    @Test
+    void theThreadRuleSeesEveryWayToMakeAThread() {
+        for (String code : List.of("Thread t = new Thread(r, n);", "x = new  Thread (r);", "class T extends Thread {",
+                "Thread.ofPlatform().start(r);", "Thread.startVirtualThread(r);", "Executors.defaultThreadFactory()")) {
+            assertTrue(THREAD_MADE_ELSEWHERE.matcher(code).find(), code);
+        }
+        for (String code : List.of("Thread.sleep(1);", "new ThreadPoolExecutor(1, 1, 0, s, q, f)", "Thread t = x;",
+                "new ThreadLocal<>()")) {
+            assertTrue(!THREAD_MADE_ELSEWHERE.matcher(code).find(), code);
+        }
+        assertTrue(!THREAD_MADE_ELSEWHERE.matcher(stripCommentsAndStrings("// new Thread(r)\nString s = \"new Thread(\";"))
+                .find());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.lifeline.cli;
 
+import io.lifeline.thread.NamedThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,9 +70,7 @@ public final class CdsTraining {
         Path socket = dir.resolve("control.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
-            Thread daemon = new Thread(() -> answerAll(server, answer), "cds-training-daemon");
-            daemon.setDaemon(true);
-            daemon.start();
+            NamedThreads.daemon("cds-training").start(() -> answerAll(server, answer));
             List<String[]> commands = new ArrayList<>();
             commands.add(new String[] {kind, "--socket", socket.toString()});
             commands.add(new String[] {kind, "--socket", socket.toString(), "--json"});

@@ -1,6 +1,7 @@
 package io.lifeline.cli;
 
 import io.lifeline.agent.AgentRegistry;
+import io.lifeline.ipvs.config.IpvsKeywords;
 import io.lifeline.manager.ManagerDirectives;
 import io.lifeline.config.ClusterConfig;
 import io.lifeline.config.ConfigLoader;
@@ -35,7 +36,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
     String node;
 
     @Option(names = "--reference", paramLabel = "FILE",
-            description = "Print the keyword reference of ha.cf or haresources (Markdown, as in docs/) "
+            description = "Print the keyword reference of ha.cf, haresources or ipvs (an IPVS:: file; Markdown, as in docs/) "
                     + "instead of checking.")
     String reference;
 
@@ -96,8 +97,9 @@ public final class CheckConfigCommand implements Callable<Integer> {
         switch (reference) {
             case "ha.cf" -> out.print(HaCfKeywords.markdownReference());
             case "haresources" -> out.print(HaresourcesSyntax.markdownReference());
+            case "ipvs" -> out.print(IpvsKeywords.markdownReference());
             default -> {
-                spec.commandLine().getErr().println("hactl check-config: --reference takes ha.cf or haresources,"
+                spec.commandLine().getErr().println("hactl check-config: --reference takes ha.cf, haresources or ipvs,"
                         + " not '" + reference + "'");
                 return 2;
             }

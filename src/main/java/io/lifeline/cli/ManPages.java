@@ -1,9 +1,9 @@
 package io.lifeline.cli;
 
 import io.lifeline.config.AuthkeysSyntax;
-import io.lifeline.config.HaCfKeyword;
 import io.lifeline.config.HaCfKeywords;
 import io.lifeline.config.HaresourcesSyntax;
+import io.lifeline.config.Keyword;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -92,11 +92,11 @@ public final class ManPages {
                 {"UNSUPPORTED", "HEARTBEAT DIRECTIVES NOT SUPPORTED"},
                 {"IGNORED", "HEARTBEAT DIRECTIVES IGNORED"}};
         for (String[] g : groups) {
-            HaCfKeyword.Status status = HaCfKeyword.Status.valueOf(g[0]);
+            Keyword.Status status = Keyword.Status.valueOf(g[0]);
             section(sb, g[1]);
-            for (HaCfKeyword k : HaCfKeywords.ALL.values()) {
+            for (Keyword<Void> k : HaCfKeywords.ALL.values()) {
                 if (k.status() == status) {
-                    tagged(sb, k.syntax(), status == HaCfKeyword.Status.IGNORED
+                    tagged(sb, k.syntax(), status == Keyword.Status.IGNORED
                             ? "Accepted but ignored: " + k.meaning() + "." : k.meaning());
                 }
             }

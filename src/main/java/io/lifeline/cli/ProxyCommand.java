@@ -6,6 +6,7 @@ import io.lifeline.proxy.ProxyServer;
 import io.lifeline.proxy.config.ProxyConfig;
 import io.lifeline.proxy.config.ProxyConfigParser;
 import io.lifeline.proxy.config.ProxyKeywords;
+import io.lifeline.thread.NamedThreads;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -78,10 +79,10 @@ public final class ProxyCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
+        Thread hook = NamedThreads.keepingJvmAlive("proxy-shutdown").newThread(() -> {
             proxy.stop(Duration.ofSeconds(graceSeconds));
             stopped.countDown();
-        }, "proxy-shutdown");
+        });
         Runtime.getRuntime().addShutdownHook(hook);
         for (var a : proxy.boundAddresses()) {
             out.println("listening on " + a);

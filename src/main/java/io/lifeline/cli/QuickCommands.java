@@ -205,8 +205,24 @@ final class QuickCommands {
         return Long.parseLong(s);
     }
 
-    /** True when stdout (and stdin) is a terminal: the live view then redraws the screen. */
+    /**
+     * True when stdout (and stdin) is a terminal: the live view then redraws the screen. Up to
+     * JDK 21 (and again on 25, as measured) {@code System.console()} is null otherwise; on JDK 22
+     * to 24 it is a console whatever the streams are, and only its {@code isTerminal()} (absent
+     * before 22) tells, so a piped {@code hactl status --watch} got screen-clearing escapes there.
+     */
+    @SuppressWarnings("SystemConsoleNull") // handled: isTerminal() where the JDK has it
     static boolean terminal() {
-        return System.console() != null;
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true; // JDK 17-21: a console exists only for a terminal
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
@@ -71,7 +72,7 @@ final class StatusView {
             if (stop.requested()) {
                 break;
             }
-            String when = LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+            String when = LocalTime.now(ZoneId.systemDefault()).truncatedTo(ChronoUnit.SECONDS).toString();
             if (o.json()) {
                 if (status != null) {
                     out.println(status);

@@ -2,6 +2,8 @@ package io.lifeline.cluster;
 
 import io.lifeline.config.ClusterConfig;
 import io.lifeline.config.HaCf;
+import io.lifeline.thread.NamedThreads;
+import io.lifeline.thread.Repeating;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -38,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class Cluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
+    private static final NamedThreads LINK_OPENERS = NamedThreads.daemon("link-open");
+    private static final NamedThreads MEMBERSHIP = NamedThreads.heartbeat("membership");
     private static final long STATUS_TIMEOUT_MS = 2_000;
     private static final long CLOSE_TIMEOUT_MS = 5_000;
     /** How long a leaving node waits for peers to confirm its shutdown notice. */
@@ -54,12 +58,12 @@ public final class Cluster implements AutoCloseable {
     private final List<ClusterListener> listeners = new CopyOnWriteArrayList<>();
     private final List<LongConsumer> stallListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService membershipThread = Executors.newSingleThreadScheduledExecutor(
-            r -> daemonThread(() -> {
+            r -> MEMBERSHIP.newThread(() -> {
                 HeartbeatPriority.enterCurrentThread();
                 r.run();
-            }, "lifeline-membership"));
+            }));
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
-            r -> daemonThread(r, "lifeline-cluster-events"));
+            NamedThreads.daemon("cluster-events"));
     private final long startedAt;
     /** The members of the latest membership snapshot: the peers the links confirm (membership thread only). */
     private Set<String> confirmedMembers = Set.of();
@@ -221,7 +225,7 @@ public final class Cluster implements AutoCloseable {
         // idle CPU). Late heartbeats are caught as packets arrive (PeerActivity), so the tick only
         // reports them, samples silences still going on, and ends initdead: 250-500 ms is enough.
         long period = Math.max(250, Math.min(timers.warntime().toMillis(), 500));
-        membershipThread.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+        Repeating.withFixedDelay(membershipThread, "membership tick", period, period, TimeUnit.MILLISECONDS, this::tick);
         StallBound stalls = StallBound.of(timers);
         watchdog = new StallWatchdog(stalls.periodMs(), stalls.reportAboveMs(), timers.deadtime().toMillis() / 2,
                 gap -> {
@@ -249,13 +253,13 @@ public final class Cluster implements AutoCloseable {
         List<CompletableFuture<Link>> opening = new ArrayList<>();
         for (LinkSpec spec : specs) {
             CompletableFuture<Link> link = new CompletableFuture<>();
-            daemonThread(() -> {
+            LINK_OPENERS.start(() -> {
                 try {
                     link.complete(openLink(spec, vips, sink));
                 } catch (Throwable t) {
                     link.completeExceptionally(t);
                 }
-            }, "lifeline-link-open-" + spec.name()).start();
+            }, spec.name());
             opening.add(link);
         }
         ClusterStartException failure = null;
@@ -528,11 +532,5 @@ public final class Cluster implements AutoCloseable {
             }
         }
         links.clear();
-    }
-
-    private static Thread daemonThread(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

@@ -29,6 +29,7 @@ enum ClusterMessage {
     }
 
     /** This type's header followed by {@code body}. */
+    @SuppressWarnings("UnsafeFinalization") // Enum.finalize is final and does nothing
     byte[] encode(byte[] body) {
         byte[] b = Arrays.copyOf(MAGIC, HEADER_LENGTH + body.length);
         b[MAGIC.length] = code;

@@ -23,20 +23,24 @@ public sealed interface LinkSpec permits LinkSpec.Bcast, LinkSpec.Mcast, LinkSpe
     String networkId();
 
     record Bcast(String device, int port, int line) implements LinkSpec {
+        @Override
         public String name() {
             return "bcast:" + device;
         }
 
+        @Override
         public String networkId() {
             return "bcast:" + port;
         }
     }
 
     record Mcast(String device, InetAddress group, int port, int ttl, boolean loop, int line) implements LinkSpec {
+        @Override
         public String name() {
             return "mcast:" + device + ":" + group.getHostAddress();
         }
 
+        @Override
         public String networkId() {
             return "mcast:" + group.getHostAddress() + ":" + port;
         }
@@ -48,10 +52,12 @@ public sealed interface LinkSpec permits LinkSpec.Bcast, LinkSpec.Mcast, LinkSpe
             peers = List.copyOf(peers);
         }
 
+        @Override
         public String name() {
             return "ucast:" + device;
         }
 
+        @Override
         public String networkId() {
             return "ucast:" + port;
         }

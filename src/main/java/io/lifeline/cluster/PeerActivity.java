@@ -1,6 +1,7 @@
 package io.lifeline.cluster;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -39,7 +40,7 @@ public final class PeerActivity {
             return Map.of();
         }
         Map<String, Long> out = new HashMap<>();
-        for (String a : longestLateGap.keySet()) {
+        for (String a : List.copyOf(longestLateGap.keySet())) {
             Long gap = longestLateGap.remove(a);
             if (gap != null) {
                 out.put(a, gap);

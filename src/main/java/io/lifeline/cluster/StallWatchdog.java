@@ -1,5 +1,6 @@
 package io.lifeline.cluster;
 
+import io.lifeline.thread.NamedThreads;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +32,7 @@ public final class StallWatchdog implements AutoCloseable {
         this.reportAboveMs = reportAboveMs;
         this.warnAboveMs = warnAboveMs;
         this.onStall = onStall;
-        this.thread = new Thread(this::run, "lifeline-stall-watchdog");
-        thread.setDaemon(true);
-        thread.setPriority(Thread.MAX_PRIORITY);
+        this.thread = NamedThreads.heartbeat("stall").newThread(this::run);
     }
 
     public StallWatchdog start() {

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param nodes        cluster members in ha.cf order (this order is also the deterministic
  *                     tie-break order used elsewhere)
  * @param media        heartbeat media; each is one link
- * @param respawns     {@code respawn} lines: programs the daemon keeps running (see
+ * @param respawns     ha.cf's {@code respawn USER COMMAND} lines: programs the daemon keeps running (see
  *                     io.lifeline.daemon.RespawnedChildren)
  * @param respawnEnvironment {@code env NAME=value} lines, in file order: the environment of
  *                     the respawned programs

@@ -1,10 +1,10 @@
 package io.lifeline.config;
 
-import static io.lifeline.config.HaCfKeyword.Status.IGNORED;
-import static io.lifeline.config.HaCfKeyword.Status.LIFELINE;
-import static io.lifeline.config.HaCfKeyword.Status.LIFELINE_MANAGER;
-import static io.lifeline.config.HaCfKeyword.Status.UNSUPPORTED;
-import static io.lifeline.config.HaCfKeyword.Status.USED;
+import static io.lifeline.config.Keyword.Status.IGNORED;
+import static io.lifeline.config.Keyword.Status.LIFELINE;
+import static io.lifeline.config.Keyword.Status.LIFELINE_MANAGER;
+import static io.lifeline.config.Keyword.Status.UNSUPPORTED;
+import static io.lifeline.config.Keyword.Status.USED;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * The ha.cf keyword table: every directive {@link HaCfParser} knows, Heartbeat's and Lifeline's
- * own, with its syntax and what Lifeline does with it. A word not in this table is an unknown
+ * own, with its syntax and what Lifeline does with it (one {@link Keyword} each, the type the
+ * IPVS and proxy tables share). A word not in this table is an unknown
  * directive (a warning). docs/ha.cf.md contains {@link #markdownReference()} verbatim (a test
  * keeps them equal) and ha.cf(5) is generated from the same table.
  */
@@ -26,7 +27,7 @@ public final class HaCfKeywords {
     private static final String TIME = " TIME is seconds (2, 1.5) or milliseconds (1500ms).";
 
     /** Every directive, by lower-case name, in documentation order. */
-    public static final Map<String, HaCfKeyword> ALL = table(
+    public static final Map<String, Keyword<Void>> ALL = table(
             // --- membership and timers
             kw("node", "node NAME...", USED, "A cluster member, named as `uname -n` prints it on that node; "
                     + "several per line or one line each. Identical list on every node."),
@@ -197,8 +198,8 @@ public final class HaCfKeywords {
             kw("crmd_spawns_pengine", "crmd_spawns_pengine on|off", IGNORED, "Pacemaker mode is not supported"));
 
     /** The directives of one status, in table order. */
-    public static Set<String> withStatus(HaCfKeyword.Status status) {
-        return ALL.values().stream().filter(k -> k.status() == status).map(HaCfKeyword::name)
+    public static Set<String> withStatus(Keyword.Status status) {
+        return ALL.values().stream().filter(k -> k.status() == status).map(Keyword::name)
                 .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
     }
 
@@ -209,18 +210,19 @@ public final class HaCfKeywords {
     public static String markdownReference() {
         StringBuilder sb = new StringBuilder();
         sb.append("| directive | syntax | status | meaning |\n| --- | --- | --- | --- |\n");
-        for (HaCfKeyword k : ALL.values()) {
+        for (Keyword<Void> k : ALL.values()) {
             String meaning = k.status() == IGNORED ? "Accepted but ignored: " + k.meaning() + "." : k.meaning();
             sb.append("| `").append(k.name()).append("` | `").append(k.syntax().replace("|", "\\|"))
-                    .append("` | ").append(k.status().label()).append(" | ")
+                    .append("` | ").append(k.status().label("Heartbeat")).append(" | ")
                     .append(meaning.replace("|", "\\|")).append(" |\n");
         }
         return sb.toString();
     }
 
-    private static Map<String, HaCfKeyword> table(HaCfKeyword... keywords) {
-        Map<String, HaCfKeyword> m = new LinkedHashMap<>();
-        for (HaCfKeyword k : keywords) {
+    @SafeVarargs
+    private static Map<String, Keyword<Void>> table(Keyword<Void>... keywords) {
+        Map<String, Keyword<Void>> m = new LinkedHashMap<>();
+        for (Keyword<Void> k : keywords) {
             if (m.put(k.name(), k) != null) {
                 throw new IllegalStateException("ha.cf directive listed twice: " + k.name());
             }
@@ -228,7 +230,7 @@ public final class HaCfKeywords {
         return Collections.unmodifiableMap(m);
     }
 
-    private static HaCfKeyword kw(String name, String syntax, HaCfKeyword.Status status, String meaning) {
-        return new HaCfKeyword(name, syntax, status, meaning);
+    private static Keyword<Void> kw(String name, String syntax, Keyword.Status status, String meaning) {
+        return Keyword.of(name, syntax, status, meaning);
     }
 }

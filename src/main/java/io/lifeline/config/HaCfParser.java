@@ -41,7 +41,7 @@ public final class HaCfParser {
      * that decides which words this parser knows.
      */
     public static final Set<String> EXTENSION_KEYWORDS =
-            Set.copyOf(HaCfKeywords.withStatus(HaCfKeyword.Status.LIFELINE_MANAGER));
+            Set.copyOf(HaCfKeywords.withStatus(Keyword.Status.LIFELINE_MANAGER));
 
     private final Path file;
     private final Diagnostics diag;
@@ -113,7 +113,7 @@ public final class HaCfParser {
         String keyword = line.keyword().toLowerCase(Locale.ROOT);
         List<String> args = line.args();
         int n = line.number();
-        HaCfKeyword known = HaCfKeywords.ALL.get(keyword);
+        Keyword<Void> known = HaCfKeywords.ALL.get(keyword);
         if (known == null) {
             diag.warning(file, n, "unknown directive '" + line.keyword() + "' ignored");
             return;

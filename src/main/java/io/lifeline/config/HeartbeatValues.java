@@ -45,7 +45,7 @@ public final class HeartbeatValues {
         try {
             double value = Double.parseDouble(s);
             double nanos = value * nanosPerUnit;
-            if (nanos > Long.MAX_VALUE / 2) {
+            if (nanos > Long.MAX_VALUE / 2.0) {
                 return Optional.empty();
             }
             return Optional.of(Duration.ofNanos(Math.round(nanos)));

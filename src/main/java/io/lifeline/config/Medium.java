@@ -19,6 +19,7 @@ public sealed interface Medium permits Medium.Bcast, Medium.Mcast, Medium.Ucast 
 
     /** {@code bcast dev}: UDP broadcast on the interface's broadcast address, port {@code udpport}. */
     record Bcast(String device, int port, int line) implements Medium {
+        @Override
         public String linkName() {
             return "bcast:" + device;
         }
@@ -26,6 +27,7 @@ public sealed interface Medium permits Medium.Bcast, Medium.Mcast, Medium.Ucast 
 
     /** {@code mcast dev group port ttl loop}. */
     record Mcast(String device, InetAddress group, int port, int ttl, boolean loop, int line) implements Medium {
+        @Override
         public String linkName() {
             return "mcast:" + device + ":" + group.getHostAddress();
         }
@@ -36,6 +38,7 @@ public sealed interface Medium permits Medium.Bcast, Medium.Mcast, Medium.Ucast 
      * one link whose members are the listed addresses.
      */
     record Ucast(String device, InetAddress peer, int port, int line) implements Medium {
+        @Override
         public String linkName() {
             return "ucast:" + device;
         }

@@ -2,6 +2,7 @@ package io.lifeline.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lifeline.thread.NamedThreads;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -134,6 +135,8 @@ public final class ControlClient {
      * command, and the executor's classes are start-up time (docs/ARCHITECTURE.md, "Start-up").
      */
     private static final class Deadline implements Runnable {
+        private static final NamedThreads TIMEOUT = NamedThreads.daemon("hactl-timeout");
+
         private final SocketChannel channel;
         private final long timeoutMs;
         private final Thread thread;
@@ -142,9 +145,7 @@ public final class ControlClient {
         Deadline(SocketChannel channel, long timeoutMs) {
             this.channel = channel;
             this.timeoutMs = timeoutMs;
-            this.thread = new Thread(this, "hactl-timeout");
-            thread.setDaemon(true);
-            thread.start();
+            this.thread = TIMEOUT.start(this);
         }
 
         @Override

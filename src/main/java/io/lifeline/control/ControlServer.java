@@ -2,6 +2,7 @@ package io.lifeline.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lifeline.thread.NamedThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -74,7 +75,7 @@ public final class ControlServer implements AutoCloseable {
     ControlServer(Path socketPath, Limits limits) {
         this.socketPath = socketPath;
         this.limits = limits;
-        this.workers = Executors.newFixedThreadPool(WORKERS, r -> thread(r, "lifeline-control-worker"));
+        this.workers = Executors.newFixedThreadPool(WORKERS, NamedThreads.daemon("control-worker"));
     }
 
     /** Registers a command; the manager adds its commands the same way. */
@@ -101,7 +102,7 @@ public final class ControlServer implements AutoCloseable {
         server.configureBlocking(false);
         selector = Selector.open();
         server.register(selector, SelectionKey.OP_ACCEPT);
-        loop = thread(this::selectLoop, "lifeline-control");
+        loop = NamedThreads.daemon("control").newThread(this::selectLoop);
         loop.start();
         LOG.info("control socket listening on {}", socketPath);
     }
@@ -347,11 +348,5 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
-    }
-
-    private static Thread thread(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

@@ -1,5 +1,6 @@
 package io.lifeline.daemon;
 
+import io.lifeline.thread.NamedThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,8 @@ final class ChildOutputLog implements Runnable {
     static final int MAX_LINES_PER_WINDOW = 200;
     static final long WINDOW_MILLIS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(RespawnedChild.class);
+    /** ll-respawn-out-N-NAME, NAME the respawned program's. */
+    private static final NamedThreads THREADS = NamedThreads.daemon("respawn-out");
 
     private final String name;
     private final InputStream in;
@@ -38,9 +41,7 @@ final class ChildOutputLog implements Runnable {
 
     /** Starts draining on a daemon thread of its own. */
     static void start(String name, InputStream in) {
-        Thread t = new Thread(new ChildOutputLog(name, in), "lifeline-respawn-output-" + name);
-        t.setDaemon(true);
-        t.start();
+        THREADS.start(new ChildOutputLog(name, in), name);
     }
 
     @Override

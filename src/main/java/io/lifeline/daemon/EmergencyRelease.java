@@ -6,6 +6,7 @@ import io.lifeline.agent.ResourceAgent;
 import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.manager.ManagerConfig;
+import io.lifeline.thread.NamedThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,11 +47,7 @@ final class EmergencyRelease {
     static List<String> run(ManagerConfig cfg, List<ResourceGroup> groups, Map<String, ResourceAgent> agents) {
         Duration within = NodeDaemon.releaseTime(groups, cfg).plusSeconds(5);
         long deadline = System.nanoTime() + within.toNanos();
-        ExecutorService pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "lifeline-emergency-stop");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newCachedThreadPool(NamedThreads.daemon("emergency-stop"));
         try {
             List<Future<List<String>>> stops = new ArrayList<>();
             for (ResourceGroup g : groups) {

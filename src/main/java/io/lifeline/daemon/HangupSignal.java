@@ -1,5 +1,6 @@
 package io.lifeline.daemon;
 
+import io.lifeline.thread.NamedThreads;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class HangupSignal {
 
     private static final Logger LOG = LoggerFactory.getLogger(HangupSignal.class);
+    private static final NamedThreads RELOADER = NamedThreads.daemon("reload");
 
     private HangupSignal() {
     }
@@ -52,7 +54,7 @@ final class HangupSignal {
                 if (!queued.compareAndSet(false, true)) {
                     return; // one is already waiting to run
                 }
-                Thread t = new Thread(() -> {
+                RELOADER.start(() -> {
                     synchronized (lock) {
                         queued.set(false);
                         try {
@@ -61,9 +63,7 @@ final class HangupSignal {
                             LOG.error("SIGHUP: reload failed: {}", e.toString(), e);
                         }
                     }
-                }, "lifeline-reload");
-                t.setDaemon(true);
-                t.start();
+                });
             });
             return true;
         } catch (IllegalArgumentException e) {

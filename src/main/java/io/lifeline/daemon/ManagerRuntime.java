@@ -21,6 +21,7 @@ import io.lifeline.manager.Now;
 import io.lifeline.manager.OperatorCommand;
 import io.lifeline.manager.ResourceManager;
 import io.lifeline.manager.StateReport;
+import io.lifeline.thread.NamedThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +40,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -88,9 +87,9 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
 
     private final LinkedBlockingDeque<Runnable> inbox = new LinkedBlockingDeque<>();
     private final Thread thread;
-    private final ExecutorService agentThreads = Executors.newCachedThreadPool(daemonThreads("lifeline-agent"));
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(daemonThreads("lifeline-report-sender"));
-    private final ExecutorService fencer = Executors.newSingleThreadExecutor(daemonThreads("lifeline-fence"));
+    private final ExecutorService agentThreads = Executors.newCachedThreadPool(NamedThreads.daemon("agent"));
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(NamedThreads.daemon("report-sender"));
+    private final ExecutorService fencer = Executors.newSingleThreadExecutor(NamedThreads.daemon("fence"));
     /** Manager thread only. */
     private final Map<Long, CompletableFuture<ManagerAction.AnswerCommand>> pendingCommands = new HashMap<>();
     /** Cluster-events thread only: InitdeadElapsed was handed on (once, with the first snapshot after initdead). */
@@ -152,8 +151,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         this.runner = runner;
         this.monotonicMs = monotonicMs;
         this.wall = wall;
-        this.thread = new Thread(this::loop, "lifeline-manager");
-        this.thread.setDaemon(true);
+        this.thread = NamedThreads.daemon("manager").newThread(this::loop);
     }
 
     /** Told when an agent action ends, with how long it took (for metrics); must not block. */
@@ -516,15 +514,15 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
 
     private void carryOut(ManagerAction a) {
         if (a instanceof ManagerAction.StartResource s) {
-            runAgent(s.opId(), s.group(), s.resource(), "start", s.timeout(),
+            runAgent(s.opId(), s.group(), s.resource(), "start",
                     agent -> s.handover() && agent instanceof HandoverAware h ? h.startAfterHandover(s.timeout())
                             : agent.start(s.timeout()));
         } else if (a instanceof ManagerAction.StopResource s) {
-            runAgent(s.opId(), s.group(), s.resource(), "stop", s.timeout(), agent -> agent.stop(s.timeout()));
+            runAgent(s.opId(), s.group(), s.resource(), "stop", agent -> agent.stop(s.timeout()));
         } else if (a instanceof ManagerAction.ReloadResource r) {
-            runAgent(r.opId(), r.group(), r.resource(), "reload", r.timeout(), agent -> agent.reload(r.timeout()));
+            runAgent(r.opId(), r.group(), r.resource(), "reload", agent -> agent.reload(r.timeout()));
         } else if (a instanceof ManagerAction.MonitorResource m) {
-            runAgent(m.opId(), m.group(), m.resource(), m.probe() ? "probe" : "monitor", m.timeout(),
+            runAgent(m.opId(), m.group(), m.resource(), m.probe() ? "probe" : "monitor",
                     agent -> m.probe() ? agent.probe(m.timeout()) : agent.monitor(m.timeout()));
         } else if (a instanceof ManagerAction.BroadcastReport r) {
             byte[] payload = codec.encode(r.report(), advertisedConfig);
@@ -553,7 +551,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         AgentResult call(ResourceAgent agent);
     }
 
-    private void runAgent(long opId, String group, ResourceSpec spec, String action, Duration timeout, AgentCall call) {
+    private void runAgent(long opId, String group, ResourceSpec spec, String action, AgentCall call) {
         ResourceAgent agent = agents.get(spec.word());
         if (agent == null) {
             submit(new ManagerInput.ActionCompleted(opId, OcfStatus.ERR_CONFIGURED,
@@ -757,15 +755,6 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         agentThreads.shutdownNow();
         fencer.shutdownNow();
         notifier.close();
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /**

@@ -35,6 +35,7 @@ import io.lifeline.metrics.MetricsEndpoint;
 import io.lifeline.metrics.StatusCollector;
 import io.lifeline.metrics.OperatorActions;
 import io.lifeline.metrics.StatusPage;
+import io.lifeline.thread.NamedThreads;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -199,7 +200,7 @@ public final class NodeDaemon {
                 new InputJournal(options.inputJournalSize()), options.stateDir(),
                 // after a manager failure (groups released, journal dumped): exit for systemd to restart
                 // us; on another thread, since exit runs the shutdown hook, which stops the manager's
-                status -> new Thread(() -> System.exit(status), "lifeline-exit").start());
+                status -> NamedThreads.keepingJvmAlive("exit").start(() -> System.exit(status)));
         // Configuration across nodes (docs/propagate.md): this node's digest goes beside every
         // report; the peers' digests and propagated files are taken out of the payloads here.
         // (the manager's event log also logs it)
@@ -329,7 +330,7 @@ public final class NodeDaemon {
                 Duration.ofMillis(cluster.timers().expectedDetectionMs()));
         systemd.ready("node " + cluster.localNode() + ": links up, placing groups");
         Duration startReleaseTime = releaseTime(managerConfig);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runtime.getRuntime().addShutdownHook(NamedThreads.keepingJvmAlive("shutdown").newThread(() -> {
             systemd.stopping("node " + cluster.localNode() + ": releasing every group");
             boolean managerFailed = runtime.failed();
             Duration releaseWithin = startReleaseTime;
@@ -366,7 +367,7 @@ public final class NodeDaemon {
             systemd.close();
             LOG.info("stopped");
             stopped.countDown();
-        }, "lifeline-shutdown"));
+        }));
         reloader.set(reload);
         LOG.info("running; control socket {}", options.socket());
         try {

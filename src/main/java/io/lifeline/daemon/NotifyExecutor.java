@@ -4,6 +4,7 @@ import io.lifeline.manager.notify.HookRun;
 import io.lifeline.manager.notify.Notification;
 import io.lifeline.manager.notify.NotifyHook;
 import io.lifeline.process.ChildPriority;
+import io.lifeline.thread.NamedThreads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,11 +41,7 @@ public final class NotifyExecutor implements AutoCloseable {
 
     public NotifyExecutor(List<NotifyHook> hooks) {
         this.hooks = List.copyOf(hooks);
-        this.worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "lifeline-notify");
-            t.setDaemon(true);
-            return t;
-        });
+        this.worker = Executors.newSingleThreadExecutor(NamedThreads.daemon("notify"));
     }
 
     /** Queues the hooks for this notification behind everything queued before. Never blocks. */

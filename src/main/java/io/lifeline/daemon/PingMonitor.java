@@ -1,6 +1,8 @@
 package io.lifeline.daemon;
 
 import io.lifeline.config.PingTarget;
+import io.lifeline.thread.NamedThreads;
+import io.lifeline.thread.Repeating;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -52,11 +54,7 @@ final class PingMonitor implements AutoCloseable {
         this.onScore = onScore;
         this.monotonicMs = monotonicMs;
         int addresses = targets.stream().mapToInt(t -> t.addresses().size()).sum();
-        this.threads = Executors.newScheduledThreadPool(addresses + 1, r -> {
-            Thread t = new Thread(r, "lifeline-ping");
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = Executors.newScheduledThreadPool(addresses + 1, NamedThreads.daemon("ping"));
     }
 
     /** The echo interval and deadping Heartbeat would use: keepalive, and deadping or else deadtime. */
@@ -69,10 +67,11 @@ final class PingMonitor implements AutoCloseable {
     void start() {
         for (PingTarget t : targets) {
             for (InetAddress a : t.addresses()) {
-                threads.scheduleWithFixedDelay(() -> ping(a), 0, intervalMs, TimeUnit.MILLISECONDS);
+                Repeating.withFixedDelay(threads, "ping " + a.getHostAddress(), 0, intervalMs, TimeUnit.MILLISECONDS,
+                        () -> ping(a));
             }
         }
-        threads.scheduleWithFixedDelay(this::evaluate, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        Repeating.withFixedDelay(threads, "ping evaluation", intervalMs, intervalMs, TimeUnit.MILLISECONDS, this::evaluate);
         LOG.info("pinging {} ping target(s) every {} ms; unreachable after {} ms without a reply", targets.size(),
                 intervalMs, deadpingMs);
     }

@@ -9,6 +9,7 @@ import io.lifeline.config.ConfigProblem;
 import io.lifeline.config.HaCfMerge;
 import io.lifeline.control.ControlException;
 import io.lifeline.control.ControlProtocol;
+import io.lifeline.thread.NamedThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -60,11 +61,8 @@ final class Propagation {
     private final Supplier<Set<String>> alivePeers;
     private final BiConsumer<Boolean, String> notice;
     private final LongSupplier monotonicMs;
-    private final ExecutorService installer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "lifeline-propagate");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService installer = Executors.newSingleThreadExecutor(
+            NamedThreads.daemon("propagate"));
 
     /** Incoming transfers being reassembled, one per sender (cluster-events thread only). */
     private final Map<String, Transfer> incoming = new HashMap<>();

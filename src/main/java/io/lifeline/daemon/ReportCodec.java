@@ -601,7 +601,7 @@ final class ReportCodec {
             }
         }
 
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // the caller names the type it stored
         <T> T get(String name) {
             return (T) values.get(name);
         }

@@ -3,6 +3,7 @@ package io.lifeline.daemon;
 import io.lifeline.process.ChildPriority;
 import io.lifeline.process.ChildProcessGroup;
 import io.lifeline.process.OutputPipe;
+import io.lifeline.thread.NamedThreads;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +52,8 @@ final class RespawnedChild {
 
     static final int DO_NOT_RESPAWN = 100;
     private static final Logger LOG = LoggerFactory.getLogger(RespawnedChild.class);
+    /** ll-respawn-N-NAME, NAME the program's. */
+    private static final NamedThreads THREADS = NamedThreads.daemon("respawn");
     private static final File DEV_NULL = new File("/dev/null");
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
 
@@ -59,7 +62,6 @@ final class RespawnedChild {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Object lock = new Object();
-    private Thread thread;
 
     // guarded by lock
     private boolean stopping;
@@ -80,9 +82,7 @@ final class RespawnedChild {
     }
 
     void start() {
-        thread = new Thread(this::supervise, "lifeline-respawn-" + command.name());
-        thread.setDaemon(true);
-        thread.start();
+        THREADS.start(this::supervise, command.name());
     }
 
     Status status() {

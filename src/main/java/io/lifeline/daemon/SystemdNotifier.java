@@ -2,6 +2,7 @@ package io.lifeline.daemon;
 
 import io.lifeline.cluster.HeartbeatPriority;
 import io.lifeline.net.UnixDatagram;
+import io.lifeline.thread.NamedThreads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -114,7 +115,7 @@ final class SystemdNotifier implements AutoCloseable {
 
     private void startPinger() {
         long every = pingEveryMillis(watchdog);
-        pinger = new Thread(() -> {
+        pinger = NamedThreads.heartbeat("systemd-watchdog").newThread(() -> {
             HeartbeatPriority.enterCurrentThread();
             while (!closed) {
                 send("WATCHDOG=1");
@@ -124,8 +125,7 @@ final class SystemdNotifier implements AutoCloseable {
                     return;
                 }
             }
-        }, "lifeline-systemd-watchdog");
-        pinger.setDaemon(true);
+        });
         pinger.start();
         LOG.info("systemd watchdog: {} ms, fed every {} ms", watchdog.toMillis(), every);
     }

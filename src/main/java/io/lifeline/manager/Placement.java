@@ -57,10 +57,9 @@ final class Placement {
         }
         List<String> excluded = new ArrayList<>();
         List<StateReport> candidates = new ArrayList<>();
-        for (StateReport r : alive) {
-            if (cfg.isArbiter(r.node())) {
-                continue; // an arbiter only votes: not worth a word in every reason
-            } else if (setAside.contains(r.node())) {
+        // an arbiter only votes: left out without a word in every reason
+        for (StateReport r : alive.stream().filter(x -> !cfg.isArbiter(x.node())).toList()) {
+            if (setAside.contains(r.node())) {
                 excluded.add(r.node() + " is where it runs now");
             } else if (!r.ready()) {
                 excluded.add(r.node() + " is still probing");

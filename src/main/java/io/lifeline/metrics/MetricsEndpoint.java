@@ -1,6 +1,7 @@
 package io.lifeline.metrics;
 
 import io.lifeline.agent.OcfStatus;
+import io.lifeline.thread.NamedThreads;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import com.sun.net.httpserver.HttpExchange;
@@ -73,11 +74,8 @@ public final class MetricsEndpoint implements AutoCloseable {
         // One thread: Prometheus scrapes one at a time, and each thread costs memory the 96 MB
         // daemon would rather keep (the library's default pool has ten).
         ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUED_SCRAPES), r -> {
-                    Thread t = new Thread(r, "lifeline-metrics");
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
+                new ArrayBlockingQueue<>(QUEUED_SCRAPES), NamedThreads.daemon("metrics"),
+                new ThreadPoolExecutor.CallerRunsPolicy());
         try {
             server = HTTPServer.builder().inetAddress(address.getAddress()).port(address.getPort())
                     .registry(registry).executorService(executor).defaultHandler(this::other)

@@ -140,7 +140,7 @@ public final class StatusMetrics {
             }
             members.add(li.viewMembers().size(), li.name());
             for (AuthDrops.Entry e : li.authDrops()) {
-                drops.add(e.count(), li.name(), e.peer(), e.reason().label());
+                drops.add((double) e.count(), li.name(), e.peer(), e.reason().label());
             }
             li.rejectedMembers().forEach((member, views) -> rejected.add(views, li.name(), member));
         }

@@ -16,14 +16,14 @@ final class LinkMessages {
     }
 
     static byte[] getByName(String name, int seq) {
-        return header(0, seq).attrString(Netlink.IFLA_IFNAME, name).build(seq);
+        return header(0).attrString(Netlink.IFLA_IFNAME, name).build(seq);
     }
 
     static byte[] getByIndex(int ifindex, int seq) {
-        return header(ifindex, seq).build(seq);
+        return header(ifindex).build(seq);
     }
 
-    private static NlMessageBuilder header(int ifindex, int seq) {
+    private static NlMessageBuilder header(int ifindex) {
         return new NlMessageBuilder(Netlink.RTM_GETLINK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK)
                 .u8(LibC.AF_UNSPEC).u8(0).u16(0).u32(ifindex).u32(0).u32(0);
     }

@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.ptr.IntByReference;
 import io.lifeline.os.Errno;
 import io.lifeline.os.LibC;
+import io.lifeline.thread.NamedThreads;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -29,11 +30,8 @@ public final class PacketSocket implements AutoCloseable {
     public static final int ETH_P_IPV6 = 0x86DD;
 
     /** Closes sockets off the caller's thread; see the class comment. */
-    private static final Executor CLOSER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "packet-socket-closer");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final Executor CLOSER = Executors.newSingleThreadExecutor(
+            NamedThreads.daemon("packet-close"));
     /** The process-wide send-only socket (protocol 0: receives nothing), opened on first use. */
     private static volatile int sendFd = -1;
 

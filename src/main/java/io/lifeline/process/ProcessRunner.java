@@ -1,6 +1,7 @@
 package io.lifeline.process;
 
 import io.lifeline.process.ProcessResult.Outcome;
+import io.lifeline.thread.NamedThreads;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,6 +43,8 @@ public final class ProcessRunner {
 
     public static final int DEFAULT_OUTPUT_LIMIT = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
+    /** Drain a command's stdout and stderr: ll-output-N-NAME-stdout. */
+    private static final NamedThreads OUTPUT_DRAINERS = NamedThreads.daemon("output");
     private static final long OUTPUT_GRACE_MILLIS = 500;
     private static final long KILL_WAIT_SECONDS = 5;
     private static final List<Path> SETSID_LOCATIONS = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
@@ -152,7 +155,9 @@ public final class ProcessRunner {
         Duration elapsed = elapsed(started);
 
         long graceEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OUTPUT_GRACE_MILLIS);
-        boolean complete = awaitEnd(stdout, graceEnd) & awaitEnd(stderr, graceEnd);
+        boolean stdoutEnded = awaitEnd(stdout, graceEnd); // both waited for, whatever the first says
+        boolean stderrEnded = awaitEnd(stderr, graceEnd);
+        boolean complete = stdoutEnded && stderrEnded;
         if (!complete) {
             LOG.debug("{}: a background process still holds the output pipe; returning the output read so far",
                     label);
@@ -200,9 +205,7 @@ public final class ProcessRunner {
 
     private BoundedOutput drain(java.io.InputStream in, String label, String name) {
         BoundedOutput output = new BoundedOutput(in, outputLimit);
-        Thread t = new Thread(output, "agent-" + name + "-" + label);
-        t.setDaemon(true);
-        t.start();
+        OUTPUT_DRAINERS.start(output, name + "-" + label);
         return output;
     }
 

@@ -1,5 +1,6 @@
 package io.lifeline.proxy;
 
+import io.lifeline.thread.NamedThreads;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
 final class EventLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+    /** Not daemon threads: a standalone proxy runs as long as its loops do. */
+    private static final NamedThreads LOOPS = NamedThreads.keepingJvmAlive("proxy-loop");
 
     /** Size of each I/O buffer, as HAProxy's default tune.bufsize. */
     static final int BUFFER_SIZE = 16 * 1024;
@@ -94,7 +97,7 @@ final class EventLoop implements Runnable {
         this.index = index;
         this.selector = Selector.open();
         this.idle = new ArrayDeque[serverCount];
-        this.thread = new Thread(this, "proxy-loop-" + index);
+        this.thread = LOOPS.newThread(this);
         sessions.next = sessions;
         sessions.prev = sessions;
         now = System.nanoTime() / 1_000_000;

@@ -272,6 +272,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
      * swap happens only when the buffer is empty, so nothing is copied, and the offsets kept
      * into it restart at 0 as after a compaction.
      */
+    @SuppressWarnings("ReferenceEquality") // did the loop hand out a new buffer?
     private void enlargeIn() {
         ByteBuffer b = loop.enlarge(in);
         if (b != in) {
@@ -280,6 +281,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
         }
     }
 
+    @SuppressWarnings("ReferenceEquality") // did the loop hand out a new buffer?
     private void enlargeOut() {
         ByteBuffer b = loop.enlarge(out);
         if (b != out) {
@@ -480,6 +482,7 @@ final class HttpSession extends Session implements ServerConnection.Owner, Backe
      * the request here: a stats page of the frontend or of the chosen backend, or 503 when no
      * backend applies. False when it was answered here.
      */
+    @SuppressWarnings("ReferenceEquality") // a listen section is its own backend: the same config object
     private boolean route(HttpHead h, boolean hasBody) {
         if (fe.stats != null && fe.stats.matches(fe.config.stats(), h)) {
             localStats(fe.config.stats(), h, hasBody);

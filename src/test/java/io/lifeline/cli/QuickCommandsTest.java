@@ -1,6 +1,7 @@
 package io.lifeline.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -82,5 +83,11 @@ class QuickCommandsTest {
                     : a[0].equals("events") ? QuickCommands.events(a) : QuickCommands.run(a);
             assertNull(parsed, line);
         }
+    }
+
+    /** Surefire's fork talks through pipes: no terminal, on JDK 22-24 too (where System.console() is never null). */
+    @Test
+    void pipesAreNoTerminal() {
+        assertFalse(QuickCommands.terminal(), "java " + Runtime.version());
     }
 }

@@ -92,9 +92,9 @@ class ClusterDaemonIT {
         // realtime on: the heartbeat threads run SCHED_RR, the JVM's and the manager's do not
         List<String> rt = n1.realtimeThreads();
         assertTrue(rt.stream().anyMatch(t -> t.startsWith("Timer runner")), "heartbeat timer: " + rt);
-        assertTrue(rt.contains("lifeline-member") && rt.contains("lifeline-stall-"), rt.toString());
+        assertTrue(rt.contains("ll-membership-1") && rt.contains("ll-stall-1"), rt.toString());
         assertTrue(rt.stream().noneMatch(t -> t.startsWith("C1 Compiler") || t.equals("VM Thread")
-                || t.startsWith("lifeline-manage") || t.startsWith("lifeline-cluste") || t.startsWith("main")),
+                || t.startsWith("ll-manager-") || t.startsWith("ll-cluster-even") || t.startsWith("main")),
                 "the manager, and the cluster-events thread that decodes state reports, stay at normal priority: " + rt);
         assertTrue(n1.logText().contains("heartbeat threads run SCHED_RR priority 10"), "logged");
 

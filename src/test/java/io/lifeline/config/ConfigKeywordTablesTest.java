@@ -18,7 +18,7 @@ class ConfigKeywordTablesTest {
 
     @Test
     void theParserHandlesEveryDirectiveOfTheTable() {
-        for (HaCfKeyword k : HaCfKeywords.ALL.values()) {
+        for (Keyword<Void> k : HaCfKeywords.ALL.values()) {
             for (String args : new String[] {"", " x", " 1", " on"}) {
                 Diagnostics d = new Diagnostics();
                 // throws IllegalStateException for a table entry the parser has no code for
@@ -39,7 +39,7 @@ class ConfigKeywordTablesTest {
 
     @Test
     void ignoredDirectivesWarnWithTheReasonFromTheTable() {
-        for (String name : HaCfKeywords.withStatus(HaCfKeyword.Status.IGNORED)) {
+        for (String name : HaCfKeywords.withStatus(Keyword.Status.IGNORED)) {
             Diagnostics d = new Diagnostics();
             HaCfParser.parse(ConfigFiles.write(dir, "ha.cf", "node a b\nbcast eth0\n" + name + " 1\n"), d);
             String expected = name + " is accepted but ignored: " + HaCfKeywords.ALL.get(name).meaning();
@@ -50,7 +50,7 @@ class ConfigKeywordTablesTest {
 
     @Test
     void unsupportedHeartbeatDirectivesWarnAndNeverFail() {
-        for (String name : HaCfKeywords.withStatus(HaCfKeyword.Status.UNSUPPORTED)) {
+        for (String name : HaCfKeywords.withStatus(Keyword.Status.UNSUPPORTED)) {
             Diagnostics d = new Diagnostics();
             String args = name.equals("autojoin") ? " any" : name.equals("crm") || name.equals("pacemaker")
                     ? " respawn" : " eth1";
@@ -62,7 +62,7 @@ class ConfigKeywordTablesTest {
 
     @Test
     void managerDirectivesAreExactlyTheTablesLifelineManagerEntries() {
-        assertEquals(HaCfKeywords.withStatus(HaCfKeyword.Status.LIFELINE_MANAGER), java.util.Set.copyOf(
+        assertEquals(HaCfKeywords.withStatus(Keyword.Status.LIFELINE_MANAGER), java.util.Set.copyOf(
                 HaCfParser.EXTENSION_KEYWORDS));
         assertTrue(HaCfParser.EXTENSION_KEYWORDS.containsAll(java.util.List.of("monitor", "resource_defaults",
                 "no_quorum_policy", "failback_delay", "notify", "fence_hook", "stall_threshold",

@@ -17,7 +17,7 @@ class LogLineLayoutTest {
     private static LoggingEvent event(Level level, String message, Throwable thrown, Object... args) {
         LoggingEvent e = new LoggingEvent("test", CTX.getLogger("io.lifeline.cluster.Cluster"), level, message,
                 thrown, args);
-        e.setThreadName("lifeline-membership");
+        e.setThreadName("ll-membership-1");
         e.setTimeStamp(LocalDateTime.of(2026, 11, 21, 23, 27, 36, 383_000_000)
                 .atZone(ZoneId.systemDefault()).toInstant().toEpochMilli());
         return e;
@@ -26,10 +26,10 @@ class LogLineLayoutTest {
     @Test
     void writesTheDaemonsLineWithPaddedLevelThreadAndShortLoggerName() {
         LogLineLayout layout = new LogLineLayout("yyyy-MM-dd HH:mm:ss.SSS", true);
-        assertEquals("2026-11-21 23:27:36.383 WARN  [lifeline-membership] Cluster: node n2: is dead (silent on every link)"
+        assertEquals("2026-11-21 23:27:36.383 WARN  [ll-membership-1] Cluster: node n2: is dead (silent on every link)"
                         + System.lineSeparator(),
                 layout.doLayout(event(Level.WARN, "node {}: is dead ({})", null, "n2", "silent on every link")));
-        assertEquals("2026-11-21 23:27:36.383 ERROR [lifeline-membership] Cluster: x" + System.lineSeparator(),
+        assertEquals("2026-11-21 23:27:36.383 ERROR [ll-membership-1] Cluster: x" + System.lineSeparator(),
                 layout.doLayout(event(Level.ERROR, "x", null)));
     }
 

@@ -41,7 +41,7 @@ class ReportCodecTest {
     @Test
     void garbageTruncationAndOtherVersionsAreRefusedWithAReason() {
         byte[] good = codec.encode(report("node2"));
-        for (byte[] bad : List.of("".getBytes(), "{".getBytes(), "null".getBytes(), new byte[] {0, 1, 2},
+        for (byte[] bad : List.of("".getBytes(StandardCharsets.UTF_8), "{".getBytes(StandardCharsets.UTF_8), "null".getBytes(StandardCharsets.UTF_8), new byte[] {0, 1, 2},
                 java.util.Arrays.copyOf(good, good.length / 2),
                 "{\"v\":2,\"report\":{}}".getBytes(StandardCharsets.UTF_8),
                 "{\"v\":1,\"report\":{\"node\":\"node2\"}}".getBytes(StandardCharsets.UTF_8),

@@ -53,7 +53,7 @@ class MetricsIT {
         int split = out.indexOf("\r\n\r\n");
         String head = out.substring(0, split);
         assertTrue(head.startsWith("HTTP/1.1 200"), head);
-        String type = head.lines().filter(l -> l.toLowerCase().startsWith("content-type:"))
+        String type = head.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("content-type:"))
                 .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("");
         return new Scrape(type, PromText.parse(out.substring(split + 4)));
     }

@@ -68,7 +68,7 @@ class RtNetlinkTest {
 
     /** NLMSG_ERROR carrying {@code -errno}, echoing a 16-byte header, optionally with an extended-ack text. */
     static byte[] ack(int seq, int errno, String extAck) {
-        byte[] text = extAck == null ? new byte[0] : (extAck + "\0").getBytes();
+        byte[] text = extAck == null ? new byte[0] : (extAck + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         int attrLen = extAck == null ? 0 : (4 + text.length + 3) & ~3;
         int len = 16 + 4 + 16 + attrLen;
         ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.nativeOrder());

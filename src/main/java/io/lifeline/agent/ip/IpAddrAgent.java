@@ -147,7 +147,7 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
                 log.info("{} appeared while starting (added concurrently); treating as started", address);
             }
             try {
-                announce(nl, link);
+                announce(link);
             } catch (VipFailure f) {
                 rollback(nl, link, p.prefixLength());
                 return f.result();
@@ -200,7 +200,7 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
             }
             l.hold(leased, sentAt);
         }
-        announce(nl, p.link());
+        announce(p.link());
         return AgentResult.ok(p.describe(address) + " already present; re-announced");
     }
 
@@ -306,7 +306,7 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
                         + "announce");
             }
             LinkState link = nl.link(existing.get().ifindex());
-            if (!announce(nl, link, seen)) {
+            if (!announce(link, seen)) {
                 return AgentResult.notRunning(Addresses.format(spec.address()) + " was stopped meanwhile; not announced");
             }
             return AgentResult.ok("re-announced " + existing.get() + " on " + link.name() + " "
@@ -339,12 +339,12 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
         return "(" + what + " x" + o.arpCount() + " every " + IpAddrArguments.human(o.arpInterval()) + ")";
     }
 
-    private void announce(RtNetlink nl, LinkState link) throws VipFailure {
-        announce(nl, link, announcements.generation());
+    private void announce(LinkState link) throws VipFailure {
+        announce(link, announcements.generation());
     }
 
     /** @param seen the announcements' generation read before the address was found on this host */
-    private boolean announce(RtNetlink nl, LinkState link, int seen) throws VipFailure {
+    private boolean announce(LinkState link, int seen) throws VipFailure {
         VipOptions o = spec.options();
         if (link.mac() == null) {
             log.debug("{} has no MAC address; nothing to announce", link.name());

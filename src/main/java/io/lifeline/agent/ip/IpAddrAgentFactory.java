@@ -3,6 +3,7 @@ package io.lifeline.agent.ip;
 import io.lifeline.agent.AgentConfigException;
 import io.lifeline.agent.BuiltinAgentFactory;
 import io.lifeline.config.ResourceSpec;
+import io.lifeline.thread.NamedThreads;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,11 +43,7 @@ public final class IpAddrAgentFactory implements BuiltinAgentFactory {
             synchronized (this) {
                 s = scheduler;
                 if (s == null) {
-                    s = Executors.newSingleThreadScheduledExecutor(r -> {
-                        Thread t = new Thread(r, "lifeline-vip-announcer");
-                        t.setDaemon(true);
-                        return t;
-                    });
+                    s = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("vip-announce"));
                     scheduler = s;
                 }
             }

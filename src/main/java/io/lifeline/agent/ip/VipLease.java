@@ -3,6 +3,8 @@ package io.lifeline.agent.ip;
 import io.lifeline.net.AddressRequest;
 import io.lifeline.net.NetException;
 import io.lifeline.net.RtNetlink;
+import io.lifeline.thread.NamedThreads;
+import io.lifeline.thread.Repeating;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -31,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class VipLease implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VipLease.class);
+    /** A late renewal loses a VIP: heartbeat priority (and SCHED_RR through renewerSetup). */
+    private static final NamedThreads RENEWERS = NamedThreads.heartbeat("vip-lease");
     /**
      * A renewal later than this before the end of the lease is not sent: it covers the send itself
      * and the kernel's own expiry check, which runs at its own pace.
@@ -99,15 +103,12 @@ public final class VipLease implements AutoCloseable {
         this.renewEveryMillis = renewEveryMillis;
         this.nanoClock = nanoClock;
         if (startRenewer) {
-            renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(() -> {
-                    renewerSetup.run();
-                    r.run();
-                }, "lifeline-vip-lease");
-                t.setDaemon(true);
-                return t;
-            });
-            renewer.scheduleWithFixedDelay(this::renewAll, renewEveryMillis, renewEveryMillis, TimeUnit.MILLISECONDS);
+            renewer = Executors.newSingleThreadScheduledExecutor(r -> RENEWERS.newThread(() -> {
+                renewerSetup.run();
+                r.run();
+            }));
+            Repeating.withFixedDelay(renewer, "VIP lease renewal", renewEveryMillis, renewEveryMillis, TimeUnit.MILLISECONDS,
+                    this::renewAll);
         } else {
             renewer = null;
         }
@@ -188,6 +189,7 @@ public final class VipLease implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("ReferenceEquality") // this very lease, not an equal one renewed meanwhile
     private synchronized void renew(Kernel k, Held h) throws NetException {
         InetAddress address = h.request().address();
         if (held.get(address) != h) {

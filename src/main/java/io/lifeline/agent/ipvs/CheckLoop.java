@@ -5,6 +5,7 @@ import io.lifeline.ipvs.check.CheckState;
 import io.lifeline.ipvs.check.HealthCheck;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +71,8 @@ final class CheckLoop {
             return;
         }
         try {
-            executor.schedule(this::attempt, delay.toNanos(), TimeUnit.NANOSECONDS);
+            // attempt() catches its checker's failures, so the future holds nothing to read
+            Future<?> unused = executor.schedule(this::attempt, delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // the agent is stopping
         }

@@ -25,6 +25,7 @@ import io.lifeline.ipvs.kernel.IpvsKernel;
 import io.lifeline.ipvs.kernel.IpvsTable;
 import io.lifeline.ipvs.kernel.ServiceKey;
 import io.lifeline.ipvs.kernel.VirtualService;
+import io.lifeline.thread.NamedThreads;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +35,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +62,7 @@ final class IpvsAgent implements ResourceAgent {
 
     private static final Logger log = LoggerFactory.getLogger(IpvsAgent.class);
     private static final int MAX_CHECK_THREADS = 8;
-    private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final NamedThreads CHECK_THREADS = NamedThreads.daemon("ipvs-check");
 
     private final String instance;
     private final Path configFile;
@@ -142,11 +142,7 @@ final class IpvsAgent implements ResourceAgent {
         int checks = config.virtualServers().stream()
                 .flatMap(v -> v.realServers().stream()).mapToInt(r -> r.checks().size()).sum();
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(
-                Math.max(1, Math.min(MAX_CHECK_THREADS, checks)), r -> {
-                    Thread t = new Thread(r, "lifeline-ipvs-check-" + THREADS.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                Math.max(1, Math.min(MAX_CHECK_THREADS, checks)), CHECK_THREADS);
         executor.setRemoveOnCancelPolicy(true);
         CountDownLatch firstResults = new CountDownLatch(checks);
         List<VirtualServerHealth> servers = new ArrayList<>();
@@ -212,6 +208,7 @@ final class IpvsAgent implements ResourceAgent {
     }
 
     /** A checker changed a real server's health: apply what that changes, on the checker's thread. */
+    @SuppressWarnings("ReferenceEquality") // this start's Running, not an equal one
     private void onHealthChange(Running r) {
         synchronized (kernelLock) {
             if (running != r) {

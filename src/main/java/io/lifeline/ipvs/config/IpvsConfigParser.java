@@ -3,6 +3,7 @@ package io.lifeline.ipvs.config;
 import io.lifeline.config.ConfigFileReader;
 import io.lifeline.config.ConfigProblem;
 import io.lifeline.config.Diagnostics;
+import io.lifeline.config.Keyword;
 import io.lifeline.ipvs.kernel.Destination;
 import io.lifeline.ipvs.kernel.Endpoint;
 import io.lifeline.ipvs.kernel.Forwarding;
@@ -44,15 +45,6 @@ public final class IpvsConfigParser {
             "fo", "ovf", "mh", "twos");
     private static final int MAX_PERSISTENCE = 31 * 24 * 3600;
 
-    /** keepalived keywords this subset deliberately leaves out; ignored with a warning. */
-    private static final Set<String> UNSUPPORTED_VS = Set.of("quorum", "hysteresis", "quorum_up", "quorum_down",
-            "omega", "ha_suspend", "smtp_alert", "snmp_name", "warmup", "ip_family", "sorry_server_inhibit",
-            "persistence_engine", "flag-1", "flag-2", "flag-3", "sh-port", "sh-fallback", "mh-port", "mh-fallback",
-            "ops", "retry_it", "nat_mask");
-    private static final Set<String> UNSUPPORTED_RS = Set.of("notify_up", "notify_down", "uthreshold", "lthreshold",
-            "smtp_alert", "snmp_name", "warmup");
-    private static final Set<String> UNSUPPORTED_CHECKERS = Set.of("SSL_GET", "SMTP_CHECK", "DNS_CHECK", "UDP_CHECK",
-            "PING_CHECK", "FILE_CHECK", "BFD_CHECK");
 
     private final Path file;
     private final Diagnostics diagnostics;
@@ -150,12 +142,7 @@ public final class IpvsConfigParser {
                     }
                 }
                 case "include" -> error(s, "include is not supported: declare the virtual servers in this file");
-                case "global_defs", "vrrp_instance", "vrrp_sync_group", "vrrp_script", "static_ipaddress",
-                     "static_routes", "static_rules", "virtual_server_group", "linkbeat_interfaces",
-                     "vrrp_track_file", "track_file", "garp_group", "net_namespace", "instance" ->
-                        warning(s, s.keyword() + " is ignored: Lifeline's IPVS resource reads only virtual_server"
-                                + " blocks (virtual IPs and failover come from haresources)");
-                default -> warning(s, "unknown or unsupported keyword '" + s.keyword() + "' ignored");
+                default -> leftOut(s, IpvsKeywords.TOP, "unknown or unsupported keyword '" + s.keyword() + "' ignored");
             }
         }
         if (out.isEmpty() && !diagnostics.hasErrors()) {
@@ -236,13 +223,8 @@ public final class IpvsConfigParser {
                 case "sorry_server" -> sorry = c;
                 case "sorry_server_lvs_method" -> sorryForwarding = forwarding(c).orElse(null);
                 case "real_server" -> realServers.add(c);
-                default -> {
-                    if (UNSUPPORTED_VS.contains(c.keyword())) {
-                        warning(c, c.keyword() + " is not supported and is ignored");
-                    } else {
-                        warning(c, "unknown or unsupported keyword '" + c.keyword() + "' in virtual_server, ignored");
-                    }
-                }
+                default -> leftOut(c, IpvsKeywords.VIRTUAL_SERVER,
+                        "unknown or unsupported keyword '" + c.keyword() + "' in virtual_server, ignored");
             }
         }
         if (!mask.isEmpty() && persistence == 0) {
@@ -310,16 +292,8 @@ public final class IpvsConfigParser {
                 switch (c.keyword()) {
                     case "weight" -> weight = integer(c, 0, 65535).orElse(weight);
                     case "TCP_CHECK", "HTTP_GET", "MISC_CHECK" -> checkers.add(c);
-                    default -> {
-                        if (UNSUPPORTED_CHECKERS.contains(c.keyword())) {
-                            warning(c, c.keyword() + " is not supported: this real server is not checked by it"
-                                    + " (use TCP_CHECK, HTTP_GET or MISC_CHECK)");
-                        } else if (UNSUPPORTED_RS.contains(c.keyword())) {
-                            warning(c, c.keyword() + " is not supported and is ignored");
-                        } else {
-                            warning(c, "unknown or unsupported keyword '" + c.keyword() + "' in real_server, ignored");
-                        }
-                    }
+                    default -> leftOut(c, IpvsKeywords.REAL_SERVER,
+                            "unknown or unsupported keyword '" + c.keyword() + "' in real_server, ignored");
                 }
             }
         }
@@ -383,8 +357,8 @@ public final class IpvsConfigParser {
                         warning(c, "misc_dynamic weights are not supported: exit codes 2-255 count as healthy"
                                 + " without changing the weight");
                     }
-                    case "user" -> warning(c, "user is not supported: the check runs as the daemon's user");
-                    default -> warning(c, "unknown or unsupported keyword '" + k + "' in MISC_CHECK, ignored");
+                    default -> leftOut(c, IpvsKeywords.MISC_CHECK,
+                            "unknown or unsupported keyword '" + k + "' in MISC_CHECK, ignored");
                 }
                 continue;
             }
@@ -402,7 +376,8 @@ public final class IpvsConfigParser {
                 case "http_protocol", "fast_recovery", "log_all_failures" -> {
                     // HTTP/1.0 with "Connection: close" is always used; checks always run at once
                 }
-                default -> warning(c, "unknown or unsupported keyword '" + k + "' in " + s.keyword() + ", ignored");
+                default -> leftOut(c, s.keyword(), "unknown or unsupported keyword '" + k + "' in " + s.keyword()
+                        + ", ignored");
             }
         }
 
@@ -482,10 +457,8 @@ public final class IpvsConfigParser {
                     }
                 }
                 case "virtualhost" -> host = one(c).orElse(host);
-                case "digest" -> warning(c, "digest is not supported: only the status code is checked");
-                case "regex", "regex_no_match", "regex_options", "regex_stack", "regex_min_offset",
-                     "regex_max_offset" -> warning(c, c.keyword() + " is not supported: only the status code is checked");
-                default -> warning(c, "unknown or unsupported keyword '" + c.keyword() + "' in url, ignored");
+                default -> leftOut(c, IpvsKeywords.URL,
+                        "unknown or unsupported keyword '" + c.keyword() + "' in url, ignored");
             }
         }
         if (path == null) {
@@ -670,6 +643,23 @@ public final class IpvsConfigParser {
 
     private void error(Statement s, String message) {
         diagnostics.error(file, s.line(), message);
+    }
+
+    /**
+     * A keyword this block has no code for: one that {@link IpvsKeywords} lists as left out gets
+     * the table's warning (its reason), anything else {@code unknown}.
+     */
+    private void leftOut(Statement s, String section, String unknown) {
+        Keyword<Void> k = IpvsKeywords.find(section, s.keyword());
+        if (k == null || k.status() == Keyword.Status.USED) {
+            warning(s, unknown);
+        } else if (k.status() == Keyword.Status.IGNORED) {
+            warning(s, s.keyword() + " is ignored: " + k.meaning());
+        } else if (k.meaning().equals(IpvsKeywords.NO_EFFECT)) {
+            warning(s, s.keyword() + " is not supported and is ignored");
+        } else {
+            warning(s, s.keyword() + " is not supported: " + k.meaning());
+        }
     }
 
     private void warning(Statement s, String message) {

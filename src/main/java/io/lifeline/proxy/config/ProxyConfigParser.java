@@ -3,6 +3,7 @@ package io.lifeline.proxy.config;
 import io.lifeline.config.ConfigException;
 import io.lifeline.config.ConfigFileReader;
 import io.lifeline.config.Diagnostics;
+import io.lifeline.config.Keyword;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -158,7 +159,7 @@ public final class ProxyConfigParser {
         List<String> w = negated ? words.subList(1, words.size()) : words;
         String one = w.get(0);
         String two = w.size() > 1 ? one + " " + w.get(1) : null;
-        Keyword kw = null;
+        Keyword<KeywordHandler> kw = null;
         int consumed = 0;
         if (two != null && ProxyKeywords.ALL.containsKey(two)) {
             kw = ProxyKeywords.ALL.get(two);
@@ -180,9 +181,9 @@ public final class ProxyConfigParser {
             }
             return;
         }
-        if (!kw.scopes().contains(scope)) {
+        if (!kw.sections().contains(scope.keyword())) {
             diagnostics.warning(file, lineNo, "'" + kw.name() + "' is not allowed in a " + scope.keyword()
-                    + " section and is ignored (allowed in: " + kw.scopes().stream().map(Scope::keyword).toList() + ")");
+                    + " section and is ignored (allowed in: " + List.copyOf(kw.sections()) + ")");
             return;
         }
         LineContext ctx = new LineContext(settings, global, scope, diagnostics, file, lineNo);
@@ -193,7 +194,7 @@ public final class ProxyConfigParser {
         kw.handler().apply(ctx, w.subList(consumed, w.size()));
     }
 
-    private void applyNegated(LineContext ctx, Keyword kw, List<String> args) {
+    private void applyNegated(LineContext ctx, Keyword<KeywordHandler> kw, List<String> args) {
         if (!args.isEmpty()) {
             ctx.error("'no " + kw.name() + "' takes no argument");
             return;

@@ -6,6 +6,7 @@ import static io.lifeline.proxy.config.Scope.FRONTEND;
 import static io.lifeline.proxy.config.Scope.GLOBAL;
 import static io.lifeline.proxy.config.Scope.LISTEN;
 
+import io.lifeline.config.Keyword;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -34,7 +35,7 @@ public final class ProxyKeywords {
     private static final Set<Scope> BL = EnumSet.of(BACKEND, LISTEN);
 
     /** Every supported keyword, by name, in documentation order. */
-    public static final Map<String, Keyword> ALL = table(
+    public static final Map<String, Keyword<KeywordHandler>> ALL = table(
             kw("maxconn", EnumSet.of(GLOBAL, DEFAULTS, FRONTEND, LISTEN), "maxconn N",
                     "In global: the total number of concurrent client connections the proxy accepts "
                             + "(default 4096). In a frontend: that frontend's limit. Connections beyond the "
@@ -310,18 +311,19 @@ public final class ProxyKeywords {
     public static String markdownReference() {
         StringBuilder sb = new StringBuilder();
         sb.append("| keyword | sections | syntax | meaning |\n| --- | --- | --- | --- |\n");
-        for (Keyword k : ALL.values()) {
+        for (Keyword<KeywordHandler> k : ALL.values()) {
             sb.append("| `").append(k.name()).append("` | ")
-                    .append(String.join(", ", k.scopes().stream().map(Scope::keyword).toList())).append(" | `")
+                    .append(String.join(", ", k.sections())).append(" | `")
                     .append(k.syntax().replace("|", "\\|")).append("` | ")
-                    .append(k.description().replace("|", "\\|")).append(" |\n");
+                    .append(k.meaning().replace("|", "\\|")).append(" |\n");
         }
         return sb.toString();
     }
 
-    private static Map<String, Keyword> table(Keyword... keywords) {
-        Map<String, Keyword> m = new LinkedHashMap<>();
-        for (Keyword k : keywords) {
+    @SafeVarargs
+    private static Map<String, Keyword<KeywordHandler>> table(Keyword<KeywordHandler>... keywords) {
+        Map<String, Keyword<KeywordHandler>> m = new LinkedHashMap<>();
+        for (Keyword<KeywordHandler> k : keywords) {
             m.put(k.name(), k);
         }
         return java.util.Collections.unmodifiableMap(m);
@@ -335,8 +337,13 @@ public final class ProxyKeywords {
         }
     }
 
-    private static Keyword kw(String name, Set<Scope> scopes, String syntax, String description, Keyword.Handler h) {
-        return new Keyword(name, scopes, syntax, description, h);
+    /** A keyword HAProxy documents and this proxy implements, allowed in {@code scopes}. */
+    private static Keyword<KeywordHandler> kw(String name, Set<Scope> scopes, String syntax, String description,
+            KeywordHandler h) {
+        // in the sections' own order (the EnumSets iterate so), as the reference lists them
+        List<String> sections = java.util.Arrays.stream(Scope.values()).filter(scopes::contains).map(Scope::keyword)
+                .toList();
+        return new Keyword<>(name, new java.util.LinkedHashSet<>(sections), syntax, Keyword.Status.USED, description, h);
     }
 
     // ---- argument helpers --------------------------------------------------------------

@@ -1,0 +1,47 @@
+package io.lifeline.thread;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class RepeatingTest {
+
+    @Test
+    void aFailingRunIsLoggedAndTheNextRunsOnSchedule() {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger log = (Logger) org.slf4j.LoggerFactory.getLogger(Repeating.class);
+        logged.start();
+        log.addAppender(logged);
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("test"));
+        AtomicInteger runs = new AtomicInteger();
+        try {
+            // plain scheduleWithFixedDelay would never run this a second time
+            Repeating.withFixedDelay(executor, "membership tick", 0, 5, TimeUnit.MILLISECONDS, () -> {
+                if (runs.incrementAndGet() <= 2) {
+                    throw new IllegalStateException("bug " + runs.get());
+                }
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> runs.get() >= 5);
+        } finally {
+            executor.shutdownNow();
+            log.detachAppender(logged);
+        }
+        assertEquals(2, logged.list.size(), logged.list.toString());
+        assertEquals("membership tick failed (it runs again on schedule): java.lang.IllegalStateException: bug 1",
+                logged.list.get(0).getFormattedMessage());
+        assertTrue(logged.list.get(0).getThrowableProxy() != null, "the first failure with its stack trace");
+        assertEquals("membership tick failed again (it runs again on schedule): java.lang.IllegalStateException: bug 2",
+                logged.list.get(1).getFormattedMessage());
+        assertTrue(logged.list.get(1).getThrowableProxy() == null, "later ones in one line");
+    }
+}
