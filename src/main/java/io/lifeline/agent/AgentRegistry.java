@@ -186,9 +186,11 @@ public final class AgentRegistry {
 
     /**
      * What {@code hactl check-config} runs after {@link #check}: each resolved agent's own
-     * {@code validate} (OCF {@code validate-all}, which the OCF standard keeps free of side
-     * effects; the built-in VIP resolves its interface; a Heartbeat script is checked to be
-     * runnable). A failure is a warning at the resource's line, not an error: it may say more
+     * {@code validate} (OCF {@code validate-all}, which the OCF standard asks to change nothing,
+     * though agents run as the caller and some touch files: ClusterLabs' Dummy writes and removes
+     * a file in its state directory, HAProxy's {@code haproxy -c} loads Lua and may resolve names;
+     * the built-in VIP resolves its interface over netlink, read-only; a Heartbeat script is only
+     * checked to be runnable). A failure is a warning at the resource's line, not an error: it may say more
      * about this machine (an interface or a program it lacks) than about the file, and
      * check-config is also run away from the nodes. Not run by a reload, which must not wait on
      * scripts.

@@ -561,14 +561,28 @@ final class LocalGroup {
      * new parameters when it next starts, so nothing is queued for it.
      */
     void queueReload(int index) {
-        if (resources.get(index).state == ResourceState.STARTED && !reloadPending.contains(index)) {
+        // A start (or probe, or reload) in flight runs the old word's agent with the old
+        // parameters: queue it too, and nextReload reloads it once it is up.
+        boolean acting = inFlight != null && inFlight.index() == index && (inFlight.kind() == OpKind.START
+                || inFlight.kind() == OpKind.PROBE || inFlight.kind() == OpKind.RELOAD);
+        if ((resources.get(index).state == ResourceState.STARTED || acting) && !reloadPending.contains(index)) {
             reloadPending.add(index);
         }
     }
 
-    /** The next resource to reload in place, or null when none is due. */
+    /**
+     * The next resource to reload in place, or null when none is due. A queued resource that is
+     * not running (its start failed, or a recovery restart already started the new word) needs
+     * no reload: it is dropped.
+     */
     Integer nextReload() {
-        return reloadPending.poll();
+        while (!reloadPending.isEmpty()) {
+            int index = reloadPending.poll();
+            if (resources.get(index).state == ResourceState.STARTED) {
+                return index;
+            }
+        }
+        return null;
     }
 
     /** Not running here: queued reloads are moot, the new parameters apply at the next start. */

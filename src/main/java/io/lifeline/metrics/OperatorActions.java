@@ -113,7 +113,7 @@ public final class OperatorActions {
         Optional<String> crossSite = RequestOrigin.refusal(exchange.getRequestMethod(), h.getFirst("Content-Type"),
                 h.getFirst("Origin"), h.getFirst("Sec-Fetch-Site"), h.getFirst("Host"));
         if (crossSite.isPresent()) {
-            LOG.warn("status page: refused {} from {}: {}", path, peer, crossSite.get());
+            LOG.warn("status page: refused {} from {}: {}", path, peer, printable(crossSite.get(), 200));
             reply(exchange, 403, error("refused: " + crossSite.get()));
             return true;
         }
@@ -231,7 +231,7 @@ public final class OperatorActions {
                 return;
             }
         }
-        String what = action + (group.isEmpty() ? "" : " " + group);
+        String what = action + (group.isEmpty() ? "" : " " + printable(group)); // the log gets no control characters
         try {
             String message = operator.run(command, args);
             LOG.info("status page: {} (from {}) ran {}: {}", s.get().user(), peer, what, message);
@@ -275,8 +275,13 @@ public final class OperatorActions {
 
     /** A user-supplied word for the log: at most 64 printable ASCII characters. */
     private static String printable(String s) {
+        return printable(s, 64);
+    }
+
+    /** Text that quotes request headers, for the log: printable ASCII only, at most {@code max} characters. */
+    private static String printable(String s, int max) {
         String clean = s.replaceAll("[^\\x20-\\x7e]", "?");
-        return clean.length() > 64 ? clean.substring(0, 64) + "..." : clean;
+        return clean.length() > max ? clean.substring(0, max) + "..." : clean;
     }
 
     private static ObjectNode error(String message) {

@@ -120,6 +120,22 @@ class ReloadScenarioTest {
         assertFalse(s.allOf(ManagerAction.StopResource.class).stream().anyMatch(a -> a.contains("web")));
     }
 
+    /** Review finding: a start in flight ran the old word with the old parameters, and nothing reloaded it afterwards. */
+    @Test
+    void aReloadWhileTheResourceIsStartingReloadsItOnceItIsUp() {
+        Scenario s = running();
+        s.advance(10_001);
+        s.willReturn("monitor web/nginx", OcfStatus.NOT_RUNNING);
+        for (int i = 0; i < 10 && !s.pendingActions().contains("start web/nginx"); i++) {
+            s.step();
+        }
+        assertEquals(List.of("start web/nginx"), s.pendingActions(), "the recovery restart's start is in flight");
+        s.reload(webWith("nginx::conf=/etc/nginx/new.conf"), nginxReloads("nginx::conf=/etc/nginx/new.conf"));
+        List<String> ran = s.settle();
+        assertTrue(ran.contains("reload web/nginx::conf=/etc/nginx/new.conf"),
+                "the old parameters the start ran with are reloaded: " + ran);
+    }
+
     @Test
     void aParameterTheAgentCannotReloadRestartsAsBefore() {
         Scenario s = running();

@@ -100,11 +100,27 @@ public record OcfMetaData(String name, String shortDescription, List<Parameter> 
         Optional<AgentHints.Reload> reload = Optional.empty();
         if (actions.stream().anyMatch(a -> a.name().equals("reload-agent"))) {
             reload = Optional.of(new AgentHints.Reload("reload-agent", reloadable));
-        } else if (actions.stream().anyMatch(a -> a.name().equals("reload"))) {
+        } else if (actions.stream().anyMatch(a -> a.name().equals("reload")) && !claimsOcf11(root)) {
+            // Pacemaker's rule (ClusterLabs/pacemaker PR 2349): the old "reload applies the
+            // non-unique parameters" reading holds only for agents below OCF 1.1; a 1.1 agent's
+            // reload re-reads its service's own configuration and applies no parameter
             reload = Optional.of(new AgentHints.Reload("reload", notUnique));
         }
         return new OcfMetaData(root.getAttribute("name"), text(child(root, "shortdesc")), parameters,
                 new AgentHints(actions, reload));
+    }
+
+    /** Whether the agent says it follows OCF 1.1 or later ({@code <version>} under the root; absent: 1.0). */
+    private static boolean claimsOcf11(Element root) {
+        String v = text(child(root, "version")).strip();
+        String[] parts = v.split("\\.");
+        try {
+            int major = Integer.parseInt(parts[0]);
+            int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+            return major > 1 || major == 1 && minor >= 1;
+        } catch (NumberFormatException e) {
+            return false; // none or unreadable: the agent predates the field, i.e. OCF 1.0
+        }
     }
 
     private static DocumentBuilderFactory factory() throws ParserConfigurationException {

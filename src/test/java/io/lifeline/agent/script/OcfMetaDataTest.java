@@ -77,6 +77,11 @@ class OcfMetaDataTest {
                 + "</resource-agent>";
         assertEquals(Optional.of(new AgentHints.Reload("reload", java.util.Set.of("status10url", "port"))),
                 OcfMetaData.parse(ocf10).hints().reload(), "the older style: every parameter not unique");
+        // review finding: an OCF 1.1 agent whose only reload re-reads its service's configuration
+        String ocf11Reload = "<resource-agent name=\"x\"><version>1.1</version>" + params
+                + "<actions><action name=\"reload\"/></actions></resource-agent>";
+        assertEquals(Optional.empty(), OcfMetaData.parse(ocf11Reload).hints().reload(),
+                "OCF 1.1 without reload-agent: a parameter change restarts (as Pacemaker)");
     }
 
     @Test
