@@ -244,29 +244,10 @@ final class FaultCluster implements AutoCloseable {
             if (h.isEmpty()) {
                 return false;
             }
-            // The master first: a master that sees its workers die forks new ones, and a worker forked
-            // just before the master died was left behind as an orphan (1-2 per fault run, holding the
-            // node's port 80). Then everything of its process group (nginx's master calls setsid, so
-            // the group ID is its PID), which also finds workers the master forked meanwhile.
-            List<ProcessHandle> workers = h.get().descendants().toList();
-            h.get().destroyForcibly();
-            workers.forEach(ProcessHandle::destroyForcibly);
-            ProcessHandle.allProcesses().filter(p -> processGroupOf(p.pid()) == pid)
-                    .forEach(ProcessHandle::destroyForcibly);
+            io.lifeline.lab.ProcessTrees.kill(h.get()); // the master first, then its workers and group
             return true;
         } catch (IOException | NumberFormatException e) {
             return false; // not running on this node
-        }
-    }
-
-    /** The process group of {@code pid} from /proc/PID/stat ("pid (comm) state ppid pgrp ..."), -1 if gone. */
-    private static long processGroupOf(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(after[2]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
         }
     }
 

@@ -73,8 +73,19 @@ final class InvariantChecks {
         appKills.computeIfAbsent(node, k -> new ArrayList<>()).add(atMs);
     }
 
-    /** COLD_START_ALONE: after initdead the lone node must have decided (here: no quorum), not wait for ever. */
+    /**
+     * COLD_START_ALONE: after initdead the lone node must have decided (here: no quorum), not wait
+     * for ever. Initdead counts from the moment the node's links are open (docs/cluster.md §4),
+     * which is the JVM's start plus a JGroups join attempt (3 s) after the daemon was started:
+     * the fault's 7 s hold can end before that, so the check waits up to LONE_DECISION_SLACK more.
+     */
     void loneNodeDecided(Fault f, String node) {
+        try {
+            await().atMost(LONE_DECISION_SLACK).pollInterval(Duration.ofMillis(200))
+                    .until(() -> cluster.daemon(node).tryStatus().map(st -> !undecided(st)).orElse(false));
+        } catch (ConditionTimeoutException e) {
+            // reported below with what the node says
+        }
         JsonNode s = cluster.daemon(node).tryStatus().orElse(null);
         if (s == null) {
             violated(Invariant.LONE_NODE_UNDECIDED, f, node + " does not answer hactl status");
@@ -88,6 +99,18 @@ final class InvariantChecks {
             }
         }
         f.detail = node + " alone: " + s.path("groups").get(0).path("reason").asText();
+    }
+
+    /** The join timeout (3 s) and a loaded JVM's start on top of the fault's hold. */
+    private static final Duration LONE_DECISION_SLACK = Duration.ofSeconds(10);
+
+    private static boolean undecided(JsonNode status) {
+        for (JsonNode g : status.path("groups")) {
+            if (g.path("reason").asText().contains("no membership yet")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** After the heal of {@code faults} (the primary first): settled, clean logs, no unjustified ban, same configs. */

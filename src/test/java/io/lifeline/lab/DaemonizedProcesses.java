@@ -27,10 +27,7 @@ public final class DaemonizedProcesses {
         for (Path pidFile : pidFiles) {
             try {
                 long pid = Long.parseLong(Files.readString(pidFile).strip());
-                ProcessHandle.of(pid).ifPresent(h -> {
-                    h.descendants().forEach(ProcessHandle::destroyForcibly);
-                    h.destroyForcibly();
-                });
+                ProcessHandle.of(pid).ifPresent(ProcessTrees::kill);
             } catch (Exception ignored) {
                 // no pid file or not running
             }

@@ -88,8 +88,7 @@ public final class Lab implements AutoCloseable {
 
     private synchronized void cleanup() {
         for (Process p : processes) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            ProcessTrees.kill(p.toHandle());
         }
         for (Process p : processes) {
             try {

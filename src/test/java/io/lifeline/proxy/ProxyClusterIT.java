@@ -136,8 +136,7 @@ class ProxyClusterIT {
 
         // b2 dies under traffic: no request fails, and it is taken out
         long b2Master = Long.parseLong(Files.readString(b2Pid).strip());
-        ProcessHandle.of(b2Master).orElseThrow().descendants().forEach(ProcessHandle::destroyForcibly);
-        ProcessHandle.of(b2Master).orElseThrow().destroyForcibly();
+        io.lifeline.lab.ProcessTrees.kill(ProcessHandle.of(b2Master).orElseThrow());
         List<String> during = new ArrayList<>();
         long until = System.nanoTime() + Duration.ofSeconds(3).toNanos(); // > fall x inter, bounded
         while (System.nanoTime() < until) {
