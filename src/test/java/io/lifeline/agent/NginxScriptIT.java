@@ -60,9 +60,12 @@ class NginxScriptIT {
         }
     }
 
+    /** The master first: a master that sees a worker die forks a new one, which a KILL sent later would miss. */
     private static void signalGroup(long master, String signal) {
-        ProcessHandle.of(master).ifPresent(h -> h.children().forEach(c -> kill(signal, c.pid())));
+        List<Long> workers = ProcessHandle.of(master).map(h -> h.children().map(ProcessHandle::pid).toList())
+                .orElse(List.of());
         kill(signal, master);
+        workers.forEach(w -> kill(signal, w));
     }
 
     private static void kill(String signal, long pid) {

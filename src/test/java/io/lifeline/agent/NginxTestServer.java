@@ -102,7 +102,11 @@ final class NginxTestServer {
     synchronized void killAll() {
         masterPid();
         for (long pid : seenPids) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            // the whole tree and the process group (nginx's master leads its own): a worker forked
+            // after it was last seen is ended too
+            ProcessHandle.of(pid).ifPresent(io.lifeline.lab.ProcessTrees::kill);
+            ProcessHandle.allProcesses().filter(p -> io.lifeline.lab.ProcessTrees.processGroupOf(p.pid()) == pid)
+                    .forEach(ProcessHandle::destroyForcibly);
         }
     }
 }

@@ -29,7 +29,7 @@ public final class ProcessTrees {
     }
 
     /** The process group of {@code pid} from /proc/PID/stat ("pid (comm) state ppid pgrp ..."), -1 if gone. */
-    static long processGroupOf(long pid) {
+    public static long processGroupOf(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
