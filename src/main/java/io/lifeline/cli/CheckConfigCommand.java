@@ -62,7 +62,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
             // An arbiter has no agents and needs none (hactl arbiter): checking them there would
             // only report the scripts and services the witness deliberately lacks.
             String here = node != null ? node : io.lifeline.daemon.LocalNodeName.get();
-            if (settings.arbiters().stream().noneMatch(here::equalsIgnoreCase)) {
+            if (!settings.isArbiter(here)) {
                 AgentRegistry registry = AgentRegistry.forConfig(configDir);
                 registry.check(c.haresources(), loaded.diagnostics());
                 if (!loaded.diagnostics().hasErrors()) {

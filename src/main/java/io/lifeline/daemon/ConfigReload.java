@@ -115,8 +115,8 @@ final class ConfigReload {
             return refuse(trigger, diag, List.of());
         }
         ManagerSettings settings = ManagerDirectives.parse(next.haCf(), next.haresources(), diag);
-        boolean arbiter = settings.arbiters().stream().anyMatch(node::equalsIgnoreCase);
-        if (arbiter != startSettings.arbiters().stream().anyMatch(node::equalsIgnoreCase)) {
+        boolean arbiter = settings.isArbiter(node);
+        if (arbiter != startSettings.isArbiter(node)) {
             diag.error(next.haCf().file(), 0, "this node (" + node + ") " + (arbiter ? "becomes an arbiter" : "is no"
                     + " longer an arbiter") + " (the arbiter line): that takes a restart ("
                     + (arbiter ? "hactl arbiter" : "hactl daemon") + ")");

@@ -133,14 +133,13 @@ public final class NodeDaemon {
         }
         Diagnostics diagnostics = new Diagnostics();
         ManagerSettings settings = ManagerDirectives.parse(config.haCf(), config.haresources(), diagnostics);
-        boolean arbiter = settings.arbiters().stream().anyMatch(node::equalsIgnoreCase);
+        boolean arbiter = settings.isArbiter(node);
         if (options.arbiter() && !arbiter) {
             err.println("hactl arbiter: " + config.haCf().file() + " does not name this node (" + node
                     + ") in an 'arbiter' line; add 'arbiter " + node + "' to ha.cf on every node");
             return EXIT_NOT_CONFIGURED;
         }
-        Map<String, ResourceAgent> agents = arbiter ? io.lifeline.agent.AbsentResource.forEvery(config.haresources())
-                : AgentRegistry.forConfig(options.configDir()).resolveAll(config.haresources(), diagnostics);
+        Map<String, ResourceAgent> agents = agentsFor(arbiter, config.haresources(), diagnostics);
         RespawnedChildren respawned = RespawnedChildren.plan(config.haCf(), RespawnPolicy.HEARTBEAT, diagnostics);
         diagnostics.warnings().forEach(w -> LOG.warn("{}", w));
         if (diagnostics.hasErrors() && GroupErrors.onlyOnGroupLines(diagnostics.errors(), config.haresources().file())) {
@@ -149,8 +148,7 @@ public final class NodeDaemon {
                     GroupErrors.withoutBadLines(config.haresources(), diagnostics.errors()), config.authkeys());
             Diagnostics rest = new Diagnostics();
             settings = ManagerDirectives.parse(config.haCf(), config.haresources(), rest);
-            agents = arbiter ? io.lifeline.agent.AbsentResource.forEvery(config.haresources())
-                    : AgentRegistry.forConfig(options.configDir()).resolveAll(config.haresources(), rest);
+            agents = agentsFor(arbiter, config.haresources(), rest);
             diagnostics = rest;
         }
         for (ConfigProblem p : skipped) {
@@ -396,6 +394,13 @@ public final class NodeDaemon {
         users.ifPresent(u -> LOG.info("status page: operator actions on for {} user(s) of {}", u.users().size(),
                 u.file()));
         return users;
+    }
+
+    /** The agents of this node's resources: an arbiter's stand-ins, which resolve nothing, or the real ones. */
+    private Map<String, ResourceAgent> agentsFor(boolean arbiter, io.lifeline.config.Haresources haresources,
+                                                 Diagnostics diagnostics) {
+        return arbiter ? io.lifeline.agent.AbsentResource.forEvery(haresources)
+                : AgentRegistry.forConfig(options.configDir()).resolveAll(haresources, diagnostics);
     }
 
     /**

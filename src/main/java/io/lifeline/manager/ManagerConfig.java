@@ -57,7 +57,7 @@ public record ManagerConfig(
 
     /** Whether {@code node} votes and never runs a group ({@code arbiter}). */
     public boolean isArbiter(String node) {
-        return settings.arbiters().stream().anyMatch(a -> a.equalsIgnoreCase(node));
+        return settings.isArbiter(node);
     }
 
     /** Heartbeat's {@code legacy} behaves like {@code on} here. */

@@ -136,6 +136,11 @@ public record ManagerSettings(
                 a);
     }
 
+    /** Whether ha.cf's {@code arbiter} line names {@code node} (node names are case-insensitive, as in Heartbeat). */
+    public boolean isArbiter(String node) {
+        return arbiters.stream().anyMatch(a -> a.equalsIgnoreCase(node));
+    }
+
     /** Whether a peer that died holding groups is fenced before they start here. */
     public boolean fencesPeers() {
         return fencing.peers() && fenceHook.isPresent();

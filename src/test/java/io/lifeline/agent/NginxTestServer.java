@@ -105,8 +105,7 @@ final class NginxTestServer {
             // the whole tree and the process group (nginx's master leads its own): a worker forked
             // after it was last seen is ended too
             ProcessHandle.of(pid).ifPresent(io.lifeline.lab.ProcessTrees::kill);
-            ProcessHandle.allProcesses().filter(p -> io.lifeline.lab.ProcessTrees.processGroupOf(p.pid()) == pid)
-                    .forEach(ProcessHandle::destroyForcibly);
+            io.lifeline.lab.ProcessTrees.killGroup(pid); // also when the master itself is already gone
         }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -30,14 +31,21 @@ class LauncherCdsIT {
         return Path.of(System.getProperty("lifeline.home", System.getProperty("user.dir"))).resolve("bin/hactl");
     }
 
-    /** {@code bin/hactl --version} with the archives in {@code dir}: its stdout. */
-    private String version(Path jar, Path dir) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(launcher().toString(), "--version").redirectErrorStream(false);
+    /** {@code bin/hactl ARGS} on {@code jar} with its archives in {@code dir}, and no archive settings from outside. */
+    private Process launch(Path jar, Path dir, boolean mergeStderr, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(launcher().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(mergeStderr);
         pb.environment().put("LIFELINE_JAR", jar.toString());
         pb.environment().put("LIFELINE_CDS_DIR", dir.toString());
         pb.environment().remove("LIFELINE_JAVA_OPTS");
         pb.environment().remove("LIFELINE_CDS");
-        Process p = pb.start();
+        return pb.start();
+    }
+
+    /** {@code bin/hactl --version} with the archives in {@code dir}: its stdout. */
+    private String version(Path jar, Path dir) throws Exception {
+        Process p = launch(jar, dir, false, "--version");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "hactl --version finished");
         assertEquals(0, p.exitValue(), out + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
@@ -46,12 +54,7 @@ class LauncherCdsIT {
 
     /** {@code bin/hactl --cds-train KIND} (the package's postinst): its stdout and stderr. */
     private String train(Path jar, Path dir, String word) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(launcher().toString(), "--cds-train", word).redirectErrorStream(true);
-        pb.environment().put("LIFELINE_JAR", jar.toString());
-        pb.environment().put("LIFELINE_CDS_DIR", dir.toString());
-        pb.environment().remove("LIFELINE_JAVA_OPTS");
-        pb.environment().remove("LIFELINE_CDS");
-        Process p = pb.start();
+        Process p = launch(jar, dir, true, "--cds-train", word);
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "training finished");
         assertEquals(0, p.exitValue(), out);

@@ -24,12 +24,20 @@ public final class ProcessTrees {
         long group = root.pid();
         root.destroyForcibly();
         children.forEach(ProcessHandle::destroyForcibly);
+        killGroup(group);
+    }
+
+    /**
+     * Ends whatever is left in process group {@code group}: the workers of an nginx master
+     * (which leads its own group) even after the master itself is gone.
+     */
+    public static void killGroup(long group) {
         ProcessHandle.allProcesses().filter(p -> processGroupOf(p.pid()) == group)
                 .forEach(ProcessHandle::destroyForcibly);
     }
 
     /** The process group of {@code pid} from /proc/PID/stat ("pid (comm) state ppid pgrp ..."), -1 if gone. */
-    public static long processGroupOf(long pid) {
+    static long processGroupOf(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
