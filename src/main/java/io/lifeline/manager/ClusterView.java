@@ -54,6 +54,10 @@ final class ClusterView {
     private ManagerInput.QuorumLeaseChanged lease;
     /** Whether the last quorum decision was lost to the lease alone (the membership had quorum). */
     private boolean lostToLease;
+    /** Whether {@link #lease}'s text is new, not yet in an event (a later event must not repeat stale numbers). */
+    private boolean leaseNews;
+    /** Whether this node held a lease since it started (the events say "again" and "yet"). */
+    private boolean leaseEverHeld;
 
     ClusterView(ManagerContext ctx, Map<String, LocalGroup> groups) {
         this.ctx = ctx;
@@ -307,6 +311,7 @@ final class ClusterView {
     /** The daemon's quorum-lease timer spoke (docs/leases.md); {@link #decideQuorum} weighs it. */
     void onLease(ManagerInput.QuorumLeaseChanged l) {
         lease = l;
+        leaseNews = true;
     }
 
     /**
@@ -339,10 +344,17 @@ final class ClusterView {
             boolean wasLease = lostToLease;
             lostToLease = leaseLost;
             if (leaseLost) {
-                ctx.event(Level.ERROR, EventKind.QUORUM, null, "quorum lease ending: " + lease.why()
-                        + "; stopping every group here before it ends, so that none runs here once a peer may take it over");
+                ctx.event(Level.ERROR, EventKind.QUORUM, null, lease.endsAtMs() < 0
+                        ? "no quorum lease yet: " + (leaseNews ? lease.why() : "no quorum of the nodes has confirmed this"
+                                + " node's heartbeats") + "; nothing starts here until a quorum confirms this node"
+                        : leaseNews
+                                ? "quorum lease ending: " + lease.why() + "; every group stops here before it ends, so"
+                                        + " that none runs here once a peer may take it over"
+                                : "no quorum lease: no quorum of the nodes has confirmed this node's heartbeats since it"
+                                        + " ended; nothing starts here until one does");
             } else if (wasLease && q) {
-                ctx.event(Level.INFO, EventKind.QUORUM, null, "quorum lease held again: " + lease.why());
+                ctx.event(Level.INFO, EventKind.QUORUM, null, "quorum lease held" + (leaseEverHeld ? " again: " : ": ")
+                        + lease.why());
             } else if (quorate != null || !q) {
                 ctx.event(q ? Level.INFO : Level.ERROR, EventKind.QUORUM, null, q
                         ? "quorum: " + voters.size() + " of " + ctx.cfg().nodes().size() + " nodes"
@@ -354,6 +366,8 @@ final class ClusterView {
             }
             quorate = q;
         }
+        leaseNews = false;
+        leaseEverHeld |= q && (lease == null || lease.held());
         return q;
     }
 

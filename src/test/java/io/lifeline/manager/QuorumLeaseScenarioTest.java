@@ -63,10 +63,29 @@ class QuorumLeaseScenarioTest {
         s.peer("node2").report();
         s.peer("node3").report();
         assertFalse(s.settle().contains("start web/web"), "the membership is there, the confirmations are not");
+        s.assertEvent("no quorum lease yet: no quorum of the nodes has confirmed this node's heartbeats; nothing starts");
         s.input(held());
         s.peer("node2").report();
         s.peer("node3").report();
         assertTrue(s.settle().contains("start web/web"));
+        s.assertEvent("quorum lease held: confirmed by node2");
+    }
+
+    /** Review of a real run: an event after the heal repeated the numbers of a lease long gone. */
+    @Test
+    void aLeaseStillNotHeldAfterAHealIsNotDescribedWithStaleNumbers() {
+        Scenario s = PartitionScenarioTest.running(three("node1"), "node2", "node3");
+        s.input(ending());
+        s.settle();
+        s.membership("node1");
+        s.settle();
+        int before = s.events().split("380 ms old", -1).length;
+        s.membership("node1", "node2", "node3");
+        s.peer("node2").report();
+        s.peer("node3").report();
+        s.settle();
+        assertEquals(before, s.events().split("380 ms old", -1).length, s.events());
+        s.assertEvent("no quorum lease: no quorum of the nodes has confirmed this node's heartbeats since it ended");
     }
 
     @Test
