@@ -5,7 +5,7 @@
 #   shape (about 10 s a fault); KINDS: comma-separated fault kinds for a focused run, e.g.
 #   PARTITION,ONE_SIDED_PARTITION ("" for every kind of the shape); SHAPE (or env LL_FAULT_SHAPE): the
 #   cluster, three (default: 3 nodes, every kind), arbiter (2 nodes + a witness), four-atb (4 nodes,
-#   auto_tie_breaker); see README.md. Env LL_FAULT_NS=PREFIX names the namespaces PREFIXfsb...
+#   auto_tie_breaker), two-fence (2 nodes, fence_peers and a lab fence agent); see README.md. Env LL_FAULT_NS=PREFIX names the namespaces PREFIXfsb...
 #   (default ll-; it must start with ll-), e.g. one reserved for whoever runs it on a shared box.
 # Writes bench/faults/work/ (gitignored): summary.txt, every daemon's logs, the address monitors,
 # the client probe, the status of every node for each stuck group. Not run by CI.
@@ -25,8 +25,8 @@ case "$kinds" in
   *[!A-Z0-9_,]*) echo "run.sh: KINDS is a comma-separated list of fault kinds (bench/faults/README.md), not '$kinds'" >&2; exit 2 ;;
 esac
 case "$shape" in
-  three|arbiter|four-atb) ;;
-  *) echo "run.sh: SHAPE is three, arbiter or four-atb (bench/faults/README.md), not '$shape'" >&2; exit 2 ;;
+  three|arbiter|four-atb|two-fence) ;;
+  *) echo "run.sh: SHAPE is three, arbiter, four-atb or two-fence (bench/faults/README.md), not '$shape'" >&2; exit 2 ;;
 esac
 case "$ns" in
   ll-*) case "${ns#ll-}" in *[!a-z0-9-]*) echo "run.sh: LL_FAULT_NS is ll- and letters, digits, dashes, not '$ns'" >&2; exit 2 ;; esac ;;

@@ -34,7 +34,17 @@ enum ClusterShape {
      */
     FOUR_ATB("4 nodes, auto_tie_breaker", List.of("n1", "n2", "n3", "n4"), null, "auto_tie_breaker on\n",
             List.of(FaultKind.EVEN_SPLIT, FaultKind.PARTITION, FaultKind.NODE_CUT_OFF),
-            "n1", "n2", "n3", "n4");
+            "n1", "n2", "n3", "n4"),
+    /**
+     * Two nodes with {@code fence_peers on} and the lab's fence agent ({@link FaultCluster}: it
+     * "powers off" the peer: kills its daemon and nginx, deletes its VIPs and the Dummy's state):
+     * a partition or a node cut off, where each side fences the other; {@code fence_delay n1=3s}
+     * decides the race for n1. The nemesis starts a fenced daemon again after the heal (the power
+     * coming back).
+     */
+    TWO_FENCE("2 nodes, fence_peers", List.of("n1", "n2"), null, "fence_timeout 20s\nfence_delay n1=3s\n",
+            List.of(FaultKind.PARTITION, FaultKind.NODE_CUT_OFF),
+            "n1", "n2", "n1");
 
     /** The tie-breaker of {@link #FOUR_ATB}: {@code auto_tie_breaker_node lowest}, the first ha.cf node. */
     static final String TIE_BREAKER = "n1";
@@ -78,7 +88,12 @@ enum ClusterShape {
         };
     }
 
-    /** The run.sh name: {@code three}, {@code arbiter}, {@code four-atb}. */
+    /** Whether the nodes fence a peer that died holding groups (the fence hook's lines are the cluster's: a path). */
+    boolean fences() {
+        return this == TWO_FENCE;
+    }
+
+    /** The run.sh name: {@code three}, {@code arbiter}, {@code four-atb}, {@code two-fence}. */
     String cliName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -60,11 +60,20 @@ class ClusterShapeTest {
     }
 
     @Test
+    void twoFencingNodesDecideTheirFenceRaceForN1() {
+        ClusterShape s = ClusterShape.TWO_FENCE;
+        assertTrue(s.fences() && !ClusterShape.THREE.fences());
+        assertTrue(FaultCluster.haCf(s).contains("node n2\nfence_timeout 20s\nfence_delay n1=3s\n"));
+        assertEquals(List.of("n1", "n2"), s.targets(FaultKind.PARTITION));
+    }
+
+    @Test
     void shapesAndFocusedKindsAreCheckedByName() {
         assertEquals(ClusterShape.FOUR_ATB, ClusterShape.parse("four-atb"));
         assertEquals(ClusterShape.THREE, ClusterShape.parse(" Three "));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClusterShape.parse("five"));
-        assertTrue(e.getMessage().contains("three, arbiter, four-atb"), e.getMessage());
+        assertTrue(e.getMessage().contains("three, arbiter, four-atb, two-fence"), e.getMessage());
+        assertEquals(ClusterShape.TWO_FENCE, ClusterShape.parse("two-fence"));
         IllegalArgumentException k = assertThrows(IllegalArgumentException.class,
                 () -> ClusterShape.FOUR_ATB.focus(List.of(FaultKind.ONE_SIDED_PARTITION)));
         assertTrue(k.getMessage().contains("four-atb"), k.getMessage());

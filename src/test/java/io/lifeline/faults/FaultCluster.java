@@ -103,6 +103,8 @@ final class FaultCluster implements AutoCloseable {
     private final DaemonizedProcesses nginx = new DaemonizedProcesses();
     private final Map<String, Path> nginxPidFiles = new LinkedHashMap<>();
     private final Map<String, String> configDigests = new LinkedHashMap<>();
+    /** The lab fence agent's folder (a shape that fences): its script, log, and each node's daemon pid and namespace. */
+    final Path fenceDir;
 
     private FaultCluster(ClusterShape shape, Lab lab, Path work, long maxSeconds) throws IOException {
         this.shape = shape;
@@ -110,6 +112,11 @@ final class FaultCluster implements AutoCloseable {
         this.groups = groupsOf(shape);
         this.lab = lab;
         this.work = work;
+        this.fenceDir = work.resolve("fence");
+        String fenceLines = "";
+        if (shape.fences()) {
+            fenceLines = "fence_hook " + writeFenceAgent() + "\nfence_peers on\n";
+        }
         lab.addBridge("br0");
         lab.addBridge("br1");
         for (int i = 0; i < nodes.size(); i++) {
@@ -118,12 +125,15 @@ final class FaultCluster implements AutoCloseable {
                     .connect("br0", "eth0", "198.51.100." + (11 + i) + "/24")
                     .connect("br1", "eth1", "203.0.113." + (11 + i) + "/24");
             hosts.put(n, h);
+            if (shape.fences()) {
+                Files.writeString(fenceDir.resolve("ns-" + n), h.namespace());
+            }
         }
         client = lab.addHost("cl").connect("br0", "eth0", CLIENT_ETH0 + "/24")
                 .connect("br1", "eth1", "203.0.113.50/24");
         for (String n : nodes) {
             DaemonNode d = new DaemonNode(hosts.get(n), n, work);
-            d.configure(haCf(shape) + "monitor nginx::" + nginxConfig(d) + "::url=http://127.0.0.1/health"
+            d.configure(haCf(shape) + fenceLines + "monitor nginx::" + nginxConfig(d) + "::url=http://127.0.0.1/health"
                     + "::binary=/usr/sbin/nginx interval=" + NGINX_MONITOR_INTERVAL_MS + "ms timeout="
                     + NGINX_MONITOR_TIMEOUT_MS + "ms\n", SECRET, haresources(d, groups));
             daemons.put(n, d);
@@ -160,6 +170,40 @@ final class FaultCluster implements AutoCloseable {
                 """.formatted(d.name));
         nginxPidFiles.put(d.name, nginx.register(NginxConfigs.pidFile(dir)));
         return conf;
+    }
+
+    /**
+     * The lab's fence agent, following the ClusterLabs calling convention (options on stdin,
+     * {@code port=NODE}): it powers the node off as far as the suite can see, killing its daemon
+     * (the pid the suite wrote at its start) and nginx, deleting every VIP from its eth0 and the
+     * Dummy's state file, then logs and exits 0. A node already off is fenced too (exit 0).
+     */
+    private Path writeFenceAgent() throws IOException {
+        Files.createDirectories(fenceDir);
+        Path script = fenceDir.resolve("fence_lab");
+        StringBuilder vips = new StringBuilder();
+        for (Group g : groups) {
+            vips.append(' ').append(g.vip());
+        }
+        Files.writeString(script, """
+                #!/bin/sh
+                D=%s
+                W=%s
+                node=""; action=""
+                while IFS='=' read -r k v; do
+                  case "$k" in port) node=$v ;; action) action=$v ;; esac
+                done
+                case "$node" in n[0-9]) ;; *) echo "fence_lab: no port=NODE on stdin" >&2; exit 2 ;; esac
+                echo "$(date +%%s%%3N) begin $action $node by $LIFELINE_NODE" >> "$D/fence.log"
+                pid=$(cat "$D/pid-$node" 2>/dev/null) && kill -9 "$pid" 2>/dev/null
+                master=$(cat "$W/$node/nginx/nginx.pid" 2>/dev/null) && { pkill -9 -P "$master"; kill -9 "$master"; } 2>/dev/null
+                for vip in%s; do ip netns exec "$(cat "$D/ns-$node")" ip addr del "$vip/24" dev eth0 2>/dev/null; done
+                rm -f "$W/$node/dummy.state"
+                echo "$(date +%%s%%3N) fenced $node" >> "$D/fence.log"
+                exit 0
+                """.formatted(fenceDir, work, vips));
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
     }
 
     /** The nodes share one filesystem, so file-keeping resources name a per-node path; group names stay equal. */
@@ -228,6 +272,9 @@ final class FaultCluster implements AutoCloseable {
         } else {
             d.start();
         }
+        if (shape.fences()) {
+            Files.writeString(fenceDir.resolve("pid-" + node), Long.toString(d.pid()));
+        }
     }
 
     /** Every log the node's daemons wrote, oldest first. */
@@ -239,6 +286,11 @@ final class FaultCluster implements AutoCloseable {
         }
         out.add(d.log);
         return out;
+    }
+
+    /** The nodes whose daemon is not running (a shape that fences: fenced during the last fault). */
+    List<String> down() {
+        return nodes.stream().filter(n -> !daemons.get(n).alive()).toList();
     }
 
     void kill9(String node) throws InterruptedException {

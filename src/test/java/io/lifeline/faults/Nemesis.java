@@ -144,6 +144,13 @@ final class Nemesis {
         }
         heal.heal();
         primary.healedAtMs = System.currentTimeMillis();
+        if (cluster.shape.fences()) {
+            List<String> fenced = cluster.down();
+            for (String node : fenced) {
+                cluster.start(node); // the fenced node's power comes back
+            }
+            primary.detail += fenced.isEmpty() ? "; nobody fenced" : "; fenced " + String.join("+", fenced) + ", started again";
+        }
         return injected;
     }
 

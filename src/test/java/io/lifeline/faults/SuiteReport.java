@@ -48,9 +48,9 @@ final class SuiteReport {
 
     String render() {
         StringBuilder b = new StringBuilder();
-        b.append("Fault suite (").append(shape.cliName()).append(": ").append(shape.description).append(", ")
-                .append(String.join(" ", shape.nodes))
-                .append(shape.witness == null ? "" : ", witness " + shape.witness).append("): seed ").append(seed).append(", ").append(steps).append(" steps, ").append(faults.size())
+        b.append("Fault suite (").append(shape.cliName()).append(": ").append(shape.description).append(": ")
+                .append(String.join(" ", shape.nodes.stream().map(n -> n.equals(shape.witness) ? n + " (hactl arbiter)" : n)
+                        .toList())).append("): seed ").append(seed).append(", ").append(steps).append(" steps, ").append(faults.size())
                 .append(" faults injected (overlaps included), ").append(wallMs / 1000).append(" s\n\n");
         b.append(String.format("%-20s %6s %6s %14s %11s%n", "fault kind", "count", "solo", "outage median", "outage max"));
         Map<FaultKind, List<Long>> solo = new EnumMap<>(FaultKind.class);
