@@ -99,8 +99,8 @@ final class SuiteReport {
      */
     private void renderDualOwners(StringBuilder b) {
         b.append("dual-owner ms per fault kind (").append(shape.cliName()).append("):\n");
-        b.append(String.format(Locale.ROOT, "%-20s %6s %16s %9s %14s %11s%n", "fault kind", "faults", "in split windows",
-                "max one", "faults with it", "outside"));
+        b.append(String.format(Locale.ROOT, "%-20s %6s %16s %9s %9s %14s %11s%n", "fault kind", "faults", "in split windows",
+                "median", "max one", "faults with it", "outside"));
         for (FaultKind k : kindsShown()) {
             List<Fault> of = faults.stream().filter(f -> f.kind == k).toList();
             if (of.isEmpty()) {
@@ -108,14 +108,16 @@ final class SuiteReport {
             }
             long in = of.stream().mapToLong(f -> f.dualInSplitMs).sum();
             long max = of.stream().mapToLong(f -> f.dualInSplitMs).max().orElse(0);
+            long median = median(of.stream().map(f -> f.dualInSplitMs).toList());
             long with = of.stream().filter(f -> f.dualInSplitMs > 0).count();
             long out = of.stream().mapToLong(f -> f.dualOutsideMs).sum();
-            b.append(String.format(Locale.ROOT, "%-20s %6d %16s %9s %14s %11s%n", k, of.size(),
-                    k.splitsCluster ? in + " ms" : "-", k.splitsCluster ? max + " ms" : "-",
+            b.append(String.format(Locale.ROOT, "%-20s %6d %16s %9s %9s %14s %11s%n", k, of.size(),
+                    k.splitsCluster ? in + " ms" : "-", k.splitsCluster ? median + " ms" : "-", k.splitsCluster ? max + " ms" : "-",
                     k.splitsCluster ? with + "/" + of.size() : "-", out + " ms"));
         }
         b.append("(in split windows: from the injection until ").append(InvariantChecks.SPLIT_GRACE_MS)
-                .append(" ms after the heal, counted once, against the latest split; outside: while a step of the\n"
+                .append(" ms after the heal, counted once, against the latest split; median and max over the kind's\n"
+                        + " faults, each fault's ms summed over every VIP; outside: while a step of the\n"
                         + " kind was under way, outside every split window: each is a DUAL_OWNER violation)\n\n");
     }
 
