@@ -5,8 +5,9 @@
 #   shape (about 10 s a fault); KINDS: comma-separated fault kinds for a focused run, e.g.
 #   PARTITION,ONE_SIDED_PARTITION ("" for every kind of the shape); SHAPE (or env LL_FAULT_SHAPE): the
 #   cluster, three (default: 3 nodes, every kind), arbiter (2 nodes + a witness), four-atb (4 nodes,
-#   auto_tie_breaker), two-fence (2 nodes, fence_peers and a lab fence agent); see README.md. Env LL_FAULT_NS=PREFIX names the namespaces PREFIXfsb...
-#   (default ll-; it must start with ll-), e.g. one reserved for whoever runs it on a shared box.
+#   auto_tie_breaker), two-fence (2 nodes, fence_peers and a lab fence agent); see README.md.
+#   Env LL_FAULT_NS=PREFIX names the namespaces PREFIXfsb... (default ll-; it must start with ll-),
+#   e.g. a prefix reserved for whoever runs it on a shared box.
 # Writes bench/faults/work/ (gitignored): summary.txt, every daemon's logs, the address monitors,
 # the client probe, the status of every node for each stuck group. Not run by CI.
 set -eu
@@ -51,6 +52,11 @@ timeout --foreground $((faults * 60 + 600)) \
 if [ -f "$here/work/summary.txt" ]; then
   cat "$here/work/summary.txt"
 else
-  echo "run.sh: no summary (see target/failsafe-reports/io.lifeline.faults.FaultBench-output.txt)" >&2
+  out=target/failsafe-reports/io.lifeline.faults.FaultBench-output.txt
+  # a shape and KINDS that do not fit, an unknown kind: FaultBench's own message, not its stack trace
+  why=$(cat "$out" target/failsafe-reports/io.lifeline.faults.FaultBench.txt 2>/dev/null \
+    | grep -m 1 -o 'IllegalArgumentException: .*' | sed 's/^IllegalArgumentException: //' || true)
+  [ -n "$why" ] && echo "run.sh: $why" >&2
+  echo "run.sh: no summary (see $out)" >&2
 fi
 exit "${status:-0}"
