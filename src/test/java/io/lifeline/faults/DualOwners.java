@@ -55,6 +55,44 @@ final class DualOwners {
         return pieces;
     }
 
+    /**
+     * Cuts {@code interval} at every window edge inside it and says for each piece which window
+     * it lies in: {@code {window, from, to}}, the window's index, or -1 for a piece outside every
+     * window. Where windows overlap (a split's grace reaching into the next split) the piece goes
+     * to the window that began last, so each millisecond is counted once, against the latest
+     * split that could explain it.
+     */
+    static List<long[]> attribute(long[] interval, List<long[]> windows) {
+        java.util.TreeSet<Long> cuts = new java.util.TreeSet<>(List.of(interval[0], interval[1]));
+        for (long[] w : windows) {
+            for (long edge : w) {
+                if (edge > interval[0] && edge < interval[1]) {
+                    cuts.add(edge);
+                }
+            }
+        }
+        List<long[]> out = new ArrayList<>();
+        Long from = null;
+        for (long to : cuts) {
+            if (from != null && to > from) {
+                int in = -1;
+                for (int i = 0; i < windows.size(); i++) {
+                    long[] w = windows.get(i);
+                    if (w[0] <= from && to <= w[1] && (in < 0 || w[0] >= windows.get(in)[0])) {
+                        in = i;
+                    }
+                }
+                if (!out.isEmpty() && out.get(out.size() - 1)[0] == in && out.get(out.size() - 1)[2] == from) {
+                    out.get(out.size() - 1)[2] = to; // the same window (or outside) goes on
+                } else {
+                    out.add(new long[] {in, from, to});
+                }
+            }
+            from = to;
+        }
+        return out;
+    }
+
     static String holdersAt(List<AddressWatch.Holding> holdings, String vip, long atMs) {
         List<String> nodes = new ArrayList<>();
         for (AddressWatch.Holding h : holdings) {

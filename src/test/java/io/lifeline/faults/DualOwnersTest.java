@@ -32,6 +32,25 @@ class DualOwnersTest {
     }
 
     @Test
+    void eachPieceOfAnOverlapGoesToTheSplitItLiesInOrOutside() {
+        // windows: #0 [0, 300), #1 [500, 900), #2 [800, 1_200) overlapping #1's grace
+        List<long[]> windows = List.of(new long[] {0, 300}, new long[] {500, 900}, new long[] {800, 1_200});
+        List<long[]> pieces = DualOwners.attribute(new long[] {200, 1_000}, windows);
+        assertEquals(4, pieces.size());
+        assertArrayEquals(new long[] {0, 200, 300}, pieces.get(0));
+        assertArrayEquals(new long[] {-1, 300, 500}, pieces.get(1));
+        assertArrayEquals(new long[] {1, 500, 800}, pieces.get(2));
+        assertArrayEquals(new long[] {2, 800, 1_000}, pieces.get(3)); // the later split, counted once
+        long total = pieces.stream().mapToLong(p -> p[2] - p[1]).sum();
+        assertEquals(800, total);
+        // outside pieces are exactly what subtract leaves
+        assertArrayEquals(new long[] {300, 500}, DualOwners.subtract(new long[] {200, 1_000}, windows).get(0));
+        assertEquals(List.of(), DualOwners.attribute(new long[] {5, 5}, windows));
+        List<long[]> alone = DualOwners.attribute(new long[] {1_300, 1_400}, windows);
+        assertArrayEquals(new long[] {-1, 1_300, 1_400}, alone.get(0));
+    }
+
+    @Test
     void theHoldersAtAMomentAreNamed() {
         List<AddressWatch.Holding> h = List.of(held("n1", 0, 150), held("n2", 100, 300));
         assertEquals("n1 and n2", DualOwners.holdersAt(h, "198.51.100.101", 120));

@@ -22,6 +22,10 @@ final class Fault {
      * the group may move home (failback), which is not this fault's doing.
      */
     java.util.Set<String> vipsBannedBefore = java.util.Set.of();
+    /** Ms a VIP was on two nodes inside this split's window (a splitting kind only), set at the end of the run. */
+    long dualInSplitMs;
+    /** Ms a VIP was on two nodes outside every split window while this fault's step was under way. */
+    long dualOutsideMs;
 
     Fault(String label, FaultKind kind, String node, long holdMs) {
         this.label = label;

@@ -24,9 +24,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The fault suite's cluster: three real daemons in network namespaces with two heartbeat links
- * (bridges {@code br0} 198.51.100.0/24 on eth0 and {@code br1} 203.0.113.0/24 on eth1), a client
- * namespace on both bridges, and three groups with different home nodes:
+ * The fault suite's cluster: real daemons in network namespaces, as its {@link ClusterShape}
+ * says (default {@link ClusterShape#THREE}: three), with two heartbeat links (bridges {@code br0}
+ * 198.51.100.0/24 on eth0 and {@code br1} 203.0.113.0/24 on eth1), a client namespace on both
+ * bridges, and one group per home node the shape names; for three nodes:
  *
  * <ol>
  *   <li>{@code VIP .101} + real nginx with a monitor (home n1), served on port 80;</li>
@@ -34,13 +35,13 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code VIP .103} alone (home n3).</li>
  * </ol>
  *
- * Groups 2 and 3 have no service of their own, so every node runs a {@link TcpGreeter} on port
- * 7000 ("hello from nX", bound to the wildcard): whoever holds the VIP answers for it, so the
- * client sees who serves. The harness only acts (start, kill, cut, call); it decides nothing.
+ * Groups after the first have no service of their own, so every data node runs a
+ * {@link TcpGreeter} on port 7000 ("hello from nX", bound to the wildcard): whoever holds the VIP
+ * answers for it, so the client sees who serves. A witness ({@code hactl arbiter}) runs no
+ * greeter. The harness only acts (start, kill, cut, call); it decides nothing.
  */
 final class FaultCluster implements AutoCloseable {
 
-    static final List<String> NODES = List.of("n1", "n2", "n3");
     static final String SECRET = "fault-suite-secret-0123456789";
     static final int HEARTBEAT_PORT = 694;
     static final int GREETER_PORT = 7000;
@@ -50,13 +51,19 @@ final class FaultCluster implements AutoCloseable {
     record Group(String name, String vip, String home, int port, String service) {
     }
 
-    static final List<Group> GROUPS = List.of(
-            new Group("IPaddr2::198.51.100.101/24/eth0", "198.51.100.101", "n1", 80, "nginx"),
-            new Group("IPaddr2::198.51.100.102/24/eth0", "198.51.100.102", "n2", GREETER_PORT, "Dummy"),
-            new Group("IPaddr2::198.51.100.103/24/eth0", "198.51.100.103", "n3", GREETER_PORT, "VIP only"));
+    /** The shape's groups: VIP 198.51.100.(101 + i) at home {@code homes[i]}; nginx first, the OCF Dummy second. */
+    static List<Group> groupsOf(ClusterShape shape) {
+        List<Group> groups = new ArrayList<>();
+        for (int i = 0; i < shape.homes.size(); i++) {
+            String vip = "198.51.100." + (101 + i);
+            groups.add(new Group("IPaddr2::" + vip + "/24/eth0", vip, shape.homes.get(i), i == 0 ? 80 : GREETER_PORT,
+                    i == 0 ? "nginx" : i == 1 ? "Dummy" : "VIP only"));
+        }
+        return List.copyOf(groups);
+    }
 
     /** Short timers, as the other daemon ITs; the box is shared, so deadtime keeps a margin. */
-    static final String HA_CF = """
+    private static final String HA_CF_TIMERS = """
             keepalive 200ms
             deadtime 1500ms
             warntime 800ms
@@ -66,11 +73,16 @@ final class FaultCluster implements AutoCloseable {
             bcast eth1
             auto_failback on
             realtime off
-            node n1
-            node n2
-            node n3
-            resource_defaults interval=1s timeout=10s start_timeout=30s stop_timeout=30s threshold=3 window=60s
             """;
+    private static final String HA_CF_DEFAULTS =
+            "resource_defaults interval=1s timeout=10s start_timeout=30s stop_timeout=30s threshold=3 window=60s\n";
+
+    /** The shape's ha.cf (before the nginx monitor line): timers, node lines, the shape's own lines, defaults. */
+    static String haCf(ClusterShape shape) {
+        StringBuilder b = new StringBuilder(HA_CF_TIMERS);
+        shape.nodes.forEach(n -> b.append("node ").append(n).append('\n'));
+        return b.append(shape.haCfExtra).append(HA_CF_DEFAULTS).toString();
+    }
     static final int FAIL_THRESHOLD = 3;
     static final long FAIL_WINDOW_MS = 60_000;
     /** nginx's monitor: a kill is seen at the next check, within one interval plus the check's timeout. */
@@ -78,6 +90,10 @@ final class FaultCluster implements AutoCloseable {
     static final long NGINX_MONITOR_TIMEOUT_MS = 5_000;
     static final long INITDEAD_MS = 5_000;
 
+    final ClusterShape shape;
+    /** Every daemon (the witness too), in ha.cf order. */
+    final List<String> nodes;
+    final List<Group> groups;
     final Lab lab;
     final Lab.Host client;
     final Path work;
@@ -87,29 +103,45 @@ final class FaultCluster implements AutoCloseable {
     private final DaemonizedProcesses nginx = new DaemonizedProcesses();
     private final Map<String, Path> nginxPidFiles = new LinkedHashMap<>();
     private final Map<String, String> configDigests = new LinkedHashMap<>();
+    /** The lab fence agent's folder (a shape that fences): its script, log, and each node's daemon pid and namespace. */
+    final Path fenceDir;
 
-    private FaultCluster(Lab lab, Path work, long maxSeconds) throws IOException {
+    private FaultCluster(ClusterShape shape, Lab lab, Path work, long maxSeconds) throws IOException {
+        this.shape = shape;
+        this.nodes = shape.nodes;
+        this.groups = groupsOf(shape);
         this.lab = lab;
         this.work = work;
+        this.fenceDir = work.resolve("fence");
+        String fenceLines = "";
+        if (shape.fences()) {
+            fenceLines = "fence_hook " + writeFenceAgent() + "\nfence_peers on\n";
+        }
         lab.addBridge("br0");
         lab.addBridge("br1");
-        for (int i = 0; i < NODES.size(); i++) {
-            String n = NODES.get(i);
+        for (int i = 0; i < nodes.size(); i++) {
+            String n = nodes.get(i);
             Lab.Host h = lab.addHost(n)
                     .connect("br0", "eth0", "198.51.100." + (11 + i) + "/24")
                     .connect("br1", "eth1", "203.0.113." + (11 + i) + "/24");
             hosts.put(n, h);
+            if (shape.fences()) {
+                Files.writeString(fenceDir.resolve("ns-" + n), h.namespace());
+            }
         }
         client = lab.addHost("cl").connect("br0", "eth0", CLIENT_ETH0 + "/24")
                 .connect("br1", "eth1", "203.0.113.50/24");
-        for (String n : NODES) {
+        for (String n : nodes) {
             DaemonNode d = new DaemonNode(hosts.get(n), n, work);
-            d.configure(HA_CF + "monitor nginx::" + nginxConfig(d) + "::url=http://127.0.0.1/health"
+            d.configure(haCf(shape) + fenceLines + "monitor nginx::" + nginxConfig(d) + "::url=http://127.0.0.1/health"
                     + "::binary=/usr/sbin/nginx interval=" + NGINX_MONITOR_INTERVAL_MS + "ms timeout="
-                    + NGINX_MONITOR_TIMEOUT_MS + "ms\n", SECRET, haresources(d));
+                    + NGINX_MONITOR_TIMEOUT_MS + "ms\n", SECRET, haresources(d, groups));
             daemons.put(n, d);
             incarnations.put(n, 0);
             configDigests.put(n, configDigest(d));
+            if (n.equals(shape.witness)) {
+                continue; // serves nothing
+            }
             // bounded like every lab service: the run's length, 200 connections a second
             hosts.get(n).start(javaMain(TcpGreeter.class, Integer.toString(GREETER_PORT), n,
                     Long.toString(maxSeconds), Long.toString(maxSeconds * 200)), d.dir.resolve("greeter.log"));
@@ -117,10 +149,10 @@ final class FaultCluster implements AutoCloseable {
     }
 
     /** Builds the lab (namespaces {@code ll-<tag>...}) and writes every node's configuration; starts no daemon. */
-    static FaultCluster create(String tag, Path work, long maxSeconds) throws IOException {
+    static FaultCluster create(ClusterShape shape, String tag, Path work, long maxSeconds) throws IOException {
         Lab lab = Lab.create(tag);
         try {
-            return new FaultCluster(lab, work, maxSeconds);
+            return new FaultCluster(shape, lab, work, maxSeconds);
         } catch (IOException | RuntimeException e) {
             lab.close();
             throw e;
@@ -140,14 +172,55 @@ final class FaultCluster implements AutoCloseable {
         return conf;
     }
 
+    /**
+     * The lab's fence agent, following the ClusterLabs calling convention (options on stdin,
+     * {@code port=NODE}): it powers the node off as far as the suite can see, killing its daemon
+     * (the pid the suite wrote at its start) and nginx, deleting every VIP from its eth0 and the
+     * Dummy's state file, then logs and exits 0. A node already off is fenced too (exit 0).
+     */
+    private Path writeFenceAgent() throws IOException {
+        Files.createDirectories(fenceDir);
+        Path script = fenceDir.resolve("fence_lab");
+        StringBuilder vips = new StringBuilder();
+        for (Group g : groups) {
+            vips.append(' ').append(g.vip());
+        }
+        Files.writeString(script, """
+                #!/bin/sh
+                D=%s
+                W=%s
+                node=""; action=""
+                while IFS='=' read -r k v; do
+                  case "$k" in port) node=$v ;; action) action=$v ;; esac
+                done
+                case "$node" in n[0-9]) ;; *) echo "fence_lab: no port=NODE on stdin" >&2; exit 2 ;; esac
+                echo "$(date +%%s%%3N) begin $action $node by $LIFELINE_NODE" >> "$D/fence.log"
+                pid=$(cat "$D/pid-$node" 2>/dev/null) && kill -9 "$pid" 2>/dev/null
+                master=$(cat "$W/$node/nginx/nginx.pid" 2>/dev/null) && { pkill -9 -P "$master"; kill -9 "$master"; } 2>/dev/null
+                for vip in%s; do ip netns exec "$(cat "$D/ns-$node")" ip addr del "$vip/24" dev eth0 2>/dev/null; done
+                rm -f "$W/$node/dummy.state"
+                echo "$(date +%%s%%3N) fenced $node" >> "$D/fence.log"
+                exit 0
+                """.formatted(fenceDir, work, vips));
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
+    }
+
     /** The nodes share one filesystem, so file-keeping resources name a per-node path; group names stay equal. */
-    private static String haresources(DaemonNode d) {
+    private static String haresources(DaemonNode d, List<Group> groups) {
         Path conf = d.dir.resolve("nginx").resolve("nginx.conf");
-        return GROUPS.get(0).home() + " " + GROUPS.get(0).name() + " nginx::" + conf
-                + "::url=http://127.0.0.1/health::binary=/usr/sbin/nginx\n"
-                + GROUPS.get(1).home() + " " + GROUPS.get(1).name() + " ocf:heartbeat:Dummy::state="
-                + d.dir.resolve("dummy.state") + "\n"
-                + GROUPS.get(2).home() + " " + GROUPS.get(2).name() + "\n";
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < groups.size(); i++) {
+            Group g = groups.get(i);
+            b.append(g.home()).append(' ').append(g.name());
+            if (i == 0) {
+                b.append(" nginx::").append(conf).append("::url=http://127.0.0.1/health::binary=/usr/sbin/nginx");
+            } else if (i == 1) {
+                b.append(" ocf:heartbeat:Dummy::state=").append(d.dir.resolve("dummy.state"));
+            }
+            b.append('\n');
+        }
+        return b.toString();
     }
 
     /** {@code java -cp TEST_CLASSES main args...}: helper programs use the JDK only. */
@@ -176,12 +249,12 @@ final class FaultCluster implements AutoCloseable {
         return daemons.values();
     }
 
-    static String eth0Address(String node) {
-        return "198.51.100." + (11 + NODES.indexOf(node));
+    String eth0Address(String node) {
+        return "198.51.100." + (11 + nodes.indexOf(node));
     }
 
-    static String eth1Address(String node) {
-        return "203.0.113." + (11 + NODES.indexOf(node));
+    String eth1Address(String node) {
+        return "203.0.113." + (11 + nodes.indexOf(node));
     }
 
     /**
@@ -194,7 +267,14 @@ final class FaultCluster implements AutoCloseable {
             int k = incarnations.merge(node, 1, Integer::sum);
             Files.move(d.log, d.dir.resolve("daemon.log." + k));
         }
-        d.start();
+        if (node.equals(shape.witness)) {
+            d.startAsArbiter();
+        } else {
+            d.start();
+        }
+        if (shape.fences()) {
+            Files.writeString(fenceDir.resolve("pid-" + node), Long.toString(d.pid()));
+        }
     }
 
     /** Every log the node's daemons wrote, oldest first. */
@@ -206,6 +286,11 @@ final class FaultCluster implements AutoCloseable {
         }
         out.add(d.log);
         return out;
+    }
+
+    /** The nodes whose daemon is not running (a shape that fences: fenced during the last fault). */
+    List<String> down() {
+        return nodes.stream().filter(n -> !daemons.get(n).alive()).toList();
     }
 
     void kill9(String node) throws InterruptedException {
@@ -255,6 +340,7 @@ final class FaultCluster implements AutoCloseable {
     static final String CUT_LINK_TABLE = "llfslink";
     static final String PARTITION_TABLE = "llfspart";
     static final String PAIR_CUT_TABLE = "llfspair";
+    static final String SPLIT_TABLE = "llfssplit";
 
     /** Drops everything on one interface (one heartbeat link), both directions. */
     void cutLink(String node, String ifname) {
@@ -273,7 +359,7 @@ final class FaultCluster implements AutoCloseable {
      */
     void partition(String node) {
         List<String> peers = new ArrayList<>();
-        for (String p : NODES) {
+        for (String p : nodes) {
             if (!p.equals(node)) {
                 peers.add(eth0Address(p));
                 peers.add(eth1Address(p));
@@ -316,7 +402,10 @@ final class FaultCluster implements AutoCloseable {
      * side drops the other's on input. The client reaches all three.
      */
     void cutAllBut(String bridge) {
-        List<String> pair = NODES.stream().filter(n -> !n.equals(bridge)).toList();
+        List<String> pair = nodes.stream().filter(n -> !n.equals(bridge)).toList();
+        if (pair.size() != 2) {
+            throw new IllegalStateException("a one-sided partition needs three nodes, the shape has " + nodes);
+        }
         for (int i = 0; i < 2; i++) {
             String other = pair.get(1 - i);
             String set = "{ " + eth0Address(other) + ", " + eth1Address(other) + " }";
@@ -326,7 +415,7 @@ final class FaultCluster implements AutoCloseable {
     }
 
     void healCut(String bridge) {
-        for (String n : NODES) {
+        for (String n : nodes) {
             if (!n.equals(bridge)) {
                 hosts.get(n).shResult("nft delete table inet " + PAIR_CUT_TABLE + "; nft delete table arp " + PAIR_CUT_TABLE);
             }
@@ -335,6 +424,33 @@ final class FaultCluster implements AutoCloseable {
 
     void healPartition(String node) {
         hosts.get(node).shResult("nft delete table inet " + PARTITION_TABLE + "; nft delete table arp " + PARTITION_TABLE);
+    }
+
+    /**
+     * Splits the cluster into {@code half} and the rest on both links: every node drops what
+     * comes from the other side's addresses and what goes to them, ARP included (heartbeats are
+     * broadcast, so each side drops the other's on input). The client reaches both halves.
+     */
+    void split(java.util.Set<String> half) {
+        for (String n : nodes) {
+            boolean inHalf = half.contains(n);
+            List<String> other = new ArrayList<>();
+            for (String p : nodes) {
+                if (half.contains(p) != inHalf) {
+                    other.add(eth0Address(p));
+                    other.add(eth1Address(p));
+                }
+            }
+            String set = "{ " + String.join(", ", other) + " }";
+            dropTables(n, SPLIT_TABLE, "arp saddr ip " + set, "arp daddr ip " + set,
+                    List.of("ip saddr " + set), List.of("ip daddr " + set));
+        }
+    }
+
+    void healSplit() {
+        for (String n : nodes) {
+            hosts.get(n).shResult("nft delete table inet " + SPLIT_TABLE + "; nft delete table arp " + SPLIT_TABLE);
+        }
     }
 
     void isolate(String node) {
@@ -353,7 +469,7 @@ final class FaultCluster implements AutoCloseable {
     /** Which nodes hold the VIP right now, read from the kernel of each namespace. */
     List<String> vipHolders(Group g) {
         List<String> holders = new ArrayList<>();
-        for (String n : NODES) {
+        for (String n : nodes) {
             if (hosts.get(n).shResult("ip -o addr show dev eth0").output().contains(" " + g.vip() + "/")) {
                 holders.add(n);
             }
@@ -407,7 +523,7 @@ final class FaultCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        for (String n : NODES) {
+        for (String n : nodes) {
             signalFreeze(n, false); // a frozen JVM would not die of SIGTERM in time
         }
         lab.close();

@@ -34,7 +34,18 @@ enum FaultKind {
     },
     FULL_RESTART("every daemon stopped, all started again", 1, 500, 1_500, false, false),
     FORGED_DATAGRAMS("random, bit-flipped, truncated and huge-length datagrams to the heartbeat port", 3, 0, 0, false, true),
-    REPLAYED_DATAGRAMS("captured heartbeats replayed from their sender's address", 3, 0, 0, false, true);
+    REPLAYED_DATAGRAMS("captured heartbeats replayed from their sender's address", 3, 0, 0, false, true),
+    /**
+     * {@link ClusterShape#ARBITER}: the witness (the drawn node) cut from both data nodes, both
+     * links: the pair keeps 2 votes of 3, so it is a non-event like a single-link cut.
+     */
+    WITNESS_CUT_OFF("the witness cut off from both data nodes (both links): must be a non-event", 3, 3_000, 6_000, false, false),
+    /**
+     * {@link ClusterShape#FOUR_ATB}: 2|2, the tie-breaker n1 and the drawn node against the other
+     * two (both links): n1's half keeps quorum and runs every group, the other half none.
+     */
+    EVEN_SPLIT("partition 2|2 (both links): the tie-breaker and the drawn node against the other two, healed",
+            3, 3_000, 6_000, true, false);
 
     final String description;
     final int weight;
@@ -69,5 +80,10 @@ enum FaultKind {
 
     static List<FaultKind> overlapping() {
         return java.util.Arrays.stream(values()).filter(k -> k.overlaps).toList();
+    }
+
+    /** Must leave every VIP where it is and every client served (checked at the end of the run). */
+    boolean nonEvent() {
+        return this == ONE_LINK_CUT || this == WITNESS_CUT_OFF;
     }
 }

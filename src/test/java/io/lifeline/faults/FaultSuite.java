@@ -27,35 +27,38 @@ final class FaultSuite {
     private FaultSuite() {
     }
 
+    /** The three-node run with every kind ({@code FaultSuiteIT}). */
     static Result run(long seed, int faultCount, Path work, String tag) throws Exception {
-        return run(seed, faultCount, work, tag, List.of(FaultKind.values()));
+        return run(ClusterShape.THREE, seed, faultCount, work, tag, ClusterShape.THREE.kinds);
     }
 
-    /** A run that draws only {@code kinds} (a focused run, e.g. the partition shapes). */
-    static Result run(long seed, int faultCount, Path work, String tag, List<FaultKind> kinds) throws Exception {
+    /** A run of {@code shape} that draws only {@code kinds} (the shape's, or a focused subset of them). */
+    static Result run(ClusterShape shape, long seed, int faultCount, Path work, String tag, List<FaultKind> kinds)
+            throws Exception {
         long maxSeconds = 300 + faultCount * 60L; // every helper process ends by itself after this
         long started = System.currentTimeMillis();
         Files.createDirectories(work.resolve("helpers"));
-        try (FaultCluster cluster = FaultCluster.create(tag, work, maxSeconds)) {
+        try (FaultCluster cluster = FaultCluster.create(shape, tag, work, maxSeconds)) {
             List<AddressWatch> watches = new ArrayList<>();
-            for (String n : FaultCluster.NODES) {
+            for (String n : cluster.nodes) {
                 watches.add(new AddressWatch(cluster.host(n), n, work.resolve("addresses-" + n + ".log"), maxSeconds));
             }
             List<String> probeArgs = new ArrayList<>(List.of(Long.toString(maxSeconds)));
-            for (FaultCluster.Group g : FaultCluster.GROUPS) {
+            for (FaultCluster.Group g : cluster.groups) {
                 probeArgs.add(g.vip() + ":" + g.port() + (g.port() == 80 ? ":http" : ""));
             }
             Path probeFile = work.resolve("probe.log");
             cluster.client.start(FaultCluster.javaMain(ClientProbe.class, probeArgs.toArray(String[]::new)), probeFile);
-            ProbeLog probe = new ProbeLog(probeFile, FaultCluster.GROUPS.size());
+            ProbeLog probe = new ProbeLog(probeFile, cluster.groups.size());
             InvariantChecks checks = new InvariantChecks(cluster, probe, watches);
 
-            for (String n : FaultCluster.NODES) {
+            for (String n : cluster.nodes) {
                 cluster.start(n);
             }
             await("the cluster formed: every group on its node, served").atMost(FORM).pollInterval(Duration.ofMillis(500))
                     .until(() -> checks.unsettled(0).isEmpty());
-            System.out.println("fault suite: cluster formed in " + (System.currentTimeMillis() - started) + " ms, seed " + seed);
+            System.out.println("fault suite: cluster formed in " + (System.currentTimeMillis() - started) + " ms, seed " + seed
+                    + ", shape " + shape.cliName());
 
             Nemesis nemesis = new Nemesis(cluster, seed, checks, kinds);
             nemesis.capture();
@@ -72,7 +75,7 @@ final class FaultSuite {
                 }
             }
             long[] dual = checks.finish(faults, System.currentTimeMillis());
-            SuiteReport report = new SuiteReport(seed, faultCount, faults, checks, dual[0], dual[1],
+            SuiteReport report = new SuiteReport(shape, seed, faultCount, faults, checks, dual[0], dual[1],
                     System.currentTimeMillis() - started, probe.totals());
             Files.writeString(work.resolve("summary.txt"), report.render());
             return new Result(report, List.copyOf(checks.violations), faults);

@@ -7,7 +7,7 @@ enum Invariant {
     LOG_EXCEPTION("an exception or stack trace in a daemon log"),
     UNJUSTIFIED_BAN("a ban or block that the faults do not justify"),
     CONFIG_CHANGED("a node's ha.d files changed"),
-    NOT_A_NON_EVENT("a single-link cut moved a VIP or interrupted a client"),
+    NOT_A_NON_EVENT("a single-link cut (or the witness cut off) moved a VIP or interrupted a client"),
     LONE_NODE_UNDECIDED("a node started alone has no membership after initdead");
 
     final String meaning;

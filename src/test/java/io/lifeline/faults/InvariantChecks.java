@@ -161,8 +161,8 @@ final class InvariantChecks {
                 }
             }
         }
-        for (int v = 0; v < FaultCluster.GROUPS.size(); v++) {
-            FaultCluster.Group g = FaultCluster.GROUPS.get(v);
+        for (int v = 0; v < cluster.groups.size(); v++) {
+            FaultCluster.Group g = cluster.groups.get(v);
             List<String> holders = cluster.vipHolders(g);
             String holder = holders.size() == 1 ? holders.get(0) : "(" + holders.size() + " holders)";
             List<String> views = new ArrayList<>();
@@ -225,7 +225,7 @@ final class InvariantChecks {
 
     /** The operator's answer to a stuck or banned group: {@code hactl cleanup}, then wait again. */
     private String repair() {
-        for (String node : FaultCluster.NODES) {
+        for (String node : cluster.nodes) {
             try {
                 cluster.call(node, "cleanup", null);
                 await().atMost(SETTLE_BOUND).pollInterval(Duration.ofMillis(500))
@@ -241,7 +241,7 @@ final class InvariantChecks {
     }
 
     private void checkLogs(Fault f) throws IOException {
-        for (String node : FaultCluster.NODES) {
+        for (String node : cluster.nodes) {
             for (Path log : cluster.logs(node)) {
                 if (!Files.exists(log)) {
                     continue;
@@ -306,7 +306,7 @@ final class InvariantChecks {
             }
             for (JsonNode fc : s.path("failcounts")) {
                 if (fc.path("banned").asBoolean()) {
-                    FaultCluster.GROUPS.stream().filter(g -> g.name().equals(fc.path("group").asText()))
+                    cluster.groups.stream().filter(g -> g.name().equals(fc.path("group").asText()))
                             .forEach(g -> bannedNow.add(g.vip()));
                     String node = fc.path("node").asText();
                     String key = node + " banned for " + fc.path("group").asText() + " (" + fc.path("resource").asText()
@@ -363,12 +363,14 @@ final class InvariantChecks {
 
     /**
      * End of the run: the intervals where a VIP was on two nodes (from the address monitors),
-     * those outside every split window counted against the fault they began in; single-link
-     * cuts that were not non-events. Returns the dual-owner ms outside / inside splits.
+     * those outside every split window counted against the fault they began in; each fault's
+     * share of them, inside its split window or outside ({@link Fault#dualInSplitMs},
+     * {@link Fault#dualOutsideMs}); non-event faults (a single-link cut, the witness cut off)
+     * that were not non-events. Returns the dual-owner ms outside / inside splits.
      */
     long[] finish(List<Fault> faults, long endMs) throws IOException {
         probe.refresh();
-        List<String> vips = FaultCluster.GROUPS.stream().map(FaultCluster.Group::vip).toList();
+        List<String> vips = cluster.groups.stream().map(FaultCluster.Group::vip).toList();
         List<AddressWatch.Holding> holdings = new ArrayList<>();
         List<AddressWatch.Change> changes = new ArrayList<>();
         for (AddressWatch w : watches) {
@@ -377,9 +379,22 @@ final class InvariantChecks {
         }
         long outside = 0;
         long inside = 0;
+        List<Fault> splits = faults.stream().filter(f -> f.kind.splitsCluster).toList();
+        List<long[]> windows = splitWindows(faults);
         for (String vip : vips) {
             List<long[]> dual = DualOwners.intervals(holdings.stream().filter(h -> h.vip().equals(vip)).toList());
             for (long[] d : dual) {
+                for (long[] piece : DualOwners.attribute(d, windows)) {
+                    long ms = piece[2] - piece[1];
+                    if (piece[0] >= 0) {
+                        splits.get((int) piece[0]).dualInSplitMs += ms;
+                    } else {
+                        Fault at = faultAt(faults, piece[1]);
+                        if (at != null) {
+                            at.dualOutsideMs += ms;
+                        }
+                    }
+                }
                 for (long[] piece : DualOwners.subtract(d, splitWindows(faults))) {
                     long ms = piece[1] - piece[0];
                     outside += ms;
@@ -393,7 +408,7 @@ final class InvariantChecks {
         }
         inside -= outside;
         for (Fault f : faults) {
-            if (f.kind != FaultKind.ONE_LINK_CUT || !f.solo()) {
+            if (!f.kind.nonEvent() || !f.solo()) {
                 continue;
             }
             long end = f.settledAtMs > 0 ? f.settledAtMs : f.healedAtMs + 2_000; // the next fault starts later
@@ -441,8 +456,8 @@ final class InvariantChecks {
     private long outageExcept(Fault f, Set<String> exempt) {
         long end = f.settledAtMs > 0 ? f.settledAtMs : f.healedAtMs + SETTLE_BOUND.toMillis();
         long worst = 0;
-        for (int v = 0; v < FaultCluster.GROUPS.size(); v++) {
-            if (!exempt.contains(FaultCluster.GROUPS.get(v).vip())) {
+        for (int v = 0; v < cluster.groups.size(); v++) {
+            if (!exempt.contains(cluster.groups.get(v).vip())) {
                 worst = Math.max(worst, probe.longestGap(v, f.injectedAtMs, end));
             }
         }

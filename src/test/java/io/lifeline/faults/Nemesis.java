@@ -38,18 +38,21 @@ final class Nemesis {
     private final AtomicInteger helperRuns = new AtomicInteger();
     private final ObjectMapper json = new ObjectMapper();
 
-    /** The kinds drawn (every kind, unless a focused run names some). */
+    /** The kinds drawn (every kind of the shape, unless a focused run names some). */
     private final List<FaultKind> kinds;
-
-    Nemesis(FaultCluster cluster, long seed, InvariantChecks checks) {
-        this(cluster, seed, checks, List.of(FaultKind.values()));
-    }
+    /**
+     * What may be injected while another fault is held: the overlapping kinds among those drawn
+     * (with every kind drawn, as in {@code FaultSuiteIT}, that is {@link FaultKind#overlapping()}),
+     * so a focused run injects nothing else.
+     */
+    private final List<FaultKind> overlapChoices;
 
     Nemesis(FaultCluster cluster, long seed, InvariantChecks checks, List<FaultKind> kinds) {
         this.cluster = cluster;
         this.random = new Random(seed);
         this.checks = checks;
         this.kinds = List.copyOf(kinds);
+        this.overlapChoices = FaultKind.overlapping().stream().filter(kinds::contains).toList();
         List<FaultKind> all = new ArrayList<>(kinds);
         Collections.shuffle(all, random);
         this.firstRound = all;
@@ -95,7 +98,13 @@ final class Nemesis {
     }
 
     private String anyNode() {
-        return FaultCluster.NODES.get(random.nextInt(FaultCluster.NODES.size()));
+        return cluster.nodes.get(random.nextInt(cluster.nodes.size()));
+    }
+
+    /** A node the shape lets a fault of {@code k} aim at (with three nodes: any). */
+    private String targetNode(FaultKind k) {
+        List<String> targets = cluster.shape.targets(k);
+        return targets.get(random.nextInt(targets.size()));
     }
 
     /**
@@ -109,11 +118,11 @@ final class Nemesis {
         List<Fault> injected = new ArrayList<>(List.of(primary));
         Heal heal = inject(primary);
         boolean overlap = kind.hostsOverlap() && primary.holdMs >= 2_000 && primary.node != null
-                && random.nextDouble() < OVERLAP_CHANCE;
+                && !overlapChoices.isEmpty() && random.nextDouble() < OVERLAP_CHANCE;
         if (overlap) {
-            List<FaultKind> choices = FaultKind.overlapping();
+            List<FaultKind> choices = overlapChoices;
             FaultKind k2 = choices.get(random.nextInt(choices.size()));
-            List<String> others = new ArrayList<>(FaultCluster.NODES);
+            List<String> others = new ArrayList<>(cluster.shape.dataNodes());
             others.remove(primary.node);
             String node2 = k2.ofOneNode() ? others.get(random.nextInt(others.size())) : null;
             long lead = (long) (random.nextDouble() * primary.holdMs / 2);
@@ -129,13 +138,24 @@ final class Nemesis {
         } else {
             Thread.sleep(primary.holdMs);
         }
+        if (cluster.shape != ClusterShape.THREE) {
+            // what the split decided, in the fault's context (the three-node suite stays as it was)
+            primary.detail += (primary.detail.isEmpty() ? "" : "; ") + "at the heal " + holdersNow();
+        }
         heal.heal();
         primary.healedAtMs = System.currentTimeMillis();
+        if (cluster.shape.fences()) {
+            List<String> fenced = cluster.down();
+            for (String node : fenced) {
+                cluster.start(node); // the fenced node's power comes back
+            }
+            primary.detail += fenced.isEmpty() ? "; nobody fenced" : "; fenced " + String.join("+", fenced) + ", started again";
+        }
         return injected;
     }
 
     private String targetOf(FaultKind k) {
-        return k.ofOneNode() ? anyNode() : null;
+        return k.ofOneNode() ? targetNode(k) : null;
     }
 
     private Heal inject(Fault f) throws Exception {
@@ -158,9 +178,16 @@ final class Nemesis {
                 cluster.cutLink(n, "eth1");
                 return () -> cluster.healLink(n);
             }
-            case PARTITION -> {
+            case PARTITION, WITNESS_CUT_OFF -> {
                 cluster.partition(n);
                 return () -> cluster.healPartition(n);
+            }
+            case EVEN_SPLIT -> {
+                java.util.Set<String> half = java.util.Set.of(ClusterShape.TIE_BREAKER, n);
+                f.detail = ClusterShape.TIE_BREAKER + "+" + n + " | "
+                        + String.join("+", cluster.nodes.stream().filter(x -> !half.contains(x)).toList());
+                cluster.split(half);
+                return cluster::healSplit;
             }
             case ONE_SIDED_PARTITION -> {
                 f.detail = "bridge " + n;
@@ -168,9 +195,9 @@ final class Nemesis {
                 return () -> cluster.healCut(n);
             }
             case APP_KILL -> {
-                FaultCluster.Group web = FaultCluster.GROUPS.get(0);
+                FaultCluster.Group web = cluster.groups.get(0);
                 List<String> holders = cluster.vipHolders(web);
-                String holder = holders.isEmpty() ? FaultCluster.NODES.get(0) : holders.get(0);
+                String holder = holders.isEmpty() ? cluster.nodes.get(0) : holders.get(0);
                 f.detail = "nginx on " + holder + (cluster.killNginx(holder) ? " killed" : " was not running");
                 checks.appKilled(holder, f.injectedAtMs);
                 return () -> { };
@@ -184,7 +211,7 @@ final class Nemesis {
                 return () -> f.detail += "; online: " + answer(n, "online");
             }
             case FAILOVER -> {
-                FaultCluster.Group g = FaultCluster.GROUPS.get(random.nextInt(FaultCluster.GROUPS.size()));
+                FaultCluster.Group g = cluster.groups.get(random.nextInt(cluster.groups.size()));
                 String asker = anyNode();
                 f.detail = g.vip() + " asked on " + asker + ": " + answer(asker, "failover", "group", g.name());
                 return () -> { };
@@ -194,7 +221,7 @@ final class Nemesis {
                 cluster.start(n);
                 return () -> {
                     checks.loneNodeDecided(f, n);
-                    for (String other : FaultCluster.NODES) {
+                    for (String other : cluster.nodes) {
                         if (!other.equals(n)) {
                             cluster.start(other);
                         }
@@ -204,7 +231,7 @@ final class Nemesis {
             case FULL_RESTART -> {
                 stopAll();
                 return () -> {
-                    for (String node : FaultCluster.NODES) {
+                    for (String node : cluster.nodes) {
                         cluster.start(node);
                     }
                 };
@@ -213,8 +240,8 @@ final class Nemesis {
                 List<String> cmd = new ArrayList<>(List.of("forge", captures.get(random.nextInt(captures.size())).toString(),
                         Integer.toString(FaultCluster.HEARTBEAT_PORT), Integer.toString(FORGED_PER_FAULT),
                         Long.toString(random.nextLong()), "198.51.100.255", "203.0.113.255"));
-                for (String node : FaultCluster.NODES) {
-                    cmd.add(FaultCluster.eth0Address(node));
+                for (String node : cluster.nodes) {
+                    cmd.add(cluster.eth0Address(node));
                 }
                 f.detail = cluster.runIn(cluster.client, FaultCluster.javaMain(Datagrams.class, cmd.toArray(String[]::new)),
                         helperLog(), 30).strip();
@@ -228,13 +255,23 @@ final class Nemesis {
                 Path file = captures.get(which);
                 String out = cluster.runIn(cluster.host(n), FaultCluster.javaMain(Datagrams.class, "replay", file.toString(),
                         Integer.toString(FaultCluster.HEARTBEAT_PORT),
-                        FaultCluster.eth0Address(n) + ">198.51.100.255", FaultCluster.eth1Address(n) + ">203.0.113.255"),
+                        cluster.eth0Address(n) + ">198.51.100.255", cluster.eth1Address(n) + ">203.0.113.255"),
                         helperLog(), 30).strip().replace('\n', ' ');
                 f.detail = "capture " + (which + 1) + "/" + captures.size() + ": " + out;
                 return () -> { };
             }
             default -> throw new AssertionError(f.kind);
         }
+    }
+
+    /** Where each VIP is right now, e.g. {@code .101 on n1, .102 on n1, .103 on nobody}: what a split decided. */
+    private String holdersNow() {
+        List<String> out = new ArrayList<>();
+        for (FaultCluster.Group g : cluster.groups) {
+            List<String> h = cluster.vipHolders(g);
+            out.add(g.vip().substring(g.vip().lastIndexOf('.')) + " on " + (h.isEmpty() ? "nobody" : String.join("+", h)));
+        }
+        return String.join(", ", out);
     }
 
     private String answer(String node, String command, String... args) {
@@ -252,7 +289,7 @@ final class Nemesis {
     /** SIGTERM to every daemon at once (a planned power-off); each waits for its own release. */
     private void stopAll() throws InterruptedException {
         List<Thread> stops = new ArrayList<>();
-        for (String node : FaultCluster.NODES) {
+        for (String node : cluster.nodes) {
             Thread t = new Thread(() -> {
                 try {
                     cluster.terminate(node);
