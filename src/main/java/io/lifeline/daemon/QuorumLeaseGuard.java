@@ -35,6 +35,14 @@ final class QuorumLeaseGuard implements AutoCloseable {
     private final ScheduledExecutorService timer;
     /** What the manager was last told; null before the first word. Timer thread only. */
     private Boolean told;
+    /**
+     * When the manager was told "not held": the lease's end then, and the budget then. A lease
+     * is held again only once a new confirmation moved its end, with room for that budget: the
+     * budget falls to 0 once the groups are down, and a lease that merely outlived the stops must
+     * not start them again.
+     */
+    private long lostEndNanos = QuorumLease.NONE;
+    private long lostBudgetNanos;
     private boolean failureLogged;
 
     /**
@@ -104,14 +112,28 @@ final class QuorumLeaseGuard implements AutoCloseable {
         long room = ever ? lease.endNanos() - budget - now : -1; // time left before the stops must begin
         boolean held = room > 0;
         if (told == null || held != told) {
-            // Regained only with room to spare, so a lease that is renewed just in time does not flap.
-            if (!held || room > recheckNanos) {
-                told = held;
-                sink.accept(new QuorumLeaseChanged(held, ever ? TimeUnit.NANOSECONDS.toMillis(lease.endNanos()) : -1,
-                        describe(lease, now, budget, held)));
+            if (!held) {
+                told = false;
+                lostEndNanos = lease.endNanos();
+                lostBudgetNanos = budget;
+                sink.accept(new QuorumLeaseChanged(false, ever ? TimeUnit.NANOSECONDS.toMillis(lease.endNanos()) : -1,
+                        describe(lease, now, budget, false)));
+            } else if (renewedSinceLost(lease, now, budget)) {
+                told = true;
+                sink.accept(new QuorumLeaseChanged(true, TimeUnit.NANOSECONDS.toMillis(lease.endNanos()),
+                        describe(lease, now, budget, true)));
             }
         }
         return held ? Math.max(1, Math.min(room, recheckNanos)) : recheckNanos;
+    }
+
+    /**
+     * Held again: a confirmation newer than the lease that was lost, and room to spare beyond the
+     * larger of the budgets then and now (so a lease that is renewed just in time does not flap).
+     */
+    private boolean renewedSinceLost(QuorumLease lease, long now, long budget) {
+        boolean renewed = lostEndNanos == QuorumLease.NONE || lease.endNanos() - lostEndNanos > 0;
+        return renewed && lease.endNanos() - Math.max(budget, lostBudgetNanos) - now > recheckNanos;
     }
 
     private static String describe(QuorumLease lease, long now, long budget, boolean held) {

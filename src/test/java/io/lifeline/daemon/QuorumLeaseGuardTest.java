@@ -95,6 +95,27 @@ class QuorumLeaseGuardTest {
         assertTrue(told.get(told.size() - 1).held());
     }
 
+    /**
+     * Fault suite, 2026-12-07: once the groups were down the budget fell to 0, the old lease had
+     * room again, the manager was told "held" and restarted them 100 ms after stopping them.
+     */
+    @Test
+    void aLeaseThatOutlivesTheStopsIsNotHeldAgainWithoutANewConfirmation() {
+        budgetMs.set(200);
+        anchor.set(now.get());
+        guard.look(now.get());
+        long t = anchor.get() + L - 200 * MS;
+        guard.look(t);
+        assertFalse(told.get(told.size() - 1).held());
+        int before = told.size();
+        budgetMs.set(0); // the groups are down
+        guard.look(t + 100 * MS);
+        assertEquals(before, told.size(), "the same lease, 100 ms left and nothing to stop: not held again");
+        anchor.set(t + 100 * MS); // a quorum confirms again
+        guard.look(t + 110 * MS);
+        assertTrue(told.get(told.size() - 1).held());
+    }
+
     @Test
     void aPairHasNoLeaseAndTheManagerHearsNothing() {
         pair.set(true);
