@@ -322,6 +322,7 @@ class Lifeline:
     def __init__(self, bench):
         self.bench = bench
         self.procs = {}
+        self.started = {}
         self.confs = {}
         self.base = os.path.join(bench.work, "lifeline")
 
@@ -359,9 +360,12 @@ class Lifeline:
                "--state-dir", os.path.join(d, "state")]
         env = dict(os.environ, LIFELINE_JAR=self.bench.jar)
         env.pop("LIFELINE_JAVA_OPTS", None)
+        if self.bench.soaking:  # every collection's pause, for the soak's report (unified logging, cheap)
+            env["LIFELINE_JAVA_OPTS"] = f"-Xlog:gc:file={os.path.join(d, 'gc.log')}:uptime"
         out = open(os.path.join(d, "daemon.log"), "a")
         out.write(f"==== bench: start {datetime.datetime.now().isoformat()} ====\n")
         out.flush()
+        self.started[node] = time.time()
         self.procs[node] = self.bench.registry.add(
             subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True),
             f"lifeline-{node}")
@@ -1007,7 +1011,7 @@ class Bench:
         self.systems.append(s)
         self.soaking = True
         self.start_system(s)
-        time.sleep(3)
+        time.sleep(self.args.soak_warmup_seconds)  # past the JVM's start-up compilation, for the idle cost
         offsets = {n: os.path.getsize(s.log_path(n)) for n in NODES}
         seconds = int(minutes * 60)
         os.makedirs(os.path.join(self.work, "probes"), exist_ok=True)  # --only soak makes no Prober first
@@ -1070,6 +1074,7 @@ class Bench:
             late = [int(x) for x in re.findall(r"late heartbeat from .*silent for (\d+) ms", text)]
             events[n]["frozen_ms_max"] = max(frozen, default=0)
             events[n]["late_ms_max"] = max(late, default=0)
+            events[n]["gc"] = gc_pauses(os.path.join(s.dir(n), "gc.log"), s.started.get(n, 0), t_start)
             events[n]["examples"] = [l for l in text.splitlines()
                                      if re.search(r"dead|late heartbeat|frozen|failed|suspect|WARN|ERROR", l)][:20]
         entry = {"minutes": minutes, "hogs": self.args.hogs, "realtime": self.args.soak_realtime,
@@ -1198,6 +1203,26 @@ class Bench:
             f.write(render(self.results))
 
 
+def gc_pauses(path, born_s, since_ms):
+    """Collections in a daemon's -Xlog:gc file (uptime decoration, seconds since the JVM started at
+    about BORN_S, wall clock) from SINCE_MS (wall clock, ms) on: count and longest pause of young
+    and full collections. None without a log."""
+    out = {"young": 0, "full": 0, "young_max_ms": 0.0, "full_max_ms": 0.0}
+    try:
+        with open(path, errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        m = re.match(r"\[(\d+\.\d+)s\].*Pause (Young|Full).* (\d+\.\d+)ms$", line)
+        if not m or (born_s + float(m.group(1))) * 1000 < since_ms:
+            continue
+        kind = "young" if m.group(2) == "Young" else "full"
+        out[kind] += 1
+        out[f"{kind}_max_ms"] = max(out[f"{kind}_max_ms"], float(m.group(3)))
+    return out
+
+
 def cpu_busy():
     with open("/proc/stat") as f:
         fields = [int(x) for x in f.readline().split()[1:]]
@@ -1257,11 +1282,14 @@ def render(r):
                 f"{so['polls_group_not_on_n1']}, unanswered {so['polls_unanswered']}. Client: {so['probes']} probes, "
                 f"{so['failed_probes']} failed, longest gap {so['longest_gap_ms']} ms ({so['fail_reasons']}).", "",
                 "| node | node dead | link dead | late heartbeat (longest silence ms) | frozen (longest ms) | "
-                "partition healed | monitor failed |", "|---|---|---|---|---|---|---|"]
+                "partition healed | monitor failed | GC young: count (longest ms) | GC full: count (longest ms) |",
+                "|---|---|---|---|---|---|---|---|---|"]
         for n, e in so["log_events"].items():
+            gc = e.get("gc") or {}
             out.append(f"| {n} | {e['node_dead']} | {e['link_dead']} | {e['late_heartbeat']} ({e.get('late_ms_max', '-')}) | "
                        f"{e['frozen']} ({e.get('frozen_ms_max', '-')}) | {e.get('partition_healed', '-')} | "
-                       f"{e['monitor_failed']} |")
+                       f"{e['monitor_failed']} | {gc.get('young', '-')} ({gc.get('young_max_ms', '-')}) | "
+                       f"{gc.get('full', '-')} ({gc.get('full_max_ms', '-')}) |")
         for label, key in (("idle, before the busy loops", "cost_idle"), ("during the soak", "cost_loaded")):
             if so.get(key):
                 out += ["", f"Cost per node, {label} (daemon CPU in % of one core; packets per second on "
@@ -1325,6 +1353,8 @@ def parse_args(argv):
                     help="keepalive/deadtime of the soak, ms (default 50/250)")
     ap.add_argument("--soak-nodes", type=int, choices=[2, 3], default=2,
                     help="cluster size of the soak (3 only with --only soak: the comparisons are pairs)")
+    ap.add_argument("--soak-warmup-seconds", type=float, default=20,
+                    help="seconds between the group being home and the idle measure")
     ap.add_argument("--soak-idle-seconds", type=float, default=30,
                     help="seconds measured without the busy loops before the soak (the daemons' own cost)")
     ap.add_argument("--ns-prefix", default=os.environ.get("LL_OUTAGE_NS_PREFIX", DEFAULT_NS_PREFIX),

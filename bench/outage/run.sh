@@ -14,10 +14,12 @@ set -eu
 
 bench_need_root "network namespaces, nftables" "$@"
 bench_need_tools ip nft curl nginx timeout java python3 unshare
-# The comparison systems are optional for Lifeline's own numbers but installed when missing.
+# The comparison systems are optional for Lifeline's own numbers but installed when missing
+# (not for the soak alone: it runs only Lifeline).
 missing=
-[ -x /usr/libexec/heartbeat/heartbeat ] || missing="$missing heartbeat"
-command -v keepalived >/dev/null 2>&1 || missing="$missing keepalived"
+case " $* " in *" --only soak "*|*" --only=soak "*) soak_only=1 ;; *) soak_only= ;; esac
+[ -n "$soak_only" ] || [ -x /usr/libexec/heartbeat/heartbeat ] || missing="$missing heartbeat"
+[ -n "$soak_only" ] || command -v keepalived >/dev/null 2>&1 || missing="$missing keepalived"
 if [ -n "$missing" ]; then
   echo "run.sh: installing the comparison systems:$missing (apt-get; a policy-rc.d should keep their services off)"
   apt-get install -y -qq --no-install-recommends $missing
