@@ -151,6 +151,57 @@ def probe_main(args):
     return 0
 
 
+# ---------------------------------------------------------------------------------------------
+# The jitter probe: runs as `outage.py jitter` beside the soak, outside the JVMs.
+
+def jitter_main(args):
+    """A thread at the daemons' realtime priority (SCHED_RR, --rtprio) that sleeps --period-ms in a
+    loop and writes every oversleep longer than --report-ms (wall ms, gap ms). A stall it shares
+    with the daemons' stall watchdogs was the box's (the VM or the kernel did not run a realtime
+    thread), not a JVM's (garbage collection, safepoints); one the daemons report alone was theirs."""
+    stop = [False]
+    signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__(0, True))
+    try:
+        os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(args.rtprio))
+        policy = f"SCHED_RR {args.rtprio}"
+    except (OSError, AttributeError) as e:
+        policy = f"normal ({e})"
+    period = args.period_ms / 1000
+    samples = 0
+    t_end = time.monotonic() + args.max_seconds
+    with open(args.out, "w", buffering=1) as f:
+        f.write(f"# policy {policy}, period {args.period_ms} ms, report > {args.report_ms} ms\n")
+        last = time.monotonic()
+        while not stop[0] and last < t_end:
+            time.sleep(period)
+            now = time.monotonic()
+            gap = (now - last - period) * 1000
+            last = now
+            samples += 1
+            if gap > args.report_ms:
+                f.write(f"{now_ms():.1f} {gap:.1f}\n")
+        f.write(f"# samples {samples}\n")
+    return 0
+
+
+def read_jitter(path):
+    """(policy line, samples, [(wall ms, gap ms)]) from a jitter probe's file."""
+    stalls, samples, policy = [], None, ""
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith("# samples"):
+                    samples = int(line.split()[2])
+                elif line.startswith("# policy"):
+                    policy = line[2:].strip()
+                elif line.strip():
+                    a, b = line.split()
+                    stalls.append((float(a), float(b)))
+    except OSError:
+        pass
+    return policy, samples, stalls
+
+
 class Prober:
     def __init__(self, bench, name):
         self.bench = bench
@@ -1026,6 +1077,10 @@ class Bench:
             ["ip", "netns", "exec", CLIENT, sys.executable, os.path.abspath(__file__), "probe", "--out",
              os.path.join(self.work, "probes", "soak.txt"), "--vip", VIP, "--max-seconds", str(seconds + 60)],
             stdout=subprocess.DEVNULL), "probe-soak")
+        jitter_out = os.path.join(self.work, "jitter.txt")
+        jitter = self.registry.add(subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), "jitter", "--out", jitter_out, "--max-seconds", str(seconds + 60)],
+            stdout=subprocess.DEVNULL), "jitter")
         hogs = [self.registry.add(subprocess.Popen(["timeout", str(seconds + 30), "sh", "-c", "while :; do :; done"]),
                                   "hog") for _ in range(self.args.hogs)]
         t_start = now_ms()
@@ -1054,6 +1109,9 @@ class Bench:
         loaded = self.cost_since(s, cost0, seconds)
         prober.send_signal(signal.SIGTERM)
         prober.wait(timeout=20)
+        jitter.send_signal(signal.SIGTERM)
+        jitter.wait(timeout=20)
+        policy, samples, box_stalls = read_jitter(jitter_out)
         rows = []
         with open(os.path.join(self.work, "probes", "soak.txt")) as f:
             for line in f:
@@ -1071,6 +1129,14 @@ class Bench:
                 text = f.read()
             events[n] = {k: len(re.findall(p, text)) for k, p in patterns.items()}
             frozen = [int(x) for x in re.findall(r"this node was frozen for (\d+) ms", text)]
+            # each freeze: did the jitter probe (outside the JVMs) stall at the same moment?
+            shared = []
+            for m in re.finditer(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) .*this node was frozen for (\d+) ms", text, re.M):
+                t = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp() * 1000
+                box = [g for (tb, g) in box_stalls if abs(tb - t) <= 250]
+                shared.append({"at": m.group(1)[11:], "frozen_ms": int(m.group(2)),
+                               "box_stall_ms": max(box) if box else None})
+            events[n]["freezes"] = shared
             late = [int(x) for x in re.findall(r"late heartbeat from .*silent for (\d+) ms", text)]
             events[n]["frozen_ms_max"] = max(frozen, default=0)
             events[n]["late_ms_max"] = max(late, default=0)
@@ -1087,6 +1153,11 @@ class Bench:
                  "polls_group_not_on_n1": not_home, "polls_unanswered": unanswered,
                  "probes": ana["probes"], "failed_probes": ana["failed_probes"], "longest_gap_ms": ana["gap_ms"],
                  "fail_reasons": ana["fail_reasons"], "log_events": events, "cost_idle": idle, "cost_loaded": loaded,
+                 "box_stalls": {"probe": policy, "samples": samples, "over_20ms": len(box_stalls),
+                                "over_50ms": sum(1 for _, g in box_stalls if g > 50),
+                                "longest_ms": max((g for _, g in box_stalls), default=0),
+                                "list": [(datetime.datetime.fromtimestamp(t / 1000).strftime("%H:%M:%S.%f")[:-3], round(g))
+                                         for t, g in box_stalls][:200]},
                  "events_at_end": (s.call("n1", "events", {"limit": 30}) or {}).get("result", {}).get("events", [])}
         log(f"  soak: polls with the group not (only) on n1: {not_home}, node deaths "
             f"{sum(e['node_dead'] for e in events.values())}, monitor failures "
@@ -1297,6 +1368,16 @@ def render(r):
                         "| node | daemon CPU % | tx packets/s | rx packets/s |", "|---|---|---|---|"]
                 for n, c in so[key].items():
                     out.append(f"| {n} | {c['cpu_pct_of_core']} | {c['tx_pps']} | {c['rx_pps']} |")
+        bs = so.get("box_stalls")
+        if bs:
+            out += ["", f"Box stalls (a Python thread at {bs['probe']} outside the JVMs, oversleeping a 5 ms sleep): "
+                    f"{bs['over_20ms']} over 20 ms, {bs['over_50ms']} over 50 ms, longest {round(bs['longest_ms'])} ms "
+                    f"in {bs['samples']} samples."]
+            fr = [(n, f) for n, e in so["log_events"].items() for f in e.get("freezes", [])]
+            if fr:
+                out += ["", "| node | daemon frozen at | frozen ms | box stall within 250 ms (ms) |", "|---|---|---|---|"]
+                out += [f"| {n} | {f['at']} | {f['frozen_ms']} | {f['box_stall_ms'] if f['box_stall_ms'] is not None else 'none'} |"
+                        for n, f in fr]
         if so.get("ha_cf"):
             out += ["", "ha.cf (n1):", "", "```", so["ha_cf"].rstrip(), "```"]
         ex = [l for e in so["log_events"].values() for l in e["examples"]]
@@ -1328,6 +1409,17 @@ def render(r):
 
 
 def parse_args(argv):
+    if argv and argv[0] == "jitter":
+        ap = argparse.ArgumentParser(prog="outage.py jitter")
+        ap.add_argument("jitter")
+        ap.add_argument("--out", required=True)
+        ap.add_argument("--rtprio", type=int, default=10)
+        ap.add_argument("--period-ms", type=float, default=5)
+        ap.add_argument("--report-ms", type=float, default=20)
+        ap.add_argument("--max-seconds", type=float, default=1200)
+        a = ap.parse_args(argv)
+        a.probe = None
+        return a
     if argv and argv[0] == "probe":
         ap = argparse.ArgumentParser(prog="outage.py probe")
         ap.add_argument("probe")
@@ -1379,6 +1471,8 @@ def parse_args(argv):
 
 def main():
     args = parse_args(sys.argv[1:])
+    if getattr(args, "jitter", None):
+        return jitter_main(args)
     if args.probe:
         return probe_main(args)
     set_lab(args.ns_prefix, args.soak_nodes)
