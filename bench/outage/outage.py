@@ -16,6 +16,7 @@ import os
 import platform
 import random
 import re
+import select
 import selectors
 import shutil
 import signal
@@ -161,11 +162,7 @@ def jitter_main(args):
     thread), not a JVM's (garbage collection, safepoints); one the daemons report alone was theirs."""
     stop = [False]
     signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__(0, True))
-    try:
-        os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(args.rtprio))
-        policy = f"SCHED_RR {args.rtprio}"
-    except (OSError, AttributeError) as e:
-        policy = f"normal ({e})"
+    policy = set_rr(args.rtprio)
     period = args.period_ms / 1000
     samples = 0
     t_end = time.monotonic() + args.max_seconds
@@ -181,6 +178,80 @@ def jitter_main(args):
             if gap > args.report_ms:
                 f.write(f"{now_ms():.1f} {gap:.1f}\n")
         f.write(f"# samples {samples}\n")
+    return 0
+
+
+def set_rr(rtprio):
+    try:
+        os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(rtprio))
+        return f"SCHED_RR {rtprio}"
+    except (OSError, AttributeError) as e:
+        return f"normal ({e})"
+
+
+def udpecho_main(args):
+    """Answers every UDP datagram on --port with itself (runs in a node's namespace at SCHED_RR)."""
+    stop = [False]
+    signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__(0, True))
+    set_rr(args.rtprio)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("0.0.0.0", args.port))
+    sock.settimeout(0.2)
+    t_end = time.monotonic() + args.max_seconds
+    while not stop[0] and time.monotonic() < t_end:
+        try:
+            data, peer = sock.recvfrom(64)
+            sock.sendto(data, peer)
+        except socket.timeout:
+            pass
+        except InterruptedError:
+            pass
+    return 0
+
+
+def udpping_main(args):
+    """Sends a UDP datagram to --to:--port every --period-ms (at SCHED_RR) and writes every round
+    trip longer than --report-ms (wall ms at the send, rtt ms; -1 = no answer within 1 s): the
+    same bridges as the heartbeats, so it shows whether packets themselves were held up."""
+    stop = [False]
+    signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__(0, True))
+    policy = set_rr(args.rtprio)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setblocking(False)
+    sent = {}
+    seq = 0
+    answered = 0
+    period = args.period_ms / 1000
+    t_end = time.monotonic() + args.max_seconds
+    next_send = time.monotonic()
+    with open(args.out, "w", buffering=1) as f:
+        f.write(f"# policy {policy}, period {args.period_ms} ms, report > {args.report_ms} ms\n")
+        while not stop[0] and time.monotonic() < t_end:
+            mono = time.monotonic()
+            if mono >= next_send:
+                seq += 1
+                sent[seq] = (mono, now_ms())
+                try:
+                    sock.sendto(seq.to_bytes(8, "big"), (args.to, args.port))
+                except OSError:
+                    pass
+                next_send = max(next_send + period, mono)
+            r, _, _ = select.select([sock], [], [], max(0.0, next_send - time.monotonic()))
+            if r:
+                try:
+                    data = sock.recv(64)
+                except OSError:
+                    continue
+                n = int.from_bytes(data[:8], "big")
+                if n in sent:
+                    t_mono, t_wall = sent.pop(n)
+                    answered += 1
+                    rtt = (time.monotonic() - t_mono) * 1000
+                    if rtt > args.report_ms:
+                        f.write(f"{t_wall:.1f} {rtt:.1f}\n")
+            for n in [k for k, (tm, _) in sent.items() if time.monotonic() - tm > 1.0]:
+                f.write(f"{sent.pop(n)[1]:.1f} -1\n")
+        f.write(f"# samples {answered}\n")
     return 0
 
 
@@ -412,7 +483,8 @@ class Lifeline:
         env = dict(os.environ, LIFELINE_JAR=self.bench.jar)
         env.pop("LIFELINE_JAVA_OPTS", None)
         if self.bench.soaking:  # every collection's pause, for the soak's report (unified logging, cheap)
-            env["LIFELINE_JAVA_OPTS"] = f"-Xlog:gc:file={os.path.join(d, 'gc.log')}:uptime"
+            env["LIFELINE_JAVA_OPTS"] = " ".join(
+                [f"-Xlog:gc,safepoint:file={os.path.join(d, 'gc.log')}:utctime,uptime", self.bench.args.soak_java_opts]).strip()
         out = open(os.path.join(d, "daemon.log"), "a")
         out.write(f"==== bench: start {datetime.datetime.now().isoformat()} ====\n")
         out.flush()
@@ -1081,6 +1153,15 @@ class Bench:
         jitter = self.registry.add(subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), "jitter", "--out", jitter_out, "--max-seconds", str(seconds + 60)],
             stdout=subprocess.DEVNULL), "jitter")
+        # a UDP round trip n2 -> n1 every 5 ms over the heartbeats' bridge br0, at the heartbeats' priority
+        net_out = os.path.join(self.work, "udpping.txt")
+        n1_ip = ADDR["n1"]["eth0"].split("/")[0]
+        echo = self.registry.add(subprocess.Popen(
+            ["ip", "netns", "exec", NODES["n1"], sys.executable, os.path.abspath(__file__), "udpecho",
+             "--max-seconds", str(seconds + 60)], stdout=subprocess.DEVNULL), "udpecho")
+        ping = self.registry.add(subprocess.Popen(
+            ["ip", "netns", "exec", NODES["n2"], sys.executable, os.path.abspath(__file__), "udpping", "--to", n1_ip,
+             "--out", net_out, "--max-seconds", str(seconds + 60)], stdout=subprocess.DEVNULL), "udpping")
         hogs = [self.registry.add(subprocess.Popen(["timeout", str(seconds + 30), "sh", "-c", "while :; do :; done"]),
                                   "hog") for _ in range(self.args.hogs)]
         t_start = now_ms()
@@ -1112,6 +1193,11 @@ class Bench:
         jitter.send_signal(signal.SIGTERM)
         jitter.wait(timeout=20)
         policy, samples, box_stalls = read_jitter(jitter_out)
+        for x in (ping, echo):
+            x.send_signal(signal.SIGTERM)
+        for x in (ping, echo):
+            x.wait(timeout=20)
+        net_policy, net_samples, net_slow = read_jitter(net_out)
         rows = []
         with open(os.path.join(self.work, "probes", "soak.txt")) as f:
             for line in f:
@@ -1128,22 +1214,27 @@ class Bench:
                 f.seek(offsets[n])
                 text = f.read()
             events[n] = {k: len(re.findall(p, text)) for k, p in patterns.items()}
+            events[n]["gc"] = gc_pauses(os.path.join(s.dir(n), "gc.log"), s.started.get(n, 0), t_start)
+            long_sp = (events[n]["gc"] or {}).get("long_safepoints", [])
             frozen = [int(x) for x in re.findall(r"this node was frozen for (\d+) ms", text)]
             # each freeze: did the jitter probe (outside the JVMs) stall at the same moment?
             shared = []
             for m in re.finditer(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) .*this node was frozen for (\d+) ms", text, re.M):
                 t = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp() * 1000
                 box = [g for (tb, g) in box_stalls if abs(tb - t) <= 250]
+                net = [g for (tb, g) in net_slow if abs(tb - t) <= 250]
+                sp = [x for x in long_sp if abs(x[0] - t) <= 250]
                 shared.append({"at": m.group(1)[11:], "frozen_ms": int(m.group(2)),
-                               "box_stall_ms": max(box) if box else None})
+                               "box_stall_ms": max(box) if box else None, "net_rtt_ms": max(net) if net else None,
+                               "safepoint": (f"{sp[-1][1]}: reaching {sp[-1][2]} ms, total {sp[-1][3]} ms" if sp else None)})
             events[n]["freezes"] = shared
             late = [int(x) for x in re.findall(r"late heartbeat from .*silent for (\d+) ms", text)]
             events[n]["frozen_ms_max"] = max(frozen, default=0)
             events[n]["late_ms_max"] = max(late, default=0)
-            events[n]["gc"] = gc_pauses(os.path.join(s.dir(n), "gc.log"), s.started.get(n, 0), t_start)
             events[n]["examples"] = [l for l in text.splitlines()
                                      if re.search(r"dead|late heartbeat|frozen|failed|suspect|WARN|ERROR", l)][:20]
         entry = {"minutes": minutes, "hogs": self.args.hogs, "realtime": self.args.soak_realtime,
+                 "java_opts_extra": self.args.soak_java_opts,
                  "profile": self.args.soak_profile, "nodes": len(NODES),
                  "ha_cf": open(os.path.join(s.dir("n1"), "ha.cf")).read(),
                  "loadavg_before": load_before,
@@ -1158,6 +1249,12 @@ class Bench:
                                 "longest_ms": max((g for _, g in box_stalls), default=0),
                                 "list": [(datetime.datetime.fromtimestamp(t / 1000).strftime("%H:%M:%S.%f")[:-3], round(g))
                                          for t, g in box_stalls][:200]},
+                 "net_delays": {"probe": net_policy, "samples": net_samples, "over_20ms": len(net_slow),
+                                "over_50ms": sum(1 for _, g in net_slow if g > 50 or g < 0),
+                                "lost": sum(1 for _, g in net_slow if g < 0),
+                                "longest_ms": max((g for _, g in net_slow), default=0),
+                                "list": [(datetime.datetime.fromtimestamp(t / 1000).strftime("%H:%M:%S.%f")[:-3], round(g))
+                                         for t, g in net_slow][:200]},
                  "events_at_end": (s.call("n1", "events", {"limit": 30}) or {}).get("result", {}).get("events", [])}
         log(f"  soak: polls with the group not (only) on n1: {not_home}, node deaths "
             f"{sum(e['node_dead'] for e in events.values())}, monitor failures "
@@ -1275,22 +1372,45 @@ class Bench:
 
 
 def gc_pauses(path, born_s, since_ms):
-    """Collections in a daemon's -Xlog:gc file (uptime decoration, seconds since the JVM started at
-    about BORN_S, wall clock) from SINCE_MS (wall clock, ms) on: count and longest pause of young
-    and full collections. None without a log."""
-    out = {"young": 0, "full": 0, "young_max_ms": 0.0, "full_max_ms": 0.0}
+    """Collections and safepoints in a daemon's -Xlog:gc,safepoint file from SINCE_MS (wall clock,
+    ms) on: count and longest pause of young and full collections, count of safepoints, the
+    longest "reaching safepoint" (time from the request until the last thread stopped: every
+    thread, the realtime heartbeat threads too, waits for the slowest) and total, and the
+    safepoints over 20 ms (wall ms, operation, reaching ms, total ms). Lines carry utctime and
+    uptime; with uptime alone (older runs) BORN_S, the JVM's start, places them. None without a log."""
+    out = {"young": 0, "full": 0, "young_max_ms": 0.0, "full_max_ms": 0.0, "safepoints": 0,
+           "reach_max_ms": 0.0, "safepoint_max_ms": 0.0, "long_safepoints": []}
     try:
         with open(path, errors="replace") as f:
             lines = f.read().splitlines()
     except OSError:
         return None
     for line in lines:
-        m = re.match(r"\[(\d+\.\d+)s\].*Pause (Young|Full).* (\d+\.\d+)ms$", line)
-        if not m or (born_s + float(m.group(1))) * 1000 < since_ms:
+        m = re.match(r"^(?:\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})[+-]\d{4}\])?\[(\d+\.\d+)s\] (.*)$", line)
+        if not m:
             continue
-        kind = "young" if m.group(2) == "Young" else "full"
-        out[kind] += 1
-        out[f"{kind}_max_ms"] = max(out[f"{kind}_max_ms"], float(m.group(3)))
+        if m.group(1):
+            t = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f").replace(
+                tzinfo=datetime.timezone.utc).timestamp() * 1000
+        else:
+            t = (born_s + float(m.group(2))) * 1000
+        if t < since_ms:
+            continue
+        rest = m.group(3)
+        g = re.match(r"GC\(\d+\) Pause (Young|Full).* (\d+\.\d+)ms$", rest)
+        if g:
+            kind = "young" if g.group(1) == "Young" else "full"
+            out[kind] += 1
+            out[f"{kind}_max_ms"] = max(out[f"{kind}_max_ms"], float(g.group(2)))
+            continue
+        sp = re.match(r'Safepoint "([^"]+)".*Reaching safepoint: (\d+) ns.*Total: (\d+) ns', rest)
+        if sp:
+            reach, total = int(sp.group(2)) / 1e6, int(sp.group(3)) / 1e6
+            out["safepoints"] += 1
+            out["reach_max_ms"] = max(out["reach_max_ms"], round(reach, 1))
+            out["safepoint_max_ms"] = max(out["safepoint_max_ms"], round(total, 1))
+            if total > 20:
+                out["long_safepoints"].append((t, sp.group(1), round(reach, 1), round(total, 1)))
     return out
 
 
@@ -1344,7 +1464,8 @@ def render(r):
     so = r.get("soak")
     if so:
         out += ["", f"## Soak: {so['minutes']} minutes, Lifeline {so.get('profile', '50/250')} on {so.get('nodes', 2)} "
-                f"nodes with realtime {so.get('realtime', 'on')}, {so['hogs']} busy loops", "",
+                f"nodes with realtime {so.get('realtime', 'on')}, {so['hogs']} busy loops"
+                + (f", extra JVM flags `{so['java_opts_extra']}`" if so.get("java_opts_extra") else ""), "",
                 (f"Load before the busy loops {so['loadavg_before']}; 1-min load during: median "
                  f"{so['loadavg1_median_during']} (min {so['loadavg1_min_during']}, max {so['loadavg1_max_during']}). "
                  if "loadavg_before" in so else f"Median 1-min load {so['loadavg1_median_during']}. ") +
@@ -1353,14 +1474,16 @@ def render(r):
                 f"{so['polls_group_not_on_n1']}, unanswered {so['polls_unanswered']}. Client: {so['probes']} probes, "
                 f"{so['failed_probes']} failed, longest gap {so['longest_gap_ms']} ms ({so['fail_reasons']}).", "",
                 "| node | node dead | link dead | late heartbeat (longest silence ms) | frozen (longest ms) | "
-                "partition healed | monitor failed | GC young: count (longest ms) | GC full: count (longest ms) |",
-                "|---|---|---|---|---|---|---|---|---|"]
+                "partition healed | monitor failed | GC young: count (longest ms) | GC full: count (longest ms) | "
+                "safepoints: count, longest reaching / total ms, over 20 ms |",
+                "|---|---|---|---|---|---|---|---|---|---|"]
         for n, e in so["log_events"].items():
             gc = e.get("gc") or {}
             out.append(f"| {n} | {e['node_dead']} | {e['link_dead']} | {e['late_heartbeat']} ({e.get('late_ms_max', '-')}) | "
                        f"{e['frozen']} ({e.get('frozen_ms_max', '-')}) | {e.get('partition_healed', '-')} | "
                        f"{e['monitor_failed']} | {gc.get('young', '-')} ({gc.get('young_max_ms', '-')}) | "
-                       f"{gc.get('full', '-')} ({gc.get('full_max_ms', '-')}) |")
+                       f"{gc.get('full', '-')} ({gc.get('full_max_ms', '-')}) | {gc.get('safepoints', '-')}, "
+                       f"{gc.get('reach_max_ms', '-')} / {gc.get('safepoint_max_ms', '-')}, {len(gc.get('long_safepoints', []))} |")
         for label, key in (("idle, before the busy loops", "cost_idle"), ("during the soak", "cost_loaded")):
             if so.get(key):
                 out += ["", f"Cost per node, {label} (daemon CPU in % of one core; packets per second on "
@@ -1370,14 +1493,25 @@ def render(r):
                     out.append(f"| {n} | {c['cpu_pct_of_core']} | {c['tx_pps']} | {c['rx_pps']} |")
         bs = so.get("box_stalls")
         if bs:
-            out += ["", f"Box stalls (a Python thread at {bs['probe']} outside the JVMs, oversleeping a 5 ms sleep): "
+            out += ["", f"Box stalls (a Python thread outside the JVMs sleeping 5 ms in a loop; {bs['probe']}): "
                     f"{bs['over_20ms']} over 20 ms, {bs['over_50ms']} over 50 ms, longest {round(bs['longest_ms'])} ms "
                     f"in {bs['samples']} samples."]
+            nd = so.get("net_delays")
+            if nd:
+                out += ["", f"Packet delays (UDP round trips n2 -> n1 -> n2 every 5 ms over br0, both ends Python; "
+                        f"{nd['probe']}): {nd['over_20ms']} over 20 ms, {nd['over_50ms']} over 50 ms or lost "
+                        f"({nd['lost']} lost), longest {round(nd['longest_ms'])} ms in {nd['samples']} round trips."]
             fr = [(n, f) for n, e in so["log_events"].items() for f in e.get("freezes", [])]
             if fr:
-                out += ["", "| node | daemon frozen at | frozen ms | box stall within 250 ms (ms) |", "|---|---|---|---|"]
-                out += [f"| {n} | {f['at']} | {f['frozen_ms']} | {f['box_stall_ms'] if f['box_stall_ms'] is not None else 'none'} |"
+                out += ["", "| node | daemon frozen at | frozen ms | box stall within 250 ms (ms) | slow round trip within 250 ms (ms) "
+                        "| this JVM's safepoint over 20 ms within 250 ms |", "|---|---|---|---|---|---|"]
+                out += [f"| {n} | {f['at']} | {f['frozen_ms']} | {f['box_stall_ms'] if f['box_stall_ms'] is not None else 'none'} | "
+                        f"{f.get('net_rtt_ms') if f.get('net_rtt_ms') is not None else 'none'} | {f.get('safepoint') or 'none'} |"
                         for n, f in fr]
+            slow = sorted(set(t for t, _ in (nd or {}).get("list", [])) | set(t for t, _ in bs.get("list", [])))
+            if slow:
+                out += ["", "Box stalls and slow round trips (time, ms): box " + ", ".join(f"{t} {g}" for t, g in bs["list"][:40])
+                        + "; net " + ", ".join(f"{t} {g}" for t, g in (nd or {}).get("list", [])[:40])]
         if so.get("ha_cf"):
             out += ["", "ha.cf (n1):", "", "```", so["ha_cf"].rstrip(), "```"]
         ex = [l for e in so["log_events"].values() for l in e["examples"]]
@@ -1409,6 +1543,20 @@ def render(r):
 
 
 def parse_args(argv):
+    if argv and argv[0] in ("udpecho", "udpping"):
+        ap = argparse.ArgumentParser(prog=f"outage.py {argv[0]}")
+        ap.add_argument("cmd")
+        ap.add_argument("--out", default="")
+        ap.add_argument("--to", default="")
+        ap.add_argument("--port", type=int, default=7070)
+        ap.add_argument("--rtprio", type=int, default=10)
+        ap.add_argument("--period-ms", type=float, default=5)
+        ap.add_argument("--report-ms", type=float, default=20)
+        ap.add_argument("--max-seconds", type=float, default=1200)
+        a = ap.parse_args(argv)
+        a.probe = None
+        a.jitter = None
+        return a
     if argv and argv[0] == "jitter":
         ap = argparse.ArgumentParser(prog="outage.py jitter")
         ap.add_argument("jitter")
@@ -1445,6 +1593,8 @@ def parse_args(argv):
                     help="keepalive/deadtime of the soak, ms (default 50/250)")
     ap.add_argument("--soak-nodes", type=int, choices=[2, 3], default=2,
                     help="cluster size of the soak (3 only with --only soak: the comparisons are pairs)")
+    ap.add_argument("--soak-java-opts", default="",
+                    help="extra JVM flags for the soak's daemons (LIFELINE_JAVA_OPTS, after bin/hactl's own), for A/B runs")
     ap.add_argument("--soak-warmup-seconds", type=float, default=20,
                     help="seconds between the group being home and the idle measure")
     ap.add_argument("--soak-idle-seconds", type=float, default=30,
@@ -1471,6 +1621,10 @@ def parse_args(argv):
 
 def main():
     args = parse_args(sys.argv[1:])
+    if getattr(args, "cmd", None) == "udpecho":
+        return udpecho_main(args)
+    if getattr(args, "cmd", None) == "udpping":
+        return udpping_main(args)
     if getattr(args, "jitter", None):
         return jitter_main(args)
     if args.probe:
