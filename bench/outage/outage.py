@@ -1543,24 +1543,12 @@ def render(r):
 
 
 def parse_args(argv):
-    if argv and argv[0] in ("udpecho", "udpping"):
+    if argv and argv[0] in ("jitter", "udpecho", "udpping"):  # the soak's realtime probes
         ap = argparse.ArgumentParser(prog=f"outage.py {argv[0]}")
         ap.add_argument("cmd")
-        ap.add_argument("--out", default="")
-        ap.add_argument("--to", default="")
+        ap.add_argument("--out", default=os.devnull)
+        ap.add_argument("--to", default="", help="udpping: the echo's address")
         ap.add_argument("--port", type=int, default=7070)
-        ap.add_argument("--rtprio", type=int, default=10)
-        ap.add_argument("--period-ms", type=float, default=5)
-        ap.add_argument("--report-ms", type=float, default=20)
-        ap.add_argument("--max-seconds", type=float, default=1200)
-        a = ap.parse_args(argv)
-        a.probe = None
-        a.jitter = None
-        return a
-    if argv and argv[0] == "jitter":
-        ap = argparse.ArgumentParser(prog="outage.py jitter")
-        ap.add_argument("jitter")
-        ap.add_argument("--out", required=True)
         ap.add_argument("--rtprio", type=int, default=10)
         ap.add_argument("--period-ms", type=float, default=5)
         ap.add_argument("--report-ms", type=float, default=20)
@@ -1621,12 +1609,9 @@ def parse_args(argv):
 
 def main():
     args = parse_args(sys.argv[1:])
-    if getattr(args, "cmd", None) == "udpecho":
-        return udpecho_main(args)
-    if getattr(args, "cmd", None) == "udpping":
-        return udpping_main(args)
-    if getattr(args, "jitter", None):
-        return jitter_main(args)
+    helper = {"jitter": jitter_main, "udpecho": udpecho_main, "udpping": udpping_main}.get(getattr(args, "cmd", None))
+    if helper:
+        return helper(args)
     if args.probe:
         return probe_main(args)
     set_lab(args.ns_prefix, args.soak_nodes)
