@@ -77,7 +77,9 @@ public interface ResourceAgent {
 
     /**
      * The agent's own recommendations for action timeouts and the monitor interval (from OCF
-     * meta-data), which the manager uses where the admin configured nothing. Empty by default.
+     * meta-data), and which parameters it reloads in place. The recommendations are advice that
+     * {@code hactl check-config} holds the applied timeouts against; the manager's timeouts come
+     * from ha.cf alone ({@link AgentHints} says why). Empty by default.
      */
     default AgentHints hints() {
         return AgentHints.NONE;
