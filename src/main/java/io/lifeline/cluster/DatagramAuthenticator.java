@@ -173,6 +173,8 @@ final class DatagramAuthenticator {
     }
 
     /** Every key of one authkeys file by index, and the one it signs with. */
+    // indexed by the key number of every datagram received (a hot path); never compared or hashed
+    @SuppressWarnings("ArrayRecordComponent")
     private record KeyTable(SigningKey signing, SigningKey[] byIndex) {
         static KeyTable of(Authkeys authkeys, boolean allowCrc) {
             SigningKey[] byIndex = new SigningKey[256];

@@ -6,7 +6,7 @@ import io.lifeline.agent.ResourceAgent;
 import io.lifeline.agent.ip.IpAddrAgent;
 import io.lifeline.agent.ip.VipLease;
 import io.lifeline.process.ProcessRunner;
-import io.lifeline.cli.Version;
+import io.lifeline.Version;
 import io.lifeline.cluster.Cluster;
 import io.lifeline.cluster.ClusterStartException;
 import io.lifeline.cluster.HeartbeatPriority;
