@@ -16,6 +16,7 @@ import os
 import platform
 import random
 import re
+import select
 import selectors
 import shutil
 import signal
@@ -31,10 +32,26 @@ import benchlib  # noqa: E402
 benchlib.RUN_TIMEOUT_S = 30  # nginx, heartbeat and keepalived commands are slower
 
 
+# Namespace names: PREFIX + hub / n1 / n2 [/ n3] / cl. The default prefix "ll-o" gives the names
+# this benchmark always had (ll-ohub, ll-on1, ll-on2, ll-ocl); --ns-prefix or the environment
+# variable LL_OUTAGE_NS_PREFIX pick others, so two runs on one box (or one beside another
+# engineer's) do not collide. set_lab() fills these in before anything uses them.
+DEFAULT_NS_PREFIX = "ll-o"
 HUB, CLIENT = "ll-ohub", "ll-ocl"
 NODES = {"n1": "ll-on1", "n2": "ll-on2"}
 ADDR = {"n1": {"eth0": "198.51.100.11/24", "eth1": "203.0.113.11/24"},
         "n2": {"eth0": "198.51.100.12/24", "eth1": "203.0.113.12/24"}}
+
+
+def set_lab(prefix, nodes):
+    """Namespace names from PREFIX and the node list n1..nN (N = 2 or 3; n3 only for the soak)."""
+    global HUB, CLIENT
+    HUB, CLIENT = f"{prefix}hub", f"{prefix}cl"
+    NODES.clear()
+    ADDR.clear()
+    for i in range(1, nodes + 1):
+        NODES[f"n{i}"] = f"{prefix}n{i}"
+        ADDR[f"n{i}"] = {"eth0": f"198.51.100.{10 + i}/24", "eth1": f"203.0.113.{10 + i}/24"}
 CLIENT_ADDR = "198.51.100.50/24"
 VIP = "198.51.100.10"
 SECRET = "bench-outage-0123456789abcdef0123"
@@ -46,6 +63,13 @@ GROUP = VIP  # Heartbeat-style group key: the first word of the haresources line
 # The fast profile (issue 3): keepalive 50ms, deadtime 250ms, nginx monitored every 200 ms.
 FAST = {"keepalive": "50ms", "deadtime": "250ms", "warntime": "150ms", "initdead": "2s",
         "nginx_monitor": "interval=200ms timeout=2s", "defaults": "interval=2s timeout=10s threshold=3 window=1min"}
+# Timer profiles the soak can run (--soak-profile): keepalive/deadtime, warntime at 60 % of
+# deadtime as in the 50/250 profile. 20/100 is Heartbeat's fastest documented setting (issue 20);
+# 40/200: a round profile whose stall threshold (120 ms) is above the ~100 ms stalls of the VM the
+# other two were soaked on (README.md, "Soak").
+PROFILES = {"50/250": {"keepalive": "50ms", "deadtime": "250ms", "warntime": "150ms"},
+            "40/200": {"keepalive": "40ms", "deadtime": "200ms", "warntime": "120ms"},
+            "20/100": {"keepalive": "20ms", "deadtime": "100ms", "warntime": "60ms"}}
 TARGETS_MS = {"crash-freeze": 350, "crash-cut": 350, "crash-kill": 350, "graceful-stop": 100,
               "planned-failover": 100, "failback": 50, "app-failure": 200}
 
@@ -131,6 +155,127 @@ def probe_main(args):
     return 0
 
 
+# ---------------------------------------------------------------------------------------------
+# The jitter probe: runs as `outage.py jitter` beside the soak, outside the JVMs.
+
+def jitter_main(args):
+    """A thread at the daemons' realtime priority (SCHED_RR, --rtprio) that sleeps --period-ms in a
+    loop and writes every oversleep longer than --report-ms (wall ms, gap ms). A stall it shares
+    with the daemons' stall watchdogs was the box's (the VM or the kernel did not run a realtime
+    thread), not a JVM's (garbage collection, safepoints); one the daemons report alone was theirs."""
+    stop = [False]
+    signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__(0, True))
+    policy = set_rr(args.rtprio)
+    period = args.period_ms / 1000
+    samples = 0
+    t_end = time.monotonic() + args.max_seconds
+    with open(args.out, "w", buffering=1) as f:
+        f.write(f"# policy {policy}, period {args.period_ms} ms, report > {args.report_ms} ms\n")
+        last = time.monotonic()
+        while not stop[0] and last < t_end:
+            time.sleep(period)
+            now = time.monotonic()
+            gap = (now - last - period) * 1000
+            last = now
+            samples += 1
+            if gap > args.report_ms:
+                f.write(f"{now_ms():.1f} {gap:.1f}\n")
+        f.write(f"# samples {samples}\n")
+    return 0
+
+
+def set_rr(rtprio):
+    try:
+        os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(rtprio))
+        return f"SCHED_RR {rtprio}"
+    except (OSError, AttributeError) as e:
+        return f"normal ({e})"
+
+
+def udpecho_main(args):
+    """Answers every UDP datagram on --port with itself (runs in a node's namespace at SCHED_RR)."""
+    stop = [False]
+    signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__(0, True))
+    set_rr(args.rtprio)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("0.0.0.0", args.port))
+    sock.settimeout(0.2)
+    t_end = time.monotonic() + args.max_seconds
+    while not stop[0] and time.monotonic() < t_end:
+        try:
+            data, peer = sock.recvfrom(64)
+            sock.sendto(data, peer)
+        except socket.timeout:
+            pass
+        except InterruptedError:
+            pass
+    return 0
+
+
+def udpping_main(args):
+    """Sends a UDP datagram to --to:--port every --period-ms (at SCHED_RR) and writes every round
+    trip longer than --report-ms (wall ms at the send, rtt ms; -1 = no answer within 1 s): the
+    same bridges as the heartbeats, so it shows whether packets themselves were held up."""
+    stop = [False]
+    signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__(0, True))
+    policy = set_rr(args.rtprio)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setblocking(False)
+    sent = {}
+    seq = 0
+    answered = 0
+    period = args.period_ms / 1000
+    t_end = time.monotonic() + args.max_seconds
+    next_send = time.monotonic()
+    with open(args.out, "w", buffering=1) as f:
+        f.write(f"# policy {policy}, period {args.period_ms} ms, report > {args.report_ms} ms\n")
+        while not stop[0] and time.monotonic() < t_end:
+            mono = time.monotonic()
+            if mono >= next_send:
+                seq += 1
+                sent[seq] = (mono, now_ms())
+                try:
+                    sock.sendto(seq.to_bytes(8, "big"), (args.to, args.port))
+                except OSError:
+                    pass
+                next_send = max(next_send + period, mono)
+            r, _, _ = select.select([sock], [], [], max(0.0, next_send - time.monotonic()))
+            if r:
+                try:
+                    data = sock.recv(64)
+                except OSError:
+                    continue
+                n = int.from_bytes(data[:8], "big")
+                if n in sent:
+                    t_mono, t_wall = sent.pop(n)
+                    answered += 1
+                    rtt = (time.monotonic() - t_mono) * 1000
+                    if rtt > args.report_ms:
+                        f.write(f"{t_wall:.1f} {rtt:.1f}\n")
+            for n in [k for k, (tm, _) in sent.items() if time.monotonic() - tm > 1.0]:
+                f.write(f"{sent.pop(n)[1]:.1f} -1\n")
+        f.write(f"# samples {answered}\n")
+    return 0
+
+
+def read_jitter(path):
+    """(policy line, samples, [(wall ms, gap ms)]) from a jitter probe's file."""
+    stalls, samples, policy = [], None, ""
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith("# samples"):
+                    samples = int(line.split()[2])
+                elif line.startswith("# policy"):
+                    policy = line[2:].strip()
+                elif line.strip():
+                    a, b = line.split()
+                    stalls.append((float(a), float(b)))
+    except OSError:
+        pass
+    return policy, samples, stalls
+
+
 class Prober:
     def __init__(self, bench, name):
         self.bench = bench
@@ -183,14 +328,14 @@ def served_again(rows, node, t0):
 # Lab
 
 class Lab:
-    """ll-ohub (bridges br0 198.51.100.0/24 and br1 203.0.113.0/24), ll-on1, ll-on2 on both,
-    client ll-ocl on br0. Each node has nftables tables (inet and arp) used to cut it off."""
+    """ll-ohub (bridges br0 198.51.100.0/24 and br1 203.0.113.0/24), ll-on1, ll-on2 (ll-on3) on both,
+    client ll-ocl on br0 (names with the default prefix). Each node has nftables tables (inet and arp) used to cut it off."""
 
     def __init__(self):
         self.created = []
 
     def setup(self):
-        for ns in (HUB, NODES["n1"], NODES["n2"], CLIENT):
+        for ns in (HUB, *NODES.values(), CLIENT):
             run(["ip", "netns", "add", ns])
             self.created.append(ns)
             nsexec(ns, ["ip", "link", "set", "lo", "up"])
@@ -302,6 +447,7 @@ class Lifeline:
     def __init__(self, bench):
         self.bench = bench
         self.procs = {}
+        self.started = {}
         self.confs = {}
         self.base = os.path.join(bench.work, "lifeline")
 
@@ -309,6 +455,7 @@ class Lifeline:
         return os.path.join(self.bench.work, "lifeline", node)
 
     def configure(self):
+        timers = dict(FAST, **(PROFILES[self.bench.args.soak_profile] if self.bench.soaking else {}))
         for node in NODES:
             d = self.dir(node)
             os.makedirs(d, exist_ok=True)
@@ -317,9 +464,9 @@ class Lifeline:
             nginx_word = f"nginx::{conf}::url=http://127.0.0.1/health"
             with open(os.path.join(d, "ha.cf"), "w") as f:
                 f.write("\n".join([
-                    "cluster outage", f"keepalive {FAST['keepalive']}", f"deadtime {FAST['deadtime']}",
-                    f"warntime {FAST['warntime']}", f"initdead {FAST['initdead']}", "udpport 694",
-                    "bcast eth0", "bcast eth1", "node n1 n2", "auto_failback on",
+                    "cluster outage", f"keepalive {timers['keepalive']}", f"deadtime {timers['deadtime']}",
+                    f"warntime {timers['warntime']}", f"initdead {timers['initdead']}", "udpport 694",
+                    "bcast eth0", "bcast eth1", "node " + " ".join(NODES), "auto_failback on",
                     f"realtime {self.bench.args.soak_realtime if self.bench.soaking else 'on'}",
                     f"resource_defaults {FAST['defaults']}",
                     f"monitor {nginx_word} {FAST['nginx_monitor']}", ""]))
@@ -338,9 +485,13 @@ class Lifeline:
                "--state-dir", os.path.join(d, "state")]
         env = dict(os.environ, LIFELINE_JAR=self.bench.jar)
         env.pop("LIFELINE_JAVA_OPTS", None)
+        if self.bench.soaking:  # every collection's pause, for the soak's report (unified logging, cheap)
+            env["LIFELINE_JAVA_OPTS"] = " ".join(
+                [f"-Xlog:gc,safepoint:file={os.path.join(d, 'gc.log')}:utctime,uptime", self.bench.args.soak_java_opts]).strip()
         out = open(os.path.join(d, "daemon.log"), "a")
         out.write(f"==== bench: start {datetime.datetime.now().isoformat()} ====\n")
         out.flush()
+        self.started[node] = time.time()
         self.procs[node] = self.bench.registry.add(
             subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True),
             f"lifeline-{node}")
@@ -373,8 +524,9 @@ class Lifeline:
             st = self.status(n)
             if not st or not st.get("groups"):
                 return False
-            peer = next((x for x in st.get("nodes", []) if x["name"] != n), None)
-            if not peer or peer["state"] != "up" or not all(l["state"] == "up" for l in peer["links"]):
+            peers = [x for x in st.get("nodes", []) if x["name"] != n]
+            if len(peers) != len(NODES) - 1 or not all(
+                    p["state"] == "up" and all(l["state"] == "up" for l in p["links"]) for p in peers):
                 return False
             g = st["groups"][0]
             if g["phase"] != "running" and n == owner or g["owners"] != [owner]:
@@ -641,7 +793,7 @@ class Bench:
         except BlockingIOError:
             sys.exit("outage.py: another run of this benchmark is active (lock held)")
         existing = run(["ip", "netns", "list"]).stdout
-        for ns in (NODES["n1"], NODES["n2"], CLIENT, HUB):
+        for ns in (*NODES.values(), CLIENT, HUB):
             if re.search(rf"^{ns}\b", existing, re.M):
                 log(f"removing stale namespace {ns} left by an interrupted run")
                 run(["ip", "netns", "del", ns], check=False)
@@ -808,8 +960,9 @@ class Bench:
     def start_system(self, system):
         system.configure()
         system.start("n1")
-        time.sleep(0.5)
-        system.start("n2")
+        for n in list(NODES)[1:]:
+            time.sleep(0.5)
+            system.start(n)
         self.await_home(system, 90)
 
     def await_home(self, system, limit_s=60):
@@ -977,26 +1130,46 @@ class Bench:
     # ---------- soak
 
     def soak(self, minutes):
-        """Fast profile, group on n1, both cores kept busy by busy loops: every group move, node or
-        link death, monitor failure and stall is a false failover; a prober runs all the time."""
+        """A timer profile, group on n1, both cores kept busy by busy loops: every group move, node or
+        link death, monitor failure and stall is a false failover; a prober runs all the time. Also
+        records what the profile costs: each daemon's CPU and the heartbeat links' packets."""
         s = Lifeline(self)
         self.systems.append(s)
         self.soaking = True
         self.start_system(s)
-        time.sleep(3)
+        time.sleep(self.args.soak_warmup_seconds)  # past the JVM's start-up compilation, for the idle cost
         offsets = {n: os.path.getsize(s.log_path(n)) for n in NODES}
         seconds = int(minutes * 60)
         os.makedirs(os.path.join(self.work, "probes"), exist_ok=True)  # --only soak makes no Prober first
-        log(f"soak: {minutes} min, Lifeline fast profile with realtime {self.args.soak_realtime}, "
-            f"{self.args.hogs} busy loops at nice 0; loadavg {loadavg()}")
+        load_before = loadavg()
+        log(f"soak: {minutes} min, profile {self.args.soak_profile} on {len(NODES)} nodes, realtime "
+            f"{self.args.soak_realtime}, {self.args.hogs} busy loops at nice 0; loadavg before {load_before}")
+        # the same measure without the soak's own load first: what the daemons cost on their own
+        idle = self.daemon_costs(s, self.args.soak_idle_seconds) if self.args.soak_idle_seconds > 0 else None
+        if idle:
+            log(f"  idle {self.args.soak_idle_seconds} s before the hogs: {idle}")
         prober = self.registry.add(subprocess.Popen(
             ["ip", "netns", "exec", CLIENT, sys.executable, os.path.abspath(__file__), "probe", "--out",
              os.path.join(self.work, "probes", "soak.txt"), "--vip", VIP, "--max-seconds", str(seconds + 60)],
             stdout=subprocess.DEVNULL), "probe-soak")
+        jitter_out = os.path.join(self.work, "jitter.txt")
+        jitter = self.registry.add(subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), "jitter", "--out", jitter_out, "--max-seconds", str(seconds + 60)],
+            stdout=subprocess.DEVNULL), "jitter")
+        # a UDP round trip n2 -> n1 every 5 ms over the heartbeats' bridge br0, at the heartbeats' priority
+        net_out = os.path.join(self.work, "udpping.txt")
+        n1_ip = ADDR["n1"]["eth0"].split("/")[0]
+        echo = self.registry.add(subprocess.Popen(
+            ["ip", "netns", "exec", NODES["n1"], sys.executable, os.path.abspath(__file__), "udpecho",
+             "--max-seconds", str(seconds + 60)], stdout=subprocess.DEVNULL), "udpecho")
+        ping = self.registry.add(subprocess.Popen(
+            ["ip", "netns", "exec", NODES["n2"], sys.executable, os.path.abspath(__file__), "udpping", "--to", n1_ip,
+             "--out", net_out, "--max-seconds", str(seconds + 60)], stdout=subprocess.DEVNULL), "udpping")
         hogs = [self.registry.add(subprocess.Popen(["timeout", str(seconds + 30), "sh", "-c", "while :; do :; done"]),
                                   "hog") for _ in range(self.args.hogs)]
         t_start = now_ms()
         busy0 = cpu_busy()
+        cost0 = self.cost_counters(s)
         polls, not_home, unanswered, loads = 0, 0, 0, []
         t_end = time.monotonic() + seconds
         try:
@@ -1017,8 +1190,17 @@ class Bench:
             for h in hogs:
                 h.wait(timeout=10)
         busy = (cpu_busy() - busy0) / CLK_TCK / (seconds or 1)
+        loaded = self.cost_since(s, cost0, seconds)
         prober.send_signal(signal.SIGTERM)
         prober.wait(timeout=20)
+        jitter.send_signal(signal.SIGTERM)
+        jitter.wait(timeout=20)
+        policy, samples, box_stalls = read_jitter(jitter_out)
+        for x in (ping, echo):
+            x.send_signal(signal.SIGTERM)
+        for x in (ping, echo):
+            x.wait(timeout=20)
+        net_policy, net_samples, net_slow = read_jitter(net_out)
         rows = []
         with open(os.path.join(self.work, "probes", "soak.txt")) as f:
             for line in f:
@@ -1027,6 +1209,7 @@ class Bench:
         ana = analyse(rows, t_start + 1000)
         patterns = {"node_dead": r"node \S+: is dead", "link_dead": r"link \S+ to \S+: dead",
                     "late_heartbeat": r"late heartbeat from", "frozen": r"this node was frozen",
+                    "partition_healed": r"partition healed", "suspected": r"(?i)suspect",
                     "monitor_failed": r"monitor of .* failed", "starting": r"\bstart(ing)? ", "stopping": r"\bstop(ping)? "}
         events = {}
         for n in NODES:
@@ -1034,23 +1217,86 @@ class Bench:
                 f.seek(offsets[n])
                 text = f.read()
             events[n] = {k: len(re.findall(p, text)) for k, p in patterns.items()}
+            events[n]["gc"] = gc_pauses(os.path.join(s.dir(n), "gc.log"), s.started.get(n, 0), t_start)
+            long_sp = (events[n]["gc"] or {}).get("long_safepoints", [])
+            frozen = [int(x) for x in re.findall(r"this node was frozen for (\d+) ms", text)]
+            # each freeze: did the jitter probe (outside the JVMs) stall at the same moment?
+            shared = []
+            for m in re.finditer(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) .*this node was frozen for (\d+) ms", text, re.M):
+                t = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp() * 1000
+                box = [g for (tb, g) in box_stalls if abs(tb - t) <= 250]
+                net = [g for (tb, g) in net_slow if abs(tb - t) <= 250]
+                sp = [x for x in long_sp if abs(x[0] - t) <= 250]
+                shared.append({"at": m.group(1)[11:], "frozen_ms": int(m.group(2)),
+                               "box_stall_ms": max(box) if box else None, "net_rtt_ms": max(net) if net else None,
+                               "safepoint": (f"{sp[-1][1]}: reaching {sp[-1][2]} ms, total {sp[-1][3]} ms" if sp else None)})
+            events[n]["freezes"] = shared
+            late = [int(x) for x in re.findall(r"late heartbeat from .*silent for (\d+) ms", text)]
+            events[n]["frozen_ms_max"] = max(frozen, default=0)
+            events[n]["late_ms_max"] = max(late, default=0)
             events[n]["examples"] = [l for l in text.splitlines()
-                                     if re.search(r"dead|late heartbeat|frozen|failed|WARN|ERROR", l)][:20]
+                                     if re.search(r"dead|late heartbeat|frozen|failed|suspect|WARN|ERROR", l)][:20]
         entry = {"minutes": minutes, "hogs": self.args.hogs, "realtime": self.args.soak_realtime,
+                 "java_opts_extra": self.args.soak_java_opts,
+                 "profile": self.args.soak_profile, "nodes": len(NODES),
+                 "ha_cf": open(os.path.join(s.dir("n1"), "ha.cf")).read(),
+                 "loadavg_before": load_before,
                  "loadavg1_median_during": statistics.median(loads) if loads else None,
+                 "loadavg1_min_during": min(loads, default=None), "loadavg1_max_during": max(loads, default=None),
                  "cpu_busy_cores": round(busy, 2), "status_polls_per_node": polls,
                  "polls_group_not_on_n1": not_home, "polls_unanswered": unanswered,
                  "probes": ana["probes"], "failed_probes": ana["failed_probes"], "longest_gap_ms": ana["gap_ms"],
-                 "fail_reasons": ana["fail_reasons"], "log_events": events,
+                 "fail_reasons": ana["fail_reasons"], "log_events": events, "cost_idle": idle, "cost_loaded": loaded,
+                 "box_stalls": {"probe": policy, "samples": samples, "over_20ms": len(box_stalls),
+                                "over_50ms": sum(1 for _, g in box_stalls if g > 50),
+                                "longest_ms": max((g for _, g in box_stalls), default=0),
+                                "list": [(datetime.datetime.fromtimestamp(t / 1000).strftime("%H:%M:%S.%f")[:-3], round(g))
+                                         for t, g in box_stalls][:200]},
+                 "net_delays": {"probe": net_policy, "samples": net_samples, "over_20ms": len(net_slow),
+                                "over_50ms": sum(1 for _, g in net_slow if g > 50 or g < 0),
+                                "lost": sum(1 for _, g in net_slow if g < 0),
+                                "longest_ms": max((g for _, g in net_slow), default=0),
+                                "list": [(datetime.datetime.fromtimestamp(t / 1000).strftime("%H:%M:%S.%f")[:-3], round(g))
+                                         for t, g in net_slow][:200]},
                  "events_at_end": (s.call("n1", "events", {"limit": 30}) or {}).get("result", {}).get("events", [])}
         log(f"  soak: polls with the group not (only) on n1: {not_home}, node deaths "
             f"{sum(e['node_dead'] for e in events.values())}, monitor failures "
             f"{sum(e['monitor_failed'] for e in events.values())}, failed probes {ana['failed_probes']}, "
-            f"longest gap {ana['gap_ms']} ms, CPU busy {busy:.2f} cores")
+            f"longest gap {ana['gap_ms']} ms, CPU busy {busy:.2f} cores; loaded cost {loaded}")
         self.results["soak"] = entry
         s.stop_all()
         self.systems.remove(s)
         self.soaking = False
+
+    @staticmethod
+    def cost_counters(s):
+        """Per node: the daemon's CPU jiffies and the packets its namespace's eth0+eth1 sent and received."""
+        out = {}
+        for n, ns in NODES.items():
+            p = s.procs.get(n)
+            tx = rx = 0
+            for dev in ("eth0", "eth1"):
+                q = nsexec(ns, ["cat", f"/sys/class/net/{dev}/statistics/tx_packets",
+                                f"/sys/class/net/{dev}/statistics/rx_packets"], check=False)
+                vals = [int(x) for x in q.stdout.split()] if q.returncode == 0 else [0, 0]
+                tx += vals[0]
+                rx += vals[1]
+            out[n] = (benchlib.proc_cpu_jiffies(p.pid) if p else None, tx, rx)
+        return out
+
+    def cost_since(self, s, before, seconds):
+        after = self.cost_counters(s)
+        out = {}
+        for n in NODES:
+            (c0, t0, r0), (c1, t1, r1) = before[n], after[n]
+            out[n] = {"cpu_pct_of_core": round(100.0 * (c1 - c0) / CLK_TCK / seconds, 2) if c0 is not None and c1 is not None else None,
+                      "tx_pps": round((t1 - t0) / seconds, 1), "rx_pps": round((r1 - r0) / seconds, 1)}
+        return out
+
+    def daemon_costs(self, s, seconds):
+        before = self.cost_counters(s)
+        time.sleep(seconds)
+        return self.cost_since(s, before, seconds)
 
     # ---------- plan
 
@@ -1115,7 +1361,10 @@ class Bench:
         if self.args.quick:
             return os.path.join(self.here, "results-quick.md")
         if self.args.only == "soak":
-            return os.path.join(self.here, "results-soak.md")
+            if self.args.soak_profile == "50/250" and self.args.soak_nodes == 2:
+                return os.path.join(self.here, "results-soak.md")
+            return os.path.join(self.here, f"results-soak-{self.args.soak_profile.replace('/', '-')}-"
+                                f"{self.args.soak_nodes}nodes.md")
         return os.path.join(self.here, "results.md")
 
     def write(self):
@@ -1123,6 +1372,49 @@ class Bench:
             json.dump(self.results, f, indent=1)
         with open(self.out_md, "w") as f:
             f.write(render(self.results))
+
+
+def gc_pauses(path, born_s, since_ms):
+    """Collections and safepoints in a daemon's -Xlog:gc,safepoint file from SINCE_MS (wall clock,
+    ms) on: count and longest pause of young and full collections, count of safepoints, the
+    longest "reaching safepoint" (time from the request until the last thread stopped: every
+    thread, the realtime heartbeat threads too, waits for the slowest) and total, and the
+    safepoints over 20 ms (wall ms, operation, reaching ms, total ms). Lines carry utctime and
+    uptime; with uptime alone (older runs) BORN_S, the JVM's start, places them. None without a log."""
+    out = {"young": 0, "full": 0, "young_max_ms": 0.0, "full_max_ms": 0.0, "safepoints": 0,
+           "reach_max_ms": 0.0, "safepoint_max_ms": 0.0, "long_safepoints": []}
+    try:
+        with open(path, errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        m = re.match(r"^(?:\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})[+-]\d{4}\])?\[(\d+\.\d+)s\] (.*)$", line)
+        if not m:
+            continue
+        if m.group(1):
+            t = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f").replace(
+                tzinfo=datetime.timezone.utc).timestamp() * 1000
+        else:
+            t = (born_s + float(m.group(2))) * 1000
+        if t < since_ms:
+            continue
+        rest = m.group(3)
+        g = re.match(r"GC\(\d+\) Pause (Young|Full).* (\d+\.\d+)ms$", rest)
+        if g:
+            kind = "young" if g.group(1) == "Young" else "full"
+            out[kind] += 1
+            out[f"{kind}_max_ms"] = max(out[f"{kind}_max_ms"], float(g.group(2)))
+            continue
+        sp = re.match(r'Safepoint "([^"]+)".*Reaching safepoint: (\d+) ns.*Total: (\d+) ns', rest)
+        if sp:
+            reach, total = int(sp.group(2)) / 1e6, int(sp.group(3)) / 1e6
+            out["safepoints"] += 1
+            out["reach_max_ms"] = max(out["reach_max_ms"], round(reach, 1))
+            out["safepoint_max_ms"] = max(out["safepoint_max_ms"], round(total, 1))
+            if total > 20:
+                out["long_safepoints"].append((t, sp.group(1), round(reach, 1), round(total, 1)))
+    return out
 
 
 def cpu_busy():
@@ -1148,7 +1440,7 @@ def render(r):
            f"Written by `bench/outage/run.sh`. Started {m['started']}, finished {m.get('finished', '(incomplete)')}; "
            f"commit {m['git']}, {m['jar']}, {m['java']}; heartbeat {m['heartbeat']}, {m['keepalived']}, {m['nginx']}; "
            f"kernel {m['kernel']}, {m['cpus']} CPUs, load avg at start {m['loadavg_start']}.", "",
-           f"Probe: HTTP/1.0 GET to {VIP}:80 from ll-ocl, a new connection every {PROBE_INTERVAL_MS} ms, each with a "
+           f"Probe: HTTP/1.0 GET to {VIP}:80 from the client namespace, a new connection every {PROBE_INTERVAL_MS} ms, each with a "
            f"{PROBE_TIMEOUT_MS} ms timeout. Outage = longest gap between two successful answers from 1 s before the "
            "event; failed = probes that timed out or were refused, from 0.5 s before the event. "
            "Served again = first answer from the expected node after the event. All in ms: median (min-max).", "",
@@ -1174,16 +1466,57 @@ def render(r):
                    f"{s.get('cpu_busy_cores', '-')} |")
     so = r.get("soak")
     if so:
-        out += ["", f"## Soak: {so['minutes']} minutes, Lifeline fast profile with realtime {so.get('realtime', 'on')}, "
-                f"{so['hogs']} busy loops", "",
-                f"Median 1-min load {so['loadavg1_median_during']}, CPU busy {so['cpu_busy_cores']} cores. "
+        out += ["", f"## Soak: {so['minutes']} minutes, Lifeline {so.get('profile', '50/250')} on {so.get('nodes', 2)} "
+                f"nodes with realtime {so.get('realtime', 'on')}, {so['hogs']} busy loops"
+                + (f", extra JVM flags `{so['java_opts_extra']}`" if so.get("java_opts_extra") else ""), "",
+                (f"Load before the busy loops {so['loadavg_before']}; 1-min load during: median "
+                 f"{so['loadavg1_median_during']} (min {so['loadavg1_min_during']}, max {so['loadavg1_max_during']}). "
+                 if "loadavg_before" in so else f"Median 1-min load {so['loadavg1_median_during']}. ") +
+                f"CPU busy {so['cpu_busy_cores']} cores. "
                 f"{so['status_polls_per_node']} status polls per node (1/s): group not (only) on n1 in "
                 f"{so['polls_group_not_on_n1']}, unanswered {so['polls_unanswered']}. Client: {so['probes']} probes, "
                 f"{so['failed_probes']} failed, longest gap {so['longest_gap_ms']} ms ({so['fail_reasons']}).", "",
-                "| node | node dead | link dead | late heartbeat | frozen | monitor failed |", "|---|---|---|---|---|---|"]
+                "| node | node dead | link dead | late heartbeat (longest silence ms) | frozen (longest ms) | "
+                "partition healed | monitor failed | GC young: count (longest ms) | GC full: count (longest ms) | "
+                "safepoints: count, longest reaching / total ms, over 20 ms |",
+                "|---|---|---|---|---|---|---|---|---|---|"]
         for n, e in so["log_events"].items():
-            out.append(f"| {n} | {e['node_dead']} | {e['link_dead']} | {e['late_heartbeat']} | {e['frozen']} | "
-                       f"{e['monitor_failed']} |")
+            gc = e.get("gc") or {}
+            out.append(f"| {n} | {e['node_dead']} | {e['link_dead']} | {e['late_heartbeat']} ({e.get('late_ms_max', '-')}) | "
+                       f"{e['frozen']} ({e.get('frozen_ms_max', '-')}) | {e.get('partition_healed', '-')} | "
+                       f"{e['monitor_failed']} | {gc.get('young', '-')} ({gc.get('young_max_ms', '-')}) | "
+                       f"{gc.get('full', '-')} ({gc.get('full_max_ms', '-')}) | {gc.get('safepoints', '-')}, "
+                       f"{gc.get('reach_max_ms', '-')} / {gc.get('safepoint_max_ms', '-')}, {len(gc.get('long_safepoints', []))} |")
+        for label, key in (("idle, before the busy loops", "cost_idle"), ("during the soak", "cost_loaded")):
+            if so.get(key):
+                out += ["", f"Cost per node, {label} (daemon CPU in % of one core; packets per second on "
+                        "eth0+eth1, client probes included on the VIP's node n1 during the soak):", "",
+                        "| node | daemon CPU % | tx packets/s | rx packets/s |", "|---|---|---|---|"]
+                for n, c in so[key].items():
+                    out.append(f"| {n} | {c['cpu_pct_of_core']} | {c['tx_pps']} | {c['rx_pps']} |")
+        bs = so.get("box_stalls")
+        if bs:
+            out += ["", f"Box stalls (a Python thread outside the JVMs sleeping 5 ms in a loop; {bs['probe']}): "
+                    f"{bs['over_20ms']} over 20 ms, {bs['over_50ms']} over 50 ms, longest {round(bs['longest_ms'])} ms "
+                    f"in {bs['samples']} samples."]
+            nd = so.get("net_delays")
+            if nd:
+                out += ["", f"Packet delays (UDP round trips n2 -> n1 -> n2 every 5 ms over br0, both ends Python; "
+                        f"{nd['probe']}): {nd['over_20ms']} over 20 ms, {nd['over_50ms']} over 50 ms or lost "
+                        f"({nd['lost']} lost), longest {round(nd['longest_ms'])} ms in {nd['samples']} round trips."]
+            fr = [(n, f) for n, e in so["log_events"].items() for f in e.get("freezes", [])]
+            if fr:
+                out += ["", "| node | daemon frozen at | frozen ms | box stall within 250 ms (ms) | slow round trip within 250 ms (ms) "
+                        "| this JVM's safepoint over 20 ms within 250 ms |", "|---|---|---|---|---|---|"]
+                out += [f"| {n} | {f['at']} | {f['frozen_ms']} | {f['box_stall_ms'] if f['box_stall_ms'] is not None else 'none'} | "
+                        f"{f.get('net_rtt_ms') if f.get('net_rtt_ms') is not None else 'none'} | {f.get('safepoint') or 'none'} |"
+                        for n, f in fr]
+            slow = sorted(set(t for t, _ in (nd or {}).get("list", [])) | set(t for t, _ in bs.get("list", [])))
+            if slow:
+                out += ["", "Box stalls and slow round trips (time, ms): box " + ", ".join(f"{t} {g}" for t, g in bs["list"][:40])
+                        + "; net " + ", ".join(f"{t} {g}" for t, g in (nd or {}).get("list", [])[:40])]
+        if so.get("ha_cf"):
+            out += ["", "ha.cf (n1):", "", "```", so["ha_cf"].rstrip(), "```"]
         ex = [l for e in so["log_events"].values() for l in e["examples"]]
         if ex:
             out += ["", "```"] + ex + ["```"]
@@ -1213,6 +1546,19 @@ def render(r):
 
 
 def parse_args(argv):
+    if argv and argv[0] in ("jitter", "udpecho", "udpping"):  # the soak's realtime probes
+        ap = argparse.ArgumentParser(prog=f"outage.py {argv[0]}")
+        ap.add_argument("cmd")
+        ap.add_argument("--out", default=os.devnull)
+        ap.add_argument("--to", default="", help="udpping: the echo's address")
+        ap.add_argument("--port", type=int, default=7070)
+        ap.add_argument("--rtprio", type=int, default=10)
+        ap.add_argument("--period-ms", type=float, default=5)
+        ap.add_argument("--report-ms", type=float, default=20)
+        ap.add_argument("--max-seconds", type=float, default=1200)
+        a = ap.parse_args(argv)
+        a.probe = None
+        return a
     if argv and argv[0] == "probe":
         ap = argparse.ArgumentParser(prog="outage.py probe")
         ap.add_argument("probe")
@@ -1234,6 +1580,18 @@ def parse_args(argv):
     ap.add_argument("--hogs", type=int, default=4)
     ap.add_argument("--soak-realtime", choices=["on", "off"], default="on",
                     help="ha.cf realtime during the soak (on: the fast profile; off: no raised priority)")
+    ap.add_argument("--soak-profile", choices=sorted(PROFILES), default="50/250",
+                    help="keepalive/deadtime of the soak, ms (default 50/250)")
+    ap.add_argument("--soak-nodes", type=int, choices=[2, 3], default=2,
+                    help="cluster size of the soak (3 only with --only soak: the comparisons are pairs)")
+    ap.add_argument("--soak-java-opts", default="",
+                    help="extra JVM flags for the soak's daemons (LIFELINE_JAVA_OPTS, after bin/hactl's own), for A/B runs")
+    ap.add_argument("--soak-warmup-seconds", type=float, default=20,
+                    help="seconds between the group being home and the idle measure")
+    ap.add_argument("--soak-idle-seconds", type=float, default=30,
+                    help="seconds measured without the busy loops before the soak (the daemons' own cost)")
+    ap.add_argument("--ns-prefix", default=os.environ.get("LL_OUTAGE_NS_PREFIX", DEFAULT_NS_PREFIX),
+                    help="network namespace prefix (default $LL_OUTAGE_NS_PREFIX or ll-o: ll-ohub, ll-on1, ...)")
     ap.add_argument("--keepalived-advert", default="0.1", help="VRRPv3 advert_int, seconds")
     ap.add_argument("--keepalived-check-interval", default="1", help="vrrp_script interval, seconds")
     ap.add_argument("--keepalived-fall", default="2", help="vrrp_script fall")
@@ -1245,13 +1603,21 @@ def parse_args(argv):
     a.probe = None
     if a.only == "soak":
         a.soak = True
+    if a.soak_nodes != 2 and a.only != "soak":
+        ap.error("--soak-nodes 3 needs --only soak (the scenarios and comparison systems run pairs)")
+    if not re.fullmatch(r"[a-z][a-z0-9-]{0,8}", a.ns_prefix):
+        ap.error(f"--ns-prefix {a.ns_prefix!r}: 1-9 characters a-z, 0-9, '-' starting with a letter")
     return a
 
 
 def main():
     args = parse_args(sys.argv[1:])
+    helper = {"jitter": jitter_main, "udpecho": udpecho_main, "udpping": udpping_main}.get(getattr(args, "cmd", None))
+    if helper:
+        return helper(args)
     if args.probe:
         return probe_main(args)
+    set_lab(args.ns_prefix, args.soak_nodes)
     bench = Bench(args)
     return run_driver(bench)
 

@@ -66,7 +66,9 @@ class ArchitectureRulesTest {
                     Set.of()),
             new Rule("io.lifeline.manager", "know how a resource works inside (and does no I/O: pure)",
                     union(minus(ALL_LIFELINE, "io.lifeline.manager", "io.lifeline.config"), STARTS_OR_CONNECTS,
-                            Set.of("com.sun.jna", "io.lifeline.os", "io.lifeline.process", "io.lifeline.thread")),
+                            Set.of("com.sun.jna", "io.lifeline.os", "io.lifeline.process", "io.lifeline.thread"),
+                            // no file system either: whether a hook script exists is the config side's check
+                            Set.of("java.nio.file.Files", "java.io.File")),
                     // the agent contract's result types are the manager's vocabulary
                     Set.of("io.lifeline.agent.AgentResult", "io.lifeline.agent.OcfStatus")),
             new Rule("io.lifeline.agent", "decide placement",
@@ -91,8 +93,9 @@ class ArchitectureRulesTest {
             new Rule("io.lifeline.metrics", "decide anything, or keep state beyond the action histogram,"
                     + " the login sessions and the login throttle",
                     union(DECIDERS, Set.of("io.lifeline.daemon", "io.lifeline.cli", "io.lifeline.control")), Set.of()),
-            new Rule("io.lifeline.daemon", "hold decisions (it runs the manager; placement is the manager's)",
-                    Set.of("io.lifeline.manager.Placement"), Set.of()),
+            new Rule("io.lifeline.daemon", "hold decisions (it runs the manager; placement is the manager's),"
+                    + " or depend on cli (cli runs the daemon, not the other way round; the version is io.lifeline.Version)",
+                    Set.of("io.lifeline.manager.Placement", "io.lifeline.cli"), Set.of()),
             new Rule("io.lifeline.cli", "hold logic beyond arguments and printing (never reaches the deciders)",
                     DECIDERS, Set.of()),
             // ARCHITECTURE.md, "The OS layer": only os (libc) and net (kernel sockets) bind native code

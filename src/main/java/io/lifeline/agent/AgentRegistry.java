@@ -208,6 +208,27 @@ public final class AgentRegistry {
         });
     }
 
+    /**
+     * What {@code hactl check-config} runs after {@link #check}: a warning at a resource's line
+     * for each action whose applied timeout ({@code applied}, from ha.cf and the built-in
+     * defaults) is shorter than the one its agent advises ({@link AgentHints#shortfalls}). Reads
+     * the agents' meta-data (OCF agents run their side-effect-free {@code meta-data} action).
+     */
+    public void adviseTimeouts(Haresources haresources, Diagnostics diagnostics,
+            java.util.function.Function<String, AgentHints.ActionTimeouts> applied) {
+        Map<String, ResourceAgent> agents = resolveAll(haresources, new Diagnostics());
+        Map<String, Integer> lines = new HashMap<>();
+        haresources.groups().forEach(g -> g.resources().forEach(s -> lines.putIfAbsent(s.word(), s.line())));
+        agents.forEach((word, agent) -> {
+            for (AgentHints.Shortfall f : agent.hints().shortfalls(applied.apply(word))) {
+                // the setting of ha.cf's monitor / resource_defaults lines (docs/manager.md) that sets it
+                String key = f.action().equals("monitor") ? "timeout" : f.action() + "_timeout";
+                diagnostics.warning(haresources.file(), lines.get(word), word + ": " + f.describe()
+                        + " (raise it in ha.cf: monitor " + word + " " + key + "=" + (f.advised().toMillis() + 999) / 1000 + "s)");
+            }
+        });
+    }
+
     private Resolution resolveBare(Path file, ResourceSpec spec) throws AgentConfigException {
         String name = spec.name();
         BuiltinAgentFactory factory = builtins.get(name);

@@ -25,6 +25,12 @@ public interface ResourceAgent {
 
     AgentResult stop(Duration timeout);
 
+    /**
+     * The recurring health check. A monitor observes and never acts: it changes nothing on the
+     * host. When the resource runs but its own configuration changed since it was loaded (an
+     * edited haproxy.cfg), it says so with {@link AgentResult#runningWithChangedConfig}, and the
+     * manager issues {@link #reload} as an action of its own (docs/manager.md "Reload").
+     */
     AgentResult monitor(Duration timeout);
 
     /**
@@ -42,10 +48,14 @@ public interface ResourceAgent {
     AgentResult validate(Duration timeout);
 
     /**
-     * Applies changed parameters to the running resource in place, where the agent supports it
-     * ({@link AgentHints#reload()} says which parameters): the manager asks for it
-     * ({@code ReloadResource}) after a configuration reload that changed only those, instead of a
-     * restart (docs/reload.md). Called on this instance, the resource's new word.
+     * Applies a changed configuration to the running resource in place. The manager asks for it
+     * ({@code ReloadResource}) in two cases: after a configuration reload that changed only the
+     * parameters the agent reloads ({@link AgentHints#reload()} says which), instead of a restart
+     * (docs/reload.md), called on the resource's new word; and after a monitor reported the
+     * resource's own configuration changed ({@link AgentResult#configChanged()}). In the second
+     * case a new configuration the agent refuses must leave the resource running as it was, and
+     * the answer is {@link OcfStatus#ERR_CONFIGURED}: the manager then warns and keeps it running
+     * rather than recovering it.
      */
     default AgentResult reload(Duration timeout) {
         return AgentResult.failed(OcfStatus.ERR_UNIMPLEMENTED, type() + " has no reload action");
@@ -67,7 +77,9 @@ public interface ResourceAgent {
 
     /**
      * The agent's own recommendations for action timeouts and the monitor interval (from OCF
-     * meta-data), which the manager uses where the admin configured nothing. Empty by default.
+     * meta-data), and which parameters it reloads in place. The recommendations are advice that
+     * {@code hactl check-config} holds the applied timeouts against; the manager's timeouts come
+     * from ha.cf alone ({@link AgentHints} says why). Empty by default.
      */
     default AgentHints hints() {
         return AgentHints.NONE;

@@ -67,6 +67,11 @@ public final class CheckConfigCommand implements Callable<Integer> {
                 registry.check(c.haresources(), loaded.diagnostics());
                 if (!loaded.diagnostics().hasErrors()) {
                     registry.validateAll(c.haresources(), loaded.diagnostics(), VALIDATE_TIMEOUT);
+                    registry.adviseTimeouts(c.haresources(), loaded.diagnostics(), word -> {
+                        io.lifeline.manager.ResourcePolicy p = settings.policyFor(word);
+                        return new io.lifeline.agent.AgentHints.ActionTimeouts(p.startTimeout(), p.stopTimeout(),
+                                p.monitorTimeout());
+                    });
                 }
             }
         });

@@ -1,5 +1,6 @@
 package io.lifeline.cli;
 
+import io.lifeline.Version;
 import io.lifeline.control.ControlProtocol;
 import io.lifeline.daemon.NodeDaemon;
 import java.io.OutputStreamWriter;

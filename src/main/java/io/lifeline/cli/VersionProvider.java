@@ -1,5 +1,6 @@
 package io.lifeline.cli;
 
+import io.lifeline.Version;
 import picocli.CommandLine;
 
 /** {@code hactl --version}: "Lifeline" and {@link Version#current()}. */

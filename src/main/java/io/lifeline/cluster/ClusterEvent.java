@@ -92,6 +92,8 @@ public sealed interface ClusterEvent {
      * A payload a peer sent with {@link Cluster#broadcast} (already authenticated by the link).
      * The same payload usually arrives once per link; the receiver de-duplicates.
      */
+    // a received datagram's payload, handed on without a copy; receivers de-duplicate by decoding, not equals
+    @SuppressWarnings("ArrayRecordComponent")
     record PeerPayload(String node, String link, byte[] data, long timeMillis) implements ClusterEvent {
     }
 }

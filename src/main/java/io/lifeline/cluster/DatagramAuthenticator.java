@@ -85,11 +85,16 @@ final class DatagramAuthenticator {
     /** A peer that does not echo us is sent a hello at most this often. */
     static final long HELLO_INTERVAL_MS = 200;
 
-    /** The verdict on one received datagram. */
-    record Opened(boolean accepted, String node, int payloadOffset, int payloadLength, boolean answerWithHello) {
+    /**
+     * The verdict on one received datagram. {@code newIncarnation}: this datagram made its sender's
+     * incarnation accepted (the handshake with it has just completed on our side), so what we sent
+     * it before, refused for want of an echo, can now be sent again and get through.
+     */
+    record Opened(boolean accepted, String node, int payloadOffset, int payloadLength, boolean answerWithHello,
+                  boolean newIncarnation) {
 
-        static final Opened REFUSED = new Opened(false, null, 0, 0, false);
-        static final Opened REFUSED_SAY_HELLO = new Opened(false, null, 0, 0, true);
+        static final Opened REFUSED = new Opened(false, null, 0, 0, false, false);
+        static final Opened REFUSED_SAY_HELLO = new Opened(false, null, 0, 0, true, false);
     }
 
     /** What this node knows about one ha.cf peer; guarded by the authenticator. */
@@ -168,6 +173,8 @@ final class DatagramAuthenticator {
     }
 
     /** Every key of one authkeys file by index, and the one it signs with. */
+    // indexed by the key number of every datagram received (a hot path); never compared or hashed
+    @SuppressWarnings("ArrayRecordComponent")
     private record KeyTable(SigningKey signing, SigningKey[] byIndex) {
         static KeyTable of(Authkeys authkeys, boolean allowCrc) {
             SigningKey[] byIndex = new SigningKey[256];
@@ -381,7 +388,7 @@ final class DatagramAuthenticator {
                 }
                 sayHello = !echoesUs && helloDue(p, now);
                 accepted(p, seq, confirmedSeq, hello);
-                return new Opened(true, node, payloadOffset, payloadLength, sayHello);
+                return new Opened(true, node, payloadOffset, payloadLength, sayHello, false);
             }
             // a newer incarnation of the sender, or the first we hear of it
             if (!echoesUs) {
@@ -400,7 +407,7 @@ final class DatagramAuthenticator {
             sayHello = helloDue(p, now); // it may still wait for our echo of its incarnation
         }
         LOG.debug("{}: accepting incarnation {} of {}", drops.link(), senderEpoch, node);
-        return new Opened(true, node, payloadOffset, payloadLength, sayHello);
+        return new Opened(true, node, payloadOffset, payloadLength, sayHello, true);
     }
 
     /**

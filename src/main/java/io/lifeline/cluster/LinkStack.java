@@ -12,8 +12,6 @@ import org.jgroups.protocols.Discovery;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FRAG2;
 import org.jgroups.protocols.MERGE3;
-import org.jgroups.protocols.PING;
-import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UNICAST3;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
@@ -29,7 +27,8 @@ import org.jgroups.stack.Protocol;
  *   SuspectVerifier, HeartbeatDetector        failure detection: VERIFY_SUSPECT2 and FD_ALL3 with fewer
  *                                             wake-ups (see {@link TimerSettings})
  *   MERGE3                                    partition healing, every 1..3 s
- *   PING | TCPPING                            discovery (TCPPING lists the ucast peers)
+ *   LinkPing | LinkTcpPing                    discovery (PING, TCPPING listing the ucast peers), asked
+ *                                             again when a peer's handshake completes (Rediscovery)
  *   LinkUdp | BroadcastUdp                    transport, bound to the node's fixed address; seals and
  *                                             opens every datagram (authkeys, replay protection), so
  *                                             JGroups only ever decodes authenticated bytes
@@ -74,7 +73,9 @@ public final class LinkStack {
             transport.setMulticastPort(b.port());
             transport.setBindPort(b.port() + 1);
             transport.setPortRange(UNICAST_PORT_RANGE);
-            discovery = new PING();
+            LinkPing ping = new LinkPing();
+            transport.onNewIncarnation(ping::peerConfirmed);
+            discovery = ping;
         } else if (spec instanceof LinkSpec.Mcast m) {
             transport = new LinkUdp();
             transport.setMulticastAddress(m.group());
@@ -84,7 +85,9 @@ public final class LinkStack {
             transport.disableLoopback(!m.loop());
             transport.setBindPort(m.port() + 1);
             transport.setPortRange(UNICAST_PORT_RANGE);
-            discovery = new PING();
+            LinkPing ping = new LinkPing();
+            transport.onNewIncarnation(ping::peerConfirmed);
+            discovery = ping;
         } else {
             LinkSpec.Ucast u = (LinkSpec.Ucast) spec;
             transport = new LinkUdp();
@@ -95,7 +98,10 @@ public final class LinkStack {
             members.add(bindAddress);
             List<InetSocketAddress> hosts = new ArrayList<>();
             members.forEach(a -> hosts.add(new InetSocketAddress(a, u.port())));
-            discovery = new TCPPING().setInitialHosts(hosts).setPortRange(0);
+            LinkTcpPing ping = new LinkTcpPing();
+            ping.setInitialHosts(hosts).setPortRange(0);
+            transport.onNewIncarnation(ping::peerConfirmed);
+            discovery = ping;
             multicastRetransmission = false;
         }
         transport.setBindAddr(bindAddress);
@@ -111,8 +117,9 @@ public final class LinkStack {
         transport.setMessageProcessingPolicy("direct"); // PassRegularMessagesUpDirectly
 
         // A node's first datagrams to a peer that has not heard its new incarnation yet are refused
-        // until a hello exchange (a round trip) confirms it (DatagramAuthenticator): repeat the
-        // discovery request within the join timeout so the join does not hinge on the first one.
+        // until a hello exchange (a round trip) confirms it (DatagramAuthenticator): the discovery
+        // protocol asks again as soon as that exchange completes (Rediscovery), and repeats the
+        // request within the join timeout anyway, so the join does not hinge on the first one.
         discovery.numDiscoveryRuns(DISCOVERY_RUNS);
         MERGE3 merge = new MERGE3();
         merge.setMinInterval(timers.mergeMinMs()); // min before max: setMinInterval checks against the current max

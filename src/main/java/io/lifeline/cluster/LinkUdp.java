@@ -26,11 +26,19 @@ public class LinkUdp extends UDP {
     private DatagramAuthenticator authenticator;
     private PeerActivity activity;
     private Clock clock;
+    /** Run (on the receiver thread) when a peer's new incarnation has just been accepted; see {@link Rediscovery}. */
+    private Runnable onNewIncarnation = () -> { };
 
     LinkUdp authenticateWith(DatagramAuthenticator authenticator, PeerActivity activity, Clock clock) {
         this.authenticator = authenticator;
         this.activity = activity;
         this.clock = clock;
+        return this;
+    }
+
+    /** What to do when the handshake with a peer's new incarnation completes on our side. */
+    LinkUdp onNewIncarnation(Runnable action) {
+        this.onNewIncarnation = Objects.requireNonNull(action);
         return this;
     }
 
@@ -56,6 +64,9 @@ public class LinkUdp extends UDP {
         activity.heard(opened.node(), clock.millis());
         if (opened.payloadLength() > 0) {
             super.receive(sender, data, opened.payloadOffset(), opened.payloadLength());
+        }
+        if (opened.newIncarnation()) {
+            onNewIncarnation.run();
         }
     }
 

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /** One {@code N method secret} line of authkeys. The secret never appears in toString. */
+// the secret is bytes for the MAC; equals and hashCode below compare by content, toString hides it
+@SuppressWarnings("ArrayRecordComponent")
 public record AuthKey(int id, AuthMethod method, byte[] secret) {
     public AuthKey {
         secret = secret.clone();

@@ -312,12 +312,29 @@ public final class HaCfParser {
             }
             default -> {
                 switch (known.status()) {
-                    case LIFELINE_MANAGER -> extensions.add(new HaCf.Directive(keyword, args, n));
+                    case LIFELINE_MANAGER -> {
+                        extensions.add(new HaCf.Directive(keyword, args, n));
+                        hookScript(keyword, args, n);
+                    }
                     case IGNORED -> diag.warning(file, n, keyword + " is accepted but ignored: " + known.meaning());
                     // a table entry without a case above: HaCfParserTest parses every directive
                     default -> throw new IllegalStateException("ha.cf directive '" + keyword
                             + "' is in HaCfKeywords but not handled by the parser");
                 }
+            }
+        }
+    }
+
+    /**
+     * The scripts of {@code notify} and {@code fence_hook}: the resource manager checks their
+     * syntax (an absolute path, docs/manager.md) and, being pure, looks at no file; whether the
+     * script is there is checked here. Only a warning: it may be installed after the config.
+     */
+    private void hookScript(String keyword, List<String> args, int n) {
+        if ((keyword.equals("notify") || keyword.equals("fence_hook")) && !args.isEmpty()) {
+            Path script = Path.of(args.get(0));
+            if (script.isAbsolute() && !Files.isExecutable(script)) {
+                diag.warning(file, n, keyword + ": " + script + " does not exist or is not executable (yet)");
             }
         }
     }

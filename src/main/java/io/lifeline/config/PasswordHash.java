@@ -20,6 +20,8 @@ import javax.crypto.spec.PBEKeySpec;
  * @param salt       random bytes
  * @param hash       the derived key
  */
+// bytes are what PBKDF2 takes and gives; equals and hashCode below compare them by content
+@SuppressWarnings("ArrayRecordComponent")
 public record PasswordHash(int iterations, byte[] salt, byte[] hash) {
 
     public static final String PREFIX = "$pbkdf2-sha256$";

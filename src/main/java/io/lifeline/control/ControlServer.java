@@ -65,6 +65,8 @@ public final class ControlServer implements AutoCloseable {
     private volatile boolean closed;
     private long lastAcceptFailureLogMs = Long.MIN_VALUE / 2;
 
+    // an answer line on its way to the socket; never compared or hashed
+    @SuppressWarnings("ArrayRecordComponent")
     private record Answered(ControlConnection connection, byte[] line) {
     }
 

@@ -6,7 +6,7 @@ import io.lifeline.agent.ResourceAgent;
 import io.lifeline.agent.ip.IpAddrAgent;
 import io.lifeline.agent.ip.VipLease;
 import io.lifeline.process.ProcessRunner;
-import io.lifeline.cli.Version;
+import io.lifeline.Version;
 import io.lifeline.cluster.Cluster;
 import io.lifeline.cluster.ClusterStartException;
 import io.lifeline.cluster.HeartbeatPriority;
@@ -244,9 +244,10 @@ public final class NodeDaemon {
             return ManagerStatusJson.events(events.subList(Math.max(0, events.size() - StatusPage.EVENTS), events.size()));
         };
         OperatorHandlers operatorHandlers = new OperatorHandlers(runtime, groupNames::get);
+        java.util.Optional<io.lifeline.config.HttpUsers> httpUsers = httpUsers(config.haCf());
         MetricsEndpoint metrics = MetricsEndpoint.of(config.haCf().httpListen(),
                 () -> new StatusCollector(Version.current(), cluster::status, runtime::status, runtime::agentDetails),
-                new StatusPage(statusJson, eventsJson, new OperatorActions(httpUsers(config.haCf()),
+                () -> new StatusPage(statusJson, eventsJson, new OperatorActions(httpUsers,
                         (command, args) -> {
                             ObjectNode a = ControlProtocol.json().createObjectNode();
                             args.forEach(a::put);

@@ -36,6 +36,8 @@ final class PropagationMessage {
     private static final byte[] MAGIC = {'L', 'L', 'P', '1'};
 
     /** A piece of a bundle. */
+    // a piece of a file bundle, decoded from and encoded to the wire; never compared or hashed
+    @SuppressWarnings("ArrayRecordComponent")
     record Chunk(String id, String from, int index, int count, byte[] data) {
     }
 

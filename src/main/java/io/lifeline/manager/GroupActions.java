@@ -126,11 +126,25 @@ final class GroupActions {
                     block(lg, res, "stop of " + res + " failed on " + me + " (" + outcome + ")", true);
                 }
             }
-            case MONITOR -> onMonitor(lg, i, c.status(), c.message(), outcome);
-            case RELOAD -> {
+            case MONITOR -> {
+                onMonitor(lg, i, c.status(), c.message(), outcome);
+                if (c.configChanged() && c.status() == OcfStatus.SUCCESS && lg.queueConfigurationReload(i)) {
+                    ctx.event(Level.INFO, EventKind.RESOURCE, lg.name(), "monitor of " + res + " on " + me
+                            + ": its configuration changed since it was loaded (" + outcome + "); reloading it in place");
+                }
+            }
+            case RELOAD_PARAMETERS, RELOAD_CONFIGURATION -> {
+                boolean ownConfiguration = op.kind() == OpKind.RELOAD_CONFIGURATION;
                 if (c.status() == OcfStatus.SUCCESS) {
                     ctx.event(Level.INFO, EventKind.RESOURCE, lg.name(), "reloaded " + res + " in place on " + me
-                            + " (" + c.durationMs() + " ms): its new parameters apply without a restart");
+                            + " (" + c.durationMs() + " ms): " + (ownConfiguration ? "its changed configuration applies"
+                            : "its new parameters apply") + " without a restart");
+                    lg.scheduleMonitor(i, ctx.nowMs());
+                } else if (ownConfiguration && c.status() == OcfStatus.ERR_CONFIGURED) {
+                    // the agent refused the new file and, by the reload contract, kept the
+                    // running configuration: the service is fine, so nothing is recovered
+                    ctx.event(Level.WARN, EventKind.RESOURCE, lg.name(), "reload of " + res + " on " + me
+                            + " refused (" + outcome + "): it keeps running its previous configuration");
                     lg.scheduleMonitor(i, ctx.nowMs());
                 } else {
                     // as Pacemaker: a failed reload is a failure of the resource, recovered like a failed monitor
@@ -316,9 +330,9 @@ final class GroupActions {
                 notify(lg, Transition.REANNOUNCED, reason);
                 return;
             }
-            Integer reload = lg.nextReload();
+            Step reload = lg.nextReload();
             if (reload != null) {
-                issue(lg, OpKind.RELOAD, reload, "its parameters changed in a configuration reload");
+                issue(lg, reload.kind(), reload.index());
                 return;
             }
             int due = lg.dueMonitor(ctx.nowMs());
@@ -342,7 +356,7 @@ final class GroupActions {
             case STOP -> p.stopTimeout();
             case PROBE, MONITOR -> p.monitorTimeout();
             case REANNOUNCE -> REANNOUNCE_TIMEOUT;
-            case RELOAD -> p.startTimeout(); // a reload does a start's work at most
+            case RELOAD_PARAMETERS, RELOAD_CONFIGURATION -> p.startTimeout(); // a reload does a start's work at most
         };
         lg.track(new Op(id, kind, index, ctx.nowMs(), timeout.toMillis()));
         ctx.emit(switch (kind) {
@@ -351,7 +365,7 @@ final class GroupActions {
             case PROBE -> new MonitorResource(id, lg.name(), res, timeout, true);
             case MONITOR -> new MonitorResource(id, lg.name(), res, timeout, false);
             case REANNOUNCE -> new Reannounce(id, lg.name(), lg.spec().resources(), timeout, reason);
-            case RELOAD -> new ReloadResource(id, lg.name(), res, timeout);
+            case RELOAD_PARAMETERS, RELOAD_CONFIGURATION -> new ReloadResource(id, lg.name(), res, timeout);
         });
     }
 

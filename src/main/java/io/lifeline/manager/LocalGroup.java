@@ -27,7 +27,19 @@ final class LocalGroup {
      */
     enum Goal { RUN, STOP, NONE }
 
-    enum OpKind { PROBE, START, STOP, MONITOR, REANNOUNCE, RELOAD }
+    /**
+     * The agent actions. The two reloads run the same agent action and differ in why, which
+     * decides what their failure means: {@code RELOAD_PARAMETERS} applies parameters a
+     * configuration reload changed (ConfigDiff.Reload), {@code RELOAD_CONFIGURATION} a resource's
+     * own configuration its monitor found changed (AgentResult.configChanged).
+     */
+    enum OpKind {
+        PROBE, START, STOP, MONITOR, REANNOUNCE, RELOAD_PARAMETERS, RELOAD_CONFIGURATION;
+
+        boolean isReload() {
+            return this == RELOAD_PARAMETERS || this == RELOAD_CONFIGURATION;
+        }
+    }
 
     record Op(long id, OpKind kind, int index, long issuedAtMs, long timeoutMs) {
 
@@ -111,10 +123,11 @@ final class LocalGroup {
     /** The phase the transitions were last emitted for (notify hooks see each change once). */
     private GroupPhase lastPhase = GroupPhase.PROBING;
     /**
-     * Resources (positions) whose parameters a reload changed and whose agent reloads them in
-     * place (ConfigDiff.Reload): each gets a reload action once the group runs here, in order.
+     * Reloads due, in order: resources whose parameters a reload changed and whose agent reloads
+     * them in place (ConfigDiff.Reload), and resources whose monitor found their configuration
+     * changed. Each gets its reload action once the group runs here.
      */
-    private final java.util.ArrayDeque<Integer> reloadPending = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Step> reloadPending = new java.util.ArrayDeque<>();
     /** Why the group is where it is: the reason the next action, event or notification carries. */
     private String lastReason = "";
 
@@ -564,22 +577,40 @@ final class LocalGroup {
         // A start (or probe, or reload) in flight runs the old word's agent with the old
         // parameters: queue it too, and nextReload reloads it once it is up.
         boolean acting = inFlight != null && inFlight.index() == index && (inFlight.kind() == OpKind.START
-                || inFlight.kind() == OpKind.PROBE || inFlight.kind() == OpKind.RELOAD);
-        if ((resources.get(index).state == ResourceState.STARTED || acting) && !reloadPending.contains(index)) {
-            reloadPending.add(index);
+                || inFlight.kind() == OpKind.PROBE || inFlight.kind().isReload());
+        if (resources.get(index).state == ResourceState.STARTED || acting) {
+            queue(new Step(OpKind.RELOAD_PARAMETERS, index));
         }
     }
 
     /**
-     * The next resource to reload in place, or null when none is due. A queued resource that is
-     * not running (its start failed, or a recovery restart already started the new word) needs
-     * no reload: it is dropped.
+     * The monitor of running resource {@code index} found its configuration changed since it was
+     * loaded: it gets its agent's reload next (GroupActions.drive). Returns whether this is news
+     * (not already queued), so that the event says it once.
      */
-    Integer nextReload() {
+    boolean queueConfigurationReload(int index) {
+        return resources.get(index).state == ResourceState.STARTED
+                && queue(new Step(OpKind.RELOAD_CONFIGURATION, index));
+    }
+
+    private boolean queue(Step reload) {
+        if (reloadPending.stream().anyMatch(r -> r.index() == reload.index())) {
+            return false; // one reload applies whatever changed
+        }
+        reloadPending.add(reload);
+        return true;
+    }
+
+    /**
+     * The next reload due, or null when none is. A queued resource that is not running (its
+     * start failed, or a recovery restart already started the new word) needs no reload: it is
+     * dropped.
+     */
+    Step nextReload() {
         while (!reloadPending.isEmpty()) {
-            int index = reloadPending.poll();
-            if (resources.get(index).state == ResourceState.STARTED) {
-                return index;
+            Step reload = reloadPending.poll();
+            if (resources.get(reload.index()).state == ResourceState.STARTED) {
+                return reload;
             }
         }
         return null;

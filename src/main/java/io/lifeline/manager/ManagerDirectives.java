@@ -8,7 +8,6 @@ import io.lifeline.config.Haresources;
 import io.lifeline.config.ResourceGroup;
 import io.lifeline.config.ResourceSpec;
 import io.lifeline.manager.notify.NotifyHook;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -497,14 +496,12 @@ public final class ManagerDirectives {
         return script.map(p -> new NotifyHook(p, to));
     }
 
+    /** An absolute path; whether the script exists is checked by the config side (HaCfParser), not here: no I/O. */
     private Optional<Path> script(int line, String what, String v) {
         Path p = Path.of(v);
         if (!p.isAbsolute()) {
             diag.error(file, line, what + ": '" + v + "' must be an absolute path");
             return Optional.empty();
-        }
-        if (!Files.isExecutable(p)) {
-            diag.warning(file, line, what + ": " + v + " does not exist or is not executable (yet)");
         }
         return Optional.of(p);
     }

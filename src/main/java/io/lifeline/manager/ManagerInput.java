@@ -47,19 +47,26 @@ public sealed interface ManagerInput {
     /**
      * An agent action emitted earlier as {@code opId} finished.
      *
-     * @param conflict the action was refused because another host holds the resource (see
-     *                 {@link AgentResult#conflict()}): evidence of a live holder, not a failure
+     * @param conflict      the action was refused because another host holds the resource (see
+     *                      {@link AgentResult#conflict()}): evidence of a live holder, not a failure
+     * @param configChanged a monitor found the resource running with a configuration that changed
+     *                      since it was loaded (see {@link AgentResult#configChanged()})
      */
-    record ActionCompleted(long opId, OcfStatus status, String message, long durationMs, boolean conflict)
-            implements ManagerInput {
+    record ActionCompleted(long opId, OcfStatus status, String message, long durationMs, boolean conflict,
+            boolean configChanged) implements ManagerInput {
 
-        public ActionCompleted(long opId, OcfStatus status, String message, long durationMs) {
-            this(opId, status, message, durationMs, false);
+        public ActionCompleted(long opId, OcfStatus status, String message, long durationMs, boolean conflict) {
+            this(opId, status, message, durationMs, conflict, false);
         }
 
-        /** The agent's result for {@code opId}, conflict included. */
+        public ActionCompleted(long opId, OcfStatus status, String message, long durationMs) {
+            this(opId, status, message, durationMs, false, false);
+        }
+
+        /** The agent's result for {@code opId}, its flags included. */
         public static ActionCompleted of(long opId, AgentResult result, long durationMs) {
-            return new ActionCompleted(opId, result.status(), result.message(), durationMs, result.conflict());
+            return new ActionCompleted(opId, result.status(), result.message(), durationMs, result.conflict(),
+                    result.configChanged());
         }
     }
 

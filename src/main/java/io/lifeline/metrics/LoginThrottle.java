@@ -21,6 +21,8 @@ final class LoginThrottle {
     /** Addresses remembered; beyond it the stalest are forgotten (the overall cap still holds). */
     static final int MAX_PEERS = 1024;
 
+    // a ring of failure times per address, replaced whole on each change; never compared or hashed
+    @SuppressWarnings("ArrayRecordComponent")
     private record Failures(long[] at, int count, boolean loggedThrottle) {
     }
 

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * text format, served by the Prometheus client's HTTPServer on the JDK's
  * com.sun.net.httpserver, and the live status page ({@link StatusPage}: {@code /},
  * {@code /status.json}, {@code /events.json}). Without {@code http_listen} it does nothing and
- * loads none of the Prometheus classes.
+ * loads none of the Prometheus classes, nor the status page's (its operator actions hold an
+ * ObjectMapper and a SecureRandom: about 300 Jackson classes and the security providers, CPU a
+ * restarted daemon would spend before it joins; bench/start).
  *
  * <p>A listener that cannot bind (port taken) is logged as an error and the daemon runs on
  * without it: high availability must not depend on an observability port.
@@ -34,14 +36,15 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     private final InetSocketAddress address;
     private final Supplier<StatusCollector> status;
-    private final StatusPage page;
+    private final Supplier<StatusPage> pageFactory;
+    private StatusPage page;
     private final ActionMetrics actions;
     private HTTPServer server;
 
-    private MetricsEndpoint(InetSocketAddress address, Supplier<StatusCollector> status, StatusPage page) {
+    private MetricsEndpoint(InetSocketAddress address, Supplier<StatusCollector> status, Supplier<StatusPage> page) {
         this.address = address;
         this.status = status;
-        this.page = page;
+        this.pageFactory = page;
         this.actions = address == null ? null : new ActionMetrics();
     }
 
@@ -49,10 +52,10 @@ public final class MetricsEndpoint implements AutoCloseable {
      * An endpoint for {@code listen}, or one that does nothing when it is empty.
      *
      * @param status makes the collector of the live status, called once by {@link #start()}
-     * @param page   the status page served beside /metrics
+     * @param page   makes the status page served beside /metrics, called once by {@link #start()}
      */
     public static MetricsEndpoint of(Optional<InetSocketAddress> listen, Supplier<StatusCollector> status,
-                                     StatusPage page) {
+                                     Supplier<StatusPage> page) {
         return new MetricsEndpoint(listen.orElse(null), status, page);
     }
 
@@ -68,6 +71,7 @@ public final class MetricsEndpoint implements AutoCloseable {
         if (address == null) {
             return true;
         }
+        page = pageFactory.get();
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(status.get());
         actions.registerOn(registry);

@@ -108,6 +108,8 @@ public final class PacketSocket implements AutoCloseable {
     }
 
     /** A received frame's payload and link-layer source. */
+    // a received frame's bytes, parsed once by the caller without a copy; never compared or hashed
+    @SuppressWarnings("ArrayRecordComponent")
     public record Frame(byte[] payload, MacAddress source, boolean outgoing) {
     }
 

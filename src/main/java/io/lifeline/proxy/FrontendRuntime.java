@@ -25,10 +25,14 @@ public final class FrontendRuntime {
     volatile boolean retired;
 
     /** A use_backend rule: null anyOf means unconditional; anyOf is an OR of ANDs of terms. */
+    // arrays, not lists: evaluated for every request on the hot path; never compared or hashed
+    @SuppressWarnings("ArrayRecordComponent")
     private record Rule(BackendRuntime backend, boolean unless, Term[][] anyOf) {
     }
 
     /** An ACL reference in a condition: true when any of the ACL's lines match (inverted if negated). */
+    // arrays, not lists: evaluated for every request on the hot path; never compared or hashed
+    @SuppressWarnings("ArrayRecordComponent")
     private record Term(AclMatcher[] lines, boolean negated) {
         boolean matches(HttpHead h) {
             boolean m = false;

@@ -30,6 +30,8 @@ final class StatsService {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    // the bytes written to the socket as they are; a response is sent, never compared or hashed
+    @SuppressWarnings("ArrayRecordComponent")
     record Response(byte[] bytes, int status, boolean keepAlive) {
     }
 

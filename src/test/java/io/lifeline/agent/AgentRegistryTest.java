@@ -210,4 +210,42 @@ class AgentRegistryTest {
         assertThrows(IllegalArgumentException.class, () -> new AgentRegistry(List.of(IPADDR, IPADDR),
                 registry.searchPath(), new ProcessRunner()));
     }
+
+    /**
+     * The agent's advised timeouts are advice: check-config warns where the applied one is
+     * shorter, naming the line to add, and says nothing where ha.cf gives enough.
+     */
+    @Test
+    void adviseTimeoutsWarnsWhereTheAppliedTimeoutIsShorterThanTheAgentAdvises() throws Exception {
+        TestScripts.write(ocfRoot.resolve("resource.d/heartbeat/slowdb"), """
+                if [ "$1" = meta-data ]; then cat <<'XML'
+                <?xml version="1.0"?>
+                <resource-agent name="slowdb">
+                  <parameters/>
+                  <actions>
+                    <action name="start" timeout="120s"/>
+                    <action name="stop" timeout="90s"/>
+                    <action name="monitor" timeout="30s" interval="20s"/>
+                  </actions>
+                </resource-agent>
+                XML
+                fi
+                exit 0""");
+        Path file = tmp.resolve("haresources");
+        Haresources h = new Haresources(file, List.of(new ResourceGroup("alpha",
+                List.of(spec("IPaddr::198.51.100.10", 4), spec("ocf:heartbeat:slowdb", 4)), 4)));
+        Diagnostics d = new Diagnostics();
+        registry.adviseTimeouts(h, d, word -> new AgentHints.ActionTimeouts(Duration.ofSeconds(60),
+                Duration.ofSeconds(90), Duration.ofSeconds(20)));
+        assertEquals(List.of(
+                file + ":4: warning: ocf:heartbeat:slowdb: start timeout 60s is shorter than the 120s the agent advises"
+                        + " (raise it in ha.cf: monitor ocf:heartbeat:slowdb start_timeout=120s)",
+                file + ":4: warning: ocf:heartbeat:slowdb: monitor timeout 20s is shorter than the 30s the agent advises"
+                        + " (raise it in ha.cf: monitor ocf:heartbeat:slowdb timeout=30s)"),
+                d.problems().stream().map(ConfigProblem::toString).toList());
+        Diagnostics enough = new Diagnostics();
+        registry.adviseTimeouts(h, enough, word -> new AgentHints.ActionTimeouts(Duration.ofSeconds(120),
+                Duration.ofSeconds(120), Duration.ofSeconds(30)));
+        assertEquals(List.of(), enough.problems());
+    }
 }

@@ -110,8 +110,24 @@ class DatagramAuthenticatorTest {
         assertTrue(hello.accepted());
         assertEquals(0, hello.payloadLength());
         assertTrue(hello.answerWithHello());
-        assertTrue(b.receive(a, a.auth.hello()).accepted());
-        assertTrue(b.receive(a, seal(a, "ping again")).accepted());
+        assertTrue(hello.newIncarnation(), "a has just accepted b: what a sent before may be sent again");
+        DatagramAuthenticator.Opened answer = b.receive(a, a.auth.hello());
+        assertTrue(answer.accepted());
+        assertTrue(answer.newIncarnation());
+        DatagramAuthenticator.Opened again = b.receive(a, seal(a, "ping again"));
+        assertTrue(again.accepted());
+        assertFalse(again.newIncarnation(), "the same incarnation again");
+        assertFalse(early.newIncarnation());
+    }
+
+    @Test
+    void aRestartedPeersIncarnationIsNewAgain() {
+        handshake(a, b);
+        clock.advance(5_000);
+        Node restarted = new Node("n1", "198.51.100.11");
+        assertFalse(b.receive(restarted, seal(restarted, "discovery")).newIncarnation(), "refused: no echo yet");
+        assertTrue(restarted.receive(b, b.auth.hello()).newIncarnation(), "the restarted node accepts b");
+        assertTrue(b.receive(restarted, restarted.auth.hello()).newIncarnation(), "b accepts the new incarnation");
     }
 
     @Test

@@ -307,4 +307,14 @@ class HaCfParserTest {
         assertError(9, "too many values");
         assertError(10, "'999.0.0.1:80' is not ADDRESS:PORT");
     }
+
+    /** A hook script that is not there (yet) is a warning at its line; the manager only checks the syntax. */
+    @Test
+    void missingNotifyOrFenceHookScriptIsOnlyAWarning() {
+        parseOk("node a b\nbcast eth0\nnotify /nonexistent/lifeline-hook.sh timeout=5s\nfence_hook /nonexistent/fence.sh\n"
+                + "notify /bin/true\nnotify relative.sh\n");
+        assertEquals(List.of(dir.resolve("ha.cf") + ":3: warning: notify: /nonexistent/lifeline-hook.sh does not exist or is not executable (yet)",
+                dir.resolve("ha.cf") + ":4: warning: fence_hook: /nonexistent/fence.sh does not exist or is not executable (yet)"),
+                diag.problems().stream().map(ConfigProblem::toString).toList());
+    }
 }

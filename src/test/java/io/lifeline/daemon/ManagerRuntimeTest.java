@@ -22,7 +22,9 @@ import io.lifeline.manager.ManagerInput;
 import io.lifeline.manager.OperatorCommand;
 import io.lifeline.manager.ManagerConfig;
 import io.lifeline.manager.ManagerSettings;
+import io.lifeline.manager.OnFail;
 import io.lifeline.manager.ResourceManager;
+import io.lifeline.manager.ResourcePolicy;
 import io.lifeline.manager.StateReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,9 +69,14 @@ class ManagerRuntimeTest {
     /** @param faultyStep wraps the real manager's handle(), or null for the real one */
     private ManagerRuntime start(String local, ResourceAgent agent,
                                  Function<ResourceManager, ManagerRuntime.ManagerStep> faultyStep) {
+        return start(local, agent, faultyStep, ManagerSettings.defaults());
+    }
+
+    private ManagerRuntime start(String local, ResourceAgent agent,
+                                 Function<ResourceManager, ManagerRuntime.ManagerStep> faultyStep, ManagerSettings settings) {
         ManagerConfig cfg = new ManagerConfig(local, List.of("node1", "node2"),
                 List.of(new ResourceGroup("node1", List.of(spec), 1)), AutoFailback.ON, Duration.ofSeconds(10),
-                ManagerSettings.defaults());
+                settings);
         ResourceManager manager = new ResourceManager(cfg, local + "-test");
         runtime = new ManagerRuntime(manager, Map.of(spec.word(), agent),
                 payload -> { }, new NotifyExecutor(List.of()), new ProcessRunner(),
@@ -134,6 +141,57 @@ class ManagerRuntimeTest {
                 .until(() -> !runtime.status().stalled());
         assertTrue(runtime.events().stream().anyMatch(e -> e.message().startsWith("rejoined the cluster after the stall")),
                 runtime.events().toString());
+    }
+
+    /** Runs once started; its first monitor finds its configuration changed since it was loaded. */
+    static final class ChangedConfigAgent extends AgentWarmUpTest.RecordingAgent {
+        private volatile boolean running;
+        private volatile boolean changed = true;
+
+        @Override
+        public AgentResult start(Duration timeout) {
+            calls.add("start");
+            running = true;
+            return AgentResult.ok();
+        }
+
+        @Override
+        public AgentResult monitor(Duration timeout) {
+            calls.add("monitor");
+            if (!running) {
+                return AgentResult.notRunning("not running");
+            }
+            return changed ? AgentResult.runningWithChangedConfig("x.conf changed since it was loaded") : AgentResult.ok();
+        }
+
+        @Override
+        public AgentResult reload(Duration timeout) {
+            calls.add("reload");
+            changed = false;
+            return AgentResult.ok("reloaded x.conf");
+        }
+    }
+
+    /**
+     * The agent's flag travels from the monitor's result through the runtime to the manager,
+     * which runs the agent's reload as an action of its own (the HAProxy agent's changed
+     * haproxy.cfg, issue 19): the monitor itself never reloads.
+     */
+    @Test
+    void aMonitorReportingAChangedConfigurationGetsTheAgentsReloadFromTheManager() throws Exception {
+        ChangedConfigAgent agent = new ChangedConfigAgent();
+        ResourcePolicy fast = new ResourcePolicy(Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofSeconds(5),
+                Duration.ofSeconds(5), 3, Duration.ofMinutes(10), OnFail.RESTART);
+        start("node1", agent, null, ManagerSettings.defaults().withResourceDefaults(fast));
+        endInitdeadAlone("node1");
+        await("the manager reloads the resource").atMost(WITHIN).until(() -> agent.calls.contains("reload"));
+        assertTrue(runtime.events().stream().anyMatch(e -> e.message().contains(
+                "its configuration changed since it was loaded")), runtime.events().toString());
+        List<String> calls = List.copyOf(agent.calls);
+        assertEquals(1, calls.stream().filter("start"::equals).count(), "reloaded, not restarted: " + calls);
+        assertFalse(calls.contains("stop"), calls.toString());
+        await("reloaded in place").atMost(WITHIN).until(() -> runtime.events().stream()
+                .anyMatch(e -> e.message().contains("its changed configuration applies without a restart")));
     }
 
     /** An agent whose start overflows the stack, as a parser fed 20,000 nested braces did. */

@@ -191,13 +191,13 @@ class ManagerDirectivesTest {
                 "/etc/ha.d/ha.cf:12: error: failback_delay given twice (first at line 11)"), problems());
     }
 
+    /** The manager is pure: whether the script exists is HaCfParser's warning (HaCfParserTest), not checked here. */
     @Test
-    void missingHookScriptIsOnlyAWarning() {
-        ManagerSettings s = parse("notify /nonexistent/lifeline-hook.sh");
-        assertEquals(List.of("/etc/ha.d/ha.cf:1: warning: notify: /nonexistent/lifeline-hook.sh does not exist or is not executable (yet)"),
-                problems());
-        assertFalse(diag.hasErrors());
+    void aMissingHookScriptIsTakenAsWritten() {
+        ManagerSettings s = parse("notify /nonexistent/lifeline-hook.sh", "fence_hook /nonexistent/fence.sh");
+        assertEquals(List.of(), problems());
         assertEquals(1, s.notifyHooks().size());
+        assertEquals(java.util.Optional.of(java.nio.file.Path.of("/nonexistent/fence.sh")), s.fenceHook());
     }
 
     @Test

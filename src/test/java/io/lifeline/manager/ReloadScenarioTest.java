@@ -218,4 +218,68 @@ class ReloadScenarioTest {
         s.settle();
         assertEquals(List.of(), s.report().failures());
     }
+
+    // ------------------------------------------------------------------ a resource's own configuration changed
+
+    /**
+     * The monitor only reports that nginx's file changed since it was loaded; the manager issues
+     * the reload, as an action of its own with an event that says why, and nothing restarts.
+     */
+    @Test
+    void aMonitorThatFindsTheConfigurationChangedGetsAReloadFromTheManagerNotARestart() {
+        Scenario s = running();
+        s.willReportChangedConfig("monitor web/nginx");
+        s.advance(10_001);
+        assertEquals(List.of("monitor web/web", "monitor web/nginx -> config changed", "reload web/nginx"), s.settle());
+        s.assertEvent("monitor of nginx on node1: its configuration changed since it was loaded");
+        s.assertEvent("reloaded nginx in place on node1");
+        s.assertEvent("its changed configuration applies without a restart");
+        assertEquals(GroupPhase.RUNNING, s.phase("web"));
+        s.assertRunningHere("web/web", "web/nginx");
+        assertEquals(List.of(), s.allOf(ManagerAction.StopResource.class));
+        s.advance(10_001);
+        assertEquals(List.of("monitor web/web", "monitor web/nginx"), s.settle(), "monitored as before, no second reload");
+    }
+
+    /** A changed file the agent refuses leaves the resource running its previous one: a warning, not a failure. */
+    @Test
+    void aRefusedReloadOfAChangedConfigurationKeepsTheResourceRunning() {
+        Scenario s = running();
+        s.willReportChangedConfig("monitor web/nginx");
+        s.willReturn("reload web/nginx", OcfStatus.ERR_CONFIGURED);
+        s.advance(10_001);
+        assertEquals(List.of("monitor web/web", "monitor web/nginx -> config changed", "reload web/nginx -> err_configured"),
+                s.settle());
+        s.assertEvent("reload of nginx on node1 refused (");
+        s.assertEvent("it keeps running its previous configuration");
+        assertFalse(s.events().contains("FAILURE"), s.events());
+        assertEquals(GroupPhase.RUNNING, s.phase("web"));
+        s.advance(10_001);
+        assertEquals(List.of("monitor web/web", "monitor web/nginx"), s.settle());
+        assertEquals(List.of(), s.allOf(ManagerAction.StopResource.class));
+    }
+
+    /** Any other failure of that reload is a failure of the resource, recovered like a failed monitor. */
+    @Test
+    void aFailedReloadOfAChangedConfigurationIsRecovered() {
+        Scenario s = running();
+        s.willReportChangedConfig("monitor web/nginx");
+        s.willReturn("reload web/nginx", OcfStatus.ERR_GENERIC);
+        s.advance(10_001);
+        List<String> ran = s.settle();
+        assertTrue(ran.contains("reload web/nginx -> err_generic"), ran.toString());
+        s.assertEvent("reload of nginx failed on node1");
+        assertTrue(ran.indexOf("stop web/nginx") > ran.indexOf("reload web/nginx -> err_generic")
+                && ran.contains("start web/nginx"), "restarted: " + ran);
+    }
+
+    /** In maintenance mode nothing is monitored, so nothing is reloaded behind the operator's back. */
+    @Test
+    void noReloadInMaintenanceMode() {
+        Scenario s = running();
+        s.willReportChangedConfig("monitor web/nginx");
+        s.command(new OperatorCommand.Maintenance(true));
+        s.advance(10_001);
+        assertEquals(List.of(), s.settle());
+    }
 }

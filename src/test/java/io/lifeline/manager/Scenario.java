@@ -98,10 +98,18 @@ final class Scenario {
     long nowMs;
     /** Resources up on the local fake host, as "group/word". */
     final Set<String> host = new HashSet<>();
-    /** An agent's answer: its status, and whether it was refused because another host holds the resource. */
-    record Outcome(OcfStatus status, boolean conflict) {
+    /**
+     * An agent's answer: its status, whether it was refused because another host holds the
+     * resource, and whether a monitor found the resource's configuration changed.
+     */
+    record Outcome(OcfStatus status, boolean conflict, boolean configChanged) {
+        Outcome(OcfStatus status, boolean conflict) {
+            this(status, conflict, false);
+        }
+
         String suffix() {
-            return conflict ? " -> conflict" : status == OcfStatus.SUCCESS ? "" : " -> " + status.name().toLowerCase();
+            return conflict ? " -> conflict" : configChanged ? " -> config changed"
+                    : status == OcfStatus.SUCCESS ? "" : " -> " + status.name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
@@ -250,6 +258,12 @@ final class Scenario {
         return this;
     }
 
+    /** Makes the next monitor with this description find the resource running with a changed configuration. */
+    Scenario willReportChangedConfig(String description) {
+        scripted.computeIfAbsent(description, k -> new ArrayList<>()).add(new Outcome(OcfStatus.SUCCESS, false, true));
+        return this;
+    }
+
     Peer peer(String node) {
         return peers.computeIfAbsent(node, Peer::new);
     }
@@ -273,7 +287,7 @@ final class Scenario {
                 ran.add(a.describe() + o.suffix());
             }
             input(new ManagerInput.ActionCompleted(e.getKey(), o.status(),
-                    o.status() == OcfStatus.SUCCESS ? "" : "scripted", 5, o.conflict()));
+                    o.status() == OcfStatus.SUCCESS ? "" : "scripted", 5, o.conflict(), o.configChanged()));
         }
         return ran;
     }
@@ -283,7 +297,7 @@ final class Scenario {
         Map.Entry<Long, ManagerAction> e = pending.entrySet().iterator().next();
         pending.remove(e.getKey());
         Outcome o = execute(e.getValue());
-        input(new ManagerInput.ActionCompleted(e.getKey(), o.status(), "", 5, o.conflict()));
+        input(new ManagerInput.ActionCompleted(e.getKey(), o.status(), "", 5, o.conflict(), o.configChanged()));
         return e.getValue().describe() + o.suffix();
     }
 

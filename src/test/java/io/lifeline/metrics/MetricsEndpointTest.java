@@ -49,7 +49,7 @@ class MetricsEndpointTest {
     private MetricsEndpoint start(int port) {
         endpoint = MetricsEndpoint.of(Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)),
                 () -> new StatusCollector("1.2.3", StatusMetricsTest::cluster, StatusMetricsTest::manager, Map::of),
-                page());
+                this::page);
         return endpoint;
     }
 
@@ -119,7 +119,9 @@ class MetricsEndpointTest {
     void withoutHttpListenNothingListens() {
         endpoint = MetricsEndpoint.of(Optional.empty(), () -> {
             throw new AssertionError("no collector is made when metrics are off");
-        }, page());
+        }, () -> {
+            throw new AssertionError("no status page is made when http_listen is off");
+        });
         assertTrue(endpoint.start());
         assertEquals(-1, endpoint.port());
         endpoint.actionDone("web", "x", "start", OcfStatus.SUCCESS, 1); // ignored, no failure

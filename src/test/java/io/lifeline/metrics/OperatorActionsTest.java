@@ -58,7 +58,7 @@ class OperatorActionsTest {
                 () -> JsonNodeFactory.instance.objectNode(), actions);
         endpoint = MetricsEndpoint.of(Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
                 () -> new StatusCollector("1.2.3", StatusMetricsTest::cluster, StatusMetricsTest::manager, Map::of),
-                page);
+                () -> page);
         assertTrue(endpoint.start());
     }
 

@@ -50,11 +50,13 @@ import org.slf4j.event.Level;
  *   <li><b>monitor</b>: the pid file's master is alive, and the runtime API answers
  *       {@code show info} (and {@code show stat}, kept for {@link #details}): on the
  *       configuration's {@code stats socket} when it declares one, else through the master CLI
- *       ({@code @1 show info}, forwarded to the current worker). When the file changed since
- *       haproxy loaded it, a valid new version is reloaded (unless {@code autoreload=no}); an
- *       invalid one is logged once and the running configuration kept.</li>
+ *       ({@code @1 show info}, forwarded to the current worker). It only observes: when the file
+ *       changed since haproxy loaded it (and {@code autoreload=no} is not set), it answers
+ *       {@link AgentResult#runningWithChangedConfig}, and the manager issues the reload.</li>
  *   <li><b>reload</b>: validate, SIGUSR2 to the master, then wait until {@code show proc}
- *       lists a new worker, or the master reports a failed reload.</li>
+ *       lists a new worker, or the master reports a failed reload. A file that fails validation
+ *       is refused ({@link OcfStatus#ERR_CONFIGURED}), haproxy keeps its running configuration,
+ *       and the monitor does not report that version of the file again.</li>
  *   <li><b>stop</b>: SIGUSR1 (soft stop: listeners closed, connections finish), then SIGTERM
  *       and SIGKILL to every process of the instance once the time runs out.</li>
  * </ul>
@@ -73,7 +75,7 @@ final class HaproxyAgent implements ResourceAgent {
 
     /** Hash of the file haproxy runs with, when this agent started or reloaded it. */
     private byte[] loadedHash;
-    /** Hash of a changed file that failed validation, so the monitor complains about it once. */
+    /** Hash of a changed file that a reload refused, so the monitor does not report it again. */
     private byte[] rejectedHash;
     /** The runtime API socket of the configuration haproxy runs with; empty = use the master CLI. */
     private Optional<RuntimeApi.Endpoint> runningSocket;
@@ -196,7 +198,7 @@ final class HaproxyAgent implements ResourceAgent {
         return monitor(timeout, settings.autoReload());
     }
 
-    /** The one-off check: "not installed" is simply "not running here", and nothing is reloaded. */
+    /** The one-off check: "not installed" is simply "not running here", and no change is reported. */
     @Override
     public synchronized AgentResult probe(Duration timeout) {
         if (!Files.isExecutable(settings.binary()) && processes.all().isEmpty()) {
@@ -205,28 +207,24 @@ final class HaproxyAgent implements ResourceAgent {
         return monitor(timeout, false);
     }
 
-    private AgentResult monitor(Duration timeout, boolean reloadChanges) {
+    /**
+     * Looks, and changes nothing: the health of the instance, and with {@code reportChanges}
+     * whether the file differs from the one haproxy loaded (the manager then asks for a reload).
+     */
+    private AgentResult monitor(Duration timeout, boolean reportChanges) {
         long deadline = deadline(timeout);
         Health h = health(deadline);
         if (h.status == OcfStatus.NOT_RUNNING && !Files.isExecutable(settings.binary())) {
             return AgentResult.notRunning("haproxy is not installed (" + settings.binary() + ")");
         }
-        if (h.status != OcfStatus.SUCCESS || !reloadChanges) {
+        if (h.status != OcfStatus.SUCCESS || !reportChanges) {
             return new AgentResult(h.status, h.message);
         }
         byte[] now = hashOfConfig();
         if (loadedHash == null || now == null || Arrays.equals(now, loadedHash) || Arrays.equals(now, rejectedHash)) {
             return new AgentResult(h.status, h.message);
         }
-        log.info("{}: {} changed since haproxy loaded it; reloading", instance, settings.config());
-        AgentResult reloaded = reloadRunning(h, deadline);
-        if (reloaded.status() == OcfStatus.ERR_CONFIGURED) {
-            rejectedHash = now;
-            log.warn("{}: the changed {} is not valid; haproxy keeps running the previous one: {}",
-                    instance, settings.config(), reloaded.message());
-            return new AgentResult(OcfStatus.SUCCESS, h.message + "; changed configuration refused: " + reloaded.message());
-        }
-        return reloaded;
+        return AgentResult.runningWithChangedConfig(h.message + "; " + settings.config() + " changed since haproxy loaded it");
     }
 
     @Override
@@ -252,6 +250,11 @@ final class HaproxyAgent implements ResourceAgent {
         byte[] hash = hashOfConfig();
         AgentResult valid = check(deadline);
         if (!valid.isSuccess()) {
+            if (valid.status() == OcfStatus.ERR_CONFIGURED) {
+                rejectedHash = hash; // the monitor reports this version as changed no more
+                log.warn("{}: {} is not valid; haproxy keeps running its previous configuration: {}",
+                        instance, settings.config(), valid.message());
+            }
             return AgentResult.failed(valid.status(), "reload refused, haproxy keeps its running configuration: "
                     + valid.message());
         }
@@ -481,7 +484,7 @@ final class HaproxyAgent implements ResourceAgent {
                       <content type="string" default="/run/lifeline/haproxy/ID"/>
                     </parameter>
                     <parameter name="autoreload">
-                      <longdesc lang="en">Whether a monitor that finds the configuration file changed reloads haproxy.</longdesc>
+                      <longdesc lang="en">Whether a monitor that finds the configuration file changed reports it, so that the cluster manager reloads haproxy.</longdesc>
                       <shortdesc lang="en">Reload on change</shortdesc>
                       <content type="boolean" default="yes"/>
                     </parameter>

@@ -19,7 +19,7 @@ import java.util.Locale;
  * @param binary     the haproxy executable (default: the first {@code haproxy} on the standard PATH)
  * @param runDir     where the pid file and the master CLI socket live (default
  *                   {@code /run/lifeline/haproxy/<id derived from the config path>})
- * @param autoReload whether a monitor that finds the file changed reloads haproxy
+ * @param autoReload whether a monitor that finds the file changed reports it, so that the manager reloads haproxy
  */
 record HaproxySettings(Path config, Path binary, Path runDir, boolean autoReload) {
 
