@@ -34,7 +34,9 @@ public final class HaCfKeywords {
             kw("cluster", "cluster NAME", LIFELINE, "Name of the cluster (letters, digits, `.`, `_`, `-`; "
                     + "default linux-ha). Mixed into the group name and every signature, so two clusters "
                     + "on one network never join each other."),
-            kw("keepalive", "keepalive TIME", USED, "Interval between heartbeats (default 1s)." + TIME),
+            kw("keepalive", "keepalive TIME", USED, "Interval between heartbeats (default 1s)." + TIME
+                    + " How short keepalive and deadtime can be, what 50ms/250ms and 20ms/100ms cost and where "
+                    + "20ms/100ms failed: docs/cluster.md, \"Fast profiles\"."),
             kw("deadtime", "deadtime TIME", USED, "Silence on every link after which a node is declared dead "
                     + "(default 30s); must be more than twice keepalive."),
             kw("warntime", "warntime TIME", USED, "A heartbeat later than this is logged as late, with its "
