@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -452,11 +453,27 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * The quorum lease this node holds now (docs/leases.md): its peers' confirmations, the newest
-     * per peer over all links, against a majority of the ha.cf nodes; null for a pair, which has
-     * no quorum rule. Shown in status and metrics; nothing acts on it yet.
+     * Which sets of nodes (this one included) form a quorum, for the lease: the manager's rule
+     * ({@code ManagerConfig.hasQuorum}: a majority, or an even split's half holding the
+     * tie-breaker node), handed in by the daemon; a majority of the ha.cf nodes until then.
      */
-    QuorumLease lease(long nowNanos) {
+    private volatile Predicate<Set<String>> quorumRule = nodes -> nodes.size() >= QuorumLease.majorityOf(nodeCount());
+
+    private int nodeCount() {
+        return names.all().size();
+    }
+
+    /** The quorum rule the lease is computed against from now on (the daemon's, after a reload too). */
+    public void useQuorumRule(Predicate<Set<String>> rule) {
+        quorumRule = rule;
+    }
+
+    /**
+     * The quorum lease this node holds now (docs/leases.md): its peers' confirmations, the newest
+     * per peer over all links, against the quorum rule; null for a pair, which has no quorum rule.
+     * Shown in status and metrics, and enforced by the daemon's {@code QuorumLeaseGuard}.
+     */
+    public QuorumLease lease(long nowNanos) {
         if (names.all().size() < 3) {
             return null; // a pair has no quorum rule, so no lease (docs/leases.md); with an arbiter it is three
         }
@@ -464,8 +481,7 @@ public final class Cluster implements AutoCloseable {
         for (Link l : links) {
             l.confirmedSendTimes().forEach((node, t) -> newest.merge(node, t, (x, y) -> y - x > 0 ? y : x));
         }
-        return QuorumLease.of(nowNanos, newest, QuorumLease.majorityOf(names.all().size()),
-                TimeUnit.MILLISECONDS.toNanos(timers.leaseMs()));
+        return QuorumLease.of(nowNanos, newest, localNode, quorumRule, TimeUnit.MILLISECONDS.toNanos(timers.leaseMs()));
     }
 
     /** up: at least one peer reachable on it; init: nothing known yet; dead: no peer reachable. */

@@ -1,8 +1,11 @@
 package io.lifeline.cluster;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The quorum lease this node holds, from its peers' confirmations (docs/leases.md): it lasts
@@ -10,7 +13,8 @@ import java.util.Map;
  * counting itself. Every time is this node's own monotonic clock (the send times of its own
  * datagrams), so no clocks are compared across nodes. Pure.
  *
- * @param quorum      confirmations needed, this node's own included
+ * @param quorum      confirmations the lease rests on, this node's own included (with too few: at least one more
+ *                    than there are)
  * @param endNanos    when the lease ends, or {@link #NONE} when fewer than quorum - 1 peers ever confirmed
  * @param confirmedBy the peers whose confirmations the lease rests on, newest first
  */
@@ -27,18 +31,39 @@ public record QuorumLease(int quorum, long lengthNanos, long endNanos, List<Stri
      *                           (the newest over all links)
      */
     public static QuorumLease of(long nowNanos, Map<String, Long> confirmedSentNanos, int quorum, long lengthNanos) {
-        int needed = quorum - 1;
-        if (needed <= 0) {
-            return new QuorumLease(quorum, lengthNanos, nowNanos + lengthNanos, List.of());
+        QuorumLease lease = of(nowNanos, confirmedSentNanos, "", nodes -> nodes.size() >= quorum, lengthNanos);
+        return new QuorumLease(quorum, lengthNanos, lease.endNanos(), lease.confirmedBy());
+    }
+
+    /**
+     * The lease under any quorum rule that is monotone (a superset of a quorum is a quorum), such
+     * as a majority or an even split's half holding the tie-breaker node: the newest confirmations
+     * are taken one by one, this node first (it confirms itself now), until the nodes taken form a
+     * quorum; the lease rests on the oldest of them. No other set of confirmations gives a later
+     * end: every node of a quorum whose oldest confirmation is newer than that would have been
+     * taken before it.
+     *
+     * @param me       this node (it counts itself, confirmed now)
+     * @param isQuorum whether a set of nodes, this node included, is a quorum
+     */
+    public static QuorumLease of(long nowNanos, Map<String, Long> confirmedSentNanos, String me,
+            Predicate<Set<String>> isQuorum, long lengthNanos) {
+        Set<String> taken = new HashSet<>();
+        taken.add(me);
+        if (isQuorum.test(taken)) {
+            return new QuorumLease(1, lengthNanos, nowNanos + lengthNanos, List.of());
         }
         List<Map.Entry<String, Long>> newestFirst = new ArrayList<>(confirmedSentNanos.entrySet());
         newestFirst.sort((x, y) -> Long.compare(y.getValue(), x.getValue()));
-        if (newestFirst.size() < needed) {
-            return new QuorumLease(quorum, lengthNanos, NONE, List.of());
+        List<String> by = new ArrayList<>();
+        for (Map.Entry<String, Long> e : newestFirst) {
+            taken.add(e.getKey());
+            by.add(e.getKey());
+            if (isQuorum.test(taken)) {
+                return new QuorumLease(taken.size(), lengthNanos, e.getValue() + lengthNanos, by);
+            }
         }
-        long anchor = newestFirst.get(needed - 1).getValue();
-        return new QuorumLease(quorum, lengthNanos, anchor + lengthNanos,
-                newestFirst.subList(0, needed).stream().map(Map.Entry::getKey).toList());
+        return new QuorumLease(taken.size() + 1, lengthNanos, NONE, List.of());
     }
 
     /** A majority of the ha.cf nodes: the quorum the lease is shown against (docs/leases.md). */

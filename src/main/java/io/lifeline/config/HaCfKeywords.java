@@ -158,6 +158,10 @@ public final class HaCfKeywords {
             kw("fence_delay", "fence_delay NODE=TIME...", LIFELINE_MANAGER, "Wait TIME after NODE left "
                     + "before fencing it, like Pacemaker's pcmk_delay_base: of two nodes fencing each other at "
                     + "once, the one named survives (default: no delay)."),
+            kw("quorum_lease", "quorum_lease on|off", LIFELINE_MANAGER, "With quorum in force (3 or more "
+                    + "nodes, no_quorum_policy stop), groups run on a node only while a quorum of its peers "
+                    + "confirms its heartbeats; when confirmations stop, it stops its groups before any peer "
+                    + "may take them over (docs/leases.md; default on)."),
             kw("auto_tie_breaker", "auto_tie_breaker on|off", LIFELINE_MANAGER, "As corosync's: of an even "
                     + "split of 4 or more nodes, the half holding the tie-breaker node keeps quorum "
                     + "(default off: both halves stop every group)."),

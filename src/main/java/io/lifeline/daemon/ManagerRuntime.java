@@ -107,6 +107,9 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             peerConfigListener = (node, digest) -> { };
     private long nextRequestId = 1;
     private volatile boolean running = true;
+    /** Written by the manager thread after every input, read by the quorum-lease timer. */
+    private volatile long stopBudgetMs;
+    private volatile io.lifeline.manager.ManagerConfig config;
     /** Set once the manager threw: its state cannot be trusted, the daemon is releasing and exiting. */
     private volatile boolean failed;
 
@@ -141,6 +144,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
                    LongSupplier monotonicMs, Clock wall, InputJournal journal, Path dumpDir,
                    IntConsumer exitProcess, ManagerStep step) {
         this.manager = manager;
+        this.config = manager.config();
         this.step = step;
         this.exitProcess = exitProcess;
         this.journal = journal;
@@ -276,6 +280,33 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         Now t = now();
         journal.record(t, input);
         carryOut(step.handle(t, input));
+        stopBudgetMs = manager.stopBudgetMs();
+        config = manager.config();
+    }
+
+    /**
+     * The quorum-lease timer's word (docs/leases.md). A lease that ends goes in front of everything
+     * queued, like a stall: the stops must begin now, not after a backlog of reports.
+     */
+    public void onLease(ManagerInput.QuorumLeaseChanged lease) {
+        if (!running) {
+            return;
+        }
+        if (lease.held()) {
+            inbox.offerLast(() -> feed(lease));
+        } else {
+            inbox.offerFirst(() -> feed(lease));
+        }
+    }
+
+    /** The manager's stop budget after the last input (any thread): see {@link ResourceManager#stopBudgetMs}. */
+    public long stopBudgetMs() {
+        return stopBudgetMs;
+    }
+
+    /** The configuration in force after the last input (any thread; a reload replaces it). */
+    public io.lifeline.manager.ManagerConfig config() {
+        return config;
     }
 
     // ---- queries and commands (control threads) ------------------------------------------

@@ -293,11 +293,18 @@ public final class NodeDaemon {
                         + e.getMessage());
             }
         });
+        // The quorum lease (docs/leases.md): against the manager's own quorum rule (a majority, or
+        // the tie-breaker's half), told to the manager before any membership reaches it.
+        cluster.useQuorumRule(nodes -> runtime.config().hasQuorum(nodes));
+        QuorumLeaseGuard leaseGuard = new QuorumLeaseGuard(cluster::lease, runtime::stopBudgetMs, runtime::onLease,
+                System::nanoTime, config.haCf().keepalive().toMillis(), HeartbeatPriority::enterCurrentThread);
+        leaseGuard.start();
         try {
             cluster.start();
         } catch (ClusterStartException e) {
             LOG.error("cannot start: {}", e.getMessage());
             err.println("hactl daemon: " + e.getMessage());
+            leaseGuard.close();
             cluster.close();
             vipLease.close();
             return EXIT_FAILED;
@@ -318,6 +325,7 @@ public final class NodeDaemon {
             LOG.error("cannot open the control socket {}: {}", options.socket(), e.getMessage());
             err.println("hactl daemon: cannot open the control socket " + options.socket() + ": " + e.getMessage());
             runtime.close();
+            leaseGuard.close();
             vipLease.close();
             cluster.close();
             return EXIT_FAILED;
@@ -358,6 +366,7 @@ public final class NodeDaemon {
             }
             propagation.get().close();
             runtime.close();
+            leaseGuard.close();
             vipLease.close();
             cluster.close();
             if (!managerFailed) {

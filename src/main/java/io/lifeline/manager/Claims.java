@@ -117,6 +117,9 @@ final class Claims {
         if (stall.stalled()) {
             return stall.reason();
         }
+        if (!quorum && cluster.leaseForbids()) {
+            return "no quorum lease (a quorum stopped confirming this node's heartbeats)";
+        }
         if (!quorum) {
             return "no quorum (" + cluster.quorumMembers().size() + " of " + ctx.cfg().nodes().size() + " nodes)";
         }

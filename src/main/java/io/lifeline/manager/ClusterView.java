@@ -50,6 +50,14 @@ final class ClusterView {
     private Boolean quorate;
     /** Whether the quorum held is an even split's, won by auto_tie_breaker (events say so when it changes). */
     private boolean quorumByTieBreaker;
+    /** The daemon's quorum-lease timer's last word; null until it speaks (no lease applies: a test, an old journal). */
+    private ManagerInput.QuorumLeaseChanged lease;
+    /** Whether the last quorum decision was lost to the lease alone (the membership had quorum). */
+    private boolean lostToLease;
+    /** Whether {@link #lease}'s text is new, not yet in an event (a later event must not repeat stale numbers). */
+    private boolean leaseNews;
+    /** Whether this node held a lease since it started (the events say "again" and "yet"). */
+    private boolean leaseEverHeld;
 
     ClusterView(ManagerContext ctx, Map<String, LocalGroup> groups) {
         this.ctx = ctx;
@@ -300,14 +308,54 @@ final class ClusterView {
         }
     }
 
-    /** Decides quorum over the voters ({@link #quorumMembers}), saying so in an event when it changes. */
+    /** The daemon's quorum-lease timer spoke (docs/leases.md); {@link #decideQuorum} weighs it. */
+    void onLease(ManagerInput.QuorumLeaseChanged l) {
+        lease = l;
+        leaseNews = true;
+    }
+
+    /**
+     * Whether the quorum lease forbids running groups here: the timer said it is not held, and
+     * the lease applies (quorum_lease on, and quorum rules in force: 3 or more nodes, no_quorum_policy
+     * stop). Without a word from the timer nothing is forbidden.
+     */
+    boolean leaseForbids() {
+        return lease != null && !lease.held() && ctx.cfg().settings().quorumLease()
+                && ctx.cfg().nodes().size() >= 3 && ctx.cfg().settings().noQuorumPolicy() == NoQuorumPolicy.STOP;
+    }
+
+    /** When the quorum lease ends or ended (manager clock), while it is not held; -1 otherwise or unknown. */
+    long leaseEndsAtMs() {
+        return leaseForbids() ? lease.endsAtMs() : -1;
+    }
+
+    /**
+     * Decides quorum over the voters ({@link #quorumMembers}) and the quorum lease, saying so in
+     * an event when it changes: a node without a lease has no quorum, whatever its membership says.
+     */
     boolean decideQuorum() {
         List<String> voters = quorumMembers();
-        boolean q = ctx.cfg().hasQuorum(voters);
+        boolean byMembers = ctx.cfg().hasQuorum(voters);
+        boolean leaseLost = byMembers && leaseForbids();
+        boolean q = byMembers && !leaseLost;
         boolean tie = q && ctx.cfg().tieBrokenFor(voters);
-        if (quorate == null || q != quorate || tie != quorumByTieBreaker) {
+        if (quorate == null || q != quorate || tie != quorumByTieBreaker || leaseLost != lostToLease) {
             quorumByTieBreaker = tie;
-            if (quorate != null || !q) {
+            boolean wasLease = lostToLease;
+            lostToLease = leaseLost;
+            if (leaseLost) {
+                ctx.event(Level.ERROR, EventKind.QUORUM, null, lease.endsAtMs() < 0
+                        ? "no quorum lease yet: " + (leaseNews ? lease.why() : "no quorum of the nodes has confirmed this"
+                                + " node's heartbeats") + "; nothing starts here until a quorum confirms this node"
+                        : leaseNews
+                                ? "quorum lease ending: " + lease.why() + "; every group stops here before it ends, so"
+                                        + " that none runs here once a peer may take it over"
+                                : "no quorum lease: no quorum of the nodes has confirmed this node's heartbeats since it"
+                                        + " ended; nothing starts here until one does");
+            } else if (wasLease && q) {
+                ctx.event(Level.INFO, EventKind.QUORUM, null, "quorum lease held" + (leaseEverHeld ? " again: " : ": ")
+                        + lease.why());
+            } else if (quorate != null || !q) {
                 ctx.event(q ? Level.INFO : Level.ERROR, EventKind.QUORUM, null, q
                         ? "quorum: " + voters.size() + " of " + ctx.cfg().nodes().size() + " nodes"
                                 + (tie ? " (an even split, won by auto_tie_breaker: "
@@ -318,6 +366,8 @@ final class ClusterView {
             }
             quorate = q;
         }
+        leaseNews = false;
+        leaseEverHeld |= q && (lease == null || lease.held());
         return q;
     }
 

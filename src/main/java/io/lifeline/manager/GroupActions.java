@@ -52,13 +52,15 @@ final class GroupActions {
     private final ClusterView cluster;
     /** Told of each group this node released by a completed stop (the next report says so). */
     private final Consumer<String> released;
+    /** Measured starts and stops, for the quorum lease's stop budget. */
+    private final StopBudget stopBudget;
 
     /**
      * @param groups    the configured groups (a reload rebuilds the map in place)
      * @param allGroups the configured groups and those a reload is still stopping: any of them may have an action in flight
      */
     GroupActions(ManagerContext ctx, Map<String, LocalGroup> groups, Supplier<List<LocalGroup>> allGroups,
-            Failcounts failcounts, ClusterView cluster, Consumer<String> released) {
+            Failcounts failcounts, ClusterView cluster, Consumer<String> released, StopBudget stopBudget) {
         this.ctx = ctx;
         this.me = ctx.me;
         this.groups = groups;
@@ -66,6 +68,7 @@ final class GroupActions {
         this.failcounts = failcounts;
         this.cluster = cluster;
         this.released = released;
+        this.stopBudget = stopBudget;
     }
 
     /** An agent action's result (or the result given up on): the resource's new state, events, failures. */
@@ -84,6 +87,7 @@ final class GroupActions {
             case START -> {
                 if (c.status() == OcfStatus.SUCCESS) {
                     lg.markStarted(i, ctx.nowMs());
+                    stopBudget.started(res, c.durationMs());
                     ctx.event(Level.INFO, EventKind.RESOURCE, lg.name(), "started " + res + " on " + me + " (" + c.durationMs() + " ms)");
                     if (lg.allStarted()) {
                         lg.markRunning(ctx.nowMs());
@@ -105,7 +109,14 @@ final class GroupActions {
             case STOP -> {
                 if (c.status() == OcfStatus.SUCCESS || c.status() == OcfStatus.NOT_RUNNING) {
                     boolean down = lg.markStopped(i);
+                    stopBudget.stopped(res, c.durationMs());
                     ctx.event(Level.INFO, EventKind.RESOURCE, lg.name(), "stopped " + res + " on " + me + " (" + c.durationMs() + " ms)");
+                    long leaseEnd = cluster.leaseEndsAtMs();
+                    if (leaseEnd >= 0 && ctx.nowMs() > leaseEnd) {
+                        ctx.event(Level.WARN, EventKind.RESOURCE, lg.name(), "the stop of " + res + " ended "
+                                + (ctx.nowMs() - leaseEnd) + " ms after this node's quorum lease: a peer may have "
+                                + "started " + lg.name() + " meanwhile (the stop took longer than the stop budget)");
+                    }
                     if (down && lg.goal() == Goal.STOP) {
                         released.accept(lg.name());
                         ctx.event(Level.INFO, EventKind.PLACEMENT, lg.name(), me + " released " + lg.name() + ": " + lg.lastReason());

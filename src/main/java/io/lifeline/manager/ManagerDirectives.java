@@ -165,6 +165,13 @@ public final class ManagerDirectives {
                 });
                 case "notify" -> notifyHook(d).ifPresent(hooks::add);
                 case "fence_hook" -> one(d).flatMap(v -> script(d.line(), k, v)).ifPresent(p -> fence[0] = p);
+                case "quorum_lease" -> one(d).ifPresent(v -> {
+                    switch (v.toLowerCase(Locale.ROOT)) {
+                        case "on", "yes", "true", "1" -> quorumLease[0] = Boolean.TRUE;
+                        case "off", "no", "false", "0" -> quorumLease[0] = Boolean.FALSE;
+                        default -> diag.error(file, d.line(), "quorum_lease must be on or off, not '" + v + "'");
+                    }
+                });
                 case "auto_tie_breaker" -> one(d).ifPresent(v -> {
                     switch (v.toLowerCase(Locale.ROOT)) {
                         case "on", "yes", "true", "1" -> tieBreakerLine[0] = d.line();
@@ -206,6 +213,9 @@ public final class ManagerDirectives {
         if (delays.containsKey("report_interval")) {
             s = s.withReportInterval(delays.get("report_interval"));
         }
+        if (quorumLease[0] != null) {
+            s = s.withQuorumLease(quorumLease[0]);
+        }
         if (fence[0] != null) {
             s = s.withFenceHook(fence[0]);
         }
@@ -243,6 +253,7 @@ public final class ManagerDirectives {
     private final NoQuorumPolicy[] noQuorum = new NoQuorumPolicy[1];
     private final Map<String, Duration> delays = new HashMap<>();
     private final Path[] fence = new Path[1];
+    private final Boolean[] quorumLease = new Boolean[1];
     private final int[] logSize = new int[1];
     private final int[] tieBreakerLine = new int[1];
     private final int[] tieBreakerNodeLine = new int[1];

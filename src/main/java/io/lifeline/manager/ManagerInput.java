@@ -148,6 +148,20 @@ public sealed interface ManagerInput {
     record ConfigNotice(boolean warning, String message) implements ManagerInput {
     }
 
+    /**
+     * The daemon's quorum-lease timer (docs/leases.md): whether this node still holds a lease
+     * that a quorum confirmed, with room to stop everything it runs before the lease ends. Not
+     * held: no group may run here, exactly as without quorum, and every group stops now so it is
+     * down when the lease ends. Until the first one arrives the manager applies no lease (a pair,
+     * a test, {@code quorum_lease off}).
+     *
+     * @param held     a quorum's confirmations keep the lease beyond the stop budget
+     * @param endsAtMs when the lease ends (or ended) on the manager's monotonic clock; -1: never held
+     * @param why      what the timer saw, for the event ("no quorum confirmation for 310 ms")
+     */
+    record QuorumLeaseChanged(boolean held, long endsAtMs, String why) implements ManagerInput {
+    }
+
     /** ha.cf initdead passed since start: place groups even if not every node has shown up. */
     record InitdeadElapsed() implements ManagerInput {
     }

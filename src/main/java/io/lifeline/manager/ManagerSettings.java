@@ -25,6 +25,9 @@ import java.util.Optional;
  * @param tieBreaker        which half of an even split keeps quorum ({@link TieBreaker#NONE}: neither)
  * @param fencing           fencing of peers, the hook's timeout and fence-agent options
  * @param arbiters          nodes that vote and never run a group ({@code arbiter NODE}; docs/split-brain.md)
+ * @param quorumLease       {@code quorum_lease on}: with quorum rules in force (3 or more nodes,
+ *                          {@code no_quorum_policy stop}), groups run only while this node holds a
+ *                          quorum lease, and stop before it ends (docs/leases.md)
  */
 public record ManagerSettings(
         ResourcePolicy resourceDefaults,
@@ -39,7 +42,8 @@ public record ManagerSettings(
         int eventLogSize,
         TieBreaker tieBreaker,
         FencingSettings fencing,
-        java.util.Set<String> arbiters) {
+        java.util.Set<String> arbiters,
+        boolean quorumLease) {
 
     public ManagerSettings {
         resourcePolicies = Map.copyOf(resourcePolicies);
@@ -55,7 +59,7 @@ public record ManagerSettings(
     public static ManagerSettings defaults() {
         return new ManagerSettings(ResourcePolicy.DEFAULT, Map.of(), NoQuorumPolicy.STOP, Duration.ZERO,
                 Optional.empty(), Duration.ofSeconds(10), Duration.ofSeconds(5), List.of(),
-                Optional.empty(), 1000, TieBreaker.NONE, FencingSettings.OFF, java.util.Set.of());
+                Optional.empty(), 1000, TieBreaker.NONE, FencingSettings.OFF, java.util.Set.of(), true);
     }
 
     public ResourcePolicy policyFor(String resourceWord) {
@@ -64,27 +68,27 @@ public record ManagerSettings(
 
     public ManagerSettings withResourceDefaults(ResourcePolicy p) {
         return new ManagerSettings(p, resourcePolicies, noQuorumPolicy, failbackDelay, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters, quorumLease);
     }
 
     public ManagerSettings withResourcePolicies(Map<String, ResourcePolicy> p) {
         return new ManagerSettings(resourceDefaults, p, noQuorumPolicy, failbackDelay, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters, quorumLease);
     }
 
     public ManagerSettings withNoQuorumPolicy(NoQuorumPolicy p) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, p, failbackDelay, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters, quorumLease);
     }
 
     public ManagerSettings withFailbackDelay(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, d, stallThreshold,
-                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters);
+                stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters, quorumLease);
     }
 
     public ManagerSettings withStallThreshold(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                Optional.of(d), stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters);
+                Optional.of(d), stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters, quorumLease);
     }
 
     /**
@@ -97,43 +101,49 @@ public record ManagerSettings(
 
     public ManagerSettings withStallRejoinWait(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, d, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters);
+                stallThreshold, d, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters, quorumLease);
     }
 
     public ManagerSettings withReportInterval(Duration d) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, d, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters);
+                stallThreshold, stallRejoinWait, d, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters, quorumLease);
     }
 
     public ManagerSettings withNotifyHooks(List<NotifyHook> hooks) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, hooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters);
+                stallThreshold, stallRejoinWait, reportInterval, hooks, fenceHook, eventLogSize, tieBreaker, fencing, arbiters, quorumLease);
     }
 
     public ManagerSettings withFenceHook(Path hook) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, Optional.of(hook), eventLogSize, tieBreaker, fencing, arbiters);
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, Optional.of(hook), eventLogSize, tieBreaker, fencing, arbiters, quorumLease);
     }
 
     public ManagerSettings withEventLogSize(int size) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, size, tieBreaker, fencing, arbiters);
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, size, tieBreaker, fencing, arbiters, quorumLease);
     }
 
     public ManagerSettings withTieBreaker(TieBreaker t) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, t, fencing, arbiters);
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, t, fencing, arbiters, quorumLease);
     }
 
     public ManagerSettings withFencing(FencingSettings f) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
-                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, f, arbiters);
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, f, arbiters, quorumLease);
     }
 
     public ManagerSettings withArbiters(java.util.Set<String> a) {
         return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
                 stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing,
-                a);
+                a, quorumLease);
+    }
+
+    public ManagerSettings withQuorumLease(boolean on) {
+        return new ManagerSettings(resourceDefaults, resourcePolicies, noQuorumPolicy, failbackDelay,
+                stallThreshold, stallRejoinWait, reportInterval, notifyHooks, fenceHook, eventLogSize, tieBreaker, fencing,
+                arbiters, on);
     }
 
     /** Whether ha.cf's {@code arbiter} line names {@code node} (node names are case-insensitive, as in Heartbeat). */

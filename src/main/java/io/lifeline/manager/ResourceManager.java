@@ -52,6 +52,8 @@ public final class ResourceManager {
     /** The configured groups as this node runs them, in haresources order (a reload rebuilds it). */
     private final Map<String, LocalGroup> groups = new LinkedHashMap<>();
     private final Failcounts failcounts = new Failcounts();
+    /** What stopping everything here takes, from measured stops: the quorum lease's stop budget. */
+    private final StopBudget stopBudget = new StopBudget();
 
     // The parts, one concept each; this class feeds them each input and runs the decision round
     // (finish) in a fixed order, which is what keeps the actions and events deterministic.
@@ -95,7 +97,7 @@ public final class ResourceManager {
         this.cluster = new ClusterView(ctx, groups);
         this.fencing = new PeerFencing(ctx);
         this.stall = new StallRecovery(ctx, groups, cluster);
-        this.actions = new GroupActions(ctx, groups, this::allGroups, failcounts, cluster, this::released);
+        this.actions = new GroupActions(ctx, groups, this::allGroups, failcounts, cluster, this::released, stopBudget);
         this.reconfiguration = new Reconfiguration(ctx, groups, failcounts,
                 (lg, index, reason) -> actions.issue(lg, OpKind.STOP, index, reason), this::maintenanceOn);
         this.operators = new OperatorRegisters(ctx, groups, reconfiguration::allGroups, failcounts, placementView);
@@ -196,6 +198,8 @@ public final class ResourceManager {
             }
         } else if (input instanceof FenceCompleted f) {
             fencing.onFenceCompleted(f);
+        } else if (input instanceof ManagerInput.QuorumLeaseChanged l) {
+            cluster.onLease(l);
         } else if (input instanceof InitdeadElapsed) {
             cluster.initdeadElapsed();
         } else if (input instanceof ConfigReloaded r) {
@@ -212,6 +216,16 @@ public final class ResourceManager {
             throw new IllegalArgumentException("unknown input " + input);
         }
         return finish();
+    }
+
+    /**
+     * How long before its quorum lease ends this node must begin stopping, to have every group
+     * down by then (docs/leases.md): the longest group's measured stop, right to left, plus the
+     * manager's reaction time; 0 when nothing runs here. The daemon's lease timer reads it after
+     * every input.
+     */
+    public long stopBudgetMs() {
+        return stopBudget.budgetMs(allGroups());
     }
 
     /** The newest events, oldest first (bounded; see event_log_size). */

@@ -38,6 +38,26 @@ class QuorumLeaseTest {
         assertTrue(QuorumLease.of(5 * MS, Map.of(), 1, L).heldAt(5 * MS + L - 1));
     }
 
+    /**
+     * auto_tie_breaker (docs/leases.md): of four nodes, a half holding the tie-breaker node n1 is a
+     * quorum, so n2 holds a lease on n1's confirmation alone; without n1's it needs two more.
+     */
+    @Test
+    void anEvenSplitsHalfNeedsTheTieBreakerAmongItsConfirmations() {
+        java.util.function.Predicate<java.util.Set<String>> rule =
+                nodes -> nodes.size() >= 3 || nodes.size() == 2 && nodes.contains("n1");
+        QuorumLease withTb = QuorumLease.of(10_000 * MS, Map.of("n1", 9_800 * MS, "n3", 9_950 * MS), "n2", rule, L);
+        assertEquals(9_800 * MS + L, withTb.endNanos(),
+                "n2 and n3 are a half without the tie-breaker: the lease rests on n1's older confirmation");
+        QuorumLease tbOnly = QuorumLease.of(10_000 * MS, Map.of("n1", 9_800 * MS), "n2", rule, L);
+        assertEquals(9_800 * MS + L, tbOnly.endNanos(), "n2 with the tie-breaker n1: the even split's winning half");
+        assertEquals(List.of("n1"), tbOnly.confirmedBy());
+        QuorumLease noTb = QuorumLease.of(10_000 * MS, Map.of("n4", 9_990 * MS), "n2", rule, L);
+        assertFalse(noTb.heldAt(10_000 * MS), "n2 and n4 are half without the tie-breaker: no lease");
+        assertTrue(QuorumLease.of(10_000 * MS, Map.of(), "n1", nodes -> nodes.contains("n1") && nodes.size() >= 1, L)
+                .heldAt(10_000 * MS + L - 1), "a node that is a quorum alone holds the lease on its own word");
+    }
+
     @Test
     void aMajorityOfTheNodes() {
         assertEquals(2, QuorumLease.majorityOf(2));

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lifeline.lab.DaemonLab;
 import io.lifeline.lab.DaemonNode;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -61,6 +63,12 @@ class ArbiterDaemonIT {
             DaemonNode.awaitRunningOn(MARKER, "n2", WITHIN, n2, witness);
             assertTrue(n2.runsMarker(MARKER));
             assertFalse(n1.runsMarker(MARKER), "never on both once the split is decided");
+            // The timeline from both logs (one host, one clock): the minority stopped before the
+            // majority started, because n1's lease ran out before n2 could drop it (docs/leases.md).
+            LocalDateTime stopped = lastLineAt(n1, "stopped " + MARKER + " on n1");
+            LocalDateTime started = lastLineAt(n2, "started " + MARKER + " on n2");
+            assertTrue(stopped.isBefore(started), "n1 stopped the group at " + stopped + ", n2 started it at " + started);
+            assertTrue(n1.logText().contains("quorum lease ending"), "n1 stopped on its lease, not on its membership");
         } finally {
             n1.host.rejoin();
         }
@@ -69,6 +77,13 @@ class ArbiterDaemonIT {
         DaemonNode.awaitRunningOn(MARKER, "n2", WITHIN, n1, n2, witness);
         assertFalse(n1.runsMarker(MARKER));
         assertFalse(witness.runsMarker(MARKER));
+    }
+
+    /** The time stamp of the last log line containing {@code fragment}. */
+    private static LocalDateTime lastLineAt(DaemonNode node, String fragment) {
+        String line = node.logText().lines().filter(l -> l.contains(fragment)).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError(node + " never logged '" + fragment + "'"));
+        return LocalDateTime.parse(line.substring(0, 23), DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS"));
     }
 
     private DaemonNode node(String name, String address) throws Exception {

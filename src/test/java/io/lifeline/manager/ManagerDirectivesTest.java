@@ -71,6 +71,16 @@ class ManagerDirectivesTest {
     }
 
     @Test
+    void theQuorumLeaseIsOnUnlessTurnedOff() {
+        assertTrue(parseWithFourNodes("keepalive 1").quorumLease());
+        assertFalse(parseWithFourNodes("quorum_lease off").quorumLease());
+        assertTrue(parseWithFourNodes("quorum_lease yes").quorumLease());
+        assertEquals(List.of(), problems());
+        assertTrue(parseWithFourNodes("quorum_lease sometimes").quorumLease());
+        assertEquals(List.of("/etc/ha.d/ha.cf:1: error: quorum_lease must be on or off, not 'sometimes'"), problems());
+    }
+
+    @Test
     void anArbiterIsAnHaCfNodeSpelledAsInHaCf() {
         assertEquals(java.util.Set.of("node3"), parseWithFourNodes("arbiter NODE3").arbiters());
         assertEquals(List.of(), problems());

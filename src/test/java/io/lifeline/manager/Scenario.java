@@ -134,6 +134,16 @@ final class Scenario {
         record(rm.boot(bootedAt));
     }
 
+    /** The manager under test. */
+    ResourceManager manager() {
+        return rm;
+    }
+
+    /** Its status now. */
+    ManagerStatus status() {
+        return rm.status(Now.at(nowMs));
+    }
+
     /** What a replayed journal produced: the manager after the last input, and the actions of each input. */
     record Replay(InputJournal.Dump dump, Scenario scenario, Map<Long, List<ManagerAction>> actionsBySeq) {
 
