@@ -109,237 +109,86 @@ public final class HaCfParser {
                 Optional.ofNullable(httpListen), Optional.ofNullable(httpAuth), propagate, extensions));
     }
 
+    /** One line: the table row of its keyword applies it; a word not in the table is unknown. */
     private void directive(ConfigLines.Line line) {
-        String keyword = line.keyword().toLowerCase(Locale.ROOT);
-        List<String> args = line.args();
-        int n = line.number();
-        Keyword<Void> known = HaCfKeywords.ALL.get(keyword);
+        Keyword<HaCfKeywords.Handler> known = HaCfKeywords.TABLE.get(keyword(line));
         if (known == null) {
-            diag.warning(file, n, "unknown directive '" + line.keyword() + "' ignored");
+            diag.warning(file, line.number(), "unknown directive '" + line.keyword() + "' ignored");
             return;
         }
-        switch (keyword) {
-            case "node" -> {
-                if (requireArgs(line, 1, "node NAME...")) {
-                    for (String name : args) {
-                        if (nodes.stream().anyMatch(x -> x.equalsIgnoreCase(name))) {
-                            diag.warning(file, n, "node '" + name + "' is listed twice");
-                        } else {
-                            nodes.add(name);
-                        }
-                    }
-                }
-            }
-            case "keepalive" -> time(line, (d, l) -> { keepalive = d; keepaliveLine = l; });
-            case "deadtime" -> time(line, (d, l) -> { deadtime = d; deadtimeLine = l; });
-            case "warntime" -> time(line, (d, l) -> { warntime = d; warntimeLine = l; });
-            case "initdead" -> time(line, (d, l) -> { initdead = d; initdeadLine = l; });
-            case "deadping" -> time(line, (d, l) -> { deadping = d; deadpingLine = l; });
-            case "udpport" -> {
-                if (exactArgs(line, 1, "udpport PORT")) {
-                    port(args.get(0), n, "udpport").ifPresent(p -> {
-                        if (firstPortMediumLine > 0) {
-                            diag.error(file, n, "udpport must come before the bcast/ucast lines that use it"
-                                    + " (first one at line " + firstPortMediumLine + "); move it up");
-                        }
-                        udpport = p;
-                        udpportLine = n;
-                    });
-                }
-            }
-            case "bcast" -> {
-                if (requireArgs(line, 1, "bcast DEVICE...")) {
-                    markPortMedium(n);
-                    for (String dev : args) {
-                        media.add(new Medium.Bcast(dev, currentUdpPort(), n));
-                    }
-                }
-            }
-            case "mcast" -> mcast(line);
-            case "ucast" -> {
-                if (exactArgs(line, 2, "ucast DEVICE PEER-ADDRESS")) {
-                    markPortMedium(n);
-                    ipv4(args.get(1), n, "ucast peer").ifPresent(a ->
-                            media.add(new Medium.Ucast(args.get(0), a, currentUdpPort(), n)));
-                }
-            }
-            case "mcast6", "ucast6" -> diag.warning(file, n, keyword
-                    + " (IPv6 heartbeat media) is not supported yet; this medium is ignored");
-            case "serial" -> diag.warning(file, n, "serial media are not supported; this medium is ignored");
-            case "auto_failback" -> {
-                if (exactArgs(line, 1, "auto_failback on|off|legacy")) {
-                    String v = args.get(0).toLowerCase(Locale.ROOT);
-                    if (v.equals("legacy")) {
-                        autoFailback = AutoFailback.LEGACY;
-                        diag.warning(file, n, "auto_failback legacy is treated as 'on'");
-                    } else {
-                        Optional<Boolean> b = HeartbeatValues.bool(v);
-                        if (b.isPresent()) {
-                            autoFailback = b.get() ? AutoFailback.ON : AutoFailback.OFF;
-                        } else {
-                            diag.error(file, n, "auto_failback must be on, off or legacy, not '" + args.get(0) + "'");
-                        }
-                    }
-                }
-            }
-            case "nice_failback" -> {
-                if (exactArgs(line, 1, "nice_failback on|off")) {
-                    bool(args.get(0), n, keyword).ifPresent(b -> {
-                        autoFailback = b ? AutoFailback.OFF : AutoFailback.LEGACY;
-                        diag.warning(file, n, "nice_failback is obsolete; it means auto_failback "
-                                + (b ? "off" : "legacy") + " (use auto_failback)");
-                    });
-                }
-            }
-            case "ping" -> {
-                if (requireArgs(line, 1, "ping ADDRESS...")) {
-                    for (String a : args) {
-                        ipv4(a, n, "ping node").ifPresent(addr ->
-                                pingTargets.add(new PingTarget(a, List.of(addr), n)));
-                    }
-                }
-            }
-            case "ping_group" -> {
-                if (requireArgs(line, 2, "ping_group NAME ADDRESS...")) {
-                    List<InetAddress> addrs = new ArrayList<>();
-                    boolean ok = true;
-                    for (String a : args.subList(1, args.size())) {
-                        Optional<InetAddress> addr = ipv4(a, n, "ping_group member");
-                        addr.ifPresent(addrs::add);
-                        ok &= addr.isPresent();
-                    }
-                    if (ok) {
-                        pingTargets.add(new PingTarget(args.get(0), addrs, n));
-                    }
-                }
-            }
-            case "hbaping" -> diag.warning(file, n, "hbaping (fibre-channel ping) is not supported; ignored");
-            case "logfile" -> {
-                if (exactArgs(line, 1, "logfile PATH")) {
-                    logfile = Path.of(args.get(0));
-                }
-            }
-            case "debugfile" -> {
-                if (exactArgs(line, 1, "debugfile PATH")) {
-                    debugfile = Path.of(args.get(0));
-                }
-            }
-            case "logfacility" -> {
-                if (exactArgs(line, 1, "logfacility FACILITY|none")) {
-                    logfacility(args.get(0), n);
-                }
-            }
-            case "debug" -> {
-                if (exactArgs(line, 1, "debug LEVEL")) {
-                    integer(args.get(0), n, "debug", 0, 255).ifPresent(v -> debug = v);
-                }
-            }
-            case "respawn" -> {
-                if (requireArgs(line, 2, "respawn USER /path/to/program [ARGS...]")) {
-                    respawn(line);
-                }
-            }
-            case "env" -> {
-                if (requireArgs(line, 1, "env NAME=value [NAME=value...]")) {
-                    args.forEach(pair -> env(pair, n));
-                }
-            }
-            case "failfast" -> diag.warning(file, n, "failfast is not supported; ignored");
-            case "realtime" -> {
-                if (exactArgs(line, 1, "realtime on|off")) {
-                    bool(args.get(0), n, keyword).ifPresent(b -> realtime = b);
-                }
-            }
-            case "rtprio" -> {
-                if (exactArgs(line, 1, "rtprio PRIORITY")) {
-                    integer(args.get(0), n, "rtprio", 1, 99).ifPresent(v -> rtprio = v);
-                }
-            }
-            case "cluster" -> {
-                if (exactArgs(line, 1, "cluster NAME")) {
-                    if (args.get(0).matches("[A-Za-z0-9._-]{1,64}")) {
-                        clusterName = args.get(0);
-                    } else {
-                        diag.error(file, n, "cluster name may use letters, digits, '.', '_' and '-' (1-64 chars)");
-                    }
-                }
-            }
-            case "autojoin" -> {
-                if (exactArgs(line, 1, "autojoin none|other|any")) {
-                    if (!args.get(0).equalsIgnoreCase("none")) {
-                        diag.warning(file, n, "autojoin " + args.get(0) + " is not supported: only nodes listed"
-                                + " with 'node' may join");
-                    }
-                }
-            }
-            case "crm", "pacemaker" -> {
-                if (exactArgs(line, 1, keyword + " on|off|respawn")) {
-                    if (!args.get(0).equalsIgnoreCase("off") && !HeartbeatValues.bool(args.get(0)).equals(Optional.of(false))) {
-                        diag.warning(file, n, keyword + " " + args.get(0) + " is not supported: Lifeline manages"
-                                + " the groups in haresources itself");
-                    }
-                }
-            }
-            case "watchdog" -> diag.warning(file, n, "watchdog devices are not supported yet; ignored");
-            case "stonith", "stonith_host" -> diag.warning(file, n, keyword
-                    + " is not supported; use the fence_hook directive to run a fencing command");
-            case "allow_crc" -> {
-                if (exactArgs(line, 1, "allow_crc on|off")) {
-                    bool(args.get(0), n, keyword).ifPresent(b -> allowCrc = b);
-                }
-            }
-            case "group_name" -> extensions.add(new HaCf.Directive(keyword, args, n)); // checked by GroupNames
-            case "propagate" -> {
-                if (exactArgs(line, 1, "propagate on|off")) {
-                    bool(args.get(0), n, keyword).ifPresent(b -> propagate = b);
-                }
-            }
-            case "http_listen" -> {
-                if (exactArgs(line, 1, "http_listen ADDRESS:PORT (e.g. 127.0.0.1:9694)")) {
-                    httpListen(args.get(0), n);
-                }
-            }
-            case "http_auth" -> {
-                if (exactArgs(line, 1, "http_auth /path/to/users (lines 'user:hash' from 'hactl http-passwd')")) {
-                    Path users = Path.of(args.get(0));
-                    if (!users.isAbsolute()) {
-                        diag.error(file, n, "http_auth: '" + args.get(0) + "' must be an absolute path");
-                    } else {
-                        httpAuth = users;
-                        httpAuthLine = n;
-                    }
-                }
-            }
-            default -> {
-                switch (known.status()) {
-                    case LIFELINE_MANAGER -> {
-                        extensions.add(new HaCf.Directive(keyword, args, n));
-                        hookScript(keyword, args, n);
-                    }
-                    case IGNORED -> diag.warning(file, n, keyword + " is accepted but ignored: " + known.meaning());
-                    // a table entry without a case above: HaCfParserTest parses every directive
-                    default -> throw new IllegalStateException("ha.cf directive '" + keyword
-                            + "' is in HaCfKeywords but not handled by the parser");
+        known.handler().apply(this, line);
+    }
+
+    /** The keyword as the table spells it (Heartbeat's words are case-insensitive). */
+    private static String keyword(ConfigLines.Line line) {
+        return line.keyword().toLowerCase(Locale.ROOT);
+    }
+
+    // --- the handlers of HaCfKeywords' rows, in table order: each applies one line ---
+
+    void node(ConfigLines.Line line) {
+        if (requireArgs(line, 1, "node NAME...")) {
+            for (String name : line.args()) {
+                if (nodes.stream().anyMatch(x -> x.equalsIgnoreCase(name))) {
+                    diag.warning(file, line.number(), "node '" + name + "' is listed twice");
+                } else {
+                    nodes.add(name);
                 }
             }
         }
     }
 
-    /**
-     * The scripts of {@code notify} and {@code fence_hook}: the resource manager checks their
-     * syntax (an absolute path, docs/manager.md) and, being pure, looks at no file; whether the
-     * script is there is checked here. Only a warning: it may be installed after the config.
-     */
-    private void hookScript(String keyword, List<String> args, int n) {
-        if ((keyword.equals("notify") || keyword.equals("fence_hook")) && !args.isEmpty()) {
-            Path script = Path.of(args.get(0));
-            if (script.isAbsolute() && !Files.isExecutable(script)) {
-                diag.warning(file, n, keyword + ": " + script + " does not exist or is not executable (yet)");
+    void cluster(ConfigLines.Line line) {
+        if (exactArgs(line, 1, "cluster NAME")) {
+            if (line.args().get(0).matches("[A-Za-z0-9._-]{1,64}")) {
+                clusterName = line.args().get(0);
+            } else {
+                diag.error(file, line.number(), "cluster name may use letters, digits, '.', '_' and '-' (1-64 chars)");
             }
         }
     }
 
-    private void mcast(ConfigLines.Line line) {
+    void keepalive(ConfigLines.Line line) {
+        time(line, (d, l) -> { keepalive = d; keepaliveLine = l; });
+    }
+
+    void deadtime(ConfigLines.Line line) {
+        time(line, (d, l) -> { deadtime = d; deadtimeLine = l; });
+    }
+
+    void warntime(ConfigLines.Line line) {
+        time(line, (d, l) -> { warntime = d; warntimeLine = l; });
+    }
+
+    void initdead(ConfigLines.Line line) {
+        time(line, (d, l) -> { initdead = d; initdeadLine = l; });
+    }
+
+    void udpport(ConfigLines.Line line) {
+        int n = line.number();
+        if (exactArgs(line, 1, "udpport PORT")) {
+            port(line.args().get(0), n, "udpport").ifPresent(p -> {
+                if (firstPortMediumLine > 0) {
+                    diag.error(file, n, "udpport must come before the bcast/ucast lines that use it"
+                            + " (first one at line " + firstPortMediumLine + "); move it up");
+                }
+                udpport = p;
+                udpportLine = n;
+            });
+        }
+    }
+
+    void bcast(ConfigLines.Line line) {
+        int n = line.number();
+        if (requireArgs(line, 1, "bcast DEVICE...")) {
+            markPortMedium(n);
+            for (String dev : line.args()) {
+                media.add(new Medium.Bcast(dev, currentUdpPort(), n));
+            }
+        }
+    }
+
+    void mcast(ConfigLines.Line line) {
         int n = line.number();
         if (!exactArgs(line, 5, "mcast DEVICE GROUP PORT TTL LOOP")) {
             return;
@@ -361,12 +210,213 @@ public final class HaCfParser {
         }
     }
 
+    void ucast(ConfigLines.Line line) {
+        int n = line.number();
+        List<String> args = line.args();
+        if (exactArgs(line, 2, "ucast DEVICE PEER-ADDRESS")) {
+            markPortMedium(n);
+            ipv4(args.get(1), n, "ucast peer").ifPresent(a ->
+                    media.add(new Medium.Ucast(args.get(0), a, currentUdpPort(), n)));
+        }
+    }
+
+    void autoFailback(ConfigLines.Line line) {
+        int n = line.number();
+        if (exactArgs(line, 1, "auto_failback on|off|legacy")) {
+            String v = line.args().get(0).toLowerCase(Locale.ROOT);
+            if (v.equals("legacy")) {
+                autoFailback = AutoFailback.LEGACY;
+                diag.warning(file, n, "auto_failback legacy is treated as 'on'");
+            } else {
+                Optional<Boolean> b = HeartbeatValues.bool(v);
+                if (b.isPresent()) {
+                    autoFailback = b.get() ? AutoFailback.ON : AutoFailback.OFF;
+                } else {
+                    diag.error(file, n, "auto_failback must be on, off or legacy, not '" + line.args().get(0) + "'");
+                }
+            }
+        }
+    }
+
+    void niceFailback(ConfigLines.Line line) {
+        int n = line.number();
+        if (exactArgs(line, 1, "nice_failback on|off")) {
+            bool(line.args().get(0), n, "nice_failback").ifPresent(b -> {
+                autoFailback = b ? AutoFailback.OFF : AutoFailback.LEGACY;
+                diag.warning(file, n, "nice_failback is obsolete; it means auto_failback "
+                        + (b ? "off" : "legacy") + " (use auto_failback)");
+            });
+        }
+    }
+
+    void ping(ConfigLines.Line line) {
+        int n = line.number();
+        if (requireArgs(line, 1, "ping ADDRESS...")) {
+            for (String a : line.args()) {
+                ipv4(a, n, "ping node").ifPresent(addr -> pingTargets.add(new PingTarget(a, List.of(addr), n)));
+            }
+        }
+    }
+
+    void pingGroup(ConfigLines.Line line) {
+        int n = line.number();
+        List<String> args = line.args();
+        if (requireArgs(line, 2, "ping_group NAME ADDRESS...")) {
+            List<InetAddress> addrs = new ArrayList<>();
+            boolean ok = true;
+            for (String a : args.subList(1, args.size())) {
+                Optional<InetAddress> addr = ipv4(a, n, "ping_group member");
+                addr.ifPresent(addrs::add);
+                ok &= addr.isPresent();
+            }
+            if (ok) {
+                pingTargets.add(new PingTarget(args.get(0), addrs, n));
+            }
+        }
+    }
+
+    void deadping(ConfigLines.Line line) {
+        time(line, (d, l) -> { deadping = d; deadpingLine = l; });
+    }
+
+    /** {@code autojoin none} is what Lifeline does anyway; the others are not supported. */
+    void autojoin(ConfigLines.Line line) {
+        if (exactArgs(line, 1, "autojoin none|other|any")) {
+            String v = line.args().get(0);
+            if (!v.equalsIgnoreCase("none")) {
+                diag.warning(file, line.number(), "autojoin " + v + " is not supported: only nodes listed"
+                        + " with 'node' may join");
+            }
+        }
+    }
+
+    void logfile(ConfigLines.Line line) {
+        if (exactArgs(line, 1, "logfile PATH")) {
+            logfile = Path.of(line.args().get(0));
+        }
+    }
+
+    void debugfile(ConfigLines.Line line) {
+        if (exactArgs(line, 1, "debugfile PATH")) {
+            debugfile = Path.of(line.args().get(0));
+        }
+    }
+
+    void logfacility(ConfigLines.Line line) {
+        if (exactArgs(line, 1, "logfacility FACILITY|none")) {
+            logfacility(line.args().get(0), line.number());
+        }
+    }
+
+    void debug(ConfigLines.Line line) {
+        if (exactArgs(line, 1, "debug LEVEL")) {
+            integer(line.args().get(0), line.number(), "debug", 0, 255).ifPresent(v -> debug = v);
+        }
+    }
+
+    void respawn(ConfigLines.Line line) {
+        if (requireArgs(line, 2, "respawn USER /path/to/program [ARGS...]")) {
+            checkRespawn(line);
+        }
+    }
+
+    void env(ConfigLines.Line line) {
+        if (requireArgs(line, 1, "env NAME=value [NAME=value...]")) {
+            line.args().forEach(pair -> env(pair, line.number()));
+        }
+    }
+
+    void realtime(ConfigLines.Line line) {
+        if (exactArgs(line, 1, "realtime on|off")) {
+            bool(line.args().get(0), line.number(), "realtime").ifPresent(b -> realtime = b);
+        }
+    }
+
+    void rtprio(ConfigLines.Line line) {
+        if (exactArgs(line, 1, "rtprio PRIORITY")) {
+            integer(line.args().get(0), line.number(), "rtprio", 1, 99).ifPresent(v -> rtprio = v);
+        }
+    }
+
+    /** {@code crm} and {@code pacemaker}: off is what Lifeline does; anything else is not supported. */
+    void pacemakerMode(ConfigLines.Line line) {
+        String keyword = keyword(line);
+        if (exactArgs(line, 1, keyword + " on|off|respawn")) {
+            String v = line.args().get(0);
+            if (!v.equalsIgnoreCase("off") && !HeartbeatValues.bool(v).equals(Optional.of(false))) {
+                diag.warning(file, line.number(), keyword + " " + v + " is not supported: Lifeline manages"
+                        + " the groups in haresources itself");
+            }
+        }
+    }
+
+    void allowCrc(ConfigLines.Line line) {
+        if (exactArgs(line, 1, "allow_crc on|off")) {
+            bool(line.args().get(0), line.number(), "allow_crc").ifPresent(b -> allowCrc = b);
+        }
+    }
+
+    void httpListen(ConfigLines.Line line) {
+        if (exactArgs(line, 1, "http_listen ADDRESS:PORT (e.g. 127.0.0.1:9694)")) {
+            httpListen(line.args().get(0), line.number());
+        }
+    }
+
+    void httpAuth(ConfigLines.Line line) {
+        int n = line.number();
+        if (exactArgs(line, 1, "http_auth /path/to/users (lines 'user:hash' from 'hactl http-passwd')")) {
+            Path users = Path.of(line.args().get(0));
+            if (!users.isAbsolute()) {
+                diag.error(file, n, "http_auth: '" + line.args().get(0) + "' must be an absolute path");
+            } else {
+                httpAuth = users;
+                httpAuthLine = n;
+            }
+        }
+    }
+
+    void propagate(ConfigLines.Line line) {
+        if (exactArgs(line, 1, "propagate on|off")) {
+            bool(line.args().get(0), line.number(), "propagate").ifPresent(b -> propagate = b);
+        }
+    }
+
+    /**
+     * A directive kept as written in {@link HaCf#extensions()} for its owner to check:
+     * {@code group_name} for {@link GroupNames}, the resource manager's for ManagerDirectives.
+     */
+    void extension(ConfigLines.Line line) {
+        extensions.add(new HaCf.Directive(keyword(line), line.args(), line.number()));
+    }
+
+    /**
+     * {@code notify} and {@code fence_hook}: the resource manager checks their syntax (an
+     * absolute path, docs/manager.md) and, being pure, looks at no file; whether the script is
+     * there is checked here. Only a warning: it may be installed after the config.
+     */
+    void hookScript(ConfigLines.Line line) {
+        extension(line);
+        List<String> args = line.args();
+        if (!args.isEmpty()) {
+            Path script = Path.of(args.get(0));
+            if (script.isAbsolute() && !Files.isExecutable(script)) {
+                diag.warning(file, line.number(), keyword(line) + ": " + script
+                        + " does not exist or is not executable (yet)");
+            }
+        }
+    }
+
+    /** A directive that only warns (ignored or not supported ones): the text comes from its table row. */
+    void warning(ConfigLines.Line line, String message) {
+        diag.warning(file, line.number(), message);
+    }
+
     /**
      * Checked as Heartbeat's config.c does: the user must exist, the program must be an absolute
      * path to an executable file. Heartbeat refuses to start otherwise, and so does Lifeline: a
      * watchdog program that silently never runs is worse than a clear error at start-up.
      */
-    private void respawn(ConfigLines.Line line) {
+    private void checkRespawn(ConfigLines.Line line) {
         int n = line.number();
         String user = line.args().get(0);
         String program = line.args().get(1);
@@ -585,7 +635,7 @@ public final class HaCfParser {
     }
 
     private void time(ConfigLines.Line line, BiConsumer<Duration, Integer> target) {
-        String keyword = line.keyword().toLowerCase(Locale.ROOT);
+        String keyword = keyword(line);
         if (!exactArgs(line, 1, keyword + " TIME (e.g. 2 or 1500ms)")) {
             return;
         }
