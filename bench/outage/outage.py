@@ -69,7 +69,15 @@ FAST = {"keepalive": "50ms", "deadtime": "250ms", "warntime": "150ms", "initdead
 # other two were soaked on (README.md, "Soak").
 PROFILES = {"50/250": {"keepalive": "50ms", "deadtime": "250ms", "warntime": "150ms"},
             "40/200": {"keepalive": "40ms", "deadtime": "200ms", "warntime": "120ms"},
-            "20/100": {"keepalive": "20ms", "deadtime": "100ms", "warntime": "60ms"}}
+            "20/100": {"keepalive": "20ms", "deadtime": "100ms", "warntime": "60ms"},
+            "100/500": {"keepalive": "100ms", "deadtime": "500ms", "warntime": "300ms"}}
+# The lease A/B (--lease-ab, issue 16): what `quorum_lease on` costs against `off` on 3 nodes (a
+# lease applies only with quorum rules, i.e. 3 or more nodes). Each block restarts the cluster
+# with one setting and measures a crash takeover and a graceful stop, each followed by the home
+# node's failback (a planned move); blocks alternate on, off, on, off, ... so that the load of a
+# shared box falls on both settings alike.
+LEASE_SCENARIOS = ("crash-kill", "graceful-stop")
+TEARDOWN = "block end: daemons stopped one after the other"
 TARGETS_MS = {"crash-freeze": 350, "crash-cut": 350, "crash-kill": 350, "graceful-stop": 100,
               "planned-failover": 100, "failback": 50, "app-failure": 200}
 
@@ -320,7 +328,8 @@ def served_again(rows, node, t0):
     answer already in flight at the event does not count."""
     fails = [r[0] for r in rows if not r[2] and r[0] >= t0 - PROBE_INTERVAL_MS]
     start = min(fails) if fails else t0
-    t = [r[1] for r in rows if r[2] and r[3] == node and r[0] >= start]
+    nodes = node if isinstance(node, tuple) else (node,)
+    t = [r[1] for r in rows if r[2] and r[3] in nodes and r[0] >= start]
     return min(t) if t else None
 
 
@@ -455,7 +464,9 @@ class Lifeline:
         return os.path.join(self.bench.work, "lifeline", node)
 
     def configure(self):
-        timers = dict(FAST, **(PROFILES[self.bench.args.soak_profile] if self.bench.soaking else {}))
+        timers = dict(FAST, **(PROFILES[self.bench.args.soak_profile] if self.bench.soaking else {}),
+                      **(PROFILES[self.bench.lease_profile] if self.bench.lease_profile else {}))
+        lease = [f"quorum_lease {self.bench.lease_setting}"] if self.bench.lease_setting else []
         for node in NODES:
             d = self.dir(node)
             os.makedirs(d, exist_ok=True)
@@ -469,7 +480,7 @@ class Lifeline:
                     "bcast eth0", "bcast eth1", "node " + " ".join(NODES), "auto_failback on",
                     f"realtime {self.bench.args.soak_realtime if self.bench.soaking else 'on'}",
                     f"resource_defaults {FAST['defaults']}",
-                    f"monitor {nginx_word} {FAST['nginx_monitor']}", ""]))
+                    f"monitor {nginx_word} {FAST['nginx_monitor']}", *lease, ""]))
             with open(os.path.join(d, "haresources"), "w") as f:
                 f.write(f"n1 IPaddr2::{VIP}/24/eth0 {nginx_word}\n")
             benchlib.write_authkeys(os.path.join(d, "authkeys"), SECRET)
@@ -783,6 +794,8 @@ class Bench:
         self.deadline = time.monotonic() + args.max_minutes * 60
         self.results = {"sets": [], "soak": None}
         self.soaking = False
+        self.lease_profile = None  # the lease A/B's timer profile and quorum_lease setting of the block
+        self.lease_setting = None
         self.systems = []
 
     def prepare(self):
@@ -858,7 +871,7 @@ class Bench:
         end = time.monotonic() + limit_s
         time.sleep(0.05)
         while time.monotonic() < end:
-            if self.client_get() == expect:
+            if self.client_get() in (expect if isinstance(expect, tuple) else (expect,)):
                 served = now_ms()
                 break
             time.sleep(0.05)
@@ -870,6 +883,8 @@ class Bench:
                "loadavg1": load1, **facts, **analyse(rows, t0)}
         back = served_again(rows, expect, t0)
         res["served_again_ms"] = round(back - t0) if back else None
+        if isinstance(expect, tuple) and back:
+            res["served_by"] = next((r[3] for r in rows if r[2] and r[1] == back), None)
         if not any(r[2] and t0 - 600 <= r[1] <= t0 for r in rows):
             err = (err + "; " if err else "") + "the VIP did not answer in the 0.6 s before the event"
         if err:
@@ -995,7 +1010,7 @@ class Bench:
             kill_nginx(work, "n1")
             links("n1", False)
             return t0, {"event": "kill -9 of n1's daemon and nginx, n1's eth0+eth1 down", "fault_ms": round(now_ms() - t0, 1)}
-        r = self.measure(s, "crash-kill", i, event, "n2")
+        r = self.measure(s, "crash-kill", i, event, self.peers_of_n1())
         drop_vip("n1")
         links("n1", True)
         self.failback_after(s, lambda: s.start("n1"), "crash-kill", i)
@@ -1053,7 +1068,7 @@ class Bench:
             t0 = now_ms()
             s.procs["n1"].terminate()
             return t0, {"event": "SIGTERM to n1's daemon"}
-        r = self.measure(s, "graceful-stop", i, event, "n2")
+        r = self.measure(s, "graceful-stop", i, event, self.peers_of_n1())
         s.procs["n1"].wait(timeout=30)
         self.failback_after(s, lambda: s.start("n1"), "graceful-stop", i)
         return r
@@ -1124,8 +1139,155 @@ class Bench:
         self.await_home(s, 60)
         return r
 
+    @staticmethod
+    def peers_of_n1():
+        """Who may take n1's group over: n2 in a pair, n2 or n3 on 3 nodes (the manager's choice)."""
+        peers = tuple(n for n in NODES if n != "n1")
+        return peers[0] if len(peers) == 1 else peers
+
     def runs_for(self):
         return self.args.runs or (2 if self.args.quick else 5)
+
+    # ---------- lease A/B (issue 16)
+
+    def lease_ab(self):
+        """Blocks of (restart with quorum_lease X, crash-kill + failback, graceful stop + failback),
+        X alternating on, off, on, off, ... per profile; then every quorum-lease event in the
+        daemons' logs, each placed against the injected events."""
+        profiles = [p for p in self.args.lease_profiles.split(",") if p]
+        rounds = self.runs_for()
+        self.results["lease_ab"] = {"profiles": profiles, "rounds": rounds, "blocks": [], "events": {},
+                                    "scenarios": list(LEASE_SCENARIOS)}
+        s = Lifeline(self)
+        self.systems.append(s)
+        self.injected = []  # (wall ms, what) of every event the bench caused, for the log scan
+        for profile in profiles:
+            self.lease_profile = profile
+            sets = {}
+            for rnd in range(1, rounds + 1):
+                for setting in ("on", "off"):
+                    self.check_time()
+                    self.lease_setting = setting
+                    label = f"lifeline {profile} lease {setting}"
+                    block = {"profile": profile, "lease": setting, "round": rnd, "loadavg": loadavg(),
+                             "started": datetime.datetime.now(datetime.timezone.utc).isoformat()}
+                    log(f"block {profile} quorum_lease {setting}, round {rnd}/{rounds}; loadavg {block['loadavg']}")
+                    busy0, mono0 = cpu_busy(), time.monotonic()
+                    self.injected.append((now_ms(), f"cluster started with quorum_lease {setting}"))
+                    try:
+                        self.reset(s)
+                    except RuntimeError as e:
+                        block["error"] = str(e)
+                        log(f"  block does not start: {e}")
+                        self.results["lease_ab"]["blocks"].append(block)
+                        continue
+                    self.results.setdefault("settings", {})[f"{label} (ha.cf n1)"] = s.settings()
+                    for scenario in LEASE_SCENARIOS:
+                        for name in (scenario, "failback"):
+                            if (label, name) not in sets:
+                                sets[(label, name)] = {"system": label, "scenario": name, "profile": profile,
+                                                       "lease": setting, "loadavg_start": loadavg(), "runs": []}
+                        self.measured = []
+                        self.failbacks = {}
+                        how = getattr(self, f"scenario_{scenario.replace('-', '_')}")
+                        try:
+                            r = how(s, rnd)
+                        except (RuntimeError, subprocess.TimeoutExpired) as e:
+                            log(f"  {scenario} round {rnd}: {e}; the block's cluster is restarted next")
+                            r = self.measured[0] if self.measured else {"run": rnd, "error": str(e)}
+                            r.setdefault("heal_error", str(e))
+                        r["round"] = rnd
+                        sets[(label, scenario)]["runs"].append(r)
+                        self.injected.append((iso_ms(r.get("t0")), f"{scenario} round {rnd} (quorum_lease {setting})"))
+                        for fb in self.failbacks.get(s.name, []):
+                            fb["round"] = rnd
+                            sets[(label, "failback")]["runs"].append(fb)
+                            self.injected.append((iso_ms(fb.get("t0")), f"failback after {scenario} round {rnd} "
+                                                                        f"(quorum_lease {setting})"))
+                        if "heal_error" in r or "gap_ms" not in r:
+                            break  # the cluster may not be home: the next block restarts it
+                    block["cpu_busy_cores"] = round((cpu_busy() - busy0) / CLK_TCK / (time.monotonic() - mono0), 2)
+                    block["loadavg_end"] = loadavg()
+                    # the daemons stop one after the other (n1 first), so the group moves and the last
+                    # one is left alone without quorum: lease events then are the teardown's, not a run's
+                    self.injected.append((now_ms(), TEARDOWN))
+                    s.stop_all()
+                    self.results["lease_ab"]["blocks"].append(block)
+                    self.results["sets"] = [x for x in self.results["sets"] if x.get("profile") != profile] + list(sets.values())
+                    self.write()
+            for entry in sets.values():
+                self.summarise(entry)
+        s.stop_all()
+        self.lease_profile = self.lease_setting = None
+        self.results["lease_ab"]["events"] = self.lease_events(s)
+        self.daemon_marks(s)
+        self.write()
+
+    def lease_events(self, s):
+        """Every quorum-lease line in the daemons' logs (each node's log spans all blocks), with the
+        nearest injected event before it. "quorum lease ending" is the self-fence: the crashes here
+        are kill -9 (the crashed daemon logs nothing), so one in these logs is a false self-fence."""
+        pat = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) (.*)$")
+        out = {"ending": [], "ending_teardown": [], "not_held": [], "held": [], "counts": {}}
+        for n in NODES:
+            try:
+                lines = open(s.log_path(n), errors="replace").read().splitlines()
+            except OSError:
+                continue
+            for line in lines:
+                m = pat.match(line)
+                if not m or "quorum lease" not in m.group(2):
+                    continue
+                t = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp() * 1000
+                before = [x for x in self.injected if x[0] is not None and x[0] <= t]
+                near = max(before) if before else None
+                item = {"node": n, "at": m.group(1), "text": m.group(2)[:300],
+                        "after": f"{round(t - near[0])} ms after {near[1]}" if near else "before any event"}
+                kind = ("ending" if "quorum lease ending" in line else
+                        "held" if "quorum lease held" in line else "not_held")
+                if kind == "ending" and near and near[1] == TEARDOWN:
+                    kind = "ending_teardown"
+                out[kind].append(item)
+        out["counts"] = {k: len(v) for k, v in out.items() if isinstance(v, list)}
+        return out
+
+    def daemon_marks(self, s):
+        """Per run, from the daemons' full logs, the times the client cannot see through the noise
+        of a loaded box (nginx's start): ms after the event when the survivor declared n1 dead and
+        began starting the VIP (crash, graceful stop), and for a failback how long n1 took from
+        "all nodes are up" to starting the VIP (the claim, which waits for n1's lease when on)."""
+        pat = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) (.*)$")
+        logs = {}
+        for n in NODES:
+            try:
+                logs[n] = [(iso_local_ms(m.group(1)), m.group(2)) for m in
+                           (pat.match(l) for l in open(s.log_path(n), errors="replace")) if m]
+            except OSError:
+                logs[n] = []
+
+        def first(nodes, t0, text, limit_ms=15000):
+            ts = [t for n in nodes for t, l in logs[n] if t0 <= t <= t0 + limit_ms and text in l]
+            return min(ts) if ts else None
+        peers = [n for n in NODES if n != "n1"]
+        for st in self.results["sets"]:
+            if "lease" not in st:
+                continue
+            for y in st.get("runs", []):
+                t0 = iso_ms(y.get("t0"))
+                if t0 is None:
+                    continue
+                marks = {}
+                if st["scenario"] in ("crash-kill", "graceful-stop"):
+                    dead = first(peers, t0, "node n1: is dead" if st["scenario"] == "crash-kill" else "n1 released")
+                    start = first(peers, t0, "] starting IPaddr2")
+                    marks = {"peer_saw_ms": dead, "vip_start_ms": start}
+                elif st["scenario"] == "failback":
+                    placing = first(["n1"], t0, "all nodes are up: placing groups")
+                    start = first(["n1"], t0, "] starting IPaddr2")
+                    marks = {"n1_placing_ms": placing, "vip_start_ms": start}
+                y["daemon"] = {k: (round(v - t0) if v else None) for k, v in marks.items()}
+                if st["scenario"] == "failback" and placing and start:
+                    y["daemon"]["claim_ms"] = round(start - placing)
 
     # ---------- soak
 
@@ -1307,7 +1469,7 @@ class Bench:
         self.measured = []
         runs = self.runs_for()
         systems = [x for x in self.args.systems.split(",") if x]
-        if self.args.only != "soak":
+        if self.args.only not in ("soak", "lease-ab"):
             for name in systems:
                 system = {"lifeline": Lifeline, "lifeline-vip": LifelineVip, "keepalived": Keepalived,
                           "heartbeat": Heartbeat}[name](self)
@@ -1333,6 +1495,8 @@ class Bench:
                 system.stop_all()
                 self.systems.remove(system)
                 self.write()
+        if self.args.lease_ab:
+            self.lease_ab()
         if self.args.soak:
             self.soak(self.args.soak_minutes)
         self.results["meta"]["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat()
@@ -1358,6 +1522,8 @@ class Bench:
     def out_md(self):
         if self.args.out:
             return os.path.join(self.here, self.args.out)
+        if self.args.lease_ab:
+            return os.path.join(self.here, "results-lease-ab.md")
         if self.args.quick:
             return os.path.join(self.here, "results-quick.md")
         if self.args.only == "soak":
@@ -1372,6 +1538,16 @@ class Bench:
             json.dump(self.results, f, indent=1)
         with open(self.out_md, "w") as f:
             f.write(render(self.results))
+
+
+def iso_local_ms(text):
+    """Wall ms of a daemon log's "YYYY-MM-DD HH:MM:SS.mmm" (the box's local time, as log_excerpt reads it)."""
+    return datetime.datetime.strptime(text, "%Y-%m-%d %H:%M:%S.%f").timestamp() * 1000
+
+
+def iso_ms(iso):
+    """Wall ms of an ISO time as measure() records t0 (None stays None)."""
+    return datetime.datetime.fromisoformat(iso).timestamp() * 1000 if iso else None
 
 
 def gc_pauses(path, born_s, since_ms):
@@ -1434,6 +1610,86 @@ SCENARIO_TEXT = {
 }
 
 
+def lease_ab_section(r, ab):
+    """The lease A/B's comparison: per profile and scenario, on against off."""
+    def stats(xs):
+        xs = sorted(x for x in xs if x is not None)
+        return (statistics.median(xs), xs[0], xs[-1], len(xs)) if xs else None
+
+    def fmt(st):
+        return f"**{st[0]:g}** ({st[1]}-{st[2]}), n={st[3]}" if st else "-"
+
+    def clean(runs):
+        """Runs whose event hit a working service (answers in the 0.6 s before it) and that ended
+        served by the expected node: the others measure the previous disturbance, not the event."""
+        return [y for y in runs if "error" not in y and y.get("gap_ms") is not None]
+    endings = [iso_local_ms(x["at"]) for x in (ab.get("events") or {}).get("ending", [])]
+
+    def fenced(y):
+        """A false self-fence logged from 1 s before the event until 0.6 s after it was served again."""
+        t0 = iso_ms(y.get("t0"))
+        t1 = t0 + (y.get("served_again_ms") or 0) + 600 if t0 else None
+        return t0 is not None and any(t0 - 1000 <= t <= t1 for t in endings)
+    out = ["", f"## Lease A/B: quorum_lease on against off, 3 nodes, {ab['rounds']} rounds per profile", "",
+           "Blocks alternate on, off, on, off, ...; each block restarts the 3 daemons with the setting, then "
+           "runs one crash takeover (kill -9 of n1's daemon and nginx, its links down: served by n2 or n3) "
+           "followed by n1's failback, then one graceful stop (SIGTERM to n1's daemon) followed by n1's "
+           "failback. Outage = longest gap between answers, ms: median (min-max), n = runs with a result.", "",
+           "Clean runs only: a run whose event hit a service that was not answering in the 0.6 s before it "
+           "(the previous heal, or a self-fence, not finished) or that was never served by the expected node is "
+           "counted in \"left out\" and listed under Every run. \"Self-fence in run\": runs with a false "
+           "\"quorum lease ending\" logged between 1 s before the event and 0.6 s after it was served again.", "",
+           "| profile | scenario | lease on | lease off | on - off (medians) | served again on / off (medians) "
+           "| left out on / off | self-fence in run on / off | all runs on / off (medians) |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for profile in ab["profiles"]:
+        for sc in (*ab.get("scenarios", LEASE_SCENARIOS), "failback"):
+            by = {x["lease"]: x.get("runs", []) for x in r["sets"] if x.get("profile") == profile and x["scenario"] == sc}
+            on, off = (stats([y.get("gap_ms") for y in clean(by.get(k, []))]) for k in ("on", "off"))
+            sa = [stats([y.get("served_again_ms") for y in clean(by.get(k, []))]) for k in ("on", "off")]
+            al = [stats([y.get("gap_ms") for y in by.get(k, [])]) for k in ("on", "off")]
+            diff = f"{on[0] - off[0]:+g}" if on and off else "-"
+            out.append(f"| {profile} | {SCENARIO_TEXT.get(sc, sc)} | {fmt(on)} | {fmt(off)} | {diff} | "
+                       f"{' / '.join(f'{x[0]:g}' if x else '-' for x in sa)} | "
+                       f"{' / '.join(str(len(by.get(k, [])) - len(clean(by.get(k, [])))) for k in ('on', 'off'))} | "
+                       f"{' / '.join(str(sum(1 for y in by.get(k, []) if fenced(y))) for k in ('on', 'off'))} | "
+                       f"{' / '.join(f'{x[0]:g}' if x else '-' for x in al)} |")
+    out += ["", "From the daemons' logs (ms; median (min-max) over the same clean runs): crash = the survivors' "
+            "\"node n1: is dead\" and the first \"starting IPaddr2\" on n2 or n3 after the kill; graceful stop = "
+            "n1's release seen by a peer and the VIP's start there after the SIGTERM; failback = from n1's \"all "
+            "nodes are up: placing groups\" to its \"starting IPaddr2\" (n1's claim; with the lease on, n1 must "
+            "hold its lease first). These exclude nginx's start, the noisiest step on a loaded box.", "",
+            "| profile | scenario | step | lease on | lease off | on - off (medians) |", "|---|---|---|---|---|---|"]
+    steps = {"crash-kill": (("peer_saw_ms", "n1 declared dead"), ("vip_start_ms", "VIP start begins")),
+             "graceful-stop": (("peer_saw_ms", "release seen by a peer"), ("vip_start_ms", "VIP start begins")),
+             "failback": (("claim_ms", "placing -> VIP start on n1"),)}
+    for profile in ab["profiles"]:
+        for sc, keys in steps.items():
+            by = {x["lease"]: clean(x.get("runs", [])) for x in r["sets"] if x.get("profile") == profile and x["scenario"] == sc}
+            for key, what in keys:
+                on, off = (stats([(y.get("daemon") or {}).get(key) for y in by.get(k, [])]) for k in ("on", "off"))
+                diff = f"{on[0] - off[0]:+g}" if on and off else "-"
+                out.append(f"| {profile} | {SCENARIO_TEXT.get(sc, sc)} | {what} | {fmt(on)} | {fmt(off)} | {diff} |")
+    out += ["", "| block | profile | quorum_lease | round | load avg at start | load avg at end | CPU busy (cores) | error |",
+            "|---|---|---|---|---|---|---|---|"]
+    for i, b in enumerate(ab["blocks"], 1):
+        out.append(f"| {i} | {b['profile']} | {b['lease']} | {b['round']} | {b['loadavg']} | {b.get('loadavg_end', '-')} "
+                   f"| {b.get('cpu_busy_cores', '-')} | {b.get('error', '')} |")
+    ev = ab.get("events") or {}
+    if ev:
+        c = ev.get("counts", {})
+        out += ["", f"Quorum-lease events in the daemons' logs: {c.get('ending', 0)} \"quorum lease ending\" "
+                "during the blocks (a self-fence; the crashes are kill -9, so the crashed daemon logs none: every one "
+                f"here is outside the injected crash, i.e. false), {c.get('ending_teardown', 0)} more while a block's "
+                f"daemons were stopped one after the other (the last one alone has no quorum: expected), "
+                f"{c.get('not_held', 0)} \"no quorum lease\" (yet) or \"stopping ... no quorum lease\", "
+                f"{c.get('held', 0)} \"quorum lease held\"."]
+        for kind in ("ending", "not_held"):
+            if ev.get(kind):
+                out += ["", "```"] + [f"{x['node']} {x['at']} ({x['after']}): {x['text']}" for x in ev[kind][:40]] + ["```"]
+    return out
+
+
 def render(r):
     m = r["meta"]
     out = [f"# Outage benchmark results{' (quick)' if m['quick'] else ''}", "",
@@ -1464,6 +1720,9 @@ def render(r):
                    f"**{s.get('gap_ms', '-')}** | {s.get('failed_probes', '-')} | {s.get('served_again_ms', '-')} | "
                    f"{s.get('declared_ms', '-')} | {s.get('served_after_declared_ms', '-')} | {tgt_s} | {s.get('errors', 0)} | "
                    f"{s.get('cpu_busy_cores', '-')} |")
+    ab = r.get("lease_ab")
+    if ab:
+        out += lease_ab_section(r, ab)
     so = r.get("soak")
     if so:
         out += ["", f"## Soak: {so['minutes']} minutes, Lifeline {so.get('profile', '50/250')} on {so.get('nodes', 2)} "
@@ -1590,6 +1849,10 @@ def parse_args(argv):
                     help="seconds between the group being home and the idle measure")
     ap.add_argument("--soak-idle-seconds", type=float, default=30,
                     help="seconds measured without the busy loops before the soak (the daemons' own cost)")
+    ap.add_argument("--lease-ab", action="store_true",
+                    help="issue 16: quorum_lease on against off on 3 nodes, blocks interleaved (results-lease-ab.md)")
+    ap.add_argument("--lease-profiles", default="50/250",
+                    help="comma-separated timer profiles of the lease A/B (from: " + ", ".join(sorted(PROFILES)) + ")")
     ap.add_argument("--ns-prefix", default=os.environ.get("LL_OUTAGE_NS_PREFIX", DEFAULT_NS_PREFIX),
                     help="network namespace prefix (default $LL_OUTAGE_NS_PREFIX or ll-o: ll-ohub, ll-on1, ...)")
     ap.add_argument("--keepalived-advert", default="0.1", help="VRRPv3 advert_int, seconds")
@@ -1603,6 +1866,15 @@ def parse_args(argv):
     a.probe = None
     if a.only == "soak":
         a.soak = True
+    if a.only == "lease-ab":
+        a.lease_ab = True
+    if a.lease_ab:
+        if a.only not in ("", "lease-ab") or a.soak:
+            ap.error("--lease-ab runs alone (--only lease-ab)")
+        a.only = "lease-ab"
+        bad = [p for p in a.lease_profiles.split(",") if p and p not in PROFILES]
+        if bad:
+            ap.error(f"--lease-profiles: unknown {bad}; known: {sorted(PROFILES)}")
     if a.soak_nodes != 2 and a.only != "soak":
         ap.error("--soak-nodes 3 needs --only soak (the scenarios and comparison systems run pairs)")
     if not re.fullmatch(r"[a-z][a-z0-9-]{0,8}", a.ns_prefix):
@@ -1610,14 +1882,60 @@ def parse_args(argv):
     return a
 
 
+def rerender(path):
+    """`outage.py rerender FILE.json`: the lease events recomputed from work/'s daemon logs (which
+    the next run deletes) and the results file written again with the current render()."""
+    with open(path) as f:
+        results = json.load(f)
+    ab = results["lease_ab"]
+    set_lab(DEFAULT_NS_PREFIX, 3)
+
+    class Args:
+        runs, quick, lease_profiles = ab["rounds"], False, ",".join(ab["profiles"])
+    bench = Bench.__new__(Bench)
+    bench.work = os.path.join(os.path.dirname(os.path.abspath(__file__)), "work")
+    bench.args, bench.lease_profile, bench.lease_setting = Args, None, None
+    s = Lifeline(bench)
+    starts = []  # every "==== bench: start" of n1: a block's cluster (or a failback's n1) started
+    for line in open(s.log_path("n1"), errors="replace"):
+        m = re.match(r"==== bench: start (\S+) ====", line)
+        if m:
+            starts.append(datetime.datetime.fromisoformat(m.group(1)).timestamp() * 1000)
+    bench.injected = []
+    ends = []
+    for b in ab["blocks"]:
+        t = iso_ms(b["started"])
+        first = min((x for x in starts if x >= t), default=t)
+        bench.injected += [(t, TEARDOWN), (first, f"cluster started with quorum_lease {b['lease']}")]
+    for st in results["sets"]:
+        for y in st.get("runs", []):
+            t0 = iso_ms(y.get("t0"))
+            if t0:
+                what = "failback" if st["scenario"] == "failback" else st["scenario"]
+                bench.injected.append((t0, f"{what} round {y.get('round')} (quorum_lease {st.get('lease')})"))
+                ends.append(t0 + (y.get("served_again_ms") or 0) + 600)
+    bench.injected[0] = (bench.injected[0][0], "first block started")
+    bench.injected.append((max(ends) + 2000, TEARDOWN))  # the last stop_all, after the last failback settled
+    ab["events"] = bench.lease_events(s)
+    bench.results = results
+    bench.daemon_marks(s)
+    with open(path, "w") as f:
+        json.dump(results, f, indent=1)
+    with open(path.replace(".json", ".md"), "w") as f:
+        f.write(render(results))
+    return 0
+
+
 def main():
+    if sys.argv[1:2] == ["rerender"]:
+        return rerender(sys.argv[2])
     args = parse_args(sys.argv[1:])
     helper = {"jitter": jitter_main, "udpecho": udpecho_main, "udpping": udpping_main}.get(getattr(args, "cmd", None))
     if helper:
         return helper(args)
     if args.probe:
         return probe_main(args)
-    set_lab(args.ns_prefix, args.soak_nodes)
+    set_lab(args.ns_prefix, 3 if args.lease_ab else args.soak_nodes)
     bench = Bench(args)
     return run_driver(bench)
 

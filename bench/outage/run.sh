@@ -6,6 +6,8 @@
 #   sudo bench/outage/run.sh --soak     adds 10 minutes of the fast profile under CPU load
 #   sudo bench/outage/run.sh --only soak    just the soak (50/250, 2 nodes)
 #   sudo bench/outage/run.sh --only soak --soak-profile 20/100 --soak-nodes 3 --ns-prefix ll-sk-
+#   sudo bench/outage/run.sh --lease-ab --lease-profiles 50/250,100/500 --ns-prefix ll-lc-
+#                                       quorum_lease on against off on 3 nodes (results-lease-ab.md)
 # Further options: `python3 bench/outage/outage.py --help`. Results: bench/outage/results.md
 # (results-quick.md for --quick, results-soak.md for --only soak) and the same data as JSON.
 # Not run by CI.
@@ -15,9 +17,9 @@ set -eu
 bench_need_root "network namespaces, nftables" "$@"
 bench_need_tools ip nft curl nginx timeout java python3 unshare
 # The comparison systems are optional for Lifeline's own numbers but installed when missing
-# (not for the soak alone: it runs only Lifeline).
+# (not for the soak or the lease A/B alone: they run only Lifeline).
 missing=
-case " $* " in *" --only soak "*|*" --only=soak "*) soak_only=1 ;; *) soak_only= ;; esac
+case " $* " in *" --only soak "*|*" --only=soak "*|*" --lease-ab "*|*" --only lease-ab "*) soak_only=1 ;; *) soak_only= ;; esac
 [ -n "$soak_only" ] || [ -x /usr/libexec/heartbeat/heartbeat ] || missing="$missing heartbeat"
 [ -n "$soak_only" ] || command -v keepalived >/dev/null 2>&1 || missing="$missing keepalived"
 if [ -n "$missing" ]; then
