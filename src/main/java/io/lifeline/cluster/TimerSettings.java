@@ -103,6 +103,22 @@ public record TimerSettings(
         return fdTimeoutMs + verifySuspectMs - Math.max(20, deadtime.toMillis() / 10);
     }
 
+    /**
+     * The shortest deadtime, in steps of 50 ms, whose quorum lease at this keepalive is at least
+     * {@code leaseMs} long: the advice a node gives when its stop budget leaves the lease too
+     * little room (docs/leases.md, "What it costs").
+     */
+    public static long deadtimeForLeaseMs(Duration keepalive, long leaseMs) {
+        long d = Math.max(50, (leaseMs + 49) / 50 * 50);
+        while (true) {
+            Duration dead = Duration.ofMillis(d);
+            if (from(keepalive, dead, dead.dividedBy(2), dead).leaseMs() >= leaseMs) {
+                return d;
+            }
+            d += 50; // the lease grows with deadtime less at most a tenth of it: this ends
+        }
+    }
+
     /** The expected (average) time from a node's failure to its removal from a link's view, in ms. */
     public long expectedDetectionMs() {
         return fdTimeoutMs + verifySuspectMs;

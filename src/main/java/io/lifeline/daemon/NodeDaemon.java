@@ -11,6 +11,7 @@ import io.lifeline.cluster.Cluster;
 import io.lifeline.cluster.ClusterStartException;
 import io.lifeline.cluster.HeartbeatPriority;
 import io.lifeline.cluster.IncarnationFloor;
+import io.lifeline.cluster.TimerSettings;
 import io.lifeline.config.ClusterConfig;
 import io.lifeline.config.ConfigLoader;
 import io.lifeline.config.ConfigProblem;
@@ -296,8 +297,10 @@ public final class NodeDaemon {
         // The quorum lease (docs/leases.md): against the manager's own quorum rule (a majority, or
         // the tie-breaker's half), told to the manager before any membership reaches it.
         cluster.useQuorumRule(nodes -> runtime.config().hasQuorum(nodes));
+        Duration keepalive = config.haCf().keepalive();
         QuorumLeaseGuard leaseGuard = new QuorumLeaseGuard(cluster::lease, runtime::stopBudgetMs, runtime::onLease,
-                System::nanoTime, config.haCf().keepalive().toMillis(), HeartbeatPriority::enterCurrentThread);
+                System::nanoTime, keepalive.toMillis(), leaseMs -> TimerSettings.deadtimeForLeaseMs(keepalive, leaseMs),
+                HeartbeatPriority::enterCurrentThread);
         leaseGuard.start();
         try {
             cluster.start();

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +28,23 @@ final class QuorumLeaseGuard implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(QuorumLeaseGuard.class);
 
+    /**
+     * Confirmations ride on heartbeats, so between two renewals the quorum's newest one ages to
+     * about two keepalives (this node's period and the peer's) plus the network; one more
+     * keepalive covers ordinary jitter. A lease that leaves less than this beyond the stop budget
+     * makes the node stop its groups without any fault (bench/outage, lease A/B, 2026-12-07).
+     */
+    static final int ORDINARY_AGE_KEEPALIVES = 3;
+
     private final LongFunction<QuorumLease> leaseAt;
     private final LongSupplier stopBudgetMs;
     private final Consumer<QuorumLeaseChanged> sink;
     private final LongSupplier nanoTime;
     private final long recheckNanos;
+    private final long keepaliveMs;
+    private final LongUnaryOperator deadtimeForLeaseMs;
+    /** The stop budget last warned about as too large for the lease; 0: none yet. Timer thread only. */
+    private long warnedBudgetMs;
     private final ScheduledExecutorService timer;
     /** What the manager was last told; null before the first word. Timer thread only. */
     private Boolean told;
@@ -50,14 +63,18 @@ final class QuorumLeaseGuard implements AutoCloseable {
      * @param stopBudgetMs the manager's stop budget; the guard caps it at half the lease
      * @param sink         the manager's input queue
      * @param keepaliveMs  ha.cf keepalive: the renewal is looked for every half of it
+     * @param deadtimeForLeaseMs the shortest deadtime giving a lease this long (for the advice
+     *                     when the budget leaves the lease too little room)
      * @param setup        runs first on the timer thread (the daemon raises its priority there)
      */
     QuorumLeaseGuard(LongFunction<QuorumLease> leaseAt, LongSupplier stopBudgetMs, Consumer<QuorumLeaseChanged> sink,
-            LongSupplier nanoTime, long keepaliveMs, Runnable setup) {
+            LongSupplier nanoTime, long keepaliveMs, LongUnaryOperator deadtimeForLeaseMs, Runnable setup) {
         this.leaseAt = leaseAt;
         this.stopBudgetMs = stopBudgetMs;
         this.sink = sink;
         this.nanoTime = nanoTime;
+        this.keepaliveMs = keepaliveMs;
+        this.deadtimeForLeaseMs = deadtimeForLeaseMs;
         this.recheckNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, keepaliveMs / 2));
         NamedThreads threads = NamedThreads.heartbeat("quorum-lease");
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> threads.newThread(() -> {
@@ -106,8 +123,9 @@ final class QuorumLeaseGuard implements AutoCloseable {
         if (lease == null) {
             return recheckNanos;
         }
-        long budget = Math.min(TimeUnit.MILLISECONDS.toNanos(Math.max(0, stopBudgetMs.getAsLong())),
-                lease.lengthNanos() / 2);
+        long budgetMs = Math.max(0, stopBudgetMs.getAsLong());
+        warnIfTooLittleRoom(TimeUnit.NANOSECONDS.toMillis(lease.lengthNanos()), budgetMs);
+        long budget = Math.min(TimeUnit.MILLISECONDS.toNanos(budgetMs), lease.lengthNanos() / 2);
         boolean ever = lease.endNanos() != QuorumLease.NONE;
         long room = ever ? lease.endNanos() - budget - now : -1; // time left before the stops must begin
         boolean held = room > 0;
@@ -136,7 +154,35 @@ final class QuorumLeaseGuard implements AutoCloseable {
         return renewed && lease.endNanos() - Math.max(budget, lostBudgetNanos) - now > recheckNanos;
     }
 
-    private static String describe(QuorumLease lease, long now, long budget, boolean held) {
+    /**
+     * Says once (and again only when the budget grew by half) that the stop budget leaves the
+     * lease too little room for ordinary heartbeat jitter, with the deadtime that would.
+     */
+    private void warnIfTooLittleRoom(long leaseMs, long budgetMs) {
+        if (budgetMs > warnedBudgetMs + warnedBudgetMs / 2) {
+            String advice = tooLittleRoom(leaseMs, budgetMs);
+            if (advice != null) {
+                warnedBudgetMs = budgetMs;
+                LOG.warn("quorum lease: {}", advice);
+            }
+        }
+    }
+
+    /** The advice when the budget leaves the lease less than the ordinary age of a confirmation; null: enough room. */
+    String tooLittleRoom(long leaseMs, long budgetMs) {
+        long ordinary = ORDINARY_AGE_KEEPALIVES * keepaliveMs;
+        if (budgetMs + ordinary <= leaseMs) {
+            return null;
+        }
+        return "stopping here takes up to " + budgetMs + " ms (measured), and at keepalive " + keepaliveMs
+                + " ms a quorum's confirmation of this node's heartbeats is normally up to " + 2 * keepaliveMs
+                + " ms old, more under load: the lease of " + leaseMs + " ms leaves less than " + ordinary
+                + " ms for that, so ordinary heartbeat jitter can make this node stop its groups. A deadtime of at least "
+                + deadtimeForLeaseMs.applyAsLong(budgetMs + ordinary) + " ms would leave room (or faster stops, or "
+                + "quorum_lease off with fencing; docs/leases.md, \"What it costs\")";
+    }
+
+    private String describe(QuorumLease lease, long now, long budget, boolean held) {
         long budgetMs = TimeUnit.NANOSECONDS.toMillis(budget);
         if (lease.endNanos() == QuorumLease.NONE) {
             return "no quorum of the nodes has confirmed this node's heartbeats";
@@ -147,10 +193,14 @@ final class QuorumLeaseGuard implements AutoCloseable {
             return "confirmed by " + String.join(", ", lease.confirmedBy()) + " (" + leftMs + " ms of "
                     + TimeUnit.NANOSECONDS.toMillis(lease.lengthNanos()) + " left)";
         }
+        String young = ageMs < ORDINARY_AGE_KEEPALIVES * keepaliveMs
+                ? " (a confirmation this young is ordinary heartbeat jitter at keepalive " + keepaliveMs
+                        + " ms: the stop budget leaves the lease too little room; see the warning about it)"
+                : "";
         return "a quorum's newest confirmation of this node's heartbeats is " + ageMs + " ms old; the lease of "
                 + TimeUnit.NANOSECONDS.toMillis(lease.lengthNanos()) + " ms "
                 + (leftMs > 0 ? "ends in " + leftMs + " ms" : "ended " + -leftMs + " ms ago")
-                + " and stopping takes up to " + budgetMs + " ms here";
+                + " and stopping takes up to " + budgetMs + " ms here" + young;
     }
 
     @Override

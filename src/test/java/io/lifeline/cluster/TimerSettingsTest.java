@@ -15,6 +15,18 @@ class TimerSettingsTest {
     }
 
     @Test
+    void theDeadtimeAdvisedForALeaseIsTheShortestThatGivesIt() {
+        // 50 ms / 250 ms gives a 225 ms lease; a 120 ms stop budget plus three keepalives needs 270 ms
+        assertEquals(225, of(50, 250).leaseMs());
+        long d = TimerSettings.deadtimeForLeaseMs(Duration.ofMillis(50), 270);
+        assertEquals(300, d);
+        assertTrue(of(50, d).leaseMs() >= 270);
+        assertTrue(of(50, d - 50).leaseMs() < 270, "the shortest such deadtime, in steps of 50 ms");
+        assertEquals(250, TimerSettings.deadtimeForLeaseMs(Duration.ofMillis(50), 225));
+        assertEquals(1_500, TimerSettings.deadtimeForLeaseMs(Duration.ofMillis(200), 1_350));
+    }
+
+    @Test
     void expectedDetectionEqualsDeadtime() {
         for (long[] kd : new long[][] {{50, 250}, {100, 500}, {200, 1_000}, {1_000, 3_000}, {500, 2_000},
                 {70, 1_000}, {300, 1_000}}) {

@@ -25,7 +25,8 @@ class QuorumLeaseGuardTest {
     private final AtomicLong anchor = new AtomicLong();
     private final AtomicReference<Boolean> pair = new AtomicReference<>(false);
     private final List<QuorumLeaseChanged> told = new ArrayList<>();
-    private final QuorumLeaseGuard guard = new QuorumLeaseGuard(this::lease, budgetMs::get, told::add, now::get, 100, () -> { });
+    private final QuorumLeaseGuard guard = new QuorumLeaseGuard(this::lease, budgetMs::get, told::add, now::get, 100,
+            leaseMs -> leaseMs + 50, () -> { });
 
     @AfterEach
     void close() {
@@ -114,6 +115,46 @@ class QuorumLeaseGuardTest {
         anchor.set(t + 100 * MS); // a quorum confirms again
         guard.look(t + 110 * MS);
         assertTrue(told.get(told.size() - 1).held());
+    }
+
+    /**
+     * bench/outage, lease A/B, 2026-12-07: at 50 ms / 250 ms (a 225 ms lease) the stop budget of
+     * nginx and a VIP reached the cap, 112 ms, and a confirmation 112 ms old, about two keepalives
+     * (ordinary), stopped the groups of a node nobody had dropped. The daemon cannot make that
+     * safe and quiet at once; it says so, with the deadtime that would.
+     */
+    @Test
+    void aBudgetThatLeavesTheLeaseLessThanOrdinaryJitterIsExplained() {
+        QuorumLeaseGuard fast = new QuorumLeaseGuard(this::lease, budgetMs::get, told::add, now::get, 50,
+                leaseMs -> 300, () -> { });
+        try {
+            assertEquals(null, fast.tooLittleRoom(225, 75), "75 ms + 3 keepalives fit in 225 ms");
+            String advice = fast.tooLittleRoom(225, 120);
+            assertTrue(advice.contains("up to 120 ms") && advice.contains("normally up to 100 ms old")
+                    && advice.contains("less than 150 ms") && advice.contains("at least 300 ms"), advice);
+            budgetMs.set(120);
+            anchor.set(now.get());
+            fast.look(now.get());
+            fast.look(anchor.get() + L - 120 * MS);
+            QuorumLeaseChanged lost = told.get(told.size() - 1);
+            assertFalse(lost.held());
+            assertFalse(lost.why().contains("ordinary heartbeat jitter"), "330 ms old at keepalive 50: a fault");
+        } finally {
+            fast.close();
+        }
+    }
+
+    @Test
+    void aLeaseEndingOnAYoungConfirmationSaysTheBudgetIsTheCause() {
+        budgetMs.set(10_000); // capped at 225 ms of the 450 ms lease
+        anchor.set(now.get());
+        guard.look(now.get());
+        guard.look(anchor.get() + L / 2);
+        QuorumLeaseChanged lost = told.get(told.size() - 1);
+        assertFalse(lost.held());
+        assertTrue(lost.why().contains("225 ms old") && lost.why().contains("ordinary heartbeat jitter at keepalive 100 ms"),
+                lost.why());
+        assertTrue(guard.tooLittleRoom(450, 10_000).contains("at least 10350 ms"));
     }
 
     @Test
