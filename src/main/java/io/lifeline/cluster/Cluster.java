@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -66,6 +67,10 @@ public final class Cluster implements AutoCloseable {
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(
             NamedThreads.daemon("cluster-events"));
     private final long startedAt;
+    /** Drops held until the dropped node's lease has ended (membership thread only). */
+    private final DropHold dropHold = new DropHold();
+    /** When the scheduled end of a hold is due, or -1 (membership thread only). */
+    private long releaseScheduledAt = -1;
     /** The members of the latest membership snapshot: the peers the links confirm (membership thread only). */
     private Set<String> confirmedMembers = Set.of();
     private MembershipTracker tracker;
@@ -341,6 +346,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     private void apply(List<ClusterEvent> events) {
+        List<ClusterEvent> out = new ArrayList<>(events.size());
         for (ClusterEvent e : events) {
             log(e);
             if (e instanceof ClusterEvent.MembershipSnapshot m) {
@@ -348,9 +354,71 @@ public final class Cluster implements AutoCloseable {
                 // confirm exactly the members: a peer declared dead no longer gets its lease renewed here
                 confirmedMembers = Set.copyOf(m.alive());
                 links.forEach(l -> l.confirmTo(confirmedMembers));
+                // ... and only then read what was heard: nothing heard later renews a dropped node's lease
+                out.add(hold(m));
+            } else {
+                out.add(e);
             }
         }
-        publish(events);
+        publish(out);
+    }
+
+    /** Whether the quorum lease binds (the daemon's word, after a reload too): drops may then be held. */
+    private volatile BooleanSupplier leaseEnforced = () -> false;
+
+    /**
+     * Whether the manager enforces the quorum lease (ManagerConfig.quorumLeaseEnforced): then a
+     * node dropped while still heard here stays in the membership the manager sees until its
+     * lease through this node has ended ({@link DropHold}).
+     */
+    public void enforceQuorumLease(BooleanSupplier enforced) {
+        leaseEnforced = enforced;
+    }
+
+    /** The snapshot the manager sees: the tracker's, with drops held (membership thread). */
+    private ClusterEvent.MembershipSnapshot hold(ClusterEvent.MembershipSnapshot real) {
+        Map<String, Long> heard = new HashMap<>();
+        for (Link l : links) {
+            l.lastHeardByNode().forEach((node, t) -> heard.merge(node, t, Math::max));
+        }
+        long now = clock.millis();
+        long leaseMs = leaseEnforced.getAsBoolean() && nodeCount() >= 3 ? timers.leaseMs() : 0;
+        DropHold.Result r = dropHold.apply(real, names.all(), heard, leaseMs, now);
+        r.heldFrom().forEach((node, at) -> LOG.warn("node {}: dropped while this node still heard it {} ms ago (on a"
+                + " peer's suspicion); the manager sees it for {} ms more, until its quorum lease through this node has"
+                + " certainly ended (docs/leases.md)", node, now - at, at + leaseMs - now));
+        r.released().forEach(node -> LOG.info("node {}: its quorum lease through this node has ended; the manager"
+                + " sees it dead", node));
+        if (r.snapshot() != real) {
+            LOG.info("membership for the manager {} (epoch {}; held: {})", r.snapshot().alive(), real.epoch(),
+                    r.snapshot().alive().stream().filter(n -> !real.alive().contains(n)).toList());
+        }
+        scheduleRelease(now);
+        return r.snapshot();
+    }
+
+    private void scheduleRelease(long now) {
+        long next = dropHold.nextReleaseMs();
+        if (next >= 0 && next != releaseScheduledAt && !closed) {
+            releaseScheduledAt = next;
+            try {
+                membershipThread.schedule(() -> submit(this::releaseHolds), Math.max(1, next - now), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // shutting down
+            }
+        }
+    }
+
+    /** A hold's end: the same membership under a new epoch, now without the node (membership thread). */
+    private void releaseHolds() {
+        releaseScheduledAt = -1;
+        long now = clock.millis();
+        long next = dropHold.nextReleaseMs();
+        if (next >= 0 && next <= now) {
+            apply(List.of(tracker.resnapshot(now)));
+        } else {
+            scheduleRelease(now); // woken a little early
+        }
     }
 
     private void publish(List<ClusterEvent> events) {

@@ -151,6 +151,14 @@ public final class MembershipTracker {
         return new ClusterEvent.MembershipSnapshot(alive, ++epoch, merge, initdeadOver, now, causes);
     }
 
+    /**
+     * The same membership again under a new epoch: for the cluster layer when what it shows the
+     * manager changes without a change here (a held drop that ends, {@link DropHold}).
+     */
+    public ClusterEvent.MembershipSnapshot resnapshot(long now) {
+        return snapshot(false, now);
+    }
+
     /** A peer announced (on some link) that it is shutting down cleanly. */
     public void leaveAnnounced(String node) {
         if (nodeStates.containsKey(node)) {

@@ -297,6 +297,7 @@ public final class NodeDaemon {
         // The quorum lease (docs/leases.md): against the manager's own quorum rule (a majority, or
         // the tie-breaker's half), told to the manager before any membership reaches it.
         cluster.useQuorumRule(nodes -> runtime.config().hasQuorum(nodes));
+        cluster.enforceQuorumLease(() -> runtime.config().quorumLeaseEnforced());
         Duration keepalive = config.haCf().keepalive();
         QuorumLeaseGuard leaseGuard = new QuorumLeaseGuard(cluster::lease, runtime::stopBudgetMs, runtime::onLease,
                 System::nanoTime, keepalive.toMillis(), leaseMs -> TimerSettings.deadtimeForLeaseMs(keepalive, leaseMs),

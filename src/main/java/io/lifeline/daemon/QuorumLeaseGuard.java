@@ -194,8 +194,8 @@ final class QuorumLeaseGuard implements AutoCloseable {
                     + TimeUnit.NANOSECONDS.toMillis(lease.lengthNanos()) + " left)";
         }
         String young = ageMs < ORDINARY_AGE_KEEPALIVES * keepaliveMs
-                ? " (a confirmation this young is ordinary heartbeat jitter at keepalive " + keepaliveMs
-                        + " ms: the stop budget leaves the lease too little room; see the warning about it)"
+                ? " (younger than three keepalives: with this stop budget ordinary heartbeat jitter alone"
+                        + " can end the lease; see the warning about the budget)"
                 : "";
         return "a quorum's newest confirmation of this node's heartbeats is " + ageMs + " ms old; the lease of "
                 + TimeUnit.NANOSECONDS.toMillis(lease.lengthNanos()) + " ms "

@@ -320,8 +320,7 @@ final class ClusterView {
      * stop). Without a word from the timer nothing is forbidden.
      */
     boolean leaseForbids() {
-        return lease != null && !lease.held() && ctx.cfg().settings().quorumLease()
-                && ctx.cfg().nodes().size() >= 3 && ctx.cfg().settings().noQuorumPolicy() == NoQuorumPolicy.STOP;
+        return lease != null && !lease.held() && ctx.cfg().quorumLeaseEnforced();
     }
 
     /** When the quorum lease ends or ended (manager clock), while it is not held; -1 otherwise or unknown. */

@@ -87,6 +87,14 @@ public record ManagerConfig(
                 || partition.size() * 2 > nodes.size() || tieBrokenFor(partition);
     }
 
+    /**
+     * Whether the quorum lease binds this cluster (docs/leases.md): 3 or more nodes (an arbiter
+     * counts), {@code no_quorum_policy stop} and {@code quorum_lease on}.
+     */
+    public boolean quorumLeaseEnforced() {
+        return settings.quorumLease() && nodes.size() >= 3 && settings.noQuorumPolicy() == NoQuorumPolicy.STOP;
+    }
+
     /** Whether {@code partition} is exactly half of the nodes and keeps quorum by the tie-breaker. */
     public boolean tieBrokenFor(Collection<String> partition) {
         return nodes.size() >= 4 && partition.size() * 2 == nodes.size()

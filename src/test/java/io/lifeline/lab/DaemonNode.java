@@ -71,16 +71,25 @@ public final class DaemonNode {
      * an overlap would be visible.
      */
     public DaemonNode withMarkerScript(String name) throws IOException {
+        return withSlowMarkerScript(name, "0", "0");
+    }
+
+    /**
+     * {@link #withMarkerScript} whose start sleeps {@code startSeconds} before it creates the
+     * state and whose stop sleeps {@code stopSeconds} before it removes it ("0.4"): the resource
+     * runs from the start's beginning to the stop's end, as a real service would.
+     */
+    public DaemonNode withSlowMarkerScript(String name, String startSeconds, String stopSeconds) throws IOException {
         Path script = Files.createDirectories(haD.resolve("resource.d")).resolve(name);
         Files.writeString(script, """
                 #!/bin/sh
                 F=%s/%s.state
                 case "$1" in
-                  start) touch "$F" ;;
-                  stop) rm -f "$F" ;;
+                  start) [ %s = 0 ] || sleep %s; touch "$F" ;;
+                  stop) [ %s = 0 ] || sleep %s; rm -f "$F" ;;
                   status) if [ -e "$F" ]; then echo running; else echo stopped; fi ;;
                 esac
-                """.formatted(dir, name));
+                """.formatted(dir, name, startSeconds, startSeconds, stopSeconds, stopSeconds));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return this;
     }
