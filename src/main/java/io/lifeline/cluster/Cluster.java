@@ -375,18 +375,22 @@ public final class Cluster implements AutoCloseable {
         leaseEnforced = enforced;
     }
 
-    /** The snapshot the manager sees: the tracker's, with drops held (membership thread). */
+    /**
+     * The snapshot the manager sees: the tracker's, with drops held (membership thread). On the
+     * monotonic clock, like the lease: a step of the wall clock must not end a hold early.
+     */
     private ClusterEvent.MembershipSnapshot hold(ClusterEvent.MembershipSnapshot real) {
         Map<String, Long> heard = new HashMap<>();
         for (Link l : links) {
-            l.lastHeardByNode().forEach((node, t) -> heard.merge(node, t, Math::max));
+            l.lastConfirmableNanos().forEach((node, t) -> heard.merge(node, TimeUnit.NANOSECONDS.toMillis(t), Math::max));
         }
-        long now = clock.millis();
+        long now = monotonicMs();
         long leaseMs = leaseEnforced.getAsBoolean() && nodeCount() >= 3 ? timers.leaseMs() : 0;
         DropHold.Result r = dropHold.apply(real, names.all(), heard, leaseMs, now);
-        r.heldFrom().forEach((node, at) -> LOG.warn("node {}: dropped while this node still heard it {} ms ago (on a"
-                + " peer's suspicion); the manager sees it for {} ms more, until its quorum lease through this node has"
-                + " certainly ended (docs/leases.md)", node, now - at, at + leaseMs - now));
+        r.heldFrom().forEach((node, at) -> LOG.warn("node {}: dropped from the membership while this node still heard"
+                + " it {} ms ago (a view change decided elsewhere, not this node's own silence); the manager sees it for"
+                + " {} ms more, until its quorum lease through this node has certainly ended (docs/leases.md)",
+                node, now - at, at + leaseMs - now));
         r.released().forEach(node -> LOG.info("node {}: its quorum lease through this node has ended; the manager"
                 + " sees it dead", node));
         if (r.snapshot() != real) {
@@ -409,13 +413,17 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
+    private static long monotonicMs() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+    }
+
     /** A hold's end: the same membership under a new epoch, now without the node (membership thread). */
     private void releaseHolds() {
         releaseScheduledAt = -1;
-        long now = clock.millis();
+        long now = monotonicMs();
         long next = dropHold.nextReleaseMs();
         if (next >= 0 && next <= now) {
-            apply(List.of(tracker.resnapshot(now)));
+            apply(List.of(tracker.resnapshot(clock.millis())));
         } else {
             scheduleRelease(now); // woken a little early
         }

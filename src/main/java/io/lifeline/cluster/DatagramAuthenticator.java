@@ -108,6 +108,17 @@ final class DatagramAuthenticator {
         volatile long acceptedEpoch = Long.MIN_VALUE;
         /** Highest sequence number accepted from {@link #acceptedEpoch}: what we confirm to it. */
         volatile long highestAccepted;
+        /** Monotonic receive time of {@link #highestAccepted}; MIN_VALUE before any. */
+        long highestAcceptedAtNanos = Long.MIN_VALUE;
+        /**
+         * The highest number we may still echo: unlimited while the peer is in our membership,
+         * frozen at {@link #highestAccepted} when it leaves ({@link #confirmTo}). A sender that read
+         * the membership just before the change cannot echo a datagram accepted after it, so the
+         * peer's lease through us ends by {@link #frozenAtNanos} plus the lease length.
+         */
+        volatile long echoCap;
+        /** Receive time of the number {@link #echoCap} was frozen at; MIN_VALUE if none. */
+        long frozenAtNanos = Long.MIN_VALUE;
         /** Monotonic send time of the newest of our datagrams it confirmed; MIN_VALUE before any. */
         long confirmedSentNanos = Long.MIN_VALUE;
         ReplayWindow window;
@@ -243,8 +254,31 @@ final class DatagramAuthenticator {
      * The peers this node confirms from now on: its membership. A peer left out gets 0 beside its
      * echoed incarnation (the handshake still works; its lease is no longer renewed by us).
      */
-    void confirmTo(java.util.Set<String> members) {
+    synchronized void confirmTo(java.util.Set<String> members) {
         confirmed = java.util.Set.copyOf(members);
+        peers.forEach((node, p) -> {
+            if (members.contains(node)) {
+                p.echoCap = Long.MAX_VALUE;
+            } else if (p.echoCap == Long.MAX_VALUE) {
+                p.echoCap = p.highestAccepted;
+                p.frozenAtNanos = p.highestAcceptedAtNanos;
+            }
+        });
+    }
+
+    /**
+     * Per peer outside our membership, the monotonic receive time of the newest of its datagrams
+     * we may still echo (frozen when it left: {@link #confirmTo}); absent for members and for
+     * peers never heard. Its quorum lease through us ends no later than that plus the lease length.
+     */
+    synchronized Map<String, Long> lastConfirmableNanos() {
+        Map<String, Long> out = new HashMap<>();
+        peers.forEach((node, p) -> {
+            if (p.echoCap != Long.MAX_VALUE && p.frozenAtNanos != Long.MIN_VALUE) {
+                out.put(node, p.frozenAtNanos);
+            }
+        });
+        return out;
     }
 
     /**
@@ -259,6 +293,13 @@ final class DatagramAuthenticator {
             }
         });
         return out;
+    }
+
+    /** A peer first heard (lock held): confirmed from the start if it is already a member. */
+    private Peer newPeer(String node) {
+        Peer p = new Peer(node);
+        p.echoCap = confirmed.contains(node) ? Long.MAX_VALUE : 0;
+        return p;
     }
 
     /** The datagram to send for {@code payload}: a fresh envelope around it. */
@@ -287,7 +328,8 @@ final class DatagramAuthenticator {
         for (Peer e : echoed) {
             long seen = e.seenEpoch;
             putLong(out, p, seen);
-            putLong(out, p + 8, seen == e.acceptedEpoch && confirm.contains(e.node) ? e.highestAccepted : 0);
+            long highest = e.highestAccepted; // before the cap: a number accepted after a freeze meets it
+            putLong(out, p + 8, seen == e.acceptedEpoch && confirm.contains(e.node) ? Math.min(highest, e.echoCap) : 0);
             p += ECHO_ENTRY;
         }
         System.arraycopy(payload, offset, out, header + signature, length);
@@ -368,7 +410,7 @@ final class DatagramAuthenticator {
         long now = clock.millis();
         boolean sayHello;
         synchronized (this) {
-            Peer p = peers.computeIfAbsent(node, Peer::new);
+            Peer p = peers.computeIfAbsent(node, this::newPeer);
             p.keyIndex = keyIndex;
             if (senderEpoch > p.seenEpoch) {
                 p.seenEpoch = senderEpoch;
@@ -401,6 +443,10 @@ final class DatagramAuthenticator {
             // reset before publishing the new incarnation: a sender that reads the new acceptedEpoch
             // must never pair it with the old incarnation's highest number (seal reads them in that order)
             p.highestAccepted = 0;
+            if (p.echoCap != Long.MAX_VALUE) {
+                p.echoCap = 0; // not a member: nothing of the new incarnation is confirmed
+                p.frozenAtNanos = Long.MIN_VALUE;
+            }
             p.acceptedEpoch = senderEpoch;
             p.window = new ReplayWindow(seq);
             accepted(p, seq, confirmedSeq, hello);
@@ -419,6 +465,7 @@ final class DatagramAuthenticator {
      */
     private void accepted(Peer p, long seq, long confirmedSeq, boolean hello) {
         if (!hello && seq > p.highestAccepted) {
+            p.highestAcceptedAtNanos = monotonicNanos.getAsLong();
             p.highestAccepted = seq;
         }
         if (confirmedSeq > 0) {

@@ -27,7 +27,7 @@ final class DropHold {
     record Result(ClusterEvent.MembershipSnapshot snapshot, Map<String, Long> heldFrom, List<String> released) {
     }
 
-    /** Per held node, until when (the membership clock, ms). */
+    /** Per held node, until when (monotonic ms, the caller's). */
     private final Map<String, Long> heldUntil = new LinkedHashMap<>();
     /** The cluster layer's own membership at the previous snapshot: a drop is a node leaving it. */
     private Set<String> before = Set.of();
@@ -35,7 +35,8 @@ final class DropHold {
     /**
      * @param real        the membership tracker's snapshot
      * @param order       every node in ha.cf order (the snapshot's order)
-     * @param lastHeardMs per peer, when a datagram from it was last accepted here on any link
+     * @param lastHeardMs per peer that left, the receive time (monotonic ms) of the newest of its
+     *                    datagrams this node may still confirm, over every link
      * @param leaseMs     the quorum lease's length; 0 when the lease is not enforced (no holds)
      */
     Result apply(ClusterEvent.MembershipSnapshot real, List<String> order, Map<String, Long> lastHeardMs,
@@ -72,7 +73,7 @@ final class DropHold {
                 real.timeMillis(), causes), heldFrom, released);
     }
 
-    /** When the next hold ends (membership clock, ms), or -1 when none is held. */
+    /** When the next hold ends (monotonic ms), or -1 when none is held. */
     long nextReleaseMs() {
         return heldUntil.values().stream().mapToLong(Long::longValue).min().orElse(-1);
     }

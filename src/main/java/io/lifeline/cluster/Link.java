@@ -120,6 +120,15 @@ final class Link implements Receiver {
         return a == null ? Map.of() : a.confirmedSendTimes();
     }
 
+    /**
+     * Per peer that left this node's membership, the monotonic receive time of the newest of its
+     * datagrams this link may still confirm (DatagramAuthenticator#lastConfirmableNanos).
+     */
+    Map<String, Long> lastConfirmableNanos() {
+        DatagramAuthenticator a = authenticator;
+        return a == null ? Map.of() : a.lastConfirmableNanos();
+    }
+
     /** Per peer, the key index of its latest accepted datagram on this link. */
     Map<String, Integer> peerSigningKeys() {
         DatagramAuthenticator a = authenticator;

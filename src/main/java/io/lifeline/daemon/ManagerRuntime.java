@@ -109,6 +109,11 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private volatile boolean running = true;
     /** Written by the manager thread after every input, read by the quorum-lease timer. */
     private volatile long stopBudgetMs;
+    /** Told when the stop budget grew ({@link #onStopBudgetRise}); set before the runtime starts. */
+    private volatile Runnable stopBudgetRise = () -> { };
+    /** The lease timer's newest word not yet fed to the manager ({@link #onLease}). */
+    private final java.util.concurrent.atomic.AtomicReference<ManagerInput.QuorumLeaseChanged> pendingLease =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private volatile io.lifeline.manager.ManagerConfig config;
     /** Set once the manager threw: its state cannot be trusted, the daemon is releasing and exiting. */
     private volatile boolean failed;
@@ -280,8 +285,12 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         Now t = now();
         journal.record(t, input);
         carryOut(step.handle(t, input));
+        long budgetBefore = stopBudgetMs;
         stopBudgetMs = manager.stopBudgetMs();
         config = manager.config();
+        if (stopBudgetMs > budgetBefore) {
+            stopBudgetRise.run();
+        }
     }
 
     /**
@@ -292,11 +301,29 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         if (!running) {
             return;
         }
+        // Only the newest word counts: a "held" still queued behind a backlog when "not held"
+        // jumps the queue must not be fed after it (the timer never repeats itself).
+        pendingLease.set(lease);
+        Runnable feedNewest = () -> {
+            ManagerInput.QuorumLeaseChanged newest = pendingLease.getAndSet(null);
+            if (newest != null) {
+                feed(newest);
+            }
+        };
         if (lease.held()) {
-            inbox.offerLast(() -> feed(lease));
+            inbox.offerLast(feedNewest);
         } else {
-            inbox.offerFirst(() -> feed(lease));
+            inbox.offerFirst(feedNewest);
         }
+    }
+
+    /**
+     * Called on the manager thread whenever the stop budget grew (a group started or is being
+     * started here): the lease timer looks again at once, since its last "held" was worked out
+     * with the smaller budget.
+     */
+    public void onStopBudgetRise(Runnable listener) {
+        stopBudgetRise = listener;
     }
 
     /** The manager's stop budget after the last input (any thread): see {@link ResourceManager#stopBudgetMs}. */

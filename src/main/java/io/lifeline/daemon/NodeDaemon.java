@@ -302,6 +302,7 @@ public final class NodeDaemon {
         QuorumLeaseGuard leaseGuard = new QuorumLeaseGuard(cluster::lease, runtime::stopBudgetMs, runtime::onLease,
                 System::nanoTime, keepalive.toMillis(), leaseMs -> TimerSettings.deadtimeForLeaseMs(keepalive, leaseMs),
                 HeartbeatPriority::enterCurrentThread);
+        runtime.onStopBudgetRise(leaseGuard::budgetRose);
         leaseGuard.start();
         try {
             cluster.start();

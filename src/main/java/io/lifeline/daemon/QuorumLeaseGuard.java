@@ -88,12 +88,45 @@ final class QuorumLeaseGuard implements AutoCloseable {
      * starts on a membership alone), then starts the timer. Does nothing for a pair.
      */
     void start() {
+        if (announce()) {
+            timer.execute(this::check);
+        }
+    }
+
+    /** The first word, "not held yet", unless this is a pair (false: no lease, no timer). */
+    boolean announce() {
         if (leaseAt.apply(nanoTime.getAsLong()) == null) {
-            return; // a pair: no quorum rule, no lease
+            return false; // a pair: no quorum rule, no lease
         }
         told = Boolean.FALSE;
         sink.accept(new QuorumLeaseChanged(false, -1, "no quorum of the nodes has confirmed this node's heartbeats yet"));
-        timer.execute(this::check);
+        return true;
+    }
+
+    /**
+     * The stop budget grew (any thread): look again now, and once more when the stops would have
+     * to begin if that comes before the next regular look. The regular chain goes on as it was.
+     */
+    void budgetRose() {
+        try {
+            timer.execute(() -> {
+                long next = safeLook();
+                if (next < recheckNanos) {
+                    timer.schedule(this::safeLook, next, TimeUnit.NANOSECONDS);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    private long safeLook() {
+        try {
+            return look(nanoTime.getAsLong());
+        } catch (RuntimeException e) {
+            LOG.error("the quorum lease timer failed: {}", e.toString(), e);
+            return recheckNanos;
+        }
     }
 
     /** One look at the lease (timer thread); schedules the next. */
@@ -174,7 +207,7 @@ final class QuorumLeaseGuard implements AutoCloseable {
         if (budgetMs + ordinary <= leaseMs) {
             return null;
         }
-        return "stopping here takes up to " + budgetMs + " ms (measured), and at keepalive " + keepaliveMs
+        return "stopping here takes up to " + budgetMs + " ms (from this node's stops and starts), and at keepalive " + keepaliveMs
                 + " ms a quorum's confirmation of this node's heartbeats is normally up to " + 2 * keepaliveMs
                 + " ms old, more under load: the lease of " + leaseMs + " ms leaves less than " + ordinary
                 + " ms for that, so ordinary heartbeat jitter can make this node stop its groups. A deadtime of at least "

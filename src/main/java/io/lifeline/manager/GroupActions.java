@@ -109,7 +109,9 @@ final class GroupActions {
             case STOP -> {
                 if (c.status() == OcfStatus.SUCCESS || c.status() == OcfStatus.NOT_RUNNING) {
                     boolean down = lg.markStopped(i);
-                    stopBudget.stopped(res, c.durationMs());
+                    if (c.status() == OcfStatus.SUCCESS) {
+                        stopBudget.stopped(res, c.durationMs()); // "not running" took no stop: not a measure
+                    }
                     ctx.event(Level.INFO, EventKind.RESOURCE, lg.name(), "stopped " + res + " on " + me + " (" + c.durationMs() + " ms)");
                     long leaseEnd = cluster.leaseEndsAtMs();
                     if (leaseEnd >= 0 && ctx.nowMs() > leaseEnd) {

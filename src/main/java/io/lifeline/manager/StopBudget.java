@@ -61,9 +61,17 @@ final class StopBudget {
         return UNMEASURED_MS;
     }
 
+    /** The time a start of the resource is expected to take at worst. */
+    long startEstimateMs(String word) {
+        ArrayDeque<Long> st = starts.get(word);
+        return st == null ? UNMEASURED_MS : st.stream().mapToLong(Long::longValue).max().orElse(UNMEASURED_MS);
+    }
+
     /**
      * The budget to stop every group that occupies this node: the longest group's stop, resources
-     * right to left that may be up here, plus the reaction time; 0 when nothing runs here.
+     * right to left that may be up here, plus the reaction time; 0 when nothing runs here. A start
+     * in flight counts whole, and so does the stop of what it starts: a stop for the lease waits
+     * for it to end.
      */
     long budgetMs(Collection<LocalGroup> groups) {
         long longest = 0;
@@ -74,10 +82,15 @@ final class StopBudget {
             }
             any = true;
             long sum = 0;
+            LocalGroup.Op op = lg.inFlight();
+            int starting = op != null && op.kind() == LocalGroup.OpKind.START ? op.index() : -1;
             for (int i = 0; i < lg.size(); i++) {
-                if (lg.state(i) != ResourceState.STOPPED) {
+                if (lg.state(i) != ResourceState.STOPPED || i == starting) {
                     sum += estimateMs(lg.word(i));
                 }
+            }
+            if (starting >= 0) {
+                sum += startEstimateMs(lg.word(starting));
             }
             longest = Math.max(longest, sum);
         }

@@ -102,6 +102,30 @@ class ConfirmationTest {
         assertNull(a.auth.confirmedSendTimes().get("n2"), "nothing is confirmed by a peer that dropped us");
     }
 
+    /**
+     * The bound of a dropped peer's lease through this node (DropHold): the receive time of the
+     * newest of its datagrams this node may still confirm, frozen when it left the membership;
+     * what is heard afterwards, and would never be confirmed, does not move it.
+     */
+    @Test
+    void aPeerThatLeftTheMembershipKeepsTheReceiveTimeOfItsLastConfirmableDatagram() {
+        a.auth.confirmTo(Set.of("n2"));
+        b.auth.confirmTo(Set.of("n1"));
+        handshake();
+        at(4_000);
+        assertTrue(b.receive(a, a.send("heartbeat")));
+        assertNull(b.auth.lastConfirmableNanos().get("n1"), "a member: no bound");
+        at(4_050);
+        b.auth.confirmTo(Set.of()); // dropped on a coordinator's word, still heard
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(4_000), b.auth.lastConfirmableNanos().get("n1"));
+        at(4_100);
+        assertTrue(b.receive(a, a.send("heartbeat after the drop")));
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(4_000), b.auth.lastConfirmableNanos().get("n1"),
+                "heard after the drop: never confirmed, so no later bound");
+        b.auth.confirmTo(Set.of("n1"));
+        assertNull(b.auth.lastConfirmableNanos().get("n1"), "a member again");
+    }
+
     @Test
     void aConfirmationOfADatagramNoLongerRememberedDatesNothing() {
         a.auth.confirmTo(Set.of("n2"));

@@ -276,6 +276,54 @@ class ManagerRuntimeTest {
     }
 
     /**
+     * Review, 2026-12-07: "held" waits at the back of a busy manager's queue, "not held" jumps
+     * ahead of it; the stale "held" fed afterwards kept the groups up without a lease, and the
+     * lease timer never repeats itself. Only the newest word is fed.
+     */
+    @Test
+    void aStaleLeaseHeldQueuedBehindABacklogIsNotFedAfterTheNewerNotHeld() throws Exception {
+        InputJournal journal = new InputJournal(100);
+        ManagerConfig cfg = new ManagerConfig("node1", List.of("node1", "node2", "node3"),
+                List.of(new ResourceGroup("node1", List.of(spec), 1)), AutoFailback.ON, Duration.ofSeconds(10),
+                ManagerSettings.defaults());
+        ResourceManager manager = new ResourceManager(cfg, "node1-test");
+        runtime = new ManagerRuntime(manager, Map.of(spec.word(), new AgentWarmUpTest.RecordingAgent()),
+                payload -> { }, new NotifyExecutor(List.of()), new ProcessRunner(),
+                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(), journal, stateDir, exited::complete,
+                manager::handle);
+        runtime.start();
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture.runAsync(() -> {
+            try {
+                runtime.query(m -> {
+                    blocked.countDown();
+                    try {
+                        busy.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                });
+            } catch (Exception e) {
+                // the query's own timeout: irrelevant here
+            }
+        });
+        assertTrue(blocked.await(10, java.util.concurrent.TimeUnit.SECONDS), "manager thread busy");
+        runtime.onLease(new ManagerInput.QuorumLeaseChanged(true, 5_000, "confirmed by node2"));
+        runtime.onLease(new ManagerInput.QuorumLeaseChanged(false, 5_000, "a quorum's newest confirmation is old"));
+        busy.countDown();
+        await().atMost(WITHIN).until(() -> journal.entries().stream()
+                .anyMatch(e -> e.input() instanceof ManagerInput.QuorumLeaseChanged));
+        runtime.query(m -> null); // everything queued before this has been fed
+        List<ManagerInput.QuorumLeaseChanged> fed = journal.entries().stream()
+                .filter(e -> e.input() instanceof ManagerInput.QuorumLeaseChanged)
+                .map(e -> (ManagerInput.QuorumLeaseChanged) e.input()).toList();
+        assertEquals(1, fed.size(), fed.toString());
+        assertFalse(fed.get(0).held(), "the newest word");
+    }
+
+    /**
      * Regression (issue 15, item 2): every report a peer sent was queued for the manager, so a
      * busy manager's inbox grew without bound during a report storm. Now a waiting report is
      * replaced by the peer's newer one, keeping the groups the older one released.

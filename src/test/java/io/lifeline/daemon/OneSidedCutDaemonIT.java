@@ -67,7 +67,7 @@ class OneSidedCutDaemonIT {
             LocalDateTime starting = lastLineAt(taker, "starting " + GROUP + " on " + taker.name);
             assertTrue(stopped.isBefore(starting), "n2 stopped " + GROUP + " at " + stopped + ", "
                     + taker.name + " began to start it at " + starting);
-            assertTrue(n3.logText().contains("node n2: dropped while this node still heard it"),
+            assertTrue(n3.logText().contains("node n2: dropped from the membership while this node still heard it"),
                     "n3, the bridge, dropped n2 on the coordinator's word and held the drop:\n" + n3.logText());
         } finally {
             uncut(n1);

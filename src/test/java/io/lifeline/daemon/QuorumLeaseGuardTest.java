@@ -43,7 +43,7 @@ class QuorumLeaseGuardTest {
 
     @Test
     void theManagerHearsNoLeaseFirstThenHeldOnceAQuorumConfirms() {
-        guard.start();
+        guard.announce(); // the timer itself is not started: the test's looks are the only ones
         assertEquals(1, told.size());
         assertFalse(told.get(0).held());
         anchor.set(now.get());
@@ -157,10 +157,33 @@ class QuorumLeaseGuardTest {
         assertTrue(guard.tooLittleRoom(450, 10_000).contains("at least 10350 ms"));
     }
 
+    /**
+     * Review, 2026-12-07: the last "held" was worked out with the budget of that moment; a group
+     * started since must not wait up to half a keepalive for the timer to notice the larger one.
+     */
+    @Test
+    void aBudgetThatGrowsMakesTheTimerLookAtOnce() {
+        List<QuorumLeaseChanged> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        QuorumLeaseGuard timed = new QuorumLeaseGuard(this::lease, budgetMs::get, heard::add, now::get, 100,
+                leaseMs -> leaseMs, () -> { });
+        try {
+            anchor.set(now.get());
+            timed.look(now.get() + 300 * MS); // held: 150 ms left, budget 60 ms
+            assertTrue(heard.get(heard.size() - 1).held());
+            now.addAndGet(300 * MS);
+            budgetMs.set(200); // a group started here
+            timed.budgetRose();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> !heard.get(heard.size() - 1).held());
+        } finally {
+            timed.close();
+        }
+    }
+
     @Test
     void aPairHasNoLeaseAndTheManagerHearsNothing() {
         pair.set(true);
-        guard.start();
+        assertFalse(guard.announce(), "no timer for a pair");
         assertEquals(List.of(), told);
     }
 }
