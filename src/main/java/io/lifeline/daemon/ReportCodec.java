@@ -33,7 +33,8 @@ import java.util.TreeMap;
  *  "seen":{NODE:{"incarnation":..,"seq":..}},
  *  "registers":{"pins":{GROUP:{"node":NODE|null,"stamp":STAMP}},"maintenance":{"on":..,"stamp":STAMP},
  *               "cleanups":{SCOPE:STAMP}},
- *  "released":[GROUP,..][,"members":[NODE,..]][,"rejoining":true]}}      STAMP = {"lamport":..,"node":..}</pre>
+ *  "released":[GROUP,..][,"members":[NODE,..]][,"rejoining":true][,"recovering":true]}}
+ *                                                                    STAMP = {"lamport":..,"node":..}</pre>
  *
  * <p>JSON because reports are small (a few hundred bytes per group) and readable in a packet
  * capture when a 3 a.m. admin needs to know what a node claimed. Written and read here field by
@@ -53,7 +54,10 @@ import java.util.TreeMap;
  * report, the sender's membership (itself included), written only when it has one; absent, the
  * sender contradicts no membership (docs/protocol.md, docs/split-brain.md). {@code rejoining},
  * written only when true: the sender recovers from a stall and asks each peer to answer this
- * report once.
+ * report once. {@code recovering}, written only when true: the sender recovers from a stall, so
+ * it is no candidate for any group, though its report (ready) confirms the others' claims; an
+ * older node, which skips the field, takes it for a candidate that does not start what it is
+ * given until its recovery ends (before the field a stalled node reported itself not ready).
  * In the envelope, beside {@code report}:
  * {@code "config":{"hacf":..,"haresources":..,"authkeys":..,"groups":{GROUP:..}}}, the sender's
  * configuration digest (io.lifeline.config.ConfigDigest, docs/propagate.md); the manager never
@@ -148,6 +152,9 @@ final class ReportCodec {
             }
             if (r.rejoining()) {
                 g.writeBooleanField("rejoining", true);
+            }
+            if (r.recovering()) {
+                g.writeBooleanField("recovering", true);
             }
             g.writeEndObject();
             if (config != null) {
@@ -311,7 +318,7 @@ final class ReportCodec {
                     case "node", "incarnation" -> f.put(name, string(name));
                     case "seq", "lamport" -> f.put(name, longValue(name));
                     case "score" -> f.put(name, integer(name));
-                    case "ready", "rejoining" -> f.put(name, bool(name));
+                    case "ready", "rejoining", "recovering" -> f.put(name, bool(name));
                     case "standby" -> f.put(name, constant(GroupScope.class, name));
                     case "groups" -> f.put(name, groups());
                     case "failures" -> f.put(name, failures());
@@ -328,7 +335,8 @@ final class ReportCodec {
                     f.<Boolean>get("ready"), f.<Integer>get("score"), f.get("standby"), f.get("groups"),
                     f.get("failures"), f.get("seen"), f.get("registers"), f.get("released"),
                     members == null ? List.of() : members,
-                    Boolean.TRUE.equals(f.<Boolean>get("rejoining"))); // optional: absent unless true
+                    Boolean.TRUE.equals(f.<Boolean>get("rejoining")), // optional: absent unless true
+                    Boolean.TRUE.equals(f.<Boolean>get("recovering"))); // optional: absent unless true
         }
 
         private Map<String, StateReport.GroupReport> groups() throws IOException, BadReport {
@@ -624,7 +632,7 @@ final class ReportCodec {
     static final Set<String> V1_OPTIONAL_GROUP_FIELDS = Set.of("claimSeq");
 
     /** The optional field names of a report object (members, 2026-12-07), for the same test. */
-    static final Set<String> V1_OPTIONAL_REPORT_FIELDS = Set.of("members", "rejoining");
+    static final Set<String> V1_OPTIONAL_REPORT_FIELDS = Set.of("members", "rejoining", "recovering");
 
     /** The field names version 1 uses, for the test that keeps the golden files complete. */
     static final Set<String> V1_REPORT_FIELDS = Set.of("node", "incarnation", "seq", "lamport", "ready", "score",

@@ -105,10 +105,12 @@ final class OwnReports {
             ResourcePolicy p = ctx.cfg().settings().policyFor(k.resource());
             fr.add(new StateReport.FailureReport(k.group(), k.resource(), count, p.threshold(), count >= p.threshold()));
         });
-        return new StateReport(me, ctx.incarnation, reportSeq, ctx.lamport(), ready() && !stall.stalled(), score, operators.standby(), gr, fr,
+        // a stalled node is ready (its groups' phases are true, so its report confirms the others'
+        // claims and their takeovers need not wait for its recovery) but recovering: no candidate
+        return new StateReport(me, ctx.incarnation, reportSeq, ctx.lamport(), ready(), score, operators.standby(), gr, fr,
                 cluster.lastSeen(), operators.registers(), releasedSinceReport,
                 cluster.membershipKnown() ? cluster.members() : List.of(),
-                stall.isRejoinProbe(reportSeq));
+                stall.isRejoinProbe(reportSeq), stall.stalled());
     }
 
     /**

@@ -63,6 +63,8 @@ final class Placement {
                 excluded.add(r.node() + " is where it runs now");
             } else if (!r.ready()) {
                 excluded.add(r.node() + " is still probing");
+            } else if (r.recovering()) {
+                excluded.add(r.node() + " is recovering from a stall");
             } else if (r.standby().covers(group, r.node())) {
                 excluded.add(r.node() + " is in standby");
             } else if (r.bannedFor(name)) {

@@ -30,6 +30,10 @@ import java.util.Objects;
  * @param rejoining   this report is the probe of a sender recovering from a stall: every peer
  *                    answers it once, saying whether it still counts the sender as a member
  *                    (docs/protocol.md; false from nodes built before the field)
+ * @param recovering  the sender recovers from a stall (docs/manager.md, "Stall"): it holds and
+ *                    claims nothing and cannot be chosen, but its report still confirms claims,
+ *                    so the others' takeovers do not wait for its recovery (false from nodes
+ *                    built before the field, which reported themselves not ready instead)
  */
 public record StateReport(
         String node,
@@ -45,7 +49,8 @@ public record StateReport(
         ClusterRegisters registers,
         List<String> released,
         List<String> members,
-        boolean rejoining) {
+        boolean rejoining,
+        boolean recovering) {
 
     public StateReport {
         groups = Map.copyOf(groups);
@@ -53,6 +58,15 @@ public record StateReport(
         seen = Map.copyOf(seen);
         released = List.copyOf(released);
         members = members == null ? List.of() : List.copyOf(members); // null: a journal written before the field
+    }
+
+    /** A report of a node that is not recovering from a stall (as nodes built before the field send). */
+    public StateReport(String node, String incarnation, long seq, long lamport, boolean ready, int score,
+                       GroupScope standby, Map<String, GroupReport> groups, List<FailureReport> failures,
+                       Map<String, SeenMark> seen, ClusterRegisters registers, List<String> released,
+                       List<String> members, boolean rejoining) {
+        this(node, incarnation, seq, lamport, ready, score, standby, groups, failures, seen, registers, released,
+                members, rejoining, false);
     }
 
     /** A report of a node that is not rejoining after a stall (as nodes built before the field send). */
@@ -118,7 +132,7 @@ public record StateReport(
         java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(released);
         all.addAll(more);
         return new StateReport(node, incarnation, seq, lamport, ready, score, standby, groups, failures, seen,
-                registers, List.copyOf(all), members, rejoining);
+                registers, List.copyOf(all), members, rejoining, recovering);
     }
 
     public GroupPhase phase(String group) {

@@ -120,12 +120,33 @@ class ReportCodecTest {
         assertEquals(m.readTree(golden), m.readTree(codec.encode(ReportSamples.rejoining())));
         java.util.Set<String> fields = new java.util.TreeSet<>();
         m.readTree(golden).get("report").fieldNames().forEachRemaining(fields::add);
-        assertTrue(fields.containsAll(ReportCodec.V1_OPTIONAL_REPORT_FIELDS), "the newest golden file uses every optional field");
+        assertTrue(fields.contains("rejoining"), "the golden file has the field");
         for (String older : List.of("v1-every-field.json", "v1-optional-fields.json", "v1-members.json")) {
             assertTrue(!codec.decode(java.nio.file.Files.readAllBytes(
                     java.nio.file.Path.of("src/test/resources/reports/" + older)), "node2").rejoining(), older);
         }
         assertTrue(!m.readTree(codec.encode(ReportSamples.withMembers())).get("report").has("rejoining"));
+    }
+
+    /**
+     * A stalled node that confirms claims but is no candidate (recovering, 2026-12-07): the golden
+     * file decodes forever, the encoder writes exactly it, and every older file decodes as not
+     * recovering.
+     */
+    @Test
+    void theRecoveringGoldenFileDecodesForeverAndOlderOnesAreNotRecovering() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        byte[] golden = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("src/test/resources/reports/v1-recovering.json"));
+        assertEquals(ReportSamples.recovering(), codec.decode(golden, "node2"));
+        assertEquals(m.readTree(golden), m.readTree(codec.encode(ReportSamples.recovering())));
+        java.util.Set<String> fields = new java.util.TreeSet<>();
+        m.readTree(golden).get("report").fieldNames().forEachRemaining(fields::add);
+        assertTrue(fields.containsAll(ReportCodec.V1_OPTIONAL_REPORT_FIELDS), "the newest golden file uses every optional field");
+        for (String older : List.of("v1-every-field.json", "v1-optional-fields.json", "v1-members.json", "v1-rejoining.json")) {
+            assertTrue(!codec.decode(java.nio.file.Files.readAllBytes(
+                    java.nio.file.Path.of("src/test/resources/reports/" + older)), "node2").recovering(), older);
+        }
+        assertTrue(!m.readTree(codec.encode(ReportSamples.rejoining())).get("report").has("recovering"));
     }
 
     @Test

@@ -46,6 +46,16 @@ final class ReportSamples {
                 r.groups(), r.failures(), r.seen(), r.registers(), r.released(), r.members(), true);
     }
 
+    /**
+     * As {@link #rejoining()}, from a node built since a stalled node reports itself ready but
+     * recovering (golden file v1-recovering.json, 2026-12-07).
+     */
+    static StateReport recovering() {
+        StateReport r = rejoining();
+        return new StateReport(r.node(), r.incarnation(), r.seq(), r.lamport(), true, r.score(), r.standby(),
+                r.groups(), r.failures(), r.seen(), r.registers(), r.released(), r.members(), true, true);
+    }
+
     private static StateReport everyField(long claimSeq) {
         Map<String, StateReport.GroupReport> groups = new TreeMap<>();
         groups.put("web", new StateReport.GroupReport(GroupPhase.RUNNING, true,
