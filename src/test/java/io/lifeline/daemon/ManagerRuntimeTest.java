@@ -276,16 +276,10 @@ class ManagerRuntimeTest {
     }
 
     /**
-     * Review, 2026-12-07: "held" waits at the back of a busy manager's queue, "not held" jumps
-     * ahead of it; the stale "held" fed afterwards kept the groups up without a lease, and the
-     * lease timer never repeats itself. Only the newest word is fed.
+     * Starts a runtime for {@code cfg} writing {@code journal}, then keeps its manager thread busy
+     * until the returned latch is counted down, so that inputs queue up meanwhile.
      */
-    @Test
-    void aStaleLeaseHeldQueuedBehindABacklogIsNotFedAfterTheNewerNotHeld() throws Exception {
-        InputJournal journal = new InputJournal(100);
-        ManagerConfig cfg = new ManagerConfig("node1", List.of("node1", "node2", "node3"),
-                List.of(new ResourceGroup("node1", List.of(spec), 1)), AutoFailback.ON, Duration.ofSeconds(10),
-                ManagerSettings.defaults());
+    private java.util.concurrent.CountDownLatch startBusy(ManagerConfig cfg, InputJournal journal) throws Exception {
         ResourceManager manager = new ResourceManager(cfg, "node1-test");
         runtime = new ManagerRuntime(manager, Map.of(spec.word(), new AgentWarmUpTest.RecordingAgent()),
                 payload -> { }, new NotifyExecutor(List.of()), new ProcessRunner(),
@@ -310,6 +304,21 @@ class ManagerRuntimeTest {
             }
         });
         assertTrue(blocked.await(10, java.util.concurrent.TimeUnit.SECONDS), "manager thread busy");
+        return busy;
+    }
+
+    /**
+     * Review, 2026-12-07: "held" waits at the back of a busy manager's queue, "not held" jumps
+     * ahead of it; the stale "held" fed afterwards kept the groups up without a lease, and the
+     * lease timer never repeats itself. Only the newest word is fed.
+     */
+    @Test
+    void aStaleLeaseHeldQueuedBehindABacklogIsNotFedAfterTheNewerNotHeld() throws Exception {
+        InputJournal journal = new InputJournal(100);
+        ManagerConfig cfg = new ManagerConfig("node1", List.of("node1", "node2", "node3"),
+                List.of(new ResourceGroup("node1", List.of(spec), 1)), AutoFailback.ON, Duration.ofSeconds(10),
+                ManagerSettings.defaults());
+        java.util.concurrent.CountDownLatch busy = startBusy(cfg, journal);
         runtime.onLease(new ManagerInput.QuorumLeaseChanged(true, 5_000, "confirmed by node2"));
         runtime.onLease(new ManagerInput.QuorumLeaseChanged(false, 5_000, "a quorum's newest confirmation is old"));
         busy.countDown();
@@ -334,30 +343,7 @@ class ManagerRuntimeTest {
         ManagerConfig cfg = new ManagerConfig("node1", List.of("node1", "node2"),
                 List.of(new ResourceGroup("node1", List.of(spec), 1)), AutoFailback.ON, Duration.ofSeconds(10),
                 ManagerSettings.defaults());
-        ResourceManager manager = new ResourceManager(cfg, "node1-test");
-        runtime = new ManagerRuntime(manager, Map.of(spec.word(), new AgentWarmUpTest.RecordingAgent()),
-                payload -> { }, new NotifyExecutor(List.of()), new ProcessRunner(),
-                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(), journal, stateDir, exited::complete,
-                manager::handle);
-        runtime.start();
-        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
-        CompletableFuture.runAsync(() -> {
-            try {
-                runtime.query(m -> {
-                    blocked.countDown();
-                    try {
-                        busy.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return null;
-                });
-            } catch (Exception e) {
-                // the query's own timeout: irrelevant here
-            }
-        });
-        assertTrue(blocked.await(10, java.util.concurrent.TimeUnit.SECONDS), "manager thread busy");
+        java.util.concurrent.CountDownLatch busy = startBusy(cfg, journal);
         ReportCodec codec = new ReportCodec();
         for (int seq = 1; seq <= 1000; seq++) {
             List<String> released = seq == 500 ? List.of("old-group") : List.of();
