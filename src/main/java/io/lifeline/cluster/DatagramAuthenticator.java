@@ -328,8 +328,12 @@ final class DatagramAuthenticator {
         for (Peer e : echoed) {
             long seen = e.seenEpoch;
             putLong(out, p, seen);
-            long highest = e.highestAccepted; // before the cap: a number accepted after a freeze meets it
-            putLong(out, p + 8, seen == e.acceptedEpoch && confirm.contains(e.node) ? Math.min(highest, e.echoCap) : 0);
+            // in this order: the incarnation before its highest number (judge resets the number, then
+            // publishes the incarnation), the number before the cap (one accepted after a freeze meets it)
+            long accepted = e.acceptedEpoch;
+            long highest = e.highestAccepted;
+            long cap = e.echoCap;
+            putLong(out, p + 8, seen == accepted && confirm.contains(e.node) ? Math.min(highest, cap) : 0);
             p += ECHO_ENTRY;
         }
         System.arraycopy(payload, offset, out, header + signature, length);
@@ -443,6 +447,7 @@ final class DatagramAuthenticator {
             // reset before publishing the new incarnation: a sender that reads the new acceptedEpoch
             // must never pair it with the old incarnation's highest number (seal reads them in that order)
             p.highestAccepted = 0;
+            p.highestAcceptedAtNanos = Long.MIN_VALUE;
             if (p.echoCap != Long.MAX_VALUE) {
                 p.echoCap = 0; // not a member: nothing of the new incarnation is confirmed
                 p.frozenAtNanos = Long.MIN_VALUE;

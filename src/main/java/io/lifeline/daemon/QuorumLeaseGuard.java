@@ -105,7 +105,7 @@ final class QuorumLeaseGuard implements AutoCloseable {
 
     /**
      * The stop budget grew (any thread): look again now, and once more when the stops would have
-     * to begin if that comes before the next regular look. The regular chain goes on as it was.
+     * to begin if that is sooner than a regular look's period. The regular chain goes on as it was.
      */
     void budgetRose() {
         try {
@@ -124,7 +124,11 @@ final class QuorumLeaseGuard implements AutoCloseable {
         try {
             return look(nanoTime.getAsLong());
         } catch (RuntimeException e) {
-            LOG.error("the quorum lease timer failed: {}", e.toString(), e);
+            if (!failureLogged) {
+                failureLogged = true;
+                LOG.error("the quorum lease timer failed (it looks again every {} ms): {}",
+                        TimeUnit.NANOSECONDS.toMillis(recheckNanos), e.toString(), e);
+            }
             return recheckNanos;
         }
     }

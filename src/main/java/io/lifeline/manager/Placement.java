@@ -11,8 +11,8 @@ import java.util.Optional;
  *
  * <ol>
  *   <li>A group blocked anywhere is placed nowhere until cleanup.</li>
- *   <li>Eligible nodes: alive, probed, not an arbiter, not in standby for the group, not at the
- *       failure threshold for any of its resources.</li>
+ *   <li>Eligible nodes: alive, probed, not recovering from a stall, not an arbiter, not in standby
+ *       for the group, not at the failure threshold for any of its resources.</li>
  *   <li>Only the nodes with the best connectivity score remain (ipfail: a node that reaches fewer
  *       ping targets never keeps or takes a group a better-connected node could run).</li>
  *   <li>An operator pin (takeover, failover) to one of those nodes wins. A pin never beats

@@ -30,10 +30,12 @@ import java.util.Objects;
  * @param rejoining   this report is the probe of a sender recovering from a stall: every peer
  *                    answers it once, saying whether it still counts the sender as a member
  *                    (docs/protocol.md; false from nodes built before the field)
- * @param recovering  the sender recovers from a stall (docs/manager.md, "Stall"): it holds and
- *                    claims nothing and cannot be chosen, but its report still confirms claims,
- *                    so the others' takeovers do not wait for its recovery (false from nodes
- *                    built before the field, which reported themselves not ready instead)
+ * @param recovering  the sender recovers from a stall (docs/manager.md, "Stall"): it claims
+ *                    nothing and cannot be chosen, but its report still confirms claims, so the
+ *                    others' takeovers do not wait for its recovery. It may still be stopping
+ *                    what it held: what it holds is said by each group's phase, never by this
+ *                    flag (false from nodes built before the field, which reported themselves
+ *                    not ready instead)
  */
 public record StateReport(
         String node,
@@ -173,7 +175,7 @@ public record StateReport(
         return o != null && ready == o.ready && score == o.score && standby == o.standby
                 && groups.equals(o.groups) && failures.equals(o.failures)
                 && registers.equals(o.registers) && released.isEmpty() && members.equals(o.members)
-                && rejoining == o.rejoining
+                && rejoining == o.rejoining && recovering == o.recovering
                 && Objects.equals(node, o.node);
     }
 }

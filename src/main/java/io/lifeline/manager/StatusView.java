@@ -43,7 +43,7 @@ final class StatusView {
             if (r != null) {
                 known.put(n, r);
             }
-            nodes.add(new ManagerStatus.NodeStatus(n, cluster.members().contains(n), r != null, r != null && r.ready(),
+            nodes.add(new ManagerStatus.NodeStatus(n, cluster.members().contains(n), r != null, r != null && r.ready() && !r.recovering(), // ready as a candidate
                     r == null ? 0 : r.score(), r == null ? GroupScope.NONE : r.standby()));
         }
         List<StateReport> view = views.viewOrNull();
