@@ -71,6 +71,8 @@ public final class Cluster implements AutoCloseable {
     private final DropHold dropHold = new DropHold();
     /** When the scheduled end of a hold is due, or -1 (membership thread only). */
     private long releaseScheduledAt = -1;
+    /** Whether the quorum lease binds (the daemon's word, after a reload too): drops may then be held. */
+    private volatile BooleanSupplier leaseEnforced = () -> false;
     /** The members of the latest membership snapshot: the peers the links confirm (membership thread only). */
     private Set<String> confirmedMembers = Set.of();
     private MembershipTracker tracker;
@@ -363,9 +365,6 @@ public final class Cluster implements AutoCloseable {
         publish(out);
     }
 
-    /** Whether the quorum lease binds (the daemon's word, after a reload too): drops may then be held. */
-    private volatile BooleanSupplier leaseEnforced = () -> false;
-
     /**
      * Whether the manager enforces the quorum lease (ManagerConfig.quorumLeaseEnforced): then a
      * node dropped while still heard here stays in the membership the manager sees until its
@@ -385,7 +384,7 @@ public final class Cluster implements AutoCloseable {
             l.lastConfirmableNanos().forEach((node, t) -> heard.merge(node, TimeUnit.NANOSECONDS.toMillis(t), Math::max));
         }
         long now = monotonicMs();
-        long leaseMs = leaseEnforced.getAsBoolean() && nodeCount() >= 3 ? timers.leaseMs() : 0;
+        long leaseMs = leaseEnforced.getAsBoolean() ? timers.leaseMs() : 0; // 3+ nodes: part of the daemon's word
         DropHold.Result r = dropHold.apply(real, names.all(), heard, leaseMs, now);
         r.heldFrom().forEach((node, at) -> LOG.warn("node {}: dropped from the membership while this node still heard"
                 + " it {} ms ago (a view change decided elsewhere, not this node's own silence); the manager sees it for"

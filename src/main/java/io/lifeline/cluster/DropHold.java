@@ -77,9 +77,4 @@ final class DropHold {
     long nextReleaseMs() {
         return heldUntil.values().stream().mapToLong(Long::longValue).min().orElse(-1);
     }
-
-    /** Until when the node is held, or -1. */
-    long heldUntil(String node) {
-        return heldUntil.getOrDefault(node, -1L);
-    }
 }

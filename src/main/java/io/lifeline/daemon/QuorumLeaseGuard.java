@@ -120,6 +120,7 @@ final class QuorumLeaseGuard implements AutoCloseable {
         }
     }
 
+    /** A look that survives its own failure (logged once): the timer must keep looking. */
     private long safeLook() {
         try {
             return look(nanoTime.getAsLong());
@@ -135,16 +136,7 @@ final class QuorumLeaseGuard implements AutoCloseable {
 
     /** One look at the lease (timer thread); schedules the next. */
     void check() {
-        long next = recheckNanos;
-        try {
-            next = look(nanoTime.getAsLong());
-        } catch (RuntimeException e) {
-            if (!failureLogged) {
-                failureLogged = true;
-                LOG.error("the quorum lease timer failed (it looks again every {} ms): {}",
-                        TimeUnit.NANOSECONDS.toMillis(recheckNanos), e.toString(), e);
-            }
-        }
+        long next = safeLook();
         if (!timer.isShutdown()) {
             try {
                 timer.schedule(this::check, next, TimeUnit.NANOSECONDS);

@@ -43,8 +43,10 @@ final class StatusView {
             if (r != null) {
                 known.put(n, r);
             }
-            nodes.add(new ManagerStatus.NodeStatus(n, cluster.members().contains(n), r != null, r != null && r.ready() && !r.recovering(), // ready as a candidate
-                    r == null ? 0 : r.score(), r == null ? GroupScope.NONE : r.standby()));
+            // ready as a candidate: a node recovering from a stall confirms claims but is none
+            nodes.add(new ManagerStatus.NodeStatus(n, cluster.members().contains(n), r != null,
+                    r != null && r.ready() && !r.recovering(), r == null ? 0 : r.score(),
+                    r == null ? GroupScope.NONE : r.standby()));
         }
         List<StateReport> view = views.viewOrNull();
         List<ManagerStatus.GroupStatus> gs = new ArrayList<>();

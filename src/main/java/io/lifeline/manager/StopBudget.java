@@ -51,20 +51,17 @@ final class StopBudget {
     /** The time a stop of the resource is expected to take at worst. */
     long estimateMs(String word) {
         ArrayDeque<Long> s = stops.get(word);
-        if (s != null) {
-            return s.stream().mapToLong(Long::longValue).max().orElse(UNMEASURED_MS);
-        }
-        ArrayDeque<Long> st = starts.get(word);
-        if (st != null) {
-            return st.stream().mapToLong(Long::longValue).max().orElse(UNMEASURED_MS);
-        }
-        return UNMEASURED_MS;
+        return s != null ? longest(s) : startEstimateMs(word);
     }
 
     /** The time a start of the resource is expected to take at worst. */
     long startEstimateMs(String word) {
         ArrayDeque<Long> st = starts.get(word);
-        return st == null ? UNMEASURED_MS : st.stream().mapToLong(Long::longValue).max().orElse(UNMEASURED_MS);
+        return st == null ? UNMEASURED_MS : longest(st);
+    }
+
+    private static long longest(ArrayDeque<Long> kept) {
+        return kept.stream().mapToLong(Long::longValue).max().orElse(UNMEASURED_MS);
     }
 
     /**
