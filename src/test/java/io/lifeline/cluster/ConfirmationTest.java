@@ -49,6 +49,13 @@ class ConfirmationTest {
         nanos = TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
+    /** Each end counts the other in its membership and they have shaken hands: confirmations flow. */
+    private void membersOfEachOther() {
+        a.auth.confirmTo(Set.of("n2"));
+        b.auth.confirmTo(Set.of("n1"));
+        handshake();
+    }
+
     private void handshake() {
         b.receive(a, a.auth.hello());
         a.receive(b, b.auth.hello());
@@ -58,9 +65,7 @@ class ConfirmationTest {
 
     @Test
     void aPeersConfirmationDatesTheNewestOfOurDatagramsItAcceptedAtOurSendTime() {
-        a.auth.confirmTo(Set.of("n2"));
-        b.auth.confirmTo(Set.of("n1"));
-        handshake();
+        membersOfEachOther();
         at(1_000);
         byte[] heard = a.send("heartbeat");
         at(1_100);
@@ -79,9 +84,7 @@ class ConfirmationTest {
     /** A hello carries no JGroups message, so the failure detector never counts it: it confirms nothing. */
     @Test
     void helloesAreNotConfirmed() {
-        a.auth.confirmTo(Set.of("n2"));
-        b.auth.confirmTo(Set.of("n1"));
-        handshake();
+        membersOfEachOther();
         at(1_500);
         assertTrue(b.receive(a, a.auth.hello()));
         assertTrue(a.receive(b, b.send("heartbeat")));
@@ -90,9 +93,7 @@ class ConfirmationTest {
 
     @Test
     void aNodeConfirmsOnlyThePeersInItsMembership() {
-        a.auth.confirmTo(Set.of("n2"));
-        b.auth.confirmTo(Set.of("n1"));
-        handshake();
+        membersOfEachOther();
         at(2_000);
         assertTrue(b.receive(a, a.send("heartbeat")));
         b.auth.confirmTo(Set.of()); // b declared a dead, although it still hears it
@@ -109,9 +110,7 @@ class ConfirmationTest {
      */
     @Test
     void aPeerThatLeftTheMembershipKeepsTheReceiveTimeOfItsLastConfirmableDatagram() {
-        a.auth.confirmTo(Set.of("n2"));
-        b.auth.confirmTo(Set.of("n1"));
-        handshake();
+        membersOfEachOther();
         at(4_000);
         assertTrue(b.receive(a, a.send("heartbeat")));
         assertNull(b.auth.lastConfirmableNanos().get("n1"), "a member: no bound");
@@ -128,9 +127,7 @@ class ConfirmationTest {
 
     @Test
     void aConfirmationOfADatagramNoLongerRememberedDatesNothing() {
-        a.auth.confirmTo(Set.of("n2"));
-        b.auth.confirmTo(Set.of("n1"));
-        handshake();
+        membersOfEachOther();
         at(3_000);
         assertTrue(b.receive(a, a.send("heartbeat")));
         byte[] late = b.send("confirms a's datagram of 3,000 ms");
@@ -143,9 +140,7 @@ class ConfirmationTest {
 
     @Test
     void aConfirmationNeverMovesBack() {
-        a.auth.confirmTo(Set.of("n2"));
-        b.auth.confirmTo(Set.of("n1"));
-        handshake();
+        membersOfEachOther();
         at(4_000);
         assertTrue(b.receive(a, a.send("first")));
         byte[] older = b.send("confirms 4,000");

@@ -92,11 +92,7 @@ class ReportCodecTest {
     @Test
     void theMembersGoldenFileDecodesForeverAndOlderOnesSayNoMembership() throws Exception {
         com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
-        byte[] golden = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("src/test/resources/reports/v1-members.json"));
-        assertEquals(ReportSamples.withMembers(), codec.decode(golden, "node2"));
-        assertEquals(m.readTree(golden), m.readTree(codec.encode(ReportSamples.withMembers())));
-        java.util.Set<String> fields = new java.util.TreeSet<>();
-        m.readTree(golden).get("report").fieldNames().forEachRemaining(fields::add);
+        java.util.Set<String> fields = goldenRoundTrip("v1-members.json", ReportSamples.withMembers());
         assertTrue(fields.contains("members"), "the golden file has the field");
         for (String older : List.of("v1-every-field.json", "v1-optional-fields.json")) {
             StateReport r = codec.decode(java.nio.file.Files.readAllBytes(
@@ -115,11 +111,7 @@ class ReportCodecTest {
     @Test
     void theRejoiningGoldenFileDecodesForeverAndOlderOnesAreNotRejoining() throws Exception {
         com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
-        byte[] golden = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("src/test/resources/reports/v1-rejoining.json"));
-        assertEquals(ReportSamples.rejoining(), codec.decode(golden, "node2"));
-        assertEquals(m.readTree(golden), m.readTree(codec.encode(ReportSamples.rejoining())));
-        java.util.Set<String> fields = new java.util.TreeSet<>();
-        m.readTree(golden).get("report").fieldNames().forEachRemaining(fields::add);
+        java.util.Set<String> fields = goldenRoundTrip("v1-rejoining.json", ReportSamples.rejoining());
         assertTrue(fields.contains("rejoining"), "the golden file has the field");
         for (String older : List.of("v1-every-field.json", "v1-optional-fields.json", "v1-members.json")) {
             assertTrue(!codec.decode(java.nio.file.Files.readAllBytes(
@@ -136,17 +128,27 @@ class ReportCodecTest {
     @Test
     void theRecoveringGoldenFileDecodesForeverAndOlderOnesAreNotRecovering() throws Exception {
         com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
-        byte[] golden = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("src/test/resources/reports/v1-recovering.json"));
-        assertEquals(ReportSamples.recovering(), codec.decode(golden, "node2"));
-        assertEquals(m.readTree(golden), m.readTree(codec.encode(ReportSamples.recovering())));
-        java.util.Set<String> fields = new java.util.TreeSet<>();
-        m.readTree(golden).get("report").fieldNames().forEachRemaining(fields::add);
+        java.util.Set<String> fields = goldenRoundTrip("v1-recovering.json", ReportSamples.recovering());
         assertTrue(fields.containsAll(ReportCodec.V1_OPTIONAL_REPORT_FIELDS), "the newest golden file uses every optional field");
         for (String older : List.of("v1-every-field.json", "v1-optional-fields.json", "v1-members.json", "v1-rejoining.json")) {
             assertTrue(!codec.decode(java.nio.file.Files.readAllBytes(
                     java.nio.file.Path.of("src/test/resources/reports/" + older)), "node2").recovering(), older);
         }
         assertTrue(!m.readTree(codec.encode(ReportSamples.rejoining())).get("report").has("recovering"));
+    }
+
+    /**
+     * A golden file decodes to {@code sample} and {@code sample} encodes to exactly that file;
+     * returns the field names of its report object.
+     */
+    private java.util.Set<String> goldenRoundTrip(String file, StateReport sample) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        byte[] golden = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("src/test/resources/reports/" + file));
+        assertEquals(sample, codec.decode(golden, "node2"));
+        assertEquals(m.readTree(golden), m.readTree(codec.encode(sample)));
+        java.util.Set<String> fields = new java.util.TreeSet<>();
+        m.readTree(golden).get("report").fieldNames().forEachRemaining(fields::add);
+        return fields;
     }
 
     @Test
