@@ -26,7 +26,8 @@ import org.jgroups.stack.Protocol;
  *   GMS, STABLE, UNICAST3, NAKACK2, BARRIER   membership, reliable delivery
  *   SuspectVerifier, HeartbeatDetector        failure detection: VERIFY_SUSPECT2 and FD_ALL3 with fewer
  *                                             wake-ups (see {@link TimerSettings})
- *   MERGE3                                    partition healing, every 1..3 s
+ *   PromptMerge                               partition healing: MERGE3 every 1..3 s, and at once when
+ *                                             a coordinator hears a node outside its view
  *   LinkPing | LinkTcpPing                    discovery (PING, TCPPING listing the ucast peers), asked
  *                                             again when a peer's handshake completes (Rediscovery)
  *   LinkUdp | BroadcastUdp                    transport, bound to the node's fixed address; seals and
@@ -112,22 +113,24 @@ public final class LinkStack {
         // waking a bundler thread for every one (bench/detection: idle CPU).
         transport.setBundlerType("no-bundler");
         // ... and deliver them on the receiver thread instead of waking a pool thread for each (regular
-        // messages only; OOB ones such as join responses still go to the pool). Nothing above the
-        // transport blocks while handling a message: Lifeline's own listeners only queue work.
-        transport.setMessageProcessingPolicy("direct"); // PassRegularMessagesUpDirectly
+        // messages only; OOB ones such as join responses, and membership messages, which can block
+        // the thread that handles them, still go to the pool: ReceiverThreadPolicy). Lifeline's own
+        // listeners only queue work.
+        transport.setMessageProcessingPolicy(ReceiverThreadPolicy.class.getName());
 
         // A node's first datagrams to a peer that has not heard its new incarnation yet are refused
         // until a hello exchange (a round trip) confirms it (DatagramAuthenticator): the discovery
         // protocol asks again as soon as that exchange completes (Rediscovery), and repeats the
         // request within the join timeout anyway, so the join does not hinge on the first one.
         discovery.numDiscoveryRuns(DISCOVERY_RUNS);
-        MERGE3 merge = new MERGE3();
+        MERGE3 merge = new PromptMerge();
         merge.setMinInterval(timers.mergeMinMs()); // min before max: setMinInterval checks against the current max
         merge.setMaxInterval(timers.mergeMaxMs());
         FD_ALL3 fd = new HeartbeatDetector();
         fd.setInterval(timers.fdIntervalMs());
         fd.setTimeout(timers.fdTimeoutMs());
         NAKACK2 nakack = new NAKACK2().useMcastXmit(multicastRetransmission);
+        nakack.setXmitInterval(timers.retransmitMs());
         GMS gms = membership(timers);
 
         return new ArrayList<>(List.of(

@@ -27,6 +27,14 @@ class TimerSettingsTest {
     }
 
     @Test
+    void lostGroupMessagesAreAskedForAgainAfterTwoKeepalivesWithinBounds() {
+        assertEquals(200, of(100, 500).retransmitMs());
+        assertEquals(100, of(50, 250).retransmitMs());
+        assertEquals(100, of(20, 100).retransmitMs(), "at least 100 ms");
+        assertEquals(1_000, of(2_000, 30_000).retransmitMs(), "at most JGroups' default");
+    }
+
+    @Test
     void expectedDetectionEqualsDeadtime() {
         for (long[] kd : new long[][] {{50, 250}, {100, 500}, {200, 1_000}, {1_000, 3_000}, {500, 2_000},
                 {70, 1_000}, {300, 1_000}}) {
