@@ -9,7 +9,11 @@ with bin/hactl daemon and its log lines are stamped as they arrive on a pipe:
   first line   the first log line the daemon writes (JVM start, class loading, logging set up)
   joined       the first "membership [...]" line that names both nodes
   placed       the "[GROUP] GROUP is running on n1" line (every resource of the group started)
-  CPU          the JVM's user+system CPU time when that line arrived (what a loaded box stretches)
+  CPU          the JVM's user+system CPU time when the first line and when "placed" arrived (what a
+               loaded box stretches; the first is the JVM's start alone, the second also holds
+               whatever the daemon did while it waited for its peer)
+  RSS          the JVM's resident memory then (VmRSS), and of it the private part (RssAnon: heap,
+               malloc, and the archive pages the JVM wrote to, e.g. when it relocated them)
 
 Then n1 is stopped with SIGTERM (the group goes back to n2) and the next run starts. Standard
 library only; needs root, ip, java 17+. Every process it started is killed by PID on exit, and
@@ -203,15 +207,20 @@ class Bench:
             load = benchlib.loadavg()[0]
             t0 = n1.start()
             first = n1.wait_line(r".", 30)
+            first_user, first_system = cpu_split(n1.proc.pid)  # read as soon as the line came: the JVM's start alone
             joined = n1.wait_line(r"membership \[(n1, n2|n2, n1)\]", 30)
             placed = n1.wait_line(r"\] \S+ is running on n1", 30)
             user, system = cpu_split(n1.proc.pid)  # the JVM (ip netns exec and the launcher exec)
+            rss, rss_anon = memory(n1.proc.pid)
             cpu_ms = None if user is None else user + system
             row = {"run": i + 1, "load1": load, "first_line_ms": ms(first, t0), "joined_ms": ms(joined, t0),
-                   "placed_ms": ms(placed, t0), "cpu_at_placed_ms": cpu_ms, "user_ms": user, "sys_ms": system}
+                   "placed_ms": ms(placed, t0), "cpu_at_first_line_ms": None if first_user is None else first_user + first_system,
+                   "cpu_at_placed_ms": cpu_ms, "user_ms": user, "sys_ms": system,
+                   "rss_at_placed_mib": rss, "rss_anon_at_placed_mib": rss_anon}
             self.results["runs"].append(row)
-            log(f"run {i + 1}: first line {row['first_line_ms']} ms, joined {row['joined_ms']} ms, "
-                f"placed {row['placed_ms']} ms, CPU {cpu_ms} ms by then ({system} system) (load {load:.2f})")
+            log(f"run {i + 1}: first line {row['first_line_ms']} ms ({row['cpu_at_first_line_ms']} ms CPU), joined {row['joined_ms']} ms, "
+                f"placed {row['placed_ms']} ms, CPU {cpu_ms} ms by then ({system} system), "
+                f"RSS {rss} MiB ({rss_anon} private) (load {load:.2f})")
             n1.stop()
             if not self.wait_owner("n2", 30):
                 raise RuntimeError("the group did not go back to n2 after n1 stopped")
@@ -222,7 +231,9 @@ class Bench:
                 "cpus": os.cpu_count(), "java": java_version(), "java_opts": self.args.java_opts or "",
                 "cds": not self.args.no_cds, "realtime": self.args.realtime,
                 "label": self.args.label}
-        summary = {k: benchlib.med_range([r[k] for r in runs]) for k in ("first_line_ms", "joined_ms", "placed_ms", "cpu_at_placed_ms")}
+        summary = {k: benchlib.med_range([r[k] for r in runs]) for k in ("first_line_ms", "joined_ms", "placed_ms", "cpu_at_first_line_ms", "cpu_at_placed_ms")}
+        for k in ("rss_at_placed_mib", "rss_anon_at_placed_mib"):
+            summary[k] = benchlib.med_range([r[k] for r in runs], 1)
         summary["load1"] = benchlib.med_range([r["load1"] for r in runs], 2)
         self.results.update(meta=meta, summary=summary)
         out = self.args.out
@@ -233,10 +244,12 @@ class Bench:
             f.write(f"{len(runs)} runs, {meta['java']}, class-data archive {'on' if meta['cds'] else 'off'}, realtime {meta['realtime']}, "
                     f"extra JVM options: `{meta['java_opts'] or '-'}`, "
                     f"load average (1 min) {summary['load1']}\n\n")
-            f.write("| ms from exec, median (min-max) | first log line | joined | group placed | CPU used by then |\n"
-                    "|---|---|---|---|---|\n")
-            f.write(f"| n1 restarted, n2 up | {summary['first_line_ms']} | {summary['joined_ms']} | "
-                    f"{summary['placed_ms']} | {summary['cpu_at_placed_ms']} |\n")
+            f.write("| ms from exec, median (min-max) | first log line | CPU by then | joined | group placed | CPU used by then "
+                    "| RSS then, MiB | of it private, MiB |\n"
+                    "|---|---|---|---|---|---|---|---|\n")
+            f.write(f"| n1 restarted, n2 up | {summary['first_line_ms']} | {summary['cpu_at_first_line_ms']} | {summary['joined_ms']} | "
+                    f"{summary['placed_ms']} | {summary['cpu_at_placed_ms']} | {summary['rss_at_placed_mib']} | "
+                    f"{summary['rss_anon_at_placed_mib']} |\n")
         log(f"summary: {summary}; wrote {out}.md/.json")
 
 
@@ -249,6 +262,20 @@ def cpu_split(pid):
         return None, None
     tick = os.sysconf("SC_CLK_TCK")
     return round(int(rest[11]) * 1000 / tick), round(int(rest[12]) * 1000 / tick)
+
+
+def memory(pid):
+    """(VmRSS, RssAnon) of a live process in MiB, (None, None) if it is gone."""
+    fields = {}
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "RssAnon"):
+                    fields[key] = round(int(value.split()[0]) / 1024, 1)
+    except (FileNotFoundError, ProcessLookupError):
+        return None, None
+    return fields.get("VmRSS"), fields.get("RssAnon")
 
 
 def ms(stamp, t0):
