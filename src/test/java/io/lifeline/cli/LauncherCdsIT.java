@@ -24,6 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherCdsIT {
 
+    /** An archive's name after its kind: the jar's, java's and the JVM base archive's size and time. */
+    private static final String STAMPS = "-\\d+-\\d+-\\d+-\\d+-\\d+-\\d+\\.jsa";
+
     @TempDir
     Path tmp;
 
@@ -33,6 +36,11 @@ class LauncherCdsIT {
 
     /** {@code bin/hactl ARGS} on {@code jar} with its archives in {@code dir}, and no archive settings from outside. */
     private Process launch(Path jar, Path dir, boolean mergeStderr, String... args) throws Exception {
+        return launch(jar, dir, null, mergeStderr, args);
+    }
+
+    /** The same with {@code java} as the JVM (null: the one on the PATH). */
+    private Process launch(Path jar, Path dir, Path java, boolean mergeStderr, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(launcher().toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(mergeStderr);
@@ -40,12 +48,22 @@ class LauncherCdsIT {
         pb.environment().put("LIFELINE_CDS_DIR", dir.toString());
         pb.environment().remove("LIFELINE_JAVA_OPTS");
         pb.environment().remove("LIFELINE_CDS");
+        pb.environment().remove("JAVA_HOME");
+        if (java != null) {
+            pb.environment().put("JAVA", java.toString());
+        } else {
+            pb.environment().remove("JAVA");
+        }
         return pb.start();
     }
 
     /** {@code bin/hactl --version} with the archives in {@code dir}: its stdout. */
     private String version(Path jar, Path dir) throws Exception {
-        Process p = launch(jar, dir, false, "--version");
+        return version(jar, dir, null);
+    }
+
+    private String version(Path jar, Path dir, Path java) throws Exception {
+        Process p = launch(jar, dir, java, false, "--version");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "hactl --version finished");
         assertEquals(0, p.exitValue(), out + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
@@ -74,7 +92,7 @@ class LauncherCdsIT {
         List<String> made = files(dir);
         assertEquals(3, made.size(), made.toString());
         for (String kind : List.of("client", "events", "status")) {
-            assertTrue(made.stream().anyMatch(f -> f.matches(kind + "-\\d+-\\d+-\\d+-\\d+\\.jsa")), kind + ": " + made);
+            assertTrue(made.stream().anyMatch(f -> f.matches(kind + STAMPS)), kind + ": " + made);
         }
         // the real command maps the trained archive: the same output as without archives
         assertEquals(version(jar, tmp.resolve("none")), version(jar, dir));
@@ -97,7 +115,7 @@ class LauncherCdsIT {
         assertTrue(first.startsWith("Lifeline "), first);
         List<String> afterFirst = files(dir);
         assertEquals(1, afterFirst.size(), afterFirst.toString());
-        assertTrue(afterFirst.get(0).matches("client-\\d+-\\d+-\\d+-\\d+\\.jsa(\\.part\\d+)?"), afterFirst.toString());
+        assertTrue(afterFirst.get(0).matches("client" + STAMPS + "(\\.part\\d+)?"), afterFirst.toString());
 
         assertEquals(first, version(jar, dir), "same output with the archive");
         List<String> afterSecond = files(dir);
@@ -116,5 +134,37 @@ class LauncherCdsIT {
         List<String> afterNewJar = files(dir);
         assertEquals(1, afterNewJar.size(), afterNewJar.toString());
         assertTrue(!afterNewJar.contains(afterSecond.get(0)), afterNewJar.toString());
+    }
+
+    @Test
+    void aBaseArchiveOfTheJvmMadeAnewGetsANewArchiveToo() throws Exception {
+        String built = System.getProperty("lifeline.jar");
+        assumeTrue(built != null && Files.isRegularFile(Path.of(built)), "the shaded jar (run through mvn verify)");
+        Path jar = Files.copy(Path.of(built), tmp.resolve("lifeline.jar"));
+        Path dir = tmp.resolve("cds");
+        // A JDK home whose java runs this test's JVM and whose base archive this test can renew, as
+        // a JDK package's `java -Xshare:dump` does without touching the binary. The real JVM keeps
+        // its own base archive: what is checked is the launcher's naming.
+        Path realHome = Path.of(System.getProperty("java.home"));
+        Path home = Files.createDirectories(tmp.resolve("jdk"));
+        Files.copy(realHome.resolve("release"), home.resolve("release"));
+        Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\nexec '" + realHome.resolve("bin/java") + "' \"$@\"\n");
+        assertTrue(java.toFile().setExecutable(true));
+        Path base = Files.createDirectories(home.resolve("lib/server")).resolve("classes.jsa");
+        Files.write(base, new byte[] {1});
+
+        String first = version(jar, dir, java);
+        assertEquals(first, version(jar, dir, java), "the archive made and taken in");
+        List<String> before = files(dir);
+        assertEquals(1, before.size(), before.toString());
+        assertTrue(before.get(0).matches("client" + STAMPS), before.toString());
+
+        Files.write(base, new byte[] {1, 2});
+        Files.setLastModifiedTime(base, FileTime.from(Instant.now().plusSeconds(60)));
+        assertEquals(first, version(jar, dir, java));
+        List<String> after = files(dir);
+        assertEquals(1, after.size(), after.toString());
+        assertTrue(!after.contains(before.get(0)), "a new archive for the new base, the old one removed: " + after);
     }
 }
