@@ -11,7 +11,6 @@ import org.jgroups.protocols.BARRIER;
 import org.jgroups.protocols.Discovery;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FRAG2;
-import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.UNICAST3;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
@@ -69,6 +68,7 @@ public final class LinkStack {
         LinkUdp transport;
         Discovery discovery;
         boolean multicastRetransmission = true;
+        int ucastNodes = 0; // a ucast link's configured nodes (PromptMerge pokes absent ones)
         if (spec instanceof LinkSpec.Bcast b) {
             transport = new BroadcastUdp().setBroadcastAddress(broadcastAddress);
             transport.setMulticastPort(b.port());
@@ -97,6 +97,7 @@ public final class LinkStack {
             transport.setPortRange(0); // peers are configured with exactly this port
             Set<InetAddress> members = new LinkedHashSet<>(u.peers());
             members.add(bindAddress);
+            ucastNodes = members.size();
             List<InetSocketAddress> hosts = new ArrayList<>();
             members.forEach(a -> hosts.add(new InetSocketAddress(a, u.port())));
             LinkTcpPing ping = new LinkTcpPing();
@@ -123,7 +124,7 @@ public final class LinkStack {
         // protocol asks again as soon as that exchange completes (Rediscovery), and repeats the
         // request within the join timeout anyway, so the join does not hinge on the first one.
         discovery.numDiscoveryRuns(DISCOVERY_RUNS);
-        MERGE3 merge = new PromptMerge();
+        PromptMerge merge = new PromptMerge().pokeAbsentPeers(ucastNodes);
         merge.setMinInterval(timers.mergeMinMs()); // min before max: setMinInterval checks against the current max
         merge.setMaxInterval(timers.mergeMaxMs());
         FD_ALL3 fd = new HeartbeatDetector();

@@ -1,7 +1,7 @@
 package io.lifeline.cluster;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 
 /**
  * Per key, whether a nudge may go out now: the first at once, the next ones after a delay that
@@ -16,8 +16,8 @@ import java.util.Map;
  * MERGE3 would retry it anyway.
  *
  * <p>At most {@code maxKeys} keys are kept (keys are the JGroups addresses of authenticated
- * peers, and a peer gets a new address on each restart): when full, the quiet ones are forgotten,
- * then all, which at worst lets one more nudge per key through.
+ * peers, and a peer gets a new address on each restart): when full, the key asked about longest
+ * ago is forgotten, which at worst lets one more nudge for it through.
  */
 final class NudgeBackoff<K> {
 
@@ -25,7 +25,8 @@ final class NudgeBackoff<K> {
     private final long maxDelayMs;
     private final long quietResetMs;
     private final int maxKeys;
-    private final Map<K, long[]> lastAndDelay = new HashMap<>();
+    /** In the order they were last asked about, oldest first (access order). */
+    private final LinkedHashMap<K, long[]> lastAndDelay = new LinkedHashMap<>(16, 0.75f, true);
 
     NudgeBackoff(long firstDelayMs, long maxDelayMs, long quietResetMs, int maxKeys) {
         if (firstDelayMs <= 0 || maxDelayMs < firstDelayMs || quietResetMs < maxDelayMs || maxKeys <= 0) {
@@ -42,10 +43,9 @@ final class NudgeBackoff<K> {
         long[] e = lastAndDelay.get(key);
         if (e == null || nowMs - e[0] >= quietResetMs) {
             if (e == null && lastAndDelay.size() >= maxKeys) {
-                lastAndDelay.values().removeIf(x -> nowMs - x[0] >= quietResetMs);
-                if (lastAndDelay.size() >= maxKeys) {
-                    lastAndDelay.clear();
-                }
+                Iterator<K> oldest = lastAndDelay.keySet().iterator();
+                oldest.next();
+                oldest.remove();
             }
             lastAndDelay.put(key, new long[] {nowMs, firstDelayMs});
             return true;

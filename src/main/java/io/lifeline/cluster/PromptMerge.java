@@ -1,7 +1,9 @@
 package io.lifeline.cluster;
 
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jgroups.Address;
 import org.jgroups.Message;
@@ -42,8 +44,19 @@ import org.slf4j.LoggerFactory;
  * messages also come from outside the view; that costs one INFO multicast and a check that finds
  * nothing, since a joiner has no view to report.
  *
+ * <p>INFO messages go out at most once per {@value #INFO_GAP_MS} ms whatever the senders: one INFO
+ * reaches the whole other side, and an 8|8 heal would otherwise send eight at once.
+ *
+ * <p>On a ucast link (no multicast) heartbeats go to the view's members only, so after a heal
+ * nothing of the other side is heard until MERGE3's own INFO round (every 1.5-4.5 s, through a
+ * discovery request to each configured peer). There the coordinator sends its INFO every
+ * {@value #UCAST_POKE_MS} ms while fewer than the configured nodes are in its view
+ * ({@link #pokeAbsentPeers}): one discovery request per absent peer, as Heartbeat's ucast keeps
+ * sending its heartbeats to a peer that is down.
+ *
  * <p>The prompt check and MERGE3's periodic one share a lock: both use MERGE3's one collector of
- * view responses, and two at once would reset each other's collection.
+ * view responses, and two at once would reset each other's collection. A check queued when the
+ * protocol stops, or the node stops being the coordinator, is dropped.
  */
 public final class PromptMerge extends MERGE3 {
 
@@ -53,15 +66,60 @@ public final class PromptMerge extends MERGE3 {
     private static final long MAX_RETRY_MS = 8_000;
     private static final long QUIET_RESET_MS = 30_000;
     private static final int MAX_SENDERS = 64;
+    /** At most one INFO per this interval, from the prompt path. */
+    static final long INFO_GAP_MS = 100;
+    /** How often a ucast link's coordinator sends its INFO while configured peers are outside its view. */
+    static final long UCAST_POKE_MS = 500;
 
     private final NudgeBackoff<Address> infoNudges = new NudgeBackoff<>(FIRST_RETRY_MS, MAX_RETRY_MS, QUIET_RESET_MS, MAX_SENDERS);
     private final NudgeBackoff<Address> checkNudges = new NudgeBackoff<>(FIRST_RETRY_MS, MAX_RETRY_MS, QUIET_RESET_MS, MAX_SENDERS);
     private final AtomicBoolean checkQueued = new AtomicBoolean();
     private final ReentrantLock checking = new ReentrantLock();
+    private final AtomicLong lastInfoMs = new AtomicLong(Long.MIN_VALUE / 2);
+    private volatile boolean stopped = true;
+    /** Configured nodes of a ucast link (0: not a ucast link, no poking). */
+    private int configuredNodes;
+    private Future<?> poke;
 
     /** Same protocol id as {@link MERGE3}: the same headers on the wire, and no id of our own to register. */
     public PromptMerge() {
         setId(ClassConfigurator.getProtocolId(MERGE3.class));
+    }
+
+    /**
+     * On a link without multicast: while fewer than {@code nodes} are in the view, this node (if
+     * coordinator) sends its INFO every {@value #UCAST_POKE_MS} ms (see the class comment).
+     */
+    public PromptMerge pokeAbsentPeers(int nodes) {
+        this.configuredNodes = nodes;
+        return this;
+    }
+
+    @Override
+    public void start() throws Exception {
+        super.start();
+        stopped = false;
+        if (configuredNodes > 0) {
+            poke = timer.scheduleWithFixedDelay(this::pokeIfPeersAbsent, UCAST_POKE_MS, UCAST_POKE_MS,
+                    TimeUnit.MILLISECONDS, false);
+        }
+    }
+
+    @Override
+    public void stop() {
+        stopped = true;
+        Future<?> p = poke;
+        if (p != null) {
+            p.cancel(false);
+        }
+        super.stop();
+    }
+
+    private void pokeIfPeersAbsent() {
+        View v = view;
+        if (!stopped && is_coord && v != null && v.size() < configuredNodes) {
+            sendInfo();
+        }
     }
 
     @Override
@@ -82,9 +140,13 @@ public final class PromptMerge extends MERGE3 {
         if (!is_coord || sender == null || v == null || v.containsMember(sender) || sender.equals(local_addr)) {
             return;
         }
-        if (infoNudges.tryNudge(sender, nowMs())) {
-            LOG.debug("heard {} from outside view {}: sending INFO now", NameCache.get(sender), v.getViewId());
-            timer.execute(this::sendInfo);
+        long now = nowMs();
+        if (infoNudges.tryNudge(sender, now)) {
+            long last = lastInfoMs.get();
+            if (now - last >= INFO_GAP_MS && lastInfoMs.compareAndSet(last, now)) {
+                LOG.debug("heard {} from outside view {}: sending INFO now", NameCache.get(sender), v.getViewId());
+                timer.execute(this::sendInfo);
+            }
         }
     }
 
@@ -101,7 +163,9 @@ public final class PromptMerge extends MERGE3 {
             LOG.debug("INFO from {} (view {}) outside view {}: checking the views now", logicalName, viewId, v.getViewId());
             timer.execute(() -> {
                 checkQueued.set(false);
-                new SerialCheck().run();
+                if (!stopped && is_coord) {
+                    new SerialCheck().run();
+                }
             });
         }
     }
@@ -121,9 +185,16 @@ public final class PromptMerge extends MERGE3 {
     private final class SerialCheck extends ViewConsistencyChecker {
         @Override
         public void run() {
-            checking.lock();
             try {
-                super.run();
+                checking.lockInterruptibly(); // MERGE3 cancels its periodic check with an interrupt
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                if (!stopped) {
+                    super.run();
+                }
             } finally {
                 checking.unlock();
             }

@@ -103,4 +103,23 @@ class ReceiverThreadPolicyTest {
             return up_prot.up(msg);
         }
     }
+
+    @Test
+    void everyLinkKindsTransportUsesThePolicy() throws Exception {
+        MutableClock clock = new MutableClock(1_800_000_000_000L);
+        DatagramAuthenticator auth = new DatagramAuthenticator("cluster", DatagramAuthenticatorTest.SHARED, false,
+                DatagramAuthenticatorTest.NAMES, "n1", DatagramAuthenticator.newEpoch(clock),
+                new AuthDrops("test", clock), clock);
+        java.net.InetAddress self = java.net.InetAddress.getByName("198.51.100.11");
+        TimerSettings timers = TimerSettings.from(Duration.ofMillis(100), Duration.ofMillis(500),
+                Duration.ofMillis(300), Duration.ofSeconds(5));
+        for (LinkSpec spec : List.of(new LinkSpec.Bcast("eth0", 694, 1),
+                new LinkSpec.Mcast("eth0", java.net.InetAddress.getByName("239.1.2.3"), 694, 1, false, 2),
+                new LinkSpec.Ucast("eth0", 694, List.of(java.net.InetAddress.getByName("198.51.100.12")), 3))) {
+            List<Protocol> stack = LinkStack.build(spec, self, java.net.InetAddress.getByName("198.51.100.255"), timers,
+                    auth, new PeerActivity(), clock);
+            TP transport = (TP) stack.get(0);
+            assertTrue(transport.getMessageProcessingPolicy() instanceof ReceiverThreadPolicy, spec.toString());
+        }
+    }
 }
