@@ -4,7 +4,7 @@
 For each N in --nodes: N real daemons (bin/hactl daemon) in network namespaces ll-scn1..ll-scnN,
 each with eth0 = 198.51.100.(10+i)/24 on one bridge in ll-schub; one heartbeat link (bcast, mcast
 or ucast); one VIP group homed on each node (haresources `nI 198.51.100.(100+i)`). All daemons
-are started at once. Measured per N:
+are started at once (--last-joins-late: N-1 first, the last 15 s after they have formed). Measured per N:
   * formation: time until every node's `status` (control socket, what `hactl status --json`
     prints) shows all N nodes up and every group owned by its home node only, running there
     (capped; "not formed" with the counts reached otherwise);
@@ -37,6 +37,8 @@ from benchlib import (log, run, nsexec, loadavg, cpu_busy_jiffies, proc_cpu_jiff
 
 # LL_SCALE_NS: another prefix for the namespaces (e.g. one reserved for a helper on a shared box)
 NS_PREFIX = os.environ.get("LL_SCALE_NS", "ll-sc")
+# --last-joins-late: seconds between the first N-1 having formed and the last one's start
+LATE_JOIN_SETTLE_S = 15
 HUB = NS_PREFIX + "hub"
 NODE_NS = NS_PREFIX + "n{}"
 MAX_NODES = 32  # 198.51.100.11-42 for nodes, .101-132 for the VIPs
@@ -292,10 +294,33 @@ class Bench:
         names = self.names()
         offsets = {d.name: d.log_size() for d in self.daemons}
         t_first = time.time() * 1000
-        for d in self.daemons:
+        late = self.args.last_joins_late
+        for d in (self.daemons[:-1] if late else self.daemons):
             d.start()
+        if late:
+            # The first N-1 form among themselves, then the last one starts: a node that boots into
+            # a running cluster, with the box's cores to itself while it starts (as a real node has
+            # its own), instead of N JVMs starting at once on 2 cores.
+            early = self.daemons[:-1]
+            early_names = [d.name for d in early]
+            end0 = time.monotonic() + self.args.form_cap
+            settled_ms = None
+            while time.monotonic() < end0 and settled_ms is None:
+                sts = self.statuses(early)
+                if all(sts.values()) and self.formed(sts, early_names, early):
+                    settled_ms = time.time() * 1000
+                else:
+                    time.sleep(0.2)
+            entry["first_n_minus_1_formed_s"] = round((settled_ms - t_first) / 1000, 2) if settled_ms else None
+            # then the JVMs' own start-up work (compilation, the rest of the class loading) dies down
+            time.sleep(LATE_JOIN_SETTLE_S)
+            log(f"N={self.n}: the first {self.n - 1} daemons formed after {entry['first_n_minus_1_formed_s']} s; "
+                f"starting the last one {LATE_JOIN_SETTLE_S} s later (load {loadavg()})")
+            entry["loadavg_at_last_start"] = loadavg()
+            self.daemons[-1].start()
         t_last = time.time() * 1000
         entry["start_spread_ms"] = round(t_last - t_first)
+        entry["last_joins_late"] = late
         log(f"N={self.n}: {self.n} daemons started in {entry['start_spread_ms']} ms; waiting up to "
             f"{self.args.form_cap} s")
         end = time.monotonic() + self.args.form_cap
@@ -594,7 +619,8 @@ class Bench:
             "cpus": os.cpu_count(), "loadavg_start": loadavg(), "link": a.link,
             "timers": {"keepalive": a.keepalive, "deadtime": a.deadtime, "warntime": a.warntime,
                        "initdead": a.initdead, "realtime": a.realtime},
-            "form_cap_s": a.form_cap, "idle_window_s": a.idle_window, "partition": a.partition}
+            "form_cap_s": a.form_cap, "idle_window_s": a.idle_window, "partition": a.partition,
+            "last_joins_late": a.last_joins_late}
         for n in [int(x) for x in a.nodes.split(",")]:
             if not 1 < n <= MAX_NODES:
                 raise SystemExit(f"N must be 2..{MAX_NODES}, not {n}")
@@ -626,8 +652,8 @@ def render(r):
            f"commit {m.get('git')}, {m.get('jar')}, {m.get('java')}, kernel {m.get('kernel')}, {m.get('cpus')} CPUs, "
            f"load average at start {m.get('loadavg_start')}.", "",
            f"Link {m.get('link')}; keepalive {t.get('keepalive')}, deadtime {t.get('deadtime')}, warntime "
-           f"{t.get('warntime')}, initdead {t.get('initdead')}, realtime {t.get('realtime')}; all daemons started "
-           f"at once; formation capped at {m.get('form_cap_s')} s; idle window {m.get('idle_window_s')} s.", "",
+           f"{t.get('warntime')}, initdead {t.get('initdead')}, realtime {t.get('realtime')}; "
+           f"{'N-1 daemons started at once, the last 15 s after they had formed' if m.get('last_joins_late') else 'all daemons started at once'}; formation capped at {m.get('form_cap_s')} s; idle window {m.get('idle_window_s')} s.", "",
            "## Summary", "",
            "| N | formed | s after last start | best counts (min up / min at home / running at home) | "
            "false deaths forming (node/link) | idle false deaths (node/link) | frozen | CPU % per node mean (max) | "
@@ -678,6 +704,9 @@ def parse_args():
     ap.add_argument("--realtime", choices=("on", "off"), default="on")
     ap.add_argument("--form-cap", type=float, default=90, help="seconds to wait for formation")
     ap.add_argument("--idle-window", type=float, default=30, help="seconds of the idle CPU/traffic window")
+    ap.add_argument("--last-joins-late", action="store_true",
+                    help="start N-1 daemons, wait until they have formed and 15 s more, then start the last one: "
+                         "formation is then timed from that last start (a node booting into a running cluster)")
     ap.add_argument("--partition", action=argparse.BooleanOptionalAction, default=True,
                     help="split into halves with nftables and heal (default on)")
     ap.add_argument("--partition-hold", type=float, default=5, help="seconds to stay split once both sides see it")
