@@ -122,6 +122,9 @@ final class DatagramAuthenticator {
         /** Monotonic send time of the newest of our datagrams it confirmed; MIN_VALUE before any. */
         long confirmedSentNanos = Long.MIN_VALUE;
         ReplayWindow window;
+        /** The number {@link #window} was opened at (the datagram that completed the handshake), and when. */
+        long openedAtSeq;
+        long openedAt;
         long lastHelloAt = Long.MIN_VALUE;
         /** The key index of its latest accepted datagram; -1 before the first. */
         int keyIndex = -1;
@@ -427,6 +430,13 @@ final class DatagramAuthenticator {
             }
             if (senderEpoch == p.acceptedEpoch) {
                 ReplayWindow.Verdict verdict = p.window.verdict(seq);
+                if (verdict == ReplayWindow.Verdict.BELOW_WINDOW && seq < p.openedAtSeq
+                        && now - p.openedAt < HANDSHAKE_GRACE_MS) {
+                    // sent before the datagram that completed the handshake and overtaken by it (a
+                    // node's unicast and broadcast datagrams arrive on two sockets, read by two
+                    // threads): refused, as everything before the opening is, but no anomaly
+                    return Opened.REFUSED;
+                }
                 if (verdict != ReplayWindow.Verdict.ACCEPTED) {
                     return refuse(peer, AuthDropReason.REPLAY, node + " sequence " + seq
                             + (verdict == ReplayWindow.Verdict.ALREADY_ACCEPTED ? " (already accepted)"
@@ -454,6 +464,8 @@ final class DatagramAuthenticator {
             }
             p.acceptedEpoch = senderEpoch;
             p.window = new ReplayWindow(seq);
+            p.openedAtSeq = seq;
+            p.openedAt = now;
             accepted(p, seq, confirmedSeq, hello);
             sayHello = helloDue(p, now); // it may still wait for our echo of its incarnation
         }

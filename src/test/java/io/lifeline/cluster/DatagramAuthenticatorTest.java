@@ -255,6 +255,25 @@ class DatagramAuthenticatorTest {
         assertEquals(burst.size(), b.drops(AuthDropReason.REPLAY, a));
     }
 
+    /**
+     * ClusterDaemonIT, 2026-12-07: n2's second datagram, read on n1's other socket, overtook the
+     * first and completed the handshake; the first then counted as a replay on a cluster that was
+     * only forming. Refused as before (everything before the opening is), but not counted while
+     * the handshake is fresh; counted again after the grace.
+     */
+    @Test
+    void aDatagramOvertakenByTheOneThatCompletedTheHandshakeIsRefusedButNoAnomaly() {
+        a.receive(b, b.auth.hello()); // a has heard b: its datagrams echo b
+        byte[] first = seal(a, "discovery");
+        byte[] second = seal(a, "discovery again");
+        assertTrue(b.receive(a, second).accepted(), "the handshake completes on the later one");
+        assertFalse(b.receive(a, first).accepted(), "sent before the opening: refused, as ever");
+        assertEquals(0, b.drops.total(), "overtaken during the handshake: no anomaly");
+        clock.advance(DatagramAuthenticator.HANDSHAKE_GRACE_MS);
+        assertFalse(b.receive(a, first).accepted());
+        assertEquals(1, b.drops(AuthDropReason.REPLAY, a), "long after the handshake it is a replay again");
+    }
+
     @Test
     void aDatagramOlderThanTheWindowIsRefused() {
         handshake(a, b);
