@@ -82,6 +82,12 @@ final class DatagramAuthenticator {
      * completes (a round trip); refusals that soon after it first appeared are not counted as drops.
      */
     static final long HANDSHAKE_GRACE_MS = 2_000;
+    /**
+     * How far below the datagram that completed a handshake an earlier one of that incarnation may
+     * be numbered and still count as overtaken rather than replayed (within the grace above): a
+     * starting node sends a few discovery requests and hellos before that one, not dozens.
+     */
+    static final long STRAGGLER_SPAN = 64;
     /** A peer that does not echo us is sent a hello at most this often. */
     static final long HELLO_INTERVAL_MS = 200;
 
@@ -431,10 +437,11 @@ final class DatagramAuthenticator {
             if (senderEpoch == p.acceptedEpoch) {
                 ReplayWindow.Verdict verdict = p.window.verdict(seq);
                 if (verdict == ReplayWindow.Verdict.BELOW_WINDOW && seq < p.openedAtSeq
-                        && now - p.openedAt < HANDSHAKE_GRACE_MS) {
-                    // sent before the datagram that completed the handshake and overtaken by it (a
-                    // node's unicast and broadcast datagrams arrive on two sockets, read by two
-                    // threads): refused, as everything before the opening is, but no anomaly
+                        && p.openedAtSeq - seq <= STRAGGLER_SPAN && now - p.openedAt < HANDSHAKE_GRACE_MS) {
+                    // sent just before the datagram that completed the handshake and overtaken by it
+                    // (a node's unicast and broadcast datagrams arrive on two sockets, read by two
+                    // threads): refused, as everything before the opening is, but no anomaly. A
+                    // recording from further back still counts as a replay.
                     return Opened.REFUSED;
                 }
                 if (verdict != ReplayWindow.Verdict.ACCEPTED) {

@@ -264,14 +264,20 @@ class DatagramAuthenticatorTest {
     @Test
     void aDatagramOvertakenByTheOneThatCompletedTheHandshakeIsRefusedButNoAnomaly() {
         a.receive(b, b.auth.hello()); // a has heard b: its datagrams echo b
+        byte[] recorded = seal(a, "long before");
+        for (int i = 0; i < DatagramAuthenticator.STRAGGLER_SPAN; i++) {
+            seal(a, "to another node " + i);
+        }
         byte[] first = seal(a, "discovery");
         byte[] second = seal(a, "discovery again");
         assertTrue(b.receive(a, second).accepted(), "the handshake completes on the later one");
         assertFalse(b.receive(a, first).accepted(), "sent before the opening: refused, as ever");
         assertEquals(0, b.drops.total(), "overtaken during the handshake: no anomaly");
+        assertFalse(b.receive(a, recorded).accepted());
+        assertEquals(1, b.drops(AuthDropReason.REPLAY, a), "from further back: a recording, counted at once");
         clock.advance(DatagramAuthenticator.HANDSHAKE_GRACE_MS);
         assertFalse(b.receive(a, first).accepted());
-        assertEquals(1, b.drops(AuthDropReason.REPLAY, a), "long after the handshake it is a replay again");
+        assertEquals(2, b.drops(AuthDropReason.REPLAY, a), "long after the handshake it is a replay again");
     }
 
     @Test
