@@ -84,9 +84,7 @@ class LauncherCdsIT {
 
     @Test
     void trainingMakesEachKindsArchiveBeforeTheFirstRealCommandQuietly() throws Exception {
-        String built = System.getProperty("lifeline.jar");
-        assumeTrue(built != null && Files.isRegularFile(Path.of(built)), "the shaded jar (run through mvn verify)");
-        Path jar = Files.copy(Path.of(built), tmp.resolve("lifeline.jar"));
+        Path jar = copyOfBuiltJar();
         Path dir = tmp.resolve("cds");
         for (String word : List.of("status", "events", "client")) {
             assertEquals("", train(jar, dir, word), "no output from the training of " + word);
@@ -101,6 +99,20 @@ class LauncherCdsIT {
         assertEquals(version(jar, tmp.resolve("none")), version(jar, dir));
     }
 
+    /** A copy of the shaded jar in this test's directory (its time can be changed); skips outside mvn verify. */
+    private Path copyOfBuiltJar() throws IOException {
+        String built = System.getProperty("lifeline.jar");
+        assumeTrue(built != null && Files.isRegularFile(Path.of(built)), "the shaded jar (run through mvn verify)");
+        return Files.copy(Path.of(built), tmp.resolve("lifeline.jar"));
+    }
+
+    /** {@code dir} holds one archive, and it is not {@code old}: the old one was replaced. */
+    private static void assertReplaced(Path dir, String old, String why) throws IOException {
+        List<String> now = files(dir);
+        assertEquals(1, now.size(), now.toString());
+        assertTrue(!now.contains(old), why + now);
+    }
+
     private static List<String> files(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(f -> f.getFileName().toString()).sorted().toList();
@@ -109,9 +121,7 @@ class LauncherCdsIT {
 
     @Test
     void firstRunMakesTheArchiveTheNextTakesItInAndNothingLeaksIntoTheOutput() throws Exception {
-        String built = System.getProperty("lifeline.jar");
-        assumeTrue(built != null && Files.isRegularFile(Path.of(built)), "the shaded jar (run through mvn verify)");
-        Path jar = Files.copy(Path.of(built), tmp.resolve("lifeline.jar"));
+        Path jar = copyOfBuiltJar();
         Path dir = tmp.resolve("cds");
 
         String first = version(jar, dir);
@@ -134,16 +144,12 @@ class LauncherCdsIT {
         // a new jar (another size/time): a new archive, the old one removed
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
         assertEquals(first, version(jar, dir));
-        List<String> afterNewJar = files(dir);
-        assertEquals(1, afterNewJar.size(), afterNewJar.toString());
-        assertTrue(!afterNewJar.contains(afterSecond.get(0)), afterNewJar.toString());
+        assertReplaced(dir, afterSecond.get(0), "");
     }
 
     @Test
     void aBaseArchiveOfTheJvmMadeAnewGetsANewArchiveToo() throws Exception {
-        String built = System.getProperty("lifeline.jar");
-        assumeTrue(built != null && Files.isRegularFile(Path.of(built)), "the shaded jar (run through mvn verify)");
-        Path jar = Files.copy(Path.of(built), tmp.resolve("lifeline.jar"));
+        Path jar = copyOfBuiltJar();
         Path dir = tmp.resolve("cds");
         // A JDK home whose java runs this test's JVM and whose base archive this test can renew, as
         // a JDK package's `java -Xshare:dump` does without touching the binary. The real JVM keeps
@@ -166,8 +172,6 @@ class LauncherCdsIT {
         Files.write(base, new byte[] {1, 2});
         Files.setLastModifiedTime(base, FileTime.from(Instant.now().plusSeconds(60)));
         assertEquals(first, version(jar, dir, java));
-        List<String> after = files(dir);
-        assertEquals(1, after.size(), after.toString());
-        assertTrue(!after.contains(before.get(0)), "a new archive for the new base, the old one removed: " + after);
+        assertReplaced(dir, before.get(0), "a new archive for the new base, the old one removed: ");
     }
 }

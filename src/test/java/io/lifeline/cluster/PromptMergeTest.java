@@ -26,14 +26,13 @@ import org.junit.jupiter.api.Test;
  */
 class PromptMergeTest {
 
-    private static final TimerSettings TIMERS = TimerSettings.from(Duration.ofMillis(100), Duration.ofMillis(500),
-            Duration.ofMillis(300), Duration.ofSeconds(5));
+    private static final TimerSettings TIMERS = LoopbackChannels.TIMERS;
 
-    private final List<JChannel> channels = new ArrayList<>();
+    private final LoopbackChannels channels = new LoopbackChannels();
 
     @AfterEach
     void close() {
-        channels.forEach(JChannel::close);
+        channels.close();
     }
 
     @Test
@@ -90,9 +89,7 @@ class PromptMergeTest {
         List<Protocol> stack = new ArrayList<>(List.of(new SHARED_LOOPBACK(), new DISCARD(), new SHARED_LOOPBACK_PING(),
                 merge, fd, new SuspectVerifier().setTimeout(TIMERS.verifySuspectMs()), new NAKACK2(), new UNICAST3(),
                 new STABLE(), LinkStack.membership(TIMERS)));
-        JChannel ch = new JChannel(stack).name(name);
-        channels.add(ch);
-        return ch;
+        return channels.open(name, stack);
     }
 
     private static DISCARD discard(JChannel ch) {

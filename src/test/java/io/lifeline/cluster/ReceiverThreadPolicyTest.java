@@ -35,11 +35,11 @@ class ReceiverThreadPolicyTest {
     /** Set while a message is on its way down a sender's stack (and, in SHARED_LOOPBACK, into the receiver's). */
     private static final ThreadLocal<Boolean> SENDING = ThreadLocal.withInitial(() -> false);
 
-    private final List<JChannel> channels = new ArrayList<>();
+    private final LoopbackChannels channels = new LoopbackChannels();
 
     @AfterEach
     void close() {
-        channels.forEach(JChannel::close);
+        channels.close();
     }
 
     @Test
@@ -66,11 +66,8 @@ class ReceiverThreadPolicyTest {
         TP transport = new SHARED_LOOPBACK().setMessageProcessingPolicy(ReceiverThreadPolicy.class.getName());
         transport.setBundlerType("no-bundler"); // as on a link: sent on the calling thread
         List<Protocol> stack = new ArrayList<>(List.of(transport, new SHARED_LOOPBACK_PING(), recorder,
-                new NAKACK2(), new UNICAST3(), new STABLE(), LinkStack.membership(
-                        TimerSettings.from(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(300),
-                                Duration.ofSeconds(5)))));
-        JChannel ch = new JChannel(stack).name(name);
-        channels.add(ch);
+                new NAKACK2(), new UNICAST3(), new STABLE(), LinkStack.membership(LoopbackChannels.TIMERS)));
+        JChannel ch = channels.open(name, stack);
         assertTrue(transport.getMessageProcessingPolicy() instanceof ReceiverThreadPolicy, "the link's policy is in place");
         return ch;
     }
@@ -111,12 +108,11 @@ class ReceiverThreadPolicyTest {
                 DatagramAuthenticatorTest.NAMES, "n1", DatagramAuthenticator.newEpoch(clock),
                 new AuthDrops("test", clock), clock);
         java.net.InetAddress self = java.net.InetAddress.getByName("198.51.100.11");
-        TimerSettings timers = TimerSettings.from(Duration.ofMillis(100), Duration.ofMillis(500),
-                Duration.ofMillis(300), Duration.ofSeconds(5));
         for (LinkSpec spec : List.of(new LinkSpec.Bcast("eth0", 694, 1),
                 new LinkSpec.Mcast("eth0", java.net.InetAddress.getByName("239.1.2.3"), 694, 1, false, 2),
                 new LinkSpec.Ucast("eth0", 694, List.of(java.net.InetAddress.getByName("198.51.100.12")), 3))) {
-            List<Protocol> stack = LinkStack.build(spec, self, java.net.InetAddress.getByName("198.51.100.255"), timers,
+            List<Protocol> stack = LinkStack.build(spec, self, java.net.InetAddress.getByName("198.51.100.255"),
+                    LoopbackChannels.TIMERS,
                     auth, new PeerActivity(), clock);
             TP transport = (TP) stack.get(0);
             assertTrue(transport.getMessageProcessingPolicy() instanceof ReceiverThreadPolicy, spec.toString());
