@@ -4,13 +4,14 @@
 For each N in --nodes: N real daemons (bin/hactl daemon) in network namespaces ll-scn1..ll-scnN,
 each with eth0 = 198.51.100.(10+i)/24 on one bridge in ll-schub; one heartbeat link (bcast, mcast
 or ucast); one VIP group homed on each node (haresources `nI 198.51.100.(100+i)`). All daemons
-are started at once (--last-joins-late: N-1 first, the last 15 s after they have formed). Measured per N:
+are started at once (--stagger S: S seconds apart; --last-joins-late: N-1 first, the last 15 s after
+they have formed). Measured per N:
   * formation: time until every node's `status` (control socket, what `hactl status --json`
     prints) shows all N nodes up and every group owned by its home node only, running there
     (capped; "not formed" with the counts reached otherwise);
   * false deaths (daemon logs: "node X: is dead", "link ... : dead") during formation and in an
     idle window; "this node was frozen" lines; auth drops per reason;
-  * idle window: CPU per daemon (/proc/PID/stat), VmRSS/VmHWM, packets and bytes per second
+  * idle window: CPU per daemon (/proc/PID/stat) and per thread kind (user and system), VmRSS/VmHWM, packets and bytes per second
     sent into the bridge (sum of the hub-side veths' rx counters);
   * optionally a partition into halves (nftables) and heal: time until one owner per group again;
   * kill -9 of the last node: when each survivor declared it dead (its `since`), when its group
@@ -49,6 +50,7 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 DEAD_NODE = re.compile(r"node \S+: is dead")
 DEAD_LINK = re.compile(r"link \S+ to \S+: dead")
 FROZEN = re.compile(r"this node was frozen")
+GC_PAUSE = re.compile(r"Pause (Young|Full) .* ([0-9.]+)ms$")
 
 
 def node_name(i):
@@ -174,6 +176,9 @@ class Daemon:
                "--state-dir", os.path.join(self.dir, "state")]
         env = dict(os.environ, LIFELINE_JAR=self.bench.jar)
         env.pop("LIFELINE_JAVA_OPTS", None)
+        if self.bench.args.java_opts:
+            # e.g. a JVM log per node: --java-opts='-Xlog:safepoint,gc:file={dir}/jvm.log:time'
+            env["LIFELINE_JAVA_OPTS"] = self.bench.args.java_opts.replace("{dir}", self.dir)
         out = open(self.logfile, "a")
         # ip netns exec and bin/hactl both exec: this PID becomes the daemon's JVM
         self.proc = self.bench.registry.add(
@@ -209,6 +214,19 @@ class Daemon:
                 "frozen": sum(1 for l in lines if FROZEN.search(l)),
                 "examples": hits[:5]}
 
+    def gc_log_summary(self):
+        """Collections in the node's JVM log, if --java-opts asked for one ('-Xlog:gc:file={dir}/jvm.log')."""
+        path = os.path.join(self.dir, "jvm.log")
+        if not os.path.exists(path):
+            return None
+        pauses = {"young": [], "full": []}
+        with open(path, errors="replace") as f:
+            for line in f:
+                m = GC_PAUSE.search(line)
+                if m:
+                    pauses["young" if m.group(1) == "Young" else "full"].append(float(m.group(2)))
+        return {k: {"count": len(v), "max_ms": max(v) if v else None} for k, v in pauses.items()}
+
     def memory(self):
         out = {}
         with open(f"/proc/{self.pid}/status") as f:
@@ -218,6 +236,52 @@ class Daemon:
                     out[k] = int(v.split()[0])
         return {"vmrss_mib": round(out["VmRSS"] / 1024, 1), "vmhwm_mib": round(out["VmHWM"] / 1024, 1),
                 "threads": out["Threads"]}
+
+
+# ---------- where a daemon's CPU goes
+
+THREAD_NUMBER = re.compile(r"\d+")
+
+
+def thread_cpu(pid):
+    """{tid: (thread name, utime, stime)} of a live process's threads (jiffies), {} if it is gone."""
+    out = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except (FileNotFoundError, ProcessLookupError):
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                raw = f.read()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        name, rest = raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
+        out[tid] = (name, int(rest[11]), int(rest[12]))
+    return out
+
+
+def thread_profile(before, after, elapsed):
+    """CPU per thread kind (the kernel's 15-character thread name, digits as #), as % of a core
+    per node, user and system apart, summed over threads of that kind and averaged over nodes:
+    which threads make a node's idle CPU grow with N (a thread that started or ended in the window
+    counts from 0 or up to its last reading)."""
+    kinds, nodes = {}, 0
+    for node, t1 in after.items():
+        if not t1:
+            continue
+        nodes += 1
+        t0 = before.get(node, {})
+        for tid, (name, u1, s1) in t1.items():
+            _, u0, s0 = t0.get(tid, (name, 0, 0))
+            k = kinds.setdefault(THREAD_NUMBER.sub("#", name), [0, 0])
+            k[0] += u1 - u0
+            k[1] += s1 - s0
+    if not nodes:
+        return {}
+    pct = lambda j: round(100.0 * j / CLK_TCK / elapsed / nodes, 3)
+    rows = sorted(kinds.items(), key=lambda kv: -(kv[1][0] + kv[1][1]))
+    return {name: {"user": pct(u), "system": pct(s)} for name, (u, s) in rows if u + s > 0}
 
 
 # ---------- reading a node's status
@@ -295,7 +359,12 @@ class Bench:
         offsets = {d.name: d.log_size() for d in self.daemons}
         t_first = time.time() * 1000
         late = self.args.last_joins_late
-        for d in (self.daemons[:-1] if late else self.daemons):
+        stagger = self.args.stagger
+        for k, d in enumerate(self.daemons[:-1] if late else self.daemons):
+            if stagger and k:
+                # one node booting after another, each JVM start with the box's cores mostly to
+                # itself (as separate machines would have), not N starts sharing 2 cores
+                time.sleep(max(0.0, t_first / 1000 + k * stagger - time.time()))
             d.start()
         if late:
             # The first N-1 form among themselves, then the last one starts: a node that boots into
@@ -321,6 +390,7 @@ class Bench:
         t_last = time.time() * 1000
         entry["start_spread_ms"] = round(t_last - t_first)
         entry["last_joins_late"] = late
+        entry["stagger_s"] = stagger
         log(f"N={self.n}: {self.n} daemons started in {entry['start_spread_ms']} ms; waiting up to "
             f"{self.args.form_cap} s")
         end = time.monotonic() + self.args.form_cap
@@ -373,11 +443,13 @@ class Bench:
         drops0 = {n: total_drops(s) for n, s in self.statuses().items()}
         busy0, ours0, la0 = cpu_busy_jiffies(), self.our_cpu_jiffies(), loadavg()
         cpu0 = {d.name: proc_cpu_jiffies(d.pid) for d in self.daemons}
+        threads0 = {d.name: thread_cpu(d.pid) for d in self.daemons}
         net0, t0 = self.lab.bridge_counters(), time.monotonic()
         lease = self.sample_leases(t0 + w)
         elapsed = time.monotonic() - t0
         net1 = self.lab.bridge_counters()
         cpu1 = {d.name: proc_cpu_jiffies(d.pid) for d in self.daemons}
+        threads1 = {d.name: thread_cpu(d.pid) for d in self.daemons}
         busy = (cpu_busy_jiffies() - busy0) / CLK_TCK / elapsed
         ours = (self.our_cpu_jiffies() - ours0) / CLK_TCK / elapsed
         cpu = {n: (round(100.0 * (cpu1[n] - cpu0[n]) / CLK_TCK / elapsed, 2)
@@ -391,6 +463,7 @@ class Bench:
             "cpu_pct_of_core": cpu, "cpu_pct_total": round(sum(vals), 2),
             "cpu_pct_per_node_mean": round(sum(vals) / len(vals), 2) if vals else None,
             "cpu_pct_per_node_max": max(vals) if vals else None,
+            "cpu_by_thread": thread_profile(threads0, threads1, elapsed),
             "memory": {d.name: d.memory() for d in self.daemons if d.alive()},
             "bridge_per_s": net, "sent_packets_per_s_per_node": round(net["sent_packets"] / self.n, 1),
             "log_events": self.events(offsets),
@@ -570,6 +643,10 @@ class Bench:
             for d in self.daemons:
                 d.configure()
             formed = self.form(entry)
+            if self.args.settle:
+                # the JVMs' warm-up (the compiler's work) out of the idle window
+                log(f"  settling {self.args.settle} s before the idle window")
+                time.sleep(self.args.settle)
             # not formed: the same window shows what the unformed cluster costs, and whether it
             # formed after the cap after all
             self.idle(entry)
@@ -586,6 +663,9 @@ class Bench:
             log(f"  error: {entry['error']}")
         finally:
             entry["loadavg_end"] = loadavg()
+            gc = {d.name: d.gc_log_summary() for d in self.daemons}
+            if any(gc.values()):
+                entry["gc_log"] = gc
             self.registry.kill_all()
             self.lab.teardown()
             self.daemons = []
@@ -620,7 +700,8 @@ class Bench:
             "timers": {"keepalive": a.keepalive, "deadtime": a.deadtime, "warntime": a.warntime,
                        "initdead": a.initdead, "realtime": a.realtime},
             "form_cap_s": a.form_cap, "idle_window_s": a.idle_window, "partition": a.partition,
-            "last_joins_late": a.last_joins_late}
+            "last_joins_late": a.last_joins_late, "stagger_s": a.stagger, "settle_s": a.settle,
+            "java_opts": a.java_opts}
         for n in [int(x) for x in a.nodes.split(",")]:
             if not 1 < n <= MAX_NODES:
                 raise SystemExit(f"N must be 2..{MAX_NODES}, not {n}")
@@ -653,7 +734,7 @@ def render(r):
            f"load average at start {m.get('loadavg_start')}.", "",
            f"Link {m.get('link')}; keepalive {t.get('keepalive')}, deadtime {t.get('deadtime')}, warntime "
            f"{t.get('warntime')}, initdead {t.get('initdead')}, realtime {t.get('realtime')}; "
-           f"{'N-1 daemons started at once, the last 15 s after they had formed' if m.get('last_joins_late') else 'all daemons started at once'}; formation capped at {m.get('form_cap_s')} s; idle window {m.get('idle_window_s')} s.", "",
+           f"{start_mode(m)}; formation capped at {m.get('form_cap_s')} s; idle window {m.get('idle_window_s')} s.", "",
            "## Summary", "",
            "| N | formed | s after last start | best counts (min up / min at home / running at home) | "
            "false deaths forming (node/link) | idle false deaths (node/link) | frozen | CPU % per node mean (max) | "
@@ -691,6 +772,14 @@ def render(r):
     return "\n".join(out) + "\n"
 
 
+def start_mode(m):
+    late = m.get("last_joins_late")
+    if m.get("stagger_s"):
+        return (f"{'N-1' if late else 'all'} daemons started {m['stagger_s']} s apart"
+                + (", the last 15 s after they had formed" if late else ""))
+    return "N-1 daemons started at once, the last 15 s after they had formed" if late else "all daemons started at once"
+
+
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repo", required=True)
@@ -704,9 +793,15 @@ def parse_args():
     ap.add_argument("--realtime", choices=("on", "off"), default="on")
     ap.add_argument("--form-cap", type=float, default=90, help="seconds to wait for formation")
     ap.add_argument("--idle-window", type=float, default=30, help="seconds of the idle CPU/traffic window")
+    ap.add_argument("--settle", type=float, default=0, help="seconds to wait between formation and the idle window")
     ap.add_argument("--last-joins-late", action="store_true",
                     help="start N-1 daemons, wait until they have formed and 15 s more, then start the last one: "
                          "formation is then timed from that last start (a node booting into a running cluster)")
+    ap.add_argument("--java-opts", default="",
+                    help="extra JVM options for every daemon (LIFELINE_JAVA_OPTS); {dir} is the node's directory")
+    ap.add_argument("--stagger", type=float, default=0,
+                    help="seconds between one daemon's start and the next (default 0: all at once); formation "
+                         "is timed from the last start")
     ap.add_argument("--partition", action=argparse.BooleanOptionalAction, default=True,
                     help="split into halves with nftables and heal (default on)")
     ap.add_argument("--partition-hold", type=float, default=5, help="seconds to stay split once both sides see it")
