@@ -127,7 +127,7 @@ public final class LinkStack {
         PromptMerge merge = new PromptMerge().pokeAbsentPeers(ucastNodes);
         merge.setMinInterval(timers.mergeMinMs()); // min before max: setMinInterval checks against the current max
         merge.setMaxInterval(timers.mergeMaxMs());
-        FD_ALL3 fd = new HeartbeatDetector();
+        FD_ALL3 fd = new HeartbeatDetector().setJoinGrace(timers.deadtime().toMillis());
         fd.setInterval(timers.fdIntervalMs());
         fd.setTimeout(timers.fdTimeoutMs());
         NAKACK2 nakack = new NAKACK2().useMcastXmit(multicastRetransmission);

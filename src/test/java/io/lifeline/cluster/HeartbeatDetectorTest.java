@@ -47,6 +47,35 @@ class HeartbeatDetectorTest {
     }
 
     @Test
+    void aNewMemberIsNotSuspectedBeforeTimeoutPlusGraceAfterItJoinedEvenIfHeardOnceMeanwhile() {
+        HeartbeatDetector d = detector().setJoinGrace(300);
+        Address joiner = UUID.randomUUID();
+        long joined = System.nanoTime();
+        d.update(joiner, false, true); // the view that brought it in
+        d.update(joiner, true, false); // its view acknowledgement, say; then it stalls
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                .until(() -> d.needsToBeSuspected(joiner, null));
+        long silentMs = (System.nanoTime() - joined) / 1_000_000;
+        assertTrue(silentMs >= TIMEOUT_MS + 300, "a joiner suspected " + silentMs + " ms after it joined, not after timeout + grace");
+    }
+
+    @Test
+    void afterTheGraceThePlainTimeoutHolds() {
+        HeartbeatDetector d = detector().setJoinGrace(100);
+        Address member = UUID.randomUUID();
+        long joined = System.nanoTime();
+        d.update(member, false, true);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                .until(() -> System.nanoTime() - joined > 150 * 1_000_000L); // the grace is over
+        d.update(member, true, false);
+        long heard = System.nanoTime();
+        assertFalse(d.needsToBeSuspected(member, null), "just heard");
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                .until(() -> System.nanoTime() - heard >= (TIMEOUT_MS + 20) * 1_000_000);
+        assertTrue(d.needsToBeSuspected(member, null), "a member heard after its grace is suspected after the timeout");
+    }
+
+    @Test
     void membersThatLeftAreForgottenAndUnknownOnesNeverSuspected() {
         HeartbeatDetector d = detector();
         Address stays = UUID.randomUUID();
