@@ -1,5 +1,6 @@
 package io.lifeline.cluster;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.jgroups.Address;
 import org.jgroups.EmptyMessage;
 import org.jgroups.Message;
+import org.jgroups.View;
 import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.protocols.FD_ALL3;
 
@@ -106,12 +108,42 @@ public final class HeartbeatDetector extends FD_ALL3 {
         }
         long now = System.nanoTime();
         if (skipIfExists) {
-            // a new member: counted as heard at the end of its grace, a whole timeout after that
-            lastHeard.putIfAbsent(sender, now + joinGraceNanos);
+            lastHeard.putIfAbsent(sender, now); // a member never heard gets a whole timeout
         } else {
-            // a packet: heard now, or still at the end of the grace while that is ahead
-            lastHeard.merge(sender, now, (heard, packet) -> heard - packet > 0 ? heard : packet);
+            // a packet: heard now, or still at the end of a join grace while that is ahead
+            lastHeard.merge(sender, now, HeartbeatDetector::later);
         }
+    }
+
+    /**
+     * The view's members that were not in the last one get their join grace: counted as heard at
+     * its end. Not in {@link #update}: a joiner's JOIN request reaches the coordinator before the
+     * view that adds it (and any message updates the time last heard), so "never heard before"
+     * does not tell a newcomer.
+     */
+    @Override
+    protected void handleViewChange(View view) {
+        List<Address> joined = new ArrayList<>(view.getMembers());
+        synchronized (this) {
+            joined.removeAll(members);
+        }
+        super.handleViewChange(view);
+        grantJoinGrace(joined);
+    }
+
+    /** Members new in a view: not suspected before the grace and then the timeout have passed. */
+    void grantJoinGrace(List<Address> joined) {
+        long end = System.nanoTime() + joinGraceNanos;
+        for (Address m : joined) {
+            if (!m.equals(local_addr)) {
+                lastHeard.merge(m, end, HeartbeatDetector::later);
+            }
+        }
+    }
+
+    /** The later of two {@link System#nanoTime()} readings (they may wrap: compared by difference). */
+    private static Long later(Long a, Long b) {
+        return a - b > 0 ? a : b;
     }
 
     @Override

@@ -21,6 +21,12 @@ class HeartbeatDetectorTest {
         return d;
     }
 
+    /** What a view change that adds {@code member} does to the detector (without a stack to start its timer in). */
+    private static void join(HeartbeatDetector d, Address member) {
+        d.update(member, false, true);
+        d.grantJoinGrace(List.of(member));
+    }
+
     @Test
     void aPeerIsSuspectedOnceItsLastPacketIsTimeoutOldAndNotBefore() {
         HeartbeatDetector d = detector();
@@ -50,8 +56,9 @@ class HeartbeatDetectorTest {
     void aNewMemberIsNotSuspectedBeforeTimeoutPlusGraceAfterItJoinedEvenIfHeardOnceMeanwhile() {
         HeartbeatDetector d = detector().setJoinGrace(300);
         Address joiner = UUID.randomUUID();
+        d.update(joiner, false, false); // its JOIN request, before the view that adds it
         long joined = System.nanoTime();
-        d.update(joiner, false, true); // the view that brought it in
+        join(d, joiner); // the view that brought it in
         d.update(joiner, true, false); // its view acknowledgement, say; then it stalls
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
                 .until(() -> d.needsToBeSuspected(joiner, null));
@@ -64,7 +71,7 @@ class HeartbeatDetectorTest {
         HeartbeatDetector d = detector().setJoinGrace(100);
         Address member = UUID.randomUUID();
         long joined = System.nanoTime();
-        d.update(member, false, true);
+        join(d, member);
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
                 .until(() -> System.nanoTime() - joined > 150 * 1_000_000L); // the grace is over
         d.update(member, true, false);
