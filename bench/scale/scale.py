@@ -11,8 +11,9 @@ they have formed). Measured per N:
     (capped; "not formed" with the counts reached otherwise);
   * false deaths (daemon logs: "node X: is dead", "link ... : dead") during formation and in an
     idle window; "this node was frozen" lines; auth drops per reason;
-  * idle window: CPU per daemon (/proc/PID/stat) and per thread kind (user and system), VmRSS/VmHWM, packets and bytes per second
-    sent into the bridge (sum of the hub-side veths' rx counters);
+  * idle window: CPU per daemon (/proc/PID/stat) and per thread kind (user and system),
+    VmRSS/VmHWM, packets and bytes per second sent into the bridge (sum of the hub-side veths'
+    rx counters);
   * optionally a partition into halves (nftables) and heal: time until one owner per group again;
   * kill -9 of the last node: when each survivor declared it dead (its `since`), when its group
     runs elsewhere.
@@ -264,8 +265,8 @@ def thread_cpu(pid):
 def thread_profile(before, after, elapsed):
     """CPU per thread kind (the kernel's 15-character thread name, digits as #), as % of a core
     per node, user and system apart, summed over threads of that kind and averaged over nodes:
-    which threads make a node's idle CPU grow with N (a thread that started or ended in the window
-    counts from 0 or up to its last reading)."""
+    which threads make a node's idle CPU grow with N (a thread that started in the window counts
+    from 0; one that ended in it is not counted)."""
     kinds, nodes = {}, 0
     for node, t1 in after.items():
         if not t1:
