@@ -1,6 +1,7 @@
 package io.lifeline.cluster;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.jgroups.Address;
 import org.jgroups.EmptyMessage;
 import org.jgroups.Message;
+import org.jgroups.MergeView;
 import org.jgroups.View;
 import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.protocols.FD_ALL3;
@@ -123,12 +125,27 @@ public final class HeartbeatDetector extends FD_ALL3 {
      */
     @Override
     protected void handleViewChange(View view) {
-        List<Address> joined = new ArrayList<>(view.getMembers());
+        List<Address> joined;
         synchronized (this) {
-            joined.removeAll(members);
+            joined = joiners(view, members);
         }
         super.handleViewChange(view);
         grantJoinGrace(joined);
+    }
+
+    /**
+     * The members {@code view} adds to {@code previous} that joined, so get the grace: none in a
+     * merge view. The nodes of a healed partition were running all along, and a grace there
+     * delayed the detection of one that left right after the merge (bench/faults, seed 11: a
+     * graceful restart 0.75 s after a merge kept its group down 2.4 s instead of 0.1 s).
+     */
+    static List<Address> joiners(View view, Collection<Address> previous) {
+        if (view instanceof MergeView) {
+            return List.of();
+        }
+        List<Address> joined = new ArrayList<>(view.getMembers());
+        joined.removeAll(previous);
+        return joined;
     }
 
     /** Members new in a view: not suspected before the grace and then the timeout have passed. */

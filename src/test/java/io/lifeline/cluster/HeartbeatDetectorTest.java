@@ -1,12 +1,16 @@
 package io.lifeline.cluster;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import org.jgroups.Address;
+import org.jgroups.MergeView;
+import org.jgroups.View;
+import org.jgroups.ViewId;
 import org.jgroups.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +84,20 @@ class HeartbeatDetectorTest {
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
                 .until(() -> System.nanoTime() - heard >= (TIMEOUT_MS + 20) * 1_000_000);
         assertTrue(d.needsToBeSuspected(member, null), "a member heard after its grace is suspected after the timeout");
+    }
+
+    @Test
+    void theGraceGoesToTheMembersAViewAddsAndNotToThoseAMergeBringsBack() {
+        Address a = UUID.randomUUID();
+        Address b = UUID.randomUUID();
+        Address c = UUID.randomUUID();
+        View before = View.create(a, 1, a, b);
+        View joined = View.create(a, 2, a, b, c);
+        assertEquals(List.of(c), HeartbeatDetector.joiners(joined, before.getMembers()));
+        View split = View.create(c, 2, c);
+        MergeView merged = new MergeView(new ViewId(a, 3), List.of(a, b, c), List.of(before, split));
+        assertEquals(List.of(), HeartbeatDetector.joiners(merged, before.getMembers()),
+                "the nodes of a healed partition were running all along");
     }
 
     @Test
