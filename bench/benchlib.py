@@ -54,6 +54,24 @@ def proc_cpu_jiffies(pid, with_children=False):
     return total
 
 
+def thread_cpu(pid):
+    """{tid: (thread name, utime, stime)} of a live process's threads (jiffies), {} if it is gone."""
+    out = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except (FileNotFoundError, ProcessLookupError):
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                raw = f.read()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        name, rest = raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
+        out[tid] = (name, int(rest[11]), int(rest[12]))
+    return out
+
+
 def write_authkeys(path, secret):
     """A fresh authkeys with one sha256 key, created with mode 600 (the daemon refuses others)."""
     if os.path.exists(path):

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import log, run, nsexec, loadavg, cpu_busy_jiffies, proc_cpu_jiffies, med_range, Registry, write_authkeys, control_status, run_driver  # noqa: E402  (bench/benchlib.py)
+from benchlib import log, run, nsexec, loadavg, cpu_busy_jiffies, proc_cpu_jiffies, thread_cpu, med_range, Registry, write_authkeys, control_status, run_driver  # noqa: E402  (bench/benchlib.py)
 
 
 HUB, N1, N2 = "ll-bhub", "ll-bn1", "ll-bn2"
@@ -56,21 +56,6 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 def now_ms():
     return time.time_ns() / 1e6
-
-
-def thread_cpu(pid):
-    """{tid: (thread name, utime+stime jiffies)} of a live process."""
-    out = {}
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/stat") as f:
-                raw = f.read()
-        except FileNotFoundError:
-            continue
-        name = raw[raw.index("(") + 1:raw.rindex(")")]
-        rest = raw.rsplit(")", 1)[1].split()
-        out[tid] = (name, int(rest[11]) + int(rest[12]))
-    return out
 
 
 def proc_status(pid):
@@ -458,8 +443,9 @@ class Bench:
             elapsed = time.monotonic() - t0
             st = proc_status(d.pid)
             per_thread = {}
-            for tid, (name, j) in th1.items():
-                delta = j - th0.get(tid, (name, 0))[1]
+            for tid, (name, u, sy) in th1.items():
+                _, u0, s0 = th0.get(tid, (name, 0, 0))
+                delta = u + sy - u0 - s0
                 if delta > 0:
                     per_thread[name] = per_thread.get(name, 0) + delta
             top = sorted(per_thread.items(), key=lambda kv: -kv[1])[:8]

@@ -34,7 +34,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from benchlib import (log, run, nsexec, loadavg, cpu_busy_jiffies, proc_cpu_jiffies, Registry,  # noqa: E402
+from benchlib import (log, run, nsexec, loadavg, cpu_busy_jiffies, proc_cpu_jiffies, thread_cpu, Registry,  # noqa: E402
                       write_authkeys, control_status, run_driver)
 
 # LL_SCALE_NS: another prefix for the namespaces (e.g. one reserved for a helper on a shared box)
@@ -242,24 +242,6 @@ class Daemon:
 # ---------- where a daemon's CPU goes
 
 THREAD_NUMBER = re.compile(r"\d+")
-
-
-def thread_cpu(pid):
-    """{tid: (thread name, utime, stime)} of a live process's threads (jiffies), {} if it is gone."""
-    out = {}
-    try:
-        tids = os.listdir(f"/proc/{pid}/task")
-    except (FileNotFoundError, ProcessLookupError):
-        return out
-    for tid in tids:
-        try:
-            with open(f"/proc/{pid}/task/{tid}/stat") as f:
-                raw = f.read()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        name, rest = raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
-        out[tid] = (name, int(rest[11]), int(rest[12]))
-    return out
 
 
 def thread_profile(before, after, elapsed):
