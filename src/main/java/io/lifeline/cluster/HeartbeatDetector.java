@@ -37,7 +37,7 @@ import org.jgroups.protocols.FD_ALL3;
  *
  * <p>Joining: a member new in a view is not suspected before {@code timeout} plus a grace
  * ({@link #setJoinGrace}, deadtime in a link) has passed since it joined, whatever it sent in
- * between. A node that has just joined is usually a JVM still starting: it sends its view
+ * between; not one that a merge view brings back ({@link #joiners}). A node that has just joined is usually a JVM still starting: it sends its view
  * acknowledgement or a first heartbeat and then, on a busy host, can stop for longer than the
  * timeout while it loads and compiles the rest of its start. In bench/scale (16 nodes started
  * 1.5 s apart) the newest node was declared dead within a second of joining in two runs of four,

@@ -44,7 +44,8 @@ import java.util.List;
  *       views that only a merge can repair (docs/cluster.md "Forming a cluster").</li>
  * </ul>
  * A member new in a view is not suspected before {@code timeout + deadtime} after it joined
- * ({@link HeartbeatDetector#setJoinGrace}): a node that has just joined is still starting.
+ * ({@link HeartbeatDetector#setJoinGrace}; not one a merge brings back): a node that has just
+ * joined is still starting.
  * A member is then dead {@code deadtime} after its last packet (up to one keepalive less when the
  * 1000 ms cap applies: FD_ALL3 then gets the rest, in whole intervals). Measured from a crash,
  * that is between {@code deadtime - keepalive} and {@code deadtime}, because the last heartbeat
