@@ -91,7 +91,7 @@ class ArchitectureRulesTest {
             new Rule("io.lifeline.control", "decide anything", union(DECIDERS,
                     Set.of("io.lifeline.daemon", "io.lifeline.cli")), Set.of()),
             new Rule("io.lifeline.metrics", "decide anything, or keep state beyond the action histogram,"
-                    + " the login sessions and the login throttle",
+                    + " the open logins and the login throttle",
                     union(DECIDERS, Set.of("io.lifeline.daemon", "io.lifeline.cli", "io.lifeline.control")), Set.of()),
             new Rule("io.lifeline.daemon", "hold decisions (it runs the manager; placement is the manager's),"
                     + " or depend on cli (cli runs the daemon, not the other way round; the version is io.lifeline.Version)",

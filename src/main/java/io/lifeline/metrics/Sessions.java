@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The status page's logged-in sessions. A login gets two random 256-bit values: the session
+ * The status page's open logins. A login gets two random 256-bit values: the login cookie's
  * token, which lives only in an HttpOnly, SameSite=Strict cookie (no script, not even the
  * page's, can read it, and browsers do not send it on cross-site requests), and the CSRF token,
  * which the page reads from {@code /session.json} and sends back in a header with each action.
