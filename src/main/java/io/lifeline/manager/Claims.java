@@ -57,18 +57,25 @@ final class Claims {
             return;
         }
         String stop = localStopReason(lg, quorum);
+        String standby = standbyReason(lg);
         Placement.Decision d = view == null ? null : Placement.place(ctx.cfg(), lg.spec(), view, operators.registers());
         if (lg.occupies()) {
             lg.dropClaim();
             if (stop != null) {
                 setGoal(lg, Goal.STOP, stop);
+            } else if (standby != null && (d == null || d.node() == null)) {
+                // standby with nobody to hand the group to, or no complete view to tell: stop now
+                setGoal(lg, Goal.STOP, d == null ? standby : standby + "; " + d.reason());
             } else if (d != null && !me.equals(d.node())) {
-                // A planned move: keep serving until the new owner claims the group. By then it has
-                // taken in the same view and decided (a node that just rejoined is still loading
-                // code for that), and this node's release confirms its claim, so the new owner
-                // starts the moment the release arrives (docs/manager.md).
+                // A planned move (standby too, which placement never chooses): keep serving until
+                // the new owner claims the group. By then it has taken in the same view and decided
+                // (a node that just rejoined is still loading code for that), and this node's
+                // release confirms its claim, so the new owner starts the moment the release
+                // arrives, before a node stopping for good has left (docs/manager.md).
                 if (d.node() == null || lg.goal() == Goal.STOP || newOwnerClaims(lg, view, d.node())) {
-                    setGoal(lg, Goal.STOP, d.node() == null ? d.reason() : "moving to " + d.node() + ": " + d.reason());
+                    setGoal(lg, Goal.STOP, d.node() == null ? d.reason()
+                            : standby != null ? standby + "; " + d.node() + " takes it over: " + d.reason()
+                            : "moving to " + d.node() + ": " + d.reason());
                 }
             } else if (d != null) {
                 setGoal(lg, Goal.RUN, d.reason());
@@ -76,7 +83,7 @@ final class Claims {
             // else: no complete view yet; carry on with the current goal (NONE: leave it as it is)
         } else {
             lg.clearGoal();
-            if (stop != null || d == null || !me.equals(d.node())) {
+            if (stop != null || standby != null || d == null || !me.equals(d.node())) {
                 lg.dropClaim();
                 lg.noteDisagreement(null);
             } else {
@@ -123,9 +130,6 @@ final class Claims {
         if (!quorum) {
             return "no quorum (" + cluster.quorumMembers().size() + " of " + ctx.cfg().nodes().size() + " nodes)";
         }
-        if (operators.standby().covers(lg.spec(), me)) {
-            return me + " is in standby (" + operators.standby().word() + ")";
-        }
         for (int i = 0; i < lg.size(); i++) {
             Failcounts.Key k = new Failcounts.Key(lg.name(), lg.word(i));
             if (failcounts.banned(k, lg.policy(i))) {
@@ -134,6 +138,15 @@ final class Claims {
             }
         }
         return null;
+    }
+
+    /**
+     * Why this node gives the group away, if it is in standby for it. Not a local stop reason: a
+     * standby is a planned move, so the group keeps running until the node taking it over claims
+     * it, and the release then confirms that claim (a SIGTERM's graceful stop goes this way too).
+     */
+    private String standbyReason(LocalGroup lg) {
+        return operators.standby().covers(lg.spec(), me) ? me + " is in standby (" + operators.standby().word() + ")" : null;
     }
 
     /** The placement's new owner claims the group, or already runs it (a healed split brain), or is not in the view. */

@@ -184,12 +184,16 @@ final class ClusterView {
     }
 
     /**
-     * Peers left: what they do now is unknown (dead, frozen or cut off, they may start groups on
-     * their side), so no release heard before this point vouches for the groups' addresses any
-     * more; and each one's absence is remembered, to tell on its return whether it restarted.
+     * Peers left: what one that failed does now is unknown (dead, frozen or cut off, it may start
+     * groups on its side), so no release heard before this point vouches for the groups' addresses
+     * any more. A peer that announced a clean shutdown stopped its groups and exits: its last
+     * report stays the truth (a group it still held keeps it a possible holder), so releases
+     * stand. Each one's absence is remembered, to tell on its return whether it restarted.
+     *
+     * @param causes the cluster layer's cause per departed node ({@code left}: a clean shutdown)
      */
-    void markAbsent(List<String> left) {
-        if (!left.isEmpty()) {
+    void markAbsent(List<String> left, Map<String, String> causes) {
+        if (left.stream().anyMatch(n -> !"left".equals(causes.get(n)))) {
             releases.forgetReleases();
         }
         for (String n : left) {

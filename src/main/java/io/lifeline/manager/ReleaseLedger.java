@@ -10,7 +10,8 @@ import java.util.Set;
  * arrive before the view that contains its sender): a peer that reported the group running,
  * starting, stopping or blocked may hold it until it reports it stopped or released, and it stays
  * a possible holder when it leaves the membership (dead, frozen or cut off, it never said it let
- * go). A release counts only if it came after the last time a peer left the membership. A start here is a <em>handover</em> (agents may skip checks that
+ * go). A release counts only if it came after the last time a peer left the membership other than by
+ * a clean shutdown. A start here is a <em>handover</em> (agents may skip checks that
  * only guard against a live owner, such as a VIP's duplicate-address probe) only when a peer's
  * completed stop released the group and no other peer may hold it: the release must come from
  * the holder. A peer whose start was refused or failed and that then stops what it had says
@@ -37,8 +38,8 @@ final class ReleaseLedger {
     }
 
     /**
-     * No release seen so far counts any more: after a stall, or when peers left the membership
-     * (what they do from then on, e.g. on their side of a partition, is not known here).
+     * No release seen so far counts any more: after a stall, or when peers failed out of the
+     * membership (what they do from then on, e.g. on their side of a partition, is not known here).
      */
     void forgetReleases() {
         releasedBy.clear();

@@ -328,7 +328,7 @@ public final class ResourceManager {
         if (m.merge()) {
             event(Level.INFO, EventKind.MEMBERSHIP, null, "membership merged after a partition: " + next);
         }
-        cluster.markAbsent(left);
+        cluster.markAbsent(left, m.causes());
         for (String n : left) {
             fencing.onNodeLeft(n);
         }

@@ -133,6 +133,7 @@ class FailureScenarioTest {
         Scenario s = webRunning(pair());
         s.willReturn("stop web/app", OcfStatus.ERR_GENERIC);
         s.command(new OperatorCommand.Standby(GroupScope.ALL));
+        s.peer("node2").claims("web").report();
         s.settle();
         assertEquals(List.of(), s.allOf(ManagerAction.RunFenceHook.class));
         s.assertEvent("no fence_hook configured: app may still run on node1");
