@@ -7,6 +7,7 @@ final class IpAddrMetaData {
 
     static String xml(String type) {
         boolean v6 = "IPv6addr".equals(type);
+        VipOptions d = VipOptions.DEFAULTS; // the defaults the agent applies, so the meta-data cannot drift from them
         String syntax = v6 ? "IPv6addr::IPV6[/BITS[/IFACE]][::key=value...]"
                 : type + "::IP[/BITS[/IFACE[/BROADCAST]]][::key=value...]";
         return """
@@ -50,12 +51,12 @@ final class IpAddrMetaData {
                 <parameter name="arp_count">
                 <longdesc lang="en">Announcement rounds sent on start and on re-announce (0 to 100).</longdesc>
                 <shortdesc lang="en">ARP/NA rounds</shortdesc>
-                <content type="integer" default="5"/>
+                <content type="integer" default="%5$d"/>
                 </parameter>
                 <parameter name="arp_interval">
                 <longdesc lang="en">Time between announcement rounds (200, 200ms, 1s; a bare number is milliseconds).</longdesc>
                 <shortdesc lang="en">ARP/NA interval</shortdesc>
-                <content type="string" default="200ms"/>
+                <content type="string" default="%6$dms"/>
                 </parameter>
                 <parameter name="arp_mode">
                 <longdesc lang="en">Gratuitous ARP packets per round: request, reply or both (IPv4 only).</longdesc>
@@ -75,12 +76,12 @@ final class IpAddrMetaData {
                 <parameter name="dad_count">
                 <longdesc lang="en">Probes sent (1 to 10).</longdesc>
                 <shortdesc lang="en">Probe count</shortdesc>
-                <content type="integer" default="3"/>
+                <content type="integer" default="%3$d"/>
                 </parameter>
                 <parameter name="dad_interval">
                 <longdesc lang="en">Time between probes, also waited after the last (a bare number is milliseconds).</longdesc>
                 <shortdesc lang="en">Probe interval</shortdesc>
-                <content type="string" default="200ms"/>
+                <content type="string" default="%4$dms"/>
                 </parameter>
                 </parameters>
                 <actions>
@@ -91,6 +92,7 @@ final class IpAddrMetaData {
                 <action name="validate-all" timeout="20s"/>
                 </actions>
                 </resource-agent>
-                """.formatted(type, syntax);
+                """.formatted(type, syntax, d.dadCount(), d.dadInterval().toMillis(), d.arpCount(),
+                        d.arpInterval().toMillis());
     }
 }

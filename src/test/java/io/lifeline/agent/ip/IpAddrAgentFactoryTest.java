@@ -85,4 +85,31 @@ class IpAddrAgentFactoryTest {
         assertEquals(12, d.getElementsByTagName("parameter").getLength());
         assertEquals(5, d.getElementsByTagName("action").getLength());
     }
+
+    /** The meta-data said dad_count 3 and dad_interval 200ms, the defaults of long ago. */
+    @Test
+    void metaDataDefaultsAreTheOnesTheAgentApplies() throws Exception {
+        String xml = new IpAddrAgentFactory().create(new ResourceSpec("IPaddr2", List.of("198.51.100.10"),
+                "IPaddr2::198.51.100.10", 1)).metaData();
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        Document d = f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        java.util.Map<String, String> defaults = new java.util.HashMap<>();
+        org.w3c.dom.NodeList params = d.getElementsByTagName("parameter");
+        for (int i = 0; i < params.getLength(); i++) {
+            org.w3c.dom.Element p = (org.w3c.dom.Element) params.item(i);
+            org.w3c.dom.Element content = (org.w3c.dom.Element) p.getElementsByTagName("content").item(0);
+            if (content.hasAttribute("default")) {
+                defaults.put(p.getAttribute("name"), content.getAttribute("default"));
+            }
+        }
+        // what the agent makes of the meta-data's defaults, written out, is what it applies without them
+        List<String> words = new java.util.ArrayList<>(List.of("198.51.100.10/24/eth0"));
+        for (String key : List.of("arp_count", "arp_interval", "arp_mode", "arp_refresh", "dad_probe", "dad_count",
+                "dad_interval")) {
+            words.add(key + "=" + defaults.get(key));
+        }
+        IpAddrAgent explicit = fromHaresources("IPaddr2::" + String.join("::", words));
+        assertEquals(VipOptions.DEFAULTS, explicit.spec().options());
+    }
 }
