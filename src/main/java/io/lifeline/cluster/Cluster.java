@@ -221,6 +221,14 @@ public final class Cluster implements AutoCloseable {
                 // change that made its sender a member
                 submit(() -> publish(List.of(new ClusterEvent.PeerPayload(node, link.name(), data, clock.millis()))));
             }
+
+            @Override
+            public void suspected(Link link, String node) {
+                submit(() -> {
+                    LOG.debug("node {}: suspected on link {}, verifying", node, link.name());
+                    publish(List.of(new ClusterEvent.PeerSuspected(node, link.name(), clock.millis())));
+                });
+            }
         };
         openLinks(specs, vips, sink);
         long linksOpenedAt = clock.millis();

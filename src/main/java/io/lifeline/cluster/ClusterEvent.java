@@ -77,6 +77,15 @@ public sealed interface ClusterEvent {
         }
     }
 
+    /**
+     * This node's failure detector suspects a peer on a link (silent for the detector's timeout);
+     * it is verified, and declared dead on that link about deadtime after it was last heard unless
+     * it answers. Nothing to act on yet: it lets the daemon prepare a takeover (docs/vip.md,
+     * "Probing ahead").
+     */
+    record PeerSuspected(String node, String link, long timeMillis) implements ClusterEvent {
+    }
+
     /** Nothing heard from a live peer on a link for longer than warntime (Heartbeat's "late heartbeat"). */
     record LateHeartbeat(String node, String link, long silentMillis, long timeMillis) implements ClusterEvent {
     }

@@ -40,6 +40,10 @@ final class Link implements Receiver {
         void goodbye(Link link, String node);
 
         void payload(Link link, String node, byte[] data);
+
+        /** This node's failure detector suspects the node on this link; verification has begun. */
+        default void suspected(Link link, String node) {
+        }
     }
 
     private final LinkSpec spec;
@@ -85,7 +89,7 @@ final class Link implements Receiver {
                 localNode, DatagramAuthenticator.newEpoch(incarnationStart), drops, clock);
         this.authenticator = authenticator;
         JChannel ch = new JChannel(LinkStack.build(spec, bindAddress, broadcastAddress, timers, authenticator,
-                activity, clock));
+                activity, clock, this::suspected));
         ch.name(localNode);
         ch.setReceiver(this);
         channel = ch;
@@ -96,6 +100,15 @@ final class Link implements Receiver {
             throw e;
         }
         LOG.info("link {} up: bound to {}, JGroups cluster {}", spec.name(), bindAddress.getHostAddress(), clusterName);
+    }
+
+    private void suspected(java.util.Collection<Address> suspects) {
+        for (Address a : suspects) {
+            String node = names.canonical(NameCache.get(a));
+            if (node != null && !node.equals(localNode)) {
+                sink.suspected(this, node);
+            }
+        }
     }
 
     /** A reload's authkeys, for this link's next datagram on (see DatagramAuthenticator#useKeys). */

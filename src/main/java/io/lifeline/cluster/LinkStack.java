@@ -65,6 +65,14 @@ public final class LinkStack {
     public static List<Protocol> build(LinkSpec spec, InetAddress bindAddress, InetAddress broadcastAddress,
                                        TimerSettings timers, DatagramAuthenticator authenticator,
                                        PeerActivity activity, Clock clock) {
+        return build(spec, bindAddress, broadcastAddress, timers, authenticator, activity, clock, suspects -> { });
+    }
+
+    /** @param onSuspect told of the members the failure detector suspects (SuspectVerifier#onSuspect) */
+    static List<Protocol> build(LinkSpec spec, InetAddress bindAddress, InetAddress broadcastAddress,
+                                TimerSettings timers, DatagramAuthenticator authenticator,
+                                PeerActivity activity, Clock clock,
+                                java.util.function.Consumer<java.util.Collection<org.jgroups.Address>> onSuspect) {
         LinkUdp transport;
         Discovery discovery;
         boolean multicastRetransmission = true;
@@ -139,7 +147,7 @@ public final class LinkStack {
                 discovery,
                 merge,
                 fd,
-                new SuspectVerifier().setTimeout(timers.verifySuspectMs()),
+                new SuspectVerifier().onSuspect(onSuspect).setTimeout(timers.verifySuspectMs()),
                 new BARRIER(),
                 nakack,
                 new UNICAST3(),

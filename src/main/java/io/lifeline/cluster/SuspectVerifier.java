@@ -3,6 +3,7 @@ package io.lifeline.cluster;
 import java.util.Collection;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jgroups.Address;
 import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
@@ -22,6 +23,7 @@ public final class SuspectVerifier extends VERIFY_SUSPECT2 {
     private static final long SLACK_MS = 1;
 
     private Future<?> pendingCheck; // guarded by this
+    private volatile Consumer<Collection<Address>> onSuspect = mbrs -> { };
 
     /** Same protocol id as {@link VERIFY_SUSPECT2}: the same headers on the wire, and no id of our own to register. */
     public SuspectVerifier() {
@@ -42,11 +44,21 @@ public final class SuspectVerifier extends VERIFY_SUSPECT2 {
         }
     }
 
+    /**
+     * Told of the members this node's failure detector suspects, as verification begins (on a
+     * JGroups thread: must not block): the daemon's agents may check ahead of a takeover then.
+     */
+    public SuspectVerifier onSuspect(Consumer<Collection<Address>> listener) {
+        this.onSuspect = listener;
+        return this;
+    }
+
     @Override
     protected void verifySuspect(Collection<Address> mbrs) {
         super.verifySuspect(mbrs);
         if (mbrs != null && !mbrs.isEmpty()) {
             scheduleCheck(timeout + SLACK_MS);
+            onSuspect.accept(mbrs);
         }
     }
 

@@ -4,6 +4,7 @@ import io.lifeline.agent.AgentDetails;
 import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.HandoverAware;
 import io.lifeline.agent.OcfStatus;
+import io.lifeline.agent.ProbesAhead;
 import io.lifeline.agent.Reannouncing;
 import io.lifeline.agent.ResourceAgent;
 import io.lifeline.process.ProcessRequest;
@@ -29,6 +30,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +76,9 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private final ResourceManager manager;
     /** By haresources word; a reload adds the agents of new words (never replaces one: it may hold state). */
     private volatile Map<String, ResourceAgent> agents;
+    private volatile Duration probeAheadValidity = Duration.ZERO;
+    /** Per late node, when its last probe ahead began (monotonic ms); the cluster events thread only. */
+    private final Map<String, Long> probedAheadAtMs = new HashMap<>();
     private final Consumer<byte[]> broadcaster;
     private final NotifyExecutor notifier;
     private final ProcessRunner runner;
@@ -210,6 +215,10 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
                 initdeadForwarded = true;
                 submit(new ManagerInput.InitdeadElapsed());
             }
+        } else if (event instanceof ClusterEvent.PeerSuspected p) {
+            probeAhead(p.node());
+        } else if (event instanceof ClusterEvent.LateHeartbeat l) {
+            probeAhead(l.node());
         } else if (event instanceof ClusterEvent.PeerPayload p) {
             try {
                 ReportCodec.Decoded d = codec.decodeWithConfig(p.data(), p.node());
@@ -223,6 +232,51 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * A peer is late with its heartbeats (suspected by the failure detector, or past warntime):
+     * every agent that checks for a live owner before it starts runs that check now, on an agent
+     * thread, so a takeover that follows need not (docs/vip.md, "Probing ahead"). Observation
+     * only: nothing is decided, the manager is not involved, and a peer that is only late costs a
+     * probe (two ARP frames per address not held here).
+     */
+    private void probeAhead(String lateNode) {
+        Duration validFor = probeAheadValidity;
+        if (validFor.isZero() || !running) {
+            return;
+        }
+        // once per node and validity: the detector suspects a silent peer again every interval on
+        // every link, and a newer check would only make the takeover wait for it
+        long now = monotonicMs.getAsLong();
+        Long last = probedAheadAtMs.get(lateNode);
+        if (last != null && now - last < validFor.toMillis()) {
+            return;
+        }
+        probedAheadAtMs.put(lateNode, now);
+        List<String> probing = new ArrayList<>();
+        agents.forEach((word, agent) -> {
+            if (agent instanceof ProbesAhead p) {
+                probing.add(word);
+                try {
+                    agentThreads.execute(() -> p.probeAhead(validFor));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    LOG.debug("shutting down: no probe ahead for {} (late: {})", word, lateNode);
+                }
+            }
+        });
+        if (!probing.isEmpty()) {
+            LOG.info("node {} is late: probing ahead for the addresses of {} not held here", lateNode, probing);
+        }
+    }
+
+    /**
+     * How long a clean check run ahead (while a peer was late) may stand in for a takeover's own:
+     * the daemon gives deadtime, the longest a late peer can take to be declared dead after its
+     * lateness is noticed. Zero (the default) runs no checks ahead.
+     */
+    public void probeAheadValidFor(Duration validity) {
+        this.probeAheadValidity = validity;
     }
 
     /**
@@ -574,6 +628,7 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
         if (a instanceof ManagerAction.StartResource s) {
             runAgent(s.opId(), s.group(), s.resource(), "start",
                     agent -> s.handover() && agent instanceof HandoverAware h ? h.startAfterHandover(s.timeout())
+                            : s.mayUseProbeAhead() && agent instanceof ProbesAhead p ? p.startUsingProbeAhead(s.timeout())
                             : agent.start(s.timeout()));
         } else if (a instanceof ManagerAction.StopResource s) {
             runAgent(s.opId(), s.group(), s.resource(), "stop", agent -> agent.stop(s.timeout()));

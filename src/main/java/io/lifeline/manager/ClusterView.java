@@ -106,6 +106,11 @@ final class ClusterView {
         return releases.isHandover(group);
     }
 
+    /** Every peer that may hold the group last said it runs it (not starting, restarting or stopping it); there is one. */
+    boolean heldSteadilyByOthers(String group) {
+        return releases.heldSteadily(group);
+    }
+
     /** Why a complete view is missing on the peers' side (a member has not reported, or is probing), or "". */
     String peersNotReady() {
         for (String n : members) {

@@ -362,7 +362,11 @@ final class GroupActions {
         };
         lg.track(new Op(id, kind, index, ctx.nowMs(), timeout.toMillis()));
         ctx.emit(switch (kind) {
-            case START -> new StartResource(id, lg.name(), res, timeout, cluster.isHandover(lg.name()));
+            case START -> {
+                boolean handover = cluster.isHandover(lg.name());
+                yield new StartResource(id, lg.name(), res, timeout, handover,
+                        !handover && cluster.heldSteadilyByOthers(lg.name()));
+            }
             case STOP -> new StopResource(id, lg.name(), res, timeout);
             case PROBE -> new MonitorResource(id, lg.name(), res, timeout, true);
             case MONITOR -> new MonitorResource(id, lg.name(), res, timeout, false);

@@ -20,8 +20,20 @@ public sealed interface ManagerAction {
      * @param handover the group's previous owner is alive and confirmed it stopped the group:
      *                 checks that guard only against another live owner may be skipped
      */
-    record StartResource(long opId, String group, ResourceSpec resource, Duration timeout, boolean handover)
+    /**
+     * @param handover        the last possible holder confirmed its release: checks for a live owner
+     *                        elsewhere may be skipped
+     * @param mayUseProbeAhead a takeover from holders that were running the group steadily: a clean
+     *                        live-owner check run ahead, while they were late, may stand in for the
+     *                        start's own ({@link io.lifeline.agent.ProbesAhead})
+     */
+    record StartResource(long opId, String group, ResourceSpec resource, Duration timeout, boolean handover,
+                         boolean mayUseProbeAhead)
             implements ManagerAction {
+        public StartResource(long opId, String group, ResourceSpec resource, Duration timeout, boolean handover) {
+            this(opId, group, resource, timeout, handover, false);
+        }
+
         @Override
         public String describe() {
             return "start " + group + "/" + resource.word();

@@ -20,17 +20,26 @@ import java.util.Set;
 final class ReleaseLedger {
 
     private final Map<String, Set<String>> mayHold = new HashMap<>();
+    /** Per group, the possible holders whose last report said RUNNING. */
+    private final Map<String, Set<String>> running = new HashMap<>();
     /** The peer whose release left the group with no possible holder, while nobody has held it since. */
     private final Map<String, String> releasedBy = new HashMap<>();
 
     /** A member peer's report: what it says about one group. */
     void onReport(String peer, String group, GroupPhase phase, boolean released) {
         Set<String> holders = mayHold.computeIfAbsent(group, g -> new HashSet<>());
+        Set<String> steady = running.computeIfAbsent(group, g -> new HashSet<>());
         if (phase.isActive() || phase == GroupPhase.STOPPING || phase == GroupPhase.BLOCKED) {
             holders.add(peer);
+            if (phase == GroupPhase.RUNNING) {
+                steady.add(peer);
+            } else {
+                steady.remove(peer);
+            }
             releasedBy.remove(group);
         } else if (phase != GroupPhase.PROBING) {
             holders.remove(peer);
+            steady.remove(peer);
             if (released && holders.isEmpty()) {
                 releasedBy.put(group, peer);
             }
@@ -43,6 +52,16 @@ final class ReleaseLedger {
      */
     void forgetReleases() {
         releasedBy.clear();
+    }
+
+    /**
+     * Whether the group has possible holders and each last reported it running: a holder that was
+     * starting or restarting it may add its address after a check run ahead, so only a steady one
+     * lets that check stand in for the start's own.
+     */
+    boolean heldSteadily(String group) {
+        Set<String> holders = mayHold.getOrDefault(group, Set.of());
+        return !holders.isEmpty() && running.getOrDefault(group, Set.of()).containsAll(holders);
     }
 
     /** Whether a start of the group here follows a confirmed release by its last possible holder. */

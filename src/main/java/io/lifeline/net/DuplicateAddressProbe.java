@@ -29,6 +29,17 @@ public final class DuplicateAddressProbe {
      */
     public static Optional<MacAddress> probe(int ifindex, MacAddress ownMac, InetAddress address, int count,
                                              Duration interval) throws NetException {
+        return probe(ifindex, ownMac, address, count, interval, true);
+    }
+
+    /**
+     * @param probersConflict whether another host probing for the address at the same time counts
+     *                        as a conflict: yes before taking it (RFC 5227); no for a check ahead
+     *                        of a takeover (docs/vip.md), when every survivor may probe at once and
+     *                        only an answer says that someone holds the address
+     */
+    public static Optional<MacAddress> probe(int ifindex, MacAddress ownMac, InetAddress address, int count,
+                                             Duration interval, boolean probersConflict) throws NetException {
         boolean v4 = address instanceof Inet4Address;
         try (PacketSocket s = PacketSocket.open(ifindex, v4 ? PacketSocket.ETH_P_ARP : PacketSocket.ETH_P_IPV6)) {
             byte[] probe;
@@ -56,8 +67,8 @@ public final class DuplicateAddressProbe {
                     if (f.outgoing() || f.source().equals(ownMac)) {
                         continue;
                     }
-                    Optional<MacAddress> owner = v4 ? arpConflict(f, (Inet4Address) address)
-                            : ndpConflict(f, (Inet6Address) address);
+                    Optional<MacAddress> owner = v4 ? arpConflict(f, (Inet4Address) address, probersConflict)
+                            : ndpConflict(f, (Inet6Address) address, probersConflict);
                     if (owner.isPresent()) {
                         log.debug("probe for {} answered by {}", Addresses.format(address), owner.get());
                         return owner;
@@ -69,24 +80,33 @@ public final class DuplicateAddressProbe {
     }
 
     static Optional<MacAddress> arpConflict(PacketSocket.Frame f, Inet4Address address) {
+        return arpConflict(f, address, true);
+    }
+
+    static Optional<MacAddress> arpConflict(PacketSocket.Frame f, Inet4Address address, boolean probersConflict) {
         Optional<ArpPacket> arp = ArpPacket.decode(f.payload());
         if (arp.isEmpty()) {
             return Optional.empty();
         }
         ArpPacket p = arp.get();
         boolean claims = p.senderIp().equals(address);
-        boolean probesToo = p.isProbe() && p.targetIp().equals(address);
+        boolean probesToo = probersConflict && p.isProbe() && p.targetIp().equals(address);
         return claims || probesToo ? Optional.of(p.senderMac()) : Optional.empty();
     }
 
     static Optional<MacAddress> ndpConflict(PacketSocket.Frame f, Inet6Address address) {
+        return ndpConflict(f, address, true);
+    }
+
+    static Optional<MacAddress> ndpConflict(PacketSocket.Frame f, Inet6Address address, boolean probersConflict) {
         Optional<Ndp.Message> nd = Ndp.decode(f.payload());
         if (nd.isEmpty() || !nd.get().target().equals(address)) {
             return Optional.empty();
         }
         Ndp.Message m = nd.get();
         boolean advertises = m.type() == Ndp.NEIGHBOR_ADVERTISEMENT;
-        boolean probesToo = m.type() == Ndp.NEIGHBOR_SOLICITATION && m.source().equals(Ndp.UNSPECIFIED);
+        boolean probesToo = probersConflict && m.type() == Ndp.NEIGHBOR_SOLICITATION
+                && m.source().equals(Ndp.UNSPECIFIED);
         if (!advertises && !probesToo) {
             return Optional.empty();
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeline.agent.AgentResult;
+import io.lifeline.agent.ProbesAhead;
 import io.lifeline.agent.ResourceAgent;
 import io.lifeline.process.ProcessRunner;
 import io.lifeline.cluster.ClusterEvent;
@@ -25,6 +26,7 @@ import io.lifeline.manager.ManagerSettings;
 import io.lifeline.manager.OnFail;
 import io.lifeline.manager.ResourceManager;
 import io.lifeline.manager.ResourcePolicy;
+import io.lifeline.manager.ResourceState;
 import io.lifeline.manager.StateReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -358,5 +360,50 @@ class ManagerRuntimeTest {
                 .map(e -> ((ManagerInput.PeerReport) e.input()).report()).toList();
         assertEquals(1, fed.size(), "one report for 1000 sent while the manager was busy");
         assertEquals(List.of("old-group"), fed.get(0).released(), "the release of report 500 is not lost");
+    }
+
+    /** Probes for a live owner ahead when asked, and records which start the runtime chose. */
+    static final class ProbingAgent extends AgentWarmUpTest.RecordingAgent implements ProbesAhead {
+        @Override
+        public void probeAhead(Duration validFor) {
+            calls.add("probeAhead " + validFor.toMillis());
+        }
+
+        @Override
+        public AgentResult startUsingProbeAhead(Duration timeout) {
+            calls.add("startUsingProbeAhead");
+            return AgentResult.ok();
+        }
+    }
+
+    /**
+     * A peer late with its heartbeats (suspected by the failure detector, or past warntime) makes
+     * the agents that check for a live owner check at once
+     * (off the takeover's path), and the takeover from that peer, which was running the group
+     * steadily, lets the agent use that check.
+     */
+    @Test
+    void aLatePeerIsProbedAheadAndTheTakeoverMayUseIt() throws Exception {
+        ProbingAgent agent = new ProbingAgent();
+        start("node2", agent);
+        runtime.onEvent(new ClusterEvent.LateHeartbeat("node1", "bcast:eth0", 200, 0));
+        assertFalse(agent.calls.stream().anyMatch(c -> c.startsWith("probeAhead")), "off until the daemon sets a validity");
+        runtime.probeAheadValidFor(Duration.ofMillis(250));
+        MembershipTracker tracker = new MembershipTracker("node2", List.of("node1", "node2"), List.of("bcast:eth0"),
+                0, INITDEAD_MS, 500);
+        tracker.viewChanged("bcast:eth0", Set.of("node1", "node2"), null, 100).forEach(runtime::onEvent);
+        StateReport running = new StateReport("node1", "inc-1", 1, 1, true, 0, GroupScope.NONE,
+                Map.of(spec.word(), new StateReport.GroupReport(GroupPhase.RUNNING, false, List.of(ResourceState.STARTED))),
+                List.of(), Map.of(), ClusterRegisters.EMPTY, List.of());
+        runtime.onEvent(new ClusterEvent.PeerPayload("node1", "bcast:eth0", new ReportCodec().encode(running), 0));
+        runtime.onEvent(new ClusterEvent.PeerSuspected("node1", "bcast:eth0", 0));
+        await("probed ahead").atMost(WITHIN).until(() -> agent.calls.contains("probeAhead 250"));
+        runtime.onEvent(new ClusterEvent.PeerSuspected("node1", "bcast:eth1", 0)); // the other link, or again
+        tracker.viewChanged("bcast:eth0", Set.of("node2"), null, 400).forEach(runtime::onEvent);
+        await("taken over").atMost(WITHIN).until(() -> phase() == GroupPhase.RUNNING);
+        assertTrue(agent.calls.contains("startUsingProbeAhead"), agent.calls.toString());
+        assertFalse(agent.calls.contains("start"), agent.calls.toString());
+        assertEquals(1, agent.calls.stream().filter(c -> c.startsWith("probeAhead")).count(),
+                "one probe per late peer within the validity: " + agent.calls);
     }
 }

@@ -73,6 +73,31 @@ class HandoverScenarioTest {
         assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
         assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream().noneMatch(ManagerAction.StartResource::handover),
                 "node1 died holding web: it may still hold it (partition), so the VIP's duplicate-address probe runs");
+        assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream().allMatch(ManagerAction.StartResource::mayUseProbeAhead),
+                "node1 was running web steadily: a probe run while it was late may stand in for the start's");
+    }
+
+    /** A holder that was starting or restarting the group may add its address after a probe run ahead. */
+    @Test
+    void aTakeoverFromAHolderThatWasNotRunningSteadilyProbesItself() {
+        for (GroupPhase phase : List.of(GroupPhase.STARTING, GroupPhase.RECOVERING, GroupPhase.STOPPING)) {
+            Scenario s = node2WithWebOnNode1();
+            s.peer("node1").holds("web", phase).report();
+            s.membership("node2");
+            assertEquals(List.of("start web/web", "start web/nginx"), s.settle(), phase.name());
+            assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream()
+                    .noneMatch(ManagerAction.StartResource::mayUseProbeAhead), phase.name());
+        }
+    }
+
+    @Test
+    void aHandoverNeedsNoProbeAhead() {
+        Scenario s = node2WithWebOnNode1();
+        s.command(new OperatorCommand.Failover("web", Optional.of("node2")));
+        s.peer("node1").releases("web").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+        assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream()
+                .noneMatch(ManagerAction.StartResource::mayUseProbeAhead));
     }
 
     @Test

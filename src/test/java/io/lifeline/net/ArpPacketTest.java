@@ -73,6 +73,12 @@ class ArpPacketTest {
         byte[] probe = ArpPacket.probe(OTHER, vip).encode();
         assertEquals(Optional.of(OTHER),
                 DuplicateAddressProbe.arpConflict(new PacketSocket.Frame(probe, OTHER, false), vip));
+        assertEquals(Optional.empty(),
+                DuplicateAddressProbe.arpConflict(new PacketSocket.Frame(probe, OTHER, false), vip, false),
+                "a check ahead of a takeover counts only answers: every survivor may probe at once");
+        byte[] reply = new ArpPacket(ArpPacket.REPLY, OTHER, vip, MAC, ip("0.0.0.0")).encode();
+        assertEquals(Optional.of(OTHER),
+                DuplicateAddressProbe.arpConflict(new PacketSocket.Frame(reply, OTHER, false), vip, false));
     }
 
     @Test

@@ -80,6 +80,9 @@ class NdpTest {
         assertEquals(Optional.of(other), DuplicateAddressProbe.ndpConflict(new PacketSocket.Frame(na, other, false), vip));
         byte[] ns = Ndp.dadSolicitation(vip);
         assertEquals(Optional.of(other), DuplicateAddressProbe.ndpConflict(new PacketSocket.Frame(ns, other, false), vip));
+        assertTrue(DuplicateAddressProbe.ndpConflict(new PacketSocket.Frame(ns, other, false), vip, false).isEmpty(),
+                "a check ahead of a takeover counts only answers");
+        assertEquals(Optional.of(other), DuplicateAddressProbe.ndpConflict(new PacketSocket.Frame(na, other, false), vip, false));
         byte[] unrelated = Ndp.unsolicitedAdvertisement(other, ip("2001:db8::7"));
         assertTrue(DuplicateAddressProbe.ndpConflict(new PacketSocket.Frame(unrelated, other, false), vip).isEmpty());
     }

@@ -3,6 +3,7 @@ package io.lifeline.agent.ip;
 import io.lifeline.agent.AgentResult;
 import io.lifeline.agent.HandoverAware;
 import io.lifeline.agent.OcfStatus;
+import io.lifeline.agent.ProbesAhead;
 import io.lifeline.agent.Reannouncing;
 import io.lifeline.agent.ResourceAgent;
 import io.lifeline.net.AddressRequest;
@@ -23,6 +24,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * partition heals the manager calls {@link #reannounce}, because the other side may have
  * redirected the neighbours meanwhile.
  */
-public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverAware {
+public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverAware, ProbesAhead {
     private static final Logger log = LoggerFactory.getLogger(IpAddrAgent.class);
     /** Upper bound for one netlink exchange; the action's own timeout can make it shorter. */
     private static final Duration NETLINK_TIMEOUT = Duration.ofSeconds(5);
@@ -46,6 +48,7 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
     private final String instance;
     private final IpAddrSpec spec;
     private final Announcements announcements;
+    private final ProbeAhead ahead = new ProbeAhead(System::nanoTime);
 
     /** Null: addresses are permanent (one-shot CLI use). */
     private volatile VipLease lease;
@@ -81,7 +84,45 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
 
     @Override
     public AgentResult start(Duration timeout) {
-        return start(timeout, true);
+        return start(timeout, true, false);
+    }
+
+    /**
+     * The duplicate-address probe, run while a peer is late with its heartbeats: answers only
+     * count (every survivor may probe at once). Nothing is probed while the address is on this
+     * host or the link cannot be used; the start then probes (or fails) as usual.
+     */
+    @Override
+    public void probeAhead(Duration validFor) {
+        VipOptions o = spec.options();
+        if (!o.dadProbe()) {
+            return;
+        }
+        ahead.run(() -> {
+            try (RtNetlink nl = openNetlink(NETLINK_TIMEOUT)) {
+                Placement p = resolve(nl);
+                LinkState link = p.link();
+                if (link.mac() == null || !link.isUsable() || nl.findAddress(spec.address(), 0).isPresent()) {
+                    return false;
+                }
+                Optional<MacAddress> owner = DuplicateAddressProbe.probe(link.ifindex(), link.mac(), spec.address(),
+                        o.dadCount(), o.dadInterval(), false);
+                if (owner.isPresent()) {
+                    log.info("{}: probed ahead while a peer was late: {} is in use on {} by {}", instance,
+                            Addresses.format(spec.address()), link.name(), owner.get());
+                    return false;
+                }
+                return true;
+            } catch (VipFailure | NetException e) {
+                log.debug("{}: no probe ahead: {}", instance, e.getMessage()); // the start probes itself
+                return false;
+            }
+        }, validFor);
+    }
+
+    @Override
+    public AgentResult startUsingProbeAhead(Duration timeout) {
+        return start(timeout, true, true);
     }
 
     /**
@@ -108,10 +149,14 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
     /** The previous owner confirmed it released the address: no duplicate-address probe needed. */
     @Override
     public AgentResult startAfterHandover(Duration timeout) {
-        return start(timeout, false);
+        return start(timeout, false, false);
     }
 
-    private AgentResult start(Duration timeout, boolean probeForOwner) {
+    /**
+     * @param probeForOwner run the duplicate-address probe (not after a handover)
+     * @param mayUseAhead   a clean probe run ahead of this takeover, and still valid, replaces it
+     */
+    private AgentResult start(Duration timeout, boolean probeForOwner, boolean mayUseAhead) {
         long deadline = System.nanoTime() + timeout.toNanos();
         InetAddress address = spec.address();
         try (RtNetlink nl = openNetlink(timeout)) {
@@ -125,7 +170,13 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
                 return AgentResult.failed(OcfStatus.ERR_GENERIC, "cannot start " + p.describe(address) + ": "
                         + link.describe());
             }
-            if (probeForOwner) {
+            String probed = "";
+            OptionalLong aheadMs = probeForOwner && mayUseAhead ? ahead.take(spec.options().probeTime())
+                    : OptionalLong.empty();
+            ahead.forget();
+            if (aheadMs.isPresent()) {
+                probed = "; probed " + aheadMs.getAsLong() + " ms before, while the holder was late: nobody answered";
+            } else if (probeForOwner) {
                 probe(p, deadline);
             }
             AddressRequest request = new AddressRequest(link.ifindex(), address, p.prefixLength(), p.broadcast(),
@@ -154,8 +205,8 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
             }
             String how = spec.options().arpCount() == 0 || link.mac() == null ? "not announced"
                     : "announced " + announceDescription();
-            log.info("{}: added {}, {}", instance, p.describe(address), how);
-            return AgentResult.ok("added " + p.describe(address) + ", " + how);
+            log.info("{}: added {}, {}{}", instance, p.describe(address), how, probed);
+            return AgentResult.ok("added " + p.describe(address) + ", " + how + probed);
         } catch (VipFailure f) {
             return f.result();
         } catch (NetException e) {
@@ -206,6 +257,7 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
 
     @Override
     public AgentResult stop(Duration timeout) {
+        ahead.forget();
         announcements.cancel();
         InetAddress address = spec.address();
         VipLease l = lease;
