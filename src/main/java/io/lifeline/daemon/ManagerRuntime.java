@@ -217,8 +217,6 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             }
         } else if (event instanceof ClusterEvent.PeerSuspected p) {
             probeAhead(p.node());
-        } else if (event instanceof ClusterEvent.LateHeartbeat l) {
-            probeAhead(l.node());
         } else if (event instanceof ClusterEvent.PeerPayload p) {
             try {
                 ReportCodec.Decoded d = codec.decodeWithConfig(p.data(), p.node());
@@ -235,19 +233,19 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     }
 
     /**
-     * A peer is late with its heartbeats (suspected by the failure detector, or past warntime):
-     * every agent that checks for a live owner before it starts runs that check now, on an agent
-     * thread, so a takeover that follows need not (docs/vip.md, "Probing ahead"). Observation
-     * only: nothing is decided, the manager is not involved, and a peer that is only late costs a
-     * probe (two ARP frames per address not held here).
+     * This node's failure detector suspects a peer (silent for its timeout; declared dead after the
+     * verification unless it answers): every agent that checks for a live owner before it starts
+     * runs that check now, on an agent thread, so a takeover that follows need not (docs/vip.md,
+     * "Probing ahead"). Observation only: nothing is decided, the manager is not involved, and a
+     * peer that is only late costs a probe (two ARP frames per address not held here).
      */
     private void probeAhead(String lateNode) {
         Duration validFor = probeAheadValidity;
         if (validFor.isZero() || !running) {
             return;
         }
-        // once per node and validity: the detector suspects a silent peer again every interval on
-        // every link, and a newer check would only make the takeover wait for it
+        // once per node and validity: the detector suspects a silent peer again on every link, and
+        // a newer check would only make the takeover wait for it
         long now = monotonicMs.getAsLong();
         Long last = probedAheadAtMs.get(lateNode);
         if (last != null && now - last < validFor.toMillis()) {
@@ -266,14 +264,14 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
             }
         });
         if (!probing.isEmpty()) {
-            LOG.info("node {} is late: probing ahead for the addresses of {} not held here", lateNode, probing);
+            LOG.info("node {} is suspected: probing ahead for the addresses among {} not held here", lateNode, probing);
         }
     }
 
     /**
-     * How long a clean check run ahead (while a peer was late) may stand in for a takeover's own:
-     * the daemon gives deadtime, the longest a late peer can take to be declared dead after its
-     * lateness is noticed. Zero (the default) runs no checks ahead.
+     * How long a clean check run ahead (while a peer was suspected) may stand in for a takeover's
+     * own, from its end: the daemon gives the verification time plus two keepalives. Zero (the
+     * default) runs no checks ahead.
      */
     public void probeAheadValidFor(Duration validity) {
         this.probeAheadValidity = validity;

@@ -200,8 +200,10 @@ public final class NodeDaemon {
                 // after a manager failure (groups released, journal dumped): exit for systemd to restart
                 // us; on another thread, since exit runs the shutdown hook, which stops the manager's
                 status -> NamedThreads.keepingJvmAlive("exit").start(() -> System.exit(status)));
-        // a peer late with its heartbeats is declared dead within deadtime, or heard again
-        runtime.probeAheadValidFor(config.haCf().deadtime());
+        // a probe run when a peer is suspected is used by the takeover that follows its verification:
+        // valid for the verification and two keepalives of slack (the manager's claim, a busy host)
+        TimerSettings timers = TimerSettings.from(config.haCf());
+        runtime.probeAheadValidFor(Duration.ofMillis(timers.verifySuspectMs() + 2 * timers.fdIntervalMs()));
         // Configuration across nodes (docs/propagate.md): this node's digest goes beside every
         // report; the peers' digests and propagated files are taken out of the payloads here.
         // (the manager's event log also logs it)

@@ -59,6 +59,9 @@ final class Claims {
         String stop = localStopReason(lg, quorum);
         String standby = standbyReason(lg);
         Placement.Decision d = view == null ? null : Placement.place(ctx.cfg(), lg.spec(), view, operators.registers());
+        if (standby == null || !lg.occupies() || lg.goal() == Goal.STOP) {
+            lg.endClaimWait();
+        }
         if (lg.occupies()) {
             lg.dropClaim();
             if (stop != null) {
@@ -66,6 +69,11 @@ final class Claims {
             } else if (standby != null && (d == null || d.node() == null)) {
                 // standby with nobody to hand the group to, or no complete view to tell: stop now
                 setGoal(lg, Goal.STOP, d == null ? standby : standby + "; " + d.reason());
+            } else if (standby != null && lg.goal() != Goal.STOP && !newOwnerClaims(lg, view, d.node())
+                    && ctx.nowMs() - lg.awaitClaimSince(ctx.nowMs()) >= LocalGroup.CLAIM_WAIT_MS) {
+                lg.endClaimWait();
+                setGoal(lg, Goal.STOP, standby + "; " + d.node() + " has not claimed it within "
+                        + LocalGroup.CLAIM_WAIT_MS + " ms, so it stops here without a handover");
             } else if (d != null && !me.equals(d.node())) {
                 // A planned move (standby too, which placement never chooses): keep serving until
                 // the new owner claims the group. By then it has taken in the same view and decided

@@ -106,9 +106,13 @@ final class ClusterView {
         return releases.isHandover(group);
     }
 
-    /** Every peer that may hold the group last said it runs it (not starting, restarting or stopping it); there is one. */
-    boolean heldSteadilyByOthers(String group) {
-        return releases.heldSteadily(group);
+    /**
+     * A takeover from departed holders that were running the group steadily: every peer that may
+     * hold it has left the membership and last said it runs it (not starting, restarting or
+     * stopping it); there is one.
+     */
+    boolean takenOverFromSteadyHolders(String group) {
+        return releases.heldSteadily(group) && releases.possibleHolders(group).stream().noneMatch(members::contains);
     }
 
     /** Why a complete view is missing on the peers' side (a member has not reported, or is probing), or "". */

@@ -365,7 +365,7 @@ final class GroupActions {
             case START -> {
                 boolean handover = cluster.isHandover(lg.name());
                 yield new StartResource(id, lg.name(), res, timeout, handover,
-                        !handover && cluster.heldSteadilyByOthers(lg.name()));
+                        !handover && cluster.takenOverFromSteadyHolders(lg.name()));
             }
             case STOP -> new StopResource(id, lg.name(), res, timeout);
             case PROBE -> new MonitorResource(id, lg.name(), res, timeout, true);

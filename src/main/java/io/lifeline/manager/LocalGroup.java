@@ -21,6 +21,14 @@ import java.util.function.LongConsumer;
 final class LocalGroup {
 
     /**
+     * How long a node in standby keeps a group for the new owner's claim before it stops it anyway
+     * (docs/manager.md): a claim comes within a report round trip, a few milliseconds to a few
+     * hundred on a loaded host; a node that never claims (its view incomplete, no quorum, an old
+     * build) must not hold a standby, or a clean stop, up.
+     */
+    static final long CLAIM_WAIT_MS = 1_000;
+
+    /**
      * RUN: bring it fully up here; STOP: take it fully down; NONE: no goal of its own, so start and
      * stop nothing (no decision yet, the group is not placed here, or a reload is stopping part of
      * it on its successor's behalf).
@@ -120,6 +128,8 @@ final class LocalGroup {
     private int startRefusals;
     /** No start before this monotonic time (a refused start waits before it is tried again); -1 for none. */
     private long retryStartAtMs = -1;
+    /** Since when this node, in standby, keeps the group for a new owner's claim (monotonic); -1: it does not. */
+    private long awaitingClaimSinceMs = -1;
     /** The phase the transitions were last emitted for (notify hooks see each change once). */
     private GroupPhase lastPhase = GroupPhase.PROBING;
     /**
@@ -354,6 +364,9 @@ final class LocalGroup {
             }
         }
         at.accept(retryStartAtMs);
+        if (awaitingClaimSinceMs >= 0) {
+            at.accept(awaitingClaimSinceMs + CLAIM_WAIT_MS);
+        }
         if (runningSinceMs >= 0 && failbackDelayMs != 0) {
             at.accept(runningSinceMs + failbackDelayMs);
         }
@@ -488,6 +501,22 @@ final class LocalGroup {
         goal = next;
         lastReason = reason;
         return true;
+    }
+
+    /**
+     * This node, in standby, keeps the group until the new owner claims it: when it began waiting
+     * (the first call of a wait sets it, later ones keep it).
+     */
+    long awaitClaimSince(long nowMs) {
+        if (awaitingClaimSinceMs < 0) {
+            awaitingClaimSinceMs = nowMs;
+        }
+        return awaitingClaimSinceMs;
+    }
+
+    /** No wait for a claim (any more). */
+    void endClaimWait() {
+        awaitingClaimSinceMs = -1;
     }
 
     /** The group is not this node's to start or stop (not placed here, or not occupied): no goal. */

@@ -17,15 +17,12 @@ public sealed interface ManagerAction {
     String describe();
 
     /**
-     * @param handover the group's previous owner is alive and confirmed it stopped the group:
-     *                 checks that guard only against another live owner may be skipped
-     */
-    /**
-     * @param handover        the last possible holder confirmed its release: checks for a live owner
-     *                        elsewhere may be skipped
-     * @param mayUseProbeAhead a takeover from holders that were running the group steadily: a clean
-     *                        live-owner check run ahead, while they were late, may stand in for the
-     *                        start's own ({@link io.lifeline.agent.ProbesAhead})
+     * @param handover         the last possible holder confirmed its release: checks for a live
+     *                         owner elsewhere may be skipped
+     * @param mayUseProbeAhead a takeover from holders that left the membership while running the
+     *                         group steadily: a clean live-owner check run ahead, while they were
+     *                         suspected, may stand in for the start's own
+     *                         ({@link io.lifeline.agent.ProbesAhead})
      */
     record StartResource(long opId, String group, ResourceSpec resource, Duration timeout, boolean handover,
                          boolean mayUseProbeAhead)

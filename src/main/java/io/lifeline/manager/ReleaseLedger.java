@@ -64,6 +64,11 @@ final class ReleaseLedger {
         return !holders.isEmpty() && running.getOrDefault(group, Set.of()).containsAll(holders);
     }
 
+    /** The peers that may hold the group. */
+    Set<String> possibleHolders(String group) {
+        return Set.copyOf(mayHold.getOrDefault(group, Set.of()));
+    }
+
     /** Whether a start of the group here follows a confirmed release by its last possible holder. */
     boolean isHandover(String group) {
         return releasedBy.containsKey(group) && mayHold.getOrDefault(group, Set.of()).isEmpty();

@@ -274,6 +274,20 @@ class HandoverScenarioTest {
         assertTrue(s.rm.settledForShutdown());
     }
 
+    /** A new owner that never claims (no quorum there, its view incomplete, an old build) must not hold a standby up. */
+    @Test
+    void standbyStopsAnywayWhenTheNewOwnerDoesNotClaimWithinTheWait() {
+        Scenario s = node1WithWeb();
+        s.command(new OperatorCommand.Standby(GroupScope.ALL));
+        assertEquals(List.of(), s.settle());
+        s.advance(LocalGroup.CLAIM_WAIT_MS - 1);
+        assertEquals(List.of(), s.settle(), "still waiting for node2's claim");
+        s.advance(1);
+        assertEquals(List.of("stop web/nginx", "stop web/web"), s.settle());
+        s.assertEvent("node2 has not claimed it within 1000 ms, so it stops here without a handover");
+        assertTrue(s.rm.settledForShutdown());
+    }
+
     @Test
     void standbyWithNobodyToTakeOverStopsAtOnce() {
         Scenario s = node1WithWeb();
@@ -296,6 +310,38 @@ class HandoverScenarioTest {
         assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
         assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream().allMatch(ManagerAction.StartResource::handover),
                 "node1 released web and left cleanly: nothing can hold the address");
+    }
+
+    @Test
+    void aNodeThatLeftCleanlyStillHoldingTheGroupIsNoHandover() {
+        Scenario s = node2WithWebOnNode1();
+        s.input(new ManagerInput.MembershipChanged(List.of("node2"), false, 0, Map.of("node1", "left")));
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+        assertTrue(noHandover(s), "node1's last report says it runs web (its stop ran out of time): probe for it");
+    }
+
+    @Test
+    void aReleaseDoesNotStandWhenAnotherNodeFailsAtTheSameTime() {
+        Scenario s = webOnNode1SeenFrom("node3", "node1", "node2", "node3", "node4", "node5");
+        s.peer("node1").withoutConfirming().releases("web").report();
+        s.input(new ManagerInput.MembershipChanged(List.of("node3", "node4", "node5"), false, 0,
+                Map.of("node1", "left", "node2", "failed")));
+        s.peer("node4").report();
+        s.peer("node5").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+        assertTrue(noHandover(s), "node2 failed: what it does now is unknown");
+    }
+
+    @Test
+    void aHolderThatWasStartingMakesTheTakeoverProbeItselfEvenBesideASteadyOne() {
+        Scenario s = webOnNode1SeenFrom("node3", "node1", "node2", "node3", "node4", "node5");
+        s.peer("node2").holds("web", GroupPhase.STARTING).report(); // a split brain's second holder
+        s.membership("node3", "node4", "node5");
+        s.peer("node4").report();
+        s.peer("node5").report();
+        assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
+        assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream()
+                .noneMatch(ManagerAction.StartResource::mayUseProbeAhead));
     }
 
     @Test

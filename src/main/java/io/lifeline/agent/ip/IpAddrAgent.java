@@ -88,7 +88,7 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
     }
 
     /**
-     * The duplicate-address probe, run while a peer is late with its heartbeats: answers only
+     * The duplicate-address probe, run while a peer is suspected: answers only
      * count (every survivor may probe at once). Nothing is probed while the address is on this
      * host or the link cannot be used; the start then probes (or fails) as usual.
      */
@@ -108,7 +108,8 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
                 Optional<MacAddress> owner = DuplicateAddressProbe.probe(link.ifindex(), link.mac(), spec.address(),
                         o.dadCount(), o.dadInterval(), false);
                 if (owner.isPresent()) {
-                    log.info("{}: probed ahead while a peer was late: {} is in use on {} by {}", instance,
+                    // usually a live peer's own address, whoever is suspected; a takeover then probes itself
+                    log.debug("{}: probed ahead: {} is in use on {} by {}", instance,
                             Addresses.format(spec.address()), link.name(), owner.get());
                     return false;
                 }
@@ -175,7 +176,7 @@ public final class IpAddrAgent implements ResourceAgent, Reannouncing, HandoverA
                     : OptionalLong.empty();
             ahead.forget();
             if (aheadMs.isPresent()) {
-                probed = "; probed " + aheadMs.getAsLong() + " ms before, while the holder was late: nobody answered";
+                probed = "; probed " + aheadMs.getAsLong() + " ms before, while the holder was suspected: nobody answered";
             } else if (probeForOwner) {
                 probe(p, deadline);
             }
