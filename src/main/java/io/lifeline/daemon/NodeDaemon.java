@@ -202,7 +202,7 @@ public final class NodeDaemon {
                 status -> NamedThreads.keepingJvmAlive("exit").start(() -> System.exit(status)));
         // a probe run when a peer is suspected is used by the takeover that follows its verification:
         // valid for the verification and two keepalives of slack (the manager's claim, a busy host)
-        TimerSettings timers = TimerSettings.from(config.haCf());
+        TimerSettings timers = cluster.timers();
         runtime.probeAheadValidFor(Duration.ofMillis(timers.verifySuspectMs() + 2 * timers.fdIntervalMs()));
         // Configuration across nodes (docs/propagate.md): this node's digest goes beside every
         // report; the peers' digests and propagated files are taken out of the payloads here.

@@ -112,7 +112,7 @@ final class ClusterView {
      * stopping it); there is one.
      */
     boolean takenOverFromSteadyHolders(String group) {
-        return releases.heldSteadily(group) && releases.possibleHolders(group).stream().noneMatch(members::contains);
+        return releases.heldSteadilyByDeparted(group, members);
     }
 
     /** Why a complete view is missing on the peers' side (a member has not reported, or is probing), or "". */

@@ -27,10 +27,6 @@ public sealed interface ManagerAction {
     record StartResource(long opId, String group, ResourceSpec resource, Duration timeout, boolean handover,
                          boolean mayUseProbeAhead)
             implements ManagerAction {
-        public StartResource(long opId, String group, ResourceSpec resource, Duration timeout, boolean handover) {
-            this(opId, group, resource, timeout, handover, false);
-        }
-
         @Override
         public String describe() {
             return "start " + group + "/" + resource.word();

@@ -1,9 +1,8 @@
 package io.lifeline.manager;
 
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Per group, which peers may still hold it, from their own reports (members or not: a report may
@@ -19,27 +18,19 @@ import java.util.Set;
  */
 final class ReleaseLedger {
 
-    private final Map<String, Set<String>> mayHold = new HashMap<>();
-    /** Per group, the possible holders whose last report said RUNNING. */
-    private final Map<String, Set<String>> running = new HashMap<>();
+    /** Per group, the peers that may hold it, each with the phase of its last report about it. */
+    private final Map<String, Map<String, GroupPhase>> mayHold = new HashMap<>();
     /** The peer whose release left the group with no possible holder, while nobody has held it since. */
     private final Map<String, String> releasedBy = new HashMap<>();
 
     /** A member peer's report: what it says about one group. */
     void onReport(String peer, String group, GroupPhase phase, boolean released) {
-        Set<String> holders = mayHold.computeIfAbsent(group, g -> new HashSet<>());
-        Set<String> steady = running.computeIfAbsent(group, g -> new HashSet<>());
+        Map<String, GroupPhase> holders = mayHold.computeIfAbsent(group, g -> new HashMap<>());
         if (phase.isActive() || phase == GroupPhase.STOPPING || phase == GroupPhase.BLOCKED) {
-            holders.add(peer);
-            if (phase == GroupPhase.RUNNING) {
-                steady.add(peer);
-            } else {
-                steady.remove(peer);
-            }
+            holders.put(peer, phase);
             releasedBy.remove(group);
         } else if (phase != GroupPhase.PROBING) {
             holders.remove(peer);
-            steady.remove(peer);
             if (released && holders.isEmpty()) {
                 releasedBy.put(group, peer);
             }
@@ -55,22 +46,18 @@ final class ReleaseLedger {
     }
 
     /**
-     * Whether the group has possible holders and each last reported it running: a holder that was
-     * starting or restarting it may add its address after a check run ahead, so only a steady one
-     * lets that check stand in for the start's own.
+     * Whether the group has possible holders, none of them in {@code members}, and each last
+     * reported it running: a holder that was starting or restarting it may add its address after
+     * a check run ahead, so only departed, steady ones let that check stand in for the start's own.
      */
-    boolean heldSteadily(String group) {
-        Set<String> holders = mayHold.getOrDefault(group, Set.of());
-        return !holders.isEmpty() && running.getOrDefault(group, Set.of()).containsAll(holders);
-    }
-
-    /** The peers that may hold the group. */
-    Set<String> possibleHolders(String group) {
-        return Set.copyOf(mayHold.getOrDefault(group, Set.of()));
+    boolean heldSteadilyByDeparted(String group, Collection<String> members) {
+        Map<String, GroupPhase> holders = mayHold.getOrDefault(group, Map.of());
+        return !holders.isEmpty() && holders.entrySet().stream()
+                .allMatch(h -> h.getValue() == GroupPhase.RUNNING && !members.contains(h.getKey()));
     }
 
     /** Whether a start of the group here follows a confirmed release by its last possible holder. */
     boolean isHandover(String group) {
-        return releasedBy.containsKey(group) && mayHold.getOrDefault(group, Set.of()).isEmpty();
+        return releasedBy.containsKey(group) && mayHold.getOrDefault(group, Map.of()).isEmpty();
     }
 }

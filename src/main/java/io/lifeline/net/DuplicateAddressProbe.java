@@ -79,10 +79,6 @@ public final class DuplicateAddressProbe {
         }
     }
 
-    static Optional<MacAddress> arpConflict(PacketSocket.Frame f, Inet4Address address) {
-        return arpConflict(f, address, true);
-    }
-
     static Optional<MacAddress> arpConflict(PacketSocket.Frame f, Inet4Address address, boolean probersConflict) {
         Optional<ArpPacket> arp = ArpPacket.decode(f.payload());
         if (arp.isEmpty()) {
@@ -92,10 +88,6 @@ public final class DuplicateAddressProbe {
         boolean claims = p.senderIp().equals(address);
         boolean probesToo = probersConflict && p.isProbe() && p.targetIp().equals(address);
         return claims || probesToo ? Optional.of(p.senderMac()) : Optional.empty();
-    }
-
-    static Optional<MacAddress> ndpConflict(PacketSocket.Frame f, Inet6Address address) {
-        return ndpConflict(f, address, true);
     }
 
     static Optional<MacAddress> ndpConflict(PacketSocket.Frame f, Inet6Address address, boolean probersConflict) {

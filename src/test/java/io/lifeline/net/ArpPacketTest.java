@@ -64,7 +64,7 @@ class ArpPacketTest {
         // Linux answers a probe with a unicast reply: sender = the owner, target IP 0.0.0.0
         byte[] reply = new ArpPacket(ArpPacket.REPLY, OTHER, vip, MAC, ip("0.0.0.0")).encode();
         assertEquals(Optional.of(OTHER),
-                DuplicateAddressProbe.arpConflict(new PacketSocket.Frame(reply, OTHER, false), vip));
+                DuplicateAddressProbe.arpConflict(new PacketSocket.Frame(reply, OTHER, false), vip, true));
     }
 
     @Test
@@ -72,7 +72,7 @@ class ArpPacketTest {
         Inet4Address vip = ip("198.51.100.100");
         byte[] probe = ArpPacket.probe(OTHER, vip).encode();
         assertEquals(Optional.of(OTHER),
-                DuplicateAddressProbe.arpConflict(new PacketSocket.Frame(probe, OTHER, false), vip));
+                DuplicateAddressProbe.arpConflict(new PacketSocket.Frame(probe, OTHER, false), vip, true));
         assertEquals(Optional.empty(),
                 DuplicateAddressProbe.arpConflict(new PacketSocket.Frame(probe, OTHER, false), vip, false),
                 "a check ahead of a takeover counts only answers: every survivor may probe at once");
@@ -87,11 +87,11 @@ class ArpPacketTest {
         byte[] other = new ArpPacket(ArpPacket.REQUEST, OTHER, ip("198.51.100.7"), MacAddress.ZERO,
                 ip("198.51.100.1")).encode();
         assertEquals(Optional.empty(),
-                DuplicateAddressProbe.arpConflict(new PacketSocket.Frame(other, OTHER, false), vip));
+                DuplicateAddressProbe.arpConflict(new PacketSocket.Frame(other, OTHER, false), vip, true));
         // someone asking for the VIP (normal resolution) does not claim it
         byte[] who = new ArpPacket(ArpPacket.REQUEST, OTHER, ip("198.51.100.7"), MacAddress.ZERO, vip).encode();
         assertEquals(Optional.empty(),
-                DuplicateAddressProbe.arpConflict(new PacketSocket.Frame(who, OTHER, false), vip));
+                DuplicateAddressProbe.arpConflict(new PacketSocket.Frame(who, OTHER, false), vip, true));
     }
 
     @Test

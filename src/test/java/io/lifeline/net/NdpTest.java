@@ -77,13 +77,13 @@ class NdpTest {
         MacAddress other = MacAddress.parse("02:00:00:00:00:02");
         Inet6Address vip = ip("2001:db8::100");
         byte[] na = Ndp.unsolicitedAdvertisement(other, vip);
-        assertEquals(Optional.of(other), DuplicateAddressProbe.ndpConflict(new PacketSocket.Frame(na, other, false), vip));
+        assertEquals(Optional.of(other), DuplicateAddressProbe.ndpConflict(new PacketSocket.Frame(na, other, false), vip, true));
         byte[] ns = Ndp.dadSolicitation(vip);
-        assertEquals(Optional.of(other), DuplicateAddressProbe.ndpConflict(new PacketSocket.Frame(ns, other, false), vip));
+        assertEquals(Optional.of(other), DuplicateAddressProbe.ndpConflict(new PacketSocket.Frame(ns, other, false), vip, true));
         assertTrue(DuplicateAddressProbe.ndpConflict(new PacketSocket.Frame(ns, other, false), vip, false).isEmpty(),
                 "a check ahead of a takeover counts only answers");
         assertEquals(Optional.of(other), DuplicateAddressProbe.ndpConflict(new PacketSocket.Frame(na, other, false), vip, false));
         byte[] unrelated = Ndp.unsolicitedAdvertisement(other, ip("2001:db8::7"));
-        assertTrue(DuplicateAddressProbe.ndpConflict(new PacketSocket.Frame(unrelated, other, false), vip).isEmpty());
+        assertTrue(DuplicateAddressProbe.ndpConflict(new PacketSocket.Frame(unrelated, other, false), vip, true).isEmpty());
     }
 }
