@@ -62,7 +62,7 @@ class HandoverScenarioTest {
         assertEquals(List.of("start web/web", "start web/nginx"), s.settle(),
                 "node1's release was sent after it saw the claim: it confirms it, no further round trip");
         s.assertEvent("node1 released web");
-        assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream().allMatch(ManagerAction.StartResource::handover),
+        assertTrue(starts(s).allMatch(ManagerAction.StartResource::handover),
                 "node1 confirmed it released web: a handover, agents may skip their live-owner checks");
     }
 
@@ -71,9 +71,9 @@ class HandoverScenarioTest {
         Scenario s = node2WithWebOnNode1();
         s.membership("node2");
         assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
-        assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream().noneMatch(ManagerAction.StartResource::handover),
+        assertTrue(starts(s).noneMatch(ManagerAction.StartResource::handover),
                 "node1 died holding web: it may still hold it (partition), so the VIP's duplicate-address probe runs");
-        assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream().allMatch(ManagerAction.StartResource::mayUseProbeAhead),
+        assertTrue(starts(s).allMatch(ManagerAction.StartResource::mayUseProbeAhead),
                 "node1 was running web steadily: a probe run while it was late may stand in for the start's");
     }
 
@@ -85,8 +85,7 @@ class HandoverScenarioTest {
             s.peer("node1").holds("web", phase).report();
             s.membership("node2");
             assertEquals(List.of("start web/web", "start web/nginx"), s.settle(), phase.name());
-            assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream()
-                    .noneMatch(ManagerAction.StartResource::mayUseProbeAhead), phase.name());
+            assertTrue(starts(s).noneMatch(ManagerAction.StartResource::mayUseProbeAhead), phase.name());
         }
     }
 
@@ -96,8 +95,7 @@ class HandoverScenarioTest {
         s.command(new OperatorCommand.Failover("web", Optional.of("node2")));
         s.peer("node1").releases("web").report();
         assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
-        assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream()
-                .noneMatch(ManagerAction.StartResource::mayUseProbeAhead));
+        assertTrue(starts(s).noneMatch(ManagerAction.StartResource::mayUseProbeAhead));
     }
 
     @Test
@@ -107,7 +105,7 @@ class HandoverScenarioTest {
         s.peer("node1").runs("web").report();
         s.membership("node2");
         assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
-        assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream().noneMatch(ManagerAction.StartResource::handover),
+        assertTrue(starts(s).noneMatch(ManagerAction.StartResource::handover),
                 "node1 took web back after releasing it, then died");
     }
 
@@ -122,7 +120,12 @@ class HandoverScenarioTest {
     }
 
     static boolean noHandover(Scenario s) {
-        return s.allActionsOf(ManagerAction.StartResource.class).stream().noneMatch(ManagerAction.StartResource::handover);
+        return starts(s).noneMatch(ManagerAction.StartResource::handover);
+    }
+
+    /** Every start the local manager issued. */
+    static java.util.stream.Stream<ManagerAction.StartResource> starts(Scenario s) {
+        return s.allActionsOf(ManagerAction.StartResource.class).stream();
     }
 
     /**
@@ -173,7 +176,7 @@ class HandoverScenarioTest {
         s.peer("node1").releases("web").report();
         s.peer("node2").report();
         assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
-        assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream().allMatch(ManagerAction.StartResource::handover),
+        assertTrue(starts(s).allMatch(ManagerAction.StartResource::handover),
                 "node1, the only holder, confirmed its stop");
     }
 
@@ -308,7 +311,7 @@ class HandoverScenarioTest {
         s.peer("node1").standby(GroupScope.ALL).withoutConfirming().releases("web").report();
         s.input(new ManagerInput.MembershipChanged(List.of("node2"), false, 0, Map.of("node1", "left")));
         assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
-        assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream().allMatch(ManagerAction.StartResource::handover),
+        assertTrue(starts(s).allMatch(ManagerAction.StartResource::handover),
                 "node1 released web and left cleanly: nothing can hold the address");
     }
 
@@ -340,8 +343,7 @@ class HandoverScenarioTest {
         s.peer("node4").report();
         s.peer("node5").report();
         assertEquals(List.of("start web/web", "start web/nginx"), s.settle());
-        assertTrue(s.allActionsOf(ManagerAction.StartResource.class).stream()
-                .noneMatch(ManagerAction.StartResource::mayUseProbeAhead));
+        assertTrue(starts(s).noneMatch(ManagerAction.StartResource::mayUseProbeAhead));
     }
 
     @Test

@@ -72,14 +72,18 @@ class IpAddrAgentFactoryTest {
         assertEquals(Optional.of("eth0:0"), label.spec().label());
     }
 
-    @Test
-    void metaDataIsWellFormedOcfXml() throws Exception {
-        String xml = new IpAddrAgentFactory().create(new ResourceSpec("IPv6addr", List.of("2001:db8::10"),
-                "IPv6addr::2001:db8::10", 1)).metaData();
+    /** The agent's meta-data for {@code spec}, parsed (well-formed or an exception). */
+    private static Document metaData(ResourceSpec spec) throws Exception {
+        String xml = new IpAddrAgentFactory().create(spec).metaData();
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
         DocumentBuilder b = f.newDocumentBuilder();
-        Document d = b.parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        return b.parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void metaDataIsWellFormedOcfXml() throws Exception {
+        Document d = metaData(new ResourceSpec("IPv6addr", List.of("2001:db8::10"), "IPv6addr::2001:db8::10", 1));
         assertEquals("resource-agent", d.getDocumentElement().getTagName());
         assertEquals("IPv6addr", d.getDocumentElement().getAttribute("name"));
         assertEquals(12, d.getElementsByTagName("parameter").getLength());
@@ -89,11 +93,7 @@ class IpAddrAgentFactoryTest {
     /** The meta-data said dad_count 3 and dad_interval 200ms, the defaults of long ago. */
     @Test
     void metaDataDefaultsAreTheOnesTheAgentApplies() throws Exception {
-        String xml = new IpAddrAgentFactory().create(new ResourceSpec("IPaddr2", List.of("198.51.100.10"),
-                "IPaddr2::198.51.100.10", 1)).metaData();
-        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-        f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-        Document d = f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        Document d = metaData(new ResourceSpec("IPaddr2", List.of("198.51.100.10"), "IPaddr2::198.51.100.10", 1));
         java.util.Map<String, String> defaults = new java.util.HashMap<>();
         org.w3c.dom.NodeList params = d.getElementsByTagName("parameter");
         for (int i = 0; i < params.getLength(); i++) {
