@@ -197,6 +197,7 @@ public final class Cluster implements AutoCloseable {
                 timers.keepalive().toMillis(), timers.deadtime().toMillis(), timers.warntime().toMillis(),
                 timers.initdead().toMillis(), timers.fdIntervalMs(), timers.fdTimeoutMs(),
                 timers.verifySuspectMs(), timers.expectedDetectionMs());
+        StackWarmup.awaitReady();
         List<String> linkNames = specs.stream().map(LinkSpec::name).toList();
         tracker = new MembershipTracker(localNode, names.all(), linkNames, startedAt,
                 timers.initdead().toMillis(), timers.warntime().toMillis());

@@ -11,6 +11,7 @@ import io.lifeline.cluster.Cluster;
 import io.lifeline.cluster.ClusterStartException;
 import io.lifeline.cluster.HeartbeatPriority;
 import io.lifeline.cluster.IncarnationFloor;
+import io.lifeline.cluster.StackWarmup;
 import io.lifeline.cluster.TimerSettings;
 import io.lifeline.config.ClusterConfig;
 import io.lifeline.config.ConfigLoader;
@@ -90,6 +91,7 @@ public final class NodeDaemon {
 
     /** Runs until the JVM is asked to stop; returns the exit code for start-up failures. */
     public int run() {
+        StackWarmup.begin();
         // SIGHUP reloads (ConfigReload, wired below); until then it must not stop the node either.
         java.util.concurrent.atomic.AtomicReference<ConfigReload> reloader = new java.util.concurrent.atomic.AtomicReference<>();
         HangupSignal.onHangup(() -> {
@@ -308,17 +310,21 @@ public final class NodeDaemon {
                 HeartbeatPriority::enterCurrentThread);
         runtime.onStopBudgetRise(leaseGuard::budgetRose);
         leaseGuard.start();
+        // The manager starts before the links: its boot (each agent's warm-up, the first probe of
+        // every resource) runs while the links join, instead of after. It places no group before
+        // the cluster's first membership reaches it, and cluster events queue for it meanwhile.
+        runtime.start();
         try {
             cluster.start();
         } catch (ClusterStartException e) {
             LOG.error("cannot start: {}", e.getMessage());
             err.println("hactl daemon: " + e.getMessage());
+            runtime.close();
             leaseGuard.close();
             cluster.close();
             vipLease.close();
             return EXIT_FAILED;
         }
-        runtime.start();
         PingMonitor pings = null;
         if (!config.haCf().pingTargets().isEmpty()) {
             Duration deadping = config.haCf().deadping() != null ? config.haCf().deadping() : config.haCf().deadtime();

@@ -66,6 +66,28 @@ class MembershipDaemonIT {
     }
 
     /**
+     * The manager boots while the links join, not after (issue 20, a restarted node home fast): a
+     * node that starts alone waits a whole join timeout for a coordinator before its link is up,
+     * and its manager has probed its resources long before. It used to start only once the links
+     * were up, so every probe and agent warm-up came after the join.
+     */
+    @Test
+    void theManagerProbesItsResourcesWhileTheLinksJoin() throws Exception {
+        lab.open("early");
+        DaemonNode n2 = lab.node("n2", "198.51.100.12").configure(haCf(), SECRET, "n1 " + GROUP + "\n").start();
+
+        Pattern linkUp = Pattern.compile("link \\S+ up: bound to");
+        await("n2's link is up").atMost(WITHIN).pollInterval(Duration.ofMillis(100))
+                .until(() -> linkUp.matcher(n2.logText()).find());
+        String log = n2.logText();
+        Matcher up = linkUp.matcher(log);
+        assertTrue(up.find());
+        int probed = log.indexOf("probe " + GROUP);
+        assertTrue(probed >= 0 && probed < up.start(),
+                "the probe of " + GROUP + " comes before the link is up:\n" + log);
+    }
+
+    /**
      * Regression (issue 14, item 12): n1 is frozen (SIGSTOP) until n2 declared it dead and took its
      * group over. Back, n1 releases everything and must rejoin as soon as its links re-form (a merge
      * view: a fresh membership snapshot), not after the whole stall_rejoin_wait (10 s) it used to
