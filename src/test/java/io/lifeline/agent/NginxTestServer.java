@@ -50,6 +50,7 @@ final class NginxTestServer {
                     server {
                         listen 127.0.0.1:%2$d;
                         location = /health { return 200 "ok\\n"; }
+                        location = /broken { return 503; }
                         location = /nginx_status { stub_status; }
                         location / { return 200 "lifeline test\\n"; }
                     }
