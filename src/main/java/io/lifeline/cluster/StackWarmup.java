@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * home in 0.4 s). Opening a link the first time is mostly CPU on one thread, not network: JGroups'
  * classes loaded and initialised (ClassConfigurator registers every header class), every protocol's
  * {@code @Property} fields and methods found by reflection and their annotations parsed, the JCE
- * framework set up for the first {@link Mac}. About 0.2 s of the daemon's start on this box, all
- * of it on the main thread while the second core idles. This class does that same work on the second
+ * framework set up for the first {@link Mac}. About 0.2 s of the daemon's start on the reference
+ * box (bench/start), all of it on the main thread while the second core idled. This class does that same work on the second
  * core, on protocol objects of the link's own classes that are thrown away: JGroups' own
  * {@link Configurator} and {@link ProtocolStack#initComponents} run over them, so the reflection
  * caches and loaded classes are exactly those the real stack uses. Nothing here opens a socket,
