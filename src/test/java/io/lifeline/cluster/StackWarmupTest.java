@@ -45,8 +45,15 @@ class StackWarmupTest {
         assertTrue(StackWarmup.isDone(), "the wait returns once the warm-up is done");
     }
 
+    /**
+     * The live threads, without those the JDK and the test runner start on demand (an earlier
+     * test's process reaper, the common pool): one of them starting during the warm-up is not
+     * the warm-up's doing.
+     */
     private static Set<String> liveThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(t -> !t.getName().startsWith("process reaper") && !t.getName().startsWith("ForkJoinPool")
+                        && !t.getName().startsWith("surefire") && !t.getName().equals("Attach Listener"))
                 .map(t -> t.getName() + "#" + t.getId()).collect(Collectors.toSet());
     }
 
