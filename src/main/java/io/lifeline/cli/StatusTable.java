@@ -51,6 +51,15 @@ final class StatusTable {
             }
         }
         table(rows, out, 1, 5);
+        // a dead node the manager still counts: why nothing of it moves yet (docs/leases.md)
+        for (JsonValue n : s.path("nodes")) {
+            JsonValue held = n.path("held_ms_left");
+            if (!held.isNull() && !held.isMissingNode()) {
+                out.println(n.path("name").asText() + " is held: dropped while this node still heard it, so its quorum"
+                        + " lease may still run; the manager counts it as a member for " + duration(held.asLong())
+                        + " more, and none of its groups moves before (docs/leases.md)");
+            }
+        }
         out.println();
 
         rows = new ArrayList<>();

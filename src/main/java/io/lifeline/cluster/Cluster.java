@@ -523,7 +523,7 @@ public final class Cluster implements AutoCloseable {
                         heard.get(i).getOrDefault(n, -1L)));
             }
             nodes.add(new ClusterStatus.Node(n, false, tracker.nodeState(n), tracker.deathCause(n),
-                    tracker.nodeSince(n), pl));
+                    tracker.nodeSince(n), pl, dropHold.heldMsLeft(n, monotonicMs())));
         }
         List<ClusterStatus.LinkInfo> infos = new ArrayList<>();
         for (Link l : links) {

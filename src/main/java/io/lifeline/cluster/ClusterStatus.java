@@ -31,11 +31,22 @@ public record ClusterStatus(
                 null, 0);
     }
 
-    /** One ha.cf node as this node sees it. {@code deathCause} is null unless state is DEAD. */
+    /**
+     * One ha.cf node as this node sees it. {@code deathCause} is null unless state is DEAD;
+     * {@code heldMsLeft} is how much longer the manager still counts a node the cluster layer
+     * dropped while it was still heard here (DropHold: its quorum lease may still run), -1 when
+     * it is not held.
+     */
     public record Node(String name, boolean local, MembershipTracker.NodeState state,
-                       ClusterEvent.DeathCause deathCause, long sinceMillis, List<PeerLink> links) {
+                       ClusterEvent.DeathCause deathCause, long sinceMillis, List<PeerLink> links, long heldMsLeft) {
         public Node {
             links = List.copyOf(links);
+        }
+
+        /** A node that is not held. */
+        public Node(String name, boolean local, MembershipTracker.NodeState state,
+                    ClusterEvent.DeathCause deathCause, long sinceMillis, List<PeerLink> links) {
+            this(name, local, state, deathCause, sinceMillis, links, -1);
         }
     }
 

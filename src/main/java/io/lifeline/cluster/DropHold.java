@@ -73,6 +73,12 @@ final class DropHold {
                 real.timeMillis(), causes), heldFrom, released);
     }
 
+    /** How long {@code node} stays held after {@code nowMs} (monotonic ms), or -1 when it is not held. */
+    long heldMsLeft(String node, long nowMs) {
+        Long until = heldUntil.get(node);
+        return until == null ? -1 : Math.max(0, until - nowMs);
+    }
+
     /** When the next hold ends (monotonic ms), or -1 when none is held. */
     long nextReleaseMs() {
         return heldUntil.values().stream().mapToLong(Long::longValue).min().orElse(-1);

@@ -61,6 +61,11 @@ public final class StatusReport {
             }
             o.put("since", Instant.ofEpochMilli(n.sinceMillis()).toString());
             o.put("since_ms_ago", now - n.sinceMillis());
+            if (n.heldMsLeft() < 0) {
+                o.putNull("held_ms_left");
+            } else {
+                o.put("held_ms_left", n.heldMsLeft());
+            }
             ArrayNode links = o.putArray("links");
             for (ClusterStatus.PeerLink pl : n.links()) {
                 ObjectNode l = links.addObject();

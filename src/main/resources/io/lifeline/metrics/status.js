@@ -54,7 +54,8 @@ function replaceRows(tableId, rows) {
 function drawNodes(s) {
   replaceRows("nodes", s.nodes.map(n => {
     const links = n.local ? "(this node)" : n.links.map(l => l.link + " " + l.state + " (" + ago(l.last_heard_ms_ago) + ")").join(", ");
-    const state = n.state + (n.dead_cause ? " (" + n.dead_cause + ")" : "");
+    const state = n.state + (n.dead_cause ? " (" + n.dead_cause + ")" : "")
+      + (n.held_ms_left !== undefined && n.held_ms_left !== null ? ", held " + ago(n.held_ms_left).replace(" ago", "") + " more" : "");
     const tr = row([cell(n.name + (n.local ? " *" : "")), cell(state, "state " + stateClass(n.state)),
       cell(ago(n.since_ms_ago)), cell(links), cell(n.ready === undefined ? "" : (n.ready ? "yes" : "no")),
       cell(n.standby || ""), cell(n.ping_score === undefined ? "" : n.ping_score)]);

@@ -99,6 +99,35 @@ class StatusOutputTest {
         assertTrue(out.contains("intruder"), out);
     }
 
+    /**
+     * A node the cluster layer dropped while this node still heard it is dead in the nodes table,
+     * but the manager counts it until its quorum lease has ended: the status says so, or an admin
+     * sees a dead node whose groups do not move and nothing that explains why.
+     */
+    @Test
+    void aHeldNodeIsExplainedUnderTheNodesTable() {
+        TimerSettings timers = TimerSettings.from(Duration.ofMillis(200), Duration.ofSeconds(1),
+                Duration.ofMillis(600), Duration.ofSeconds(3));
+        ClusterStatus s = new ClusterStatus("n1", T - 65_000, T, timers,
+                List.of(new ClusterStatus.Node("n1", true, NodeState.UP, null, T - 65_000, List.of()),
+                        new ClusterStatus.Node("n2", false, NodeState.DEAD, ClusterEvent.DeathCause.FAILED, T - 100,
+                                List.of(new ClusterStatus.PeerLink("bcast:eth0", LinkState.DEAD, T - 110)), 790),
+                        new ClusterStatus.Node("n3", false, NodeState.UP, null, T - 60_000, List.of(
+                                new ClusterStatus.PeerLink("bcast:eth0", LinkState.UP, T - 20)))),
+                List.of(), 0, 0);
+        JsonNode j = StatusReport.build(s, new StatusReport.DaemonInfo("1.2.3", 4242, "clean"));
+        assertEquals(790, j.path("nodes").get(1).path("held_ms_left").asLong());
+        assertTrue(j.path("nodes").get(2).path("held_ms_left").isNull());
+
+        StringWriter w = new StringWriter();
+        StatusTable.print(light(j), new PrintWriter(w));
+        String out = w.toString();
+        assertTrue(out.contains("n2    dead (failed)"), out);
+        assertTrue(out.contains("n2 is held: dropped while this node still heard it, so its quorum lease may still run;"
+                + " the manager counts it as a member for 790 ms more, and none of its groups moves before"), out);
+        assertTrue(!out.contains("n3 is held"), out);
+    }
+
     /** The manager's part, as ManagerStatusJson writes it, for a blocked group and a running one. */
     private static JsonNode withGroups() {
         com.fasterxml.jackson.databind.node.ObjectNode j = (com.fasterxml.jackson.databind.node.ObjectNode) sample();

@@ -46,6 +46,8 @@ class DropHoldTest {
         assertEquals(real.epoch(), r.snapshot().epoch());
         assertEquals(Map.of("n2", 1_990L), r.heldFrom());
         assertEquals(2_440, hold.nextReleaseMs(), "last heard + L");
+        assertEquals(440, hold.heldMsLeft("n2", 2_000), "what hactl status shows");
+        assertEquals(-1, hold.heldMsLeft("n3", 2_000), "a member is not held");
 
         // n2 is still heard after the drop (the cut is one-sided), but no longer confirmed: no renewal
         DropHold.Result early = hold.apply(snapshot(List.of("n1", "n3"), Map.of("n2", DeathCause.FAILED), 2_439),
@@ -57,6 +59,7 @@ class DropHoldTest {
         assertEquals(DeathCause.FAILED, released.snapshot().deathCauses().get("n2"));
         assertEquals(List.of("n2"), released.released());
         assertEquals(-1, hold.nextReleaseMs(), "heard later than the drop: never held again for it");
+        assertEquals(-1, hold.heldMsLeft("n2", 2_440), "released");
     }
 
     @Test
