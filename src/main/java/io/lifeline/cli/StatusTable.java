@@ -55,9 +55,10 @@ final class StatusTable {
         for (JsonValue n : s.path("nodes")) {
             JsonValue held = n.path("held_ms_left");
             if (!held.isNull() && !held.isMissingNode()) {
-                out.println(n.path("name").asText() + " is held: dropped while this node still heard it, so its quorum"
-                        + " lease may still run; the manager counts it as a member for " + duration(held.asLong())
-                        + " more, and none of its groups moves before (docs/leases.md)");
+                out.println(n.path("name").asText() + " is held: dropped while this node still heard it (its quorum"
+                        + " lease may still run);");
+                out.println("  the manager counts it as a member for " + duration(held.asLong())
+                        + " more, and none of its groups moves before");
             }
         }
         out.println();

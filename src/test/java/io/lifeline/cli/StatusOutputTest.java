@@ -123,8 +123,9 @@ class StatusOutputTest {
         StatusTable.print(light(j), new PrintWriter(w));
         String out = w.toString();
         assertTrue(out.contains("n2    dead (failed)"), out);
-        assertTrue(out.contains("n2 is held: dropped while this node still heard it, so its quorum lease may still run;"
-                + " the manager counts it as a member for 790 ms more, and none of its groups moves before"), out);
+        assertTrue(out.contains("n2 is held: dropped while this node still heard it (its quorum lease may still run);\n"
+                + "  the manager counts it as a member for 790 ms more, and none of its groups moves before\n"), out);
+        out.lines().forEach(l -> assertTrue(l.length() <= 100, "fits 100 columns: " + l));
         assertTrue(!out.contains("n3 is held"), out);
     }
 
