@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,6 +90,12 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     private final ManagerStep step;
     private final IntConsumer exitProcess;
     private final ReportCodec codec = new ReportCodec();
+    /**
+     * Resource starts wait on this (holdStarts, allowStarts): the daemon starts the manager while
+     * its links join, before its shutdown hook exists, and a start carried out then would be left
+     * running by a SIGTERM that came before the hook. Open unless holdStarts was called.
+     */
+    private volatile CountDownLatch startsGate = new CountDownLatch(0);
 
     private final LinkedBlockingDeque<Runnable> inbox = new LinkedBlockingDeque<>();
     private final Thread thread;
@@ -197,6 +204,27 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
     /** Boots the manager (probes every resource) and starts feeding it, on the manager thread. */
     public void start() {
         thread.start();
+    }
+
+    /** Before {@link #start()}: resource starts wait until {@link #allowStarts()} (probes and stops do not). */
+    public void holdStarts() {
+        startsGate = new CountDownLatch(1);
+    }
+
+    /** Lets starts held by {@link #holdStarts()} go ahead, and every later one at once. */
+    public void allowStarts() {
+        startsGate.countDown();
+    }
+
+    /** Agent thread: false if the wait for allowStarts was interrupted (the runtime is closing). */
+    private boolean awaitStartsAllowed() {
+        try {
+            startsGate.await();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     // ---- inputs -------------------------------------------------------------------------
@@ -624,10 +652,14 @@ public final class ManagerRuntime implements ClusterListener, AutoCloseable {
 
     private void carryOut(ManagerAction a) {
         if (a instanceof ManagerAction.StartResource s) {
-            runAgent(s.opId(), s.group(), s.resource(), "start",
-                    agent -> s.handover() && agent instanceof HandoverAware h ? h.startAfterHandover(s.timeout())
-                            : s.mayUseProbeAhead() && agent instanceof ProbesAhead p ? p.startUsingProbeAhead(s.timeout())
-                            : agent.start(s.timeout()));
+            runAgent(s.opId(), s.group(), s.resource(), "start", agent -> {
+                if (!awaitStartsAllowed()) {
+                    return AgentResult.failed(OcfStatus.ERR_GENERIC, "not started: the daemon is stopping");
+                }
+                return s.handover() && agent instanceof HandoverAware h ? h.startAfterHandover(s.timeout())
+                        : s.mayUseProbeAhead() && agent instanceof ProbesAhead p ? p.startUsingProbeAhead(s.timeout())
+                        : agent.start(s.timeout());
+            });
         } else if (a instanceof ManagerAction.StopResource s) {
             runAgent(s.opId(), s.group(), s.resource(), "stop", agent -> agent.stop(s.timeout()));
         } else if (a instanceof ManagerAction.ReloadResource r) {

@@ -313,6 +313,9 @@ public final class NodeDaemon {
         // The manager starts before the links: its boot (each agent's warm-up, the first probe of
         // every resource) runs while the links join, instead of after. It places no group before
         // the cluster's first membership reaches it, and cluster events queue for it meanwhile.
+        // Its resource starts wait until the shutdown hook below exists: a SIGTERM before that
+        // ends the JVM without a release, and must not leave a started resource behind.
+        runtime.holdStarts();
         runtime.start();
         try {
             cluster.start();
@@ -334,18 +337,22 @@ public final class NodeDaemon {
             pings.start();
         }
         PingMonitor pingMonitor = pings;
+        // ha.cf http_listen, before the control socket: once hactl status answers, the page does
+        // too (the manager may already have placed groups by then). A port it cannot bind is
+        // logged, not fatal.
+        metrics.start();
         try {
             control.start();
         } catch (IOException e) {
             LOG.error("cannot open the control socket {}: {}", options.socket(), e.getMessage());
             err.println("hactl daemon: cannot open the control socket " + options.socket() + ": " + e.getMessage());
+            metrics.close();
             runtime.close();
             leaseGuard.close();
             vipLease.close();
             cluster.close();
             return EXIT_FAILED;
         }
-        metrics.start(); // ha.cf http_listen; a port it cannot bind is logged, not fatal
         respawned.start(); // ha.cf respawn programs, once the cluster is up (Heartbeat starts them then too)
         // Type=notify: ready once the links are up; the watchdog kills a daemon frozen past deadtime
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid(),
@@ -391,6 +398,7 @@ public final class NodeDaemon {
             LOG.info("stopped");
             stopped.countDown();
         }));
+        runtime.allowStarts();
         reloader.set(reload);
         LOG.info("running; control socket {}", options.socket());
         try {

@@ -119,6 +119,36 @@ class ManagerRuntimeTest {
     }
 
     /**
+     * The daemon starts the manager while its links join, before its shutdown hook exists; a
+     * resource started then would outlive a SIGTERM that came before the hook. Held starts wait
+     * for allowStarts; the probe does not.
+     */
+    @Test
+    void heldStartsWaitUntilTheyAreAllowed() throws Exception {
+        AgentWarmUpTest.RecordingAgent agent = new AgentWarmUpTest.RecordingAgent();
+        ManagerConfig cfg = new ManagerConfig("node2", List.of("node1", "node2"),
+                List.of(new ResourceGroup("node1", List.of(spec), 1)), AutoFailback.ON, Duration.ofSeconds(10),
+                ManagerSettings.defaults());
+        ResourceManager manager = new ResourceManager(cfg, "node2-test");
+        runtime = new ManagerRuntime(manager, Map.of(spec.word(), agent),
+                payload -> { }, new NotifyExecutor(List.of()), new ProcessRunner(),
+                () -> System.nanoTime() / 1_000_000L, Clock.systemUTC(),
+                new InputJournal(100), stateDir, exited::complete, manager::handle);
+        runtime.holdStarts();
+        runtime.start();
+        endInitdeadAlone("node2");
+
+        await("the manager decided to start the group").atMost(WITHIN).until(() -> phase() == GroupPhase.STARTING);
+        await("no start while starts are held").during(Duration.ofMillis(300)).atMost(WITHIN)
+                .until(() -> !agent.calls.contains("start"));
+        assertTrue(agent.calls.contains("monitor"), "the probe (a monitor) did not wait: " + agent.calls);
+
+        runtime.allowStarts();
+        await("the group runs on node2").atMost(WITHIN).until(() -> phase() == GroupPhase.RUNNING);
+        assertEquals(1, agent.calls.stream().filter("start"::equals).count(), agent.calls.toString());
+    }
+
+    /**
      * Regression (issue 14, item 12): after a freeze the node kept waiting stall_rejoin_wait (10 s)
      * although its links re-formed, because its own set of alive nodes never changed and the
      * runtime only forwarded changes. The merge view's snapshot ends the wait now.
