@@ -62,6 +62,17 @@ public final class LinkStack {
         return gms;
     }
 
+    /**
+     * One of each protocol class {@link #build} may put in a stack, unconfigured and never
+     * initialised: {@link StackWarmup} runs JGroups' configuration code over them on a spare core.
+     * Kept beside build(), so that a protocol added there is warmed up too.
+     */
+    static List<Protocol> everyProtocolUnconfigured() {
+        return List.of(new BroadcastUdp(), new LinkUdp(), new LinkPing(), new LinkTcpPing(), new PromptMerge(),
+                new HeartbeatDetector(), new SuspectVerifier(), new BARRIER(), new NAKACK2(), new UNICAST3(),
+                new STABLE(), new GMS(), new FRAG2());
+    }
+
     public static List<Protocol> build(LinkSpec spec, InetAddress bindAddress, InetAddress broadcastAddress,
                                        TimerSettings timers, DatagramAuthenticator authenticator,
                                        PeerActivity activity, Clock clock) {

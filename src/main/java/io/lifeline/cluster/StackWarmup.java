@@ -7,12 +7,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.crypto.Mac;
-import org.jgroups.protocols.BARRIER;
-import org.jgroups.protocols.FRAG2;
-import org.jgroups.protocols.UNICAST3;
-import org.jgroups.protocols.pbcast.GMS;
-import org.jgroups.protocols.pbcast.NAKACK2;
-import org.jgroups.protocols.pbcast.STABLE;
 import org.jgroups.stack.Configurator;
 import org.jgroups.stack.Protocol;
 import org.jgroups.stack.ProtocolStack;
@@ -92,9 +86,7 @@ public final class StackWarmup {
     }
 
     static void warm() throws Exception {
-        List<Protocol> protocols = List.of(new BroadcastUdp(), new LinkPing(), new LinkTcpPing(), new PromptMerge(),
-                new HeartbeatDetector(), new SuspectVerifier(), new BARRIER(), new NAKACK2(), new UNICAST3(),
-                new STABLE(), new GMS(), new FRAG2(), new LinkUdp());
+        List<Protocol> protocols = LinkStack.everyProtocolUnconfigured();
         Configurator.setDefaultAddressValues(protocols, StackType.IPv4);
         for (Protocol p : protocols) {
             ProtocolStack.initComponents(p, null);

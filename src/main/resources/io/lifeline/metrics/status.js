@@ -32,13 +32,17 @@ function cell(text, cls) {
   return el("td", text, cls);
 }
 
+function span(ms) {
+  if (ms < 1000) return ms + " ms";
+  const s = Math.round(ms / 1000);
+  if (s < 120) return s + " s";
+  const m = Math.round(s / 60);
+  return m < 120 ? m + " min" : Math.round(m / 60) + " h";
+}
+
 function ago(ms) {
   if (ms === null || ms === undefined) return "never";
-  if (ms < 1000) return ms + " ms ago";
-  const s = Math.round(ms / 1000);
-  if (s < 120) return s + " s ago";
-  const m = Math.round(s / 60);
-  return m < 120 ? m + " min ago" : Math.round(m / 60) + " h ago";
+  return span(ms) + " ago";
 }
 
 // "2026-12-07T01:37:46.569120355Z" -> "2026-12-07 01:37:46.569Z": milliseconds are enough to read
@@ -55,7 +59,7 @@ function drawNodes(s) {
   replaceRows("nodes", s.nodes.map(n => {
     const links = n.local ? "(this node)" : n.links.map(l => l.link + " " + l.state + " (" + ago(l.last_heard_ms_ago) + ")").join(", ");
     const state = n.state + (n.dead_cause ? " (" + n.dead_cause + ")" : "")
-      + (n.held_ms_left !== undefined && n.held_ms_left !== null ? ", held " + ago(n.held_ms_left).replace(" ago", "") + " more" : "");
+      + (n.held_ms_left !== undefined && n.held_ms_left !== null ? ", held " + span(n.held_ms_left) + " more" : "");
     const tr = row([cell(n.name + (n.local ? " *" : "")), cell(state, "state " + stateClass(n.state)),
       cell(ago(n.since_ms_ago)), cell(links), cell(n.ready === undefined ? "" : (n.ready ? "yes" : "no")),
       cell(n.standby || ""), cell(n.ping_score === undefined ? "" : n.ping_score)]);
