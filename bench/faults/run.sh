@@ -9,7 +9,8 @@
 #   Env LL_FAULT_NS=PREFIX names the namespaces PREFIXfsb... (default ll-; it must start with ll-),
 #   e.g. a prefix reserved for whoever runs it on a shared box.
 # Writes bench/faults/work/ (gitignored): summary.txt, every daemon's logs, the address monitors,
-# the client probe, the status of every node for each stuck group. Not run by CI.
+# the client probe, the status of every node for each stuck group, every node's input journal after
+# a slow planned move (slow/FAULT/). Not run by CI.
 set -eu
 . "$(dirname "$0")/../lib.sh"
 faults=${1:-100}

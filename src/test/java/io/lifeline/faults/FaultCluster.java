@@ -487,6 +487,27 @@ final class FaultCluster implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Every answering daemon's input journal ({@code hactl debug inputs}) copied into
+     * {@code dir/nX.jsonl}: what a replay in a manager test needs to explain a decision (docs/manager.md,
+     * "Input journal"). A daemon that does not answer is left out with a note in {@code dir/missing.txt}.
+     */
+    void saveJournals(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<String> missing = new ArrayList<>();
+        for (DaemonNode d : daemons.values()) {
+            try {
+                Path dump = Path.of(d.call("debug_inputs", new ObjectMapper().createObjectNode()).path("file").asText());
+                Files.move(dump, dir.resolve(d.name + ".jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (Exception e) {
+                missing.add(d.name + ": " + e.getMessage());
+            }
+        }
+        if (!missing.isEmpty()) {
+            Files.write(dir.resolve("missing.txt"), missing);
+        }
+    }
+
     /** Fingerprint of the node's ha.d files, to prove that no fault (and no daemon) changed them. */
     static String configDigest(DaemonNode d) throws IOException {
         try {

@@ -78,6 +78,11 @@ enum FaultKind {
         return maxHoldMs >= 2_000;
     }
 
+    /** An operator's or a clean stop's move: the group is handed over, never lost, so its gap is short. */
+    boolean plannedMove() {
+        return this == FAILOVER || this == STANDBY_ONLINE || this == GRACEFUL_RESTART;
+    }
+
     static List<FaultKind> overlapping() {
         return java.util.Arrays.stream(values()).filter(k -> k.overlaps).toList();
     }

@@ -22,6 +22,8 @@ final class ProbeLog {
     private final byte[][] okBy;
     private final int[] okCount;
     private final int[] failCount;
+    /** Per VIP, the start time of the latest probe read, answered or not. */
+    private final long[] lastProbeAt;
     private String partial = "";
 
     ProbeLog(Path file, int vips) {
@@ -31,6 +33,7 @@ final class ProbeLog {
         okBy = new byte[vips][1024];
         okCount = new int[vips];
         failCount = new int[vips];
+        lastProbeAt = new long[vips];
     }
 
     /** Reads what the probe wrote since the last call. */
@@ -52,6 +55,7 @@ final class ProbeLog {
                     continue;
                 }
                 int v = Integer.parseInt(f4[1]);
+                lastProbeAt[v] = Math.max(lastProbeAt[v], Long.parseLong(f4[0]));
                 if (f4[2].equals("ok")) {
                     add(v, Long.parseLong(f4[0]), (byte) (f4[3].charAt(1) - '0'));
                 } else {
@@ -87,6 +91,19 @@ final class ProbeLog {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a probe started at or after {@code atMs} has been read for every VIP: until then a
+     * gap reaching {@code atMs} may only be a probe not written yet (see {@link #longestGap}).
+     */
+    synchronized boolean readPast(long atMs) {
+        for (long at : lastProbeAt) {
+            if (at < atMs) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Who answered VIP {@code v} last, or "nobody" */
