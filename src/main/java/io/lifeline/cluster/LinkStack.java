@@ -22,7 +22,8 @@ import org.jgroups.stack.Protocol;
  * JGroups' unauthenticated diagnostics socket.
  *
  * <pre>
- *   GMS, STABLE, UNICAST3, NAKACK2, BARRIER   membership, reliable delivery
+ *   GMS, STABLE, UNICAST3, NAKACK2, BARRIER   membership, reliable delivery; NAKACK2 as PromptRetransmit:
+ *                                             lost group messages asked for once a heartbeat announces them
  *   SuspectVerifier, HeartbeatDetector        failure detection: VERIFY_SUSPECT2 and FD_ALL3 with fewer
  *                                             wake-ups (see {@link TimerSettings})
  *   PromptMerge                               partition healing: MERGE3 every 1..3 s, and at once when
@@ -69,7 +70,7 @@ public final class LinkStack {
      */
     static List<Protocol> everyProtocolUnconfigured() {
         return List.of(new BroadcastUdp(), new LinkUdp(), new LinkPing(), new LinkTcpPing(), new PromptMerge(),
-                new HeartbeatDetector(), new SuspectVerifier(), new BARRIER(), new NAKACK2(), new UNICAST3(),
+                new HeartbeatDetector(), new SuspectVerifier(), new BARRIER(), new PromptRetransmit(), new UNICAST3(),
                 new STABLE(), new GMS(), new FRAG2());
     }
 
@@ -149,7 +150,7 @@ public final class LinkStack {
         FD_ALL3 fd = new HeartbeatDetector().setJoinGrace(timers.deadtime().toMillis());
         fd.setInterval(timers.fdIntervalMs());
         fd.setTimeout(timers.fdTimeoutMs());
-        NAKACK2 nakack = new NAKACK2().useMcastXmit(multicastRetransmission);
+        NAKACK2 nakack = new PromptRetransmit().useMcastXmit(multicastRetransmission);
         nakack.setXmitInterval(timers.retransmitMs());
         GMS gms = membership(timers);
 
