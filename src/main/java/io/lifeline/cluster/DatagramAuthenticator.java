@@ -192,6 +192,11 @@ final class DatagramAuthenticator {
         this.keys = KeyTable.of(authkeys, allowCrc);
     }
 
+    /** The nodes of ha.cf, the only ones whose datagrams open here, and this node among them. */
+    RosterDiscovery roster() {
+        return new RosterDiscovery(names, localNode);
+    }
+
     /** Every key of one authkeys file by index, and the one it signs with. */
     // indexed by the key number of every datagram received (a hot path); never compared or hashed
     @SuppressWarnings("ArrayRecordComponent")

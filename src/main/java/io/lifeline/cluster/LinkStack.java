@@ -29,7 +29,8 @@ import org.jgroups.stack.Protocol;
  *   PromptMerge                               partition healing: MERGE3 every 1..3 s, and at once when
  *                                             a coordinator hears a node outside its view
  *   LinkPing | LinkTcpPing                    discovery (PING, TCPPING listing the ucast peers), asked
- *                                             again when a peer's handshake completes (Rediscovery)
+ *                                             again when a peer's handshake completes (Rediscovery),
+ *                                             done once every node answered as a joiner (RosterDiscovery)
  *   LinkUdp | BroadcastUdp                    transport, bound to the node's fixed address; seals and
  *                                             opens every datagram (authkeys, replay protection), so
  *                                             JGroups only ever decodes authenticated bytes
@@ -94,7 +95,7 @@ public final class LinkStack {
             transport.setMulticastPort(b.port());
             transport.setBindPort(b.port() + 1);
             transport.setPortRange(UNICAST_PORT_RANGE);
-            LinkPing ping = new LinkPing();
+            LinkPing ping = new LinkPing().expectNodes(authenticator.roster());
             transport.onNewIncarnation(ping::peerConfirmed);
             discovery = ping;
         } else if (spec instanceof LinkSpec.Mcast m) {
@@ -106,7 +107,7 @@ public final class LinkStack {
             transport.disableLoopback(!m.loop());
             transport.setBindPort(m.port() + 1);
             transport.setPortRange(UNICAST_PORT_RANGE);
-            LinkPing ping = new LinkPing();
+            LinkPing ping = new LinkPing().expectNodes(authenticator.roster());
             transport.onNewIncarnation(ping::peerConfirmed);
             discovery = ping;
         } else {
@@ -120,7 +121,7 @@ public final class LinkStack {
             ucastNodes = members.size();
             List<InetSocketAddress> hosts = new ArrayList<>();
             members.forEach(a -> hosts.add(new InetSocketAddress(a, u.port())));
-            LinkTcpPing ping = new LinkTcpPing();
+            LinkTcpPing ping = new LinkTcpPing().expectNodes(authenticator.roster());
             ping.setInitialHosts(hosts).setPortRange(0);
             transport.onNewIncarnation(ping::peerConfirmed);
             discovery = ping;

@@ -1,14 +1,36 @@
 package io.lifeline.cluster;
 
 import org.jgroups.conf.ClassConfigurator;
+import org.jgroups.protocols.PingData;
 import org.jgroups.protocols.TCPPING;
 
-/** JGroups' TCPPING (discovery of the ucast peers) that asks again at once when a handshake completes ({@link Rediscovery}). */
+/**
+ * JGroups' TCPPING (discovery of the ucast peers) that asks again at once when a handshake
+ * completes ({@link Rediscovery}) and ends a round that every node answered as a joiner
+ * ({@link RosterDiscovery}).
+ */
 final class LinkTcpPing extends TCPPING {
 
     /** Same protocol id as {@link TCPPING}: the same headers on the wire, and no id of our own to register. */
     LinkTcpPing() {
         setId(ClassConfigurator.getProtocolId(TCPPING.class));
+    }
+
+    private volatile RosterDiscovery roster;
+
+    /** The nodes of ha.cf: a round every other one answered as a joiner ends at once ({@link RosterDiscovery}). */
+    LinkTcpPing expectNodes(RosterDiscovery nodes) {
+        this.roster = nodes;
+        return this;
+    }
+
+    @Override
+    protected void addResponse(PingData rsp, boolean overwrite) {
+        super.addResponse(rsp, overwrite);
+        RosterDiscovery nodes = roster;
+        if (nodes != null && nodes.endAnsweredRounds(is_server, ping_responses)) {
+            clearRequestFutures();
+        }
     }
 
     /** Called by the transport when a peer's new incarnation has just been accepted. */
