@@ -1,13 +1,14 @@
 package io.lifeline.cluster;
 
+import org.jgroups.Address;
 import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.protocols.PingData;
 import org.jgroups.protocols.PING;
 
 /**
  * JGroups' PING (discovery by multicast or broadcast) that asks again at once when a handshake
- * completes ({@link Rediscovery}) and ends a round that every node answered as a joiner
- * ({@link RosterDiscovery}).
+ * completes ({@link Rediscovery}) and lets the first of nodes started together create the cluster
+ * at once ({@link RosterDiscovery}).
  */
 final class LinkPing extends PING {
 
@@ -18,17 +19,26 @@ final class LinkPing extends PING {
 
     private volatile RosterDiscovery roster;
 
-    /** The nodes of ha.cf: a round every other one answered as a joiner ends at once ({@link RosterDiscovery}). */
+    /** The nodes of ha.cf, for {@link RosterDiscovery}. */
     LinkPing expectNodes(RosterDiscovery nodes) {
         this.roster = nodes;
         return this;
     }
 
     @Override
+    protected void handleDiscoveryResponse(PingData data, Address sender) {
+        RosterDiscovery nodes = roster;
+        if (nodes != null && data != null && (data.getAddress() == null || data.getAddress().equals(sender))) {
+            nodes.replied(sender, data); // a reply about its sender itself (requests are not replies)
+        }
+        super.handleDiscoveryResponse(data, sender);
+    }
+
+    @Override
     protected void addResponse(PingData rsp, boolean overwrite) {
         super.addResponse(rsp, overwrite);
         RosterDiscovery nodes = roster;
-        if (nodes != null && nodes.endAnsweredRounds(is_server, ping_responses)) {
+        if (nodes != null && nodes.endAnsweredRounds(is_server, local_addr, ping_responses)) {
             clearRequestFutures();
         }
     }

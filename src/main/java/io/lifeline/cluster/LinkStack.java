@@ -30,7 +30,8 @@ import org.jgroups.stack.Protocol;
  *                                             a coordinator hears a node outside its view
  *   LinkPing | LinkTcpPing                    discovery (PING, TCPPING listing the ucast peers), asked
  *                                             again when a peer's handshake completes (Rediscovery),
- *                                             done once every node answered as a joiner (RosterDiscovery)
+ *                                             the first of nodes started together creates the cluster at
+ *                                             once (RosterDiscovery)
  *   LinkUdp | BroadcastUdp                    transport, bound to the node's fixed address; seals and
  *                                             opens every datagram (authkeys, replay protection), so
  *                                             JGroups only ever decodes authenticated bytes
