@@ -67,6 +67,8 @@ public final class HeartbeatDetector extends FD_ALL3 {
     private Future<?> expiryCheck;
     /** The stack's reliable multicast: whose numbers the heartbeats announce, and who asks for lost ones. */
     private volatile NAKACK2 groupMessages;
+    /** The group-message number the last heartbeat announced (only the heartbeat task touches it). */
+    private volatile long lastAnnounced = -1;
 
     /** Same protocol id as {@link FD_ALL3}: the same headers on the wire, and no id of our own to register. */
     public HeartbeatDetector() {
@@ -95,12 +97,20 @@ public final class HeartbeatDetector extends FD_ALL3 {
 
     @Override
     public void up(MessageBatch batch) {
+        // announced after the batch went up: its own group messages are not asked for again
+        List<Message> heartbeats = null;
         for (Message msg : batch) {
             if (msg.getHeader(id) != null) {
-                announcedBy(msg);
+                if (heartbeats == null) {
+                    heartbeats = new ArrayList<>();
+                }
+                heartbeats.add(msg);
             }
         }
         super.up(batch);
+        if (heartbeats != null) {
+            heartbeats.forEach(this::announcedBy);
+        }
     }
 
     /** A heartbeat's announced group-message number, handed to the stack's {@link PromptRetransmit}. */
@@ -239,18 +249,25 @@ public final class HeartbeatDetector extends FD_ALL3 {
         }
     }
 
-    /** FD_ALL3's HeartbeatSender: skipped when a multicast went out since the last round. */
+    /**
+     * FD_ALL3's HeartbeatSender: skipped when a multicast went out since the last round (it told
+     * the peers this node is alive), unless group messages went out that no heartbeat has announced
+     * yet: the peers' {@link PromptRetransmit} needs an announcement after them to ask for a lost
+     * one (one more datagram per round in which reports went out).
+     */
     private void sendHeartbeat() {
-        if (mcast_sent.compareAndSet(true, false)) {
+        NAKACK2 nak = groupMessages;
+        long seqno = nak == null ? -1 : nak.getCurrentSeqno();
+        if (mcast_sent.compareAndSet(true, false) && seqno == lastAnnounced) {
             return;
         }
         Message heartbeat = new EmptyMessage().setFlag(Message.TransientFlag.DONT_LOOPBACK)
                 .putHeader(id, new HeartbeatHeader());
-        NAKACK2 nak = groupMessages;
         if (nak != null) {
-            heartbeat.putHeader(nak.getId(), NakAckHeader2.createHighestSeqnoHeader(nak.getCurrentSeqno()));
+            heartbeat.putHeader(nak.getId(), NakAckHeader2.createHighestSeqnoHeader(seqno));
         }
         down_prot.down(heartbeat);
+        lastAnnounced = seqno;
         num_heartbeats_sent++;
     }
 }

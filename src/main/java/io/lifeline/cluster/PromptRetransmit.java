@@ -34,15 +34,14 @@ import org.jgroups.util.Table;
  * number missing below it. The previous heartbeat's number, not the current one's, so that a
  * message still in flight, sent just before the heartbeat that announces it, is never asked for:
  * JGroups' own check against the STABLE digests uses the same rule. So a lost group message is
- * repaired one to two keepalives after it was sent, or after the link heals.
+ * repaired one to two keepalives after it was sent, or after the link heals. While numbers stay
+ * missing they are asked for again at every heartbeat (the retransmission task asks every two
+ * keepalives): a frozen or cut-off sender costs one small request per keepalive.
  *
  * <p>Same protocol id as {@link NAKACK2}: the same headers on the wire, so peers that do not
  * announce numbers in their heartbeats interoperate (they are simply not asked early).
  */
 public final class PromptRetransmit extends NAKACK2 {
-
-    /** At most this many numbers per request, like NAKACK2's own requests (max_xmit_req_size). */
-    static final int MAX_ASKED = 1024;
 
     /** Per peer, the highest group-message number its latest heartbeat announced. */
     private final Map<Address, Long> announced = new ConcurrentHashMap<>();
@@ -70,8 +69,10 @@ public final class PromptRetransmit extends NAKACK2 {
         }
         // a peer's numbers only grow; min() in case a merge's digest moved them
         long lost = Math.min(before, seqno);
+        int most = getMaxXmitReqSize(); // per request, as NAKACK2's own
+        SeqnoList gaps = window.getMissing(most);
+        // read after the gaps: a number arriving in between is asked for twice at worst, never missed
         long received = window.getHighestReceived();
-        SeqnoList gaps = window.getMissing(MAX_ASKED);
         if (gaps != null) {
             gaps.removeHigherThan(lost);
             if (!gaps.isEmpty()) {
@@ -79,7 +80,7 @@ public final class PromptRetransmit extends NAKACK2 {
             }
         }
         if (lost > received) {
-            retransmit(received + 1, Math.min(lost, received + MAX_ASKED), sender, false);
+            retransmit(received + 1, Math.min(lost, received + most), sender, false);
         }
     }
 
