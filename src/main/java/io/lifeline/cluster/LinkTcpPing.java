@@ -28,8 +28,8 @@ final class LinkTcpPing extends TCPPING {
     @Override
     protected void handleDiscoveryResponse(PingData data, Address sender) {
         RosterDiscovery nodes = roster;
-        if (nodes != null && data != null && (data.getAddress() == null || data.getAddress().equals(sender))) {
-            nodes.replied(sender, data); // a reply about its sender itself (requests are not replies)
+        if (nodes != null) {
+            nodes.replied(sender, data); // before super, which adds it to the rounds (addResponse)
         }
         super.handleDiscoveryResponse(data, sender);
     }

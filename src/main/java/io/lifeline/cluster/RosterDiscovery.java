@@ -58,9 +58,12 @@ final class RosterDiscovery {
         this.peers = (int) names.all().stream().filter(n -> !n.equals(this.localNode)).count();
     }
 
-    /** {@code sender}'s reply to this node's discovery request, about itself (not one relayed about another node). */
+    /**
+     * A reply to this node's discovery request (requests are not replies): counts when it is
+     * about {@code sender} itself, not one relayed about another node.
+     */
     void replied(Address sender, PingData reply) {
-        if (sender != null && reply != null) {
+        if (sender != null && reply != null && (reply.getAddress() == null || reply.getAddress().equals(sender))) {
             replies.put(sender, !reply.isServer() && !reply.isCoord());
         }
     }

@@ -497,7 +497,7 @@ final class FaultCluster implements AutoCloseable {
         List<String> missing = new ArrayList<>();
         for (DaemonNode d : daemons.values()) {
             try {
-                Path dump = Path.of(d.call("debug_inputs", new ObjectMapper().createObjectNode()).path("file").asText());
+                Path dump = Path.of(call(d.name, "debug_inputs", null).path("file").asText());
                 Files.move(dump, dir.resolve(d.name + ".jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             } catch (Exception e) {
                 missing.add(d.name + ": " + e.getMessage());
