@@ -19,7 +19,7 @@ import org.jgroups.protocols.UNICAST3;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
 import org.jgroups.stack.Protocol;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,12 +34,8 @@ class PromptRetransmitTest {
 
     private static final TimerSettings TIMERS = LoopbackChannels.TIMERS;
 
+    @AutoClose
     private final LoopbackChannels channels = new LoopbackChannels();
-
-    @AfterEach
-    void close() {
-        channels.close();
-    }
 
     @Test
     void messagesLostInACutThatChangedNoViewArriveOnceTheHeartbeatsAnnounceThem() throws Exception {

@@ -19,7 +19,7 @@ import org.jgroups.protocols.UNICAST3;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
 import org.jgroups.stack.Protocol;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,12 +35,8 @@ class ReceiverThreadPolicyTest {
     /** Set while a message is on its way down a sender's stack (and, in SHARED_LOOPBACK, into the receiver's). */
     private static final ThreadLocal<Boolean> SENDING = ThreadLocal.withInitial(() -> false);
 
+    @AutoClose
     private final LoopbackChannels channels = new LoopbackChannels();
-
-    @AfterEach
-    void close() {
-        channels.close();
-    }
 
     @Test
     void membershipMessagesGoToThePoolAndEverythingRegularStaysOnTheReceivingThread() throws Exception {

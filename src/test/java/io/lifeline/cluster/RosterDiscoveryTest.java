@@ -22,7 +22,7 @@ import org.jgroups.protocols.pbcast.STABLE;
 import org.jgroups.stack.Protocol;
 import org.jgroups.util.Responses;
 import org.jgroups.util.UUID;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The first of nodes started together creates the cluster at once ({@link RosterDiscovery}). */
@@ -30,12 +30,8 @@ class RosterDiscoveryTest {
 
     private static final NodeNames NODES = new NodeNames(List.of("n1", "N2", "n3"));
 
+    @AutoClose
     private final LoopbackChannels channels = new LoopbackChannels();
-
-    @AfterEach
-    void close() {
-        channels.close();
-    }
 
     private static final Address A1 = new UUID(0, 1);
     private static final Address A2 = new UUID(0, 2);

@@ -20,18 +20,14 @@ import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
 import org.jgroups.stack.Protocol;
 import org.jgroups.util.NameCache;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The failure detector's suspicion reaches the link as verification begins, before the peer is excluded. */
 class SuspectVerifierTest {
 
+    @AutoClose
     private final LoopbackChannels channels = new LoopbackChannels();
-
-    @AfterEach
-    void close() {
-        channels.close();
-    }
 
     @Test
     void aSilentPeerIsReportedWhenItsVerificationBegins() throws Exception {
